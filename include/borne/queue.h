@@ -1,0 +1,316 @@
+/* Queue engine: services, tickets, counters, appointments, feedback, aggregates, event log,
+ * stored in SQLite. No SDL, no I/O besides the database file.
+ *
+ * Threads: a `queue` handle owns one SQLite connection and is used by one thread at a time.
+ * Each thread (UI, printer worker, hub, uploader) opens its own handle on the same file; the
+ * database is in WAL mode, so readers never block the writer, and every write is one short
+ * `BEGIN IMMEDIATE` transaction, so two writers (threads or processes) never collide.
+ *
+ * Time: every function that needs the time takes `now` (Unix seconds, UTC). The engine never
+ * reads the clock. Local days and hours are computed in the process time zone (TZ), which the
+ * program sets once from the config before any thread starts (see ARCHITECTURE.md).
+ *
+ * Errors: functions return QUEUE_OK (0) or a negative `queue_err`. queue_errmsg() gives the
+ * detail of the last error on that handle (valid until the next call on it). */
+#ifndef BORNE_QUEUE_H
+#define BORNE_QUEUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct queue queue;
+
+typedef enum queue_err {
+    QUEUE_OK = 0,
+    QUEUE_EINVAL = -1,       /* malformed argument (bad letter, level out of 1..5, ...) */
+    QUEUE_ENOSERVICE = -2,   /* unknown service letter */
+    QUEUE_ENOCOUNTER = -3,   /* unknown counter id */
+    QUEUE_ENOTICKET = -4,    /* unknown ticket, or the counter has no current ticket */
+    QUEUE_ESTATE = -5,       /* not allowed in the current state (double finish, closed counter) */
+    QUEUE_EEMPTY = -6,       /* nothing waiting for this counter */
+    QUEUE_ECLOSED = -7,      /* outside opening hours or after the last-ticket time */
+    QUEUE_EDISABLED = -8,    /* service exists but is disabled */
+    QUEUE_ENOAPPT = -9,      /* unknown appointment code */
+    QUEUE_ETOOEARLY = -10,   /* check-in before the allowed window */
+    QUEUE_ETOOLATE = -11,    /* check-in after the allowed window */
+    QUEUE_EUSED = -12,       /* appointment already checked in */
+    QUEUE_ERECALLS = -13,    /* no-show refused: not enough recalls yet */
+    QUEUE_ENOTSERVED = -14,  /* the counter does not serve that service */
+    QUEUE_EFULL = -20,       /* disk full (SQLITE_FULL): nothing was written */
+    QUEUE_EREADONLY = -21,   /* database file or directory is read-only */
+    QUEUE_ECORRUPT = -22,    /* not a database, or corrupt */
+    QUEUE_EBUSY = -23,       /* could not get the write lock within the busy timeout */
+    QUEUE_EIO = -24,         /* any other storage error */
+    QUEUE_ENOMEM = -25,
+    QUEUE_ESCHEMA = -26,     /* database written by a newer version of Borne */
+} queue_err;
+
+/* Static English text for an error code (for logs and the CLI). */
+const char *queue_strerror(int err);
+
+/* ---- opening --------------------------------------------------------------------------- */
+
+typedef struct queue_options {
+    int busy_timeout_ms;      /* wait for the write lock; 0 → 5000 */
+    int recalls_before_no_show; /* no-show allowed after this many recalls; 0 → default 1 */
+    int checkin_early_min;    /* appointment check-in allowed this early; 0 → default 30 */
+    int checkin_late_min;     /* ... and this late; 0 → default 15 */
+    int default_service_s;    /* median service time before data exists; 0 → default 600 */
+} queue_options;
+
+/* Opens (creating if needed) the database at `path`, migrates the schema forward, turns on WAL
+ * and foreign keys. `opts` may be NULL. On success *out owns the handle: free with queue_close().
+ * On failure *out is NULL and, if errbuf is given, it holds the reason. */
+int queue_open(queue **out, const char *path, const queue_options *opts, char *errbuf, size_t errlen);
+void queue_close(queue *q);
+const char *queue_errmsg(const queue *q);
+/* Schema version of this build and of an open database. */
+int queue_schema_version(void);
+
+/* ---- setup: services, counters, opening hours (from the config) ------------------------ */
+
+#define QUEUE_LABEL_MAX 64
+#define QUEUE_MAX_SERVICES 26
+#define QUEUE_MAX_COUNTERS 32
+#define QUEUE_MAX_RANGES 4
+
+typedef struct queue_service {
+    char letter;                      /* 'A'..'Z', the id and the ticket prefix */
+    char label_fr[QUEUE_LABEL_MAX];   /* UTF-8 */
+    char label_en[QUEUE_LABEL_MAX];
+    bool enabled;
+    int order;                        /* display order, ascending */
+} queue_service;
+
+typedef struct queue_counter_def {
+    int id;                           /* >= 1 */
+    char name[QUEUE_LABEL_MAX];       /* "Guichet 2" */
+    char services[QUEUE_MAX_SERVICES + 1]; /* letters served, NUL-terminated, e.g. "AFR" */
+} queue_counter_def;
+
+typedef struct queue_day_hours {
+    int n;                            /* 0 = closed that day */
+    struct { int open_min, close_min; } range[QUEUE_MAX_RANGES]; /* minutes since local midnight */
+} queue_day_hours;
+
+typedef struct queue_setup {
+    int n_services;
+    queue_service services[QUEUE_MAX_SERVICES];
+    int n_counters;
+    queue_counter_def counters[QUEUE_MAX_COUNTERS];
+    queue_day_hours week[7];          /* 0 = Monday ... 6 = Sunday */
+    int last_ticket_min;              /* minutes before each range's close when tickets stop; */
+                                      /* -1 = no early stop */
+    bool always_open;                 /* demo/tests: ignore the hours */
+} queue_setup;
+
+/* Replaces services, counters and hours in one transaction (services and counters that
+ * disappear are disabled, not deleted: tickets keep referring to them). */
+int queue_apply_setup(queue *q, const queue_setup *setup, int64_t now);
+/* Reads them back (for the UI and the hub). */
+int queue_get_setup(queue *q, queue_setup *out);
+
+/* Whether a ticket can be issued at `now`; when not, *next_open (may be NULL) gets the next
+ * opening time or 0 if none is configured. */
+bool queue_is_open(queue *q, int64_t now, int64_t *next_open);
+
+/* ---- tickets ---------------------------------------------------------------------------- */
+
+typedef enum queue_public {
+    QUEUE_PUBLIC_UNSPECIFIED = 0,
+    QUEUE_PUBLIC_PARTICULIER,
+    QUEUE_PUBLIC_ENTREPRISE,
+    QUEUE_PUBLIC_ASSOCIATION,
+    QUEUE_PUBLIC_COLLECTIVITE,
+    QUEUE_PUBLIC_COUNT
+} queue_public;
+
+typedef enum queue_state {
+    QUEUE_WAITING = 0,
+    QUEUE_CALLED,
+    QUEUE_SERVING,
+    QUEUE_DONE,
+    QUEUE_NO_SHOW,
+    QUEUE_CANCELLED,
+    QUEUE_EXPIRED,
+} queue_state;
+
+typedef enum queue_outcome {
+    QUEUE_OUTCOME_NONE = 0,
+    QUEUE_OUTCOME_SERVED,
+    QUEUE_OUTCOME_REDIRECTED,
+} queue_outcome;
+
+const char *queue_state_name(queue_state s);     /* "waiting", "called", ... */
+const char *queue_public_name(queue_public p);   /* "", "particulier", "entreprise", ... */
+/* Parses a public-type name (as above); returns -1 when unknown. */
+int queue_public_from_name(const char *name);
+
+typedef struct queue_ticket {
+    int64_t id;
+    char label[8];            /* "A042" */
+    char service;             /* current service letter (changes on transfer) */
+    char day[11];             /* local day of issue, "YYYY-MM-DD" */
+    int seq;                  /* sequence of that service that day, from 1; label shows it mod 1000 */
+    queue_state state;
+    queue_outcome outcome;
+    queue_public public_type;
+    bool priority;
+    bool appointment;
+    bool transferred;
+    int counter_id;           /* counter calling/serving it, or the transfer target; 0 = none */
+    int recalls;
+    int64_t issued_at;        /* arrival time: kept across transfers */
+    int64_t called_at, started_at, finished_at;   /* 0 = not yet */
+} queue_ticket;
+
+typedef struct queue_issue_opts {
+    queue_public public_type;
+    bool priority;
+    const char *actor;        /* who issued it, for the event log: "kiosk", "counter:2"; NULL = "kiosk" */
+} queue_issue_opts;
+
+typedef struct queue_issued {
+    queue_ticket ticket;
+    int people_ahead;         /* waiting tickets the counters will take before this one */
+    int wait_min_lo, wait_min_hi; /* estimated wait as a range in minutes, rounded, lo >= 1 */
+} queue_issued;
+
+/* Issues a walk-in ticket for `service`. `opts` may be NULL. */
+int queue_issue(queue *q, int64_t now, char service, const queue_issue_opts *opts, queue_issued *out);
+
+/* Cancels a waiting or called ticket (visitor left, admin). */
+int queue_cancel(queue *q, int64_t now, int64_t ticket_id, const char *actor);
+
+int queue_get_ticket(queue *q, int64_t ticket_id, queue_ticket *out);
+
+/* Tickets of the local day containing `now`, in issue order, filtered by state mask
+ * (bit (1 << queue_state); 0 = all). Calls `fn` for each; a non-zero return stops the walk. */
+typedef int (*queue_ticket_fn)(const queue_ticket *t, void *ctx);
+int queue_list_tickets(queue *q, int64_t now, unsigned state_mask, queue_ticket_fn fn, void *ctx);
+
+/* ---- counters ---------------------------------------------------------------------------- */
+
+typedef enum queue_counter_state {
+    QUEUE_COUNTER_CLOSED = 0,
+    QUEUE_COUNTER_OPEN,
+    QUEUE_COUNTER_PAUSED,
+} queue_counter_state;
+
+typedef struct queue_counter_status {
+    int id;
+    char name[QUEUE_LABEL_MAX];
+    char services[QUEUE_MAX_SERVICES + 1];
+    queue_counter_state state;
+    int64_t current_ticket;   /* ticket called or being served, 0 = none */
+} queue_counter_status;
+
+int queue_counter_open(queue *q, int64_t now, int counter_id);
+int queue_counter_pause(queue *q, int64_t now, int counter_id);
+int queue_counter_close(queue *q, int64_t now, int counter_id);
+int queue_counter_get(queue *q, int counter_id, queue_counter_status *out);
+
+/* Calls the next ticket for an open counter: (1) checked-in appointments whose time has come,
+ * (2) priority tickets, (3) longest wait; ties by issue order; only services it serves.
+ * The counter must have no current ticket (finish or no-show it first). */
+int queue_call_next(queue *q, int64_t now, int counter_id, queue_ticket *out);
+/* Calls the counter's current ticket again (recalls + 1). */
+int queue_recall(queue *q, int64_t now, int counter_id, queue_ticket *out);
+/* The visitor arrived at the desk: called → serving. */
+int queue_start(queue *q, int64_t now, int counter_id);
+/* serving (or called) → done with an outcome. */
+int queue_finish(queue *q, int64_t now, int counter_id, queue_outcome outcome);
+/* called → no_show, only after recalls_before_no_show recalls. */
+int queue_no_show(queue *q, int64_t now, int counter_id);
+/* Moves the counter's current ticket back to waiting, keeping its arrival time, for another
+ * service (to_service != 0) and/or a specific counter (to_counter != 0). */
+int queue_transfer(queue *q, int64_t now, int counter_id, char to_service, int to_counter);
+
+/* ---- waiting figures (home screen, display, ticket) ------------------------------------- */
+
+typedef struct queue_service_stats {
+    char letter;
+    int waiting;
+    int open_counters;        /* open counters serving it */
+    int wait_min_lo, wait_min_hi; /* estimate for a ticket issued now */
+} queue_service_stats;
+
+/* One entry per enabled service, in display order; returns the count (or a negative error). */
+int queue_service_stats_now(queue *q, int64_t now, queue_service_stats *out, int max);
+
+/* ---- appointments ------------------------------------------------------------------------ */
+
+#define QUEUE_CODE_MAX 24
+#define QUEUE_NOTE_MAX 256
+
+typedef struct queue_appointment {
+    char code[QUEUE_CODE_MAX];    /* booking code, [A-Za-z0-9-], unique */
+    int64_t at;                   /* appointment time */
+    char service;                 /* usually 'R' */
+    int counter_id;               /* 0 = any counter serving the service */
+    char note[QUEUE_NOTE_MAX];    /* local note for the agent; never uploaded; purged */
+    int64_t ticket_id;            /* ticket once checked in, 0 before */
+} queue_appointment;
+
+/* Inserts or updates by code (an already checked-in appointment keeps its ticket). */
+int queue_appointment_upsert(queue *q, int64_t now, const queue_appointment *a);
+int queue_appointment_get(queue *q, const char *code, queue_appointment *out);
+/* Check-in by code within [at - early, at + late] → an appointment ticket. */
+int queue_check_in(queue *q, int64_t now, const char *code, queue_issued *out);
+
+/* ---- feedback ---------------------------------------------------------------------------- */
+
+/* level 1 = soleil ... 5 = orage; service 0 = not about a service. */
+int queue_feedback(queue *q, int64_t now, int level, char service);
+
+/* ---- day and retention -------------------------------------------------------------------- */
+
+/* Closes every unfinished ticket of days before the local day of `now` as expired. Idempotent;
+ * the main loop calls it on each clock tick. Returns the number expired (>= 0) or an error. */
+int queue_rollover(queue *q, int64_t now);
+/* Clears appointment notes and codes older than `days` days. Returns rows purged or error. */
+int queue_purge(queue *q, int64_t now, int days);
+
+/* ---- aggregates (what headquarters receives) --------------------------------------------- */
+
+typedef struct queue_bucket {
+    char day[11];                 /* local day of issue */
+    int hour;                     /* local hour of issue, 0..23 */
+    char service;                 /* service at issue time... or the transfer target (see ARCH) */
+    queue_public public_type;
+    int64_t revision;             /* strictly increases whenever the bucket changes */
+    int issued, called, served, redirected, no_show, cancelled, expired, transferred;
+    int appointments_checked_in;
+    int64_t wait_sum_s;   int wait_count;    int wait_p50_s, wait_p90_s;
+    int64_t service_sum_s; int service_count; int service_p50_s, service_p90_s;
+    int feedback[5];              /* [0] = soleil ... [4] = orage */
+} queue_bucket;
+
+typedef int (*queue_bucket_fn)(const queue_bucket *b, void *ctx);
+/* Buckets of local days day_from..day_to inclusive ("YYYY-MM-DD"), ordered by day, hour,
+ * service, public type. */
+int queue_aggregates(queue *q, const char *day_from, const char *day_to, queue_bucket_fn fn, void *ctx);
+/* Buckets whose revision is greater than `after_revision`, by increasing revision (uploader). */
+int queue_aggregates_since(queue *q, int64_t after_revision, queue_bucket_fn fn, void *ctx);
+
+/* ---- event log ------------------------------------------------------------------------------ */
+
+typedef struct queue_event {
+    int64_t id;                   /* increasing */
+    int64_t at;
+    char kind[16];                /* "issue", "call", "recall", "start", "finish", "no_show",
+                                     "transfer", "cancel", "expire", "check_in", "feedback",
+                                     "counter_open", "counter_pause", "counter_close", "setup" */
+    char actor[24];               /* "kiosk", "counter:2", "admin", "system" */
+    int64_t ticket_id;            /* 0 when none */
+    char label[8];
+    char service;
+    int counter_id;
+} queue_event;
+
+typedef int (*queue_event_fn)(const queue_event *e, void *ctx);
+/* Events with id > after_id in id order, at most `limit` (0 = no limit). */
+int queue_events_since(queue *q, int64_t after_id, int limit, queue_event_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,1 @@
+# tests/core.cmake: the queue engine's targets and tests.
