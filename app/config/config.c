@@ -1,0 +1,642 @@
+/* INI configuration of an antenne (see include/borne/config.h and assets/demo/borne.ini).
+ *
+ * Parsing goes through inih's ini_parse_stream with our own line reader: Debian's inih is built
+ * without INI_HANDLER_LINENO, and counting lines in the reader is what lets every error, including
+ * the cross-checks done after parsing (a counter serving an unknown service), name its line.
+ * Everything is parsed into a scratch copy; the caller's struct is written only if the whole file
+ * is valid, so a bad file never half-applies. */
+#include "borne/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+/* inih's fixed line buffer (INI_MAX_LINE in Debian's build); longer lines would be split. */
+#define READER_LINE_MAX 200
+
+typedef struct parse_ctx {
+    FILE *file;
+    const char *path;
+    char dir[CONFIG_PATH_MAX];
+    int line;                    /* line the reader returned last */
+    bool line_too_long;
+    borne_config cfg;
+    char err[512];
+    int err_line;
+    /* lines where things were declared, for the checks made after parsing */
+    int counter_services_line[QUEUE_MAX_COUNTERS];
+    int service_line[QUEUE_MAX_SERVICES];
+    /* duplicate-key detection: section + key seen so far */
+    char (*seen)[96];
+    size_t n_seen, cap_seen;
+} parse_ctx;
+
+static char *counting_reader(char *str, int num, void *stream)
+{
+    parse_ctx *ctx = stream;
+    if (!fgets(str, num, ctx->file))
+        return NULL;
+    ctx->line++;
+    size_t len = strlen(str);
+    if (len == (size_t)num - 1 && str[len - 1] != '\n' && !feof(ctx->file))
+        ctx->line_too_long = true;
+    return str;
+}
+
+static int fail(parse_ctx *ctx, const char *fmt, ...)
+{
+    if (ctx->err[0])
+        return 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx->err, sizeof ctx->err, fmt, ap);
+    va_end(ap);
+    ctx->err_line = ctx->line;
+    return 0;
+}
+
+static int fail_at(parse_ctx *ctx, int line, const char *fmt, ...)
+{
+    if (ctx->err[0])
+        return 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx->err, sizeof ctx->err, fmt, ap);
+    va_end(ap);
+    ctx->err_line = line;
+    return 0;
+}
+
+/* ---- value parsers: each returns false on a malformed value ---- */
+
+static bool parse_int(const char *v, long lo, long hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || end == v || *end != '\0' || n < lo || n > hi)
+        return false;
+    *out = (int)n;
+    return true;
+}
+
+static bool parse_double(const char *v, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno || end == v || *end != '\0' || !(d >= lo && d <= hi))
+        return false;
+    *out = d;
+    return true;
+}
+
+static bool parse_bool(const char *v, bool *out)
+{
+    static const char *const yes[] = {"true", "yes", "on", "1"};
+    static const char *const no[] = {"false", "no", "off", "0"};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+        if (strcasecmp(v, yes[i]) == 0)
+            return *out = true, true;
+        if (strcasecmp(v, no[i]) == 0)
+            return *out = false, true;
+    }
+    return false;
+}
+
+/* "HH:MM" → minutes since midnight (24:00 allowed as an end of day). */
+static bool parse_hhmm(const char *v, size_t len, int *out)
+{
+    if (len != 5 || !isdigit((unsigned char)v[0]) || !isdigit((unsigned char)v[1]) || v[2] != ':' ||
+        !isdigit((unsigned char)v[3]) || !isdigit((unsigned char)v[4]))
+        return false;
+    int h = (v[0] - '0') * 10 + (v[1] - '0');
+    int m = (v[3] - '0') * 10 + (v[4] - '0');
+    if (m > 59 || h > 24 || (h == 24 && m != 0))
+        return false;
+    *out = h * 60 + m;
+    return true;
+}
+
+/* "09:00-12:00,13:30-17:00" or "closed" → ranges, ascending and disjoint. */
+static bool parse_day_hours(parse_ctx *ctx, const char *v, queue_day_hours *out)
+{
+    memset(out, 0, sizeof *out);
+    if (strcasecmp(v, "closed") == 0)
+        return true;
+    const char *p = v;
+    int prev_close = -1;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        const char *dash = strchr(p, '-');
+        if (!dash)
+            return fail(ctx, "opening hours \"%s\": expected HH:MM-HH:MM[,HH:MM-HH:MM...] or closed", v);
+        const char *end = dash + 1;
+        while (*end && *end != ',' && *end != ' ')
+            end++;
+        int open_min, close_min;
+        if (!parse_hhmm(p, (size_t)(dash - p), &open_min) ||
+            !parse_hhmm(dash + 1, (size_t)(end - dash - 1), &close_min))
+            return fail(ctx, "opening hours \"%s\": times are HH:MM, 00:00 to 24:00", v);
+        if (close_min <= open_min)
+            return fail(ctx, "opening hours \"%s\": a range must end after it starts", v);
+        if (open_min < prev_close)
+            return fail(ctx, "opening hours \"%s\": ranges must be in order and not overlap", v);
+        if (out->n == QUEUE_MAX_RANGES)
+            return fail(ctx, "opening hours \"%s\": at most %d ranges a day", v, QUEUE_MAX_RANGES);
+        out->range[out->n].open_min = open_min;
+        out->range[out->n].close_min = close_min;
+        out->n++;
+        prev_close = close_min;
+        while (*end == ' ')
+            end++;
+        if (*end == ',')
+            end++;
+        else if (*end)
+            return fail(ctx, "opening hours \"%s\": ranges are separated by commas", v);
+        p = end;
+    }
+    if (out->n == 0)
+        return fail(ctx, "opening hours: empty value (write \"closed\" for a closed day)");
+    return true;
+}
+
+/* Copies text, refusing values that would be truncated. */
+static bool copy_text(parse_ctx *ctx, const char *key, char *dst, size_t cap, const char *v)
+{
+    size_t len = strlen(v);
+    if (len >= cap)
+        return fail(ctx, "%s is too long (%zu bytes, at most %zu)", key, len, cap - 1);
+    memcpy(dst, v, len + 1);
+    return true;
+}
+
+/* Relative paths are relative to the config file's directory, so a config and its token files
+ * can be moved together. */
+static bool copy_path(parse_ctx *ctx, const char *key, char *dst, size_t cap, const char *v)
+{
+    if (v[0] == '\0' || v[0] == '/')
+        return copy_text(ctx, key, dst, cap, v);
+    int n = snprintf(dst, cap, "%s/%s", ctx->dir, v);
+    if (n < 0 || (size_t)n >= cap)
+        return fail(ctx, "%s: path too long", key);
+    return true;
+}
+
+static bool valid_id(const char *v)
+{
+    size_t len = strlen(v);
+    if (len == 0 || len > 31)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!(islower((unsigned char)v[i]) || isdigit((unsigned char)v[i]) || v[i] == '-'))
+            return false;
+    return true;
+}
+
+static bool mark_seen(parse_ctx *ctx, const char *section, const char *name)
+{
+    char key[96];
+    snprintf(key, sizeof key, "%s\n%s", section, name);
+    for (size_t i = 0; i < ctx->n_seen; i++)
+        if (strcmp(ctx->seen[i], key) == 0)
+            return false;
+    if (ctx->n_seen == ctx->cap_seen) {
+        size_t cap = ctx->cap_seen ? ctx->cap_seen * 2 : 64;
+        void *grown = realloc(ctx->seen, cap * sizeof *ctx->seen);
+        if (!grown)
+            return true; /* duplicate detection is best effort under memory pressure */
+        ctx->seen = grown;
+        ctx->cap_seen = cap;
+    }
+    memcpy(ctx->seen[ctx->n_seen++], key, sizeof key);
+    return true;
+}
+
+/* ---- sections ---- */
+
+static int on_antenne(parse_ctx *ctx, const char *name, const char *v)
+{
+    borne_config *c = &ctx->cfg;
+    if (strcmp(name, "id") == 0) {
+        if (!valid_id(v))
+            return fail(ctx, "antenne id \"%s\": 1 to 31 characters among a-z, 0-9 and -", v);
+        return copy_text(ctx, "id", c->antenne.id, sizeof c->antenne.id, v);
+    }
+    if (strcmp(name, "name") == 0)
+        return copy_text(ctx, "name", c->antenne.name, sizeof c->antenne.name, v);
+    if (strcmp(name, "timezone") == 0) {
+        char zone[PATH_MAX];
+        struct stat st;
+        snprintf(zone, sizeof zone, "/usr/share/zoneinfo/%s", v);
+        if (strstr(v, "..") || stat(zone, &st) != 0 || !S_ISREG(st.st_mode))
+            return fail(ctx, "timezone \"%s\" is not a known zone (see /usr/share/zoneinfo)", v);
+        return copy_text(ctx, "timezone", c->antenne.timezone, sizeof c->antenne.timezone, v);
+    }
+    if (strcmp(name, "message_fr") == 0)
+        return copy_text(ctx, "message_fr", c->antenne.message_fr, sizeof c->antenne.message_fr, v);
+    if (strcmp(name, "message_en") == 0)
+        return copy_text(ctx, "message_en", c->antenne.message_en, sizeof c->antenne.message_en, v);
+    return fail(ctx, "unknown key \"%s\" in [antenne]", name);
+}
+
+static int on_hours(parse_ctx *ctx, const char *name, const char *v)
+{
+    static const char *const days[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    queue_setup *s = &ctx->cfg.setup;
+    for (int d = 0; d < 7; d++)
+        if (strcmp(name, days[d]) == 0)
+            return parse_day_hours(ctx, v, &s->week[d]);
+    if (strcmp(name, "last_ticket_before_close") == 0) {
+        if (!parse_int(v, 0, 240, &s->last_ticket_min))
+            return fail(ctx, "last_ticket_before_close \"%s\": minutes from 0 to 240", v);
+        return 1;
+    }
+    if (strcmp(name, "always_open") == 0) {
+        if (!parse_bool(v, &s->always_open))
+            return fail(ctx, "always_open \"%s\": true or false", v);
+        return 1;
+    }
+    return fail(ctx, "unknown key \"%s\" in [hours] (days are mon..sun)", name);
+}
+
+static int on_service(parse_ctx *ctx, const char *section, const char *name, const char *v)
+{
+    const char *letter = section + strlen("service.");
+    if (strlen(letter) != 1 || letter[0] < 'A' || letter[0] > 'Z')
+        return fail(ctx, "[%s]: a service is one capital letter A-Z, as in [service.A]", section);
+    queue_setup *s = &ctx->cfg.setup;
+    int i = 0;
+    while (i < s->n_services && s->services[i].letter != letter[0])
+        i++;
+    if (i == s->n_services) {
+        queue_service *svc = &s->services[s->n_services++];
+        svc->letter = letter[0];
+        svc->enabled = true;
+        svc->order = letter[0] - 'A' + 1;
+        ctx->service_line[i] = ctx->line;
+    }
+    queue_service *svc = &s->services[i];
+    if (strcmp(name, "label_fr") == 0)
+        return copy_text(ctx, "label_fr", svc->label_fr, sizeof svc->label_fr, v);
+    if (strcmp(name, "label_en") == 0)
+        return copy_text(ctx, "label_en", svc->label_en, sizeof svc->label_en, v);
+    if (strcmp(name, "enabled") == 0) {
+        if (!parse_bool(v, &svc->enabled))
+            return fail(ctx, "enabled \"%s\": true or false", v);
+        return 1;
+    }
+    if (strcmp(name, "order") == 0) {
+        if (!parse_int(v, 0, 999, &svc->order))
+            return fail(ctx, "order \"%s\": a number from 0 to 999", v);
+        return 1;
+    }
+    return fail(ctx, "unknown key \"%s\" in [%s]", name, section);
+}
+
+static int on_counter(parse_ctx *ctx, const char *section, const char *name, const char *v)
+{
+    int id;
+    if (!parse_int(section + strlen("counter."), 1, 999, &id))
+        return fail(ctx, "[%s]: a counter is a number from 1 to 999, as in [counter.1]", section);
+    queue_setup *s = &ctx->cfg.setup;
+    int i = 0;
+    while (i < s->n_counters && s->counters[i].id != id)
+        i++;
+    if (i == s->n_counters) {
+        if (s->n_counters == QUEUE_MAX_COUNTERS)
+            return fail(ctx, "at most %d counters", QUEUE_MAX_COUNTERS);
+        s->counters[s->n_counters++].id = id;
+        ctx->counter_services_line[i] = ctx->line;
+    }
+    queue_counter_def *c = &s->counters[i];
+    if (strcmp(name, "name") == 0)
+        return copy_text(ctx, "name", c->name, sizeof c->name, v);
+    if (strcmp(name, "services") == 0) {
+        size_t n = 0;
+        for (const char *p = v; *p; p++) {
+            if (*p == ',' || *p == ' ')
+                continue;
+            if (*p < 'A' || *p > 'Z')
+                return fail(ctx, "services \"%s\": service letters A-Z separated by commas", v);
+            if (strchr(c->services, *p))
+                return fail(ctx, "services \"%s\": %c is listed twice", v, *p);
+            c->services[n++] = *p;
+            c->services[n] = '\0';
+        }
+        if (n == 0)
+            return fail(ctx, "services: a counter serves at least one service");
+        ctx->counter_services_line[i] = ctx->line;
+        return 1;
+    }
+    if (strcmp(name, "token_file") == 0)
+        return copy_path(ctx, "token_file", ctx->cfg.counter_token_files[i], CONFIG_PATH_MAX, v);
+    return fail(ctx, "unknown key \"%s\" in [%s]", name, section);
+}
+
+static int on_queue(parse_ctx *ctx, const char *name, const char *v)
+{
+    static const struct {
+        const char *key;
+        long lo, hi;
+        size_t offset; /* into queue_options; SIZE_MAX = retention_days */
+    } keys[] = {
+        {"recalls_before_no_show", 0, 10, offsetof(queue_options, recalls_before_no_show)},
+        {"checkin_early_min", 0, 240, offsetof(queue_options, checkin_early_min)},
+        {"checkin_late_min", 0, 240, offsetof(queue_options, checkin_late_min)},
+        {"default_service_s", 30, 7200, offsetof(queue_options, default_service_s)},
+        {"retention_days", 1, 3650, SIZE_MAX},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (strcmp(name, keys[i].key) != 0)
+            continue;
+        int *dst = keys[i].offset == SIZE_MAX ? &ctx->cfg.retention_days
+                                              : (int *)((char *)&ctx->cfg.queue + keys[i].offset);
+        if (!parse_int(v, keys[i].lo, keys[i].hi, dst))
+            return fail(ctx, "%s \"%s\": a number from %ld to %ld", name, v, keys[i].lo, keys[i].hi);
+        return 1;
+    }
+    return fail(ctx, "unknown key \"%s\" in [queue]", name);
+}
+
+static int on_printer(parse_ctx *ctx, const char *name, const char *v)
+{
+    printer_config *p = &ctx->cfg.printer;
+    if (strcmp(name, "device") == 0) {
+        ctx->cfg.printer_virtual = strcmp(v, "virtual") == 0;
+        if (ctx->cfg.printer_virtual) {
+            p->device[0] = '\0';
+            return 1;
+        }
+        if (v[0] != '/')
+            return fail(ctx, "device \"%s\": an absolute device path, or virtual", v);
+        return copy_text(ctx, "device", p->device, sizeof p->device, v);
+    }
+    if (strcmp(name, "baud") == 0) {
+        static const int rates[] = {9600, 19200, 38400, 57600, 115200};
+        int baud = 0;
+        parse_int(v, 0, INT_MAX, &baud);
+        for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++)
+            if (baud == rates[i])
+                return p->baud = baud, 1;
+        return fail(ctx, "baud \"%s\": one of 9600, 19200, 38400, 57600, 115200", v);
+    }
+    if (strcmp(name, "flow") == 0) {
+        if (strcmp(v, "none") == 0)
+            p->flow = PRINTER_FLOW_NONE;
+        else if (strcmp(v, "rtscts") == 0)
+            p->flow = PRINTER_FLOW_RTSCTS;
+        else if (strcmp(v, "xonxoff") == 0)
+            p->flow = PRINTER_FLOW_XONXOFF;
+        else
+            return fail(ctx, "flow \"%s\": none, rtscts or xonxoff", v);
+        return 1;
+    }
+    if (strcmp(name, "model") == 0)
+        return copy_text(ctx, "model", p->model, sizeof p->model, v);
+    if (strcmp(name, "reprint_after_fault") == 0) {
+        if (!parse_bool(v, &p->reprint_after_fault))
+            return fail(ctx, "reprint_after_fault \"%s\": true or false", v);
+        return 1;
+    }
+    if (strcmp(name, "probe_interval_ms") == 0) {
+        if (!parse_int(v, 100, 60000, &p->probe_interval_ms))
+            return fail(ctx, "probe_interval_ms \"%s\": a number from 100 to 60000", v);
+        return 1;
+    }
+    return fail(ctx, "unknown key \"%s\" in [printer]", name);
+}
+
+static int on_ui(parse_ctx *ctx, const char *name, const char *v)
+{
+    borne_config *c = &ctx->cfg;
+    if (strcmp(name, "language") == 0) {
+        if (strlen(v) != 2 || !islower((unsigned char)v[0]) || !islower((unsigned char)v[1]))
+            return fail(ctx, "language \"%s\": a two-letter code such as fr or en", v);
+        return copy_text(ctx, "language", c->ui.language, sizeof c->ui.language, v);
+    }
+    if (strcmp(name, "width_mm") == 0 || strcmp(name, "height_mm") == 0) {
+        double *dst = name[0] == 'w' ? &c->ui.width_mm : &c->ui.height_mm;
+        if (!parse_double(v, 40, 3000, dst))
+            return fail(ctx, "%s \"%s\": the visible screen size in millimetres (40 to 3000)", name, v);
+        return 1;
+    }
+    if (strcmp(name, "orientation") == 0) {
+        if (strcmp(v, "landscape") == 0)
+            c->ui.orientation = CONFIG_LANDSCAPE;
+        else if (strcmp(v, "portrait") == 0)
+            c->ui.orientation = CONFIG_PORTRAIT;
+        else
+            return fail(ctx, "orientation \"%s\": landscape or portrait", v);
+        return 1;
+    }
+    if (strcmp(name, "idle_s") == 0) {
+        if (!parse_int(v, 10, 3600, &c->ui.idle_s))
+            return fail(ctx, "idle_s \"%s\": seconds from 10 to 3600", v);
+        return 1;
+    }
+    bool *flag = strcmp(name, "ask_public_type") == 0 ? &c->ui.ask_public_type
+                 : strcmp(name, "ask_priority") == 0  ? &c->ui.ask_priority
+                                                      : NULL;
+    if (flag) {
+        if (!parse_bool(v, flag))
+            return fail(ctx, "%s \"%s\": true or false", name, v);
+        return 1;
+    }
+    if (strcmp(name, "admin_pin") == 0) {
+        size_t len = strlen(v);
+        if (len < 4 || len >= sizeof c->ui.admin_pin || strspn(v, "0123456789") != len)
+            return fail(ctx, "admin_pin: 4 to %zu digits", sizeof c->ui.admin_pin - 1);
+        return copy_text(ctx, "admin_pin", c->ui.admin_pin, sizeof c->ui.admin_pin, v);
+    }
+    return fail(ctx, "unknown key \"%s\" in [ui]", name);
+}
+
+static int on_hub(parse_ctx *ctx, const char *name, const char *v)
+{
+    if (strcmp(name, "listen") != 0)
+        return fail(ctx, "unknown key \"%s\" in [hub]", name);
+    const char *colon = strrchr(v, ':');
+    int port;
+    if (v[0] && (!colon || colon == v || !parse_int(colon + 1, 1, 65535, &port)))
+        return fail(ctx, "listen \"%s\": HOST:PORT, such as 0.0.0.0:8080", v);
+    return copy_text(ctx, "listen", ctx->cfg.hub.listen, sizeof ctx->cfg.hub.listen, v);
+}
+
+static int on_hq(parse_ctx *ctx, const char *name, const char *v)
+{
+    borne_config *c = &ctx->cfg;
+    if (strcmp(name, "url") == 0) {
+        if (v[0] && strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0)
+            return fail(ctx, "url \"%s\": an https:// (or http:// on a test network) address", v);
+        return copy_text(ctx, "url", c->hq.url, sizeof c->hq.url, v);
+    }
+    if (strcmp(name, "token_file") == 0)
+        return copy_path(ctx, "token_file", c->hq.token_file, sizeof c->hq.token_file, v);
+    if (strcmp(name, "ca_file") == 0)
+        return copy_path(ctx, "ca_file", c->hq.ca_file, sizeof c->hq.ca_file, v);
+    return fail(ctx, "unknown key \"%s\" in [hq]", name);
+}
+
+static int on_store(parse_ctx *ctx, const char *name, const char *v)
+{
+    if (strcmp(name, "path") != 0)
+        return fail(ctx, "unknown key \"%s\" in [store]", name);
+    if (!v[0])
+        return fail(ctx, "path: the database file is required");
+    return copy_path(ctx, "path", ctx->cfg.store.path, sizeof ctx->cfg.store.path, v);
+}
+
+static int on_entry(void *user, const char *section, const char *name, const char *value)
+{
+    parse_ctx *ctx = user;
+    if (ctx->err[0])
+        return 0;
+    if (ctx->line_too_long)
+        return fail(ctx, "line longer than %d bytes", READER_LINE_MAX - 2);
+    if (!mark_seen(ctx, section, name))
+        return fail(ctx, "\"%s\" is set twice in [%s]", name, section);
+    if (strcmp(section, "antenne") == 0)
+        return on_antenne(ctx, name, value);
+    if (strcmp(section, "hours") == 0)
+        return on_hours(ctx, name, value);
+    if (strncmp(section, "service.", 8) == 0)
+        return on_service(ctx, section, name, value);
+    if (strncmp(section, "counter.", 8) == 0)
+        return on_counter(ctx, section, name, value);
+    if (strcmp(section, "queue") == 0)
+        return on_queue(ctx, name, value);
+    if (strcmp(section, "printer") == 0)
+        return on_printer(ctx, name, value);
+    if (strcmp(section, "ui") == 0)
+        return on_ui(ctx, name, value);
+    if (strcmp(section, "hub") == 0)
+        return on_hub(ctx, name, value);
+    if (strcmp(section, "hq") == 0)
+        return on_hq(ctx, name, value);
+    if (strcmp(section, "store") == 0)
+        return on_store(ctx, name, value);
+    if (section[0] == '\0')
+        return fail(ctx, "\"%s\" comes before any [section]", name);
+    return fail(ctx, "unknown section [%s]", section);
+}
+
+/* Checks that need the whole file. */
+static bool validate(parse_ctx *ctx)
+{
+    borne_config *c = &ctx->cfg;
+    if (!c->antenne.id[0])
+        return fail_at(ctx, 0, "[antenne] id is required");
+    if (!c->antenne.name[0])
+        return fail_at(ctx, 0, "[antenne] name is required");
+    if (c->setup.n_services == 0)
+        return fail_at(ctx, 0, "at least one [service.X] section is required");
+    for (int i = 0; i < c->setup.n_services; i++) {
+        queue_service *s = &c->setup.services[i];
+        if (!s->label_fr[0])
+            return fail_at(ctx, ctx->service_line[i], "[service.%c] label_fr is required", s->letter);
+        if (!s->label_en[0])
+            memcpy(s->label_en, s->label_fr, sizeof s->label_en);
+    }
+    for (int i = 0; i < c->setup.n_counters; i++) {
+        queue_counter_def *k = &c->setup.counters[i];
+        if (!k->services[0])
+            return fail_at(ctx, ctx->counter_services_line[i], "[counter.%d] services is required", k->id);
+        for (const char *p = k->services; *p; p++) {
+            bool known = false;
+            for (int j = 0; j < c->setup.n_services; j++)
+                known |= c->setup.services[j].letter == *p;
+            if (!known)
+                return fail_at(ctx, ctx->counter_services_line[i],
+                               "[counter.%d] serves %c, which is not a [service.%c]", k->id, *p, *p);
+        }
+        if (!k->name[0])
+            snprintf(k->name, sizeof k->name, "Guichet %d", k->id);
+    }
+    if (!c->printer_virtual && !c->printer.device[0])
+        return fail_at(ctx, 0, "[printer] device is required (a device path, or virtual)");
+    if (c->hq.url[0] && !c->hq.token_file[0])
+        return fail_at(ctx, 0, "[hq] token_file is required when url is set");
+    return true;
+}
+
+void config_defaults(borne_config *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->antenne.timezone, sizeof out->antenne.timezone, "Europe/Paris");
+    out->setup.last_ticket_min = 15;
+    out->retention_days = 30;
+    out->printer.baud = 19200;
+    out->printer.flow = PRINTER_FLOW_RTSCTS;
+    snprintf(out->printer.model, sizeof out->printer.model, "epson-tm-t20");
+    out->printer.reprint_after_fault = true;
+    out->printer.probe_interval_ms = 1000;
+    snprintf(out->ui.language, sizeof out->ui.language, "fr");
+    out->ui.width_mm = 155;
+    out->ui.height_mm = 86;
+    out->ui.idle_s = 60;
+    out->ui.ask_priority = true;
+    snprintf(out->store.path, sizeof out->store.path, "/var/lib/borne/borne.db");
+}
+
+int config_load(const char *path, borne_config *out, char *errbuf, size_t errlen)
+{
+    parse_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx) {
+        snprintf(errbuf, errlen, "%s: out of memory", path);
+        return -ENOMEM;
+    }
+    int rc = 0;
+    ctx->path = path;
+    config_defaults(&ctx->cfg);
+    ctx->cfg.printer_virtual = false;
+    ctx->cfg.printer.device[0] = '\0';
+
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        snprintf(ctx->dir, sizeof ctx->dir, "%.*s", (int)(slash - path), path);
+    else
+        snprintf(ctx->dir, sizeof ctx->dir, ".");
+    if (!ctx->dir[0])
+        snprintf(ctx->dir, sizeof ctx->dir, "/");
+
+    ctx->file = fopen(path, "r");
+    if (!ctx->file) {
+        rc = -errno;
+        snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+        goto end;
+    }
+    int parse_rc = ini_parse_stream(counting_reader, ctx, on_entry, ctx);
+    if (parse_rc != 0 && !ctx->err[0]) {
+        ctx->err_line = parse_rc > 0 ? parse_rc : ctx->line;
+        snprintf(ctx->err, sizeof ctx->err, parse_rc > 0 ? "syntax error (expected [section] or key = value)"
+                                                         : "cannot read the file");
+    }
+    if (!ctx->err[0] && ferror(ctx->file))
+        snprintf(ctx->err, sizeof ctx->err, "read error: %s", strerror(errno));
+    if (!ctx->err[0])
+        validate(ctx);
+    if (ctx->err[0]) {
+        if (ctx->err_line > 0)
+            snprintf(errbuf, errlen, "%s:%d: %s", path, ctx->err_line, ctx->err);
+        else
+            snprintf(errbuf, errlen, "%s: %s", path, ctx->err);
+        rc = -EINVAL;
+        goto end;
+    }
+    *out = ctx->cfg;
+end:
+    if (ctx->file)
+        fclose(ctx->file);
+    free(ctx->seen);
+    free(ctx);
+    return rc;
+}

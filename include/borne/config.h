@@ -1,0 +1,65 @@
+/* Antenne configuration, read from an INI file (parsed by inih).
+ *
+ * The whole file is validated before anything is returned: a bad file yields
+ * "file:line: what is wrong" and no config at all, so nothing is ever half-applied.
+ * A loaded config is plain, read-only data shared by every module. */
+#ifndef BORNE_CONFIG_H
+#define BORNE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "borne/printer.h"
+#include "borne/queue.h"
+
+#define CONFIG_PATH_MAX 256
+#define CONFIG_TEXT_MAX 96
+
+typedef enum config_orientation { CONFIG_LANDSCAPE = 0, CONFIG_PORTRAIT } config_orientation;
+
+typedef struct borne_config {
+    struct {
+        char id[32];                    /* stable antenne id, [a-z0-9-] ("fourmies") */
+        char name[CONFIG_TEXT_MAX];     /* "Antenne de Fourmies" */
+        char timezone[64];              /* IANA name; default Europe/Paris */
+        char message_fr[CONFIG_TEXT_MAX * 2]; /* printed at the bottom of tickets */
+        char message_en[CONFIG_TEXT_MAX * 2];
+    } antenne;
+    queue_setup setup;                  /* services, counters, hours, last ticket */
+    /* token file of setup.counters[i] for the LAN API; empty = counter cannot use the API */
+    char counter_token_files[QUEUE_MAX_COUNTERS][CONFIG_PATH_MAX];
+    queue_options queue;                /* recalls, check-in window, default service time */
+    int retention_days;                 /* purge appointment notes after; default 30 */
+    printer_config printer;
+    bool printer_virtual;               /* demo: start the printer emulator ourselves */
+    struct {
+        char language[8];               /* "fr" default */
+        double width_mm, height_mm;     /* visible screen size, for physical sizing */
+        config_orientation orientation;
+        int idle_s;                     /* back home after; default 60 */
+        bool ask_public_type;           /* the optional "Vous êtes ?" step */
+        bool ask_priority;              /* the priority choice */
+        char admin_pin[16];
+    } ui;
+    struct {
+        char listen[64];                /* "0.0.0.0:8080"; empty = no hub */
+    } hub;
+    struct {
+        char url[CONFIG_PATH_MAX];      /* empty = no upload */
+        char token_file[CONFIG_PATH_MAX];
+        char ca_file[CONFIG_PATH_MAX];
+    } hq;
+    struct {
+        char path[CONFIG_PATH_MAX];     /* SQLite database file */
+    } store;
+} borne_config;
+
+/* Fills *out with defaults (a valid but empty antenne: no services). */
+void config_defaults(borne_config *out);
+
+/* Loads and validates `path`. Returns 0 and fills *out, or a negative errno-style code with
+ * "file:line: message" in errbuf and *out left untouched. Relative paths inside the file are
+ * resolved against the file's directory. */
+int config_load(const char *path, borne_config *out, char *errbuf, size_t errlen);
+
+#endif

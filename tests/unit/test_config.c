@@ -1,0 +1,190 @@
+/* Config loading: the demo file loads as written; every kind of bad file is refused with
+ * "file:line: message" and leaves the caller's config untouched. */
+#include "borne/config.h"
+#include "testlib.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *write_file(const char *dir, const char *name, const char *text)
+{
+    const char *path = testlib_path(dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        perror(path);
+        abort();
+    }
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+#define MINIMAL "[antenne]\nid = lens\nname = Antenne de Lens\n[service.A]\nlabel_fr = Aides\n" \
+                "[printer]\ndevice = virtual\n"
+
+static void demo_config_loads(void)
+{
+    /* Tries: the shipped demo config, as the demo run reads it. */
+    char path[512], err[512] = "";
+    snprintf(path, sizeof path, "%s/demo/borne.ini", getenv("BORNE_ASSETS"));
+    borne_config c;
+    CHECK_INT(config_load(path, &c, err, sizeof err), 0);
+    CHECK_STR(err, "");
+    CHECK_STR(c.antenne.id, "fourmies");
+    CHECK_STR(c.antenne.timezone, "Europe/Paris");
+    CHECK_INT(c.setup.n_services, 6);
+    CHECK_INT(c.setup.services[0].letter, 'A');
+    CHECK_STR(c.setup.services[2].label_fr, "Orientation et apprentissage");
+    CHECK(!c.setup.services[5].enabled);
+    CHECK_INT(c.setup.n_counters, 2);
+    CHECK_STR(c.setup.counters[1].services, "OEIR");
+    CHECK_INT(c.setup.week[0].n, 2);
+    CHECK_INT(c.setup.week[0].range[1].open_min, 13 * 60 + 30);
+    CHECK_INT(c.setup.week[5].n, 0);
+    CHECK_INT(c.setup.last_ticket_min, 15);
+    CHECK(c.setup.always_open);
+    CHECK(c.printer_virtual);
+    CHECK_INT(c.printer.baud, 38400);
+    CHECK_INT(c.printer.flow, PRINTER_FLOW_XONXOFF);
+    CHECK_INT(c.ui.idle_s, 60);
+    CHECK_STR(c.ui.admin_pin, "2468");
+    /* A relative store path is relative to the config file. */
+    char want[600];
+    snprintf(want, sizeof want, "%s/demo/demo.db", getenv("BORNE_ASSETS"));
+    CHECK_STR(c.store.path, want);
+}
+
+static void defaults_fill_what_is_omitted(void)
+{
+    /* Tries: a minimal file; everything not written takes the documented default. */
+    const char *dir = testlib_tmpdir("config");
+    borne_config c;
+    char err[512] = "";
+    CHECK_INT(config_load(write_file(dir, "min.ini", MINIMAL), &c, err, sizeof err), 0);
+    CHECK_STR(c.antenne.timezone, "Europe/Paris");
+    CHECK_STR(c.setup.services[0].label_en, "Aides"); /* label_en falls back to label_fr */
+    CHECK(c.setup.services[0].enabled);
+    CHECK_INT(c.retention_days, 30);
+    CHECK_STR(c.ui.language, "fr");
+    CHECK_STR(c.store.path, "/var/lib/borne/borne.db");
+}
+
+static void counter_name_defaults_and_token_path_is_relative(void)
+{
+    /* Tries: a counter without a name, and a relative token file. */
+    const char *dir = testlib_tmpdir("config");
+    borne_config c;
+    char err[512] = "";
+    const char *path = write_file(dir, "c.ini", MINIMAL "[counter.3]\nservices = A\ntoken_file = tok/3\n");
+    CHECK_INT(config_load(path, &c, err, sizeof err), 0);
+    CHECK_STR(c.setup.counters[0].name, "Guichet 3");
+    CHECK_STR(c.counter_token_files[0], testlib_path(dir, "tok/3"));
+}
+
+struct bad_case {
+    const char *what;   /* what the case tries */
+    const char *text;
+    int line;           /* expected line in the message; 0 = no line */
+    const char *phrase; /* expected in the message */
+};
+
+static void bad_files_are_refused_with_their_line(void)
+{
+    static const struct bad_case cases[] = {
+        {"syntax error", MINIMAL "this is not ini\n", 8, "syntax error"},
+        {"unknown section", MINIMAL "[printr]\nbaud = 9600\n", 9, "unknown section [printr]"},
+        {"unknown key", MINIMAL "[ui]\nidle = 5\n", 9, "unknown key \"idle\""},
+        {"key before any section", "id = x\n" MINIMAL, 1, "before any [section]"},
+        {"bad antenne id", "[antenne]\nid = Lens Centre\nname = x\n", 2, "antenne id"},
+        {"unknown timezone", MINIMAL "[antenne]\ntimezone = Europe/Lile\n", 9, "not a known zone"},
+        {"bad hours", MINIMAL "[hours]\nmon = 9h-12h\n", 9, "opening hours"},
+        {"reversed range", MINIMAL "[hours]\ntue = 12:00-09:00\n", 9, "end after it starts"},
+        {"overlapping ranges", MINIMAL "[hours]\nwed = 09:00-12:00,11:00-14:00\n", 9, "not overlap"},
+        {"service not a letter", MINIMAL "[service.AB]\nlabel_fr = x\n", 9, "one capital letter"},
+        {"service without label", MINIMAL "[service.B]\norder = 3\n", 9, "label_fr is required"},
+        {"counter serving unknown service", MINIMAL "[counter.1]\nname = G1\nservices = A,Z\n", 10,
+         "serves Z"},
+        {"counter id not a number", MINIMAL "[counter.x]\nservices = A\n", 9, "number from 1 to 999"},
+        {"bad baud", MINIMAL "[printer]\nbaud = 12345\n", 9, "baud"},
+        {"bad flow", MINIMAL "[printer]\nflow = cts\n", 9, "none, rtscts or xonxoff"},
+        {"relative device", "[antenne]\nid = x\nname = x\n[service.A]\nlabel_fr = A\n[printer]\ndevice = ttyUSB0\n",
+         7, "absolute device path"},
+        {"duplicate key", MINIMAL "[ui]\nidle_s = 30\nidle_s = 40\n", 10, "set twice"},
+        {"number out of range", MINIMAL "[ui]\nidle_s = 2\n", 9, "seconds from 10 to 3600"},
+        {"not a number", MINIMAL "[queue]\nretention_days = thirty\n", 9, "retention_days"},
+        {"bad bool", MINIMAL "[ui]\nask_priority = maybe\n", 9, "true or false"},
+        {"bad pin", MINIMAL "[ui]\nadmin_pin = 12a4\n", 9, "admin_pin"},
+        {"bad listen", MINIMAL "[hub]\nlisten = 8080\n", 9, "HOST:PORT"},
+        {"hq url without token", MINIMAL "[hq]\nurl = https://hq.example/\n", 0, "token_file is required"},
+        {"bad hq scheme", MINIMAL "[hq]\nurl = ftp://hq\n", 9, "https://"},
+        {"missing id", "[antenne]\nname = x\n[service.A]\nlabel_fr = A\n[printer]\ndevice = virtual\n", 0,
+         "id is required"},
+        {"no service", "[antenne]\nid = x\nname = x\n[printer]\ndevice = virtual\n", 0, "at least one"},
+        {"no printer", "[antenne]\nid = x\nname = x\n[service.A]\nlabel_fr = A\n", 0, "[printer] device"},
+        {"too long label", MINIMAL "[service.B]\nlabel_fr = " "0123456789012345678901234567890123456789"
+                                   "0123456789012345678901234567890123456789\n", 9, "too long"},
+    };
+    const char *dir = testlib_tmpdir("config-bad");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char name[32], err[512] = "";
+        snprintf(name, sizeof name, "bad%zu.ini", i);
+        const char *path = write_file(dir, name, cases[i].text);
+        borne_config c;
+        memset(&c, 0x5a, sizeof c);
+        int rc = config_load(path, &c, err, sizeof err);
+        if (!CHECK_INT(rc, -EINVAL))
+            fprintf(stderr, "  case: %s\n", cases[i].what);
+        char prefix[600];
+        if (cases[i].line)
+            snprintf(prefix, sizeof prefix, "%s:%d: ", path, cases[i].line);
+        else
+            snprintf(prefix, sizeof prefix, "%s: ", path);
+        if (!CHECK(strncmp(err, prefix, strlen(prefix)) == 0) ||
+            !CHECK(strstr(err, cases[i].phrase) != NULL))
+            fprintf(stderr, "  case: %s: got \"%s\"\n", cases[i].what, err);
+        /* Nothing half-applied: the caller's struct is untouched. */
+        unsigned char *bytes = (unsigned char *)&c;
+        size_t touched = 0;
+        for (size_t b = 0; b < sizeof c; b++)
+            touched += bytes[b] != 0x5a;
+        if (!CHECK_INT(touched, 0))
+            fprintf(stderr, "  case: %s\n", cases[i].what);
+    }
+}
+
+static void long_line_is_refused(void)
+{
+    /* Tries: a line longer than inih's buffer, which would otherwise be split silently. */
+    const char *dir = testlib_tmpdir("config");
+    char text[1024];
+    snprintf(text, sizeof text, MINIMAL "[antenne]\nmessage_fr = %0300d\n", 7);
+    char err[512] = "";
+    borne_config c;
+    CHECK_INT(config_load(write_file(dir, "long.ini", text), &c, err, sizeof err), -EINVAL);
+    CHECK(strstr(err, "line longer than") != NULL);
+}
+
+static void missing_file_is_an_errno(void)
+{
+    /* Tries: a path that does not exist, and a directory given as the file. */
+    char err[512] = "";
+    borne_config c;
+    CHECK_INT(config_load("/nonexistent/borne.ini", &c, err, sizeof err), -ENOENT);
+    CHECK(strstr(err, "/nonexistent/borne.ini: ") == err);
+    const char *dir = testlib_tmpdir("config");
+    CHECK(config_load(dir, &c, err, sizeof err) < 0);
+    CHECK(strstr(err, dir) == err);
+}
+
+int main(void)
+{
+    RUN(demo_config_loads);
+    RUN(defaults_fill_what_is_omitted);
+    RUN(counter_name_defaults_and_token_path_is_relative);
+    RUN(bad_files_are_refused_with_their_line);
+    RUN(long_line_is_refused);
+    RUN(missing_file_is_an_errno);
+    return testlib_finish();
+}
