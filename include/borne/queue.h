@@ -79,7 +79,8 @@ typedef struct queue_service {
     char letter;                      /* 'A'..'Z', the id and the ticket prefix */
     char label_fr[QUEUE_LABEL_MAX];   /* UTF-8 */
     char label_en[QUEUE_LABEL_MAX];
-    bool enabled;
+    bool enabled;                     /* offered for walk-in tickets (a kiosk tile); check-in */
+                                      /* of an appointment ignores it */
     int order;                        /* display order, ascending */
 } queue_service;
 

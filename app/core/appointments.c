@@ -1,0 +1,234 @@
+/* Appointments (import, check-in), feedback and the retention purge.
+ *
+ * Check-in does not look at opening hours: the appointment itself says when the visitor is
+ * expected, and the window [at - early, at + late] (queue_options) decides. The ticket is an
+ * appointment ticket of the appointment's service, reserved for its counter if it has one; it
+ * jumps the queue only once the appointment time has come (see counters.c). */
+#include "queue_internal.h"
+
+#include <string.h>
+
+static const char SQL_APPT_UPSERT[] =
+    "INSERT INTO appointment(code, at, service, counter_id, note, updated_at)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
+    " ON CONFLICT(code) DO UPDATE SET at = excluded.at, service = excluded.service,"
+    " counter_id = excluded.counter_id, note = excluded.note, updated_at = excluded.updated_at";
+static const char SQL_APPT_GET[] =
+    "SELECT code, at, service, counter_id, note, COALESCE(ticket_id, 0) FROM appointment"
+    " WHERE code = ?";
+static const char SQL_APPT_LINK[] = "UPDATE appointment SET ticket_id = ? WHERE code = ?";
+static const char SQL_CTR_SERVICES[] =
+    "SELECT services FROM counter WHERE id = ? AND enabled = 1";
+static const char SQL_FEEDBACK_ADD[] =
+    "INSERT INTO feedback(at, day, hour, level, service) VALUES(?, ?, ?, ?, ?)";
+static const char SQL_PURGE[] =
+    "UPDATE appointment SET code = NULL, note = ''"
+    " WHERE at < ? AND (code IS NOT NULL OR note <> '')";
+
+static bool valid_code(const char *code)
+{
+    size_t n = 0;
+    for (const char *p = code; *p; p++, n++) {
+        char ch = *p;
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+              ch == '-'))
+            return false;
+    }
+    return n > 0 && n < QUEUE_CODE_MAX;
+}
+
+/* The counter exists and serves `service`. */
+static int counter_serves(queue *q, int counter_id, char service)
+{
+    Q_STMT(q, s, SQL_CTR_SERVICES);
+    sqlite3_bind_int(s, 1, counter_id);
+    int rc = sqlite3_step(s);
+    int err = QUEUE_OK;
+    if (rc == SQLITE_DONE)
+        err = q_fail(q, QUEUE_ENOCOUNTER, "unknown counter %d", counter_id);
+    else if (rc != SQLITE_ROW)
+        err = q_sqlfail(q, rc, "read counter");
+    else if (!strchr((const char *)sqlite3_column_text(s, 0), service))
+        err = q_fail(q, QUEUE_ENOTSERVED, "counter %d does not serve service %c", counter_id,
+                     service);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return err;
+}
+
+static int upsert(queue *q, int64_t now, const queue_appointment *a)
+{
+    int err = q_service_check(q, a->service, false);
+    if (err)
+        return err;
+    if (a->counter_id && (err = counter_serves(q, a->counter_id, a->service)))
+        return err;
+    Q_STMT(q, s, SQL_APPT_UPSERT);
+    char l[2] = {a->service, '\0'};
+    sqlite3_bind_text(s, 1, a->code, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, a->at);
+    sqlite3_bind_text(s, 3, l, 1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(s, 4, a->counter_id);
+    sqlite3_bind_text(s, 5, a->note, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 6, now);
+    if ((err = q_exec_stmt(q, s, "save appointment")))
+        return err;
+    return q_event(q, now, "appointment", "admin", NULL, a->service, a->counter_id, false);
+}
+
+int queue_appointment_upsert(queue *q, int64_t now, const queue_appointment *a)
+{
+    if (!a)
+        return q_fail(q, QUEUE_EINVAL, "appointment: none given");
+    if (!memchr(a->code, '\0', sizeof a->code) || !valid_code(a->code))
+        return q_fail(q, QUEUE_EINVAL, "appointment code must be 1..%d of [A-Za-z0-9-]",
+                      QUEUE_CODE_MAX - 1);
+    if (!memchr(a->note, '\0', sizeof a->note))
+        return q_fail(q, QUEUE_EINVAL, "appointment %s: note not terminated", a->code);
+    if (a->counter_id < 0)
+        return q_fail(q, QUEUE_ENOCOUNTER, "unknown counter %d", a->counter_id);
+    int err = q_begin(q);
+    if (err)
+        return err;
+    return q_end(q, upsert(q, now, a));
+}
+
+static int appt_load(queue *q, const char *code, queue_appointment *out)
+{
+    if (!code || !valid_code(code))
+        return q_fail(q, QUEUE_ENOAPPT, "no appointment with code \"%.*s\"", QUEUE_CODE_MAX,
+                      code ? code : "");
+    Q_STMT(q, s, SQL_APPT_GET);
+    sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    int err = QUEUE_OK;
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        q_copy(out->code, sizeof out->code, (const char *)sqlite3_column_text(s, 0));
+        out->at = sqlite3_column_int64(s, 1);
+        out->service = (char)sqlite3_column_text(s, 2)[0];
+        out->counter_id = sqlite3_column_int(s, 3);
+        q_copy(out->note, sizeof out->note, (const char *)sqlite3_column_text(s, 4));
+        out->ticket_id = sqlite3_column_int64(s, 5);
+    } else if (rc == SQLITE_DONE) {
+        err = q_fail(q, QUEUE_ENOAPPT, "no appointment with code \"%s\"", code);
+    } else {
+        err = q_sqlfail(q, rc, "read appointment");
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return err;
+}
+
+int queue_appointment_get(queue *q, const char *code, queue_appointment *out)
+{
+    queue_appointment a;
+    int err = appt_load(q, code, &a);
+    if (!err && out)
+        *out = a;
+    return err;
+}
+
+static int check_in(queue *q, int64_t now, const char *code, queue_issued *out)
+{
+    queue_appointment a;
+    int err = appt_load(q, code, &a);
+    if (err)
+        return err;
+    if (a.ticket_id)
+        return q_fail(q, QUEUE_EUSED, "appointment %s is already checked in", code);
+    int64_t early = (int64_t)q->opts.checkin_early_min * 60;
+    int64_t late = (int64_t)q->opts.checkin_late_min * 60;
+    if (now < a.at - early)
+        return q_fail(q, QUEUE_ETOOEARLY, "appointment %s: check-in opens %d min before the"
+                      " appointment (%lld min to wait)", code, q->opts.checkin_early_min,
+                      (long long)((a.at - early - now + 59) / 60));
+    if (now > a.at + late)
+        return q_fail(q, QUEUE_ETOOLATE, "appointment %s: check-in closed %d min after the"
+                      " appointment", code, q->opts.checkin_late_min);
+    /* `enabled` only says whether the service is offered as a walk-in tile: the appointment
+     * service is usually not, and its booked visitors must still get their ticket. */
+    if ((err = q_service_check(q, a.service, false)))
+        return err;
+    /* The setup may have changed since the import: a counter that is gone or no longer serves
+     * the service would never call the ticket, so it goes to any counter instead. */
+    int counter = a.counter_id;
+    if (counter && (err = counter_serves(q, counter, a.service))) {
+        if (err != QUEUE_ENOCOUNTER && err != QUEUE_ENOTSERVED)
+            return err;
+        counter = 0;
+    }
+    queue_issued issued;
+    if ((err = q_issue_locked(q, now, a.service, QUEUE_PUBLIC_UNSPECIFIED, false, true, a.at,
+                              counter, "kiosk", "check_in", &issued)))
+        return err;
+    Q_STMT(q, s, SQL_APPT_LINK);
+    sqlite3_bind_int64(s, 1, issued.ticket.id);
+    sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
+    if ((err = q_exec_stmt(q, s, "link appointment")))
+        return err;
+    if (out)
+        *out = issued;
+    return QUEUE_OK;
+}
+
+int queue_check_in(queue *q, int64_t now, const char *code, queue_issued *out)
+{
+    int err = q_begin(q);
+    if (err)
+        return err;
+    return q_end(q, check_in(q, now, code, out));
+}
+
+static int feedback(queue *q, int64_t now, int level, char service)
+{
+    int err;
+    if (service && (err = q_service_check(q, service, false)))
+        return err;
+    q_local lt;
+    q_localtime(now, &lt);
+    Q_STMT(q, s, SQL_FEEDBACK_ADD);
+    char l[2] = {service, '\0'};
+    sqlite3_bind_int64(s, 1, now);
+    sqlite3_bind_text(s, 2, lt.day, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 3, lt.hour);
+    sqlite3_bind_int(s, 4, level);
+    sqlite3_bind_text(s, 5, l, -1, SQLITE_TRANSIENT);
+    if ((err = q_exec_stmt(q, s, "save feedback")))
+        return err;
+    return q_event_feedback(q, now, &lt, service);
+}
+
+int queue_feedback(queue *q, int64_t now, int level, char service)
+{
+    if (level < 1 || level > 5)
+        return q_fail(q, QUEUE_EINVAL, "feedback level %d (must be 1..5)", level);
+    int err = q_begin(q);
+    if (err)
+        return err;
+    return q_end(q, feedback(q, now, level, service));
+}
+
+static int purge(queue *q, int64_t now, int days, int *n)
+{
+    Q_STMT(q, s, SQL_PURGE);
+    sqlite3_bind_int64(s, 1, now - (int64_t)days * 86400);
+    int err = q_exec_stmt(q, s, "purge appointments");
+    if (err)
+        return err;
+    *n = sqlite3_changes(q->db);
+    if (*n == 0)
+        return QUEUE_OK;
+    return q_event(q, now, "purge", "system", NULL, 0, 0, false);
+}
+
+int queue_purge(queue *q, int64_t now, int days)
+{
+    if (days < 0)
+        return q_fail(q, QUEUE_EINVAL, "purge: negative retention (%d days)", days);
+    int err = q_begin(q), n = 0;
+    if (err)
+        return err;
+    err = q_end(q, purge(q, now, days, &n));
+    return err ? err : n;
+}

@@ -1,0 +1,112 @@
+/* Internal to app/core: the handle, the statement cache, transactions, error mapping, local
+ * time and the event log. Nothing outside app/core includes this, except engine tests that
+ * need the raw connection (PRAGMA integrity_check). */
+#ifndef BORNE_QUEUE_INTERNAL_H
+#define BORNE_QUEUE_INTERNAL_H
+
+#include "borne/queue.h"
+
+#include <sqlite3.h>
+
+#define Q_STMT_CACHE 96
+#define Q_MSG_MAX 512
+
+struct queue {
+    sqlite3 *db;
+    queue_options opts;                 /* defaults filled in */
+    char msg[Q_MSG_MAX];
+    struct {
+        const char *sql;                /* static string: the cache is keyed by its address */
+        sqlite3_stmt *stmt;
+    } cache[Q_STMT_CACHE];
+    int n_cache;
+    int stmt_err;                       /* error of the last failed q_stmt() */
+};
+
+/* Declares `var` as the cached statement for `sql`, returning the error from the enclosing
+ * function when it cannot be prepared. */
+#define Q_STMT(q, var, sql)                 \
+    sqlite3_stmt *var = q_stmt((q), (sql)); \
+    if (!var)                               \
+    return (q)->stmt_err
+
+/* Local calendar facts of a moment, in the process TZ. */
+typedef struct q_local {
+    char day[11];       /* YYYY-MM-DD */
+    int hour;           /* 0..23 */
+    int minute_of_day;  /* 0..1439 */
+    int weekday;        /* 0 = Monday ... 6 = Sunday */
+} q_local;
+
+/* A ticket row with the columns the public struct does not show. */
+typedef struct q_ticket {
+    queue_ticket t;
+    char issue_service; /* service at issue time = label[0]; part of the bucket key */
+    int hour;           /* local hour of issue; part of the bucket key */
+    int64_t appt_at;    /* appointment time (appointment tickets), else 0 */
+    int target_counter; /* waiting ticket reserved for that counter, else 0 */
+} q_ticket;
+
+/* Columns read by q_ticket_read(), in order; `SELECT TICKET_COLS FROM ticket ...`. */
+#define TICKET_COLS                                                                         \
+    "id, label, service, day, seq, state, outcome, public_type, priority, appointment,"     \
+    " transferred, counter_id, target_counter, recalls, issued_at, called_at, started_at,"  \
+    " finished_at, hour, appt_at"
+
+/* ---- store.c ---------------------------------------------------------------------------- */
+
+/* The cached prepared statement for `sql` (a static string), ready to bind; NULL on error
+ * with the message and q->stmt_err recorded. Callers sqlite3_reset() it when done, so that no
+ * statement keeps a read snapshot open between calls. */
+sqlite3_stmt *q_stmt(queue *q, const char *sql);
+/* Records an engine error with a formatted message; returns err. */
+int q_fail(queue *q, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Maps an SQLite result code to queue_err and records "what: sqlite message". */
+int q_sqlfail(queue *q, int rc, const char *what);
+int q_map_sqlite(int rc);
+/* Steps a statement that returns no row, then resets it. */
+int q_exec_stmt(queue *q, sqlite3_stmt *s, const char *what);
+/* BEGIN IMMEDIATE; and the matching end: commits when rc == 0, rolls back otherwise; returns
+ * rc, or the commit error. */
+int q_begin(queue *q);
+int q_end(queue *q, int rc);
+/* Reads a single integer from a statement (first column of the first row); *found = 0 when
+ * there is no row. Resets the statement. */
+int q_scalar(queue *q, sqlite3_stmt *s, int64_t *out, const char *what);
+
+void q_localtime(int64_t now, q_local *out);
+/* Unix time of minute `min` of the local day `day` (YYYY-MM-DD) plus `add_days`. */
+int64_t q_local_moment(const char *day, int add_days, int min);
+
+void q_ticket_read(sqlite3_stmt *s, int first_col, q_ticket *out);
+int q_ticket_load(queue *q, int64_t id, q_ticket *out);
+void q_copy(char *dst, size_t n, const char *src);
+
+/* ---- events.c --------------------------------------------------------------------------- */
+
+/* Appends one event row. When `bucket` is given, the row also records the aggregate bucket
+ * key of that ticket (the bucket's revision is the largest event id that touched it). */
+int q_event(queue *q, int64_t now, const char *kind, const char *actor, const q_ticket *t,
+            char service, int counter_id, bool touches_bucket);
+/* Same for a feedback row, whose bucket has no ticket. */
+int q_event_feedback(queue *q, int64_t now, const q_local *lt, char service);
+
+/* ---- setup.c ---------------------------------------------------------------------------- */
+
+/* Whether tickets can be issued at `now` (hours, last-ticket stop); *next_open as in
+ * queue_is_open(). Unlike queue_is_open(), a storage error is returned as such. */
+int q_open_at(queue *q, int64_t now, bool *open, int64_t *next_open);
+/* Looks up a service: QUEUE_OK, QUEUE_ENOSERVICE or QUEUE_EDISABLED (message recorded). */
+int q_service_check(queue *q, char letter, bool must_be_enabled);
+
+/* ---- tickets.c -------------------------------------------------------------------------- */
+
+/* Numbers, inserts and describes a new ticket; must run inside q_begin(). */
+int q_issue_locked(queue *q, int64_t now, char service, queue_public pub, bool priority,
+                   bool appointment, int64_t appt_at, int target_counter, const char *actor,
+                   const char *event_kind, queue_issued *out);
+
+/* Test hook: the raw connection of a handle (engine tests only). */
+sqlite3 *queue_test_db(queue *q);
+
+#endif

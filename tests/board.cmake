@@ -1,0 +1,1 @@
+# tests/board.cmake: added by this room's work.

@@ -1,0 +1,1 @@
+# tests/hub.cmake: added by this room's work.

@@ -1,0 +1,1 @@
+# tests/upload.cmake: added by this room's work.
