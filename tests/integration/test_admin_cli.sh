@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# borne-admin as an agent uses it: real process, real database file. Tries the normal flow, then
+# every refusal (unknown service, double finish, closed counter, bad CSV rows, appointment
+# windows, corrupt database, bad config, usage errors) and checks exit status and message.
+set -u
+admin="$1"
+tmp=$(mktemp -d "${BORNE_TEST_TMP:-/tmp}/admin-cli-XXXXXX")
+passed=0 failed=0
+
+cat > "$tmp/borne.ini" <<'INI'
+[antenne]
+id = arras
+name = Antenne d'Arras
+[hours]
+mon = 09:00-12:00,13:30-17:00
+tue = 09:00-12:00
+last_ticket_before_close = 15
+[service.A]
+label_fr = Aides individuelles
+[service.R]
+label_fr = Rendez-vous
+[counter.1]
+services = A,R
+[printer]
+device = virtual
+[store]
+path = borne.db
+INI
+
+# expect NAME WANT_STATUS PATTERN -- COMMAND...: runs it, checks status and that PATTERN is in
+# stdout+stderr.
+expect() {
+  local name=$1 want=$2 pattern=$3
+  shift 4
+  local out status
+  out=$("$@" 2>&1)
+  status=$?
+  if [ "$status" -eq "$want" ] && grep -qE -- "$pattern" <<<"$out"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    printf 'FAIL %s: status %s (want %s), output:\n%s\n' "$name" "$status" "$want" "$out" >&2
+  fi
+}
+
+A=("$admin" --config "$tmp/borne.ini")
+monday=2026-11-23   # a Monday
+
+expect "init" 0 "2 services, 1 counters" -- "${A[@]}" init
+expect "issue" 0 "^A001" -- "${A[@]}" --now ${monday}T09:10 issue A
+expect "issue priority" 0 "^A002" -- "${A[@]}" --now ${monday}T09:11 issue A priority association
+expect "unknown service" 1 "unknown service" -- "${A[@]}" --now ${monday}T09:12 issue B
+expect "not a letter" 2 "not a service letter" -- "${A[@]}" issue 7
+expect "closed hours" 1 "closed|opening" -- "${A[@]}" --now ${monday}T12:30 issue A
+expect "last ticket time" 1 "closed|opening" -- "${A[@]}" --now ${monday}T16:50 issue A
+expect "call on closed counter" 1 "state|closed" -- "${A[@]}" --now ${monday}T09:13 call 1
+expect "open" 0 "open" -- "${A[@]}" --now ${monday}T09:13 counter 1 open
+expect "priority first" 0 "^A002.*called" -- "${A[@]}" --now ${monday}T09:14 call 1
+expect "finish" 0 "" -- "${A[@]}" --now ${monday}T09:20 finish 1
+expect "double finish" 1 "no current ticket|current state|unknown ticket" -- "${A[@]}" --now ${monday}T09:21 finish 1
+expect "unknown counter" 1 "unknown counter" -- "${A[@]}" --now ${monday}T09:21 call 9
+expect "list" 0 "A002.*done" -- "${A[@]}" --now ${monday}T09:22 list
+expect "list by state" 0 "^A001.*waiting" -- "${A[@]}" --now ${monday}T09:22 list waiting
+expect "bad state" 2 "unknown state" -- "${A[@]}" list sleeping
+expect "stats csv" 0 "^2026-11-23,9,A,association,1,1,1," -- "${A[@]}" --now ${monday}T09:30 --csv stats
+
+cat > "$tmp/rdv.csv" <<'CSV'
+code,date,time,service,counter,note
+RDV-1,2026-11-23,10:30,R,1,"Dossier transport, pièces à vérifier"
+RDV-2,2026-11-23,09:40,R,,
+RDV-3,2026-11-31,10:00,R,,
+RDV 4,2026-11-23,10:00,R,,
+RDV-5,2026-11-23,11:00,R,1,
+CSV
+expect "import with bad rows" 1 "imported 3, rejected 2" -- "${A[@]}" --now ${monday}T09:30 import-appointments "$tmp/rdv.csv"
+expect "bad row line numbers" 1 "rdv.csv:4: date: no such day" -- "${A[@]}" --now ${monday}T09:30 import-appointments "$tmp/rdv.csv"
+expect "bad code line" 1 "rdv.csv:5: code" -- "${A[@]}" --now ${monday}T09:30 import-appointments "$tmp/rdv.csv"
+expect "missing csv" 1 "No such file" -- "${A[@]}" import-appointments "$tmp/none.csv"
+expect "check-in too early" 1 "too early|before" -- "${A[@]}" --now ${monday}T09:31 check-in RDV-1
+expect "check-in unknown" 1 "unknown appointment|not found" -- "${A[@]}" --now ${monday}T09:31 check-in RDV-9
+expect "check-in" 0 "^R001" -- "${A[@]}" --now ${monday}T10:20 check-in RDV-1
+expect "check-in twice" 1 "already" -- "${A[@]}" --now ${monday}T10:21 check-in RDV-1
+expect "check-in too late" 1 "too late|after" -- "${A[@]}" --now ${monday}T10:30 check-in RDV-2
+expect "feedback" 0 "" -- "${A[@]}" --now ${monday}T10:31 feedback 1 A
+expect "feedback level" 2 "1 \(soleil\) to 5" -- "${A[@]}" feedback 6
+expect "events" 0 "check_in" -- "${A[@]}" events
+
+expect "bad --now" 2 "--now" -- "${A[@]}" --now 2026-02-30T10:00 list
+expect "no command" 2 "usage" -- "$admin" --config "$tmp/borne.ini"
+expect "unknown command" 2 "unknown command" -- "${A[@]}" explode
+expect "wrong arg count" 2 "usage: borne-admin call COUNTER" -- "${A[@]}" call
+expect "no config" 2 "--config" -- "$admin" list
+
+printf '[antenne]\nid = x\nname = x\n[service.A]\nlabel_fr = A\n[printer]\ndevice = virtual\n[ui]\nidle_s = 1\n' > "$tmp/bad.ini"
+expect "bad config" 1 "bad.ini:9: idle_s" -- "$admin" --config "$tmp/bad.ini" list
+
+head -c 8192 /dev/urandom > "$tmp/corrupt.db"
+expect "corrupt database" 1 "corrupt|not a database" -- "${A[@]}" --db "$tmp/corrupt.db" list
+expect "database path is a directory" 1 "borne-admin: $tmp" -- "${A[@]}" --db "$tmp" list
+
+echo "$passed passed, $failed failed"
+rm -rf "$tmp"
+[ "$failed" -eq 0 ]
