@@ -1,0 +1,453 @@
+/* Printer driver: one thread owns the transport; other threads only queue jobs and read the
+ * state (see printer.h). The thread loops: open (retry every 1.5 s while absent) -> probe with
+ * DLE EOT 1..4 -> print a queued job in chunks -> confirm with a status query after the cut ->
+ * wait for a job or the next probe. */
+#include "borne/printer.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "borne/escpos.h"
+#include "borne/transport.h"
+
+enum {
+    QUEUE_CAP = 16,
+    CHUNK = 256,            /* bytes per write: a ~1 KB ticket goes in 4 writes */
+    MARGIN_MS = 2000,       /* added to every line-time deadline: USB latency, printer busy */
+    RETRY_OPEN_MS = 1500,   /* retry period while the device is absent */
+    JOB_BUF = 8192,         /* a raster QR ticket fits; native tickets stay under ~1 KB */
+};
+
+typedef struct job {
+    uint64_t id;
+    printer_ticket t;
+} job;
+
+struct printer {
+    printer_config cfg;
+    const escpos_profile *prof;
+    const struct printer_transport_ops *ops;
+    void *tctx;
+    bool own_tctx;
+    printer_callbacks cb;
+
+    pthread_t thread;
+    pthread_mutex_t mu;     /* guards queue, next_id, stop */
+    pthread_cond_t cv;
+    job queue[QUEUE_CAP];
+    size_t head, count;
+    uint64_t next_id;
+    bool stop;
+    _Atomic int state;
+
+    /* Printer thread only. */
+    bool open;
+    bool torn;              /* a job was cut short: clear the printer's buffers before printing */
+    bool has_held;          /* the interrupted job waiting to be reprinted */
+    job held;
+    job current;
+    int64_t next_probe;     /* monotonic ms of the next status probe */
+    uint8_t buf[JOB_BUF];
+};
+
+const char *printer_state_name(printer_state s)
+{
+    switch (s) {
+    case PRINTER_UNPLUGGED: return "unplugged";
+    case PRINTER_PROBING: return "probing";
+    case PRINTER_READY: return "ready";
+    case PRINTER_NEAR_END: return "near_end";
+    case PRINTER_PRINTING: return "printing";
+    case PRINTER_PAPER_OUT: return "paper_out";
+    case PRINTER_COVER_OPEN: return "cover_open";
+    case PRINTER_CUTTER_ERROR: return "cutter_error";
+    case PRINTER_OFFLINE: return "offline";
+    }
+    return "unknown";
+}
+
+bool printer_state_can_print(printer_state s)
+{
+    return s == PRINTER_READY || s == PRINTER_NEAR_END || s == PRINTER_PRINTING;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Time the bytes need on the wire: 10 bits per byte (8N1). */
+static int line_ms(const printer *p, size_t bytes)
+{
+    return (int)((int64_t)bytes * 10 * 1000 / p->cfg.baud) + 1;
+}
+
+static void set_state(printer *p, printer_state s)
+{
+    if (atomic_exchange(&p->state, (int)s) != (int)s && p->cb.on_state)
+        p->cb.on_state(s, p->cb.ctx);
+}
+
+static void report(printer *p, uint64_t id, printer_job_result r)
+{
+    if (p->cb.on_job)
+        p->cb.on_job(id, r, p->cb.ctx);
+}
+
+/* Waits on the queue condition until a job is queued, stop is set or ms elapse. */
+static void wait_for_work(printer *p, int ms)
+{
+    if (ms < 1)
+        ms = 1;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&p->mu);
+    while (!p->stop && p->count == 0)
+        if (pthread_cond_timedwait(&p->cv, &p->mu, &ts) == ETIMEDOUT)
+            break;
+    pthread_mutex_unlock(&p->mu);
+}
+
+static bool should_stop(printer *p)
+{
+    pthread_mutex_lock(&p->mu);
+    bool s = p->stop;
+    pthread_mutex_unlock(&p->mu);
+    return s;
+}
+
+static bool dequeue(printer *p, job *out)
+{
+    pthread_mutex_lock(&p->mu);
+    bool got = p->count > 0;
+    if (got) {
+        *out = p->queue[p->head];
+        p->head = (p->head + 1) % QUEUE_CAP;
+        p->count--;
+    }
+    pthread_mutex_unlock(&p->mu);
+    return got;
+}
+
+/* Jobs that cannot print now fail at once: the kiosk shows the number on screen, and a
+ * ticket printed minutes later for a visitor who has gone would only confuse the next one. */
+static void fail_queued(printer *p)
+{
+    job j;
+    while (dequeue(p, &j))
+        report(p, j.id, PRINTER_JOB_FAILED);
+}
+
+static void lose_device(printer *p)
+{
+    p->ops->close(p->tctx);
+    p->open = false;
+    set_state(p, PRINTER_UNPLUGGED);
+}
+
+/* Writes everything, in chunks, each allowed its line time plus a margin. -ETIMEDOUT when
+ * flow control held the line past that, -errno from the transport otherwise. */
+static int write_all(printer *p, const uint8_t *b, size_t n)
+{
+    size_t off = 0;
+    while (off < n) {
+        size_t c = n - off < CHUNK ? n - off : CHUNK;
+        int w = p->ops->write(p->tctx, b + off, c, line_ms(p, c) + MARGIN_MS);
+        if (w < 0)
+            return w;
+        if (w == 0)
+            return -ETIMEDOUT;
+        off += (size_t)w;
+    }
+    /* Never sp_drain(): it can hang forever on a held CTS. Poll against a deadline instead. */
+    int64_t deadline = now_ms() + line_ms(p, n) + MARGIN_MS;
+    for (;;) {
+        int left = p->ops->output_pending(p->tctx);
+        if (left <= 0)
+            return left;
+        if (now_ms() > deadline)
+            return -ETIMEDOUT;
+        nanosleep(&(struct timespec){0, 5 * 1000000L}, NULL);
+    }
+}
+
+/* Sends DLE EOT 1..4 and waits for the four replies; extra_ms covers bytes still travelling
+ * ahead of the query. 0 with *st set, -ETIMEDOUT when flow control held the query itself,
+ * -ENODATA when the printer did not answer, -errno when the device is gone. */
+static int probe(printer *p, int extra_ms, printer_state *st)
+{
+    static const uint8_t q[] = {ESCPOS_DLE, ESCPOS_EOT, 1, ESCPOS_DLE, ESCPOS_EOT, 2,
+                                ESCPOS_DLE, ESCPOS_EOT, 3, ESCPOS_DLE, ESCPOS_EOT, 4};
+    escpos_parser ps;
+    escpos_parser_reset(&ps);
+    for (uint8_t n = 1; n <= 4; n++)
+        escpos_parser_expect(&ps, n);
+    int r = write_all(p, q, sizeof q);
+    if (r < 0)
+        return r;
+    int64_t deadline = now_ms() + extra_ms + line_ms(p, sizeof q + 4) + 500;
+    while (ps.replied != 0x1E) {
+        int left = (int)(deadline - now_ms());
+        if (left <= 0)
+            return -ENODATA;
+        uint8_t in[64];
+        int got = p->ops->read(p->tctx, in, sizeof in, left);
+        if (got < 0)
+            return got;
+        escpos_parser_feed(&ps, in, (size_t)got);
+    }
+    *st = escpos_status_state(&ps.status);
+    return 0;
+}
+
+/* Publishes the state a probe result means. false when the device is gone (now closed). */
+static bool settle(printer *p, int r, printer_state *st)
+{
+    if (r == -ETIMEDOUT || r == -ENODATA) {
+        /* No answer, or flow control held even the query: drop what is stuck in the output
+         * so it cannot print later, out of context. */
+        p->ops->flush(p->tctx);
+        *st = PRINTER_OFFLINE;
+    } else if (r < 0) {
+        lose_device(p);
+        *st = PRINTER_UNPLUGGED;
+        return false;
+    }
+    set_state(p, *st);
+    p->next_probe = now_ms() + p->cfg.probe_interval_ms;
+    return true;
+}
+
+static bool refresh(printer *p, printer_state *st)
+{
+    return settle(p, probe(p, 0, st), st);
+}
+
+static void interrupted(printer *p, const job *j)
+{
+    /* Drop the rest of the ticket the printer may hold, now (DLE DC4 is real-time, obeyed
+     * even in error) and again before the next job in case this one does not get through. */
+    p->torn = true;
+    if (p->open)
+        write_all(p, escpos_clear_buffers, sizeof escpos_clear_buffers);
+    if (p->cfg.reprint_after_fault) {
+        p->held = *j;
+        p->has_held = true;
+        report(p, j->id, PRINTER_JOB_REPRINTING);
+    } else {
+        report(p, j->id, PRINTER_JOB_FAILED);
+    }
+}
+
+static void run_job(printer *p, const job *j)
+{
+    int n = escpos_encode_ticket(p->prof, &j->t, p->buf, sizeof p->buf);
+    if (n < 0) {
+        fprintf(stderr, "printer: job %llu cannot be encoded: %s\n", (unsigned long long)j->id, strerror(-n));
+        report(p, j->id, PRINTER_JOB_FAILED);
+        return;
+    }
+    set_state(p, PRINTER_PRINTING);
+    if (p->torn) {
+        int r = write_all(p, escpos_clear_buffers, sizeof escpos_clear_buffers);
+        if (r == 0)
+            p->torn = false;
+    }
+    int r = write_all(p, p->buf, (size_t)n);
+    printer_state st;
+    if (r == 0) {
+        /* The confirmation: a status query queued behind the ticket, answered once the
+         * printer has received all of it. */
+        r = probe(p, line_ms(p, (size_t)n), &st);
+    }
+    if (r == -ETIMEDOUT) {
+        /* Flow control held the line: the start of the ticket may be in the printer. The
+         * next job begins with DLE DC4 8 and ESC @, so it cannot come out later. */
+        p->torn = true;
+        report(p, j->id, PRINTER_JOB_TIMEOUT);
+        settle(p, r, &st);
+        return;
+    }
+    if (!settle(p, r, &st) || !printer_state_can_print(st)) {
+        interrupted(p, j);
+        return;
+    }
+    report(p, j->id, PRINTER_JOB_PRINTED);
+}
+
+static void *thread_main(void *arg)
+{
+    printer *p = arg;
+    while (!should_stop(p)) {
+        if (!p->open) {
+            int r = p->ops->open(p->tctx, p->cfg.device, p->cfg.baud, p->cfg.flow);
+            if (r < 0) {
+                set_state(p, PRINTER_UNPLUGGED);
+                fail_queued(p);
+                wait_for_work(p, RETRY_OPEN_MS);
+                continue;
+            }
+            p->open = true;
+            p->next_probe = 0;
+            set_state(p, PRINTER_PROBING);
+        }
+        printer_state st = printer_get_state(p);
+        /* A job goes out at once when the last status said "can print": the status query
+         * after its cut confirms it. Otherwise probe first (and periodically when idle). */
+        if (now_ms() >= p->next_probe && !refresh(p, &st))
+            continue;
+        if (!printer_state_can_print(st)) {
+            fail_queued(p);
+            wait_for_work(p, (int)(p->next_probe - now_ms()));
+            continue;
+        }
+        if (p->has_held) {
+            p->has_held = false;
+            p->current = p->held;
+            run_job(p, &p->current);
+        } else if (dequeue(p, &p->current)) {
+            run_job(p, &p->current);
+        } else {
+            wait_for_work(p, (int)(p->next_probe - now_ms()));
+        }
+    }
+    fail_queued(p);
+    if (p->has_held)
+        report(p, p->held.id, PRINTER_JOB_FAILED);
+    if (p->open)
+        p->ops->close(p->tctx);
+    return NULL;
+}
+
+int printer_start(printer **out, const printer_config *cfg, const struct printer_transport_ops *transport,
+                  void *transport_ctx, const printer_callbacks *cb)
+{
+    if (!out || !cfg || cfg->baud < 300 || cfg->baud > 1000000 || !memchr(cfg->device, 0, sizeof cfg->device) ||
+        !memchr(cfg->model, 0, sizeof cfg->model) || (transport && !transport_ctx))
+        return -EINVAL;
+    const escpos_profile *prof = escpos_profile_find(cfg->model);
+    if (!prof)
+        return -EINVAL;
+    printer *p = calloc(1, sizeof *p);
+    if (!p)
+        return -ENOMEM;
+    p->cfg = *cfg;
+    if (p->cfg.probe_interval_ms <= 0)
+        p->cfg.probe_interval_ms = 1000;
+    p->prof = prof;
+    if (cb)
+        p->cb = *cb;
+    if (transport) {
+        p->ops = transport;
+        p->tctx = transport_ctx;
+    } else {
+        p->ops = &printer_serial_ops;
+        p->tctx = printer_serial_new();
+        p->own_tctx = true;
+        if (!p->tctx) {
+            free(p);
+            return -ENOMEM;
+        }
+    }
+    atomic_init(&p->state, PRINTER_UNPLUGGED);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&p->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_mutex_init(&p->mu, NULL);
+    int r = pthread_create(&p->thread, NULL, thread_main, p);
+    if (r != 0) {
+        pthread_cond_destroy(&p->cv);
+        pthread_mutex_destroy(&p->mu);
+        if (p->own_tctx)
+            printer_serial_free(p->tctx);
+        free(p);
+        return -r;
+    }
+    *out = p;
+    return 0;
+}
+
+static bool terminated(const char *s, size_t cap)
+{
+    return memchr(s, 0, cap) != NULL;
+}
+
+int printer_submit(printer *p, const printer_ticket *t, uint64_t *job_id)
+{
+    if (!p || !t || !t->label[0] || !terminated(t->antenne, sizeof t->antenne) ||
+        !terminated(t->label, sizeof t->label) || !terminated(t->service, sizeof t->service) ||
+        !terminated(t->when, sizeof t->when) || !terminated(t->ahead, sizeof t->ahead) ||
+        !terminated(t->wait, sizeof t->wait) || !terminated(t->message, sizeof t->message) ||
+        !terminated(t->qr, sizeof t->qr))
+        return -EINVAL;
+    pthread_mutex_lock(&p->mu);
+    if (p->count == QUEUE_CAP || p->stop) {
+        pthread_mutex_unlock(&p->mu);
+        return -EAGAIN;
+    }
+    job *j = &p->queue[(p->head + p->count) % QUEUE_CAP];
+    j->id = ++p->next_id;
+    j->t = *t;
+    p->count++;
+    if (job_id)
+        *job_id = j->id;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    return 0;
+}
+
+int printer_submit_test(printer *p, uint64_t *job_id)
+{
+    if (!p)
+        return -EINVAL;
+    printer_ticket t = {
+        .antenne = "Borne - page de test",
+        .label = "T000",
+        .ahead = "àâçéèêëîïôùûüÿ ÀÇÉÈÊÎÔÙ",
+        .wait = "« guillemets » 10 € œuvre",
+        .message = "Si ce texte, les accents et le QR code sont lisibles, l'imprimante est prête.",
+        .qr = "BORNE-TEST",
+    };
+    snprintf(t.service, sizeof t.service, "Modèle : %s, %d bauds", p->prof->name, p->cfg.baud);
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(t.when, sizeof t.when, "%d/%m/%Y %H:%M", &tm);
+    return printer_submit(p, &t, job_id);
+}
+
+printer_state printer_get_state(const printer *p)
+{
+    return (printer_state)atomic_load(&((printer *)p)->state);
+}
+
+void printer_stop(printer *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->stop = true;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    pthread_join(p->thread, NULL);
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
+    if (p->own_tctx)
+        printer_serial_free(p->tctx);
+    free(p);
+}

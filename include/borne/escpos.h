@@ -1,0 +1,106 @@
+/* ESC/POS: the byte level of the ticket printer. Two pure parts, no I/O:
+ *  - the encoder: a printer_ticket (UTF-8) -> the exact bytes for one printer model profile;
+ *  - the status parser: bytes coming back from the printer (DLE EOT replies, Automatic Status
+ *    Back frames, garbage) -> the printer's condition.
+ * Both are deterministic, so tests compare them byte for byte and fuzz them. */
+#ifndef BORNE_ESCPOS_H
+#define BORNE_ESCPOS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "borne/printer.h"
+
+typedef enum escpos_charset {
+    ESCPOS_CHARSET_WPC1252 = 0,  /* Windows-1252: has € and œ */
+    ESCPOS_CHARSET_PC858,        /* DOS Latin-1 with €: no œ (printed "oe") */
+} escpos_charset;
+
+typedef enum escpos_qr {
+    ESCPOS_QR_NATIVE = 0,        /* GS ( k, model 2 */
+    ESCPOS_QR_RASTER,            /* rendered with libqrencode, sent as GS v 0 */
+    ESCPOS_QR_NONE,              /* payload printed as text */
+} escpos_qr;
+
+/* A printer model, as data. The table is escpos_profiles(); the config names one by `name`. */
+typedef struct escpos_profile {
+    const char *name;
+    escpos_charset charset;
+    uint8_t codepage;            /* n of ESC t n selecting `charset` on this model */
+    uint8_t cut[8];              /* cut command (including any feed before it) */
+    uint8_t cut_len;
+    escpos_qr qr;
+    uint8_t columns;             /* characters per line in font A at normal size */
+    uint16_t dots;               /* printable width in dots (raster QR centring) */
+} escpos_profile;
+
+/* The built-in profiles, *count entries; static storage. The first one is the default. */
+const escpos_profile *escpos_profiles(size_t *count);
+/* The profile called `name`; "" gives the default; NULL if unknown. */
+const escpos_profile *escpos_profile_find(const char *name);
+
+/* Bytes the encoder may produce for one ticket at most with a native-QR profile; a raster QR
+ * needs more (escpos_encode says how much). */
+#define ESCPOS_TICKET_MAX 2048
+
+/* Encodes `t` for `prof` into out[0..cap). Returns the number of bytes, or -ENOSPC when cap is
+ * too small (nothing useful is in out then), -EINVAL on NULL arguments, -ENOMEM if the raster
+ * QR cannot be built. Every text field is converted from UTF-8 to the profile's code page;
+ * control bytes (< 0x20, 0x7F, U+0080..U+009F) are dropped so no field can smuggle a command;
+ * invalid UTF-8 becomes '?'. A character missing from the code page gets a documented
+ * fallback (œ -> "oe" in PC858, typographic quotes -> ASCII) or '?'. */
+int escpos_encode_ticket(const escpos_profile *prof, const printer_ticket *t, uint8_t *out, size_t cap);
+
+/* Converts one UTF-8 string to the charset, dropping control bytes: the text step of the
+ * encoder, exposed for tests and the test page. Writes at most cap bytes (no terminator);
+ * returns the length. */
+size_t escpos_text(escpos_charset cs, const char *utf8, uint8_t *out, size_t cap);
+
+/* Real-time commands (sent by the driver, outside the ticket). */
+#define ESCPOS_DLE 0x10
+#define ESCPOS_EOT 0x04
+/* DLE DC4 fn 8: clear the receive and print buffers (Epson), so that a printer which kept the
+ * rest of a torn ticket does not print it after recovery. */
+extern const uint8_t escpos_clear_buffers[10];
+
+/* ---- status parser ---------------------------------------------------------------------- */
+
+/* The printer's condition as last reported. */
+typedef struct escpos_status {
+    bool offline;                /* n=1 0x08 */
+    bool cover_open;             /* n=2 0x04 */
+    bool paper_stop;             /* n=2 0x20: printing stopped at paper end */
+    bool error;                  /* n=2 0x40: details in n=3 */
+    bool paper_out;              /* n=4 0x60 */
+    bool near_end;               /* n=4 0x0C */
+    bool cutter_error;           /* n=3 0x08 */
+    bool unrecoverable;          /* n=3 0x20 */
+    bool auto_recoverable;       /* n=3 0x40 */
+} escpos_status;
+
+/* Parser state: the DLE EOT queries still waiting for their one-byte reply (in order) and a
+ * partial ASB frame. Zero-initialise, or escpos_parser_reset(). Plain value, no allocation. */
+typedef struct escpos_parser {
+    uint8_t expect[8];           /* n of the queries sent, oldest first */
+    uint8_t n_expect;
+    uint8_t asb[4];
+    uint8_t asb_len;
+    uint8_t replied;             /* bit n set when the reply to DLE EOT n arrived */
+    bool asb_seen;               /* at least one complete ASB frame */
+    escpos_status status;
+    uint32_t ignored;            /* garbage bytes skipped (diagnostics) */
+} escpos_parser;
+
+void escpos_parser_reset(escpos_parser *p);
+/* Records that DLE EOT n (1..4) was sent; returns false when n is invalid or 8 are pending. */
+bool escpos_parser_expect(escpos_parser *p, uint8_t n);
+/* Feeds bytes received from the printer; updates p->status. A byte is a DLE EOT reply only
+ * when (b & 0x93) == 0x12 and a query is pending; an ASB frame starts with (b & 0x93) == 0x10
+ * and continues with three bytes where (b & 0x90) == 0. Anything else is counted and skipped. */
+void escpos_parser_feed(escpos_parser *p, const uint8_t *buf, size_t len);
+/* The state a status means: cover open > paper out > cutter/unrecoverable error > offline >
+ * near end > ready. */
+printer_state escpos_status_state(const escpos_status *s);
+
+#endif

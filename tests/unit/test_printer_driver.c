@@ -1,0 +1,242 @@
+/* Driver state machine over the in-memory fake transport: probing, printing, faults,
+ * unplug/replug, stalls, queue limits and bad input. States are awaited with a polling loop
+ * and generous deadlines; no timing is asserted. */
+#define _GNU_SOURCE  /* memmem */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "borne/escpos.h"
+#include "borne/printer.h"
+#include "borne/transport.h"
+#include "testlib.h"
+
+enum { DEADLINE_MS = 10000, MAX_EVENTS = 64 };
+
+static struct {
+    pthread_mutex_t mu;
+    uint64_t ids[MAX_EVENTS];
+    printer_job_result results[MAX_EVENTS];
+    int n;
+} rec = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static void on_job(uint64_t id, printer_job_result r, void *ctx)
+{
+    (void)ctx;
+    pthread_mutex_lock(&rec.mu);
+    if (rec.n < MAX_EVENTS) {
+        rec.ids[rec.n] = id;
+        rec.results[rec.n++] = r;
+    }
+    pthread_mutex_unlock(&rec.mu);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+    nanosleep(&(struct timespec){ms / 1000, (long)(ms % 1000) * 1000000L}, NULL);
+}
+
+static bool has_result(uint64_t id, printer_job_result r)
+{
+    pthread_mutex_lock(&rec.mu);
+    bool found = false;
+    for (int i = 0; i < rec.n; i++)
+        found = found || (rec.ids[i] == id && rec.results[i] == r);
+    pthread_mutex_unlock(&rec.mu);
+    return found;
+}
+
+static bool wait_result(uint64_t id, printer_job_result r)
+{
+    int64_t t0 = now_ms();
+    while (!has_result(id, r) && now_ms() - t0 < DEADLINE_MS)
+        sleep_ms(5);
+    return has_result(id, r);
+}
+
+static bool wait_state(printer *p, printer_state s)
+{
+    int64_t t0 = now_ms();
+    while (printer_get_state(p) != s && now_ms() - t0 < DEADLINE_MS)
+        sleep_ms(5);
+    if (printer_get_state(p) != s)
+        printf("  wanted %s, still %s\n", printer_state_name(s), printer_state_name(printer_get_state(p)));
+    return printer_get_state(p) == s;
+}
+
+static printer_ticket ticket(void)
+{
+    printer_ticket t = {.antenne = "Antenne de Caen", .label = "F007", .service = "Formation & emploi",
+                        .when = "23/11/2026 09:12", .ahead = "Vous êtes le prochain",
+                        .wait = "Attente estimée : moins de 5 min", .message = "Merci de votre visite."};
+    return t;
+}
+
+static printer *start(printer_fake *f, int probe_ms, bool reprint)
+{
+    pthread_mutex_lock(&rec.mu);
+    rec.n = 0;
+    pthread_mutex_unlock(&rec.mu);
+    printer_config cfg = {.device = "fake", .baud = 115200, .model = "epson-tm-t20", .probe_interval_ms = probe_ms,
+                          .reprint_after_fault = reprint};
+    printer_callbacks cb = {.on_job = on_job};
+    printer *p = NULL;
+    CHECK_INT(printer_start(&p, &cfg, &printer_fake_ops, f, &cb), 0);
+    return p;
+}
+
+/* Probe then print: the bytes on the line are the probe and exactly the encoder's ticket. */
+static void test_prints_encoded_ticket(void)
+{
+    printer_fake *f = printer_fake_new();
+    printer *p = start(f, 100, false);
+    CHECK(wait_state(p, PRINTER_READY));
+    static uint8_t out[16384];
+    printer_fake_take_output(f, out, sizeof out);
+    printer_ticket t = ticket();
+    uint64_t id;
+    CHECK_INT(printer_submit(p, &t, &id), 0);
+    CHECK(wait_result(id, PRINTER_JOB_PRINTED));
+    size_t n = printer_fake_take_output(f, out, sizeof out);
+    uint8_t want[ESCPOS_TICKET_MAX];
+    int wn = escpos_encode_ticket(escpos_profile_find("epson-tm-t20"), &t, want, sizeof want);
+    CHECK(wn > 0 && memmem(out, n, want, (size_t)wn) != NULL);
+    uint64_t tid;
+    CHECK_INT(printer_submit_test(p, &tid), 0);
+    CHECK(wait_result(tid, PRINTER_JOB_PRINTED));
+    printer_stop(p);
+    printer_fake_free(f);
+}
+
+/* Status replies drive the state, both ways; garbage and ASB frames on the line do not. */
+static void test_status_states(void)
+{
+    static const struct {
+        uint8_t n, reply;
+        printer_state want;
+    } cases[] = {
+        {4, 0x1E, PRINTER_NEAR_END}, {4, 0x7E, PRINTER_PAPER_OUT}, {2, 0x16, PRINTER_COVER_OPEN},
+        {3, 0x1A, PRINTER_CUTTER_ERROR}, {1, 0x1A, PRINTER_OFFLINE},
+    };
+    printer_fake *f = printer_fake_new();
+    printer *p = start(f, 50, false);
+    CHECK(wait_state(p, PRINTER_READY));
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        printer_fake_set_status(f, cases[i].n, cases[i].reply);
+        CHECK(wait_state(p, cases[i].want));
+        printer_fake_set_status(f, cases[i].n, 0x12);
+        CHECK(wait_state(p, PRINTER_READY));
+    }
+    static const uint8_t junk[] = {0xFF, 0x00, 0x30, 0x00, 0x00, 0x00, 0x41};
+    for (int i = 0; i < 20; i++) {
+        printer_fake_push_input(f, junk, sizeof junk);
+        sleep_ms(10);
+        CHECK(printer_get_state(p) == PRINTER_READY);
+    }
+    printer_stop(p);
+    printer_fake_free(f);
+}
+
+/* No answer -> offline, then ready again when it answers. */
+static void test_silent_offline(void)
+{
+    printer_fake *f = printer_fake_new();
+    printer *p = start(f, 50, false);
+    CHECK(wait_state(p, PRINTER_READY));
+    printer_fake_set_silent(f, true);
+    CHECK(wait_state(p, PRINTER_OFFLINE));
+    printer_ticket t = ticket();
+    uint64_t id;
+    CHECK_INT(printer_submit(p, &t, &id), 0);
+    CHECK(wait_result(id, PRINTER_JOB_FAILED));
+    printer_fake_set_silent(f, false);
+    CHECK(wait_state(p, PRINTER_READY));
+    printer_stop(p);
+    printer_fake_free(f);
+}
+
+/* Unplug: state unplugged, open retried until the device is back, then ready. */
+static void test_unplug_replug(void)
+{
+    printer_fake *f = printer_fake_new();
+    printer *p = start(f, 50, true);
+    CHECK(wait_state(p, PRINTER_READY));
+    CHECK_INT(printer_fake_open_count(f), 1);
+    printer_fake_set_unplugged(f, true);
+    CHECK(wait_state(p, PRINTER_UNPLUGGED));
+    printer_fake_set_unplugged(f, false);
+    CHECK(wait_state(p, PRINTER_READY));
+    CHECK_INT(printer_fake_open_count(f), 2);
+    printer_stop(p);
+    printer_fake_free(f);
+}
+
+/* A held line: the job times out; meanwhile submit and state answer at once, the queue
+ * refuses past its capacity (-EAGAIN), and the thread stops promptly when asked. */
+static void test_stall_timeout_and_queue(void)
+{
+    printer_fake *f = printer_fake_new();
+    printer *p = start(f, 60000, false);
+    CHECK(wait_state(p, PRINTER_READY));
+    printer_fake_set_stalled(f, true);
+    printer_ticket t = ticket();
+    uint64_t first;
+    CHECK_INT(printer_submit(p, &t, &first), 0);
+    sleep_ms(100);
+    int accepted = 0, refused = 0;
+    for (int i = 0; i < 40; i++) {
+        int r = printer_submit(p, &t, NULL);
+        accepted += r == 0;
+        refused += r == -EAGAIN;
+    }
+    CHECK(accepted >= 1 && accepted <= 16);
+    CHECK_INT(accepted + refused, 40);
+    CHECK(printer_get_state(p) == PRINTER_PRINTING);
+    CHECK(wait_result(first, PRINTER_JOB_TIMEOUT));
+    printer_fake_set_stalled(f, false);
+    printer_stop(p);
+    printer_fake_free(f);
+}
+
+/* Bad input is refused with a clear error and nothing is queued. */
+static void test_bad_input(void)
+{
+    printer_fake *f = printer_fake_new();
+    printer_config cfg = {.device = "fake", .baud = 9600, .model = "no-such-model"};
+    printer *p = NULL;
+    CHECK_INT(printer_start(&p, &cfg, &printer_fake_ops, f, NULL), -EINVAL);
+    strcpy(cfg.model, "");
+    cfg.baud = 0;
+    CHECK_INT(printer_start(&p, &cfg, &printer_fake_ops, f, NULL), -EINVAL);
+    cfg.baud = 9600;
+    CHECK_INT(printer_start(&p, &cfg, &printer_fake_ops, f, NULL), 0);
+    printer_ticket t = ticket();
+    t.label[0] = 0;
+    CHECK_INT(printer_submit(p, &t, NULL), -EINVAL);
+    t = ticket();
+    memset(t.message, 'x', sizeof t.message);
+    CHECK_INT(printer_submit(p, &t, NULL), -EINVAL);
+    CHECK_INT(printer_submit(p, NULL, NULL), -EINVAL);
+    printer_stop(p);
+    printer_fake_free(f);
+}
+
+int main(void)
+{
+    RUN(test_prints_encoded_ticket);
+    RUN(test_status_states);
+    RUN(test_silent_offline);
+    RUN(test_unplug_replug);
+    RUN(test_stall_timeout_and_queue);
+    RUN(test_bad_input);
+    return testlib_finish();
+}
