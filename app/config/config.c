@@ -6,6 +6,7 @@
  * Everything is parsed into a scratch copy; the caller's struct is written only if the whole file
  * is valid, so a bad file never half-applies. */
 #include "borne/config.h"
+#include "borne/escpos.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -400,8 +401,18 @@ static int on_printer(parse_ctx *ctx, const char *name, const char *v)
             return fail(ctx, "flow \"%s\": none, rtscts or xonxoff", v);
         return 1;
     }
-    if (strcmp(name, "model") == 0)
+    if (strcmp(name, "model") == 0) {
+        if (!escpos_profile_find(v)) {
+            char known[256] = "";
+            size_t n;
+            const escpos_profile *all = escpos_profiles(&n);
+            for (size_t i = 0; i < n; i++)
+                snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i ? ", " : "",
+                         all[i].name);
+            return fail(ctx, "model \"%s\": not a known printer profile (%s)", v, known);
+        }
         return copy_text(ctx, "model", p->model, sizeof p->model, v);
+    }
     if (strcmp(name, "reprint_after_fault") == 0) {
         if (!parse_bool(v, &p->reprint_after_fault))
             return fail(ctx, "reprint_after_fault \"%s\": true or false", v);

@@ -108,6 +108,7 @@ static void bad_files_are_refused_with_their_line(void)
          "serves Z"},
         {"counter id not a number", MINIMAL "[counter.x]\nservices = A\n", 9, "number from 1 to 999"},
         {"bad baud", MINIMAL "[printer]\nbaud = 12345\n", 9, "baud"},
+        {"unknown printer model", MINIMAL "[printer]\nmodel = epson-tm-t1000\n", 9, "epson-tm-t20"},
         {"bad flow", MINIMAL "[printer]\nflow = cts\n", 9, "none, rtscts or xonxoff"},
         {"relative device", "[antenne]\nid = x\nname = x\n[service.A]\nlabel_fr = A\n[printer]\ndevice = ttyUSB0\n",
          7, "absolute device path"},
