@@ -1,1 +1,57 @@
-# Tests of the collector room.
+# Tests of the collector room (app/collector, borne-collector). Integration tests start the real
+# server on loopback (port 0) through tests/integration/test_collector_harness.c.
+
+set(collector_harness integration/test_collector_harness.c)
+# The harness finds the server binary through this definition (the bench target passes no env).
+function(collector_uses_server target)
+  target_compile_definitions(${target} PRIVATE COLLECTOR_BIN="$<TARGET_FILE:borne-collector>")
+  add_dependencies(${target} borne-collector)
+endfunction()
+
+borne_add_test(NAME test_collector_ingest_unit SOURCES unit/test_collector_ingest.c
+  LIBS borne_collector_ingest borne_collector_synth LABELS unit)
+
+borne_add_test(NAME test_collector_report SOURCES unit/test_collector_report.c
+  LIBS borne_collector borne_collector_synth PkgConfig::JANSSON LABELS unit)
+
+# The demo dataset sits next to the checkout (../shared/data/antennes-hdf.csv); override with
+# -DBORNE_DEMO_ANTENNES_CSV=<path> where it lives elsewhere.
+set(BORNE_DEMO_ANTENNES_CSV ${PROJECT_SOURCE_DIR}/../shared/data/antennes-hdf.csv CACHE FILEPATH
+    "Antennes CSV of the demo dataset")
+borne_add_test(NAME test_collector_antennes SOURCES unit/test_collector_antennes.c
+  LIBS borne_collector LABELS unit ENV COLLECTOR_DEMO_CSV=${BORNE_DEMO_ANTENNES_CSV})
+
+foreach(backend sqlite postgresql)
+  borne_add_test(NAME test_collector_ingest_${backend}
+    SOURCES integration/test_collector_ingest.c ${collector_harness}
+    LIBS borne_collector borne_collector_synth PkgConfig::CURL PkgConfig::PQ PkgConfig::JANSSON
+    LABELS integration ARGS ${backend} TIMEOUT 300)
+  collector_uses_server(test_collector_ingest_${backend})
+  borne_add_test(NAME test_collector_reject_${backend}
+    SOURCES integration/test_collector_reject.c ${collector_harness}
+    LIBS borne_collector borne_collector_synth PkgConfig::CURL PkgConfig::PQ PkgConfig::JANSSON
+    LABELS integration ARGS ${backend} TIMEOUT 300)
+  collector_uses_server(test_collector_reject_${backend})
+endforeach()
+
+borne_add_test(NAME test_collector_tls SOURCES integration/test_collector_tls.c ${collector_harness}
+  LIBS borne_collector borne_collector_synth PkgConfig::CURL PkgConfig::PQ
+  LABELS integration)
+collector_uses_server(test_collector_tls)
+
+borne_add_test(NAME test_collector_pg_restart SOURCES integration/test_collector_pg_restart.c ${collector_harness}
+  LIBS borne_collector borne_collector_synth PkgConfig::CURL PkgConfig::PQ LABELS integration)
+collector_uses_server(test_collector_pg_restart)
+
+# The parser is compiled into the fuzzer (not linked from its library) so libFuzzer's coverage
+# instrumentation sees its branches.
+borne_add_fuzz(NAME fuzz_collector_ingest
+  SOURCES fuzz/fuzz_collector_ingest.c ${PROJECT_SOURCE_DIR}/app/collector/collector_ingest.c
+  LIBS PkgConfig::JANSSON CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/collector_ingest)
+
+add_executable(bench_collector bench/bench_collector.c ${collector_harness})
+target_include_directories(bench_collector PRIVATE ${BORNE_INCLUDE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/integration)
+target_link_libraries(bench_collector PRIVATE borne_testlib borne_collector borne_collector_synth PkgConfig::CURL
+  PkgConfig::PQ Threads::Threads)
+collector_uses_server(bench_collector)
+borne_add_bench(bench_collector)

@@ -1,0 +1,474 @@
+#include "borne/collector_ingest.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct collector_batch {
+    char antenne[COLLECTOR_ID_MAX + 1];
+    char id[COLLECTOR_UUID_LEN + 1];
+    int64_t sent_at;
+    size_t n_buckets;
+    struct collector_bucket *buckets;
+    bool has_health;
+    struct collector_health health;
+};
+
+static const char *const public_types[] = {"", "particulier", "entreprise", "association", "collectivite"};
+
+__attribute__((format(printf, 3, 4))) static enum collector_ingest_status fail(struct collector_ingest_error *err,
+                                                                               enum collector_ingest_status st,
+                                         const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    err->status = st;
+    return st;
+}
+
+int collector_ingest_http_status(enum collector_ingest_status status)
+{
+    switch (status) {
+    case COLLECTOR_INGEST_OK: return 200;
+    case COLLECTOR_INGEST_BAD_JSON:
+    case COLLECTOR_INGEST_BAD_TYPE: return 400;
+    case COLLECTOR_INGEST_MISMATCH: return 403;
+    case COLLECTOR_INGEST_TOO_MANY: return 413;
+    case COLLECTOR_INGEST_INVALID: return 422;
+    case COLLECTOR_INGEST_NO_MEMORY: break;
+    }
+    return 500;
+}
+
+const char *collector_ingest_code(enum collector_ingest_status status)
+{
+    switch (status) {
+    case COLLECTOR_INGEST_OK: return "ok";
+    case COLLECTOR_INGEST_BAD_JSON: return "bad_json";
+    case COLLECTOR_INGEST_BAD_TYPE: return "bad_type";
+    case COLLECTOR_INGEST_MISMATCH: return "antenne_mismatch";
+    case COLLECTOR_INGEST_TOO_MANY: return "too_many_buckets";
+    case COLLECTOR_INGEST_INVALID: return "invalid";
+    case COLLECTOR_INGEST_NO_MEMORY: break;
+    }
+    return "internal";
+}
+
+int collector_ingest_valid_id(const char *id)
+{
+    size_t n = 0;
+    for (; id[n]; n++) {
+        char c = id[n];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') || n >= COLLECTOR_ID_MAX)
+            return 0;
+    }
+    return n > 0;
+}
+
+/* Civil-from-days inverse (proleptic Gregorian); pure arithmetic so it needs no TZ or libc state. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+static bool leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* Parses exactly "YYYY-MM-DD" at s; INT64_MIN when not a real calendar date. */
+static int64_t parse_date_prefix(const char *s)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y = digits(s, 4), m, d;
+    if (y < 0 || s[4] != '-' || (m = digits(s + 5, 2)) < 1 || m > 12 || s[7] != '-' ||
+        (d = digits(s + 8, 2)) < 1)
+        return INT64_MIN;
+    if (d > mdays[m - 1] + (m == 2 && leap(y)))
+        return INT64_MIN;
+    return days_from_civil(y, m, d);
+}
+
+int64_t collector_ingest_parse_day(const char *day)
+{
+    if (strlen(day) != 10)
+        return INT64_MIN;
+    return parse_date_prefix(day);
+}
+
+int64_t collector_ingest_parse_time(const char *t, int utc_only)
+{
+    if (strlen(t) < 20)
+        return -1;
+    int64_t days = parse_date_prefix(t);
+    int hh, mm, ss;
+    if (days == INT64_MIN || (t[10] != 'T' && t[10] != 't') || (hh = digits(t + 11, 2)) < 0 || hh > 23 ||
+        t[13] != ':' || (mm = digits(t + 14, 2)) < 0 || mm > 59 || t[16] != ':' ||
+        (ss = digits(t + 17, 2)) < 0 || ss > 60)
+        return -1;
+    const char *p = t + 19;
+    if (*p == '.') {
+        p++;
+        const char *f = p;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (p == f || p - f > 9)
+            return -1;
+    }
+    int64_t offset = 0;
+    if ((*p == 'Z' || *p == 'z') && p[1] == '\0') {
+        offset = 0;
+    } else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
+        int oh = digits(p + 1, 2), om = digits(p + 4, 2);
+        if (oh < 0 || oh > 23 || om < 0 || om > 59)
+            return -1;
+        offset = (*p == '+' ? 1 : -1) * (int64_t)(oh * 3600 + om * 60);
+        if (utc_only && offset != 0)
+            return -1;
+    } else {
+        return -1;
+    }
+    return days * 86400 + hh * 3600 + mm * 60 + ss - offset;
+}
+
+static bool valid_uuid(const char *s)
+{
+    if (strlen(s) != COLLECTOR_UUID_LEN)
+        return false;
+    for (int i = 0; i < COLLECTOR_UUID_LEN; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        char c = s[i];
+        bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        if (dash ? c != '-' : !hex)
+            return false;
+    }
+    return true;
+}
+
+/* The parse walks a tree with a "where" path for messages, e.g. buckets[3].wait.p90_s. */
+struct ctx {
+    struct collector_ingest_error *err;
+    char where[64];
+};
+
+static enum collector_ingest_status get_int(struct ctx *c, json_t *obj, const char *key, int64_t min,
+                                            int64_t max, int64_t *out)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v)
+        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: missing", c->where, key);
+    if (!json_is_integer(v))
+        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: expected an integer", c->where, key);
+    json_int_t n = json_integer_value(v);
+    if (n < min || n > max)
+        return fail(c->err, COLLECTOR_INGEST_INVALID, "%s%s: %lld is out of range %lld..%lld", c->where, key,
+                    (long long)n, (long long)min, (long long)max);
+    *out = n;
+    return COLLECTOR_INGEST_OK;
+}
+
+static enum collector_ingest_status get_count(struct ctx *c, json_t *obj, const char *key, int64_t *out)
+{
+    return get_int(c, obj, key, 0, COLLECTOR_COUNT_MAX, out);
+}
+
+static enum collector_ingest_status get_str(struct ctx *c, json_t *obj, const char *key, const char **out)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v)
+        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: missing", c->where, key);
+    if (!json_is_string(v))
+        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: expected a string", c->where, key);
+    *out = json_string_value(v);
+    return COLLECTOR_INGEST_OK;
+}
+
+static enum collector_ingest_status get_object(struct ctx *c, json_t *obj, const char *key, json_t **out)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v)
+        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: missing", c->where, key);
+    if (!json_is_object(v))
+        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: expected an object", c->where, key);
+    *out = v;
+    return COLLECTOR_INGEST_OK;
+}
+
+#define TRY(expr)                                                                                            \
+    do {                                                                                                     \
+        enum collector_ingest_status st_ = (expr);                                                           \
+        if (st_ != COLLECTOR_INGEST_OK)                                                                      \
+            return st_;                                                                                      \
+    } while (0)
+
+static enum collector_ingest_status parse_stat(struct ctx *c, json_t *bucket, const char *key,
+                                               struct collector_stat *s)
+{
+    json_t *o = NULL;
+    TRY(get_object(c, bucket, key, &o));
+    size_t len = strlen(c->where);
+    snprintf(c->where + len, sizeof c->where - len, "%s.", key);
+    TRY(get_count(c, o, "sum_s", &s->sum_s));
+    TRY(get_count(c, o, "count", &s->count));
+    TRY(get_count(c, o, "p50_s", &s->p50_s));
+    TRY(get_count(c, o, "p90_s", &s->p90_s));
+    if (s->p50_s > s->p90_s)
+        return fail(c->err, COLLECTOR_INGEST_INVALID, "%sp50_s (%lld) is greater than p90_s (%lld)", c->where,
+                    (long long)s->p50_s, (long long)s->p90_s);
+    if (s->count == 0 && (s->sum_s || s->p50_s || s->p90_s))
+        return fail(c->err, COLLECTOR_INGEST_INVALID, "%scount is 0 but sum or percentiles are not", c->where);
+    c->where[len] = '\0';
+    return COLLECTOR_INGEST_OK;
+}
+
+static enum collector_ingest_status parse_bucket(struct ctx *c, json_t *jb, int64_t tomorrow,
+                                                 struct collector_bucket *b)
+{
+    if (!json_is_object(jb))
+        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s: expected an object", c->where);
+    size_t len = strlen(c->where);
+    snprintf(c->where + len, sizeof c->where - len, ".");
+
+    const char *day, *service, *pub;
+    TRY(get_str(c, jb, "day", &day));
+    int64_t d = collector_ingest_parse_day(day);
+    if (d == INT64_MIN)
+        return fail(c->err, COLLECTOR_INGEST_INVALID, "%sday: \"%.16s\" is not a YYYY-MM-DD date", c->where, day);
+    if (d > tomorrow)
+        return fail(c->err, COLLECTOR_INGEST_INVALID, "%sday: %s is after tomorrow", c->where, day);
+    if (d < days_from_civil(2000, 1, 1))
+        return fail(c->err, COLLECTOR_INGEST_INVALID, "%sday: %s is before 2000", c->where, day);
+    memcpy(b->day, day, 11);
+
+    int64_t hour;
+    TRY(get_int(c, jb, "hour", 0, 23, &hour));
+    b->hour = (int)hour;
+
+    TRY(get_str(c, jb, "service", &service));
+    if (!(service[0] >= 'A' && service[0] <= 'Z' && service[1] == '\0'))
+        return fail(c->err, COLLECTOR_INGEST_INVALID, "%sservice: \"%.8s\" is not one capital letter A-Z",
+                    c->where, service);
+    b->service[0] = service[0];
+    b->service[1] = '\0';
+
+    TRY(get_str(c, jb, "public", &pub));
+    size_t np = sizeof public_types / sizeof public_types[0], i;
+    for (i = 0; i < np && strcmp(pub, public_types[i]) != 0; i++)
+        ;
+    if (i == np)
+        return fail(c->err, COLLECTOR_INGEST_INVALID, "%spublic: \"%.20s\" is not a known public type", c->where,
+                    pub);
+    snprintf(b->public_type, sizeof b->public_type, "%s", pub);
+
+    TRY(get_int(c, jb, "revision", 1, INT64_MAX, &b->revision));
+    TRY(get_count(c, jb, "issued", &b->issued));
+    TRY(get_count(c, jb, "called", &b->called));
+    TRY(get_count(c, jb, "served", &b->served));
+    TRY(get_count(c, jb, "redirected", &b->redirected));
+    TRY(get_count(c, jb, "no_show", &b->no_show));
+    TRY(get_count(c, jb, "cancelled", &b->cancelled));
+    TRY(get_count(c, jb, "expired", &b->expired));
+    TRY(get_count(c, jb, "transferred", &b->transferred));
+    TRY(get_count(c, jb, "appointments_checked_in", &b->appointments_checked_in));
+    TRY(parse_stat(c, jb, "wait", &b->wait));
+    TRY(parse_stat(c, jb, "service_time", &b->service_time));
+
+    json_t *fb = json_object_get(jb, "feedback");
+    if (!fb || !json_is_array(fb) || json_array_size(fb) != 5)
+        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%sfeedback: expected an array of 5 integers", c->where);
+    for (size_t k = 0; k < 5; k++) {
+        json_t *v = json_array_get(fb, k);
+        if (!json_is_integer(v))
+            return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%sfeedback[%zu]: expected an integer", c->where, k);
+        json_int_t n = json_integer_value(v);
+        if (n < 0 || n > COLLECTOR_COUNT_MAX)
+            return fail(c->err, COLLECTOR_INGEST_INVALID, "%sfeedback[%zu]: %lld is out of range", c->where, k,
+                        (long long)n);
+        b->feedback[k] = n;
+    }
+    c->where[len] = '\0';
+    return COLLECTOR_INGEST_OK;
+}
+
+static bool printer_word(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!((s[n] >= 'a' && s[n] <= 'z') || s[n] == '_') || n >= 32)
+            return false;
+    return n > 0;
+}
+
+static enum collector_ingest_status parse_health(struct ctx *c, json_t *h, struct collector_health *out)
+{
+    snprintf(c->where, sizeof c->where, "health.");
+    const char *version, *printer;
+    TRY(get_str(c, h, "version", &version));
+    if (strlen(version) == 0 || strlen(version) >= sizeof out->version)
+        return fail(c->err, COLLECTOR_INGEST_INVALID, "health.version: 1 to 32 characters expected");
+    for (const char *p = version; *p; p++)
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+            return fail(c->err, COLLECTOR_INGEST_INVALID, "health.version: printable ASCII expected");
+    snprintf(out->version, sizeof out->version, "%s", version);
+    TRY(get_count(c, h, "uptime_s", &out->uptime_s));
+    TRY(get_str(c, h, "printer", &printer));
+    if (!printer_word(printer))
+        return fail(c->err, COLLECTOR_INGEST_INVALID, "health.printer: a lower-case word [a-z_]{1,32} expected");
+    snprintf(out->printer, sizeof out->printer, "%s", printer);
+    json_t *lu = json_object_get(h, "last_upload");
+    if (!lu)
+        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "health.last_upload: missing");
+    if (json_is_null(lu)) {
+        out->last_upload = -1;
+    } else if (json_is_string(lu)) {
+        out->last_upload = collector_ingest_parse_time(json_string_value(lu), 0);
+        if (out->last_upload < 0)
+            return fail(c->err, COLLECTOR_INGEST_INVALID, "health.last_upload: not an RFC3339 time");
+    } else {
+        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "health.last_upload: expected a string or null");
+    }
+    TRY(get_count(c, h, "queue_waiting", &out->queue_waiting));
+    return COLLECTOR_INGEST_OK;
+}
+
+static enum collector_ingest_status parse_root(json_t *root, const char *path_antenne, int64_t now,
+                                               size_t max_buckets, struct collector_batch *b,
+                                               struct collector_ingest_error *err)
+{
+    struct ctx c = {.err = err};
+    if (!json_is_object(root))
+        return fail(err, COLLECTOR_INGEST_BAD_TYPE, "the body must be a JSON object");
+
+    int64_t schema;
+    const char *antenne, *id, *sent_at;
+    TRY(get_int(&c, root, "schema", INT64_MIN, INT64_MAX, &schema));
+    if (schema != COLLECTOR_SCHEMA)
+        return fail(err, COLLECTOR_INGEST_INVALID, "schema: %lld is not supported (expected %d)", (long long)schema,
+                    COLLECTOR_SCHEMA);
+    TRY(get_str(&c, root, "antenne", &antenne));
+    if (strcmp(antenne, path_antenne) != 0)
+        return fail(err, COLLECTOR_INGEST_MISMATCH, "antenne: \"%.64s\" does not match the path antenne \"%.64s\"",
+                    antenne, path_antenne);
+    snprintf(b->antenne, sizeof b->antenne, "%s", antenne);
+    TRY(get_str(&c, root, "batch", &id));
+    if (!valid_uuid(id))
+        return fail(err, COLLECTOR_INGEST_INVALID, "batch: \"%.40s\" is not a UUID", id);
+    snprintf(b->id, sizeof b->id, "%s", id);
+    TRY(get_str(&c, root, "sent_at", &sent_at));
+    b->sent_at = collector_ingest_parse_time(sent_at, 1);
+    if (b->sent_at < 0)
+        return fail(err, COLLECTOR_INGEST_INVALID, "sent_at: \"%.40s\" is not an RFC3339 UTC time", sent_at);
+
+    json_t *buckets = json_object_get(root, "buckets");
+    if (!buckets || !json_is_array(buckets))
+        return fail(err, COLLECTOR_INGEST_BAD_TYPE, "buckets: expected an array");
+    size_t n = json_array_size(buckets);
+    if (n > max_buckets)
+        return fail(err, COLLECTOR_INGEST_TOO_MANY, "buckets: %zu buckets, at most %zu per batch", n, max_buckets);
+    if (n) {
+        b->buckets = calloc(n, sizeof *b->buckets);
+        if (!b->buckets)
+            return fail(err, COLLECTOR_INGEST_NO_MEMORY, "out of memory");
+    }
+    int64_t tomorrow = (now >= 0 ? now / 86400 : (now - 86399) / 86400) + 1;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(c.where, sizeof c.where, "buckets[%zu]", i);
+        TRY(parse_bucket(&c, json_array_get(buckets, i), tomorrow, &b->buckets[i]));
+        b->n_buckets = i + 1;
+    }
+
+    json_t *health = json_object_get(root, "health");
+    if (health && !json_is_null(health)) {
+        if (!json_is_object(health))
+            return fail(err, COLLECTOR_INGEST_BAD_TYPE, "health: expected an object");
+        TRY(parse_health(&c, health, &b->health));
+        b->has_health = true;
+    }
+    return COLLECTOR_INGEST_OK;
+}
+
+enum collector_ingest_status collector_ingest_parse(const char *body, size_t len, const char *path_antenne,
+                                                    int64_t now, size_t max_buckets,
+                                                    struct collector_batch **out,
+                                                    struct collector_ingest_error *err)
+{
+    *out = NULL;
+    err->status = COLLECTOR_INGEST_OK;
+    err->message[0] = '\0';
+
+    json_error_t jerr;
+    /* Duplicate keys are refused: two "revision" members would make the bucket ambiguous. */
+    json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root)
+        return fail(err, COLLECTOR_INGEST_BAD_JSON, "line %d column %d: %s", jerr.line, jerr.column, jerr.text);
+
+    struct collector_batch *b = calloc(1, sizeof *b);
+    enum collector_ingest_status st = b ? parse_root(root, path_antenne, now, max_buckets, b, err)
+                                        : fail(err, COLLECTOR_INGEST_NO_MEMORY, "out of memory");
+    json_decref(root);
+    if (st != COLLECTOR_INGEST_OK) {
+        collector_batch_free(b);
+        return st;
+    }
+    *out = b;
+    return COLLECTOR_INGEST_OK;
+}
+
+void collector_batch_free(struct collector_batch *batch)
+{
+    if (!batch)
+        return;
+    free(batch->buckets);
+    free(batch);
+}
+
+const char *collector_batch_antenne(const struct collector_batch *batch)
+{
+    return batch->antenne;
+}
+
+const char *collector_batch_id(const struct collector_batch *batch)
+{
+    return batch->id;
+}
+
+int64_t collector_batch_sent_at(const struct collector_batch *batch)
+{
+    return batch->sent_at;
+}
+
+size_t collector_batch_bucket_count(const struct collector_batch *batch)
+{
+    return batch->n_buckets;
+}
+
+const struct collector_bucket *collector_batch_bucket(const struct collector_batch *batch, size_t i)
+{
+    return &batch->buckets[i];
+}
+
+const struct collector_health *collector_batch_health(const struct collector_batch *batch)
+{
+    return batch->has_health ? &batch->health : NULL;
+}

@@ -1,0 +1,654 @@
+#include "borne/collector_server.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "borne/collector_ingest.h"
+#include "borne/collector_report.h"
+#include "borne/collector_store.h"
+
+#define BATCH_PREFIX "/api/v1/antennes/"
+#define BATCH_SUFFIX "/batches"
+
+struct collector_server {
+    const struct collector_config *config;
+    const struct collector_antennes *antennes;
+    collector_clock_fn now;
+    struct MHD_Daemon *daemon;
+    char *cert_pem, *key_pem;
+    /* Store connection pool for the readers (exports, page): a request borrows one. */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct collector_store **stores;
+    size_t n_stores, n_free;
+    struct collector_store **free_stores;
+    /* Group commit: a request with a validated batch queues it and suspends its connection; one writer
+     * thread applies everything queued in one transaction (one disk flush for all the batches that
+     * arrived together), then resumes the connections, which answer. A 200 still means "on disk", and
+     * the server threads never block on the disk. */
+    struct collector_store *writer;
+    pthread_t writer_thread;
+    bool writer_started, stopping;
+    pthread_mutex_t qmu;
+    pthread_cond_t queued;
+    struct pending *head, *tail;
+};
+
+/* A batch waiting for the writer; part of its request, which outlives it (the connection is suspended
+ * until the writer has filled in the result). */
+struct pending {
+    struct MHD_Connection *conn;
+    struct collector_batch *batch;
+    size_t applied;
+    int rc;
+    struct pending *next;
+};
+
+/* Most batches one transaction takes: bounds the time the first of them waits. */
+#define GROUP_MAX 256
+
+/* Per-request state kept by MHD between calls of the access handler. */
+struct request {
+    long antenne;        /* registry index of the path antenne */
+    char *body;
+    size_t len, cap;
+    bool too_large;
+    bool queued;         /* handed to the writer: the next call answers with its result */
+    struct pending pending;
+};
+
+static struct collector_store *pool_take(struct collector_server *s)
+{
+    pthread_mutex_lock(&s->mu);
+    while (s->n_free == 0)
+        pthread_cond_wait(&s->cv, &s->mu);
+    struct collector_store *st = s->free_stores[--s->n_free];
+    pthread_mutex_unlock(&s->mu);
+    return st;
+}
+
+static void pool_give(struct collector_server *s, struct collector_store *st)
+{
+    pthread_mutex_lock(&s->mu);
+    s->free_stores[s->n_free++] = st;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+static enum MHD_Result send_buffer(struct MHD_Connection *c, unsigned status, const char *type, char *data,
+                                   size_t len, const char *extra_header, const char *extra_value)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(data);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (extra_header)
+        MHD_add_response_header(r, extra_header, extra_value);
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_t *obj)
+{
+    char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+    json_decref(obj);
+    if (!text)
+        return MHD_NO;
+    size_t len = strlen(text);
+    /* jansson's buffer comes from malloc by default, which MHD_RESPMEM_MUST_FREE releases with free(). */
+    return send_buffer(c, status, "application/json", text, len, NULL, NULL);
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *code, const char *message)
+{
+    return send_json(c, status, json_pack("{s:s, s:s}", "error", code, "message", message));
+}
+
+static enum MHD_Result send_unauthorized(struct MHD_Connection *c, const char *message, bool basic)
+{
+    json_t *o = json_pack("{s:s, s:s}", "error", "unauthorized", "message", message);
+    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (!text)
+        return MHD_NO;
+    return send_buffer(c, MHD_HTTP_UNAUTHORIZED, "application/json", text, strlen(text), "WWW-Authenticate",
+                       basic ? "Basic realm=\"borne-collector\", charset=\"UTF-8\"" : "Bearer");
+}
+
+static const char *bearer(struct MHD_Connection *c)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+        return NULL;
+    h += 7;
+    while (*h == ' ')
+        h++;
+    return h;
+}
+
+/* HQ endpoints accept the HQ token as a bearer token (scripts) or as the Basic password (browsers). */
+static bool admin_ok(struct collector_server *s, struct MHD_Connection *c)
+{
+    if (collector_antennes_check_admin(s->antennes, bearer(c)))
+        return true;
+    char *pass = NULL;
+    char *user = MHD_basic_auth_get_username_password(c, &pass);
+    bool ok = pass && collector_antennes_check_admin(s->antennes, pass);
+    MHD_free(user);
+    MHD_free(pass);
+    return ok;
+}
+
+/* Path antenne id of a batch URL, or false when the URL is not one. */
+static bool batch_path(const char *url, char *id, size_t size)
+{
+    size_t lp = strlen(BATCH_PREFIX), ls = strlen(BATCH_SUFFIX), lu = strlen(url);
+    if (lu <= lp + ls || strncmp(url, BATCH_PREFIX, lp) != 0 || strcmp(url + lu - ls, BATCH_SUFFIX) != 0)
+        return false;
+    size_t n = lu - lp - ls;
+    if (n >= size)
+        n = size - 1; /* too long to be an id: truncated, and then unknown */
+    memcpy(id, url + lp, n);
+    id[n] = '\0';
+    return true;
+}
+
+static void log_reject(long antenne, const struct collector_antennes *a, unsigned status, const char *msg)
+{
+    fprintf(stderr, "borne-collector: batch from %s rejected (%u): %s\n",
+            antenne >= 0 ? collector_antennes_at(a, (size_t)antenne)->id : "?", status, msg);
+}
+
+/* First call of a batch POST: everything that can be decided from the headers alone, before any byte
+ * of the body is accepted. */
+static enum MHD_Result batch_begin(struct collector_server *s, struct MHD_Connection *c, const char *url,
+                                   void **con_cls)
+{
+    char id[COLLECTOR_ID_MAX + 2];
+    batch_path(url, id, sizeof id);
+    long i = collector_ingest_valid_id(id) ? collector_antennes_find(s->antennes, id) : -1;
+    if (i < 0)
+        return send_error(c, MHD_HTTP_NOT_FOUND, "unknown_antenne", "no antenne with this id");
+    switch (collector_antennes_check(s->antennes, (size_t)i, bearer(c))) {
+    case COLLECTOR_AUTH_OK: break;
+    case COLLECTOR_AUTH_MISSING:
+        log_reject(i, s->antennes, 401, "no or wrong token");
+        return send_unauthorized(c, "a bearer token of this antenne is required", false);
+    case COLLECTOR_AUTH_OTHER:
+        log_reject(i, s->antennes, 403, "token of another antenne");
+        return send_error(c, MHD_HTTP_FORBIDDEN, "forbidden", "this token belongs to another antenne");
+    }
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl) {
+        char *end;
+        errno = 0;
+        unsigned long long n = strtoull(cl, &end, 10);
+        if (errno || *end || n > s->config->body_cap) {
+            log_reject(i, s->antennes, 413, "Content-Length over the cap");
+            return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", "the body is over the size cap");
+        }
+    }
+    struct request *r = calloc(1, sizeof *r);
+    if (!r)
+        return MHD_NO;
+    r->antenne = i;
+    *con_cls = r;
+    return MHD_YES;
+}
+
+static enum MHD_Result batch_body(struct collector_server *s, struct request *r, const char *data, size_t size)
+{
+    if (r->too_large)
+        return MHD_YES;
+    if (r->len + size > s->config->body_cap) {
+        /* Drop what we have at once: a client streaming gigabytes must not cost us memory. */
+        r->too_large = true;
+        free(r->body);
+        r->body = NULL;
+        r->len = r->cap = 0;
+        return MHD_YES;
+    }
+    if (r->len + size + 1 > r->cap) {
+        size_t ncap = r->cap ? r->cap : 8192;
+        while (ncap < r->len + size + 1)
+            ncap *= 2;
+        if (ncap > s->config->body_cap + 1)
+            ncap = s->config->body_cap + 1;
+        char *nb = realloc(r->body, ncap);
+        if (!nb)
+            return MHD_NO;
+        r->body = nb;
+        r->cap = ncap;
+    }
+    memcpy(r->body + r->len, data, size);
+    r->len += size;
+    return MHD_YES;
+}
+
+static void *writer_main(void *arg)
+{
+    struct collector_server *s = arg;
+    struct pending *group[GROUP_MAX];
+    const struct collector_batch *batches[GROUP_MAX];
+    struct MHD_Connection *conns[GROUP_MAX];
+    size_t applied[GROUP_MAX];
+    for (;;) {
+        pthread_mutex_lock(&s->qmu);
+        while (!s->head && !s->stopping)
+            pthread_cond_wait(&s->queued, &s->qmu);
+        if (!s->head) {
+            pthread_mutex_unlock(&s->qmu);
+            return NULL;
+        }
+        size_t n = 0;
+        while (s->head && n < GROUP_MAX) {
+            group[n] = s->head;
+            batches[n] = s->head->batch;
+            conns[n] = s->head->conn;
+            s->head = s->head->next;
+            n++;
+        }
+        if (!s->head)
+            s->tail = NULL;
+        pthread_mutex_unlock(&s->qmu);
+
+        int64_t now = s->now();
+        int rc = collector_store_apply(s->writer, batches, n, now, applied);
+        if (rc != 0)
+            fprintf(stderr, "borne-collector: storage error: %s\n", collector_store_error(s->writer));
+        if (rc != 0 && n > 1) {
+            /* One batch must not sink the others of its group: retry each on its own. */
+            for (size_t i = 0; i < n; i++) {
+                group[i]->rc = collector_store_apply(s->writer, &batches[i], 1, now, &group[i]->applied);
+                if (group[i]->rc != 0)
+                    fprintf(stderr, "borne-collector: storage error: %s\n", collector_store_error(s->writer));
+            }
+        } else {
+            for (size_t i = 0; i < n; i++) {
+                group[i]->rc = rc;
+                group[i]->applied = applied[i];
+            }
+        }
+        /* From the resume on, the request may finish and free its pending entry: not touched again. */
+        for (size_t i = 0; i < n; i++)
+            MHD_resume_connection(conns[i]);
+    }
+}
+
+static enum MHD_Result send_storage_error(struct MHD_Connection *c)
+{
+    /* The board keeps the batch and retries: a storage hiccup must not lose anything. */
+    json_t *o = json_pack("{s:s, s:s}", "error", "storage", "message", "storage unavailable, retry later");
+    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (!text)
+        return MHD_NO;
+    return send_buffer(c, MHD_HTTP_SERVICE_UNAVAILABLE, "application/json", text, strlen(text), "Retry-After", "30");
+}
+
+/* Second call after the writer resumed the connection: answer with the result. */
+static enum MHD_Result batch_answer(struct MHD_Connection *c, struct request *r)
+{
+    struct pending *p = &r->pending;
+    enum MHD_Result ret;
+    if (p->rc != 0) {
+        ret = send_storage_error(c);
+    } else {
+        json_t *ok = json_pack("{s:I, s:I, s:s}", "accepted", (json_int_t)collector_batch_bucket_count(p->batch),
+                               "applied", (json_int_t)p->applied, "batch", collector_batch_id(p->batch));
+        ret = send_json(c, MHD_HTTP_OK, ok);
+    }
+    collector_batch_free(p->batch);
+    p->batch = NULL;
+    return ret;
+}
+
+static enum MHD_Result batch_end(struct collector_server *s, struct MHD_Connection *c, struct request *r)
+{
+    if (r->too_large) {
+        log_reject(r->antenne, s->antennes, 413, "body over the cap");
+        return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", "the body is over the size cap");
+    }
+    const struct collector_antenne_info *info = collector_antennes_at(s->antennes, (size_t)r->antenne);
+    struct collector_batch *batch;
+    struct collector_ingest_error err;
+    int64_t now = s->now();
+    if (collector_ingest_parse(r->body ? r->body : "", r->len, info->id, now, s->config->max_buckets, &batch,
+                               &err) != COLLECTOR_INGEST_OK) {
+        unsigned status = (unsigned)collector_ingest_http_status(err.status);
+        log_reject(r->antenne, s->antennes, status, err.message);
+        return send_error(c, status, collector_ingest_code(err.status), err.message);
+    }
+    free(r->body); /* the batch holds all it needs while it waits */
+    r->body = NULL;
+    pthread_mutex_lock(&s->qmu);
+    if (s->stopping) {
+        pthread_mutex_unlock(&s->qmu);
+        collector_batch_free(batch);
+        return send_storage_error(c);
+    }
+    r->pending = (struct pending){.conn = c, .batch = batch};
+    r->queued = true;
+    if (s->tail)
+        s->tail->next = &r->pending;
+    else
+        s->head = &r->pending;
+    s->tail = &r->pending;
+    /* Suspended before the writer can see the entry: it must never resume a running connection. */
+    MHD_suspend_connection(c);
+    pthread_cond_signal(&s->queued);
+    pthread_mutex_unlock(&s->qmu);
+    return MHD_YES;
+}
+
+static bool query_filter(struct collector_server *s, struct MHD_Connection *c, struct collector_filter *f,
+                         const char **why)
+{
+    memset(f, 0, sizeof *f);
+    const char *from = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "from");
+    const char *to = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "to");
+    const char *antenne = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "antenne");
+    const char *service = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "service");
+    if (from && *from) {
+        if (collector_ingest_parse_day(from) == INT64_MIN)
+            return *why = "from: a YYYY-MM-DD date expected", false;
+        snprintf(f->from, sizeof f->from, "%s", from);
+    }
+    if (to && *to) {
+        if (collector_ingest_parse_day(to) == INT64_MIN)
+            return *why = "to: a YYYY-MM-DD date expected", false;
+        snprintf(f->to, sizeof f->to, "%s", to);
+    }
+    if (antenne && *antenne) {
+        if (!collector_ingest_valid_id(antenne) || collector_antennes_find(s->antennes, antenne) < 0)
+            return *why = "antenne: unknown antenne id", false;
+        snprintf(f->antenne, sizeof f->antenne, "%s", antenne);
+    }
+    if (service && *service) {
+        if (!(service[0] >= 'A' && service[0] <= 'Z' && service[1] == '\0'))
+            return *why = "service: one capital letter A-Z expected", false;
+        snprintf(f->service, sizeof f->service, "%s", service);
+    }
+    return true;
+}
+
+static enum MHD_Result hq_get(struct collector_server *s, struct MHD_Connection *c, const char *url)
+{
+    bool page = strcmp(url, "/") == 0;
+    if (!admin_ok(s, c))
+        return send_unauthorized(c, "the HQ token is required", page);
+    struct collector_filter f;
+    const char *why = NULL;
+    if (!page && !query_filter(s, c, &f, &why))
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "bad_query", why);
+    struct collector_store *st = pool_take(s);
+    char *out;
+    size_t len;
+    int rc;
+    const char *type;
+    if (page) {
+        rc = collector_report_page(st, s->antennes, s->now(), &out, &len);
+        type = "text/html; charset=utf-8";
+    } else if (strcmp(url, "/api/v1/export.csv") == 0) {
+        rc = collector_report_csv(st, s->antennes, &f, &out, &len);
+        type = "text/csv; charset=utf-8";
+    } else {
+        rc = collector_report_json(st, s->antennes, &f, &out, &len);
+        type = "application/json";
+    }
+    if (rc != 0)
+        fprintf(stderr, "borne-collector: report failed: %s\n", collector_store_error(st));
+    pool_give(s, st);
+    if (rc != 0)
+        return send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "storage unavailable, retry later");
+    return send_buffer(c, MHD_HTTP_OK, type, out, len, NULL, NULL);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    (void)version;
+    struct collector_server *s = cls;
+    struct request *r = *con_cls;
+    if (r) {
+        if (r->queued)
+            return batch_answer(c, r);
+        if (*upload_data_size) {
+            enum MHD_Result ret = batch_body(s, r, upload_data, *upload_data_size);
+            *upload_data_size = 0;
+            return ret;
+        }
+        return batch_end(s, c, r);
+    }
+    char id[COLLECTOR_ID_MAX + 2];
+    bool is_batch = batch_path(url, id, sizeof id);
+    bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+    if (is_batch) {
+        if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
+            return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method", "use POST");
+        return batch_begin(s, c, url, con_cls);
+    }
+    if (strcmp(url, "/healthz") == 0 && get) {
+        char *ok = strdup("ok\n");
+        return ok ? send_buffer(c, MHD_HTTP_OK, "text/plain", ok, 3, NULL, NULL) : MHD_NO;
+    }
+    if (strcmp(url, "/") == 0 || strcmp(url, "/api/v1/export.csv") == 0 || strcmp(url, "/api/v1/export.json") == 0) {
+        if (!get)
+            return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method", "use GET");
+        return hq_get(s, c, url);
+    }
+    return send_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such resource");
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode t)
+{
+    (void)cls;
+    (void)c;
+    (void)t;
+    struct request *r = *con_cls;
+    if (r) {
+        collector_batch_free(r->pending.batch);
+        free(r->body);
+        free(r);
+        *con_cls = NULL;
+    }
+}
+
+static char *read_file(const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *data = NULL;
+    size_t len = 0, cap = 0, n;
+    char chunk[4096];
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + n + 1 > cap) {
+            cap = (len + n + 1) * 2;
+            char *nd = realloc(data, cap);
+            if (!nd) {
+                free(data);
+                fclose(f);
+                snprintf(err, errlen, "%s: out of memory", path);
+                return NULL;
+            }
+            data = nd;
+        }
+        memcpy(data + len, chunk, n);
+        len += n;
+    }
+    bool bad = ferror(f) || len == 0;
+    fclose(f);
+    if (bad) {
+        free(data);
+        snprintf(err, errlen, "%s: cannot read (or empty)", path);
+        return NULL;
+    }
+    data[len] = '\0';
+    return data;
+}
+
+/* The writer commits and resumes everything queued, then exits; later batches get a 503. MHD forbids
+ * stopping the daemon with suspended connections, so this runs before MHD_stop_daemon(). */
+static void stop_writer(struct collector_server *s)
+{
+    if (!s->writer_started)
+        return;
+    pthread_mutex_lock(&s->qmu);
+    s->stopping = true;
+    pthread_cond_signal(&s->queued);
+    pthread_mutex_unlock(&s->qmu);
+    pthread_join(s->writer_thread, NULL);
+    s->writer_started = false;
+}
+
+static void free_server(struct collector_server *s)
+{
+    stop_writer(s);
+    collector_store_close(s->writer);
+    for (size_t i = 0; i < s->n_stores; i++)
+        collector_store_close(s->stores[i]);
+    free(s->stores);
+    free(s->free_stores);
+    free(s->cert_pem);
+    free(s->key_pem);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
+    pthread_mutex_destroy(&s->qmu);
+    pthread_cond_destroy(&s->queued);
+    free(s);
+}
+
+static int resolve(const char *host, int port, struct sockaddr_storage *ss, socklen_t *len, char *err, size_t errlen)
+{
+    struct addrinfo hints, *res;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE | AI_NUMERICSERV;
+    hints.ai_socktype = SOCK_STREAM;
+    char ports[8];
+    snprintf(ports, sizeof ports, "%d", port);
+    int rc = getaddrinfo(host, ports, &hints, &res);
+    if (rc != 0) {
+        snprintf(err, errlen, "listen address %s: %s", host, gai_strerror(rc));
+        return -1;
+    }
+    memcpy(ss, res->ai_addr, res->ai_addrlen);
+    *len = res->ai_addrlen;
+    freeaddrinfo(res);
+    return 0;
+}
+
+int collector_server_start(const struct collector_config *config, const struct collector_antennes *antennes,
+                           collector_clock_fn now, struct collector_server **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    struct collector_server *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    s->config = config;
+    s->antennes = antennes;
+    s->now = now;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    pthread_mutex_init(&s->qmu, NULL);
+    pthread_cond_init(&s->queued, NULL);
+    size_t n = (size_t)config->threads;
+    s->stores = calloc(n, sizeof *s->stores);
+    s->free_stores = calloc(n, sizeof *s->free_stores);
+    if (!s->stores || !s->free_stores) {
+        snprintf(err, errlen, "out of memory");
+        free_server(s);
+        return -1;
+    }
+    /* Opened one after the other: concurrent CREATE TABLE IF NOT EXISTS can race in PostgreSQL. */
+    for (; s->n_stores < n; s->n_stores++) {
+        if (collector_store_open(config->backend, config->storage, &s->stores[s->n_stores], err, errlen) != 0) {
+            free_server(s);
+            return -1;
+        }
+        s->free_stores[s->n_free++] = s->stores[s->n_stores];
+    }
+    if (collector_store_open(config->backend, config->storage, &s->writer, err, errlen) != 0) {
+        free_server(s);
+        return -1;
+    }
+    if (pthread_create(&s->writer_thread, NULL, writer_main, s) != 0) {
+        snprintf(err, errlen, "cannot start the writer thread");
+        free_server(s);
+        return -1;
+    }
+    s->writer_started = true;
+
+    struct sockaddr_storage addr;
+    socklen_t addrlen;
+    if (resolve(config->listen, config->port, &addr, &addrlen, err, errlen) != 0) {
+        free_server(s);
+        return -1;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+    if (addr.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    if (config->cert[0]) {
+        if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+            snprintf(err, errlen, "this libmicrohttpd has no TLS support");
+            free_server(s);
+            return -1;
+        }
+        if (!(s->cert_pem = read_file(config->cert, err, errlen)) ||
+            !(s->key_pem = read_file(config->key, err, errlen))) {
+            free_server(s);
+            return -1;
+        }
+        flags |= MHD_USE_TLS;
+    }
+    struct MHD_OptionItem tls_opts[] = {
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert_pem},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    s->daemon = MHD_start_daemon(
+        flags, (uint16_t)config->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)config->threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_ARRAY, config->cert[0] ? tls_opts : &tls_opts[2], MHD_OPTION_END);
+    if (!s->daemon) {
+        snprintf(err, errlen, "cannot listen on %s port %d (address in use, or bad TLS files?)", config->listen,
+                 config->port);
+        free_server(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+int collector_server_port(const struct collector_server *server)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info ? (int)info->port : -1;
+}
+
+void collector_server_stop(struct collector_server *server)
+{
+    if (!server)
+        return;
+    stop_writer(server);
+    MHD_stop_daemon(server->daemon);
+    free_server(server);
+}

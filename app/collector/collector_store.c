@@ -1,0 +1,257 @@
+#include "borne/collector_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collector_store_backend.h"
+
+struct collector_store {
+    const struct store_ops *ops;
+    void *impl;
+    char error[512];
+};
+
+/* BIGINT everywhere a count may exceed 2^31 over years of totals; TEXT days sort as dates. */
+const char *const store_schema_sql =
+    "CREATE TABLE IF NOT EXISTS buckets ("
+    " antenne TEXT NOT NULL, day TEXT NOT NULL, hour INTEGER NOT NULL, service TEXT NOT NULL,"
+    " public_type TEXT NOT NULL, revision BIGINT NOT NULL,"
+    " issued BIGINT NOT NULL, called BIGINT NOT NULL, served BIGINT NOT NULL, redirected BIGINT NOT NULL,"
+    " no_show BIGINT NOT NULL, cancelled BIGINT NOT NULL, expired BIGINT NOT NULL, transferred BIGINT NOT NULL,"
+    " appointments_checked_in BIGINT NOT NULL,"
+    " wait_sum_s BIGINT NOT NULL, wait_count BIGINT NOT NULL, wait_p50_s BIGINT NOT NULL, wait_p90_s BIGINT NOT NULL,"
+    " service_sum_s BIGINT NOT NULL, service_count BIGINT NOT NULL, service_p50_s BIGINT NOT NULL,"
+    " service_p90_s BIGINT NOT NULL,"
+    " fb1 BIGINT NOT NULL, fb2 BIGINT NOT NULL, fb3 BIGINT NOT NULL, fb4 BIGINT NOT NULL, fb5 BIGINT NOT NULL,"
+    " batch TEXT NOT NULL, received_at BIGINT NOT NULL,"
+    " PRIMARY KEY (antenne, day, hour, service, public_type));"
+    "CREATE TABLE IF NOT EXISTS health ("
+    " antenne TEXT PRIMARY KEY, last_seen BIGINT NOT NULL, sent_at BIGINT NOT NULL,"
+    " version TEXT NOT NULL, uptime_s BIGINT NOT NULL, printer TEXT NOT NULL, last_upload BIGINT NOT NULL,"
+    " queue_waiting BIGINT NOT NULL);";
+
+#define BUCKET_COLS                                                                                          \
+    "antenne, day, hour, service, public_type, revision, issued, called, served, redirected, no_show,"      \
+    " cancelled, expired, transferred, appointments_checked_in, wait_sum_s, wait_count, wait_p50_s,"         \
+    " wait_p90_s, service_sum_s, service_count, service_p50_s, service_p90_s, fb1, fb2, fb3, fb4, fb5"
+#define BUCKET_NCOLS 28
+#define UPD(c) c " = excluded." c
+#define KEEP_NEWER(c) c " = CASE WHEN excluded.sent_at >= health.sent_at THEN excluded." c " ELSE health." c " END"
+
+const char *const store_sql[STMT_COUNT] = {
+    [STMT_BEGIN] = "BEGIN",
+    [STMT_COMMIT] = "COMMIT",
+    [STMT_ROLLBACK] = "ROLLBACK",
+    [STMT_UPSERT_BUCKET] =
+        "INSERT INTO buckets (" BUCKET_COLS ", batch, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+        " $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)"
+        " ON CONFLICT (antenne, day, hour, service, public_type) DO UPDATE SET " UPD("revision") ", " UPD("issued")
+        ", " UPD("called") ", " UPD("served") ", " UPD("redirected") ", " UPD("no_show") ", " UPD("cancelled")
+        ", " UPD("expired") ", " UPD("transferred") ", " UPD("appointments_checked_in") ", " UPD("wait_sum_s")
+        ", " UPD("wait_count") ", " UPD("wait_p50_s") ", " UPD("wait_p90_s") ", " UPD("service_sum_s")
+        ", " UPD("service_count") ", " UPD("service_p50_s") ", " UPD("service_p90_s") ", " UPD("fb1") ", " UPD("fb2")
+        ", " UPD("fb3") ", " UPD("fb4") ", " UPD("fb5") ", " UPD("batch") ", " UPD("received_at")
+        " WHERE excluded.revision > buckets.revision",
+    [STMT_UPSERT_HEALTH] =
+        "INSERT INTO health (antenne, last_seen, sent_at, version, uptime_s, printer, last_upload, queue_waiting)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        " ON CONFLICT (antenne) DO UPDATE SET last_seen = excluded.last_seen, " KEEP_NEWER("version") ", "
+        KEEP_NEWER("uptime_s") ", " KEEP_NEWER("printer") ", " KEEP_NEWER("last_upload") ", "
+        KEEP_NEWER("queue_waiting") ", " KEEP_NEWER("sent_at"),
+    /* A batch without health still proves the device is alive. */
+    [STMT_TOUCH_DEVICE] =
+        "INSERT INTO health (antenne, last_seen, sent_at, version, uptime_s, printer, last_upload, queue_waiting)"
+        " VALUES ($1, $2, -1, '', 0, '', -1, 0)"
+        " ON CONFLICT (antenne) DO UPDATE SET last_seen = excluded.last_seen",
+    [STMT_EXPORT] = "SELECT " BUCKET_COLS " FROM buckets WHERE day >= $1 AND day <= $2"
+                    " AND (CAST($3 AS TEXT) = '' OR antenne = $3) AND (CAST($4 AS TEXT) = '' OR service = $4)"
+                    " ORDER BY antenne, day, hour, service, public_type",
+    [STMT_DEVICES] = ("SELECT antenne, last_seen, sent_at, version, uptime_s, printer, last_upload, queue_waiting"
+                      " FROM health ORDER BY antenne"),
+};
+
+int collector_store_open(enum collector_backend backend, const char *target, struct collector_store **out,
+                         char *err, size_t errlen)
+{
+    *out = NULL;
+    struct collector_store *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = backend == COLLECTOR_BACKEND_POSTGRESQL ? store_pg_open(target, &s->ops, &s->impl, err, errlen)
+                                                     : store_sqlite_open(target, &s->ops, &s->impl, err, errlen);
+    if (rc != 0) {
+        free(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+void collector_store_close(struct collector_store *store)
+{
+    if (!store)
+        return;
+    store->ops->close(store->impl);
+    free(store);
+}
+
+const char *collector_store_error(const struct collector_store *store)
+{
+    return store->error;
+}
+
+static struct store_param text(const char *s)
+{
+    return (struct store_param){.is_text = true, .text = s};
+}
+
+static struct store_param num(int64_t v)
+{
+    return (struct store_param){.num = v};
+}
+
+static int exec(struct collector_store *s, enum store_stmt stmt, const struct store_param *p, int n,
+                int64_t *changes)
+{
+    return s->ops->exec(s->impl, stmt, p, n, changes, s->error, sizeof s->error);
+}
+
+static int apply_rows(struct collector_store *s, const struct collector_batch *batch, int64_t received_at,
+                      int64_t *applied)
+{
+    const char *antenne = collector_batch_antenne(batch);
+    for (size_t i = 0; i < collector_batch_bucket_count(batch); i++) {
+        const struct collector_bucket *b = collector_batch_bucket(batch, i);
+        struct store_param p[] = {
+            text(antenne), text(b->day), num(b->hour), text(b->service), text(b->public_type), num(b->revision),
+            num(b->issued), num(b->called), num(b->served), num(b->redirected), num(b->no_show),
+            num(b->cancelled), num(b->expired), num(b->transferred), num(b->appointments_checked_in),
+            num(b->wait.sum_s), num(b->wait.count), num(b->wait.p50_s), num(b->wait.p90_s),
+            num(b->service_time.sum_s), num(b->service_time.count), num(b->service_time.p50_s),
+            num(b->service_time.p90_s), num(b->feedback[0]), num(b->feedback[1]), num(b->feedback[2]),
+            num(b->feedback[3]), num(b->feedback[4]), text(collector_batch_id(batch)), num(received_at),
+        };
+        if (exec(s, STMT_UPSERT_BUCKET, p, (int)(sizeof p / sizeof p[0]), applied) != 0)
+            return -1;
+    }
+    const struct collector_health *h = collector_batch_health(batch);
+    if (h) {
+        struct store_param p[] = {text(antenne), num(received_at), num(collector_batch_sent_at(batch)),
+                                  text(h->version), num(h->uptime_s), text(h->printer), num(h->last_upload),
+                                  num(h->queue_waiting)};
+        return exec(s, STMT_UPSERT_HEALTH, p, 8, NULL);
+    }
+    struct store_param p[] = {text(antenne), num(received_at)};
+    return exec(s, STMT_TOUCH_DEVICE, p, 2, NULL);
+}
+
+int collector_store_apply(struct collector_store *store, const struct collector_batch *const *batches, size_t n,
+                          int64_t received_at, size_t *applied)
+{
+    /* Counters live until the COMMIT: a pipelining backend fills them only then. */
+    int64_t *changed = calloc(n ? n : 1, sizeof *changed);
+    for (size_t i = 0; i < n; i++)
+        applied[i] = 0;
+    if (!changed) {
+        snprintf(store->error, sizeof store->error, "out of memory");
+        return -1;
+    }
+    int rc = exec(store, STMT_BEGIN, NULL, 0, NULL);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = apply_rows(store, batches[i], received_at, &changed[i]);
+    if (rc == 0)
+        rc = exec(store, STMT_COMMIT, NULL, 0, NULL);
+    if (rc != 0) {
+        /* Keep the first error: the rollback's own message would hide why we failed. */
+        char keep[sizeof store->error];
+        memcpy(keep, store->error, sizeof keep);
+        store->ops->exec(store->impl, STMT_ROLLBACK, NULL, 0, NULL, store->error, sizeof store->error);
+        memcpy(store->error, keep, sizeof keep);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            applied[i] = (size_t)changed[i];
+    }
+    free(changed);
+    return rc;
+}
+
+static int64_t col_int(const char *c)
+{
+    return c ? strtoll(c, NULL, 10) : 0;
+}
+
+static void col_text(char *dst, size_t size, const char *c)
+{
+    snprintf(dst, size, "%s", c ? c : "");
+}
+
+struct export_ctx {
+    collector_row_fn fn;
+    void *ctx;
+};
+
+static int export_row(void *ctx, const char *const *c, int n)
+{
+    struct export_ctx *e = ctx;
+    if (n != BUCKET_NCOLS)
+        return -1;
+    struct collector_row r;
+    memset(&r, 0, sizeof r);
+    struct collector_bucket *b = &r.bucket;
+    col_text(r.antenne, sizeof r.antenne, c[0]);
+    col_text(b->day, sizeof b->day, c[1]);
+    b->hour = (int)col_int(c[2]);
+    col_text(b->service, sizeof b->service, c[3]);
+    col_text(b->public_type, sizeof b->public_type, c[4]);
+    int64_t *nums[] = {&b->revision, &b->issued, &b->called, &b->served, &b->redirected, &b->no_show,
+                       &b->cancelled, &b->expired, &b->transferred, &b->appointments_checked_in,
+                       &b->wait.sum_s, &b->wait.count, &b->wait.p50_s, &b->wait.p90_s,
+                       &b->service_time.sum_s, &b->service_time.count, &b->service_time.p50_s,
+                       &b->service_time.p90_s, &b->feedback[0], &b->feedback[1], &b->feedback[2],
+                       &b->feedback[3], &b->feedback[4]};
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
+        *nums[i] = col_int(c[5 + i]);
+    return e->fn(e->ctx, &r);
+}
+
+int collector_store_export(struct collector_store *store, const struct collector_filter *f, collector_row_fn fn,
+                           void *ctx)
+{
+    struct export_ctx e = {fn, ctx};
+    struct store_param p[] = {text(f->from[0] ? f->from : "0000-00-00"), text(f->to[0] ? f->to : "9999-99-99"),
+                              text(f->antenne), text(f->service)};
+    return store->ops->query(store->impl, STMT_EXPORT, p, 4, export_row, &e, store->error, sizeof store->error);
+}
+
+struct devices_ctx {
+    collector_device_fn fn;
+    void *ctx;
+};
+
+static int device_row(void *ctx, const char *const *c, int n)
+{
+    struct devices_ctx *d = ctx;
+    if (n != 8)
+        return -1;
+    struct collector_device dev;
+    memset(&dev, 0, sizeof dev);
+    col_text(dev.antenne, sizeof dev.antenne, c[0]);
+    dev.last_seen = col_int(c[1]);
+    dev.sent_at = col_int(c[2]);
+    col_text(dev.health.version, sizeof dev.health.version, c[3]);
+    dev.health.uptime_s = col_int(c[4]);
+    col_text(dev.health.printer, sizeof dev.health.printer, c[5]);
+    dev.health.last_upload = col_int(c[6]);
+    dev.health.queue_waiting = col_int(c[7]);
+    return d->fn(d->ctx, &dev);
+}
+
+int collector_store_devices(struct collector_store *store, collector_device_fn fn, void *ctx)
+{
+    struct devices_ctx d = {fn, ctx};
+    return store->ops->query(store->impl, STMT_DEVICES, NULL, 0, device_row, &d, store->error,
+                             sizeof store->error);
+}

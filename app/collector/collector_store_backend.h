@@ -1,0 +1,48 @@
+/* Private to the store module: what a backend implements. The SQL text lives in collector_store.c,
+ * shared by both backends; a backend prepares it once per connection and returns every column as text. */
+#ifndef BORNE_COLLECTOR_STORE_BACKEND_H
+#define BORNE_COLLECTOR_STORE_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum store_stmt {
+    STMT_BEGIN,
+    STMT_COMMIT,
+    STMT_ROLLBACK,
+    STMT_UPSERT_BUCKET,
+    STMT_UPSERT_HEALTH,
+    STMT_TOUCH_DEVICE,
+    STMT_EXPORT,
+    STMT_DEVICES,
+    STMT_COUNT
+};
+
+extern const char *const store_sql[STMT_COUNT];
+extern const char *const store_schema_sql;
+
+struct store_param {
+    bool is_text;
+    const char *text;
+    int64_t num;
+};
+
+/* cols[i] is NULL for SQL NULL. A non-zero return stops the query and is returned by query(). */
+typedef int (*store_row_fn)(void *ctx, const char *const *cols, int ncols);
+
+struct store_ops {
+    /* Rows inserted or updated are ADDED to *changes (may be NULL) at the latest when the COMMIT that
+     * ends the transaction returns: a backend may pipeline the statements of a transaction. */
+    int (*exec)(void *impl, enum store_stmt stmt, const struct store_param *params, int n, int64_t *changes,
+                char *err, size_t errlen);
+    int (*query)(void *impl, enum store_stmt stmt, const struct store_param *params, int n, store_row_fn fn,
+                 void *ctx, char *err, size_t errlen);
+    void (*close)(void *impl);
+};
+
+/* Backend constructors: 0 and *impl set, or -1 with err filled. */
+int store_sqlite_open(const char *path, const struct store_ops **ops, void **impl, char *err, size_t errlen);
+int store_pg_open(const char *conninfo, const struct store_ops **ops, void **impl, char *err, size_t errlen);
+
+#endif

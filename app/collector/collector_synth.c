@@ -1,0 +1,192 @@
+#include "borne/collector_synth.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char services[COLLECTOR_SYNTH_SERVICES] = {'A', 'F', 'O', 'E', 'I', 'R'};
+/* Share of visitors per service, and how long each takes at the desk (seconds). */
+static const double service_share[COLLECTOR_SYNTH_SERVICES] = {0.30, 0.22, 0.14, 0.08, 0.16, 0.10};
+static const int service_minutes[COLLECTOR_SYNTH_SERVICES] = {14, 22, 18, 25, 6, 30};
+
+static uint32_t mix(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= 0x7feb352dU;
+    x ^= x >> 15;
+    x *= 0x846ca68bU;
+    x ^= x >> 16;
+    return x;
+}
+
+/* Uniform in [0, 1) from a key. */
+static double unit(uint32_t seed, int64_t day, int hour, int k)
+{
+    uint32_t h = mix(seed ^ mix((uint32_t)day * 2654435761U ^ (uint32_t)(hour * 97 + k * 7919)));
+    return (double)(h >> 8) / 16777216.0;
+}
+
+static void civil(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+void collector_synth_day_text(int64_t day, char out[11])
+{
+    int y, m, d;
+    civil(day, &y, &m, &d);
+    char tmp[40]; /* wide enough for any int, so the compiler can prove no truncation */
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y % 10000, m, d);
+    memcpy(out, tmp, 10);
+    out[10] = '\0';
+}
+
+void collector_synth_time_text(int64_t t, char out[21])
+{
+    int64_t day = (t >= 0 ? t : t - 86399) / 86400, s = t - day * 86400;
+    char d[11];
+    collector_synth_day_text(day, d);
+    char tmp[48];
+    snprintf(tmp, sizeof tmp, "%.10sT%02d:%02d:%02dZ", d, (int)(s / 3600), (int)(s % 3600 / 60), (int)(s % 60));
+    memcpy(out, tmp, 20);
+    out[20] = '\0';
+}
+
+size_t collector_synth_hour(const struct collector_synth_site *site, int64_t day, int hour, int64_t revision,
+                            struct collector_bucket *out, size_t max)
+{
+    int dow = (int)(((day + 3) % 7 + 7) % 7); /* Monday = 0 */
+    if (dow >= 5 || hour < 9 || hour == 12 || hour >= 17 || max < COLLECTOR_SYNTH_SERVICES)
+        return 0;
+    /* Mornings and Monday are busier: the usual shape of a walk-in office. */
+    static const double hour_load[24] = {[9] = 1.0, [10] = 1.35, [11] = 1.15, [13] = 0.8, [14] = 1.1,
+                                         [15] = 1.0, [16] = 0.7};
+    double load = site->weight * hour_load[hour] * (dow == 0 ? 1.3 : dow == 4 ? 0.8 : 1.0) * 9.0;
+    /* Each site has its own mood (how satisfied its visitors are) and pressure (how long they wait). */
+    double mood = unit(site->seed, 0, 0, 1), pressure = 0.6 + unit(site->seed, 0, 0, 2) * 1.2;
+    char day_text[11];
+    collector_synth_day_text(day, day_text);
+    for (int s = 0; s < COLLECTOR_SYNTH_SERVICES; s++) {
+        struct collector_bucket *b = &out[s];
+        memset(b, 0, sizeof *b);
+        memcpy(b->day, day_text, sizeof b->day);
+        b->hour = hour;
+        b->service[0] = services[s];
+        b->revision = revision;
+        double r = unit(site->seed, day, hour, s + 10);
+        b->issued = (int64_t)(load * service_share[s] * (0.6 + 0.8 * r) + 0.5);
+        b->no_show = b->issued >= 4 ? b->issued / 12 + (r > 0.7) : 0;
+        b->cancelled = b->issued >= 6 && r > 0.8;
+        b->called = b->issued - b->cancelled;
+        b->served = b->called - b->no_show;
+        b->redirected = b->served >= 5 && r < 0.15;
+        b->transferred = b->served >= 3 && r > 0.9;
+        b->appointments_checked_in = services[s] == 'R' ? b->issued : 0;
+        if (b->called > 0) {
+            int64_t mean = (int64_t)(240.0 * pressure * hour_load[hour] * (0.7 + 0.6 * r));
+            b->wait = (struct collector_stat){mean * b->called, b->called, mean * 85 / 100, mean * 19 / 10};
+        }
+        if (b->served > 0) {
+            int64_t mean = service_minutes[s] * 60;
+            b->service_time = (struct collector_stat){mean * b->served, b->served, mean * 9 / 10, mean * 16 / 10};
+        }
+        /* About a third of those served answer; the distribution leans with the site's mood. */
+        int64_t answers = b->served / 3 + (r > 0.5 && b->served > 0);
+        for (int64_t a = 0; a < answers; a++) {
+            double u = unit(site->seed, day, hour, s * 100 + (int)a + 20) * 0.6 + mood * 0.9 - 0.25;
+            int level = u < 0.08 ? 0 : u < 0.2 ? 1 : u < 0.45 ? 2 : u < 0.8 ? 3 : 4;
+            b->feedback[level]++;
+        }
+    }
+    return COLLECTOR_SYNTH_SERVICES;
+}
+
+void collector_synth_health(const struct collector_synth_site *site, int64_t now, struct collector_health *out)
+{
+    static const char *const states[] = {"ready", "ready", "ready", "ready", "ready", "ready", "near_end",
+                                         "ready", "paper_out", "ready", "ready", "cover_open"};
+    memset(out, 0, sizeof *out);
+    snprintf(out->version, sizeof out->version, "0.1.0");
+    uint32_t h = mix(site->seed);
+    out->uptime_s = 3600 * (int64_t)(1 + h % 200);
+    snprintf(out->printer, sizeof out->printer, "%s", states[h % (sizeof states / sizeof states[0])]);
+    out->last_upload = now - 60 - (int64_t)(h % 600);
+    out->queue_waiting = (int64_t)(mix(h) % 9);
+}
+
+void collector_synth_uuid(uint64_t a, uint64_t b, char out[COLLECTOR_UUID_LEN + 1])
+{
+    uint32_t w[4] = {mix((uint32_t)a ^ 0x9e3779b9U), mix((uint32_t)(a >> 32) ^ mix((uint32_t)b)),
+                     mix((uint32_t)b ^ 0x85ebca6bU), mix((uint32_t)(b >> 32) ^ (uint32_t)a)};
+    snprintf(out, COLLECTOR_UUID_LEN + 1, "%08x-%04x-4%03x-%04x-%04x%08x", w[0], w[1] >> 16, w[1] & 0xfff,
+             (w[2] >> 16 & 0x3fff) | 0x8000, w[2] & 0xffff, w[3]);
+}
+
+static json_t *stat_json(const struct collector_stat *s)
+{
+    return json_pack("{s:I, s:I, s:I, s:I}", "sum_s", (json_int_t)s->sum_s, "count", (json_int_t)s->count, "p50_s",
+                     (json_int_t)s->p50_s, "p90_s", (json_int_t)s->p90_s);
+}
+
+static json_t *bucket_json(const struct collector_bucket *b)
+{
+    json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "day", b->day,
+                          "hour", b->hour, "service", b->service, "public", b->public_type, "revision",
+                          (json_int_t)b->revision, "issued", (json_int_t)b->issued, "called", (json_int_t)b->called,
+                          "served", (json_int_t)b->served, "redirected", (json_int_t)b->redirected, "no_show",
+                          (json_int_t)b->no_show, "cancelled", (json_int_t)b->cancelled, "expired",
+                          (json_int_t)b->expired, "transferred", (json_int_t)b->transferred,
+                          "appointments_checked_in", (json_int_t)b->appointments_checked_in);
+    if (!o)
+        return NULL;
+    json_t *fb = json_pack("[I, I, I, I, I]", (json_int_t)b->feedback[0], (json_int_t)b->feedback[1],
+                           (json_int_t)b->feedback[2], (json_int_t)b->feedback[3], (json_int_t)b->feedback[4]);
+    if (json_object_set_new(o, "wait", stat_json(&b->wait)) != 0 ||
+        json_object_set_new(o, "service_time", stat_json(&b->service_time)) != 0 ||
+        json_object_set_new(o, "feedback", fb) != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+char *collector_synth_body(const char *antenne, const char *uuid, int64_t sent_at,
+                           const struct collector_bucket *buckets, size_t n, const struct collector_health *health)
+{
+    char sent[21];
+    collector_synth_time_text(sent_at, sent);
+    json_t *arr = json_array();
+    json_t *root = json_pack("{s:i, s:s, s:s, s:s}", "schema", COLLECTOR_SCHEMA, "antenne", antenne, "batch", uuid,
+                             "sent_at", sent);
+    char *text = NULL;
+    if (!arr || !root)
+        goto end;
+    for (size_t i = 0; i < n; i++)
+        if (json_array_append_new(arr, bucket_json(&buckets[i])) != 0)
+            goto end;
+    if (json_object_set(root, "buckets", arr) != 0)
+        goto end;
+    if (health) {
+        char last[21];
+        collector_synth_time_text(health->last_upload, last);
+        json_t *h = json_pack("{s:s, s:I, s:s, s:o, s:I}", "version", health->version, "uptime_s",
+                              (json_int_t)health->uptime_s, "printer", health->printer, "last_upload",
+                              health->last_upload < 0 ? json_null() : json_string(last), "queue_waiting",
+                              (json_int_t)health->queue_waiting);
+        if (json_object_set_new(root, "health", h) != 0)
+            goto end;
+    }
+    text = json_dumps(root, JSON_COMPACT);
+end:
+    json_decref(arr);
+    json_decref(root);
+    return text;
+}

@@ -1,0 +1,189 @@
+/* Collector ingest rate over real HTTP on loopback, SQLite then PostgreSQL: 2,800 simulated sites
+ * (the national network), each batch one opening hour of one site (6 buckets), posted by concurrent
+ * keep-alive clients. Prints batches/s and buckets/s next to the goal: 100 x the load of 2,800 sites
+ * uploading every minute = 4,667 batches/s. Figures only, nothing asserted. */
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "borne/collector_synth.h"
+#include "test_collector_harness.h"
+
+#define SITES 2800
+#define CLIENTS 32
+#define SERVER_THREADS 4
+#define GOAL (100.0 * SITES / 60.0)
+
+struct job {
+    char antenne[16];
+    char *body;
+    size_t buckets;
+};
+
+static struct job *jobs;
+static size_t n_jobs;
+static atomic_size_t next_job;
+static atomic_long failures;
+static struct harness h;
+
+static size_t discard(char *p, size_t size, size_t n, void *ctx)
+{
+    (void)p;
+    (void)ctx;
+    return size * n;
+}
+
+static void *client(void *arg)
+{
+    (void)arg;
+    CURL *c = curl_easy_init();
+    if (!c) {
+        atomic_fetch_add(&failures, 1);
+        return NULL;
+    }
+    char url[256], auth[128];
+    size_t i;
+    while ((i = atomic_fetch_add(&next_job, 1)) < n_jobs) {
+        int site = atoi(jobs[i].antenne + 5);
+        snprintf(url, sizeof url, "%s/api/v1/antennes/%s/batches", h.url, jobs[i].antenne);
+        snprintf(auth, sizeof auth, "Authorization: Bearer %s", harness_token(site));
+        struct curl_slist *headers = curl_slist_append(NULL, auth);
+        headers = curl_slist_append(headers, "Content-Type: application/json");
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, jobs[i].body);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+        long status = 0;
+        if (curl_easy_perform(c) == CURLE_OK)
+            curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        if (status != 200)
+            atomic_fetch_add(&failures, 1);
+        curl_slist_free_all(headers);
+    }
+    curl_easy_cleanup(c);
+    return NULL;
+}
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One weekday's opening hours for every site: 7 batches per site. */
+static void make_jobs(int64_t day)
+{
+    jobs = calloc((size_t)SITES * 24, sizeof *jobs);
+    for (int s = 0; s < SITES; s++) {
+        char id[16];
+        snprintf(id, sizeof id, "site-%d", s);
+        struct collector_synth_site site = {id, 0.5 + (s % 10) * 0.3, (uint32_t)s * 2654435761u};
+        for (int hour = 0; hour < 24; hour++) {
+            struct collector_bucket b[COLLECTOR_SYNTH_SERVICES];
+            size_t n = collector_synth_hour(&site, day, hour, 1, b, COLLECTOR_SYNTH_SERVICES);
+            if (n == 0)
+                continue;
+            char uuid[COLLECTOR_UUID_LEN + 1];
+            collector_synth_uuid((uint64_t)s, (uint64_t)(day * 24 + hour), uuid);
+            struct job *j = &jobs[n_jobs++];
+            snprintf(j->antenne, sizeof j->antenne, "%s", id);
+            j->body = collector_synth_body(id, uuid, day * 86400 + hour * 3600 + 3599, b, n, NULL);
+            j->buckets = n;
+        }
+    }
+}
+
+/* CPU seconds used so far by a process (user + system), from /proc; -1 when unreadable. On a shared
+ * machine the wall-clock rate depends on the neighbours; batches per CPU-second of the server does not. */
+static double cpu_seconds(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')');
+    unsigned long long utime, stime;
+    /* Fields after the command name: state is 3rd, utime 14th, stime 15th. */
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
+        return -1;
+    return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* The benchmark runs outside ctest (in /tmp): leave no database behind. */
+static void remove_files(const char *dir)
+{
+    static const char *const leaves[] = {"collector.sqlite", "collector.sqlite-wal", "collector.sqlite-shm",
+                                         "antennes.csv", "tokens.txt", "hq.token"};
+    char path[700];
+    if (!dir[0])
+        return;
+    for (size_t i = 0; i < sizeof leaves / sizeof leaves[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, leaves[i]);
+        remove(path);
+    }
+    remove(dir);
+}
+
+static void run(const char *backend)
+{
+    if (!harness_start(&h, "bench-collector", backend, SITES, SERVER_THREADS, NULL)) {
+        printf("%-10s  not measured: the collector did not start (PostgreSQL not reachable? see above)\n", backend);
+        harness_stop(&h);
+        remove_files(h.dir);
+        return;
+    }
+    atomic_store(&next_job, 0);
+    atomic_store(&failures, 0);
+    pthread_t t[CLIENTS];
+    double t0 = seconds();
+    for (int i = 0; i < CLIENTS; i++)
+        pthread_create(&t[i], NULL, client, NULL);
+    for (int i = 0; i < CLIENTS; i++)
+        pthread_join(t[i], NULL);
+    double dt = seconds() - t0;
+    double cpu = cpu_seconds(h.pid);
+    size_t buckets = 0;
+    for (size_t i = 0; i < n_jobs; i++)
+        buckets += jobs[i].buckets;
+    double rate = (double)n_jobs / dt;
+    printf("%-10s  %6zu batches in %6.2f s: %8.0f batches/s, %9.0f buckets/s  (%.2f x the goal of %.0f batches/s;"
+           " failures: %ld)\n",
+           backend, n_jobs, dt, rate, (double)buckets / dt, rate / GOAL, GOAL, atomic_load(&failures));
+    if (cpu > 0)
+        printf("%-10s  collector process CPU %.2f s: %.0f batches per CPU-second (without the database server's "
+               "own CPU for PostgreSQL)\n",
+               backend, cpu, (double)n_jobs / cpu);
+    fflush(stdout);
+    harness_stop(&h);
+    remove_files(h.dir);
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int64_t day = (int64_t)time(NULL) / 86400 - 1;
+    while (((day + 3) % 7 + 7) % 7 >= 5) /* the last weekday before today */
+        day--;
+    make_jobs(day);
+    printf("bench_collector: %d sites, %zu batches of %d buckets, %d keep-alive clients, %d server threads\n", SITES,
+           n_jobs, COLLECTOR_SYNTH_SERVICES, CLIENTS, SERVER_THREADS);
+    printf("goal: >= 100 x (2,800 sites uploading every minute) = %.0f batches/s\n", GOAL);
+    run("sqlite");
+    run("postgresql");
+    for (size_t i = 0; i < n_jobs; i++)
+        free(jobs[i].body);
+    free(jobs);
+    curl_global_cleanup();
+    return 0;
+}
