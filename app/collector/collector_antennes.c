@@ -424,7 +424,8 @@ int collector_antennes_load_admin_token(struct collector_antennes *a, const char
         return fail(err, errlen, path, 1, "a token is 16 to 256 printable characters without spaces");
     if (find_token(a, token) >= 0)
         return fail(err, errlen, path, 1, "the HQ token must differ from every antenne token");
-    snprintf(a->admin, sizeof a->admin, "%s", token);
+    /* valid_token() bounded it to TOKEN_MAX; the read buffer is larger only to catch long lines. */
+    memcpy(a->admin, token, strlen(token) + 1);
     return 0;
 }
 
