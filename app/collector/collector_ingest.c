@@ -266,8 +266,9 @@ static enum collector_ingest_status parse_bucket(struct ctx *c, json_t *jb, int6
     b->hour = (int)hour;
 
     TRY(get_str(c, jb, "service", &service));
-    if (!(service[0] >= 'A' && service[0] <= 'Z' && service[1] == '\0'))
-        return fail(c->err, COLLECTOR_INGEST_INVALID, "%sservice: \"%.8s\" is not one capital letter A-Z",
+    /* "" is the bucket of feedback given without naming a service. */
+    if (!(service[0] == '\0' || (service[0] >= 'A' && service[0] <= 'Z' && service[1] == '\0')))
+        return fail(c->err, COLLECTOR_INGEST_INVALID, "%sservice: \"%.8s\" is not one capital letter A-Z or \"\"",
                     c->where, service);
     b->service[0] = service[0];
     b->service[1] = '\0';
@@ -307,6 +308,11 @@ static enum collector_ingest_status parse_bucket(struct ctx *c, json_t *jb, int6
                         (long long)n);
         b->feedback[k] = n;
     }
+    if (!b->service[0] && (b->issued || b->called || b->served || b->redirected || b->no_show || b->cancelled ||
+                           b->expired || b->transferred || b->appointments_checked_in || b->wait.count ||
+                           b->service_time.count))
+        return fail(c->err, COLLECTOR_INGEST_INVALID, "%sservice: \"\" is for feedback alone; tickets have a service",
+                    c->where);
     c->where[len] = '\0';
     return COLLECTOR_INGEST_OK;
 }

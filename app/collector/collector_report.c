@@ -85,8 +85,8 @@ static const char *const num_names[NUM_FIELDS] = {
     "revision",      "issued",        "called",        "served",     "redirected",  "no_show",
     "cancelled",     "expired",       "transferred",   "appointments_checked_in",   "wait_sum_s",
     "wait_count",    "wait_p50_s",    "wait_p90_s",    "service_sum_s",             "service_count",
-    "service_p50_s", "service_p90_s", "feedback_1",    "feedback_2", "feedback_3",  "feedback_4",
-    "feedback_5"};
+    "service_p50_s", "service_p90_s", "soleil",        "soleil_voile", "nuageux",   "pluie",
+    "orage"};
 
 static void bucket_nums(const struct collector_bucket *b, int64_t v[NUM_FIELDS])
 {
@@ -351,21 +351,22 @@ static void html_ago(struct buf *b, int64_t now, int64_t t)
         bprintf(b, "il y a %lld j", (long long)(d / 86400));
 }
 
-/* Five weather levels, each an inline SVG (no font dependency) and a word: never colour alone. */
-static const char *const weather_word[5] = {"Orageux", "Pluvieux", "Nuageux", "Éclaircies", "Ensoleillé"};
+/* Five weather levels in the engine's order (index 0 = soleil, the best; 4 = orage), each an
+ * inline SVG (no font dependency) and a word: never colour alone. */
+static const char *const weather_word[5] = {"Ensoleillé", "Éclaircies", "Nuageux", "Pluvieux", "Orageux"};
 static const char *const weather_svg[5] = {
-    "<path d='M7 17h11a4 4 0 0 0 0-8 6 6 0 0 0-11.3 1.5A3.3 3.3 0 0 0 7 17z' fill='#5b6270'/>"
-    "<path d='M13 17l-3 5h3l-2 5 6-7h-3l2-3z' fill='#f2b01e'/>",
-    "<path d='M7 15h11a4 4 0 0 0 0-8 6 6 0 0 0-11.3 1.5A3.3 3.3 0 0 0 7 15z' fill='#7b8494'/>"
-    "<path d='M9 18l-1.5 4M14 18l-1.5 4M19 18l-1.5 4' stroke='#2f6fd6' stroke-width='2' stroke-linecap='round'/>",
-    "<path d='M7 20h13a5 5 0 0 0 0-10 7 7 0 0 0-13 2A4 4 0 0 0 7 20z' fill='#a7b0bf'/>",
+    "<circle cx='14' cy='14' r='6' fill='#f5a300'/>"
+    "<path d='M14 2v3M14 23v3M2 14h3M23 14h3M5.5 5.5l2.1 2.1M20.4 20.4l2.1 2.1M5.5 22.5l2.1-2.1M20.4 7.6l2.1-2.1' "
+    "stroke='#f5a300' stroke-width='2' stroke-linecap='round'/>",
     "<circle cx='10' cy='10' r='5' fill='#f5b82e'/>"
     "<path d='M10 1.5v2.5M10 16v2.5M1.5 10h2.5M3.9 3.9l1.8 1.8M14.3 5.7l1.8-1.8M3.9 16.1l1.8-1.8' stroke='#f5b82e' "
     "stroke-width='1.8' stroke-linecap='round'/>"
     "<path d='M10 23h12a4 4 0 0 0 0-8 6 6 0 0 0-11 1.5A3.3 3.3 0 0 0 10 23z' fill='#c3cad6'/>",
-    "<circle cx='14' cy='14' r='6' fill='#f5a300'/>"
-    "<path d='M14 2v3M14 23v3M2 14h3M23 14h3M5.5 5.5l2.1 2.1M20.4 20.4l2.1 2.1M5.5 22.5l2.1-2.1M20.4 7.6l2.1-2.1' "
-    "stroke='#f5a300' stroke-width='2' stroke-linecap='round'/>",
+    "<path d='M7 20h13a5 5 0 0 0 0-10 7 7 0 0 0-13 2A4 4 0 0 0 7 20z' fill='#a7b0bf'/>",
+    "<path d='M7 15h11a4 4 0 0 0 0-8 6 6 0 0 0-11.3 1.5A3.3 3.3 0 0 0 7 15z' fill='#7b8494'/>"
+    "<path d='M9 18l-1.5 4M14 18l-1.5 4M19 18l-1.5 4' stroke='#2f6fd6' stroke-width='2' stroke-linecap='round'/>",
+    "<path d='M7 17h11a4 4 0 0 0 0-8 6 6 0 0 0-11.3 1.5A3.3 3.3 0 0 0 7 17z' fill='#5b6270'/>"
+    "<path d='M13 17l-3 5h3l-2 5 6-7h-3l2-3z' fill='#f2b01e'/>",
 };
 
 /* A score with one decimal and a French decimal comma: 3,8. */
@@ -375,23 +376,34 @@ static void html_score(struct buf *b, double v)
     bprintf(b, "%d,%d", tenths / 10, tenths % 10);
 }
 
-static void html_weather(struct buf *b, const int64_t fb[5])
+/* Satisfaction out of 5 (5 = all soleil) from counts in the engine's order. */
+static bool satisfaction(const int64_t fb[5], double *mean, int64_t *answers)
 {
     int64_t n = 0, score = 0;
     for (int k = 0; k < 5; k++) {
         n += fb[k];
-        score += (k + 1) * fb[k];
+        score += (5 - k) * fb[k];
     }
+    *answers = n;
+    if (n)
+        *mean = (double)score / (double)n;
+    return n > 0;
+}
+
+static void html_weather(struct buf *b, const int64_t fb[5])
+{
+    int64_t n;
+    double mean;
+    satisfaction(fb, &mean, &n);
     if (n == 0) {
         bputs(b, "<td class='muted'>pas encore d’avis</td><td></td>");
         return;
     }
-    double mean = (double)score / (double)n;
     int level = (int)(mean + 0.5);
     level = level < 1 ? 1 : level > 5 ? 5 : level;
     bprintf(b, "<td><span class='weather lvl%d'><svg viewBox='0 0 28 28' width='28' height='28' aria-hidden='true'>"
                "%s</svg><span><b>%s</b><small>",
-            level, weather_svg[level - 1], weather_word[level - 1]);
+            level, weather_svg[5 - level], weather_word[5 - level]);
     html_score(b, mean);
     bputs(b, " / 5 · ");
     html_count(b, n);
@@ -401,7 +413,7 @@ static void html_weather(struct buf *b, const int64_t fb[5])
     bputs(b, "'>");
     for (int k = 0; k < 5; k++)
         if (fb[k])
-            bprintf(b, "<span class='f%d' style='width:%.1f%%' title='%s : %lld'></span>", k + 1,
+            bprintf(b, "<span class='f%d' style='width:%.1f%%' title='%s : %lld'></span>", 5 - k,
                     100.0 * (double)fb[k] / (double)n, weather_word[k], (long long)fb[k]);
     bputs(b, "</div></td>");
 }
@@ -501,13 +513,10 @@ static void page_cards(struct buf *b, const struct agg *total, size_t n_antennes
     else
         bputs(b, "—");
     bputs(b, "</b><span>attente moyenne</span></div><div class='card'><b>");
-    int64_t n = 0, score = 0;
-    for (int k = 0; k < 5; k++) {
-        n += total->fb[k];
-        score += (k + 1) * total->fb[k];
-    }
-    if (n) {
-        html_score(b, (double)score / (double)n);
+    int64_t n;
+    double mean;
+    if (satisfaction(total->fb, &mean, &n)) {
+        html_score(b, mean);
         bputs(b, " / 5");
     } else
         bputs(b, "—");

@@ -102,8 +102,8 @@ size_t collector_synth_hour(const struct collector_synth_site *site, int64_t day
         int64_t answers = b->served / 3 + (r > 0.5 && b->served > 0);
         for (int64_t a = 0; a < answers; a++) {
             double u = unit(site->seed, day, hour, s * 100 + (int)a + 20) * 0.6 + mood * 0.9 - 0.25;
-            int level = u < 0.08 ? 0 : u < 0.2 ? 1 : u < 0.45 ? 2 : u < 0.8 ? 3 : 4;
-            b->feedback[level]++;
+            int mood_level = u < 0.08 ? 0 : u < 0.2 ? 1 : u < 0.45 ? 2 : u < 0.8 ? 3 : 4;
+            b->feedback[4 - mood_level]++;   /* index 0 = soleil: the best mood */
         }
     }
     return COLLECTOR_SYNTH_SERVICES;

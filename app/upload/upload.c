@@ -236,14 +236,8 @@ static int on_bucket(const queue_bucket *bucket, void *ctx)
     int err = upload_buckets_add(u->buckets, bucket);
     if (err == -EINVAL) {
         /* Reported, not sent: one bucket the collector would refuse must not hold back the rest. */
-        if (bucket->service == '\0')
-            snprintf(b->skipped, sizeof b->skipped,
-                     "feedback not about a service (%.10s %d:00) not sent: wire schema 1 needs a"
-                     " service letter", bucket->day, bucket->hour);
-        else
-            snprintf(b->skipped, sizeof b->skipped,
-                     "engine bucket %.10s %d:00 %c revision %lld is invalid: not sent", bucket->day,
-                     bucket->hour, bucket->service, (long long)bucket->revision);
+        snprintf(b->skipped, sizeof b->skipped, "engine bucket %.10s %d:00 %c revision %lld is invalid: not sent",
+                 bucket->day, bucket->hour, bucket->service ? bucket->service : '-', (long long)bucket->revision);
         return 0;
     }
     b->err = err;

@@ -1,6 +1,8 @@
 /* Upload batches: encoding of engine buckets and of the batch envelope (see upload_batch.h). */
 #include "borne/upload_batch.h"
 
+#include <stdbool.h>
+
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -46,7 +48,14 @@ static int valid_day(const char *d)
 
 static int valid_bucket(const queue_bucket *q)
 {
-    if (!valid_day(q->day) || q->hour < 0 || q->hour > 23 || q->service < 'A' || q->service > 'Z')
+    /* Service 0 is feedback given without naming a service: sent as "", tickets never are. */
+    bool feedback_only = q->service == '\0';
+    if (!valid_day(q->day) || q->hour < 0 || q->hour > 23 ||
+        (!feedback_only && (q->service < 'A' || q->service > 'Z')))
+        return 0;
+    if (feedback_only && (q->issued || q->called || q->served || q->redirected || q->no_show || q->cancelled ||
+                          q->expired || q->transferred || q->appointments_checked_in || q->wait_count ||
+                          q->service_count))
         return 0;
     if ((int)q->public_type < 0 || q->public_type >= QUEUE_PUBLIC_COUNT || q->revision <= 0)
         return 0;

@@ -10,7 +10,7 @@
  *   Content-Type: application/json
  *
  *   { "schema": 1, "antenne": "<id>", "batch": "<uuid>", "sent_at": "<RFC3339 UTC, e.g. 2026-11-23T10:00:00Z>",
- *     "buckets": [ { "day": "YYYY-MM-DD", "hour": 0..23, "service": "A".."Z",
+ *     "buckets": [ { "day": "YYYY-MM-DD", "hour": 0..23, "service": "A".."Z" or "",
  *                    "public": "" | "particulier" | "entreprise" | "association" | "collectivite",
  *                    "revision": int64 > 0,
  *                    "issued": n, "called": n, "served": n, "redirected": n, "no_show": n, "cancelled": n,
@@ -75,13 +75,13 @@ struct collector_stat {
 struct collector_bucket {
     char day[11];          /* YYYY-MM-DD */
     int hour;              /* 0..23 */
-    char service[2];       /* "A".."Z" */
+    char service[2];       /* "A".."Z", or "" for feedback not about a service */
     char public_type[16];  /* "" or one of the public types */
     int64_t revision;
     int64_t issued, called, served, redirected, no_show, cancelled, expired, transferred,
         appointments_checked_in;
     struct collector_stat wait, service_time;
-    int64_t feedback[5];   /* feedback[0] = level 1 (worst) .. feedback[4] = level 5 (best) */
+    int64_t feedback[5];   /* the engine's weather levels: [0] soleil (best) .. [4] orage (worst) */
 };
 
 struct collector_health {

@@ -277,7 +277,7 @@ static void check_exports(const char *query, const struct expect *e)
     CHECK_INT(rows, e->rows);
     CHECK_INT(csv_sum(csv, "served", &rows), e->served);
     CHECK_INT(csv_sum(csv, "wait_sum_s", &rows), e->wait_sum);
-    CHECK_INT(csv_sum(csv, "feedback_5", &rows), e->fb5);
+    CHECK_INT(csv_sum(csv, "orage", &rows), e->fb5);
     snprintf(path, sizeof path, "/api/v1/export.json%s", query);
     CHECK_INT(harness_request(&h, "GET", path, HARNESS_ADMIN_TOKEN, NULL, 0, &js), 200);
     json_t *j = json_loads(js, 0, NULL);
@@ -286,7 +286,7 @@ static void check_exports(const char *query, const struct expect *e)
     CHECK_INT(json_integer_value(json_object_get(t, "issued")), e->issued);
     CHECK_INT(json_integer_value(json_object_get(t, "served")), e->served);
     CHECK_INT(json_integer_value(json_object_get(t, "wait_sum_s")), e->wait_sum);
-    CHECK_INT(json_integer_value(json_object_get(t, "feedback_5")), e->fb5);
+    CHECK_INT(json_integer_value(json_object_get(t, "orage")), e->fb5);
     CHECK_INT((long)json_array_size(json_object_get(j, "buckets")), e->rows);
     json_decref(j);
     free(csv);

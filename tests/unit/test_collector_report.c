@@ -36,8 +36,8 @@ static void setup(void)
         b[i].revision = 1;
         b[i].issued = b[i].called = b[i].served = 10;
         b[i].wait = (struct collector_stat){10 * 240, 10, 200, 400}; /* 4 min each */
-        b[i].feedback[4] = 8;
-        b[i].feedback[3] = 2;
+        b[i].feedback[0] = 8;   /* soleil */
+        b[i].feedback[1] = 2;   /* soleil voilé */
     }
     snprintf(b[1].public_type, sizeof b[1].public_type, "entreprise");
     struct collector_health h = {.uptime_s = 3 * 86400 + 3600, .last_upload = NOW - 300, .queue_waiting = 3};
@@ -96,7 +96,7 @@ static void json_export(void)
     json_t *t = json_object_get(j, "totals");
     CHECK_INT(json_integer_value(json_object_get(t, "buckets")), 2);
     CHECK_INT(json_integer_value(json_object_get(t, "issued")), 20);
-    CHECK_INT(json_integer_value(json_object_get(t, "feedback_5")), 16);
+    CHECK_INT(json_integer_value(json_object_get(t, "soleil")), 16);
     json_t *first = json_array_get(json_object_get(j, "buckets"), 0);
     CHECK_STR(json_string_value(json_object_get(first, "antenne")), "lille-mel");
     CHECK_INT(json_integer_value(json_object_get(json_object_get(first, "wait"), "sum_s")), 2400);

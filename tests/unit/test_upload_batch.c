@@ -65,7 +65,7 @@ static void test_invalid_buckets(void)
     b.hour = 24;
     CHECK_INT(upload_buckets_add(bs, &b), -EINVAL);
     b = sample();
-    b.service = '\0';   /* feedback not about a service: no letter to send */
+    b.service = '\0';   /* no service is for feedback alone: a bucket with tickets needs one */
     CHECK_INT(upload_buckets_add(bs, &b), -EINVAL);
     b = sample();
     b.revision = 0;
@@ -77,6 +77,17 @@ static void test_invalid_buckets(void)
     b.no_show = -1;
     CHECK_INT(upload_buckets_add(bs, &b), -EINVAL);
     CHECK_INT(upload_buckets_count(bs), 0);
+    upload_buckets_free(bs);
+}
+
+/* Feedback given without naming a service travels in a bucket whose service is "". */
+static void test_feedback_without_service(void)
+{
+    upload_buckets *bs = upload_buckets_new();
+    queue_bucket b = {.hour = 11, .revision = 42, .feedback = {2, 0, 1, 0, 0}};
+    strcpy(b.day, "2026-11-20");
+    CHECK_INT(upload_buckets_add(bs, &b), 0);
+    CHECK_INT(upload_buckets_count(bs), 1);
     upload_buckets_free(bs);
 }
 
@@ -166,6 +177,7 @@ int main(void)
 {
     RUN(test_bucket_members);
     RUN(test_invalid_buckets);
+    RUN(test_feedback_without_service);
     RUN(test_body_accepted_by_collector);
     RUN(test_uuid_and_time);
     return testlib_finish();
