@@ -1,1 +1,30 @@
-# tests/board.cmake: added by this room's work.
+# Tests of the board room (watchdog, clock, packaging).
+borne_add_test(NAME test_clock SOURCES unit/test_clock.c LIBS borne_clock LABELS unit)
+borne_add_test(NAME test_watchdog SOURCES unit/test_watchdog.c LIBS borne_watchdog LABELS unit)
+borne_add_test(NAME test_board_watchdog SOURCES integration/test_board_watchdog.c
+               LIBS borne_watchdog LABELS integration TIMEOUT 60)
+# The generated /etc/borne/borne.ini (board/CMakeLists.txt writes it at configure time).
+borne_add_test(NAME test_board_config SOURCES integration/test_board_config.c
+               LIBS borne_config LABELS integration
+               ENV BORNE_DEFAULT_CONFIG=${CMAKE_BINARY_DIR}/board/etc/borne.ini
+                   BORNE_BOARD_DIR=${CMAKE_SOURCE_DIR}/board)
+
+# Shell scripts the package installs, tested against fake directories.
+foreach(t prestart screen)
+  add_test(NAME test_board_${t} COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_board_${t}.sh
+           ${CMAKE_SOURCE_DIR}/board/scripts/borne-${t})
+  set_tests_properties(test_board_${t} PROPERTIES LABELS integration TIMEOUT 60
+                       ENVIRONMENT "BORNE_TEST_TMP=${BORNE_TEST_TMP}")
+endforeach()
+
+# Plays systemd's notify side for board/test/deb-install-test (a tool, not a test).
+add_executable(test_board_notify_wait integration/test_board_notify_wait.c)
+# Stand-in for borne's main loop under a real systemd in deb-install-test (a tool, not a test).
+add_executable(test_board_mainloop integration/test_board_mainloop.c)
+target_link_libraries(test_board_mainloop PRIVATE borne_watchdog)
+
+# The .deb on a clean Debian 12 (debootstrap chroot, then systemd-nspawn): install, start, restart
+# by systemd, upgrade, purge. Root, debootstrap, systemd-container and the mirror; ~2.5 min.
+add_test(NAME test_board_deb_install
+         COMMAND bash ${CMAKE_SOURCE_DIR}/board/test/deb-install-test ${CMAKE_BINARY_DIR}/debtest)
+set_tests_properties(test_board_deb_install PROPERTIES LABELS slow TIMEOUT 1800)

@@ -1,0 +1,257 @@
+/* drivers/clock: each kind of evidence for a trustworthy wall clock, and backward jumps. */
+#include "borne/clock.h"
+#include "testlib.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/timex.h>
+#include <unistd.h>
+
+/* What the fake adjtimex answers. */
+static struct {
+    int ret;
+    int status;
+    long maxerror;
+    int calls;
+    int modes_seen;
+} kernel;
+
+static int fake_adjtimex(struct timex *tx)
+{
+    kernel.calls++;
+    kernel.modes_seen |= (int)tx->modes;
+    if (kernel.ret < 0) {
+        errno = EPERM;
+        return -1;
+    }
+    tx->status = kernel.status;
+    tx->maxerror = kernel.maxerror;
+    return kernel.ret;
+}
+
+static void kernel_synced(long maxerror_us)
+{
+    memset(&kernel, 0, sizeof kernel);
+    kernel.ret = TIME_OK;
+    kernel.status = STA_PLL;
+    kernel.maxerror = maxerror_us;
+}
+
+static void kernel_unsynced(void)
+{
+    memset(&kernel, 0, sizeof kernel);
+    kernel.ret = TIME_ERROR;
+    kernel.status = STA_UNSYNC;
+    kernel.maxerror = 16000000;
+}
+
+static const int64_t MIN_DATE = 1767225600; /* 2026-01-01 00:00 UTC */
+
+/* A policy on a temp flag path that does not exist yet, and the fake kernel. */
+static clock_policy test_policy(const char *dir)
+{
+    clock_policy p;
+    clock_policy_default(&p);
+    p.min_plausible = MIN_DATE;
+    p.sync_flag_path = testlib_path(dir, "synchronized");
+    p.read_kernel = fake_adjtimex;
+    return p;
+}
+
+static void touch(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT, 0644);
+    CHECK(fd >= 0);
+    if (fd >= 0)
+        close(fd);
+}
+
+static void test_default_policy(void)
+{
+    clock_policy p;
+    clock_policy_default(&p);
+    CHECK_INT(p.min_plausible, clock_build_day());
+    CHECK_INT(clock_build_day() % 86400, 0);
+    CHECK(clock_build_day() >= MIN_DATE - 366 * 86400); /* built this decade, not at epoch */
+    CHECK_STR(p.sync_flag_path, "/run/systemd/timesync/synchronized");
+    CHECK(p.use_kernel_sync);
+    CHECK(!p.plausible_is_enough);
+    CHECK(p.read_kernel == NULL);
+}
+
+/* A board without RTC after boot: 1970, whatever the other evidence says. */
+static void test_too_early_beats_everything(void)
+{
+    const char *dir = testlib_tmpdir("clock-early");
+    clock_policy p = test_policy(dir);
+    touch(p.sync_flag_path);
+    kernel_synced(1000);
+    p.plausible_is_enough = true;
+    CHECK_INT(clock_check(&p, 0), CLOCK_UNTRUSTED_TOO_EARLY);
+    CHECK_INT(clock_check(&p, MIN_DATE - 1), CLOCK_UNTRUSTED_TOO_EARLY);
+    CHECK(!clock_trusted(&p, MIN_DATE - 1));
+    CHECK(clock_trusted(&p, MIN_DATE));
+}
+
+static void test_timesyncd_flag(void)
+{
+    const char *dir = testlib_tmpdir("clock-flag");
+    clock_policy p = test_policy(dir);
+    kernel_unsynced();
+    CHECK_INT(clock_check(&p, MIN_DATE + 3600), CLOCK_UNTRUSTED_UNSYNCED);
+    touch(p.sync_flag_path);
+    CHECK_INT(clock_check(&p, MIN_DATE + 3600), CLOCK_TRUSTED_SYNCED);
+    CHECK(clock_trusted(&p, MIN_DATE + 3600));
+    CHECK_INT(unlink(p.sync_flag_path), 0);
+    CHECK(!clock_trusted(&p, MIN_DATE + 3600));
+}
+
+static void test_flag_path_disabled(void)
+{
+    const char *dir = testlib_tmpdir("clock-noflag");
+    clock_policy p = test_policy(dir);
+    touch(p.sync_flag_path);
+    p.use_kernel_sync = false;
+    p.sync_flag_path = NULL;
+    CHECK_INT(clock_check(&p, MIN_DATE + 1), CLOCK_UNTRUSTED_UNSYNCED);
+    p.sync_flag_path = "";
+    CHECK_INT(clock_check(&p, MIN_DATE + 1), CLOCK_UNTRUSTED_UNSYNCED);
+}
+
+static void test_kernel_synced(void)
+{
+    const char *dir = testlib_tmpdir("clock-kernel");
+    clock_policy p = test_policy(dir);
+    kernel_synced(25000);
+    CHECK_INT(clock_check(&p, MIN_DATE + 60), CLOCK_TRUSTED_SYNCED);
+    CHECK(kernel.calls > 0);
+    CHECK_INT(kernel.modes_seen, 0); /* only ever read, never adjust the clock */
+}
+
+static void test_kernel_unsync_bit(void)
+{
+    const char *dir = testlib_tmpdir("clock-unsync");
+    clock_policy p = test_policy(dir);
+    kernel_synced(1000);
+    kernel.status |= STA_UNSYNC;
+    CHECK_INT(clock_check(&p, MIN_DATE + 60), CLOCK_UNTRUSTED_UNSYNCED);
+}
+
+static void test_kernel_time_error(void)
+{
+    const char *dir = testlib_tmpdir("clock-timeerr");
+    clock_policy p = test_policy(dir);
+    kernel_synced(1000);
+    kernel.ret = TIME_ERROR;
+    CHECK_INT(clock_check(&p, MIN_DATE + 60), CLOCK_UNTRUSTED_UNSYNCED);
+}
+
+static void test_kernel_max_error(void)
+{
+    const char *dir = testlib_tmpdir("clock-maxerr");
+    clock_policy p = test_policy(dir);
+    kernel_synced(p.max_error_us + 1);
+    CHECK_INT(clock_check(&p, MIN_DATE + 60), CLOCK_UNTRUSTED_UNSYNCED);
+    kernel_synced(p.max_error_us);
+    CHECK_INT(clock_check(&p, MIN_DATE + 60), CLOCK_TRUSTED_SYNCED);
+}
+
+static void test_kernel_call_fails(void)
+{
+    const char *dir = testlib_tmpdir("clock-eperm");
+    clock_policy p = test_policy(dir);
+    kernel_synced(1000);
+    kernel.ret = -1;
+    CHECK_INT(clock_check(&p, MIN_DATE + 60), CLOCK_UNTRUSTED_UNSYNCED);
+}
+
+static void test_kernel_check_off(void)
+{
+    const char *dir = testlib_tmpdir("clock-kerneloff");
+    clock_policy p = test_policy(dir);
+    kernel_synced(1000);
+    p.use_kernel_sync = false;
+    CHECK_INT(clock_check(&p, MIN_DATE + 60), CLOCK_UNTRUSTED_UNSYNCED);
+    CHECK_INT(kernel.calls, 0);
+}
+
+/* RTC board, no network: the plausible date is all the evidence there will ever be. */
+static void test_plausible_is_enough(void)
+{
+    const char *dir = testlib_tmpdir("clock-rtc");
+    clock_policy p = test_policy(dir);
+    kernel_unsynced();
+    p.plausible_is_enough = true;
+    CHECK_INT(clock_check(&p, MIN_DATE + 60), CLOCK_TRUSTED_PLAUSIBLE);
+    CHECK(clock_trusted(&p, MIN_DATE + 60));
+    touch(p.sync_flag_path);
+    CHECK_INT(clock_check(&p, MIN_DATE + 60), CLOCK_TRUSTED_SYNCED);
+}
+
+/* The real adjtimex(2) path: whatever this machine's NTP state, the answer is one of the two
+ * plausible-date outcomes and the call does not fail. */
+static void test_real_kernel(void)
+{
+    clock_policy p;
+    clock_policy_default(&p);
+    p.sync_flag_path = NULL;
+    clock_state s = clock_check(&p, p.min_plausible + 1);
+    CHECK(s == CLOCK_TRUSTED_SYNCED || s == CLOCK_UNTRUSTED_UNSYNCED);
+    CHECK_INT(clock_check(&p, 0), CLOCK_UNTRUSTED_TOO_EARLY);
+}
+
+static void test_state_text(void)
+{
+    const char *texts[] = {
+        clock_state_text(CLOCK_UNTRUSTED_TOO_EARLY), clock_state_text(CLOCK_UNTRUSTED_UNSYNCED),
+        clock_state_text(CLOCK_TRUSTED_SYNCED), clock_state_text(CLOCK_TRUSTED_PLAUSIBLE),
+    };
+    for (int i = 0; i < 4; i++) {
+        CHECK(texts[i] && texts[i][0]);
+        for (int j = 0; j < i; j++)
+            CHECK(strcmp(texts[i], texts[j]) != 0);
+    }
+}
+
+static void test_backward_jump(void)
+{
+    clock_watch w = {0};
+    CHECK_INT(clock_watch_observe(&w, MIN_DATE + 1000), 0);
+    CHECK_INT(clock_watch_observe(&w, MIN_DATE + 1000), 0);
+    CHECK_INT(clock_watch_observe(&w, MIN_DATE + 1001), 0);
+    CHECK_INT(clock_watch_observe(&w, MIN_DATE + 400), 601);
+    /* reported once: the new time is the reference from now on */
+    CHECK_INT(clock_watch_observe(&w, MIN_DATE + 401), 0);
+    CHECK_INT(clock_watch_observe(&w, MIN_DATE + 400), 1);
+}
+
+/* The first sync after a 1970 boot is a huge forward jump: not a backward one. */
+static void test_forward_jump_is_not_reported(void)
+{
+    clock_watch w = {0};
+    CHECK_INT(clock_watch_observe(&w, 12), 0);
+    CHECK_INT(clock_watch_observe(&w, MIN_DATE), 0);
+    CHECK(w.seen);
+    CHECK_INT(w.last, MIN_DATE);
+}
+
+int main(void)
+{
+    RUN(test_default_policy);
+    RUN(test_too_early_beats_everything);
+    RUN(test_timesyncd_flag);
+    RUN(test_flag_path_disabled);
+    RUN(test_kernel_synced);
+    RUN(test_kernel_unsync_bit);
+    RUN(test_kernel_time_error);
+    RUN(test_kernel_max_error);
+    RUN(test_kernel_call_fails);
+    RUN(test_kernel_check_off);
+    RUN(test_plausible_is_enough);
+    RUN(test_real_kernel);
+    RUN(test_state_text);
+    RUN(test_backward_jump);
+    RUN(test_forward_jump_is_not_reported);
+    return testlib_finish();
+}
