@@ -34,6 +34,7 @@ typedef struct parse_ctx {
     /* lines where things were declared, for the checks made after parsing */
     int counter_services_line[QUEUE_MAX_COUNTERS];
     int service_line[QUEUE_MAX_SERVICES];
+    int device_line;
     /* duplicate-key detection: section + key seen so far */
     char (*seen)[96];
     size_t n_seen, cap_seen;
@@ -51,7 +52,7 @@ static char *counting_reader(char *str, int num, void *stream)
     return str;
 }
 
-static int fail(parse_ctx *ctx, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int fail(parse_ctx *ctx, const char *fmt, ...)
 {
     if (ctx->err[0])
         return 0;
@@ -63,7 +64,7 @@ static int fail(parse_ctx *ctx, const char *fmt, ...)
     return 0;
 }
 
-static int fail_at(parse_ctx *ctx, int line, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail_at(parse_ctx *ctx, int line, const char *fmt, ...)
 {
     if (ctx->err[0])
         return 0;
@@ -471,8 +472,31 @@ static int on_ui(parse_ctx *ctx, const char *name, const char *v)
     return fail(ctx, "unknown key \"%s\" in [ui]", name);
 }
 
+static int on_device(parse_ctx *ctx, const char *name, const char *v)
+{
+    if (strcmp(name, "role") == 0) {
+        int role = config_role_from_name(v);
+        if (role < 0)
+            return fail(ctx, "role \"%s\": kiosk, counter or display", v);
+        ctx->cfg.device.role = (config_role)role;
+        ctx->device_line = ctx->line;
+        return 1;
+    }
+    if (strcmp(name, "counter") == 0) {
+        if (!parse_int(v, 1, 999, &ctx->cfg.device.counter_id))
+            return fail(ctx, "counter \"%s\": the number of a [counter.N]", v);
+        return 1;
+    }
+    return fail(ctx, "unknown key \"%s\" in [device]", name);
+}
+
 static int on_hub(parse_ctx *ctx, const char *name, const char *v)
 {
+    if (strcmp(name, "url") == 0) {
+        if (v[0] && strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
+            return fail(ctx, "url \"%s\": the kiosk's address, such as http://kiosk.local:8080", v);
+        return copy_text(ctx, "url", ctx->cfg.hub.url, sizeof ctx->cfg.hub.url, v);
+    }
     if (strcmp(name, "listen") != 0)
         return fail(ctx, "unknown key \"%s\" in [hub]", name);
     const char *colon = strrchr(v, ':');
@@ -529,6 +553,8 @@ static int on_entry(void *user, const char *section, const char *name, const cha
         return on_printer(ctx, name, value);
     if (strcmp(section, "ui") == 0)
         return on_ui(ctx, name, value);
+    if (strcmp(section, "device") == 0)
+        return on_device(ctx, name, value);
     if (strcmp(section, "hub") == 0)
         return on_hub(ctx, name, value);
     if (strcmp(section, "hq") == 0)
@@ -576,7 +602,43 @@ static bool validate(parse_ctx *ctx)
         return fail_at(ctx, 0, "[printer] device is required (a device path, or virtual)");
     if (c->hq.url[0] && !c->hq.token_file[0])
         return fail_at(ctx, 0, "[hq] token_file is required when url is set");
+    char why[256];
+    if (config_check_role(c, why, sizeof why) != 0)
+        return fail_at(ctx, ctx->device_line, "%s", why);
     return true;
+}
+
+const char *config_role_name(config_role r)
+{
+    static const char *const names[] = {"kiosk", "counter", "display"};
+    return (unsigned)r < sizeof names / sizeof names[0] ? names[r] : "?";
+}
+
+int config_role_from_name(const char *name)
+{
+    for (int r = CONFIG_ROLE_KIOSK; r <= CONFIG_ROLE_DISPLAY; r++)
+        if (strcmp(name, config_role_name((config_role)r)) == 0)
+            return r;
+    return -1;
+}
+
+int config_check_role(const borne_config *cfg, char *errbuf, size_t errlen)
+{
+    const char *role = config_role_name(cfg->device.role);
+    if (cfg->device.role != CONFIG_ROLE_KIOSK && !cfg->hub.url[0]) {
+        snprintf(errbuf, errlen, "role %s: [hub] url (the kiosk's address) is required", role);
+        return -EINVAL;
+    }
+    if (cfg->device.role == CONFIG_ROLE_COUNTER) {
+        bool known = false;
+        for (int i = 0; i < cfg->setup.n_counters; i++)
+            known |= cfg->setup.counters[i].id == cfg->device.counter_id;
+        if (!known) {
+            snprintf(errbuf, errlen, "role counter: [device] counter must name a [counter.N] section");
+            return -EINVAL;
+        }
+    }
+    return 0;
 }
 
 void config_defaults(borne_config *out)

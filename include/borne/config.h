@@ -17,7 +17,19 @@
 
 typedef enum config_orientation { CONFIG_LANDSCAPE = 0, CONFIG_PORTRAIT } config_orientation;
 
+/* What this board is: the entrance kiosk (owns the database, serves the hub), a counter
+ * appliance at a desk, or a waiting-room display (both clients of the kiosk's hub). */
+typedef enum config_role { CONFIG_ROLE_KIOSK = 0, CONFIG_ROLE_COUNTER, CONFIG_ROLE_DISPLAY } config_role;
+
+/* "kiosk", "counter", "display"; parsing returns -1 for anything else. */
+const char *config_role_name(config_role r);
+int config_role_from_name(const char *name);
+
 typedef struct borne_config {
+    struct {
+        config_role role;               /* [device] role; default kiosk */
+        int counter_id;                 /* [device] counter: which desk a counter appliance is */
+    } device;
     struct {
         char id[32];                    /* stable antenne id, [a-z0-9-] ("fourmies") */
         char name[CONFIG_TEXT_MAX];     /* "Antenne de Fourmies" */
@@ -42,7 +54,8 @@ typedef struct borne_config {
         char admin_pin[16];
     } ui;
     struct {
-        char listen[64];                /* "0.0.0.0:8080"; empty = no hub */
+        char listen[64];                /* kiosk: "0.0.0.0:8080"; empty = no hub */
+        char url[CONFIG_PATH_MAX];      /* counter and display: the kiosk's hub, "http://kiosk:8080" */
     } hub;
     struct {
         char url[CONFIG_PATH_MAX];      /* empty = no upload */
@@ -53,6 +66,12 @@ typedef struct borne_config {
         char path[CONFIG_PATH_MAX];     /* SQLite database file */
     } store;
 } borne_config;
+
+/* Checks what a role needs from a config whose role was changed after loading (command-line
+ * override): a counter appliance needs a known [device] counter and [hub] url, a display the
+ * url. Returns 0, or -EINVAL with the reason in errbuf. config_load() already checks the file's
+ * own role. */
+int config_check_role(const borne_config *cfg, char *errbuf, size_t errlen);
 
 /* Fills *out with defaults (a valid but empty antenne: no services). */
 void config_defaults(borne_config *out);

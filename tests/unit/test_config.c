@@ -109,6 +109,13 @@ static void bad_files_are_refused_with_their_line(void)
         {"counter id not a number", MINIMAL "[counter.x]\nservices = A\n", 9, "number from 1 to 999"},
         {"bad baud", MINIMAL "[printer]\nbaud = 12345\n", 9, "baud"},
         {"unknown printer model", MINIMAL "[printer]\nmodel = epson-tm-t1000\n", 9, "epson-tm-t20"},
+        {"unknown role", MINIMAL "[device]\nrole = printer\n", 9, "kiosk, counter or display"},
+        {"counter role without hub url", MINIMAL "[counter.1]\nservices = A\n[device]\nrole = counter\ncounter = 1\n",
+         11, "[hub] url"},
+        {"counter role on an unknown desk", MINIMAL "[hub]\nurl = http://kiosk:8080\n[device]\nrole = counter\n"
+         "counter = 4\n", 11, "[counter.N]"},
+        {"display role without hub url", MINIMAL "[device]\nrole = display\n", 9, "[hub] url"},
+        {"bad hub url", MINIMAL "[hub]\nurl = kiosk:8080\n", 9, "http://kiosk.local"},
         {"bad flow", MINIMAL "[printer]\nflow = cts\n", 9, "none, rtscts or xonxoff"},
         {"relative device", "[antenne]\nid = x\nname = x\n[service.A]\nlabel_fr = A\n[printer]\ndevice = ttyUSB0\n",
          7, "absolute device path"},
@@ -155,6 +162,32 @@ static void bad_files_are_refused_with_their_line(void)
     }
 }
 
+static void appliance_roles_load(void)
+{
+    /* Tries: a counter appliance and a display config, and the check made after a command-line
+     * role override (a kiosk config turned into a counter without a desk is refused). */
+    const char *dir = testlib_tmpdir("config");
+    borne_config c;
+    char err[512] = "";
+    const char *path = write_file(dir, "counter.ini", MINIMAL "[counter.2]\nservices = A\n[hub]\n"
+                                  "url = http://kiosk.local:8080\n[device]\nrole = counter\ncounter = 2\n");
+    CHECK_INT(config_load(path, &c, err, sizeof err), 0);
+    CHECK_STR(err, "");
+    CHECK_INT(c.device.role, CONFIG_ROLE_COUNTER);
+    CHECK_INT(c.device.counter_id, 2);
+    CHECK_STR(c.hub.url, "http://kiosk.local:8080");
+    CHECK_INT(config_check_role(&c, err, sizeof err), 0);
+    path = write_file(dir, "kiosk.ini", MINIMAL);
+    CHECK_INT(config_load(path, &c, err, sizeof err), 0);
+    CHECK_INT(c.device.role, CONFIG_ROLE_KIOSK);
+    c.device.role = CONFIG_ROLE_COUNTER;
+    CHECK_INT(config_check_role(&c, err, sizeof err), -EINVAL);
+    CHECK(strstr(err, "[hub] url") != NULL);
+    CHECK_STR(config_role_name(CONFIG_ROLE_DISPLAY), "display");
+    CHECK_INT(config_role_from_name("counter"), CONFIG_ROLE_COUNTER);
+    CHECK_INT(config_role_from_name("Counter"), -1);
+}
+
 static void long_line_is_refused(void)
 {
     /* Tries: a line longer than inih's buffer, which would otherwise be split silently. */
@@ -185,6 +218,7 @@ int main(void)
     RUN(defaults_fill_what_is_omitted);
     RUN(counter_name_defaults_and_token_path_is_relative);
     RUN(bad_files_are_refused_with_their_line);
+    RUN(appliance_roles_load);
     RUN(long_line_is_refused);
     RUN(missing_file_is_an_errno);
     return testlib_finish();
