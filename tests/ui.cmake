@@ -1,1 +1,23 @@
-# Tests of the ui room.
+# Tests of the ui room (app/ui, app/kiosk). Headless: SDL's dummy video driver and the software
+# renderer (pixel-stable; pixels are read back before any present).
+# No LeakSanitizer suppressions are needed: the dummy driver and SDL_ttf free everything.
+set(BORNE_UI_ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)
+
+borne_add_test(NAME test_ui_i18n SOURCES ui/test_ui_i18n.c LIBS borne_ui LABELS unit ui ENV ${BORNE_UI_ENV})
+borne_add_test(NAME test_ui_check SOURCES ui/test_ui_check.c LIBS borne_ui LABELS unit ui ENV ${BORNE_UI_ENV})
+
+# A kiosk on a real engine, printer driver (in-memory fake transport) and dummy SDL window.
+add_library(borne_kiosk_fixture STATIC ui/test_kiosk_fixture.c)
+target_link_libraries(borne_kiosk_fixture PUBLIC borne_kiosk borne_testlib)
+target_include_directories(borne_kiosk_fixture PUBLIC ${BORNE_INCLUDE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/ui)
+
+# Every screen x language x (800x480, 1280x800, 1080x1920): PNGs in ${BORNE_TEST_TMP}/screens.
+borne_add_test(NAME test_kiosk_screens SOURCES ui/test_kiosk_screens.c LIBS borne_kiosk_fixture
+               LABELS ui TIMEOUT 300 ENV ${BORNE_UI_ENV})
+borne_add_test(NAME test_kiosk_flows SOURCES ui/test_kiosk_flows.c LIBS borne_kiosk_fixture
+               LABELS ui TIMEOUT 120 ENV ${BORNE_UI_ENV})
+
+add_executable(bench_kiosk bench/bench_kiosk.c)
+target_link_libraries(bench_kiosk PRIVATE borne_kiosk_fixture)
+target_compile_definitions(bench_kiosk PRIVATE BENCH_ASSETS_DIR="${BORNE_ASSETS_DIR}")
+borne_add_bench(bench_kiosk)

@@ -1,0 +1,967 @@
+#include "kiosk_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static Uint32 printer_event_type = (Uint32)-1;
+enum { PEV_STATE = 1, PEV_JOB = 2 };
+
+static const char *const screen_names[KIOSK_SCREEN_COUNT] = {
+    "home", "closed", "services", "public", "priority", "result", "checkin",
+    "checkin_error", "feedback", "thanks", "idle", "admin_pin", "admin",
+};
+
+const char *kiosk_screen_name(kiosk_screen s)
+{
+    return s >= 0 && s < KIOSK_SCREEN_COUNT ? screen_names[s] : "?";
+}
+
+/* ---- printer thread → SDL events ------------------------------------------------------------ */
+
+static void push_printer_event(int code, uintptr_t a, uintptr_t b)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = printer_event_type;
+    e.user.code = code;
+    e.user.data1 = (void *)a;
+    e.user.data2 = (void *)b;
+    SDL_PushEvent(&e);
+}
+
+static void on_printer_state(printer_state s, void *ctx)
+{
+    (void)ctx;
+    push_printer_event(PEV_STATE, (uintptr_t)s, 0);
+}
+
+static void on_printer_job(uint64_t job, printer_job_result r, void *ctx)
+{
+    (void)ctx;
+    push_printer_event(PEV_JOB, (uintptr_t)job, (uintptr_t)r);
+}
+
+int kiosk_printer_callbacks(printer_callbacks *out)
+{
+    if (printer_event_type == (Uint32)-1) {
+        printer_event_type = SDL_RegisterEvents(1);
+        if (printer_event_type == (Uint32)-1)
+            return -1;
+    }
+    out->on_state = on_printer_state;
+    out->on_job = on_printer_job;
+    out->ctx = NULL;
+    return 0;
+}
+
+/* ---- basics ------------------------------------------------------------------------------- */
+
+static int64_t real_clock(void *ctx)
+{
+    (void)ctx;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t kiosk_now_ms(const kiosk *k) { return k->clock(k->clock_ctx); }
+static int64_t now_s(const kiosk *k) { return kiosk_now_ms(k) / 1000; }
+
+const char *kiosk_tr(const kiosk *k, const char *key)
+{
+    const char *v = ui_catalog_get(k->langs[k->lang], key);
+    /* A key missing in a newer language falls back to the default language, then the key. */
+    return v ? v : ui_tr(k->langs[k->default_lang], key);
+}
+
+const char *kiosk_service_label(const kiosk *k, int index)
+{
+    const queue_service *s = &k->setup.services[index];
+    bool fr = strcmp(ui_catalog_lang(k->langs[k->lang]), "fr") == 0;
+    return fr || !s->label_en[0] ? s->label_fr : s->label_en;
+}
+
+kiosk_screen kiosk_current_screen(const kiosk *k) { return k->screen; }
+ui *kiosk_get_ui(kiosk *k) { return k->ui; }
+const char *kiosk_last_ticket(const kiosk *k) { return k->issued_ok ? k->issued.ticket.label : ""; }
+
+int kiosk_result_hold_s(const kiosk *k)
+{
+    return k->print == PRINT_FAILED || k->print == PRINT_WAITING ? KIOSK_RESULT_FAIL_S : KIOSK_RESULT_S;
+}
+
+static int idle_warn_s(const kiosk *k)
+{
+    int idle = k->cfg->ui.idle_s > 0 ? k->cfg->ui.idle_s : 60;
+    return idle / 2 < 15 ? idle / 2 : 15;
+}
+
+static int idle_total_s(const kiosk *k)
+{
+    return k->cfg->ui.idle_s > 0 ? k->cfg->ui.idle_s : 60;
+}
+
+int kiosk_idle_seconds_left(const kiosk *k)
+{
+    if (k->screen != KIOSK_IDLE)
+        return -1;
+    int64_t left = (k->input_at_ms + (int64_t)idle_total_s(k) * 1000 - kiosk_now_ms(k) + 999) / 1000;
+    return left < 0 ? 0 : (int)left;
+}
+
+static void admin_refresh(kiosk *k);
+
+static void go(kiosk *k, kiosk_screen s)
+{
+    if (s != k->screen)
+        k->shot_pending = true;
+    k->screen = s;
+    k->screen_at_ms = kiosk_now_ms(k);
+    k->dirty = true;
+    /* A finger still down on the old screen must not activate what is under it on the new one. */
+    ui_input_reset(k->ui);
+}
+
+static void reset_flow(kiosk *k)
+{
+    k->service = -1;
+    k->public_type = QUEUE_PUBLIC_UNSPECIFIED;
+    k->priority = false;
+    k->code[0] = '\0';
+    k->fb_level = 0;
+    k->pin[0] = '\0';
+    k->reset_armed = false;
+    k->reset_done = -1;
+}
+
+/* The feedback is given by the one tap on a weather picture; the optional service asked on the
+ * thank-you screen is attached when that screen ends, however it ends. */
+static void commit_feedback(kiosk *k, char service)
+{
+    if (k->fb_level)
+        queue_feedback(k->q, now_s(k), k->fb_level, service);
+    k->fb_level = 0;
+}
+
+static void go_home(kiosk *k)
+{
+    commit_feedback(k, 0);
+    reset_flow(k);
+    k->lang = k->default_lang;
+    go(k, k->open ? KIOSK_HOME : KIOSK_CLOSED);
+}
+
+void kiosk_show(kiosk *k, kiosk_screen s)
+{
+    reset_flow(k);
+    k->input_at_ms = kiosk_now_ms(k);
+    if (s == KIOSK_IDLE)
+        k->under_idle = KIOSK_SERVICES;
+    if (s == KIOSK_ADMIN)
+        admin_refresh(k);
+    go(k, s);
+}
+
+/* ---- queue data ---------------------------------------------------------------------------- */
+
+static int collect_call(const queue_event *e, void *ctx)
+{
+    kiosk *k = ctx;
+    k->last_event = e->id;
+    if (strcmp(e->kind, "call") != 0 && strcmp(e->kind, "recall") != 0)
+        return 0;
+    last_call c = {{0}, {0}};
+    snprintf(c.label, sizeof c.label, "%s", e->label);
+    for (int i = 0; i < k->setup.n_counters; i++)
+        if (k->setup.counters[i].id == e->counter_id)
+            snprintf(c.counter, sizeof c.counter, "%s", k->setup.counters[i].name);
+    if (!c.counter[0])
+        snprintf(c.counter, sizeof c.counter, "%d", e->counter_id);
+    /* Newest first; a recall of a number already listed moves it to the top. */
+    int n = k->n_calls;
+    for (int i = 0; i < n; i++)
+        if (strcmp(k->calls[i].label, c.label) == 0) {
+            memmove(&k->calls[i], &k->calls[i + 1], (size_t)(n - i - 1) * sizeof c);
+            n--;
+            break;
+        }
+    if (n == KIOSK_LAST_CALLS)
+        n--;
+    memmove(&k->calls[1], &k->calls[0], (size_t)n * sizeof c);
+    k->calls[0] = c;
+    k->n_calls = n + 1;
+    return 0;
+}
+
+static bool poll_calls(kiosk *k)
+{
+    int64_t before = k->last_event;
+    last_call old[KIOSK_LAST_CALLS];
+    int old_n = k->n_calls;
+    memcpy(old, k->calls, sizeof old);
+    queue_events_since(k->q, k->last_event, 0, collect_call, k);
+    return before != k->last_event && (old_n != k->n_calls || memcmp(old, k->calls, sizeof old) != 0);
+}
+
+static bool clock_ok(kiosk *k)
+{
+    if (!k->clock_ok)
+        k->clock_ok = !k->clock_trusted || k->clock_trusted(now_s(k), k->clock_trusted_ctx);
+    return k->clock_ok;
+}
+
+static bool poll_open(kiosk *k)
+{
+    bool was = k->open;
+    /* No ticket may carry a 1970 date: until the clock is trusted the kiosk stays "closed"
+     * (the closed screen then says it is starting). */
+    k->next_open = 0;
+    k->open = clock_ok(k) && queue_is_open(k->q, now_s(k), &k->next_open);
+    if (was == k->open)
+        return false;
+    if (k->screen == KIOSK_HOME || k->screen == KIOSK_CLOSED)
+        go(k, k->open ? KIOSK_HOME : KIOSK_CLOSED);
+    return true;
+}
+
+/* ---- creation -------------------------------------------------------------------------------- */
+
+static int load_langs(kiosk *k, const char *assets, char *errbuf, size_t errlen)
+{
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/i18n", assets);
+    char codes[KIOSK_MAX_LANGS][UI_LANG_MAX];
+    int n = ui_catalog_list(dir, codes, KIOSK_MAX_LANGS);
+    if (n <= 0) {
+        snprintf(errbuf, errlen, "%s: no language catalog", dir);
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        char path[sizeof dir + sizeof codes + 8];
+        snprintf(path, sizeof path, "%s/%s.cat", dir, codes[i]);
+        if (ui_catalog_load(&k->langs[k->n_langs], path, errbuf, errlen) != 0)
+            return -1;
+        k->n_langs++;
+    }
+    /* French first on the switch order, then the others alphabetically. */
+    for (int i = 0; i < k->n_langs; i++)
+        if (strcmp(ui_catalog_lang(k->langs[i]), "fr") == 0 && i > 0) {
+            ui_catalog *fr = k->langs[i];
+            memmove(&k->langs[1], &k->langs[0], (size_t)i * sizeof fr);
+            k->langs[0] = fr;
+        }
+    k->default_lang = 0;
+    for (int i = 0; i < k->n_langs; i++)
+        if (strcmp(ui_catalog_lang(k->langs[i]), k->cfg->ui.language) == 0)
+            k->default_lang = i;
+    k->lang = k->default_lang;
+    return 0;
+}
+
+int kiosk_create(kiosk **out, const borne_config *cfg, queue *q, printer *p, SDL_Renderer *r,
+                 const kiosk_options *opt, char *errbuf, size_t errlen)
+{
+    *out = NULL;
+    kiosk *k = calloc(1, sizeof *k);
+    if (!k) {
+        snprintf(errbuf, errlen, "out of memory");
+        return -1;
+    }
+    k->cfg = cfg;
+    k->q = q;
+    k->p = p;
+    k->clock = opt && opt->clock ? opt->clock : real_clock;
+    k->clock_ctx = opt ? opt->clock_ctx : NULL;
+    const char *assets = opt && opt->assets_dir ? opt->assets_dir : "assets";
+    if (opt && opt->screens_dir)
+        snprintf(k->screens_dir, sizeof k->screens_dir, "%s", opt->screens_dir);
+    ui_options uo = {.assets_dir = assets, .width_mm = cfg->ui.width_mm, .height_mm = cfg->ui.height_mm,
+                     .readback = (opt && opt->readback) || k->screens_dir[0]};
+    if (ui_create(&k->ui, r, &uo, errbuf, errlen) != 0 || load_langs(k, assets, errbuf, errlen) != 0) {
+        kiosk_destroy(k);
+        return -1;
+    }
+    if (queue_get_setup(q, &k->setup) != QUEUE_OK)
+        k->setup = cfg->setup;
+    k->drawn_minute = -1;
+    k->rollover_minute = -1;
+    k->purge_yday = -1;
+    if (opt) {
+        k->clock_trusted = opt->clock_trusted;
+        k->clock_trusted_ctx = opt->clock_trusted_ctx;
+    }
+    k->reset_done = -1;
+    k->input_at_ms = kiosk_now_ms(k);
+    k->open = clock_ok(k) && queue_is_open(q, now_s(k), &k->next_open);
+    poll_calls(k);
+    reset_flow(k);
+    go(k, k->open ? KIOSK_HOME : KIOSK_CLOSED);
+    k->shot_pending = true;   /* the first screen is a new screen too */
+    *out = k;
+    return 0;
+}
+
+void kiosk_destroy(kiosk *k)
+{
+    if (!k)
+        return;
+    for (int i = 0; i < k->n_langs; i++)
+        ui_catalog_free(k->langs[i]);
+    ui_destroy(k->ui);
+    free(k);
+}
+
+/* ---- tickets ----------------------------------------------------------------------------------- */
+
+static void format_ticket(kiosk *k, printer_ticket *t)
+{
+    const queue_issued *is = &k->issued;
+    memset(t, 0, sizeof *t);
+    snprintf(t->antenne, sizeof t->antenne, "%s", k->cfg->antenne.name);
+    snprintf(t->label, sizeof t->label, "%s", is->ticket.label);
+    for (int i = 0; i < k->setup.n_services; i++)
+        if (k->setup.services[i].letter == is->ticket.service)
+            snprintf(t->service, sizeof t->service, "%s", kiosk_service_label(k, i));
+    time_t at = (time_t)is->ticket.issued_at;
+    struct tm tm;
+    localtime_r(&at, &tm);
+    strftime(t->when, sizeof t->when, "%d/%m/%Y %H:%M", &tm);
+    char n[16], lo[16], hi[16];
+    snprintf(n, sizeof n, "%d", is->people_ahead);
+    snprintf(lo, sizeof lo, "%d", is->wait_min_lo);
+    snprintf(hi, sizeof hi, "%d", is->wait_min_hi);
+    const char *ahead_key = is->people_ahead == 0 ? "result.ahead.0" : is->people_ahead == 1 ? "result.ahead.1" : "result.ahead.n";
+    ui_format(t->ahead, sizeof t->ahead, kiosk_tr(k, ahead_key), "n", n, (const char *)NULL);
+    const char *wait_key = is->wait_min_lo == is->wait_min_hi ? "result.wait.one" : "result.wait";
+    ui_format(t->wait, sizeof t->wait, kiosk_tr(k, wait_key), "lo", lo, "hi", hi, (const char *)NULL);
+    bool fr = strcmp(ui_catalog_lang(k->langs[k->lang]), "fr") == 0;
+    snprintf(t->message, sizeof t->message, "%s", fr || !k->cfg->antenne.message_en[0] ? k->cfg->antenne.message_fr
+                                                                                        : k->cfg->antenne.message_en);
+}
+
+static void print_issued(kiosk *k)
+{
+    k->print = PRINT_FAILED;
+    k->job = 0;
+    if (k->p) {
+        printer_ticket t;
+        format_ticket(k, &t);
+        bool can = printer_state_can_print(printer_get_state(k->p));
+        /* Submitted even when the printer is in fault: the driver reprints after recovery if
+         * configured; the screen says plainly that the ticket did not come out. */
+        if (printer_submit(k->p, &t, &k->job) == 0)
+            k->print = can ? PRINT_PENDING : PRINT_FAILED;
+    }
+    k->result_until_ms = kiosk_now_ms(k) + (int64_t)kiosk_result_hold_s(k) * 1000;
+}
+
+static void issue(kiosk *k)
+{
+    queue_issue_opts o = {.public_type = k->public_type, .priority = k->priority, .actor = "kiosk"};
+    int rc = queue_issue(k->q, now_s(k), k->setup.services[k->service].letter, &o, &k->issued);
+    k->issued_ok = rc == QUEUE_OK;
+    k->issued_appointment = false;
+    if (rc == QUEUE_ECLOSED) {
+        k->open = false;
+        go_home(k);
+        return;
+    }
+    if (k->issued_ok)
+        print_issued(k);
+    else
+        k->result_until_ms = kiosk_now_ms(k) + (int64_t)KIOSK_RESULT_FAIL_S * 1000;
+    go(k, KIOSK_RESULT);
+}
+
+static void after_service(kiosk *k)
+{
+    if (k->screen == KIOSK_SERVICES && k->cfg->ui.ask_public_type)
+        go(k, KIOSK_PUBLIC);
+    else if ((k->screen == KIOSK_SERVICES || k->screen == KIOSK_PUBLIC) && k->cfg->ui.ask_priority)
+        go(k, KIOSK_PRIORITY);
+    else
+        issue(k);
+}
+
+static void check_in(kiosk *k)
+{
+    if (!k->code[0])
+        return;
+    int rc = queue_check_in(k->q, now_s(k), k->code, &k->issued);
+    if (rc == QUEUE_OK) {
+        k->issued_ok = true;
+        k->issued_appointment = true;
+        print_issued(k);
+        go(k, KIOSK_RESULT);
+        return;
+    }
+    k->checkin_err = rc;
+    queue_appointment a;
+    k->appt_at = queue_appointment_get(k->q, k->code, &a) == QUEUE_OK ? a.at : 0;
+    go(k, KIOSK_CHECKIN_ERROR);
+}
+
+/* ---- admin ------------------------------------------------------------------------------------- */
+
+static int count_ticket(const queue_ticket *t, void *ctx)
+{
+    kiosk *k = ctx;
+    k->admin_issued++;
+    if (t->state == QUEUE_WAITING || t->state == QUEUE_CALLED)
+        k->admin_waiting++;
+    if (t->state == QUEUE_DONE)
+        k->admin_served++;
+    return 0;
+}
+
+static void admin_refresh(kiosk *k)
+{
+    k->admin_issued = k->admin_waiting = k->admin_served = 0;
+    queue_list_tickets(k->q, now_s(k), 0, count_ticket, k);
+}
+
+typedef struct id_list {
+    int64_t ids[1024];
+    int n;
+} id_list;
+
+static int collect_id(const queue_ticket *t, void *ctx)
+{
+    id_list *l = ctx;
+    if (l->n == (int)(sizeof l->ids / sizeof l->ids[0]))
+        return 1;
+    l->ids[l->n++] = t->id;
+    return 0;
+}
+
+static void admin_reset(kiosk *k)
+{
+    /* Collected first, cancelled after: the walk must not see its own changes. Repeated until
+     * nothing is left, for queues longer than one batch. */
+    id_list *l = malloc(sizeof *l);
+    if (!l)
+        return;
+    int done = 0;
+    for (;;) {
+        l->n = 0;
+        queue_list_tickets(k->q, now_s(k), (1u << QUEUE_WAITING) | (1u << QUEUE_CALLED), collect_id, l);
+        int cancelled = 0;
+        for (int i = 0; i < l->n; i++)
+            if (queue_cancel(k->q, now_s(k), l->ids[i], "admin") == QUEUE_OK)
+                cancelled++;
+        done += cancelled;
+        if (cancelled == 0)
+            break;
+    }
+    free(l);
+    k->reset_done = done;
+    k->reset_armed = false;
+    admin_refresh(k);
+}
+
+static void pin_digit(kiosk *k, char d)
+{
+    if (kiosk_now_ms(k) < k->locked_until_ms)
+        return;
+    size_t n = strlen(k->pin);
+    if (n + 1 < sizeof k->pin) {
+        k->pin[n] = d;
+        k->pin[n + 1] = '\0';
+    }
+}
+
+static void pin_submit(kiosk *k)
+{
+    if (kiosk_now_ms(k) < k->locked_until_ms || !k->pin[0])
+        return;
+    if (k->cfg->ui.admin_pin[0] && strcmp(k->pin, k->cfg->ui.admin_pin) == 0) {
+        k->pin_wrong = 0;
+        k->pin[0] = '\0';
+        admin_refresh(k);
+        go(k, KIOSK_ADMIN);
+        return;
+    }
+    k->pin[0] = '\0';
+    if (++k->pin_wrong >= KIOSK_PIN_TRIES) {
+        k->pin_wrong = 0;
+        k->locked_until_ms = kiosk_now_ms(k) + (int64_t)KIOSK_LOCKOUT_S * 1000;
+    }
+}
+
+/* Five taps within 4 s in the top-left corner (the antenne name) open the PIN screen. */
+static bool corner_gesture(kiosk *k, int x, int y)
+{
+    int side = ui_mm(k->ui, 20);
+    if (x > side || y > side)
+        return false;
+    int64_t now = kiosk_now_ms(k);
+    if (k->corner_taps == 0 || now - k->corner_first_ms > 4000) {
+        k->corner_taps = 0;
+        k->corner_first_ms = now;
+    }
+    if (++k->corner_taps < 5)
+        return false;
+    k->corner_taps = 0;
+    k->pin[0] = '\0';
+    go(k, KIOSK_ADMIN_PIN);
+    return true;
+}
+
+/* ---- events ------------------------------------------------------------------------------------ */
+
+static void activate(kiosk *k, int id)
+{
+    kiosk_screen s = k->screen;
+    if (id == T_HOME || id == T_DONE || id == T_ADMIN_CLOSE) {
+        go_home(k);
+    } else if (id == T_BACK) {
+        if (s == KIOSK_PUBLIC)
+            go(k, KIOSK_SERVICES);
+        else if (s == KIOSK_PRIORITY)
+            go(k, k->cfg->ui.ask_public_type ? KIOSK_PUBLIC : KIOSK_SERVICES);
+        else if (s == KIOSK_CHECKIN_ERROR)
+            go(k, KIOSK_CHECKIN);
+        else
+            go_home(k);
+    } else if (id == T_TAKE || id == T_TAKE_NORMAL) {
+        reset_flow(k);
+        go(k, KIOSK_SERVICES);
+    } else if (id == T_APPOINTMENT) {
+        reset_flow(k);
+        go(k, KIOSK_CHECKIN);
+    } else if (id == T_FEEDBACK) {
+        reset_flow(k);
+        go(k, KIOSK_FEEDBACK);
+    } else if (id == T_LANG) {
+        k->lang = (k->lang + 1) % k->n_langs;
+        k->dirty = true;
+    } else if (id == T_MORE_TIME) {
+        go(k, k->under_idle);
+    } else if (s != KIOSK_THANKS && id >= T_SERVICE && id < T_SERVICE + QUEUE_MAX_SERVICES) {
+        k->service = id - T_SERVICE;
+        after_service(k);
+    } else if (id >= T_PUBLIC && id < T_PUBLIC + QUEUE_PUBLIC_COUNT) {
+        k->public_type = (queue_public)(id - T_PUBLIC);
+        after_service(k);
+    } else if (id == T_PRIO_NO || id == T_PRIO_YES) {
+        k->priority = id == T_PRIO_YES;
+        issue(k);
+    } else if (id >= T_KEY && id <= T_KEY + 9) {
+        if (s == KIOSK_ADMIN_PIN) {
+            pin_digit(k, (char)('0' + id - T_KEY));
+        } else {
+            size_t n = strlen(k->code);
+            if (n + 1 < sizeof k->code) {
+                k->code[n] = (char)('0' + id - T_KEY);
+                k->code[n + 1] = '\0';
+            }
+        }
+        k->dirty = true;
+    } else if (id == T_KEY_ERASE) {
+        char *buf = s == KIOSK_ADMIN_PIN ? k->pin : k->code;
+        size_t n = strlen(buf);
+        if (n)
+            buf[n - 1] = '\0';
+        k->dirty = true;
+    } else if (id == T_KEY_OK) {
+        if (s == KIOSK_ADMIN_PIN)
+            pin_submit(k);
+        else
+            check_in(k);
+        k->dirty = true;
+    } else if (id >= T_WEATHER + 1 && id <= T_WEATHER + 5) {
+        k->fb_level = id - T_WEATHER;
+        go(k, KIOSK_THANKS);
+    } else if (s == KIOSK_THANKS && id >= T_SERVICE && id < T_SERVICE + QUEUE_MAX_SERVICES) {
+        commit_feedback(k, k->setup.services[id - T_SERVICE].letter);
+        go_home(k);
+    } else if (id == T_ADMIN_TEST) {
+        if (k->p)
+            printer_submit_test(k->p, NULL);
+        k->dirty = true;
+    } else if (id == T_ADMIN_RESET) {
+        if (k->reset_armed)
+            admin_reset(k);
+        else {
+            k->reset_armed = true;
+            k->reset_done = -1;
+        }
+        k->dirty = true;
+    }
+}
+
+static void text_input(kiosk *k, const char *text)
+{
+    /* A barcode scanner types the booking code; from home it goes straight to check-in. */
+    if (k->screen == KIOSK_HOME) {
+        reset_flow(k);
+        go(k, KIOSK_CHECKIN);
+    }
+    if (k->screen != KIOSK_CHECKIN)
+        return;
+    for (const char *c = text; *c; c++) {
+        bool ok = (*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || *c == '-';
+        size_t n = strlen(k->code);
+        if (ok && n + 1 < sizeof k->code) {
+            k->code[n] = *c;
+            k->code[n + 1] = '\0';
+        }
+    }
+    k->dirty = true;
+}
+
+static void printer_event(kiosk *k, const SDL_Event *e)
+{
+    if (e->user.code == PEV_STATE) {
+        if (k->screen == KIOSK_ADMIN)
+            k->dirty = true;
+        return;
+    }
+    uint64_t job = (uint64_t)(uintptr_t)e->user.data1;
+    printer_job_result r = (printer_job_result)(uintptr_t)e->user.data2;
+    if (job != k->job || k->print == PRINT_NONE)
+        return;
+    print_status was = k->print;
+    k->print = r == PRINTER_JOB_PRINTED ? PRINT_DONE : r == PRINTER_JOB_REPRINTING ? PRINT_WAITING : PRINT_FAILED;
+    if (k->print != was && k->screen == KIOSK_RESULT) {
+        int64_t until = k->screen_at_ms + (int64_t)kiosk_result_hold_s(k) * 1000;
+        if (until > k->result_until_ms)
+            k->result_until_ms = until;
+        k->dirty = true;
+    }
+}
+
+bool kiosk_handle_event(kiosk *k, const SDL_Event *e)
+{
+    if (e->type == printer_event_type && printer_event_type != (Uint32)-1) {
+        printer_event(k, e);
+        return k->dirty;
+    }
+    bool input = false, redraw = false;
+    switch (e->type) {
+    case SDL_FINGERDOWN:
+    case SDL_MOUSEBUTTONDOWN: {
+        input = true;
+        if (e->type == SDL_MOUSEBUTTONDOWN && e->button.which == SDL_TOUCH_MOUSEID)
+            break;
+        int x = e->type == SDL_FINGERDOWN ? (int)(e->tfinger.x * (float)ui_width(k->ui)) : e->button.x;
+        int y = e->type == SDL_FINGERDOWN ? (int)(e->tfinger.y * (float)ui_height(k->ui)) : e->button.y;
+        if ((k->screen == KIOSK_HOME || k->screen == KIOSK_CLOSED) && ui_hit(k->ui, x, y) == UI_NO_TARGET &&
+            corner_gesture(k, x, y))
+            return true;
+        break;
+    }
+    case SDL_FINGERUP: case SDL_MOUSEBUTTONUP: case SDL_KEYDOWN: case SDL_FINGERMOTION:
+        input = true;
+        break;
+    case SDL_TEXTINPUT:
+        input = true;
+        text_input(k, e->text.text);
+        break;
+    case SDL_WINDOWEVENT:
+        if (e->window.event == SDL_WINDOWEVENT_EXPOSED || e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+            k->dirty = true;
+        break;
+    default:
+        break;
+    }
+    if (input) {
+        k->input_at_ms = kiosk_now_ms(k);
+        /* On the warning, a touch outside its two buttons also means someone is there. */
+        if (k->screen == KIOSK_IDLE && (e->type == SDL_FINGERDOWN || e->type == SDL_MOUSEBUTTONDOWN)) {
+            int x = e->type == SDL_FINGERDOWN ? (int)(e->tfinger.x * (float)ui_width(k->ui)) : e->button.x;
+            int y = e->type == SDL_FINGERDOWN ? (int)(e->tfinger.y * (float)ui_height(k->ui)) : e->button.y;
+            if (ui_hit(k->ui, x, y) == UI_NO_TARGET) {
+                go(k, k->under_idle);
+                return true;
+            }
+        }
+    }
+    if (e->type == SDL_KEYDOWN && k->screen == KIOSK_CHECKIN && k->code[0] &&
+        (e->key.keysym.sym == SDLK_RETURN || e->key.keysym.sym == SDLK_KP_ENTER) && ui_focused(k->ui) == UI_NO_TARGET) {
+        check_in(k);
+        return true;
+    }
+    if (e->type == SDL_KEYDOWN && e->key.keysym.sym == SDLK_BACKSPACE && k->screen == KIOSK_CHECKIN) {
+        activate(k, T_KEY_ERASE);
+        return true;
+    }
+    int id = ui_input(k->ui, e, &redraw);
+    if (redraw)
+        k->dirty = true;
+    if (id != UI_NO_TARGET)
+        activate(k, id);
+    return k->dirty;
+}
+
+bool kiosk_tick(kiosk *k)
+{
+    int64_t now = kiosk_now_ms(k);
+    if (poll_calls(k) && (k->screen == KIOSK_HOME))
+        k->dirty = true;
+    poll_open(k);
+    time_t t = (time_t)(now / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    int minute = tm.tm_hour * 60 + tm.tm_min;
+    /* Once a minute: expire yesterday's tickets after midnight (idempotent, cheap); once a day,
+     * clear the appointment notes older than the retention period. Neither on an untrusted clock:
+     * a 1970 date would expire nothing and a jump forward would expire everything. */
+    if (k->clock_ok && minute != k->rollover_minute) {
+        queue_rollover(k->q, now / 1000);
+        k->rollover_minute = minute;
+    }
+    if (k->clock_ok && tm.tm_yday != k->purge_yday) {
+        queue_purge(k->q, now / 1000, k->cfg->retention_days);
+        k->purge_yday = tm.tm_yday;
+    }
+    if (minute != k->drawn_minute && (k->screen == KIOSK_HOME || k->screen == KIOSK_CLOSED))
+        k->dirty = true;
+    if (k->screen == KIOSK_RESULT && now >= k->result_until_ms)
+        go_home(k);
+    else if (k->screen == KIOSK_THANKS && now - k->screen_at_ms >= (int64_t)KIOSK_THANKS_S * 1000)
+        go_home(k);
+    else if (k->screen == KIOSK_ADMIN_PIN && k->locked_until_ms > now)
+        k->dirty = true;
+    bool idles = k->screen != KIOSK_HOME && k->screen != KIOSK_CLOSED && k->screen != KIOSK_RESULT &&
+                 k->screen != KIOSK_THANKS;
+    if (idles) {
+        int64_t quiet = now - k->input_at_ms;
+        if (quiet >= (int64_t)idle_total_s(k) * 1000) {
+            go_home(k);
+        } else if (quiet >= (int64_t)(idle_total_s(k) - idle_warn_s(k)) * 1000) {
+            if (k->screen != KIOSK_IDLE) {
+                k->under_idle = k->screen;
+                go(k, KIOSK_IDLE);
+            }
+            k->dirty = true;   /* the countdown changes every second */
+        }
+    }
+    return k->dirty;
+}
+
+int kiosk_next_wakeup_ms(const kiosk *k)
+{
+    int ms = 1000 - (int)(kiosk_now_ms(k) % 1000);
+    return ms > 0 ? ms : 1000;
+}
+
+static int render_frame(kiosk *k)
+{
+    ui_begin_frame(k->ui, ui_get_theme(k->ui)->page);
+    kiosk_draw(k);
+    int rc = ui_end_frame(k->ui);
+    time_t t = (time_t)(kiosk_now_ms(k) / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    k->drawn_minute = tm.tm_hour * 60 + tm.tm_min;
+    k->dirty = false;
+    return rc;
+}
+
+int kiosk_render(kiosk *k)
+{
+    int rc = render_frame(k);
+    if (rc == 0 && k->shot_pending && k->screens_dir[0]) {
+        char path[700];
+        snprintf(path, sizeof path, "%s/%03d-%s.png", k->screens_dir, ++k->shots, kiosk_screen_name(k->screen));
+        rc = ui_save_png(k->ui, path);
+    }
+    k->shot_pending = false;
+    return rc;
+}
+
+int kiosk_screenshot(kiosk *k, const char *path)
+{
+    bool was = ui_get_readback(k->ui);
+    ui_set_readback(k->ui, true);
+    int rc = render_frame(k);
+    if (rc == 0)
+        rc = ui_save_png(k->ui, path);
+    ui_set_readback(k->ui, was);
+    return rc;
+}
+
+/* SDL 2.26 sleeps in SDL_WaitEventTimeout only where the video driver can wait for its events
+ * (x11, wayland); elsewhere (kmsdrm on the boards, dummy headless) it polls every millisecond,
+ * about 3 % of a core on an idle screen. There the loop polls itself: every 20 ms while someone
+ * is using the screen, every 50 ms after 10 s without input (measured: 0.38 % of a core at a
+ * steady 20 ms), so the first tap after a quiet spell is noticed at most 50 ms late. */
+#define POLL_BUSY_MS 20
+#define POLL_IDLE_MS 50
+#define POLL_BUSY_FOR_MS 10000
+static bool driver_can_wait(void)
+{
+    const char *d = SDL_GetCurrentVideoDriver();
+    return d && (strcmp(d, "x11") == 0 || strcmp(d, "wayland") == 0);
+}
+
+bool kiosk_wait_event(kiosk *k, SDL_Event *e)
+{
+    int timeout_ms = kiosk_next_wakeup_ms(k);
+    if (driver_can_wait())
+        return SDL_WaitEventTimeout(e, timeout_ms) == 1;
+    Uint64 start = SDL_GetTicks64(), end = start + (Uint64)timeout_ms;
+    Uint32 poll_ms = start - k->event_at_ticks < POLL_BUSY_FOR_MS ? POLL_BUSY_MS : POLL_IDLE_MS;
+    for (;;) {
+        SDL_PumpEvents();
+        if (SDL_PeepEvents(e, 1, SDL_GETEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT) > 0) {
+            k->event_at_ticks = SDL_GetTicks64();
+            return true;
+        }
+        Uint64 now = SDL_GetTicks64();
+        if (now >= end)
+            return false;
+        SDL_Delay(end - now < poll_ms ? (Uint32)(end - now) : poll_ms);
+    }
+}
+
+int kiosk_run(kiosk *k)
+{
+    SDL_Renderer *r = ui_renderer(k->ui);
+    k->dirty = true;
+    for (;;) {
+        if (k->dirty) {
+            if (kiosk_render(k) != 0)
+                return -1;
+            SDL_RenderPresent(r);
+        }
+        SDL_Event e;
+        if (kiosk_wait_event(k, &e)) {
+            do {
+                if (e.type == SDL_QUIT)
+                    return 0;
+                kiosk_handle_event(k, &e);
+            } while (SDL_PollEvent(&e));
+        }
+        kiosk_tick(k);
+    }
+}
+
+/* ---- test and tool helpers ------------------------------------------------------------------ */
+
+bool kiosk_find_target(kiosk *k, const char *label, int *x, int *y)
+{
+    if (k->dirty)
+        render_frame(k);
+    ui_report rep = ui_get_report(k->ui);
+    const ui_target_rec *best = NULL;
+    for (int i = 0; i < rep.n_targets && !best; i++)
+        if (strcmp(rep.targets[i].label, label) == 0)
+            best = &rep.targets[i];
+    for (int i = 0; i < rep.n_targets && !best; i++)
+        if (strncmp(rep.targets[i].label, label, strlen(label)) == 0)
+            best = &rep.targets[i];
+    if (!best)
+        return false;
+    *x = best->rect.x + best->rect.w / 2;
+    *y = best->rect.y + best->rect.h / 2;
+    return true;
+}
+
+void kiosk_tap(kiosk *k, int x, int y)
+{
+    /* Taps act on what is on screen: draw first if the screen changed since the last frame. */
+    if (k->dirty)
+        render_frame(k);
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_FINGERDOWN;
+    e.tfinger.x = (float)x / (float)ui_width(k->ui);
+    e.tfinger.y = (float)y / (float)ui_height(k->ui);
+    e.tfinger.pressure = 1.0f;
+    kiosk_handle_event(k, &e);
+    e.type = SDL_FINGERUP;
+    kiosk_handle_event(k, &e);
+}
+
+bool kiosk_frame_has_text(kiosk *k, const char *needle)
+{
+    if (k->dirty)
+        render_frame(k);
+    ui_report rep = ui_get_report(k->ui);
+    for (int i = 0; i < rep.n_texts; i++)
+        if (strstr(rep.texts[i].text, needle))
+            return true;
+    return false;
+}
+
+static SDL_Keycode key_named(const char *name)
+{
+    static const struct { const char *name; SDL_Keycode key; } keys[] = {
+        {"return", SDLK_RETURN}, {"tab", SDLK_TAB}, {"backspace", SDLK_BACKSPACE}, {"escape", SDLK_ESCAPE},
+        {"up", SDLK_UP}, {"down", SDLK_DOWN}, {"left", SDLK_LEFT}, {"right", SDLK_RIGHT},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(keys[i].name, name) == 0)
+            return keys[i].key;
+    return SDLK_UNKNOWN;
+}
+
+int kiosk_run_script(kiosk *k, const char *script, char *errbuf, size_t errlen)
+{
+    int lineno = 0;
+    for (const char *p = script; *p;) {
+        lineno++;
+        size_t len = strcspn(p, "\n");
+        char line[512];
+        snprintf(line, sizeof line, "%.*s", (int)len, p);
+        p += len + (p[len] == '\n');
+        char *cmd = line;
+        while (*cmd == ' ')
+            cmd++;
+        if (!*cmd || *cmd == '#')
+            continue;
+        char *arg = strchr(cmd, ' ');
+        if (arg)
+            *arg++ = '\0';
+        else
+            arg = cmd + strlen(cmd);
+        if (strcmp(cmd, "tap") == 0) {
+            int x, y;
+            if (!kiosk_find_target(k, arg, &x, &y)) {
+                snprintf(errbuf, errlen, "script:%d: no target \"%s\" on %s", lineno, arg, kiosk_screen_name(k->screen));
+                return -1;
+            }
+            kiosk_tap(k, x, y);
+        } else if (strcmp(cmd, "type") == 0) {
+            SDL_Event e;
+            memset(&e, 0, sizeof e);
+            e.type = SDL_TEXTINPUT;
+            snprintf(e.text.text, sizeof e.text.text, "%s", arg);
+            kiosk_handle_event(k, &e);
+        } else if (strcmp(cmd, "key") == 0) {
+            SDL_Keycode key = key_named(arg);
+            if (key == SDLK_UNKNOWN) {
+                snprintf(errbuf, errlen, "script:%d: unknown key \"%s\"", lineno, arg);
+                return -1;
+            }
+            SDL_Event e;
+            memset(&e, 0, sizeof e);
+            e.type = SDL_KEYDOWN;
+            e.key.keysym.sym = key;
+            kiosk_handle_event(k, &e);
+        } else if (strcmp(cmd, "expect") == 0) {
+            if (strcmp(kiosk_screen_name(k->screen), arg) != 0) {
+                snprintf(errbuf, errlen, "script:%d: screen is %s, expected %s", lineno, kiosk_screen_name(k->screen), arg);
+                return -1;
+            }
+        } else if (strcmp(cmd, "see") == 0) {
+            if (!kiosk_frame_has_text(k, arg)) {
+                snprintf(errbuf, errlen, "script:%d: \"%s\" not on %s", lineno, arg, kiosk_screen_name(k->screen));
+                return -1;
+            }
+        } else if (strcmp(cmd, "shot") == 0) {
+            if (kiosk_screenshot(k, arg) != 0) {
+                snprintf(errbuf, errlen, "script:%d: %s: %s", lineno, arg, SDL_GetError());
+                return -1;
+            }
+        } else {
+            snprintf(errbuf, errlen, "script:%d: unknown command \"%s\"", lineno, cmd);
+            return -1;
+        }
+    }
+    return 0;
+}

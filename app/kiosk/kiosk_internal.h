@@ -1,0 +1,101 @@
+/* Shared between kiosk.c (state, events, loop) and kiosk_screens.c (drawing). Not public. */
+#ifndef BORNE_KIOSK_INTERNAL_H
+#define BORNE_KIOSK_INTERNAL_H
+
+#include "borne/kiosk.h"
+#include "borne/ui.h"
+#include "borne/ui_i18n.h"
+
+#define KIOSK_MAX_LANGS 8
+#define KIOSK_LAST_CALLS 3
+#define KIOSK_PIN_TRIES 3
+#define KIOSK_LOCKOUT_S 300
+#define KIOSK_RESULT_S 15        /* result screen, ticket printed */
+#define KIOSK_RESULT_FAIL_S 60   /* result screen when the printer failed: time to note it */
+#define KIOSK_THANKS_S 12      /* thank-you screen, with the optional service question */
+
+/* Target ids. Families take a base plus an index. */
+enum {
+    T_TAKE = 1, T_APPOINTMENT, T_FEEDBACK, T_LANG, T_BACK, T_HOME,
+    T_PRIO_NO, T_PRIO_YES, T_KEY_ERASE, T_KEY_OK, T_TAKE_NORMAL, T_MORE_TIME, T_DONE,
+    T_ADMIN_TEST, T_ADMIN_RESET, T_ADMIN_CLOSE,
+    T_SERVICE = 100,      /* + index in setup */
+    T_PUBLIC = 200,       /* + queue_public */
+    T_KEY = 300,          /* + digit */
+    T_WEATHER = 400,      /* + level 1..5 */
+};
+
+typedef enum print_status { PRINT_NONE = 0, PRINT_PENDING, PRINT_DONE, PRINT_FAILED, PRINT_WAITING } print_status;
+
+typedef struct last_call {
+    char label[8];
+    char counter[QUEUE_LABEL_MAX];
+} last_call;
+
+struct kiosk {
+    const borne_config *cfg;
+    queue *q;
+    printer *p;
+    ui *ui;
+    kiosk_clock_fn clock;
+    void *clock_ctx;
+    char screens_dir[512];
+    int shots;
+
+    ui_catalog *langs[KIOSK_MAX_LANGS];
+    int n_langs, lang, default_lang;
+    queue_setup setup;
+
+    kiosk_screen screen, under_idle;     /* under_idle: the screen the idle warning covers */
+    int64_t screen_at_ms, input_at_ms;
+    Uint64 event_at_ticks;                /* SDL ticks of the last event kiosk_wait_event returned */
+    bool dirty, shot_pending;
+    int drawn_minute;                     /* minute of day shown by the clock */
+    int rollover_minute;                  /* minute of the last queue_rollover() */
+    int purge_yday;                       /* local day of the last queue_purge(), -1 = none */
+    bool (*clock_trusted)(int64_t now_s, void *ctx);
+    void *clock_trusted_ctx;
+    bool clock_ok;                        /* latched once clock_trusted() said yes */
+
+    /* ticket flow */
+    int service;                          /* index in setup.services, -1 none */
+    queue_public public_type;
+    bool priority;
+    queue_issued issued;
+    bool issued_ok, issued_appointment;
+    print_status print;
+    uint64_t job;
+    int64_t result_until_ms;
+
+    /* check-in */
+    char code[QUEUE_CODE_MAX];
+    int checkin_err;
+    int64_t appt_at;
+
+    int fb_level;                         /* feedback given, committed when the thank-you ends; 0 none */
+
+    /* admin */
+    int corner_taps;
+    int64_t corner_first_ms;
+    char pin[16];
+    int pin_wrong;
+    int64_t locked_until_ms;
+    bool reset_armed;
+    int reset_done;                       /* tickets cancelled by the last reset, -1 none */
+    int admin_issued, admin_waiting, admin_served;
+
+    last_call calls[KIOSK_LAST_CALLS];
+    int n_calls;
+    int64_t last_event;
+    bool open;
+    int64_t next_open;
+};
+
+int64_t kiosk_now_ms(const kiosk *k);
+const char *kiosk_tr(const kiosk *k, const char *key);
+/* Service label in the current language. */
+const char *kiosk_service_label(const kiosk *k, int index);
+/* Draws the current screen's contents (kiosk_screens.c). */
+void kiosk_draw(kiosk *k);
+
+#endif

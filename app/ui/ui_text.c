@@ -1,0 +1,437 @@
+#include "borne/ui_text.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL2/SDL_ttf.h>
+
+#define FONTS_PER_WEIGHT 12      /* open sizes kept per weight (a screen uses 4 to 8) */
+#define LINE_CACHE 96            /* rendered lines kept (one screen's worth and some) */
+#define TEXT_MAX 1024            /* longest text drawn, bytes */
+#define LINES_MAX 24
+#define SHRINK_STEP 0.94         /* each shrink step: 6 % smaller cap height */
+
+typedef struct font_slot {
+    TTF_Font *font;
+    int size;                    /* point size = pixel em size at 72 dpi */
+    int cap_px;                  /* measured height of "H" */
+    uint64_t used;
+} font_slot;
+
+typedef struct line_entry {
+    char *text;
+    uint32_t hash;
+    int size;
+    bool bold;
+    SDL_Color fg;
+    SDL_Texture *tex;
+    int w, h;
+    uint64_t frame;              /* last frame it was drawn in */
+} line_entry;
+
+struct ui_fonts {
+    SDL_Renderer *r;
+    void *data[2];               /* font files, read once; [0] regular, [1] bold */
+    size_t len[2];
+    double cap_ratio[2];         /* cap height / em size */
+    font_slot slots[2][FONTS_PER_WEIGHT];
+    line_entry lines[LINE_CACHE];
+    uint64_t clock;              /* use counter for the font LRU */
+    uint64_t frame;
+};
+
+static const char *font_files[2] = {"fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf"};
+
+static TTF_Font *open_size(ui_fonts *f, int bold, int size)
+{
+    /* Each size is its own FreeType face over the same bytes in memory: no file access after
+     * start-up, and SDL_ttf's glyph cache stays valid (TTF_SetFontSize would flush it). */
+    SDL_RWops *rw = SDL_RWFromConstMem(f->data[bold], (int)f->len[bold]);
+    return rw ? TTF_OpenFontRW(rw, 1, size) : NULL;
+}
+
+static int measure_cap(TTF_Font *font)
+{
+    int minx, maxx, miny, maxy, adv;
+    if (TTF_GlyphMetrics32(font, 'H', &minx, &maxx, &miny, &maxy, &adv) != 0)
+        return 0;
+    return maxy;
+}
+
+int ui_fonts_create(ui_fonts **out, SDL_Renderer *r, const char *assets_dir, char *errbuf, size_t errlen)
+{
+    *out = NULL;
+    if (!TTF_WasInit() && TTF_Init() != 0) {
+        snprintf(errbuf, errlen, "TTF_Init: %s", TTF_GetError());
+        return -1;
+    }
+    ui_fonts *f = calloc(1, sizeof *f);
+    if (!f) {
+        snprintf(errbuf, errlen, "out of memory");
+        return -1;
+    }
+    f->r = r;
+    for (int b = 0; b < 2; b++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", assets_dir ? assets_dir : ".", font_files[b]);
+        f->data[b] = SDL_LoadFile(path, &f->len[b]);
+        if (!f->data[b]) {
+            snprintf(errbuf, errlen, "%s: %s", path, SDL_GetError());
+            ui_fonts_destroy(f);
+            return -1;
+        }
+        TTF_Font *probe = open_size(f, b, 200);
+        int cap = probe ? measure_cap(probe) : 0;
+        if (probe)
+            TTF_CloseFont(probe);
+        if (cap <= 0) {
+            snprintf(errbuf, errlen, "%s: not a usable font (%s)", path, TTF_GetError());
+            ui_fonts_destroy(f);
+            return -1;
+        }
+        f->cap_ratio[b] = cap / 200.0;
+    }
+    *out = f;
+    return 0;
+}
+
+static void drop_line(line_entry *e)
+{
+    if (e->tex)
+        SDL_DestroyTexture(e->tex);
+    free(e->text);
+    memset(e, 0, sizeof *e);
+}
+
+void ui_fonts_destroy(ui_fonts *f)
+{
+    if (!f)
+        return;
+    for (int i = 0; i < LINE_CACHE; i++)
+        drop_line(&f->lines[i]);
+    for (int b = 0; b < 2; b++) {
+        for (int i = 0; i < FONTS_PER_WEIGHT; i++)
+            if (f->slots[b][i].font)
+                TTF_CloseFont(f->slots[b][i].font);
+        SDL_free(f->data[b]);
+    }
+    free(f);
+}
+
+void ui_fonts_end_frame(ui_fonts *f)
+{
+    /* Lines not drawn in this frame or the one before belong to a screen that is gone: free
+     * their textures so memory stays at about one screen of text. */
+    for (int i = 0; i < LINE_CACHE; i++)
+        if (f->lines[i].text && f->lines[i].frame + 1 < f->frame)
+            drop_line(&f->lines[i]);
+    f->frame++;
+}
+
+static font_slot *get_font(ui_fonts *f, bool bold, int size)
+{
+    int b = bold ? 1 : 0;
+    font_slot *victim = &f->slots[b][0];
+    for (int i = 0; i < FONTS_PER_WEIGHT; i++) {
+        font_slot *s = &f->slots[b][i];
+        if (s->font && s->size == size) {
+            s->used = ++f->clock;
+            return s;
+        }
+        if (!s->font || (victim->font && s->used < victim->used))
+            victim = s;
+    }
+    TTF_Font *font = open_size(f, b, size);
+    if (!font)
+        return NULL;
+    if (victim->font)
+        TTF_CloseFont(victim->font);
+    victim->font = font;
+    victim->size = size;
+    victim->cap_px = measure_cap(font);
+    victim->used = ++f->clock;
+    return victim;
+}
+
+/* The smallest font whose "H" is at least cap_px tall. */
+static font_slot *font_for_cap(ui_fonts *f, bool bold, int cap_px)
+{
+    int b = bold ? 1 : 0;
+    int size = (int)ceil(cap_px / f->cap_ratio[b]);
+    if (size < 4)
+        size = 4;
+    font_slot *s = get_font(f, bold, size);
+    while (s && s->cap_px < cap_px && size < 2000)
+        s = get_font(f, bold, ++size);
+    return s;
+}
+
+static uint32_t hash_text(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static line_entry *get_line(ui_fonts *f, font_slot *fs, bool bold, const char *text, SDL_Color fg)
+{
+    uint32_t h = hash_text(text);
+    line_entry *free_slot = NULL, *oldest = &f->lines[0];
+    for (int i = 0; i < LINE_CACHE; i++) {
+        line_entry *e = &f->lines[i];
+        if (!e->text) {
+            if (!free_slot)
+                free_slot = e;
+            continue;
+        }
+        if (e->hash == h && e->size == fs->size && e->bold == bold && e->fg.r == fg.r && e->fg.g == fg.g &&
+            e->fg.b == fg.b && e->fg.a == fg.a && strcmp(e->text, text) == 0) {
+            e->frame = f->frame;
+            return e;
+        }
+        if (e->frame < oldest->frame)
+            oldest = e;
+    }
+    line_entry *e = free_slot ? free_slot : oldest;
+    drop_line(e);
+    SDL_Surface *s = TTF_RenderUTF8_Blended(fs->font, text, fg);
+    if (!s)
+        return NULL;
+    e->tex = SDL_CreateTextureFromSurface(f->r, s);
+    e->w = s->w;
+    e->h = s->h;
+    SDL_FreeSurface(s);
+    e->text = strdup(text);
+    if (!e->tex || !e->text) {
+        drop_line(e);
+        return NULL;
+    }
+    e->hash = h;
+    e->size = fs->size;
+    e->bold = bold;
+    e->fg = fg;
+    e->frame = f->frame;
+    return e;
+}
+
+static int width_of(TTF_Font *font, const char *s, size_t n)
+{
+    char buf[TEXT_MAX];
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    int w = 0, h = 0;
+    TTF_SizeUTF8(font, buf, &w, &h);
+    return w;
+}
+
+typedef struct line_span {
+    size_t start, len;
+} line_span;
+
+/* Greedy word wrap of text into spans no wider than max_w. Returns the number of lines, or -1
+ * when a single word is wider than max_w or more than LINES_MAX lines are needed. */
+static int wrap(TTF_Font *font, const char *text, int max_w, line_span *out)
+{
+    int n = 0;
+    size_t pos = 0, total = strlen(text);
+    while (pos <= total) {
+        size_t para_end = pos;
+        while (para_end < total && text[para_end] != '\n')
+            para_end++;
+        size_t line_start = pos, line_end = pos;   /* current line is [line_start, line_end) */
+        size_t word = pos;
+        for (;;) {
+            while (word < para_end && text[word] == ' ')
+                word++;
+            size_t word_end = word;
+            while (word_end < para_end && text[word_end] != ' ')
+                word_end++;
+            if (word == word_end)
+                break;
+            size_t cand_start = line_end == line_start ? word : line_start;
+            if (width_of(font, text + cand_start, word_end - cand_start) <= max_w) {
+                line_start = cand_start;
+                line_end = word_end;
+            } else {
+                if (width_of(font, text + word, word_end - word) > max_w)
+                    return -1;
+                if (n == LINES_MAX)
+                    return -1;
+                out[n++] = (line_span){line_start, line_end - line_start};
+                line_start = word;
+                line_end = word_end;
+            }
+            word = word_end;
+        }
+        if (n == LINES_MAX)
+            return -1;
+        out[n++] = (line_span){line_start, line_end - line_start};
+        if (para_end >= total)
+            break;
+        pos = para_end + 1;
+    }
+    return n;
+}
+
+static int block_height(TTF_Font *font, int lines)
+{
+    return (lines - 1) * TTF_FontLineSkip(font) + TTF_FontHeight(font);
+}
+
+static bool layout_fits(TTF_Font *font, const char *text, SDL_Rect box, int max_lines, line_span *spans, int *n)
+{
+    *n = wrap(font, text, box.w, spans);
+    if (*n < 0)
+        return false;
+    if (max_lines > 0 && *n > max_lines)
+        return false;
+    return block_height(font, *n) <= box.h;
+}
+
+/* Cuts `line` (a NUL-terminated copy) so that it plus an ellipsis fits max_w. */
+static void ellipsize(TTF_Font *font, char *line, size_t cap, int max_w)
+{
+    static const char dots[] = "\xE2\x80\xA6";  /* U+2026 */
+    size_t len = strlen(line);
+    for (;;) {
+        char buf[TEXT_MAX + 4];
+        snprintf(buf, sizeof buf, "%.*s%s", (int)len, line, dots);
+        int w = 0, h = 0;
+        TTF_SizeUTF8(font, buf, &w, &h);
+        if (w <= max_w || len == 0) {
+            snprintf(line, cap, "%s", buf);
+            return;
+        }
+        do
+            len--;
+        while (len > 0 && ((unsigned char)line[len] & 0xC0) == 0x80);
+    }
+}
+
+static int cap_px_for(ui *u, double mm)
+{
+    return (int)ceil(mm * ui_px_per_mm(u) - 1e-6);
+}
+
+bool ui_text(ui *u, SDL_Rect box, const char *text, const ui_text_style *st)
+{
+    ui_fonts *f = ui_get_fonts(u);
+    ui_text_rec rec = {0};
+    rec.box = box;
+    rec.fg = st->fg;
+    rec.bg = ui_background_at(u, box.x + box.w / 2, box.y + box.h / 2);
+    snprintf(rec.text, sizeof rec.text, "%s", text);
+
+    char buf[TEXT_MAX];
+    snprintf(buf, sizeof buf, "%s", text);
+    rec.fit = strlen(text) < sizeof buf;
+
+    line_span spans[LINES_MAX];
+    int n = 0;
+    int cap = cap_px_for(u, st->cap_mm);
+    int min_cap = st->min_cap_mm > 0 ? cap_px_for(u, st->min_cap_mm) : cap;
+    font_slot *fs = font_for_cap(f, st->bold, cap);
+    bool fits = fs && layout_fits(fs->font, buf, box, st->max_lines, spans, &n);
+    while (fs && !fits && cap > min_cap) {
+        cap = (int)(cap * SHRINK_STEP);
+        if (cap < min_cap)
+            cap = min_cap;
+        fs = font_for_cap(f, st->bold, cap);
+        fits = fs && layout_fits(fs->font, buf, box, st->max_lines, spans, &n);
+    }
+    if (!fs) {
+        rec.fit = false;
+        ui_record_text(u, &rec);
+        return false;
+    }
+    int skip = TTF_FontLineSkip(fs->font), fh = TTF_FontHeight(fs->font);
+    bool truncated_last = false;
+    if (!fits) {
+        /* Still too big at the smallest allowed size: keep what fits and end with an ellipsis;
+         * the report says so. A word wider than the box is cut on its own line. */
+        rec.fit = false;
+        n = wrap(fs->font, buf, box.w, spans);
+        if (n < 0) {
+            n = 1;
+            spans[0] = (line_span){0, strcspn(buf, "\n")};
+            truncated_last = true;
+        }
+        int room = box.h >= fh ? 1 + (box.h - fh) / skip : 1;
+        if (st->max_lines > 0 && room > st->max_lines)
+            room = st->max_lines;
+        if (n > room) {
+            n = room;
+            truncated_last = true;
+        }
+    }
+    rec.cap_px = fs->cap_px;
+    rec.lines = n;
+
+    int block = block_height(fs->font, n);
+    int y = box.y;
+    if (st->valign == UI_ALIGN_CENTER)
+        y += (box.h - block) / 2;
+    else if (st->valign == UI_ALIGN_END)
+        y += box.h - block;
+    SDL_Rect ink = {0};
+    for (int i = 0; i < n; i++) {
+        char line[TEXT_MAX + 4];
+        snprintf(line, sizeof line, "%.*s", (int)spans[i].len, buf + spans[i].start);
+        if (truncated_last && i == n - 1)
+            ellipsize(fs->font, line, sizeof line, box.w);
+        if (!line[0])
+            continue;
+        line_entry *e = get_line(f, fs, st->bold, line, st->fg);
+        if (!e) {
+            rec.fit = false;
+            continue;
+        }
+        int x = box.x;
+        if (st->halign == UI_ALIGN_CENTER)
+            x += (box.w - e->w) / 2;
+        else if (st->halign == UI_ALIGN_END)
+            x += box.w - e->w;
+        SDL_Rect dst = {x, y + i * skip, e->w, e->h};
+        SDL_RenderCopy(ui_renderer(u), e->tex, NULL, &dst);
+        if (ink.w == 0)
+            ink = dst;
+        else
+            SDL_UnionRect(&ink, &dst, &ink);
+    }
+    rec.ink = ink;
+    if (ink.w > 0 && (ink.x < box.x || ink.y < box.y || ink.x + ink.w > box.x + box.w ||
+                      ink.y + ink.h > box.y + box.h))
+        rec.fit = false;
+    ui_record_text(u, &rec);
+    return rec.fit;
+}
+
+int ui_text_width(ui *u, const char *text, double cap_mm, bool bold)
+{
+    font_slot *fs = font_for_cap(ui_get_fonts(u), bold, cap_px_for(u, cap_mm));
+    int w = 0, h = 0;
+    if (fs)
+        TTF_SizeUTF8(fs->font, text, &w, &h);
+    return w;
+}
+
+int ui_text_lines(ui *u, const char *text, int width, double cap_mm, bool bold)
+{
+    font_slot *fs = font_for_cap(ui_get_fonts(u), bold, cap_px_for(u, cap_mm));
+    char buf[TEXT_MAX];
+    snprintf(buf, sizeof buf, "%s", text);
+    line_span spans[LINES_MAX];
+    return fs ? wrap(fs->font, buf, width, spans) : -1;
+}
+
+int ui_line_height(ui *u, double cap_mm, bool bold)
+{
+    font_slot *fs = font_for_cap(ui_get_fonts(u), bold, cap_px_for(u, cap_mm));
+    return fs ? TTF_FontHeight(fs->font) : 0;
+}

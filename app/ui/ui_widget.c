@@ -1,0 +1,109 @@
+#include "borne/ui_widget.h"
+
+#include "borne/ui_text.h"
+
+#define BODY_MIN_MM 5.0   /* kiosk rule: body text cap height never below 5 mm */
+
+static void badge(ui *u, SDL_Rect box, char letter, SDL_Color fill, SDL_Color ink)
+{
+    int s = box.w < box.h ? box.w : box.h;
+    int cx = box.x + box.w / 2, cy = box.y + box.h / 2;
+    ui_fill_circle(u, cx, cy, s / 2, fill);
+    char text[2] = {letter, '\0'};
+    int half = s / 2;
+    double cap = ui_to_mm(u, (int)(s * 0.42));
+    ui_text_style st = {.cap_mm = cap > BODY_MIN_MM ? cap : BODY_MIN_MM, .min_cap_mm = BODY_MIN_MM, .bold = true,
+                        .fg = ink, .halign = UI_ALIGN_CENTER, .valign = UI_ALIGN_CENTER, .max_lines = 1};
+    ui_text(u, (SDL_Rect){cx - half, cy - half, 2 * half, 2 * half}, text, &st);
+}
+
+bool ui_button(ui *u, const ui_button_spec *b)
+{
+    const ui_theme *t = ui_get_theme(u);
+    bool primary = b->kind == UI_BUTTON_PRIMARY;
+    bool down = ui_is_pressed(u, b->id);
+    SDL_Color fill = primary ? (down ? t->primary_down : t->primary) : (down ? t->secondary_down : t->secondary);
+    SDL_Color ink = primary ? t->primary_ink : t->secondary_ink;
+    SDL_Rect r = b->rect;
+    int radius = ui_mm(u, 2.5);
+    int border = ui_mm(u, b->selected ? 1.2 : 0.5);
+
+    ui_fill_rounded(u, r, radius, primary ? fill : t->secondary_ink);
+    if (!primary)
+        ui_fill_rounded(u, (SDL_Rect){r.x + border, r.y + border, r.w - 2 * border, r.h - 2 * border},
+                        radius - border, fill);
+    ui_target(u, b->id, r, b->label);
+
+    /* Padding shrinks on small buttons (7-inch boards) so the words keep the room. */
+    int pad = r.h / 10;
+    if (pad > ui_mm(u, 3))
+        pad = ui_mm(u, 3);
+    if (pad < ui_mm(u, 1))
+        pad = ui_mm(u, 1);
+    SDL_Rect in = {r.x + pad, r.y + pad, r.w - 2 * pad, r.h - 2 * pad};
+    if (b->selected) {
+        int s = ui_mm(u, 8);
+        ui_icon(u, UI_ICON_CHECK, (SDL_Rect){r.x + r.w - s - ui_mm(u, 1.5), r.y + ui_mm(u, 1.5), s, s}, ink, fill);
+    }
+    bool has_icon = b->icon != UI_ICON_NONE || b->badge;
+    double cap = b->cap_mm > 0 ? b->cap_mm : 6.0;
+    /* Room for the words as they will wrap (at most two lines), the icon gets the rest. */
+    int lines = ui_text_lines(u, b->label, r.w - 2 * ui_mm(u, 3), cap, !b->regular);
+    double label_cap = lines > 0 ? cap : BODY_MIN_MM;
+    if (lines <= 0)
+        lines = ui_text_lines(u, b->label, r.w - 2 * ui_mm(u, 3), BODY_MIN_MM, !b->regular);
+    if (lines <= 0 || lines > 2 || b->badge)
+        lines = 2;   /* badges: the same size on every tile of a grid */
+    int label_lines_h = ui_line_height(u, label_cap, !b->regular) * lines;
+    double sub_cap = cap * 0.6 > BODY_MIN_MM ? cap * 0.6 : BODY_MIN_MM;
+    int sub_h = b->sublabel ? ui_line_height(u, sub_cap, false) * 2 : 0;
+    SDL_Rect text_box = in;
+    if (has_icon) {
+        SDL_Rect icon_box;
+        /* Wide buttons put the icon on the left; tiles put it above the words. */
+        bool wide = in.w >= in.h * 2;
+        if (wide) {
+            int s = in.h;
+            if (s > ui_mm(u, 45))
+                s = ui_mm(u, 45);
+            if (s > in.w / 5)
+                s = in.w / 5;
+            /* A letter badge needs room for a 5 mm letter; below that the words say it alone. */
+            if (b->badge && s < ui_mm(u, 10))
+                s = 0;
+            icon_box = (SDL_Rect){in.x, in.y + (in.h - s) / 2, s, s};
+            if (s > 0)
+                text_box = (SDL_Rect){in.x + s + pad, in.y, in.w - s - pad, in.h};
+        } else {
+            int s = in.h - label_lines_h - sub_h - pad;
+            if (s > in.w * 2 / 3)
+                s = in.w * 2 / 3;
+            if (s < ui_mm(u, b->badge ? 10 : 8))
+                s = 0;
+            icon_box = (SDL_Rect){in.x + (in.w - s) / 2, in.y, s, s};
+            text_box = (SDL_Rect){in.x, in.y + s + (s ? pad : 0), in.w, in.h - s - (s ? pad : 0)};
+        }
+        if (icon_box.w > 0) {
+            if (b->badge)
+                badge(u, icon_box, b->badge, ink, fill);
+            else
+                ui_icon(u, b->icon, icon_box, ink, fill);
+        }
+    }
+    bool centred = !(has_icon && in.w >= in.h * 2);
+    ui_text_style st = {.cap_mm = cap, .min_cap_mm = BODY_MIN_MM, .bold = !b->regular, .fg = ink,
+                        .halign = centred ? UI_ALIGN_CENTER : UI_ALIGN_START, .valign = UI_ALIGN_CENTER};
+    if (!b->sublabel)
+        return ui_text(u, text_box, b->label, &st);
+    SDL_Rect top = text_box, bottom = text_box;
+    top.h = text_box.h - sub_h;
+    bottom.y = top.y + top.h;
+    bottom.h = sub_h;
+    st.valign = UI_ALIGN_END;
+    bool ok = ui_text(u, top, b->label, &st);
+    ui_text_style sub = st;
+    sub.cap_mm = sub_cap;
+    sub.bold = false;
+    sub.valign = UI_ALIGN_START;
+    return ui_text(u, bottom, b->sublabel, &sub) && ok;
+}

@@ -1,0 +1,125 @@
+/* The entrance kiosk: the screens a visitor uses to take a ticket, check in for an appointment
+ * and give feedback, plus the idle return and the hidden admin screen.
+ *
+ * It runs on the SDL thread. Engine calls (queue_*) are made there: they are short SQLite
+ * transactions. Printing goes through printer_submit(), which never blocks; the printer's
+ * callbacks run on the printer thread and are forwarded as SDL user events (see
+ * kiosk_printer_callbacks), which kiosk_handle_event() consumes.
+ *
+ * The loop is event-driven: it redraws only when something changed and wakes once a second
+ * for the clock and timeouts, so an idle kiosk uses about no CPU.
+ *
+ * Ownership: kiosk_create() borrows cfg, q, p (may be NULL: no printer) and the renderer; they
+ * must outlive the kiosk. Free the kiosk with kiosk_destroy(). */
+#ifndef BORNE_KIOSK_H
+#define BORNE_KIOSK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <SDL2/SDL.h>
+
+#include "borne/config.h"
+#include "borne/printer.h"
+#include "borne/queue.h"
+
+typedef struct kiosk kiosk;
+
+typedef enum kiosk_screen {
+    KIOSK_HOME = 0,
+    KIOSK_CLOSED,
+    KIOSK_SERVICES,
+    KIOSK_PUBLIC,       /* "Vous êtes ?" (config ui.ask_public_type) */
+    KIOSK_PRIORITY,     /* priority choice (config ui.ask_priority) */
+    KIOSK_RESULT,       /* the ticket number */
+    KIOSK_CHECKIN,      /* appointment code keypad / scanner */
+    KIOSK_CHECKIN_ERROR,/* unknown / too early / too late / already used, with a normal-ticket offer */
+    KIOSK_FEEDBACK,
+    KIOSK_THANKS,
+    KIOSK_IDLE,         /* "are you still there?" countdown over any screen */
+    KIOSK_ADMIN_PIN,
+    KIOSK_ADMIN,
+    KIOSK_SCREEN_COUNT
+} kiosk_screen;
+
+const char *kiosk_screen_name(kiosk_screen s);   /* "home", "services", ... */
+
+/* Wall clock in milliseconds since the Unix epoch; tests inject theirs. */
+typedef int64_t (*kiosk_clock_fn)(void *ctx);
+
+typedef struct kiosk_options {
+    const char *assets_dir;     /* fonts/ and i18n/; NULL → "assets" */
+    kiosk_clock_fn clock;       /* NULL → the real clock */
+    void *clock_ctx;
+    bool readback;              /* keep each frame's pixels (tests, PNGs, kiosk_screenshot) */
+    const char *screens_dir;    /* when set, a PNG of every new screen is written there
+                                   (NNN-<screen>.png); implies readback */
+    /* Whether the wall clock can be trusted yet (a board without RTC boots in 1970). Until it
+     * says yes the kiosk shows "starting", issues no ticket and rolls no day over; once it said
+     * yes it is not asked again. NULL → always trusted. */
+    bool (*clock_trusted)(int64_t now_s, void *ctx);
+    void *clock_trusted_ctx;
+} kiosk_options;
+
+/* Fills the printer callbacks that forward printer events to the kiosk through SDL_PushEvent.
+ * Call after SDL_Init and before printer_start(). Returns 0, or -1 if SDL has no user event
+ * left. */
+int kiosk_printer_callbacks(printer_callbacks *out);
+
+int kiosk_create(kiosk **out, const borne_config *cfg, queue *q, printer *p, SDL_Renderer *r,
+                 const kiosk_options *opt, char *errbuf, size_t errlen);
+void kiosk_destroy(kiosk *k);
+
+/* Handles one SDL event (touch, mouse, keys, text from a barcode scanner, printer events,
+ * window events). Returns true when the screen must be redrawn. */
+bool kiosk_handle_event(kiosk *k, const SDL_Event *e);
+/* Advances time-driven things (clock, idle countdown, result timeout, last calls, opening
+ * hours). Returns true when the screen must be redrawn. Call at least once a second. */
+bool kiosk_tick(kiosk *k);
+/* Draws the current screen (does not present). Returns 0, or -1 if a frame read-back failed. */
+int kiosk_render(kiosk *k);
+/* Milliseconds until kiosk_tick() has something to do (at most 1000). */
+int kiosk_next_wakeup_ms(const kiosk *k);
+/* Waits for the next SDL event until kiosk_tick() is due (kiosk_next_wakeup_ms). Returns true
+ * with *e filled, false on timeout. Use it instead of SDL_WaitEventTimeout: SDL 2.26 only sleeps
+ * there with the x11/wayland drivers and polls every millisecond elsewhere (kmsdrm, dummy: ~3 %
+ * of a core idle); this polls every 20 ms while the screen is in use, 50 ms when quiet. */
+bool kiosk_wait_event(kiosk *k, SDL_Event *e);
+/* The whole loop for the main program: waits for events, ticks, redraws and presents when
+ * needed; returns 0 on SDL_QUIT, -1 on a render error. */
+int kiosk_run(kiosk *k);
+
+kiosk_screen kiosk_current_screen(const kiosk *k);
+/* The widget context (owned by the kiosk): frame report, pixels and checks for tests/tools. */
+struct ui *kiosk_get_ui(kiosk *k);
+/* Draws the current screen and writes it as PNG. Returns 0, or -1 (SDL_GetError()). */
+int kiosk_screenshot(kiosk *k, const char *path);
+/* Shows a screen directly (screenshot tools and tests); the flow state is reset. */
+void kiosk_show(kiosk *k, kiosk_screen s);
+/* Centre of the touch target whose label equals `label` (or starts with it) in the last
+ * frame; false when there is none. */
+bool kiosk_find_target(kiosk *k, const char *label, int *x, int *y);
+/* A tap at (x, y) as SDL_FINGERDOWN + SDL_FINGERUP through kiosk_handle_event. */
+void kiosk_tap(kiosk *k, int x, int y);
+/* Whether the last frame drew a text containing `needle`. */
+bool kiosk_frame_has_text(kiosk *k, const char *needle);
+
+/* Runs a scripted scenario, one command per line ('#' comments):
+ *   tap <label>        tap the target with that label (or label prefix)
+ *   type <text>        text input, as a barcode scanner types it
+ *   key <name>         a key press: return, tab, backspace, escape, up, down, left, right
+ *   expect <screen>    the current screen must be that one (kiosk_screen_name)
+ *   see <text>         the screen must show a text containing it
+ *   shot <file.png>    screenshot
+ * Returns 0, or -1 with "script:line: what failed" in errbuf. */
+int kiosk_run_script(kiosk *k, const char *script, char *errbuf, size_t errlen);
+
+/* Seconds left on the idle countdown while KIOSK_IDLE shows, else -1. */
+int kiosk_idle_seconds_left(const kiosk *k);
+/* Label of the last ticket shown on the result screen ("" before any). */
+const char *kiosk_last_ticket(const kiosk *k);
+/* How long the result screen stays for the current ticket, seconds. */
+int kiosk_result_hold_s(const kiosk *k);
+
+#endif

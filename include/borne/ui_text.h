@@ -1,0 +1,54 @@
+/* Text for the widget layer: DejaVu Sans (regular and bold) read once from assets, opened at
+ * the pixel sizes asked for, and rendered lines kept in a small texture cache so an unchanged
+ * screen redraws without re-rasterising.
+ *
+ * Sizes are given as a cap height in millimetres (the height of "H"), the measure the kiosk
+ * rule uses (body text >= 5 mm). A text that does not fit its box is first wrapped on spaces,
+ * then shrunk step by step down to min_cap_mm; if it still does not fit it is drawn with an
+ * ellipsis and recorded as not fitting, so the checks catch it: nothing is silently clipped.
+ *
+ * Threads: used on the renderer's thread only. */
+#ifndef BORNE_UI_TEXT_H
+#define BORNE_UI_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <SDL2/SDL.h>
+
+#include "borne/ui.h"
+
+typedef struct ui_fonts ui_fonts;
+
+/* Reads the two font files under assets_dir/fonts. Returns 0 or -1 with errbuf filled.
+ * *out is owned by the caller (ui_create does this): free with ui_fonts_destroy(). */
+int ui_fonts_create(ui_fonts **out, SDL_Renderer *r, const char *assets_dir, char *errbuf, size_t errlen);
+void ui_fonts_destroy(ui_fonts *f);
+/* Drops cached line textures not used during the last `frames` frames (called per frame). */
+void ui_fonts_end_frame(ui_fonts *f);
+
+/* The fonts of a context (owned by it). */
+ui_fonts *ui_get_fonts(const ui *u);
+
+typedef enum ui_align { UI_ALIGN_START = 0, UI_ALIGN_CENTER, UI_ALIGN_END } ui_align;
+
+typedef struct ui_text_style {
+    double cap_mm;         /* wanted cap height */
+    double min_cap_mm;     /* smallest allowed when shrinking; 0 → no shrinking */
+    bool bold;
+    SDL_Color fg;
+    ui_align halign, valign;
+    int max_lines;         /* 0 → as many as the box holds */
+} ui_text_style;
+
+/* Draws UTF-8 `text` in `box` ('\n' breaks lines). Returns true when the whole text fitted. */
+bool ui_text(ui *u, SDL_Rect box, const char *text, const ui_text_style *st);
+/* Width in pixels of one line of text at that size. */
+int ui_text_width(ui *u, const char *text, double cap_mm, bool bold);
+/* Number of lines `text` wraps into within `width` pixels at that size, or -1 when a single word
+ * is wider than `width` (ui_text would then shrink it). For laying out boxes before drawing. */
+int ui_text_lines(ui *u, const char *text, int width, double cap_mm, bool bold);
+/* Line height in pixels at that size (what one line of ui_text takes). */
+int ui_line_height(ui *u, double cap_mm, bool bold);
+
+#endif

@@ -1,0 +1,168 @@
+#include "test_kiosk_fixture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "testlib.h"
+
+const fixture_screen fixture_screens[3] = {
+    {"7in-800x480", 800, 480, 155.0, 86.0},
+    {"10in-1280x800", 1280, 800, 217.0, 136.0},
+    {"24in-portrait-1080x1920", 1080, 1920, 300.0, 530.0},
+};
+
+int64_t fixture_kiosk_clock(void *ctx)
+{
+    return ((fixture *)ctx)->now_ms;
+}
+
+int64_t fixture_open_time_ms(void)
+{
+    return testlib_local_time(2026, 11, 23, 10, 0, 0) * 1000;
+}
+
+static void demo_setup(borne_config *c)
+{
+    config_defaults(c);
+    snprintf(c->antenne.id, sizeof c->antenne.id, "fourmies");
+    snprintf(c->antenne.name, sizeof c->antenne.name, "Antenne de Fourmies");
+    snprintf(c->antenne.message_fr, sizeof c->antenne.message_fr, "Merci de patienter, nous vous appelons.");
+    snprintf(c->antenne.message_en, sizeof c->antenne.message_en, "Please wait, we will call you.");
+    static const struct { char letter; const char *fr, *en; } svc[] = {
+        {'A', "Aides individuelles", "Individual grants"},
+        {'F', "Formation & emploi", "Training & jobs"},
+        {'O', "Orientation & apprentissage", "Guidance & apprenticeship"},
+        {'E', "Entreprises & associations", "Businesses & associations"},
+        {'I', "Information / autre demande", "Information / other"},
+    };
+    queue_setup *s = &c->setup;
+    s->n_services = 5;
+    for (int i = 0; i < 5; i++) {
+        s->services[i].letter = svc[i].letter;
+        snprintf(s->services[i].label_fr, QUEUE_LABEL_MAX, "%s", svc[i].fr);
+        snprintf(s->services[i].label_en, QUEUE_LABEL_MAX, "%s", svc[i].en);
+        s->services[i].enabled = true;
+        s->services[i].order = i;
+    }
+    s->n_counters = 2;
+    s->counters[0] = (queue_counter_def){1, "Guichet 1", "AFOI"};
+    s->counters[1] = (queue_counter_def){2, "Guichet 2", "AFEI"};
+    for (int d = 0; d < 5; d++) {
+        s->week[d].n = 2;
+        s->week[d].range[0].open_min = 9 * 60;
+        s->week[d].range[0].close_min = 12 * 60;
+        s->week[d].range[1].open_min = 13 * 60 + 30;
+        s->week[d].range[1].close_min = 17 * 60;
+    }
+    s->last_ticket_min = 15;
+    c->ui.ask_priority = false;
+    c->ui.ask_public_type = false;
+    c->ui.idle_s = 60;
+    snprintf(c->ui.admin_pin, sizeof c->ui.admin_pin, "2468");
+    /* Tests want printer state changes noticed fast; the bench sets the production period. */
+    c->printer.probe_interval_ms = 50;
+}
+
+bool fixture_open(fixture *f, const char *name, const fixture_screen *s, void (*tweak)(borne_config *cfg),
+                  int64_t now_ms, bool with_printer)
+{
+    memset(f, 0, sizeof *f);
+    setenv("TZ", "Europe/Paris", 1);
+    tzset();
+    f->now_ms = now_ms;
+    demo_setup(&f->cfg);
+    f->cfg.ui.width_mm = s->w_mm;
+    f->cfg.ui.height_mm = s->h_mm;
+    f->cfg.ui.orientation = s->h > s->w ? CONFIG_PORTRAIT : CONFIG_LANDSCAPE;
+    if (tweak)
+        tweak(&f->cfg);
+    snprintf(f->dir, sizeof f->dir, "%s", testlib_tmpdir(name));
+
+    char err[512];
+    if (queue_open(&f->q, testlib_path(f->dir, "borne.db"), &f->cfg.queue, err, sizeof err) != QUEUE_OK ||
+        queue_apply_setup(f->q, &f->cfg.setup, now_ms / 1000) != QUEUE_OK) {
+        fprintf(stderr, "queue: %s\n", f->q ? queue_errmsg(f->q) : err);
+        return false;
+    }
+    SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        fprintf(stderr, "SDL_Init: %s\n", SDL_GetError());
+        return false;
+    }
+    printer_callbacks cb;
+    if (kiosk_printer_callbacks(&cb) != 0)
+        return false;
+    if (with_printer) {
+        f->fake = printer_fake_new();
+        printer_config pc = f->cfg.printer;
+        snprintf(pc.device, sizeof pc.device, "fake");
+        if (!f->fake || printer_start(&f->p, &pc, &printer_fake_ops, f->fake, &cb) != 0) {
+            fprintf(stderr, "printer_start failed\n");
+            return false;
+        }
+    }
+    f->win = SDL_CreateWindow("borne test", 0, 0, s->w, s->h, 0);
+    f->r = f->win ? SDL_CreateRenderer(f->win, -1, SDL_RENDERER_SOFTWARE) : NULL;
+    if (!f->r) {
+        fprintf(stderr, "SDL window/renderer: %s\n", SDL_GetError());
+        return false;
+    }
+    const char *assets = getenv("BORNE_ASSETS");
+    kiosk_options ko = {.assets_dir = assets ? assets : "assets", .clock = fixture_kiosk_clock, .clock_ctx = f,
+                        .readback = true};
+    if (kiosk_create(&f->k, &f->cfg, f->q, f->p, f->r, &ko, err, sizeof err) != 0) {
+        fprintf(stderr, "kiosk_create: %s\n", err);
+        return false;
+    }
+    return true;
+}
+
+void fixture_close(fixture *f)
+{
+    kiosk_destroy(f->k);
+    if (f->p)
+        printer_stop(f->p);
+    if (f->fake)
+        printer_fake_free(f->fake);
+    if (f->r)
+        SDL_DestroyRenderer(f->r);
+    if (f->win)
+        SDL_DestroyWindow(f->win);
+    queue_close(f->q);
+    SDL_Quit();
+    memset(f, 0, sizeof *f);
+}
+
+bool fixture_pump(fixture *f, bool (*until)(fixture *f), int timeout_ms)
+{
+    /* Real time here: the printer thread works on its own clock. */
+    Uint64 end = SDL_GetTicks64() + (Uint64)timeout_ms;
+    do {
+        SDL_Event e;
+        while (SDL_PollEvent(&e))
+            kiosk_handle_event(f->k, &e);
+        if (!until || until(f))
+            return true;
+        SDL_Delay(5);
+    } while (SDL_GetTicks64() < end);
+    return false;
+}
+
+void fixture_advance(fixture *f, int64_t ms)
+{
+    f->now_ms += ms;
+    kiosk_tick(f->k);
+}
+
+bool fixture_tap(fixture *f, const char *label)
+{
+    int x, y;
+    if (!kiosk_find_target(f->k, label, &x, &y)) {
+        fprintf(stderr, "no target \"%s\" on %s\n", label, kiosk_screen_name(kiosk_current_screen(f->k)));
+        return false;
+    }
+    kiosk_tap(f->k, x, y);
+    return true;
+}

@@ -1,0 +1,57 @@
+/* A kiosk on a real engine (temporary SQLite file), a real printer driver over the in-memory
+ * fake transport, an injected clock, and an SDL window of a chosen size on the dummy video
+ * driver with the software renderer. Shared by the kiosk tests and the benchmark. */
+#ifndef TEST_KIOSK_FIXTURE_H
+#define TEST_KIOSK_FIXTURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <SDL2/SDL.h>
+
+#include "borne/config.h"
+#include "borne/kiosk.h"
+#include "borne/printer.h"
+#include "borne/queue.h"
+#include "borne/transport.h"
+
+typedef struct fixture_screen {
+    const char *name;          /* "7in-800x480" */
+    int w, h;                  /* pixels */
+    double w_mm, h_mm;         /* visible size */
+} fixture_screen;
+
+/* The three screens every UI rule is checked on. */
+extern const fixture_screen fixture_screens[3];
+
+typedef struct fixture {
+    borne_config cfg;
+    queue *q;
+    printer *p;
+    printer_fake *fake;
+    SDL_Window *win;
+    SDL_Renderer *r;
+    kiosk *k;
+    int64_t now_ms;            /* the kiosk's clock */
+    char dir[512];
+} fixture;
+
+/* Monday 23 November 2026, 10:00 Paris time (open). */
+int64_t fixture_open_time_ms(void);
+
+/* Sets up everything; options may tweak cfg before the kiosk is created (NULL = defaults).
+ * Returns false (with a message on stderr) when something failed. */
+bool fixture_open(fixture *f, const char *name, const fixture_screen *s, void (*tweak)(borne_config *cfg),
+                  int64_t now_ms, bool with_printer);
+void fixture_close(fixture *f);
+/* Delivers pending SDL events (printer callbacks) to the kiosk, waiting up to timeout_ms for
+ * `until` to become true (NULL: just drain once). */
+bool fixture_pump(fixture *f, bool (*until)(fixture *f), int timeout_ms);
+/* The kiosk clock the fixture injects (ctx = the fixture): for tests that create their own kiosk. */
+int64_t fixture_kiosk_clock(void *ctx);
+/* Advances the injected clock and ticks the kiosk. */
+void fixture_advance(fixture *f, int64_t ms);
+/* Taps the target labelled `label`; false when there is none. */
+bool fixture_tap(fixture *f, const char *label);
+
+#endif

@@ -1,0 +1,145 @@
+/* Every kiosk screen, in every language, at 800x480 (7"), 1280x800 (10") and 1080x1920 (24"
+ * portrait): no text clipped, every target >= 15 mm, text >= 5 mm cap height, contrast >= 7:1,
+ * all computed from what the frame drew (report + pixels read back). Each screen's PNG is kept
+ * under $BORNE_TEST_TMP/screens/<size>/ as an artefact. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "borne/ui_check.h"
+#include "test_kiosk_fixture.h"
+#include "testlib.h"
+
+static char screens_root[600];
+
+static void check_and_save(fixture *f, const char *size, const char *lang, const char *what)
+{
+    ui *u = kiosk_get_ui(f->k);
+    char path[900];
+    snprintf(path, sizeof path, "%s/%s/%s-%s.png", screens_root, size, lang, what);
+    CHECK_INT(kiosk_screenshot(f->k, path), 0);
+    ui_rules rules = ui_rules_kiosk();
+    ui_check_result res;
+    int problems = ui_check_frame(u, &rules, &res);
+    if (problems)
+        fprintf(stderr, "%s %s %s:\n%s", size, lang, what, res.problems);
+    CHECK_INT(problems, 0);
+    CHECK(res.texts > 0);
+    if (!CHECK(res.pixel_checked == res.texts))
+        fprintf(stderr, "%s %s %s: %d of %d texts drawn\n", size, lang, what, res.pixel_checked, res.texts);
+    CHECK(res.min_pixel_contrast >= 7.0);
+    if (strcmp(what, "idle") != 0 && strcmp(what, "result") != 0)
+        CHECK(res.targets > 0);
+}
+
+static void show_and_check(fixture *f, const char *size, const char *lang, kiosk_screen s)
+{
+    kiosk_show(f->k, s);
+    check_and_save(f, size, lang, kiosk_screen_name(s));
+}
+
+static void one_size(const fixture_screen *sc, const char *lang_button)
+{
+    fixture f;
+    if (!CHECK(fixture_open(&f, "screens", sc, NULL, fixture_open_time_ms(), true)))
+        return;
+    const char *lang = lang_button ? "en" : "fr";
+    char dir[800];
+    snprintf(dir, sizeof dir, "%s/%s", screens_root, sc->name);
+    mkdir(dir, 0755);
+
+    /* Some calls, so the home screen shows the last-calls panel filled. */
+    queue_issued is;
+    for (int i = 0; i < 3; i++)
+        CHECK_INT(queue_issue(f.q, f.now_ms / 1000, i == 1 ? 'F' : 'A', NULL, &is), 0);
+    queue_ticket t;
+    CHECK_INT(queue_counter_open(f.q, f.now_ms / 1000, 1), 0);
+    CHECK_INT(queue_counter_open(f.q, f.now_ms / 1000, 2), 0);
+    CHECK_INT(queue_call_next(f.q, f.now_ms / 1000, 1, &t), 0);
+    CHECK_INT(queue_call_next(f.q, f.now_ms / 1000 + 30, 2, &t), 0);
+    fixture_advance(&f, 1000);
+    if (lang_button)
+        CHECK(fixture_tap(&f, lang_button));
+
+    check_and_save(&f, sc->name, lang, "home");
+    CHECK(kiosk_frame_has_text(f.k, "Guichet 2"));
+    static const kiosk_screen plain[] = {KIOSK_SERVICES, KIOSK_CHECKIN, KIOSK_FEEDBACK, KIOSK_IDLE,
+                                         KIOSK_ADMIN_PIN, KIOSK_ADMIN};
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+        show_and_check(&f, sc->name, lang, plain[i]);
+
+    /* The optional steps, the result, the check-in error and the thank-you come from real flows. */
+    f.cfg.ui.ask_public_type = true;
+    f.cfg.ui.ask_priority = true;
+    kiosk_show(f.k, KIOSK_SERVICES);
+    CHECK(fixture_tap(&f, lang_button ? "Individual grants" : "Aides individuelles"));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_PUBLIC);
+    check_and_save(&f, sc->name, lang, "public");
+    CHECK(fixture_tap(&f, lang_button ? "A business" : "Une entreprise"));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_PRIORITY);
+    check_and_save(&f, sc->name, lang, "priority");
+    CHECK(fixture_tap(&f, lang_button ? "No" : "Non"));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_RESULT);
+    check_and_save(&f, sc->name, lang, "result");
+    f.cfg.ui.ask_public_type = false;
+    f.cfg.ui.ask_priority = false;
+
+    printer_fake_set_status(f.fake, 4, 0x12 | 0x60);   /* paper out */
+    SDL_Delay(200);
+    fixture_pump(&f, NULL, 0);
+    kiosk_show(f.k, KIOSK_SERVICES);
+    CHECK(fixture_tap(&f, lang_button ? "Training" : "Formation"));
+    check_and_save(&f, sc->name, lang, "result-paper-out");
+    printer_fake_set_status(f.fake, 4, 0x12);
+
+    kiosk_show(f.k, KIOSK_CHECKIN);
+    SDL_Event e = {0};
+    e.type = SDL_TEXTINPUT;
+    snprintf(e.text.text, sizeof e.text.text, "NOPE-42");
+    kiosk_handle_event(f.k, &e);
+    check_and_save(&f, sc->name, lang, "checkin-typed");
+    CHECK(fixture_tap(&f, lang_button ? "Confirm" : "Valider"));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN_ERROR);
+    check_and_save(&f, sc->name, lang, "checkin_error");
+
+    kiosk_show(f.k, KIOSK_FEEDBACK);
+    CHECK(fixture_tap(&f, lang_button ? "Sunny" : "Soleil"));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_THANKS);
+    check_and_save(&f, sc->name, lang, "thanks");
+
+    /* Outside the opening hours: the closed screen, with no ticket button. */
+    f.now_ms = testlib_local_time(2026, 11, 23, 19, 30, 0) * 1000;
+    kiosk_show(f.k, KIOSK_HOME);
+    kiosk_tick(f.k);
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_CLOSED);
+    check_and_save(&f, sc->name, lang, "closed");
+    int x, y;
+    CHECK(!kiosk_find_target(f.k, lang_button ? "Take a ticket" : "Prendre un ticket", &x, &y));
+    fixture_close(&f);
+}
+
+static void screens_fr(void)
+{
+    for (int i = 0; i < 3; i++)
+        one_size(&fixture_screens[i], NULL);
+}
+
+static void screens_en(void)
+{
+    for (int i = 0; i < 3; i++)
+        one_size(&fixture_screens[i], "English");
+}
+
+int main(void)
+{
+    setenv("TZ", "Europe/Paris", 1);
+    tzset();
+    const char *tmp = getenv("BORNE_TEST_TMP");
+    snprintf(screens_root, sizeof screens_root, "%s/screens", tmp && *tmp ? tmp : "/tmp");
+    mkdir(screens_root, 0755);
+    RUN(screens_fr);
+    RUN(screens_en);
+    return testlib_finish();
+}
