@@ -521,6 +521,15 @@ static int on_hq(parse_ctx *ctx, const char *name, const char *v)
     return fail(ctx, "unknown key \"%s\" in [hq]", name);
 }
 
+static int on_clock(parse_ctx *ctx, const char *name, const char *v)
+{
+    if (strcmp(name, "require_sync") != 0)
+        return fail(ctx, "unknown key \"%s\" in [clock]", name);
+    if (!parse_bool(v, &ctx->cfg.clock.require_sync))
+        return fail(ctx, "require_sync \"%s\": true or false", v);
+    return 1;
+}
+
 static int on_store(parse_ctx *ctx, const char *name, const char *v)
 {
     if (strcmp(name, "path") != 0)
@@ -561,6 +570,8 @@ static int on_entry(void *user, const char *section, const char *name, const cha
         return on_hq(ctx, name, value);
     if (strcmp(section, "store") == 0)
         return on_store(ctx, name, value);
+    if (strcmp(section, "clock") == 0)
+        return on_clock(ctx, name, value);
     if (section[0] == '\0')
         return fail(ctx, "\"%s\" comes before any [section]", name);
     return fail(ctx, "unknown section [%s]", section);
@@ -658,6 +669,7 @@ void config_defaults(borne_config *out)
     out->ui.idle_s = 60;
     out->ui.ask_priority = true;
     snprintf(out->store.path, sizeof out->store.path, "/var/lib/borne/borne.db");
+    out->clock.require_sync = true;
 }
 
 int config_load(const char *path, borne_config *out, char *errbuf, size_t errlen)

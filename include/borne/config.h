@@ -65,6 +65,11 @@ typedef struct borne_config {
     struct {
         char path[CONFIG_PATH_MAX];     /* SQLite database file */
     } store;
+    struct {
+        /* true (default): no ticket before the clock is known synchronised (a board without RTC
+         * boots in 1970); false: a plausible date is enough (an RTC board, the demo). */
+        bool require_sync;
+    } clock;
 } borne_config;
 
 /* Checks what a role needs from a config whose role was changed after loading (command-line

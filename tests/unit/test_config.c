@@ -50,6 +50,7 @@ static void demo_config_loads(void)
     CHECK_INT(c.printer.flow, PRINTER_FLOW_XONXOFF);
     CHECK_INT(c.ui.idle_s, 60);
     CHECK_STR(c.ui.admin_pin, "2468");
+    CHECK(!c.clock.require_sync);
     /* A relative store path is relative to the config file. */
     char want[600];
     snprintf(want, sizeof want, "%s/demo/demo.db", getenv("BORNE_ASSETS"));
@@ -69,6 +70,7 @@ static void defaults_fill_what_is_omitted(void)
     CHECK_INT(c.retention_days, 30);
     CHECK_STR(c.ui.language, "fr");
     CHECK_STR(c.store.path, "/var/lib/borne/borne.db");
+    CHECK(c.clock.require_sync);
 }
 
 static void counter_name_defaults_and_token_path_is_relative(void)
@@ -116,6 +118,7 @@ static void bad_files_are_refused_with_their_line(void)
          "counter = 4\n", 11, "[counter.N]"},
         {"display role without hub url", MINIMAL "[device]\nrole = display\n", 9, "[hub] url"},
         {"bad hub url", MINIMAL "[hub]\nurl = kiosk:8080\n", 9, "http://kiosk.local"},
+        {"bad clock key", MINIMAL "[clock]\nrequire = no\n", 9, "unknown key \"require\" in [clock]"},
         {"bad flow", MINIMAL "[printer]\nflow = cts\n", 9, "none, rtscts or xonxoff"},
         {"relative device", "[antenne]\nid = x\nname = x\n[service.A]\nlabel_fr = A\n[printer]\ndevice = ttyUSB0\n",
          7, "absolute device path"},
