@@ -155,9 +155,10 @@ static const char *to_appointment(const record *r, queue_appointment *a)
             return "counter: empty or a number from 1 to 999";
         a->counter_id = (int)id;
     }
-    if (strlen(r->field[5]) >= sizeof a->note)
+    size_t note_len = strlen(r->field[5]);
+    if (note_len >= sizeof a->note)
         return "note: at most 255 bytes";
-    snprintf(a->note, sizeof a->note, "%s", r->field[5]);
+    memcpy(a->note, r->field[5], note_len + 1);
     return NULL;
 }
 

@@ -92,13 +92,12 @@ static void simulate_day(queue *q, int64_t open, int visits, unsigned *rnd)
                                   .priority = rand_r(rnd) % 20 == 0};
             char svc = letters[rand_r(rnd) % 5];
             if (rand_r(rnd) % 10 == 0) {
-                char code[QUEUE_CODE_MAX];
-                snprintf(code, sizeof code, "B-%lld-%d", (long long)open, next);
                 queue_appointment a = {.at = arrivals[next] + 600, .service = 'R'};
-                snprintf(a.code, sizeof a.code, "%s", code);
+                /* day number in hex + visit: at most 2 + 8 + 1 + 11 characters, under QUEUE_CODE_MAX */
+                snprintf(a.code, sizeof a.code, "B-%08x-%05d", (unsigned)(open / 86400), next);
                 snprintf(a.note, sizeof a.note, "note %d", next);
                 if (queue_appointment_upsert(q, arrivals[next] - 86400, &a) != QUEUE_OK ||
-                    queue_check_in(q, arrivals[next], code, NULL) != QUEUE_OK)
+                    queue_check_in(q, arrivals[next], a.code, NULL) != QUEUE_OK)
                     die(q, "appointment");
             } else if (queue_issue(q, arrivals[next], svc, &o, NULL) != QUEUE_OK) {
                 die(q, "issue");
