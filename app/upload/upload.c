@@ -1,5 +1,6 @@
 /* Headquarters upload thread: build batches into the outbox, send them, report (see upload.h). */
 #include "borne/upload.h"
+#include "borne/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -434,13 +435,7 @@ static bool wait_until(upload *u, int64_t due, bool *kicked)
     int64_t delay = due - now_ms(u);
     if (delay > u->interval_ms)
         delay = u->interval_ms;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    if (delay > 0) {
-        int64_t ns = ts.tv_nsec + (delay % 1000) * 1000000;
-        ts.tv_sec += (time_t)(delay / 1000 + ns / 1000000000);
-        ts.tv_nsec = (long)(ns % 1000000000);
-    }
+    struct timespec ts = clock_mono_deadline(delay);
     pthread_mutex_lock(&u->mu);
     while (!atomic_load(&u->stop) && !u->kicked && delay > 0) {
         if (pthread_cond_timedwait(&u->cond, &u->mu, &ts) == ETIMEDOUT)
@@ -618,11 +613,7 @@ int upload_start(upload **out, const upload_config *cfg, char *errbuf, size_t er
         return err;
     }
 
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&u->cond, &attr);
-    pthread_condattr_destroy(&attr);
+    clock_cond_init(&u->cond);
     pthread_mutex_init(&u->mu, NULL);
     publish(u, 0, 0, NULL);
     err = pthread_create(&u->thread, NULL, run, u);

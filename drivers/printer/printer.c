@@ -3,6 +3,7 @@
  * DLE EOT 1..4 -> print a queued job in chunks -> confirm with a status query after the cut ->
  * wait for a job or the next probe. */
 #include "borne/printer.h"
+#include "borne/clock.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -76,13 +77,6 @@ bool printer_state_can_print(printer_state s)
     return s == PRINTER_READY || s == PRINTER_NEAR_END || s == PRINTER_PRINTING;
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Time the bytes need on the wire: 10 bits per byte (8N1). */
 static int line_ms(const printer *p, size_t bytes)
 {
@@ -106,14 +100,7 @@ static void wait_for_work(printer *p, int ms)
 {
     if (ms < 1)
         ms = 1;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    struct timespec ts = clock_mono_deadline(ms);
     pthread_mutex_lock(&p->mu);
     while (!p->stop && p->count == 0)
         if (pthread_cond_timedwait(&p->cv, &p->mu, &ts) == ETIMEDOUT)
@@ -173,12 +160,12 @@ static int write_all(printer *p, const uint8_t *b, size_t n)
         off += (size_t)w;
     }
     /* Never sp_drain(): it can hang forever on a held CTS. Poll against a deadline instead. */
-    int64_t deadline = now_ms() + line_ms(p, n) + MARGIN_MS;
+    int64_t deadline = clock_mono_ms() + line_ms(p, n) + MARGIN_MS;
     for (;;) {
         int left = p->ops->output_pending(p->tctx);
         if (left <= 0)
             return left;
-        if (now_ms() > deadline)
+        if (clock_mono_ms() > deadline)
             return -ETIMEDOUT;
         nanosleep(&(struct timespec){0, 5 * 1000000L}, NULL);
     }
@@ -198,9 +185,9 @@ static int probe(printer *p, int extra_ms, printer_state *st)
     int r = write_all(p, q, sizeof q);
     if (r < 0)
         return r;
-    int64_t deadline = now_ms() + extra_ms + line_ms(p, sizeof q + 4) + 500;
+    int64_t deadline = clock_mono_ms() + extra_ms + line_ms(p, sizeof q + 4) + 500;
     while (ps.replied != 0x1E) {
-        int left = (int)(deadline - now_ms());
+        int left = (int)(deadline - clock_mono_ms());
         if (left <= 0)
             return -ENODATA;
         uint8_t in[64];
@@ -227,7 +214,7 @@ static bool settle(printer *p, int r, printer_state *st)
         return false;
     }
     set_state(p, *st);
-    p->next_probe = now_ms() + p->cfg.probe_interval_ms;
+    p->next_probe = clock_mono_ms() + p->cfg.probe_interval_ms;
     return true;
 }
 
@@ -307,11 +294,11 @@ static void *thread_main(void *arg)
         printer_state st = printer_get_state(p);
         /* A job goes out at once when the last status said "can print": the status query
          * after its cut confirms it. Otherwise probe first (and periodically when idle). */
-        if (now_ms() >= p->next_probe && !refresh(p, &st))
+        if (clock_mono_ms() >= p->next_probe && !refresh(p, &st))
             continue;
         if (!printer_state_can_print(st)) {
             fail_queued(p);
-            wait_for_work(p, (int)(p->next_probe - now_ms()));
+            wait_for_work(p, (int)(p->next_probe - clock_mono_ms()));
             continue;
         }
         if (p->has_held) {
@@ -321,7 +308,7 @@ static void *thread_main(void *arg)
         } else if (dequeue(p, &p->current)) {
             run_job(p, &p->current);
         } else {
-            wait_for_work(p, (int)(p->next_probe - now_ms()));
+            wait_for_work(p, (int)(p->next_probe - clock_mono_ms()));
         }
     }
     fail_queued(p);
@@ -363,11 +350,7 @@ int printer_start(printer **out, const printer_config *cfg, const struct printer
         }
     }
     atomic_init(&p->state, PRINTER_UNPLUGGED);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&p->cv, &ca);
-    pthread_condattr_destroy(&ca);
+    clock_cond_init(&p->cv);
     pthread_mutex_init(&p->mu, NULL);
     int r = pthread_create(&p->thread, NULL, thread_main, p);
     if (r != 0) {

@@ -2,6 +2,7 @@
  * scriptable status table, records what the driver wrote, and injects faults. A mutex and a
  * condition make it safe to script from the test thread while the printer thread uses it. */
 #include "borne/transport.h"
+#include "borne/clock.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -30,11 +31,7 @@ printer_fake *printer_fake_new(void)
     if (!f)
         return NULL;
     pthread_mutex_init(&f->mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&f->cv, &ca);
-    pthread_condattr_destroy(&ca);
+    clock_cond_init(&f->cv);
     memset(f->status, 0x12, sizeof f->status);
     return f;
 }
@@ -104,19 +101,6 @@ int printer_fake_open_count(printer_fake *f)
     return n;
 }
 
-static struct timespec deadline_after(int ms)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    return ts;
-}
-
 static int fake_open(void *ctx, const char *device, int baud, printer_flow flow)
 {
     (void)device, (void)baud, (void)flow;
@@ -145,7 +129,7 @@ static int fake_write(void *ctx, const uint8_t *buf, size_t len, int timeout_ms)
 {
     printer_fake *f = ctx;
     pthread_mutex_lock(&f->mu);
-    struct timespec ts = deadline_after(timeout_ms);
+    struct timespec ts = clock_mono_deadline(timeout_ms);
     while (f->stalled && !f->unplugged)
         if (pthread_cond_timedwait(&f->cv, &f->mu, &ts) == ETIMEDOUT)
             break;
@@ -181,7 +165,7 @@ static int fake_read(void *ctx, uint8_t *buf, size_t cap, int timeout_ms)
 {
     printer_fake *f = ctx;
     pthread_mutex_lock(&f->mu);
-    struct timespec ts = deadline_after(timeout_ms);
+    struct timespec ts = clock_mono_deadline(timeout_ms);
     while (f->open && !f->unplugged && f->in_len == 0)
         if (pthread_cond_timedwait(&f->cv, &f->mu, &ts) == ETIMEDOUT)
             break;

@@ -5,6 +5,7 @@
  *   poll() on the port's fd with a finite timeout, followed by a non-blocking transfer, and
  *   POLLHUP/POLLERR, EIO or sp_input_waiting() < 0 mean the device is gone (-ENODEV). */
 #include "borne/transport.h"
+#include "borne/clock.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -88,18 +89,11 @@ static int serial_open(void *ctx, const char *device, int baud, printer_flow flo
     return 0;
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Waits for `events` until the deadline: 1 ready, 0 timeout, -ENODEV hang-up, -errno. */
 static int wait_fd(serial *s, short events, int64_t deadline)
 {
     for (;;) {
-        int left = (int)(deadline - now_ms());
+        int left = (int)(deadline - clock_mono_ms());
         struct pollfd pfd = {.fd = s->fd, .events = events};
         int r = poll(&pfd, 1, left > 0 ? left : 0);
         if (r < 0 && errno == EINTR)
@@ -122,7 +116,7 @@ static int serial_write(void *ctx, const uint8_t *buf, size_t len, int timeout_m
     serial *s = ctx;
     if (!s->port)
         return -EBADF;
-    int64_t deadline = now_ms() + timeout_ms;
+    int64_t deadline = clock_mono_ms() + timeout_ms;
     for (;;) {
         int r = wait_fd(s, POLLOUT, deadline);
         if (r <= 0)
@@ -135,7 +129,7 @@ static int serial_write(void *ctx, const uint8_t *buf, size_t len, int timeout_m
             if (e != EAGAIN && e != EINTR)
                 return gone_or(e);
         }
-        if (now_ms() >= deadline)
+        if (clock_mono_ms() >= deadline)
             return 0;
     }
 }
@@ -147,7 +141,7 @@ static int serial_read(void *ctx, uint8_t *buf, size_t cap, int timeout_ms)
         return -EBADF;
     if (sp_input_waiting(s->port) < 0)
         return -ENODEV;
-    int64_t deadline = now_ms() + timeout_ms;
+    int64_t deadline = clock_mono_ms() + timeout_ms;
     for (;;) {
         int r = wait_fd(s, POLLIN, deadline);
         if (r <= 0)
@@ -163,7 +157,7 @@ static int serial_read(void *ctx, uint8_t *buf, size_t cap, int timeout_ms)
             /* Readable yet nothing to read: end of file, the other end hung up. */
             return -ENODEV;
         }
-        if (now_ms() >= deadline)
+        if (clock_mono_ms() >= deadline)
             return 0;
     }
 }

@@ -20,12 +20,15 @@
  * maximum error grows by 0.5 ms every second without an NTP update, so a kiosk that lost its
  * network for half an hour would otherwise stop issuing tickets.
  *
- * All functions take the time as an argument (Unix seconds): nothing here reads the clock. */
+ * The wall-clock checks take the time as an argument (Unix seconds) and read no clock; the
+ * monotonic helpers at the end are what every thread uses for its timeouts. */
 #ifndef BORNE_CLOCK_H
 #define BORNE_CLOCK_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 struct timex;
 
@@ -74,5 +77,18 @@ typedef struct clock_watch {
 /* Records now. Returns how many seconds the clock went back since the previous call (> 0),
  * or 0 if it did not. A jump is reported once: the new time becomes the reference. */
 int64_t clock_watch_observe(clock_watch *w, int64_t now);
+
+/* ---- monotonic time for timeouts (reads CLOCK_MONOTONIC) ---------------------------------- */
+
+/* Milliseconds on CLOCK_MONOTONIC: for timeouts and rates, never for dates. */
+int64_t clock_mono_ms(void);
+
+/* The CLOCK_MONOTONIC instant `ms` from now, for pthread_cond_timedwait() on a condition made by
+ * clock_cond_init(). ms <= 0 is now. */
+struct timespec clock_mono_deadline(int64_t ms);
+
+/* pthread_cond_init() with CLOCK_MONOTONIC, so the wall clock being set at boot (1970 to today)
+ * neither cuts nor stretches a timed wait. Returns pthread_cond_init()'s result. */
+int clock_cond_init(pthread_cond_t *cv);
 
 #endif

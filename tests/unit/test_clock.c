@@ -236,6 +236,28 @@ static void test_forward_jump_is_not_reported(void)
     CHECK_INT(w.last, MIN_DATE);
 }
 
+/* Monotonic deadlines are normalised (nanoseconds below one second) whatever the carry, never
+ * earlier than now, and a condition made by clock_cond_init() times out on them. */
+static void test_monotonic_deadline(void)
+{
+    static const int64_t delays[] = {-5, 0, 1, 999, 1000, 1001, 2500, 86400000};
+    for (size_t i = 0; i < sizeof delays / sizeof delays[0]; i++) {
+        int64_t before = clock_mono_ms();
+        struct timespec ts = clock_mono_deadline(delays[i]);
+        CHECK(ts.tv_nsec >= 0 && ts.tv_nsec < 1000000000L);
+        int64_t at = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+        CHECK(at >= before + (delays[i] > 0 ? delays[i] : 0));
+    }
+    pthread_cond_t cv;
+    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    CHECK_INT(clock_cond_init(&cv), 0);
+    pthread_mutex_lock(&mu);
+    struct timespec soon = clock_mono_deadline(10);
+    CHECK_INT(pthread_cond_timedwait(&cv, &mu, &soon), ETIMEDOUT);
+    pthread_mutex_unlock(&mu);
+    pthread_cond_destroy(&cv);
+}
+
 int main(void)
 {
     RUN(test_default_policy);
@@ -253,5 +275,6 @@ int main(void)
     RUN(test_state_text);
     RUN(test_backward_jump);
     RUN(test_forward_jump_is_not_reported);
+    RUN(test_monotonic_deadline);
     return testlib_finish();
 }
