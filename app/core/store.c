@@ -463,8 +463,18 @@ int queue_open(queue **out, const char *path, const queue_options *opts, char *e
     sqlite3_extended_result_codes(q->db, 1);
     sqlite3_busy_timeout(q->db, q->opts.busy_timeout_ms);
 
-    /* The first statement reads the header: garbage shows up here as SQLITE_NOTADB. */
-    int err = exec_sql(q, "PRAGMA journal_mode = WAL", "set WAL mode");
+    /* The first statement reads the header: garbage shows up here as SQLITE_NOTADB. Switching a
+     * new file to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY there without
+     * waiting in the busy handler when another process is creating or recovering the same file
+     * at that moment (seen under load with several processes opening at once): wait for it
+     * here, within the same busy timeout. */
+    int err;
+    int waited_ms = 0;
+    while ((err = exec_sql(q, "PRAGMA journal_mode = WAL", "set WAL mode")) == QUEUE_EBUSY &&
+           waited_ms < q->opts.busy_timeout_ms) {
+        sqlite3_sleep(10);
+        waited_ms += 10;
+    }
     if (!err && sqlite3_db_readonly(q->db, "main") == 1)
         err = q_fail(q, QUEUE_EREADONLY, "database is read-only");
     if (!err)

@@ -259,6 +259,12 @@ int queue_appointment_upsert(queue *q, int64_t now, const queue_appointment *a);
 int queue_appointment_get(queue *q, const char *code, queue_appointment *out);
 /* Check-in by code within [at - early, at + late] → an appointment ticket. */
 int queue_check_in(queue *q, int64_t now, const char *code, queue_issued *out);
+/* The appointment a ticket was checked in for (the counter shows its note to the agent).
+ * QUEUE_ENOAPPT when the ticket is unknown, not an appointment ticket, or its appointment was
+ * purged: a purged appointment has lost its code and note, so there is nothing left to show,
+ * and it is reported as gone rather than as an appointment with empty fields. The note is
+ * private: callers must not put it anywhere that leaves the board or that displays read. */
+int queue_appointment_of_ticket(queue *q, int64_t ticket_id, queue_appointment *out);
 
 /* ---- feedback ---------------------------------------------------------------------------- */
 
