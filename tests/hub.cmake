@@ -1,1 +1,58 @@
-# tests/hub.cmake: added by this room's work.
+# Tests of the hub room (app/hub): the LAN API over real HTTP, event streams, the browser
+# counter page in headless Chromium, the request parser's fuzzer, and the bench.
+add_library(borne_hub_testsupport STATIC integration/test_hub_support.c)
+target_include_directories(borne_hub_testsupport PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/integration)
+target_link_libraries(borne_hub_testsupport PUBLIC borne_hub borne_config borne_testlib PkgConfig::CURL)
+
+borne_add_test(NAME test_hub_request SOURCES unit/test_hub_request.c
+               LIBS borne_hub LABELS unit)
+borne_add_test(NAME test_hub_api SOURCES integration/test_hub_api.c
+               LIBS borne_hub_testsupport LABELS integration TIMEOUT 180)
+borne_add_test(NAME test_hub_sse SOURCES integration/test_hub_sse.c
+               LIBS borne_hub_testsupport LABELS integration)
+
+
+# The counter page and a simulated morning in Debian's headless Chromium (apt-get install
+# chromium) through playwright-core, installed from the committed lockfile into the build tree
+# by `npm ci`. hub_testserver is the fixture as a process (with the appliance offscreen).
+add_executable(hub_testserver integration/test_hub_testserver.c)
+target_link_libraries(hub_testserver PRIVATE borne_counter borne_hub_testsupport)
+find_program(BORNE_NODE node)
+find_program(BORNE_NPM npm)
+find_program(BORNE_CHROMIUM chromium)
+if(BORNE_NODE AND BORNE_NPM AND BORNE_CHROMIUM)
+  set(hub_web ${CMAKE_CURRENT_BINARY_DIR}/hub-web)
+  set(hub_web_src ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_hub_web)
+  foreach(t browser morning)
+    add_test(NAME test_hub_${t}
+      COMMAND sh -c "mkdir -p '${hub_web}' && cp '${hub_web_src}/package.json' '${hub_web_src}/package-lock.json' '${hub_web}/' && cd '${hub_web}' && '${BORNE_NPM}' ci --no-audit --no-fund --prefer-offline --loglevel=error && exec '${BORNE_NODE}' '${CMAKE_CURRENT_SOURCE_DIR}/integration/test_hub_${t}.js' '$<TARGET_FILE:hub_testserver>' '${hub_web}/node_modules'")
+    set_tests_properties(test_hub_${t} PROPERTIES LABELS integration TIMEOUT 300 RESOURCE_LOCK hub_web
+      ENVIRONMENT "BORNE_TEST_TMP=${BORNE_TEST_TMP};BORNE_ASSETS=${BORNE_ASSETS_DIR}")
+  endforeach()
+else()
+  # Never skip silently: the browser counter is a product feature, so its tests fail loudly.
+  foreach(t browser morning)
+    add_test(NAME test_hub_${t} COMMAND sh -c "echo 'test_hub_${t} needs node, npm and chromium: run board/dev/deps' >&2; exit 1")
+    set_tests_properties(test_hub_${t} PROPERTIES LABELS integration)
+  endforeach()
+endif()
+
+borne_add_fuzz(NAME fuzz_hub_request SOURCES fuzz/fuzz_hub_request.c LIBS borne_hub
+               CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/hub_request)
+
+add_executable(bench_hub bench/bench_hub.c)
+target_link_libraries(bench_hub PRIVATE borne_hub_testsupport)
+borne_add_bench(bench_hub)
+
+borne_add_test(NAME test_hub_counter_client SOURCES integration/test_hub_counter_client.c
+               LIBS borne_counter borne_hub_testsupport LABELS integration)
+borne_add_test(NAME test_hub_counter_ui SOURCES integration/test_hub_counter_ui.c
+               LIBS borne_counter borne_hub_testsupport LABELS ui integration
+               ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)
+borne_add_test(NAME test_hub_display SOURCES integration/test_hub_display.c
+               LIBS borne_display borne_hub_testsupport LABELS ui integration
+               ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)
+# The spoken announcements of the display: real espeak-ng speech into a recording sink.
+borne_add_test(NAME test_display_announce SOURCES integration/test_display_announce.c
+               LIBS borne_display borne_hub_testsupport LABELS ui integration
+               ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)

@@ -1,0 +1,257 @@
+/* The waiting-room display (see include/borne/display.h). */
+#include "borne/display.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "borne/counter.h"
+#include "borne/ui_text.h"
+
+#define HIGHLIGHT_MS 3000
+
+struct display_app {
+    ui *ui;
+    counter_client *client;
+    counter_view view;
+    uint64_t calls_done;          /* calls of the view already announced */
+    int announced;
+    char sentence[160];
+    int64_t highlight_from_ms;    /* 0 = none */
+    announce_sdl audio;           /* the device behind the SDL sink (dev 0 = none) */
+    announce_sink sink;
+    announcer *announcer;         /* NULL: silent display */
+};
+
+int display_create(display_app **out, SDL_Renderer *r, const display_options *o, char *errbuf,
+                   size_t errlen)
+{
+    *out = NULL;
+    display_app *a = calloc(1, sizeof *a);
+    if (!a) {
+        snprintf(errbuf, errlen, "out of memory");
+        return -1;
+    }
+    counter_event_type();
+    ui_options uo = {.assets_dir = o->assets_dir ? o->assets_dir : "assets",
+                     .width_mm = o->width_mm, .height_mm = o->height_mm, .readback = o->readback};
+    if (ui_create(&a->ui, r, &uo, errbuf, errlen) != 0) {
+        display_destroy(a);
+        return -1;
+    }
+    if (o->sink) {
+        a->sink = *o->sink;
+    } else if (o->sound) {
+        /* the device's own rate and channels (HDMI TVs often insist on 48 kHz stereo): the
+         * sink converts the chime and the voice to them */
+        SDL_AudioSpec want = {.freq = 22050, .format = AUDIO_S16SYS, .channels = 1,
+                              .samples = 1024};
+        a->audio.dev = SDL_OpenAudioDevice(NULL, 0, &want, &a->audio.have,
+                                           SDL_AUDIO_ALLOW_FREQUENCY_CHANGE |
+                                               SDL_AUDIO_ALLOW_CHANNELS_CHANGE);
+        if (!a->audio.dev) {   /* a display without sound still shows the calls */
+            fprintf(stderr, "display: no audio: %s\n", SDL_GetError());
+        } else {
+            SDL_PauseAudioDevice(a->audio.dev, 0);
+            a->sink = announce_sdl_sink(&a->audio);
+        }
+    }
+    if (a->sink.play && !(a->announcer = announce_create(&a->sink, &o->announce))) {
+        snprintf(errbuf, errlen, "announcements: out of memory or threads");
+        display_destroy(a);
+        return -1;
+    }
+    if (counter_client_start(&a->client, o->hub_url, 0, NULL, &o->client, counter_push_wake, NULL,
+                             errbuf, errlen) != 0) {
+        display_destroy(a);
+        return -1;
+    }
+    *out = a;
+    return 0;
+}
+
+void display_destroy(display_app *a)
+{
+    if (!a)
+        return;
+    counter_client_stop(a->client);
+    announce_destroy(a->announcer);   /* before the device its sink plays on */
+    if (a->audio.dev)
+        SDL_CloseAudioDevice(a->audio.dev);
+    ui_destroy(a->ui);
+    free(a);
+}
+
+ui *display_get_ui(display_app *a)
+{
+    return a->ui;
+}
+
+int display_announced(const display_app *a)
+{
+    return a->announced;
+}
+
+const char *display_sentence(const display_app *a)
+{
+    return a->sentence;
+}
+
+static const char *counter_name(const counter_view *v, int id)
+{
+    for (int i = 0; i < v->n_counters; i++)
+        if (v->counters[i].id == id)
+            return v->counters[i].name;
+    return "un guichet";
+}
+
+static void announce(display_app *a, const counter_call *c)
+{
+    const char *counter = counter_name(&a->view, c->counter_id);
+    snprintf(a->sentence, sizeof a->sentence, "%s %s est attendu au %s",
+             c->recall ? "Rappel : le numéro" : "Le numéro", c->label, counter);
+    a->highlight_from_ms = (int64_t)SDL_GetTicks64();
+    a->announced++;
+    /* only queued here: the chime and the voice are made and played on the announcer's thread */
+    if (a->announcer && announce_enqueue(a->announcer, c->label, counter, c->recall) != 0)
+        fprintf(stderr, "display: %s not spoken: the announcement queue is full (%d)\n",
+                c->label, ANNOUNCE_QUEUE_MAX);
+}
+
+bool display_handle_event(display_app *a, const SDL_Event *e)
+{
+    if (e->type == SDL_WINDOWEVENT)
+        return true;
+    if (e->type != counter_event_type())
+        return false;
+    counter_client_view(a->client, &a->view);
+    const counter_view *v = &a->view;
+    if (a->calls_done < v->n_calls_history)
+        a->calls_done = v->n_calls_history;
+    if (v->n_calls_total - a->calls_done > COUNTER_CALLS)   /* a burst: the newest ones */
+        a->calls_done = v->n_calls_total - COUNTER_CALLS;
+    while (a->calls_done < v->n_calls_total)
+        announce(a, &v->calls[a->calls_done++ % COUNTER_CALLS]);
+    return true;
+}
+
+static bool fading(const display_app *a, int64_t now_ms)
+{
+    return a->highlight_from_ms && now_ms - a->highlight_from_ms < HIGHLIGHT_MS;
+}
+
+static void text(display_app *a, SDL_Rect box, const char *s, double cap_mm, bool bold,
+                 SDL_Color fg, ui_align h)
+{
+    ui_text_style st = {.cap_mm = cap_mm, .min_cap_mm = cap_mm * 0.5, .bold = bold, .fg = fg,
+                        .halign = h, .valign = UI_ALIGN_CENTER, .max_lines = 2};
+    ui_text(a->ui, box, s, &st);
+}
+
+int display_draw(display_app *a, int64_t now_ms)
+{
+    const ui_theme *th = ui_get_theme(a->ui);
+    const counter_view *v = &a->view;
+    ui_begin_frame(a->ui, th->page);
+    int w = ui_width(a->ui), h = ui_height(a->ui);
+    int pad = ui_mm(a->ui, 15), band = ui_mm(a->ui, 40);
+    ui_fill(a->ui, (SDL_Rect){0, 0, w, band}, th->band);
+    text(a, (SDL_Rect){pad, 0, w - 2 * pad, band},
+         v->connected || !v->have_state ? (v->antenne[0] ? v->antenne : "Borne")
+                                        : "Connexion au hub perdue, reconnexion…",
+         14, true, th->band_ink, UI_ALIGN_START);
+
+    int left_w = (w - 3 * pad) * 60 / 100;
+    SDL_Rect now = {pad, band + pad, left_w, h - band - 2 * pad};
+    ui_fill_rounded(a->ui, now, ui_mm(a->ui, 8), th->panel);
+    if (fading(a, now_ms)) {   /* a ring that thins out: never a blink */
+        int64_t age = now_ms - a->highlight_from_ms;
+        int ring = ui_mm(a->ui, 12) * (int)(HIGHLIGHT_MS - age) / HIGHLIGHT_MS;
+        ui_outline(a->ui, now, ring > 1 ? ring : 1, th->focus);
+    }
+    const counter_call *last = v->n_calls_total ? &v->calls[(v->n_calls_total - 1) % COUNTER_CALLS] : NULL;
+    text(a, (SDL_Rect){now.x, now.y + now.h / 10, now.w, now.h / 8}, "Appel en cours", 14, false,
+         th->muted, UI_ALIGN_CENTER);
+    text(a, (SDL_Rect){now.x, now.y + now.h / 4, now.w, now.h * 2 / 5}, last ? last->label : "—",
+         120, true, th->ink, UI_ALIGN_CENTER);
+    text(a, (SDL_Rect){now.x, now.y + now.h * 13 / 20, now.w, now.h / 6},
+         last ? counter_name(v, last->counter_id) : "", 35, true, th->ink, UI_ALIGN_CENTER);
+    text(a, (SDL_Rect){now.x + pad / 2, now.y + now.h * 5 / 6, now.w - pad, now.h / 7}, a->sentence,
+         12, false, th->ink, UI_ALIGN_CENTER);
+
+    SDL_Rect side = {2 * pad + left_w, band + pad, w - left_w - 3 * pad, h - band - 2 * pad};
+    int row = ui_mm(a->ui, 38);
+    text(a, (SDL_Rect){side.x, side.y, side.w, row}, "Derniers appels", 14, true, th->muted, UI_ALIGN_START);
+    int y = side.y + row;
+    for (uint64_t k = 1; k < COUNTER_CALLS && k < v->n_calls_total && k <= 4; k++) {
+        const counter_call *c = &v->calls[(v->n_calls_total - 1 - k) % COUNTER_CALLS];
+        text(a, (SDL_Rect){side.x, y, side.w / 2, row}, c->label, 20, true, th->ink, UI_ALIGN_START);
+        text(a, (SDL_Rect){side.x + side.w / 2, y, side.w / 2, row}, counter_name(v, c->counter_id),
+             14, false, th->ink, UI_ALIGN_END);
+        y += row;
+    }
+    y += row / 2;
+    text(a, (SDL_Rect){side.x, y, side.w, row}, "En attente", 14, true, th->muted, UI_ALIGN_START);
+    y += row;
+    for (int i = 0; i < v->n_services && y + row <= side.y + side.h; i++, y += row) {
+        char count[48];
+        if (v->services[i].waiting)
+            snprintf(count, sizeof count, "%d · %d à %d min", v->services[i].waiting,
+                     v->services[i].wait_min_lo, v->services[i].wait_min_hi);
+        else
+            snprintf(count, sizeof count, "0");
+        text(a, (SDL_Rect){side.x, y, side.w * 3 / 5, row}, v->services[i].label, 12, false, th->ink,
+             UI_ALIGN_START);
+        text(a, (SDL_Rect){side.x + side.w * 3 / 5, y, side.w * 2 / 5, row}, count, 12, true, th->ink,
+             UI_ALIGN_END);
+    }
+    return ui_end_frame(a->ui);
+}
+
+int display_run(const borne_config *cfg, const char *hub_url, const char *assets_dir,
+                char *errbuf, size_t errlen)
+{
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_AUDIO | SDL_INIT_EVENTS) != 0) {
+        snprintf(errbuf, errlen, "SDL: %s", SDL_GetError());
+        return -1;
+    }
+    int rc = -1;
+    SDL_Window *win = SDL_CreateWindow("Borne — appels", SDL_WINDOWPOS_UNDEFINED,
+                                       SDL_WINDOWPOS_UNDEFINED, 1920, 1080, SDL_WINDOW_FULLSCREEN_DESKTOP);
+    SDL_Renderer *r = win ? SDL_CreateRenderer(win, -1, 0) : NULL;
+    display_app *a = NULL;
+    display_options o = {.assets_dir = assets_dir, .hub_url = hub_url, .width_mm = cfg->ui.width_mm,
+                         .height_mm = cfg->ui.height_mm, .sound = true};
+    if (!r) {
+        snprintf(errbuf, errlen, "SDL: %s", SDL_GetError());
+        goto end;
+    }
+    if (display_create(&a, r, &o, errbuf, errlen) != 0)
+        goto end;
+    bool redraw = true;
+    for (;;) {
+        int64_t now = (int64_t)SDL_GetTicks64();
+        if (redraw || fading(a, now)) {
+            display_draw(a, now);
+            SDL_RenderPresent(r);
+        }
+        SDL_Event e;
+        /* 10 frames a second while a highlight fades; otherwise only when the client wakes us */
+        if (!SDL_WaitEventTimeout(&e, fading(a, now) ? 100 : 1000)) {
+            redraw = false;
+            continue;
+        }
+        if (e.type == SDL_QUIT)
+            break;
+        redraw = display_handle_event(a, &e);
+    }
+    rc = 0;
+end:
+    display_destroy(a);
+    if (r)
+        SDL_DestroyRenderer(r);
+    if (win)
+        SDL_DestroyWindow(win);
+    SDL_Quit();
+    return rc;
+}

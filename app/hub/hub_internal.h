@@ -1,0 +1,119 @@
+/* Shared by the files of the hub room only: the hub struct, the handle pool, the JSON views of
+ * the engine, the idempotency store and the event streams. */
+#ifndef BORNE_HUB_INTERNAL_H
+#define BORNE_HUB_INTERNAL_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "borne/hub.h"
+#include "borne/hub_request.h"
+#include "borne/queue.h"
+
+struct MHD_Daemon;
+struct MHD_Response;
+
+/* A request thread's borrowed connections: a queue handle and a plain SQLite connection on
+ * the same file for the hub's own table (hub_idempotency). */
+typedef struct hub_conn {
+    queue *q;
+    sqlite3 *db;
+    sqlite3_stmt *idem_claim, *idem_get, *idem_store, *idem_drop, *idem_expire;
+    struct hub_conn *next;
+} hub_conn;
+
+/* Event stream messages kept for late readers: the last HUB_RING entries. */
+#define HUB_RING 512
+#define HUB_LAST_CALLS 8
+
+typedef struct hub_msg {
+    uint64_t seq;        /* position in the stream, from 1; readers remember the last one sent */
+    int64_t id;          /* event id (or, for a state message, the last event id it includes) */
+    char *text;          /* complete SSE message(s), owned by the ring */
+    size_t len;
+    bool event;          /* an engine event (replayable), not a state snapshot */
+} hub_msg;
+
+struct hub {
+    borne_config cfg;
+    char db_path[CONFIG_PATH_MAX];
+    char web_root[CONFIG_PATH_MAX];
+    hub_clock_fn clock;
+    void *clock_ctx;
+    int n_tokens;
+    struct { int counter_id; char token[HUB_TOKEN_MAX + 1]; } tokens[QUEUE_MAX_COUNTERS];
+    struct MHD_Daemon *mhd;
+    int port;
+
+    pthread_mutex_t pool_mu;
+    hub_conn *pool;
+
+    /* streams: everything below is guarded by mu */
+    pthread_mutex_t mu;
+    pthread_cond_t news;        /* readers wait for new messages or stopping */
+    pthread_cond_t wake;        /* the notifier waits for a poke or its poll period */
+    bool poked, stopping, notifier_running;
+    pthread_t notifier;
+    queue *nq;                  /* the notifier's own handle */
+    int64_t last_id;            /* last engine event put into the ring */
+    hub_msg ring[HUB_RING];
+    unsigned ring_head, ring_len;
+    uint64_t next_seq;
+    uint64_t ring_floor;        /* seq of the last evicted message: readers below it missed some */
+    queue_event calls[HUB_LAST_CALLS]; /* last call/recall events, newest first, one per ticket */
+    int n_calls;
+    char *state_text;           /* latest "event: state" message, as of last_id */
+    size_t state_len;
+};
+
+int64_t hub_now(const hub *h);
+
+/* A growing byte buffer, always NUL-terminated once non-empty. */
+typedef struct hub_buf {
+    char *p;
+    size_t len, cap;
+} hub_buf;
+bool hub_buf_add(hub_buf *b, const char *s, size_t n);
+
+/* Pool: a handle for this thread until hub_conn_put(). NULL with errbuf on failure. */
+hub_conn *hub_conn_get(hub *h, char *errbuf, size_t errlen);
+void hub_conn_put(hub *h, hub_conn *c);
+void hub_conn_free(hub_conn *c);
+
+/* JSON views (hub_json.c). Return new references; NULL on an engine error (err set). */
+json_t *hub_ticket_json(const queue_ticket *t);
+json_t *hub_event_json(const queue_event *e);
+json_t *hub_counter_json(const queue_counter_status *cs, const queue_ticket *current); /* current may be NULL */
+/* {code, at, note}: private to the counter holding the ticket, never in the state or a stream. */
+json_t *hub_appointment_json(const queue_appointment *a);
+/* calls: the last call/recall events, newest first (only those of the local day are shown). */
+json_t *hub_state_json(const hub *h, queue *q, int64_t now, int64_t last_event_id,
+                       const queue_event *calls, int n_calls, int *err);
+
+/* Idempotency store (hub_idem.c), on a hub_conn's SQLite connection. */
+int hub_idem_prepare(hub_conn *c, char *errbuf, size_t errlen);
+typedef enum hub_idem_result {
+    HUB_IDEM_NEW, HUB_IDEM_STORED, HUB_IDEM_PENDING, HUB_IDEM_MISMATCH, HUB_IDEM_ERROR
+} hub_idem_result;
+/* A request's fingerprint: the same key with another method, path or body is a mismatch. */
+int64_t hub_idem_fingerprint(const char *method, const char *url, const char *body, size_t len);
+/* Claims (counter, key) for a new request, or returns the stored answer (*status, *body
+ * malloc'd: the caller frees). Keys older than a day are forgotten. */
+hub_idem_result hub_idem_claim(hub_conn *c, int counter_id, const char *key, int64_t request,
+                               int64_t now, int *status, char **body);
+/* Stores the answer of a claimed key, or drops the claim (a retry may then run again). */
+void hub_idem_store(hub_conn *c, int counter_id, const char *key, int status, const char *body);
+void hub_idem_drop(hub_conn *c, int counter_id, const char *key);
+
+/* Event streams (hub_sse.c). init: at creation, before anything can fail; join frees. */
+void hub_sse_init(hub *h);
+int hub_sse_start(hub *h, char *errbuf, size_t errlen);
+void hub_sse_stop(hub *h);         /* ends streams: call before MHD_stop_daemon */
+void hub_sse_join(hub *h);         /* joins the notifier and frees the ring */
+void hub_sse_poke(hub *h);
+/* A stream response for a new reader; last_event_id = its Last-Event-ID header or NULL. */
+struct MHD_Response *hub_sse_response(hub *h, const char *last_event_id);
+
+#endif

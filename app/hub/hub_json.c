@@ -1,0 +1,155 @@
+/* JSON views of the engine for the LAN API: tickets, events and the whole queue state.
+ *
+ * The state is public (displays read it without a token), so it carries ticket labels and
+ * counts only: never an appointment's note or code. hub_appointment_json() is only for the
+ * answers a counter gets with its own token (hub.c). The last calls come from the event log (kept by
+ * the notifier), not from a walk over the day's tickets, which costs milliseconds on a busy
+ * day. */
+#include "hub_internal.h"
+
+#include <string.h>
+#include <time.h>
+
+static const char *counter_state_name(queue_counter_state s)
+{
+    switch (s) {
+    case QUEUE_COUNTER_OPEN: return "open";
+    case QUEUE_COUNTER_PAUSED: return "paused";
+    case QUEUE_COUNTER_CLOSED: break;
+    }
+    return "closed";
+}
+
+static json_t *letter_json(char c)
+{
+    char s[2] = {c, '\0'};
+    return c ? json_string(s) : json_null();
+}
+
+json_t *hub_ticket_json(const queue_ticket *t)
+{
+    return json_pack("{s:I, s:s, s:o, s:s, s:s?, s:s?, s:b, s:b, s:b, s:i, s:i,"
+                     " s:I, s:I, s:I, s:I}",
+                     "id", (json_int_t)t->id, "label", t->label, "service", letter_json(t->service),
+                     "state", queue_state_name(t->state),
+                     "outcome", t->outcome == QUEUE_OUTCOME_SERVED ? "served"
+                              : t->outcome == QUEUE_OUTCOME_REDIRECTED ? "redirected" : NULL,
+                     "public", t->public_type ? queue_public_name(t->public_type) : NULL,
+                     "priority", t->priority, "appointment", t->appointment,
+                     "transferred", t->transferred, "counter", t->counter_id,
+                     "recalls", t->recalls, "issued_at", (json_int_t)t->issued_at,
+                     "called_at", (json_int_t)t->called_at, "started_at", (json_int_t)t->started_at,
+                     "finished_at", (json_int_t)t->finished_at);
+}
+
+json_t *hub_event_json(const queue_event *e)
+{
+    return json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:o, s:i}",
+                     "id", (json_int_t)e->id, "at", (json_int_t)e->at, "kind", e->kind,
+                     "actor", e->actor, "ticket_id", (json_int_t)e->ticket_id, "label", e->label,
+                     "service", letter_json(e->service), "counter", e->counter_id);
+}
+
+json_t *hub_counter_json(const queue_counter_status *cs, const queue_ticket *current)
+{
+    return json_pack("{s:i, s:s, s:s, s:s, s:o}", "id", cs->id, "name", cs->name,
+                     "services", cs->services, "state", counter_state_name(cs->state),
+                     "ticket", current ? hub_ticket_json(current) : json_null());
+}
+
+json_t *hub_appointment_json(const queue_appointment *a)
+{
+    return json_pack("{s:s, s:I, s:s}", "code", a->code, "at", (json_int_t)a->at, "note", a->note);
+}
+
+static const char *counter_name(const queue_setup *s, int id)
+{
+    for (int i = 0; i < s->n_counters; i++)
+        if (s->counters[i].id == id)
+            return s->counters[i].name;
+    return "";
+}
+
+static json_t *services_json(queue *q, int64_t now, const queue_setup *setup, int *err)
+{
+    queue_service_stats st[QUEUE_MAX_SERVICES];
+    int n = queue_service_stats_now(q, now, st, QUEUE_MAX_SERVICES);
+    if (n < 0) {
+        *err = n;
+        return NULL;
+    }
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++) {
+        const queue_service *svc = NULL;
+        for (int j = 0; j < setup->n_services && !svc; j++)
+            if (setup->services[j].letter == st[i].letter)
+                svc = &setup->services[j];
+        json_array_append_new(arr, json_pack("{s:o, s:s, s:s, s:i, s:i, s:[ii]}",
+            "letter", letter_json(st[i].letter), "label_fr", svc ? svc->label_fr : "",
+            "label_en", svc ? svc->label_en : "", "waiting", st[i].waiting,
+            "open_counters", st[i].open_counters, "wait_min", st[i].wait_min_lo, st[i].wait_min_hi));
+    }
+    return arr;
+}
+
+static json_t *counters_json(queue *q, const queue_setup *setup, int *err)
+{
+    json_t *arr = json_array();
+    for (int i = 0; i < setup->n_counters; i++) {
+        queue_counter_status cs;
+        queue_ticket t;
+        int rc = queue_counter_get(q, setup->counters[i].id, &cs);
+        if (rc == QUEUE_OK && cs.current_ticket)
+            rc = queue_get_ticket(q, cs.current_ticket, &t);
+        if (rc != QUEUE_OK) {
+            json_decref(arr);
+            *err = rc;
+            return NULL;
+        }
+        json_array_append_new(arr, hub_counter_json(&cs, cs.current_ticket ? &t : NULL));
+    }
+    return arr;
+}
+
+static void local_day(int64_t t, char out[11])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    localtime_r(&tt, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+json_t *hub_state_json(const hub *h, queue *q, int64_t now, int64_t last_event_id,
+                       const queue_event *calls, int n_calls, int *err)
+{
+    queue_setup setup;
+    int rc = queue_get_setup(q, &setup);
+    if (rc != QUEUE_OK) {
+        *err = rc;
+        return NULL;
+    }
+    json_t *services = services_json(q, now, &setup, err);
+    json_t *counters = services ? counters_json(q, &setup, err) : NULL;
+    if (!counters) {
+        json_decref(services);
+        return NULL;
+    }
+    char today[11], day[11];
+    local_day(now, today);
+    json_t *arr = json_array();
+    for (int i = 0; i < n_calls; i++) {
+        local_day(calls[i].at, day);
+        if (strcmp(day, today) != 0)
+            continue;
+        json_array_append_new(arr, json_pack("{s:I, s:s, s:o, s:i, s:s, s:I, s:b}",
+            "ticket_id", (json_int_t)calls[i].ticket_id, "label", calls[i].label,
+            "service", letter_json(calls[i].service), "counter", calls[i].counter_id,
+            "counter_name", counter_name(&setup, calls[i].counter_id),
+            "at", (json_int_t)calls[i].at, "recall", strcmp(calls[i].kind, "recall") == 0));
+    }
+    return json_pack("{s:I, s:I, s:{s:s, s:s}, s:b, s:o, s:o, s:o}",
+                     "now", (json_int_t)now, "last_event_id", (json_int_t)last_event_id,
+                     "antenne", "id", h->cfg.antenne.id, "name", h->cfg.antenne.name,
+                     "open", queue_is_open(q, now, NULL), "services", services,
+                     "counters", counters, "last_calls", arr);
+}

@@ -1,0 +1,219 @@
+/* bench_hub: figures of the LAN API on this machine, over real HTTP on loopback (nothing is
+ * asserted; goals: call-next p99 < 5 ms, fan-out < 100 ms).
+ *   0. the same call-next made directly on the engine (no HTTP): what SQLite and the disk
+ *      cost on their own (the engine commits with synchronous=FULL: one fsync per call);
+ *   1. call-next round trip (keep-alive libcurl client): p50, p99, max;
+ *   2. event fan-out: time from sending call-next to the call event reaching each of 20
+ *      connected SSE clients: p50, p99, max over every client and round;
+ *   3. sustained requests/s: GET /api/v1/state from 4 clients, POST /api/v1/tickets from 2. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_hub_support.h"
+
+#define CALLS 900           /* a service holds at most 999 waiting numbers */
+#define SSE_CLIENTS 20
+#define FANOUT_ROUNDS 30
+#define RPS_SECONDS 2
+
+static th_fixture F;
+
+static int cmp64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void report(const char *what, int64_t *us, int n)
+{
+    qsort(us, (size_t)n, sizeof us[0], cmp64);
+    printf("  %-34s n=%-5d p50 %7.2f ms   p99 %7.2f ms   max %7.2f ms\n", what, n,
+           us[n / 2] / 1000.0, us[(n * 99) / 100] / 1000.0, us[n - 1] / 1000.0);
+}
+
+static void must(bool ok, const char *what)
+{
+    if (!ok) {
+        fprintf(stderr, "bench_hub: %s failed\n", what);
+        exit(1);
+    }
+}
+
+static void bench_engine_call_next(void)
+{
+    enum { N = 300 };
+    for (int i = 0; i < N; i++) {
+        queue_issued is;
+        must(queue_issue(F.q, th_now(&F), 'A', NULL, &is) == QUEUE_OK, "issue");
+    }
+    must(queue_counter_open(F.q, th_now(&F), 4) == QUEUE_OK, "open");
+    static int64_t us[N];
+    for (int i = 0; i < N; i++) {
+        queue_ticket t;
+        int64_t t0 = th_usec();
+        must(queue_call_next(F.q, th_now(&F), 4, &t) == QUEUE_OK, "engine call-next");
+        us[i] = th_usec() - t0;
+        must(queue_finish(F.q, th_now(&F), 4, QUEUE_OUTCOME_SERVED) == QUEUE_OK, "engine finish");
+    }
+    must(queue_counter_close(F.q, th_now(&F), 4) == QUEUE_OK, "close");
+    report("engine call-next alone (no HTTP)", us, N);
+}
+
+static void bench_call_next(void)
+{
+    for (int i = 0; i < CALLS; i++) {
+        queue_issued is;
+        int rc = queue_issue(F.q, th_now(&F), 'A', NULL, &is);
+        if (rc != QUEUE_OK)
+            fprintf(stderr, "issue %d: %s\n", i, queue_errmsg(F.q));
+        must(rc == QUEUE_OK, "issue");
+    }
+    th_client *c = th_client_new(F.port);
+    th_response r;
+    must(th_client_do(c, "POST", "/api/v1/counters/1/open", TH_TOKEN1, NULL, NULL, &r) == 200, "open");
+    th_response_free(&r);
+    static int64_t us[CALLS];
+    for (int i = 0; i < CALLS; i++) {
+        int64_t t0 = th_usec();
+        long st = th_client_do(c, "POST", "/api/v1/counters/1/call-next", TH_TOKEN1, NULL, NULL, &r);
+        us[i] = th_usec() - t0;
+        th_response_free(&r);
+        must(st == 200, "call-next");
+        must(th_client_do(c, "POST", "/api/v1/counters/1/finish", TH_TOKEN1, NULL, NULL, &r) == 200, "finish");
+        th_response_free(&r);
+    }
+    th_client_free(c);
+    report("call-next round trip", us, CALLS);
+}
+
+typedef struct waiter {
+    th_sse *sse;
+    const char *needle;
+    int64_t at;
+} waiter;
+
+static void *wait_one(void *arg)
+{
+    waiter *w = arg;
+    w->at = th_sse_wait(w->sse, w->needle, 5000) ? th_usec() : -1;
+    return NULL;
+}
+
+static void bench_fanout(void)
+{
+    int64_t ids[FANOUT_ROUNDS];
+    for (int i = 0; i < FANOUT_ROUNDS; i++) {
+        queue_issued is;
+        must(queue_issue(F.q, th_now(&F), 'F', NULL, &is) == QUEUE_OK, "issue");
+        ids[i] = is.ticket.id;
+    }
+    th_sse *sse[SSE_CLIENTS];
+    for (int i = 0; i < SSE_CLIENTS; i++) {
+        sse[i] = th_sse_open(F.port, NULL);
+        must(th_sse_wait(sse[i], "event: state\n", 5000), "stream");
+    }
+    th_client *c = th_client_new(F.port);
+    th_response r;
+    must(th_client_do(c, "POST", "/api/v1/counters/3/open", TH_TOKEN3, NULL, NULL, &r) == 200, "open");
+    th_response_free(&r);
+    static int64_t us[FANOUT_ROUNDS * SSE_CLIENTS];
+    int n = 0, lost = 0;
+    for (int round = 0; round < FANOUT_ROUNDS; round++) {
+        char needle[96];
+        snprintf(needle, sizeof needle, "\"kind\":\"call\",\"actor\":\"counter:3\",\"ticket_id\":%lld,",
+                 (long long)ids[round]);
+        waiter w[SSE_CLIENTS];
+        pthread_t t[SSE_CLIENTS];
+        for (int i = 0; i < SSE_CLIENTS; i++) {
+            w[i] = (waiter){.sse = sse[i], .needle = needle};
+            pthread_create(&t[i], NULL, wait_one, &w[i]);
+        }
+        int64_t t0 = th_usec();
+        must(th_client_do(c, "POST", "/api/v1/counters/3/call-next", TH_TOKEN3, NULL, NULL, &r) == 200,
+             "call-next");
+        th_response_free(&r);
+        for (int i = 0; i < SSE_CLIENTS; i++) {
+            pthread_join(t[i], NULL);
+            if (w[i].at < 0)
+                lost++;
+            else
+                us[n++] = w[i].at - t0;
+        }
+        must(th_client_do(c, "POST", "/api/v1/counters/3/finish", TH_TOKEN3, NULL, NULL, &r) == 200, "finish");
+        th_response_free(&r);
+    }
+    th_client_free(c);
+    char what[64];
+    snprintf(what, sizeof what, "fan-out to %d SSE clients", SSE_CLIENTS);
+    report(what, us, n);
+    if (lost)
+        printf("  (%d deliveries not seen within 5 s)\n", lost);
+    /* stopping the hub ends the streams at once; closing them first would wait for curl */
+    th_stop(&F);
+    for (int i = 0; i < SSE_CLIENTS; i++)
+        th_sse_close(sse[i]);
+}
+
+typedef struct loader {
+    const char *method, *path, *body;
+    int64_t until;
+    atomic_long *budget;      /* requests left for all loaders */
+    long done, failed;
+} loader;
+
+static void *load(void *arg)
+{
+    loader *l = arg;
+    th_client *c = th_client_new(F.port);
+    while (th_usec() < l->until && atomic_fetch_sub(l->budget, 1) > 0) {
+        th_response r;
+        long st = th_client_do(c, l->method, l->path, TH_TOKEN2, NULL, l->body, &r);
+        th_response_free(&r);
+        if (st >= 200 && st < 300)
+            l->done++;
+        else
+            l->failed++;
+    }
+    th_client_free(c);
+    return NULL;
+}
+
+/* `threads` keep-alive clients for RPS_SECONDS or `budget` requests, whichever ends first. */
+static void bench_rps(const char *what, const char *method, const char *path, const char *body,
+                      int threads, long budget)
+{
+    loader l[8];
+    pthread_t t[8];
+    atomic_long left = budget;
+    int64_t t0 = th_usec();
+    int64_t until = t0 + RPS_SECONDS * 1000000LL;
+    for (int i = 0; i < threads; i++) {
+        l[i] = (loader){.method = method, .path = path, .body = body, .until = until, .budget = &left};
+        pthread_create(&t[i], NULL, load, &l[i]);
+    }
+    long done = 0, failed = 0;
+    for (int i = 0; i < threads; i++) {
+        pthread_join(t[i], NULL);
+        done += l[i].done;
+        failed += l[i].failed;
+    }
+    double s = (double)(th_usec() - t0) / 1e6;
+    printf("  %-34s %d clients: %8.0f requests/s (%ld in %.2f s, %ld failed)\n", what, threads,
+           (double)done / s, done, s, failed);
+}
+
+int main(void)
+{
+    printf("bench_hub (loopback HTTP, libmicrohttpd thread per connection)\n");
+    th_start(&F, "bench_hub", false);
+    bench_engine_call_next();
+    bench_call_next();
+    bench_rps("GET /api/v1/state", "GET", "/api/v1/state", NULL, 4, 1000000);
+    /* R: no counter calls it here, and at most 999 can wait */
+    bench_rps("POST /api/v1/tickets", "POST", "/api/v1/tickets", "{\"service\":\"R\"}", 2, 990);
+    bench_fanout();
+    return 0;
+}

@@ -1,0 +1,96 @@
+// The browser counter page (/counter) in Debian's headless Chromium, driven by playwright-core:
+// an agent picks the counter, enters its token, opens the counter and clicks "Appeler le
+// suivant" for real; the engine (asked through hub_testserver) has the ticket called at that
+// counter and the page shows it; a ticket issued meanwhile shows up live in the waiting
+// counts (event stream); "Terminé" closes the ticket. Then an appointment with a note checks
+// in and is called: the page shows its time and note in the labelled box, again after a
+// reload (fetched with the counter's token, never from the public stream). Leaves
+// hub_browser.png and hub_browser_note.png in BORNE_TEST_TMP.
+//
+// Usage: node test_hub_browser.js <hub_testserver> <node_modules dir>
+'use strict';
+
+const path = require('path');
+const t = require('./test_hub_lib.js');
+
+const [server, modules] = process.argv.slice(2);
+
+async function main() {
+  const srv = await t.startServer(server);
+  let browser = null;
+  try {
+    const a = await t.api(srv.port, 'POST', '/tickets', { service: 'A' });
+    const f = await t.api(srv.port, 'POST', '/tickets', { service: 'F', priority: true });
+    t.check(a.status === 201 && f.status === 201, 'two tickets issued over the API');
+
+    browser = await t.launch(modules);
+    const page = await t.openCounterPage(browser.context, srv.port, 1);
+    t.check(await page.evaluate(() => localStorage.getItem('borne.counter.token.1')) === t.TOKENS[1],
+      'the token is kept in localStorage');
+
+    await page.getByRole('button', { name: 'Ouvrir' }).click();
+    await page.waitForSelector('#btn-call:not([disabled])');
+    await page.getByRole('button', { name: 'Appeler le suivant' }).click();
+
+    // priority first: F001 is called before A001
+    await page.waitForFunction(() => document.getElementById('ticket-label').textContent === 'F001');
+    const engine = await srv.ask(`ticket ${f.data.ticket.id}`);
+    t.check(/^TICKET \d+ F001 called 1$/.test(engine), `engine has F001 called at counter 1 (${engine})`);
+    const info = await page.textContent('#ticket-info');
+    t.check(info.includes('Formation et emploi') && info.includes('Appelé'), `current visitor shown (${info})`);
+
+    // live: a ticket issued elsewhere raises the A count without reloading
+    await t.api(srv.port, 'POST', '/tickets', { service: 'A' });
+    await page.waitForFunction(() => {
+      const li = [...document.querySelectorAll('#services li')].find((x) => x.textContent.startsWith('A'));
+      return li && li.querySelector('.count').textContent === '2';
+    }, null, { timeout: 5000 });
+    await page.screenshot({ path: path.join(t.tmpBase, 'hub_browser.png') });
+
+    await page.getByRole('button', { name: 'Terminé', exact: true }).click();
+    await page.waitForFunction(() => document.getElementById('ticket-label').textContent === '—');
+    const done = await srv.ask(`ticket ${f.data.ticket.id}`);
+    t.check(/^TICKET \d+ F001 done 1$/.test(done), `engine has F001 done (${done})`);
+    const after = await srv.ask(`ticket ${a.data.ticket.id}`);
+    t.check(/ waiting /.test(after), `A001 still waiting (${after})`);
+    t.check(await page.isHidden('#appointment'), 'no appointment box for a walk-in');
+
+    // an appointment for service A, due 5 minutes ago, checked in at the kiosk: called first
+    const note = 'Dossier CAF : apporter l\'avis d\'imposition 2025';
+    const at = Math.floor(Date.now() / 1000) - 300;
+    const put = await t.api(srv.port, 'PUT', '/appointments',
+      [{ code: 'RDV-NAV-1', at, service: 'A', counter: 1, note }]);
+    t.check(put.status === 200, `appointment imported (${put.status})`);
+    const ci = await srv.ask('checkin RDV-NAV-1');
+    const label = (/^CHECKIN \d+ (A\d{3})$/.exec(ci) || [])[1];
+    t.check(!!label, `appointment checked in (${ci})`);
+    await page.getByRole('button', { name: 'Appeler le suivant' }).click();
+    await page.waitForFunction((l) => document.getElementById('ticket-label').textContent === l, label);
+    await page.waitForSelector('#appointment:not([hidden])', { timeout: 5000 });
+    const hhmm = new Date(at * 1000).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' });
+    const title = await page.textContent('#appointment-title');
+    t.check(title === `Rendez-vous de ${hhmm} — note :`, `appointment box titled (${title})`);
+    t.check(await page.textContent('#appointment-note') === note, 'the note is shown');
+    await page.screenshot({ path: path.join(t.tmpBase, 'hub_browser_note.png') });
+
+    // on page load the note comes back from GET /counters/1
+    await page.reload();
+    await page.waitForSelector('#desk:not([hidden])');
+    await page.waitForSelector('#appointment:not([hidden])', { timeout: 5000 });
+    t.check(await page.textContent('#appointment-note') === note, 'the note is shown after a reload');
+
+    await page.getByRole('button', { name: 'Terminé', exact: true }).click();
+    await page.waitForFunction(() => document.getElementById('ticket-label').textContent === '—'
+      && document.getElementById('appointment').hidden);
+    t.check(await page.textContent('#appointment-note') === '', 'the note is gone with the visitor');
+  } finally {
+    if (browser) await browser.close();
+    await srv.stop();
+  }
+  t.finish();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
