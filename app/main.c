@@ -14,6 +14,7 @@
 #include "borne/kiosk.h"
 #include "borne/printer.h"
 #include "borne/queue.h"
+#include "borne/ui.h"
 #include "borne/upload.h"
 #include "borne/watchdog.h"
 
@@ -130,7 +131,7 @@ static void on_stop_signal(int sig)
 {
     (void)sig;
     stop_requested = 1;
-    /* Wake SDL_WaitEventTimeout at once rather than at the next clock tick. */
+    /* Wake the loop at once rather than at the next clock tick. */
     SDL_Event quit = {.type = SDL_QUIT};
     SDL_PushEvent(&quit);
 }
@@ -186,25 +187,15 @@ static int run_kiosk(const options *o, borne_config cfg, const char *assets)
     signal(SIGTERM, on_stop_signal);
     signal(SIGINT, on_stop_signal);
 
-    /* The software renderer: measured on the target class, SDL's GL path pulls Mesa in (about
-     * 128 MiB resident and a slow first frame) for screens that are mostly flat colour and text.
-     * BORNE_RENDERER (or SDL_RENDER_DRIVER) overrides it on a board where GL measures better. */
-    const char *renderer = getenv("BORNE_RENDERER");
-    SDL_SetHint(SDL_HINT_RENDER_DRIVER, renderer ? renderer : "software");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         fprintf(stderr, "borne: SDL: %s\n", SDL_GetError());
         goto end;
     }
     sdl_up = true;
-    Uint32 flags = o->width ? SDL_WINDOW_SHOWN : SDL_WINDOW_FULLSCREEN_DESKTOP;
-    win = SDL_CreateWindow(cfg.antenne.name, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                           o->width ? o->width : 1280, o->height ? o->height : 800, flags);
-    if (!win || !(ren = SDL_CreateRenderer(win, -1, 0))) {
-        fprintf(stderr, "borne: SDL window: %s\n", SDL_GetError());
+    if (ui_window_open(cfg.antenne.name, o->width, o->height, &win, &ren, err, sizeof err) != 0) {
+        fprintf(stderr, "borne: %s\n", err);
         goto end;
     }
-    if (!o->width)
-        SDL_ShowCursor(SDL_DISABLE);
 
     if (queue_open(&q, cfg.store.path, &cfg.queue, err, sizeof err) != 0) {
         fprintf(stderr, "borne: %s\n", err);
@@ -288,7 +279,6 @@ static int run_kiosk(const options *o, borne_config cfg, const char *assets)
         watchdog_ping(wd);
         watchdog_debug_freeze_point(wd);
         SDL_Event e;
-        /* Not SDL_WaitEventTimeout: SDL 2.26 polls every millisecond in it on kmsdrm and dummy. */
         if (kiosk_wait_event(k, &e)) {
             do {
                 if (e.type == SDL_QUIT)
@@ -312,10 +302,7 @@ end:
     printer_stop(prn);
     if (q)
         queue_close(q);
-    if (ren)
-        SDL_DestroyRenderer(ren);
-    if (win)
-        SDL_DestroyWindow(win);
+    ui_window_close(win, ren);
     if (sdl_up)
         SDL_Quit();
     watchdog_close(wd);

@@ -325,16 +325,14 @@ int counter_run(const borne_config *cfg, const char *hub_url, int counter_id,
         return -1;
     }
     int rc = -1;
-    SDL_Window *win = SDL_CreateWindow("Borne — guichet", SDL_WINDOWPOS_UNDEFINED,
-                                       SDL_WINDOWPOS_UNDEFINED, 1280, 800, SDL_WINDOW_FULLSCREEN_DESKTOP);
-    SDL_Renderer *r = win ? SDL_CreateRenderer(win, -1, 0) : NULL;
+    SDL_Window *win = NULL;
+    SDL_Renderer *r = NULL;
+    ui_window_open("Borne — guichet", 0, 0, &win, &r, errbuf, errlen);
     counter_app *a = NULL;
     counter_options o = {.assets_dir = assets_dir, .hub_url = hub_url, .counter_id = counter_id,
                          .token = token, .width_mm = cfg->ui.width_mm, .height_mm = cfg->ui.height_mm};
-    if (!r) {
-        snprintf(errbuf, errlen, "SDL: %s", SDL_GetError());
+    if (!r)
         goto end;
-    }
     if (counter_create(&a, r, &o, errbuf, errlen) != 0)
         goto end;
     bool redraw = true;
@@ -346,7 +344,7 @@ int counter_run(const borne_config *cfg, const char *hub_url, int counter_id,
         }
         SDL_Event e;
         /* wakes once a second for the "waited N min" line */
-        if (!SDL_WaitEventTimeout(&e, 1000)) {
+        if (!ui_wait_event(a->ui, &e, 1000)) {
             redraw = true;
             continue;
         }
@@ -357,10 +355,7 @@ int counter_run(const borne_config *cfg, const char *hub_url, int counter_id,
     rc = 0;
 end:
     counter_destroy(a);
-    if (r)
-        SDL_DestroyRenderer(r);
-    if (win)
-        SDL_DestroyWindow(win);
+    ui_window_close(win, r);
     SDL_Quit();
     return rc;
 }

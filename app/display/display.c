@@ -216,16 +216,14 @@ int display_run(const borne_config *cfg, const char *hub_url, const char *assets
         return -1;
     }
     int rc = -1;
-    SDL_Window *win = SDL_CreateWindow("Borne — appels", SDL_WINDOWPOS_UNDEFINED,
-                                       SDL_WINDOWPOS_UNDEFINED, 1920, 1080, SDL_WINDOW_FULLSCREEN_DESKTOP);
-    SDL_Renderer *r = win ? SDL_CreateRenderer(win, -1, 0) : NULL;
+    SDL_Window *win = NULL;
+    SDL_Renderer *r = NULL;
+    ui_window_open("Borne — appels", 0, 0, &win, &r, errbuf, errlen);
     display_app *a = NULL;
     display_options o = {.assets_dir = assets_dir, .hub_url = hub_url, .width_mm = cfg->ui.width_mm,
                          .height_mm = cfg->ui.height_mm, .sound = true};
-    if (!r) {
-        snprintf(errbuf, errlen, "SDL: %s", SDL_GetError());
+    if (!r)
         goto end;
-    }
     if (display_create(&a, r, &o, errbuf, errlen) != 0)
         goto end;
     bool redraw = true;
@@ -237,7 +235,7 @@ int display_run(const borne_config *cfg, const char *hub_url, const char *assets
         }
         SDL_Event e;
         /* 10 frames a second while a highlight fades; otherwise only when the client wakes us */
-        if (!SDL_WaitEventTimeout(&e, fading(a, now) ? 100 : 1000)) {
+        if (!ui_wait_event(a->ui, &e, fading(a, now) ? 100 : 1000)) {
             redraw = false;
             continue;
         }
@@ -248,10 +246,7 @@ int display_run(const borne_config *cfg, const char *hub_url, const char *assets
     rc = 0;
 end:
     display_destroy(a);
-    if (r)
-        SDL_DestroyRenderer(r);
-    if (win)
-        SDL_DestroyWindow(win);
+    ui_window_close(win, r);
     SDL_Quit();
     return rc;
 }

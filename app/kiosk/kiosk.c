@@ -784,38 +784,9 @@ int kiosk_screenshot(kiosk *k, const char *path)
     return rc;
 }
 
-/* SDL 2.26 sleeps in SDL_WaitEventTimeout only where the video driver can wait for its events
- * (x11, wayland); elsewhere (kmsdrm on the boards, dummy headless) it polls every millisecond,
- * about 3 % of a core on an idle screen. There the loop polls itself: every 20 ms while someone
- * is using the screen, every 50 ms after 10 s without input (measured: 0.38 % of a core at a
- * steady 20 ms), so the first tap after a quiet spell is noticed at most 50 ms late. */
-#define POLL_BUSY_MS 20
-#define POLL_IDLE_MS 50
-#define POLL_BUSY_FOR_MS 10000
-static bool driver_can_wait(void)
-{
-    const char *d = SDL_GetCurrentVideoDriver();
-    return d && (strcmp(d, "x11") == 0 || strcmp(d, "wayland") == 0);
-}
-
 bool kiosk_wait_event(kiosk *k, SDL_Event *e)
 {
-    int timeout_ms = kiosk_next_wakeup_ms(k);
-    if (driver_can_wait())
-        return SDL_WaitEventTimeout(e, timeout_ms) == 1;
-    Uint64 start = SDL_GetTicks64(), end = start + (Uint64)timeout_ms;
-    Uint32 poll_ms = start - k->event_at_ticks < POLL_BUSY_FOR_MS ? POLL_BUSY_MS : POLL_IDLE_MS;
-    for (;;) {
-        SDL_PumpEvents();
-        if (SDL_PeepEvents(e, 1, SDL_GETEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT) > 0) {
-            k->event_at_ticks = SDL_GetTicks64();
-            return true;
-        }
-        Uint64 now = SDL_GetTicks64();
-        if (now >= end)
-            return false;
-        SDL_Delay(end - now < poll_ms ? (Uint32)(end - now) : poll_ms);
-    }
+    return ui_wait_event(k->ui, e, kiosk_next_wakeup_ms(k));
 }
 
 int kiosk_run(kiosk *k)

@@ -48,7 +48,6 @@ struct kiosk {
 
     kiosk_screen screen, under_idle;     /* under_idle: the screen the idle warning covers */
     int64_t screen_at_ms, input_at_ms;
-    Uint64 event_at_ticks;                /* SDL ticks of the last event kiosk_wait_event returned */
     bool dirty, shot_pending;
     int drawn_minute;                     /* minute of day shown by the clock */
     int rollover_minute;                  /* minute of the last queue_rollover() */

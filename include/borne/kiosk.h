@@ -81,10 +81,8 @@ bool kiosk_tick(kiosk *k);
 int kiosk_render(kiosk *k);
 /* Milliseconds until kiosk_tick() has something to do (at most 1000). */
 int kiosk_next_wakeup_ms(const kiosk *k);
-/* Waits for the next SDL event until kiosk_tick() is due (kiosk_next_wakeup_ms). Returns true
- * with *e filled, false on timeout. Use it instead of SDL_WaitEventTimeout: SDL 2.26 only sleeps
- * there with the x11/wayland drivers and polls every millisecond elsewhere (kmsdrm, dummy: ~3 %
- * of a core idle); this polls every 20 ms while the screen is in use, 50 ms when quiet. */
+/* Waits for the next SDL event until kiosk_tick() is due (kiosk_next_wakeup_ms), with
+ * ui_wait_event(). Returns true with *e filled, false on timeout. */
 bool kiosk_wait_event(kiosk *k, SDL_Event *e);
 /* The whole loop for the main program: waits for events, ticks, redraws and presents when
  * needed; returns 0 on SDL_QUIT, -1 on a render error. */
