@@ -56,9 +56,13 @@ static const char SQL_TRANSFER[] =
     " service_s = service_s + CASE WHEN state = 2 THEN ?3 - started_at ELSE 0 END"
     " WHERE id = ?4";
 
-static void actor_of(int counter_id, char *buf, size_t n)
+/* Logs what a counter did: the actor is the counter itself. */
+static int counter_event(queue *q, int64_t now, const char *kind, int counter_id, const q_ticket *t,
+                         char service, bool bucket)
 {
-    snprintf(buf, n, "counter:%d", counter_id);
+    char actor[24];
+    snprintf(actor, sizeof actor, "counter:%d", counter_id);
+    return q_event(q, now, kind, actor, t, service, counter_id, bucket);
 }
 
 static int counter_load(queue *q, int id, q_counter *c)
@@ -137,9 +141,7 @@ static int set_state(queue *q, int64_t now, int counter_id, queue_counter_state 
                       " before closing", counter_id);
     if ((err = exec_id2(q, SQL_CTR_STATE, st, counter_id, "set counter state")))
         return err;
-    char actor[24];
-    actor_of(counter_id, actor, sizeof actor);
-    return q_event(q, now, kinds[st], actor, NULL, 0, counter_id, false);
+    return counter_event(q, now, kinds[st], counter_id, NULL, 0, false);
 }
 
 static int with_state(queue *q, int64_t now, int counter_id, queue_counter_state st)
@@ -220,9 +222,7 @@ static int call_next(queue *q, int64_t now, int counter_id, queue_ticket *out)
     if ((err = q_exec_stmt(q, u, "call ticket")) || (err = set_current(q, counter_id, t.t.id)) ||
         (err = q_ticket_load(q, t.t.id, &t)))
         return err;
-    char actor[24];
-    actor_of(counter_id, actor, sizeof actor);
-    if ((err = q_event(q, now, "call", actor, &t, 0, counter_id, true)))
+    if ((err = counter_event(q, now, "call", counter_id, &t, 0, true)))
         return err;
     if (out)
         *out = t.t;
@@ -251,9 +251,7 @@ static int recall(queue *q, int64_t now, int counter_id, queue_ticket *out)
     sqlite3_bind_int64(s, 1, t.t.id);
     if ((err = q_exec_stmt(q, s, "recall")) || (err = q_ticket_load(q, t.t.id, &t)))
         return err;
-    char actor[24];
-    actor_of(counter_id, actor, sizeof actor);
-    if ((err = q_event(q, now, "recall", actor, &t, 0, counter_id, false)))
+    if ((err = counter_event(q, now, "recall", counter_id, &t, 0, false)))
         return err;
     if (out)
         *out = t.t;
@@ -280,9 +278,7 @@ static int start(queue *q, int64_t now, int counter_id)
                       t.t.label, queue_state_name(t.t.state));
     if ((err = exec_id2(q, SQL_START, now, t.t.id, "start")))
         return err;
-    char actor[24];
-    actor_of(counter_id, actor, sizeof actor);
-    return q_event(q, now, "start", actor, &t, 0, counter_id, false);
+    return counter_event(q, now, "start", counter_id, &t, 0, false);
 }
 
 int queue_start(queue *q, int64_t now, int counter_id)
@@ -309,9 +305,7 @@ static int finish(queue *q, int64_t now, int counter_id, queue_outcome outcome)
     sqlite3_bind_int64(s, 4, t.t.id);
     if ((err = q_exec_stmt(q, s, "finish")) || (err = set_current(q, counter_id, 0)))
         return err;
-    char actor[24];
-    actor_of(counter_id, actor, sizeof actor);
-    return q_event(q, now, "finish", actor, &t, 0, counter_id, true);
+    return counter_event(q, now, "finish", counter_id, &t, 0, true);
 }
 
 int queue_finish(queue *q, int64_t now, int counter_id, queue_outcome outcome)
@@ -338,9 +332,7 @@ static int no_show(queue *q, int64_t now, int counter_id)
     if ((err = exec_id2(q, SQL_NO_SHOW, now, t.t.id, "no-show")) ||
         (err = set_current(q, counter_id, 0)))
         return err;
-    char actor[24];
-    actor_of(counter_id, actor, sizeof actor);
-    return q_event(q, now, "no_show", actor, &t, 0, counter_id, true);
+    return counter_event(q, now, "no_show", counter_id, &t, 0, true);
 }
 
 int queue_no_show(queue *q, int64_t now, int counter_id)
@@ -381,9 +373,7 @@ static int transfer(queue *q, int64_t now, int counter_id, char to_service, int 
     sqlite3_bind_int64(s, 4, t.t.id);
     if ((err = q_exec_stmt(q, s, "transfer")) || (err = set_current(q, counter_id, 0)))
         return err;
-    char actor[24];
-    actor_of(counter_id, actor, sizeof actor);
-    return q_event(q, now, "transfer", actor, &t, service, counter_id, true);
+    return counter_event(q, now, "transfer", counter_id, &t, service, true);
 }
 
 int queue_transfer(queue *q, int64_t now, int counter_id, char to_service, int to_counter)
