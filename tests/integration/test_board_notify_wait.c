@@ -6,6 +6,8 @@
  * Binds a datagram socket at the path (world-writable, so the service user can send), prints
  * every message it receives on stdout, one per line with newlines shown as '|', and exits 0 at
  * the first message starting with the prefix, 1 on timeout, 2 on a usage or socket error. */
+#include "borne/clock.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,13 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 4) {
@@ -33,7 +28,7 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *path = argv[1], *prefix = argv[2];
-    int64_t deadline = now_ms() + (int64_t)atoi(argv[3]) * 1000;
+    int64_t deadline = clock_mono_ms() + (int64_t)atoi(argv[3]) * 1000;
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     if (strlen(path) >= sizeof sa.sun_path) {
         fprintf(stderr, "%s: path too long\n", path);
@@ -47,7 +42,7 @@ int main(int argc, char **argv)
         return 2;
     }
     int rc = 1;
-    for (int64_t left; rc == 1 && (left = deadline - now_ms()) > 0;) {
+    for (int64_t left; rc == 1 && (left = deadline - clock_mono_ms()) > 0;) {
         struct pollfd p = {.fd = fd, .events = POLLIN};
         int r = poll(&p, 1, (int)left);
         if (r < 0 && errno == EINTR)

@@ -13,6 +13,7 @@
 
 #include "borne/printer.h"
 #include "printer_emulator_client.h"
+#include "borne/clock.h"
 #include "testlib.h"
 
 enum { MAX_EVENTS = 64, DEADLINE_MS = 15000 };
@@ -36,13 +37,6 @@ static void on_job(uint64_t id, printer_job_result r, void *ctx)
     pthread_mutex_unlock(&rec.mu);
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void sleep_ms(int ms)
 {
     nanosleep(&(struct timespec){ms / 1000, (long)(ms % 1000) * 1000000L}, NULL);
@@ -62,30 +56,30 @@ static int count_results(uint64_t id, printer_job_result r)
 
 static bool wait_result(uint64_t id, printer_job_result r, const char *what)
 {
-    int64_t t0 = now_ms();
+    int64_t t0 = clock_mono_ms();
     while (count_results(id, r) == 0) {
-        if (now_ms() - t0 > DEADLINE_MS) {
+        if (clock_mono_ms() - t0 > DEADLINE_MS) {
             printf("  %s: no such result after %d ms\n", what, DEADLINE_MS);
             return false;
         }
         sleep_ms(10);
     }
-    printf("  %s after %lld ms\n", what, (long long)(now_ms() - t0));
+    printf("  %s after %lld ms\n", what, (long long)(clock_mono_ms() - t0));
     return true;
 }
 
 static bool wait_state(printer *p, printer_state want)
 {
-    int64_t t0 = now_ms();
+    int64_t t0 = clock_mono_ms();
     while (printer_get_state(p) != want) {
-        if (now_ms() - t0 > DEADLINE_MS) {
+        if (clock_mono_ms() - t0 > DEADLINE_MS) {
             printf("  state %s never came (still %s)\n", printer_state_name(want),
                    printer_state_name(printer_get_state(p)));
             return false;
         }
         sleep_ms(10);
     }
-    printf("  state %s after %lld ms\n", printer_state_name(want), (long long)(now_ms() - t0));
+    printf("  state %s after %lld ms\n", printer_state_name(want), (long long)(clock_mono_ms() - t0));
     return true;
 }
 
@@ -117,8 +111,8 @@ static void expected_text(const printer_ticket *t, bool pc858, char *out, size_t
  * for the file (it appears whole, by rename). */
 static char *slurp(const char *path)
 {
-    int64_t t0 = now_ms();
-    while (access(path, F_OK) != 0 && now_ms() - t0 < DEADLINE_MS)
+    int64_t t0 = clock_mono_ms();
+    while (access(path, F_OK) != 0 && clock_mono_ms() - t0 < DEADLINE_MS)
         sleep_ms(10);
     FILE *f = fopen(path, "r");
     if (!f)
@@ -237,9 +231,9 @@ static void test_garbage(void)
     if (!rig_start(&r, "garbage", 38400, "epson-tm-t20", false, 100))
         return;
     CHECK_INT(emuctl_cmd(&r.emu, "garbage", NULL, 0), 0);
-    int64_t t0 = now_ms();
+    int64_t t0 = clock_mono_ms();
     bool stayed = true;
-    while (now_ms() - t0 < 1500) {
+    while (clock_mono_ms() - t0 < 1500) {
         stayed = stayed && printer_get_state(r.p) == PRINTER_READY;
         sleep_ms(10);
     }
@@ -255,8 +249,8 @@ static void test_garbage(void)
 /* Waits until the emulator has started receiving a ticket (its ESC @ arrived, no cut yet). */
 static bool wait_ticket_started(emuctl *e)
 {
-    int64_t t0 = now_ms();
-    while (now_ms() - t0 < DEADLINE_MS) {
+    int64_t t0 = clock_mono_ms();
+    while (clock_mono_ms() - t0 < DEADLINE_MS) {
         long long s = emuctl_stat(e, "start_ns"), end = emuctl_stat(e, "end_ns");
         if (s > end && s > 0)
             return true;
@@ -333,10 +327,10 @@ static void test_xoff_stall(void)
     uint64_t id1, id2;
     CHECK_INT(printer_submit(r.p, &t, &id1), 0);
     sleep_ms(300);
-    int64_t t0 = now_ms();
+    int64_t t0 = clock_mono_ms();
     CHECK_INT(printer_submit(r.p, &t, &id2), 0);
     printer_state during = printer_get_state(r.p);
-    printf("  second submit + state query during the stall: %lld ms (state %s)\n", (long long)(now_ms() - t0),
+    printf("  second submit + state query during the stall: %lld ms (state %s)\n", (long long)(clock_mono_ms() - t0),
            printer_state_name(during));
     CHECK(wait_result(id1, PRINTER_JOB_TIMEOUT, "timed out"));
     CHECK(wait_result(id2, PRINTER_JOB_FAILED, "second job refused while offline"));

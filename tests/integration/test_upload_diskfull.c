@@ -25,22 +25,6 @@ static bool failed_again(const upload_status *s)
     return s->failures > failures_seen;
 }
 
-static void day_text(int64_t t, char out[11])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    localtime_r(&tt, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
-static int max_revision(const queue_bucket *b, void *ctx)
-{
-    int64_t *m = ctx;
-    if (b->revision > *m)
-        *m = b->revision;
-    return 0;
-}
-
 static void check_sound(const char *path)
 {
     sqlite3 *db;
@@ -89,10 +73,10 @@ static void test_full_outbox(void)
     }
     check_sound(outbox);
     char from[11], to[11];
-    day_text(ut_days_ago(30), from);
-    day_text(ut_days_ago(1), to);
+    ut_day_text(ut_days_ago(30), from);
+    ut_day_text(ut_days_ago(1), to);
     int64_t engine_max = 0;
-    CHECK_INT(queue_aggregates(q, from, to, max_revision, &engine_max), 0);
+    CHECK_INT(queue_aggregates(q, from, to, ut_max_revision, &engine_max), 0);
     CHECK(mark < engine_max);
 
     /* HQ is back: acknowledged batches make room, building resumes, everything arrives. */

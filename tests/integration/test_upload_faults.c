@@ -25,14 +25,6 @@ typedef struct rig {
     char from[11], to[11];
 } rig;
 
-static void day_text(int64_t t, char out[11])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    localtime_r(&tt, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 /* Engine with three days of activity, a collector, the proxy with `script` (NULL: none, the board
  * talks to the collector directly) and the uploader (not when token is NULL), started. env (may
  * be NULL) replaces the clock and randomness, with a 2 s backoff base so the first retry waits
@@ -46,8 +38,8 @@ static bool rig_start(rig *r, const char *name, const char *script, const char *
     if (!CHECK(r->q != NULL))
         return false;
     ut_simulate(r->q, ut_days_ago(3), 3, 15, 42);
-    day_text(ut_days_ago(3), r->from);
-    day_text(ut_days_ago(1), r->to);
+    ut_day_text(ut_days_ago(3), r->from);
+    ut_day_text(ut_days_ago(1), r->to);
     if (!CHECK(ut_collector_start(&r->hq, collector_bin, r->dir, 0, NULL, NULL)))
         return false;
     char url[sizeof r->hq.url];

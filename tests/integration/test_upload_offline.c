@@ -51,22 +51,6 @@ static void check_hq_health(const char *dir)
     sqlite3_close(db);
 }
 
-static void day_text(int64_t t, char out[11])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    localtime_r(&tt, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
-static int max_revision(const queue_bucket *b, void *ctx)
-{
-    int64_t *m = ctx;
-    if (b->revision > *m)
-        *m = b->revision;
-    return 0;
-}
-
 static void test_thirty_days_offline(void)
 {
     const char *dir = testlib_tmpdir("upload-offline");
@@ -100,10 +84,10 @@ static void test_thirty_days_offline(void)
     CHECK_INT(st.last_success_ms, 0);
     CHECK(strstr(st.last_error, "onnect") != NULL);   /* "Couldn't connect to server" */
     char from[11], to[11];
-    day_text(first, from);
-    day_text(ut_days_ago(1), to);
+    ut_day_text(first, from);
+    ut_day_text(ut_days_ago(1), to);
     int64_t engine_max = 0;
-    CHECK_INT(queue_aggregates(q, from, to, max_revision, &engine_max), 0);
+    CHECK_INT(queue_aggregates(q, from, to, ut_max_revision, &engine_max), 0);
 
     /* Headquarters comes up where the board expects it; the network is back: kick. */
     ut_collector c;
@@ -144,8 +128,8 @@ static void test_thirty_days_offline(void)
     upload_kick(u);
     CHECK(ut_wait(u, today_sent, 30, &st));
     char yesterday[11], today[11];
-    day_text(ut_days_ago(1), yesterday);
-    day_text((int64_t)time(NULL), today);
+    ut_day_text(ut_days_ago(1), yesterday);
+    ut_day_text((int64_t)time(NULL), today);
     CHECK(ut_compare_with_hq(q, &c, NULL, yesterday, today) >= 2);
     upload_stop(u);
     check_hq_health(dir);

@@ -500,3 +500,19 @@ int ut_compare_with_hq(queue *q, const ut_collector *c, const char *ca_file, con
     free(bd.b);
     return result;
 }
+
+void ut_day_text(int64_t t, char out[11])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    localtime_r(&tt, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int ut_max_revision(const queue_bucket *b, void *ctx)
+{
+    int64_t *m = ctx;
+    if (b->revision > *m)
+        *m = b->revision;
+    return 0;
+}

@@ -50,6 +50,12 @@ void ut_simulate(queue *q, int64_t first_day, int days, int per_day, uint32_t se
 /* Midnight (local) `days_ago` days before today. */
 int64_t ut_days_ago(int days_ago);
 
+/* The local day of Unix time t as "YYYY-MM-DD". */
+void ut_day_text(int64_t t, char out[11]);
+
+/* queue_bucket_fn keeping the largest revision seen in *(int64_t *)ctx. */
+int ut_max_revision(const queue_bucket *b, void *ctx);
+
 /* Compares every board bucket of days [from, to] with the collector's export: same keys, same
  * counts and revision, no extra bucket at HQ. Returns the number of buckets compared, or -1 with
  * the first difference printed. */

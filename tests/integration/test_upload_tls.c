@@ -17,14 +17,6 @@ static bool tls_refused(const upload_status *s)
     return s->state == UPLOAD_TLS_ERROR && s->failures >= 2;
 }
 
-static void day_text(int64_t t, char out[11])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    localtime_r(&tt, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 static void test_certificate_checked(void)
 {
     const char *dir = testlib_tmpdir("upload-tls");
@@ -66,8 +58,8 @@ static void test_certificate_checked(void)
     CHECK(ut_wait(u, ut_outbox_empty, 30, &st));
     CHECK_INT(st.state, UPLOAD_IDLE);
     char from[11], to[11];
-    day_text(ut_days_ago(2), from);
-    day_text(ut_days_ago(1), to);
+    ut_day_text(ut_days_ago(2), from);
+    ut_day_text(ut_days_ago(1), to);
     CHECK(ut_compare_with_hq(q, &hq, cert, from, to) > 10);
     upload_stop(u);
     ut_collector_stop(&hq);

@@ -11,6 +11,7 @@
 #include "borne/escpos.h"
 #include "borne/printer.h"
 #include "borne/transport.h"
+#include "borne/clock.h"
 #include "testlib.h"
 
 enum { DEADLINE_MS = 10000, MAX_EVENTS = 64 };
@@ -33,13 +34,6 @@ static void on_job(uint64_t id, printer_job_result r, void *ctx)
     pthread_mutex_unlock(&rec.mu);
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void sleep_ms(int ms)
 {
     nanosleep(&(struct timespec){ms / 1000, (long)(ms % 1000) * 1000000L}, NULL);
@@ -57,16 +51,16 @@ static bool has_result(uint64_t id, printer_job_result r)
 
 static bool wait_result(uint64_t id, printer_job_result r)
 {
-    int64_t t0 = now_ms();
-    while (!has_result(id, r) && now_ms() - t0 < DEADLINE_MS)
+    int64_t t0 = clock_mono_ms();
+    while (!has_result(id, r) && clock_mono_ms() - t0 < DEADLINE_MS)
         sleep_ms(5);
     return has_result(id, r);
 }
 
 static bool wait_state(printer *p, printer_state s)
 {
-    int64_t t0 = now_ms();
-    while (printer_get_state(p) != s && now_ms() - t0 < DEADLINE_MS)
+    int64_t t0 = clock_mono_ms();
+    while (printer_get_state(p) != s && clock_mono_ms() - t0 < DEADLINE_MS)
         sleep_ms(5);
     if (printer_get_state(p) != s)
         printf("  wanted %s, still %s\n", printer_state_name(s), printer_state_name(printer_get_state(p)));
