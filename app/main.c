@@ -8,7 +8,7 @@
  * one cleanup path. */
 #include "borne/clock.h"
 #include "borne/config.h"
-#include "borne/counter.h"
+#include "borne/appliance.h"
 #include "borne/display.h"
 #include "borne/hub.h"
 #include "borne/kiosk.h"
@@ -337,7 +337,7 @@ int main(int argc, char **argv)
 
     switch (cfg.device.role) {
     case CONFIG_ROLE_COUNTER:
-        rc = counter_run(&cfg, cfg.hub.url, cfg.device.counter_id, assets, err, sizeof err);
+        rc = appliance_run(&cfg, cfg.hub.url, cfg.device.counter_id, assets, err, sizeof err);
         break;
     case CONFIG_ROLE_DISPLAY:
         rc = display_run(&cfg, cfg.hub.url, assets, err, sizeof err);

@@ -16,7 +16,7 @@ borne_add_test(NAME test_hub_sse SOURCES integration/test_hub_sse.c
 # chromium) through playwright-core, installed from the committed lockfile into the build tree
 # by `npm ci`. hub_testserver is the fixture as a process (with the appliance offscreen).
 add_executable(hub_testserver integration/test_hub_testserver.c)
-target_link_libraries(hub_testserver PRIVATE borne_counter borne_hub_testsupport)
+target_link_libraries(hub_testserver PRIVATE borne_appliance borne_hub_testsupport)
 find_program(BORNE_NODE node)
 find_program(BORNE_NPM npm)
 find_program(BORNE_CHROMIUM chromium)
@@ -44,10 +44,10 @@ add_executable(bench_hub bench/bench_hub.c)
 target_link_libraries(bench_hub PRIVATE borne_hub_testsupport)
 borne_add_bench(bench_hub)
 
-borne_add_test(NAME test_hub_counter_client SOURCES integration/test_hub_counter_client.c
-               LIBS borne_counter borne_hub_testsupport LABELS integration)
-borne_add_test(NAME test_hub_counter_ui SOURCES integration/test_hub_counter_ui.c
-               LIBS borne_counter borne_hub_testsupport LABELS ui integration
+borne_add_test(NAME test_client SOURCES integration/test_client.c
+               LIBS borne_client borne_hub_testsupport LABELS integration)
+borne_add_test(NAME test_appliance SOURCES integration/test_appliance.c
+               LIBS borne_appliance borne_hub_testsupport LABELS ui integration
                ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)
 borne_add_test(NAME test_hub_display SOURCES integration/test_hub_display.c
                LIBS borne_display borne_hub_testsupport LABELS ui integration

@@ -5,15 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "borne/counter.h"
+#include "borne/shell.h"
 #include "borne/ui_text.h"
 
 #define HIGHLIGHT_MS 3000
 
 struct display_app {
     ui *ui;
-    counter_client *client;
-    counter_view view;
+    client *client;
+    client_view view;
     uint64_t calls_done;          /* calls of the view already announced */
     int announced;
     char sentence[160];
@@ -32,7 +32,7 @@ int display_create(display_app **out, SDL_Renderer *r, const display_options *o,
         snprintf(errbuf, errlen, "out of memory");
         return -1;
     }
-    counter_event_type();
+    shell_wake_type();
     ui_options uo = {.assets_dir = o->assets_dir ? o->assets_dir : "assets",
                      .width_mm = o->width_mm, .height_mm = o->height_mm, .readback = o->readback};
     if (ui_create(&a->ui, r, &uo, errbuf, errlen) != 0) {
@@ -61,8 +61,8 @@ int display_create(display_app **out, SDL_Renderer *r, const display_options *o,
         display_destroy(a);
         return -1;
     }
-    if (counter_client_start(&a->client, o->hub_url, 0, NULL, &o->client, counter_push_wake, NULL,
-                             errbuf, errlen) != 0) {
+    if (client_start(&a->client, o->hub_url, 0, NULL, &o->client, shell_wake, NULL, errbuf,
+                     errlen) != 0) {
         display_destroy(a);
         return -1;
     }
@@ -74,7 +74,7 @@ void display_destroy(display_app *a)
 {
     if (!a)
         return;
-    counter_client_stop(a->client);
+    client_stop(a->client);
     announce_destroy(a->announcer);   /* before the device its sink plays on */
     if (a->audio.dev)
         SDL_CloseAudioDevice(a->audio.dev);
@@ -97,7 +97,7 @@ const char *display_sentence(const display_app *a)
     return a->sentence;
 }
 
-static const char *counter_name(const counter_view *v, int id)
+static const char *counter_name(const client_view *v, int id)
 {
     for (int i = 0; i < v->n_counters; i++)
         if (v->counters[i].id == id)
@@ -105,7 +105,7 @@ static const char *counter_name(const counter_view *v, int id)
     return "un guichet";
 }
 
-static void announce(display_app *a, const counter_call *c)
+static void announce(display_app *a, const client_call *c)
 {
     const char *counter = counter_name(&a->view, c->counter_id);
     snprintf(a->sentence, sizeof a->sentence, "%s %s est attendu au %s",
@@ -122,16 +122,16 @@ bool display_handle_event(display_app *a, const SDL_Event *e)
 {
     if (e->type == SDL_WINDOWEVENT)
         return true;
-    if (e->type != counter_event_type())
+    if (e->type != shell_wake_type())
         return false;
-    counter_client_view(a->client, &a->view);
-    const counter_view *v = &a->view;
+    client_get_view(a->client, &a->view);
+    const client_view *v = &a->view;
     if (a->calls_done < v->n_calls_history)
         a->calls_done = v->n_calls_history;
-    if (v->n_calls_total - a->calls_done > COUNTER_CALLS)   /* a burst: the newest ones */
-        a->calls_done = v->n_calls_total - COUNTER_CALLS;
+    if (v->n_calls_total - a->calls_done > CLIENT_CALLS)   /* a burst: the newest ones */
+        a->calls_done = v->n_calls_total - CLIENT_CALLS;
     while (a->calls_done < v->n_calls_total)
-        announce(a, &v->calls[a->calls_done++ % COUNTER_CALLS]);
+        announce(a, &v->calls[a->calls_done++ % CLIENT_CALLS]);
     return true;
 }
 
@@ -151,7 +151,7 @@ static void text(display_app *a, SDL_Rect box, const char *s, double cap_mm, boo
 int display_draw(display_app *a, int64_t now_ms)
 {
     const ui_theme *th = ui_get_theme(a->ui);
-    const counter_view *v = &a->view;
+    const client_view *v = &a->view;
     ui_begin_frame(a->ui, th->page);
     int w = ui_width(a->ui), h = ui_height(a->ui);
     int pad = ui_mm(a->ui, 15), band = ui_mm(a->ui, 40);
@@ -169,7 +169,7 @@ int display_draw(display_app *a, int64_t now_ms)
         int ring = ui_mm(a->ui, 12) * (int)(HIGHLIGHT_MS - age) / HIGHLIGHT_MS;
         ui_outline(a->ui, now, ring > 1 ? ring : 1, th->focus);
     }
-    const counter_call *last = v->n_calls_total ? &v->calls[(v->n_calls_total - 1) % COUNTER_CALLS] : NULL;
+    const client_call *last = v->n_calls_total ? &v->calls[(v->n_calls_total - 1) % CLIENT_CALLS] : NULL;
     text(a, (SDL_Rect){now.x, now.y + now.h / 10, now.w, now.h / 8}, "Appel en cours", 14, false,
          th->muted, UI_ALIGN_CENTER);
     text(a, (SDL_Rect){now.x, now.y + now.h / 4, now.w, now.h * 2 / 5}, last ? last->label : "—",
@@ -183,8 +183,8 @@ int display_draw(display_app *a, int64_t now_ms)
     int row = ui_mm(a->ui, 38);
     text(a, (SDL_Rect){side.x, side.y, side.w, row}, "Derniers appels", 14, true, th->muted, UI_ALIGN_START);
     int y = side.y + row;
-    for (uint64_t k = 1; k < COUNTER_CALLS && k < v->n_calls_total && k <= 4; k++) {
-        const counter_call *c = &v->calls[(v->n_calls_total - 1 - k) % COUNTER_CALLS];
+    for (uint64_t k = 1; k < CLIENT_CALLS && k < v->n_calls_total && k <= 4; k++) {
+        const client_call *c = &v->calls[(v->n_calls_total - 1 - k) % CLIENT_CALLS];
         text(a, (SDL_Rect){side.x, y, side.w / 2, row}, c->label, 20, true, th->ink, UI_ALIGN_START);
         text(a, (SDL_Rect){side.x + side.w / 2, y, side.w / 2, row}, counter_name(v, c->counter_id),
              14, false, th->ink, UI_ALIGN_END);

@@ -10,15 +10,18 @@
 #include <string.h>
 #include <time.h>
 
-static const char *counter_state_name(queue_counter_state s)
-{
-    switch (s) {
-    case QUEUE_COUNTER_OPEN: return "open";
-    case QUEUE_COUNTER_PAUSED: return "paused";
-    case QUEUE_COUNTER_CLOSED: break;
-    }
-    return "closed";
-}
+/* The engine's enums travel by the contract's names: same values, pinned here. */
+_Static_assert((int)QUEUE_COUNTER_CLOSED == LAN_COUNTER_CLOSED && (int)QUEUE_COUNTER_OPEN == LAN_COUNTER_OPEN &&
+                   (int)QUEUE_COUNTER_PAUSED == LAN_COUNTER_PAUSED,
+               "counter states: engine and LAN contract");
+_Static_assert((int)QUEUE_WAITING == LAN_TICKET_WAITING && (int)QUEUE_CALLED == LAN_TICKET_CALLED &&
+                   (int)QUEUE_SERVING == LAN_TICKET_SERVING && (int)QUEUE_DONE == LAN_TICKET_DONE &&
+                   (int)QUEUE_NO_SHOW == LAN_TICKET_NO_SHOW && (int)QUEUE_CANCELLED == LAN_TICKET_CANCELLED &&
+                   (int)QUEUE_EXPIRED == LAN_TICKET_EXPIRED && LAN_TICKET_STATE_COUNT == 7,
+               "ticket states: engine and LAN contract");
+_Static_assert((int)QUEUE_OUTCOME_NONE == LAN_OUTCOME_NONE && (int)QUEUE_OUTCOME_SERVED == LAN_OUTCOME_SERVED &&
+                   (int)QUEUE_OUTCOME_REDIRECTED == LAN_OUTCOME_REDIRECTED,
+               "outcomes: engine and LAN contract");
 
 static json_t *letter_json(char c)
 {
@@ -31,9 +34,8 @@ json_t *hub_ticket_json(const queue_ticket *t)
     return json_pack("{s:I, s:s, s:o, s:s, s:s?, s:s?, s:b, s:b, s:b, s:i, s:i,"
                      " s:I, s:I, s:I, s:I}",
                      "id", (json_int_t)t->id, "label", t->label, "service", letter_json(t->service),
-                     "state", queue_state_name(t->state),
-                     "outcome", t->outcome == QUEUE_OUTCOME_SERVED ? "served"
-                              : t->outcome == QUEUE_OUTCOME_REDIRECTED ? "redirected" : NULL,
+                     "state", lan_ticket_state_name((lan_ticket_state)t->state),
+                     "outcome", t->outcome ? lan_outcome_name((lan_outcome)t->outcome) : NULL,
                      "public", t->public_type ? queue_public_name(t->public_type) : NULL,
                      "priority", t->priority, "appointment", t->appointment,
                      "transferred", t->transferred, "counter", t->counter_id,
@@ -53,7 +55,7 @@ json_t *hub_event_json(const queue_event *e)
 json_t *hub_counter_json(const queue_counter_status *cs, const queue_ticket *current)
 {
     return json_pack("{s:i, s:s, s:s, s:s, s:o}", "id", cs->id, "name", cs->name,
-                     "services", cs->services, "state", counter_state_name(cs->state),
+                     "services", cs->services, "state", lan_counter_state_name((lan_counter_state)cs->state),
                      "ticket", current ? hub_ticket_json(current) : json_null());
 }
 

@@ -15,18 +15,9 @@
 #include <strings.h>
 #include <time.h>
 
-static const char *const action_names[] = {
-    [HUB_ACT_NONE] = "",           [HUB_ACT_OPEN] = "open",       [HUB_ACT_CLOSE] = "close",
-    [HUB_ACT_PAUSE] = "pause",     [HUB_ACT_CALL_NEXT] = "call-next",
-    [HUB_ACT_RECALL] = "recall",   [HUB_ACT_START] = "start",     [HUB_ACT_FINISH] = "finish",
-    [HUB_ACT_NO_SHOW] = "no-show", [HUB_ACT_TRANSFER] = "transfer",
-};
-
 const char *hub_action_name(hub_action a)
 {
-    if ((int)a < 0 || (size_t)a >= sizeof action_names / sizeof action_names[0])
-        return "";
-    return action_names[a];
+    return lan_action_name((lan_action)a);
 }
 
 static int fail(hub_error *err, int status, const char *code, const char *fmt, ...)
@@ -123,8 +114,9 @@ int hub_route_parse(const char *method, const char *url, hub_route *out, hub_err
                             "expected /api/v1/counters/{id} or /api/v1/counters/{id}/{action}");
             const char *act = slash + 1;
             size_t act_len = (size_t)(url + len - act);
-            for (int a = HUB_ACT_OPEN; a <= HUB_ACT_TRANSFER; a++) {
-                if (strlen(action_names[a]) == act_len && memcmp(act, action_names[a], act_len) == 0) {
+            for (int a = HUB_ACT_NONE + 1; a < LAN_ACT_COUNT; a++) {
+                const char *name = hub_action_name((hub_action)a);
+                if (strlen(name) == act_len && memcmp(act, name, act_len) == 0) {
                     out->kind = HUB_ROUTE_COUNTER;
                     out->action = (hub_action)a;
                     return want_method(method, "POST", err);
@@ -279,11 +271,9 @@ static int parse_finish(json_t *o, queue_outcome *out, hub_error *err)
     json_t *v = json_object_get(o, "outcome");
     if (!v || json_is_null(v))
         return 0;
-    const char *s = json_string_value(v);
-    if (s && strcmp(s, "served") == 0)
-        return 0;
-    if (s && strcmp(s, "redirected") == 0) {
-        *out = QUEUE_OUTCOME_REDIRECTED;
+    int outcome = lan_outcome_from_name(json_string_value(v));
+    if (outcome > 0) {
+        *out = (queue_outcome)outcome;
         return 0;
     }
     return fail(err, 422, "bad_outcome", "\"outcome\" must be \"served\" or \"redirected\"");

@@ -1,6 +1,6 @@
 /* The waiting-room display (`borne --role display`): a TV on a board showing the current call
  * large, the previous calls, and per-service waiting counts with the estimated wait. It follows
- * the hub's event stream (counter_client, read-only) and survives the hub going away.
+ * the hub's event stream (the LAN client, borne/client.h, read-only) and survives the hub going away.
  *
  * A new call (or recall) is shown with a ring around the number that fades over 3 s (no
  * flashing) and a written French sentence ("Le numéro F001 est attendu au Guichet 2"), and is
@@ -10,7 +10,7 @@
  * audio device the display stays silent; without the voice it plays the chime only.
  *
  * Threads: the SDL thread, plus the announcer's worker; the client's threads wake the SDL thread
- * with counter_event_type().
+ * with shell_wake() (borne/shell.h).
  * Ownership: display_create() borrows the renderer and copies the options' strings. */
 #ifndef BORNE_DISPLAY_H
 #define BORNE_DISPLAY_H
@@ -23,7 +23,7 @@
 
 #include "borne/announce.h"
 #include "borne/config.h"
-#include "borne/counter_client.h"
+#include "borne/client.h"
 #include "borne/ui.h"
 
 typedef struct display_app display_app;
@@ -36,7 +36,7 @@ typedef struct display_options {
     bool sound;                    /* open the audio device for the announcements */
     const announce_sink *sink;     /* tests: announcements go here instead (copied); NULL → SDL */
     announce_options announce;     /* the voice; zero → French */
-    counter_client_options client;
+    client_options client;
 } display_options;
 
 int display_create(display_app **out, SDL_Renderer *r, const display_options *o, char *errbuf,

@@ -13,13 +13,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "borne/lan_contract.h"
 #include "borne/queue.h"
 
 /* Body caps: a mutation is a few fields; an appointment import is an array of them. */
 #define HUB_BODY_MAX ((size_t)16 * 1024)
 #define HUB_APPT_BODY_MAX ((size_t)256 * 1024)
 #define HUB_APPT_MAX 1000          /* appointments per PUT */
-#define HUB_TOKEN_MAX 128
+#define HUB_TOKEN_MAX LAN_TOKEN_MAX
 #define HUB_IDEM_KEY_MAX 128
 
 typedef struct hub_error {
@@ -37,17 +38,12 @@ typedef enum hub_route_kind {
     HUB_ROUTE_COUNTER_GET,     /* GET  /api/v1/counters/{id} (that counter's token) */
 } hub_route_kind;
 
+/* The actions of the wire contract (borne/lan_contract.h), same values as lan_action. */
+#define HUB_ACT_ENUM_(id, name) HUB_ACT_##id,
 typedef enum hub_action {
     HUB_ACT_NONE = 0,
-    HUB_ACT_OPEN,
-    HUB_ACT_CLOSE,
-    HUB_ACT_PAUSE,
-    HUB_ACT_CALL_NEXT,
-    HUB_ACT_RECALL,
-    HUB_ACT_START,
-    HUB_ACT_FINISH,
-    HUB_ACT_NO_SHOW,
-    HUB_ACT_TRANSFER,
+    LAN_ACTIONS(HUB_ACT_ENUM_)
+#undef HUB_ACT_ENUM_
 } hub_action;
 
 typedef struct hub_route {

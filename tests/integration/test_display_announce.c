@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "borne/announce.h"
-#include "borne/counter.h"
+#include "borne/shell.h"
 #include "borne/display.h"
 #include "test_hub_support.h"
 #include "testlib.h"

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "borne/counter.h"
+#include "borne/shell.h"
 #include "borne/display.h"
 #include "test_hub_support.h"
 #include "testlib.h"

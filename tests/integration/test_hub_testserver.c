@@ -4,7 +4,7 @@
  *   ticket <id>        → "TICKET <id> <label> <state> <counter>", read from the engine
  *   waiting            → "WAITING <n>": tickets of the day still waiting or called
  *   checkin <code>     → checks the appointment in as the kiosk would → "CHECKIN <id> <label>"
- *   appliance <id>     → starts the counter appliance of counter <id> offscreen (SDL dummy
+ *   appliance <id>     → starts the desk appliance of counter <id> offscreen (SDL dummy
  *                        video; run with SDL_VIDEODRIVER=dummy) → "OK" once it has the state
  *   tap <label>        → taps that button of the appliance and waits for the answer
  *                        → "OK <ticket label or -> <message>" or "ERROR no button <label>"
@@ -14,17 +14,17 @@
 #include <string.h>
 #include <time.h>
 
-#include "borne/counter.h"
+#include "borne/appliance.h"
 #include "test_hub_support.h"
 
 static th_fixture F;
 
-typedef struct appliance {
+typedef struct desk {
     bool sdl;
     SDL_Window *win;
     SDL_Renderer *r;
-    counter_app *app;
-} appliance;
+    appliance *app;
+} desk;
 
 static const char *token_of(int id)
 {
@@ -32,22 +32,22 @@ static const char *token_of(int id)
 }
 
 /* Handles the appliance's events until `done` holds (or 5 s), then draws a frame. */
-static void pump(appliance *a, bool (*done)(const counter_view *))
+static void pump(desk *a, bool (*done)(const client_view *))
 {
     int64_t until = th_usec() + 5000000;
-    counter_view v;
+    client_view v;
     do {
         SDL_Event e;
         if (SDL_WaitEventTimeout(&e, 10))
-            counter_handle_event(a->app, &e);
-        counter_get_view(a->app, &v);
+            appliance_handle_event(a->app, &e);
+        appliance_get_view(a->app, &v);
     } while (!done(&v) && th_usec() < until);
-    counter_draw(a->app, (int64_t)time(NULL));
+    appliance_draw(a->app, (int64_t)time(NULL));
 }
 
-static bool ready(const counter_view *v) { return v->have_state && v->connected && !v->busy; }
+static bool ready(const client_view *v) { return v->have_state && v->connected && !v->busy; }
 
-static const char *start_appliance(appliance *a, int id)
+static const char *start_appliance(desk *a, int id)
 {
     if (a->app)
         return "ERROR already started";
@@ -58,10 +58,10 @@ static const char *start_appliance(appliance *a, int id)
     a->r = a->win ? SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE) : NULL;
     char url[64], err[256];
     snprintf(url, sizeof url, "http://127.0.0.1:%d", F.port);
-    counter_options o = {.assets_dir = getenv("BORNE_ASSETS"), .hub_url = url, .counter_id = id,
-                         .token = token_of(id), .width_mm = 217, .height_mm = 136,
-                         .client = {.retry_ms = 200}};
-    if (!a->r || counter_create(&a->app, a->r, &o, err, sizeof err) != 0) {
+    appliance_options o = {.assets_dir = getenv("BORNE_ASSETS"), .hub_url = url, .counter_id = id,
+                           .token = token_of(id), .width_mm = 217, .height_mm = 136,
+                           .client = {.retry_ms = 200}};
+    if (!a->r || appliance_create(&a->app, a->r, &o, err, sizeof err) != 0) {
         fprintf(stderr, "hub_testserver: appliance: %s\n", a->r ? err : SDL_GetError());
         return "ERROR appliance";
     }
@@ -69,14 +69,14 @@ static const char *start_appliance(appliance *a, int id)
     return "OK";
 }
 
-static void tap(appliance *a, const char *label)
+static void tap(desk *a, const char *label)
 {
     if (!a->app) {
         printf("ERROR no appliance\n");
         return;
     }
     pump(a, ready);
-    ui_report rep = ui_get_report(counter_get_ui(a->app));
+    ui_report rep = ui_get_report(appliance_get_ui(a->app));
     for (int i = 0; i < rep.n_targets; i++) {
         if (strcmp(rep.targets[i].label, label) != 0)
             continue;
@@ -85,12 +85,12 @@ static void tap(appliance *a, const char *label)
         e.button.button = SDL_BUTTON_LEFT;
         e.button.x = rep.targets[i].rect.x + rep.targets[i].rect.w / 2;
         e.button.y = rep.targets[i].rect.y + rep.targets[i].rect.h / 2;
-        counter_handle_event(a->app, &e);
+        appliance_handle_event(a->app, &e);
         e.button.type = SDL_MOUSEBUTTONUP;
-        counter_handle_event(a->app, &e);
+        appliance_handle_event(a->app, &e);
         pump(a, ready);
-        counter_view v;
-        counter_get_view(a->app, &v);
+        client_view v;
+        appliance_get_view(a->app, &v);
         printf("OK %s %s\n", v.has_ticket ? v.ticket.label : "-", v.message);
         return;
     }
@@ -109,7 +109,7 @@ int main(void)
     th_start(&F, "hub_testserver", true);
     printf("PORT %d\n", F.port);
     fflush(stdout);
-    appliance a = {0};
+    desk a = {0};
     char line[256];
     while (fgets(line, sizeof line, stdin)) {
         line[strcspn(line, "\r\n")] = '\0';
@@ -145,7 +145,7 @@ int main(void)
         }
         fflush(stdout);
     }
-    counter_destroy(a.app);
+    appliance_destroy(a.app);
     if (a.r)
         SDL_DestroyRenderer(a.r);
     if (a.win)

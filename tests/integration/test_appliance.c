@@ -3,45 +3,45 @@
  * screen shows it; with the hub gone the screen says so. Then a checked-in appointment is
  * called: its time and private note are drawn under the visitor, also by an appliance started
  * afterwards (which must ask the hub for them), and they go once the visitor is done. Writes
- * hub_counter_ui.png and hub_counter_ui_note.png. */
+ * appliance.png and appliance_note.png. */
 #include <stdio.h>
 #include <string.h>
 
-#include "borne/counter.h"
+#include "borne/appliance.h"
 #include "test_hub_support.h"
 #include "testlib.h"
 
 static th_fixture F;
 
 /* Handles events until pred holds on the app's view (or 8 s pass), redrawing as it goes. */
-static bool pump(counter_app *a, bool (*pred)(const counter_view *))
+static bool pump(appliance *a, bool (*pred)(const client_view *))
 {
     int64_t until = th_usec() + 8000000;
-    counter_view v;
+    client_view v;
     do {
         SDL_Event e;
         if (SDL_WaitEventTimeout(&e, 20))
-            counter_handle_event(a, &e);
-        counter_get_view(a, &v);
+            appliance_handle_event(a, &e);
+        appliance_get_view(a, &v);
         if (pred(&v)) {
-            counter_draw(a, th_now(&F));
+            appliance_draw(a, th_now(&F));
             return true;
         }
     } while (th_usec() < until);
     return false;
 }
 
-static bool has_state(const counter_view *v) { return v->have_state && v->connected; }
-static bool is_open(const counter_view *v) { return !v->busy && v->counter_state == QUEUE_COUNTER_OPEN; }
-static bool has_ticket(const counter_view *v) { return !v->busy && v->has_ticket; }
-static bool offline(const counter_view *v) { return !v->connected; }
-static bool has_note(const counter_view *v) { return !v->busy && v->has_appointment; }
-static bool no_ticket(const counter_view *v) { return !v->busy && v->connected && !v->has_ticket; }
+static bool has_state(const client_view *v) { return v->have_state && v->connected; }
+static bool is_open(const client_view *v) { return !v->busy && v->counter_state == LAN_COUNTER_OPEN; }
+static bool has_ticket(const client_view *v) { return !v->busy && v->has_ticket; }
+static bool offline(const client_view *v) { return !v->connected; }
+static bool has_note(const client_view *v) { return !v->busy && v->has_appointment; }
+static bool no_ticket(const client_view *v) { return !v->busy && v->connected && !v->has_ticket; }
 
 /* Taps the target labelled `label` in the last frame; false if there is none. */
-static bool tap(counter_app *a, const char *label)
+static bool tap(appliance *a, const char *label)
 {
-    ui_report rep = ui_get_report(counter_get_ui(a));
+    ui_report rep = ui_get_report(appliance_get_ui(a));
     for (int i = 0; i < rep.n_targets; i++) {
         if (strcmp(rep.targets[i].label, label) != 0)
             continue;
@@ -51,17 +51,17 @@ static bool tap(counter_app *a, const char *label)
         e.button.button = SDL_BUTTON_LEFT;
         e.button.x = r.x + r.w / 2;
         e.button.y = r.y + r.h / 2;
-        counter_handle_event(a, &e);
+        appliance_handle_event(a, &e);
         e.button.type = SDL_MOUSEBUTTONUP;
-        counter_handle_event(a, &e);
+        appliance_handle_event(a, &e);
         return true;
     }
     return false;
 }
 
-static bool drawn(counter_app *a, const char *needle)
+static bool drawn(appliance *a, const char *needle)
 {
-    ui_report rep = ui_get_report(counter_get_ui(a));
+    ui_report rep = ui_get_report(appliance_get_ui(a));
     for (int i = 0; i < rep.n_texts; i++)
         if (strstr(rep.texts[i].text, needle))
             return true;
@@ -76,11 +76,11 @@ static void test_counter_screen(void)
     CHECK(r != NULL);
     char url[64], err[256];
     snprintf(url, sizeof url, "http://127.0.0.1:%d", F.port);
-    counter_options o = {.assets_dir = getenv("BORNE_ASSETS"), .hub_url = url, .counter_id = 1,
-                         .token = TH_TOKEN1, .width_mm = 217, .height_mm = 136, .readback = true,
-                         .client = {.retry_ms = 100}};
-    counter_app *a = NULL;
-    CHECK_INT(counter_create(&a, r, &o, err, sizeof err), 0);
+    appliance_options o = {.assets_dir = getenv("BORNE_ASSETS"), .hub_url = url, .counter_id = 1,
+                           .token = TH_TOKEN1, .width_mm = 217, .height_mm = 136, .readback = true,
+                           .client = {.retry_ms = 100}};
+    appliance *a = NULL;
+    CHECK_INT(appliance_create(&a, r, &o, err, sizeof err), 0);
     if (!a)
         return;
     queue_issued is;
@@ -98,8 +98,8 @@ static void test_counter_screen(void)
     CHECK_INT(queue_get_ticket(F.q, is.ticket.id, &t), QUEUE_OK);
     CHECK_INT(t.state, QUEUE_CALLED);
     CHECK_INT(t.counter_id, 1);
-    CHECK_INT(ui_save_png(counter_get_ui(a), testlib_path(F.dir, "hub_counter_ui.png")), 0);
-    fprintf(stderr, "   screenshot: %s\n", testlib_path(F.dir, "hub_counter_ui.png"));
+    CHECK_INT(ui_save_png(appliance_get_ui(a), testlib_path(F.dir, "appliance.png")), 0);
+    fprintf(stderr, "   screenshot: %s\n", testlib_path(F.dir, "appliance.png"));
 
     th_hub_down(&F);
     CHECK(pump(a, offline));
@@ -121,13 +121,13 @@ static void test_counter_screen(void)
     CHECK(pump(a, has_note));
     CHECK(drawn(a, ci.ticket.label));
     CHECK(drawn(a, "Rendez-vous de 09:55 — note : Dossier Pôle emploi, deuxième rendez-vous"));
-    CHECK_INT(ui_save_png(counter_get_ui(a), testlib_path(F.dir, "hub_counter_ui_note.png")), 0);
-    fprintf(stderr, "   screenshot: %s\n", testlib_path(F.dir, "hub_counter_ui_note.png"));
+    CHECK_INT(ui_save_png(appliance_get_ui(a), testlib_path(F.dir, "appliance_note.png")), 0);
+    fprintf(stderr, "   screenshot: %s\n", testlib_path(F.dir, "appliance_note.png"));
 
     /* an appliance started now learns the note from the hub, not from its own call */
-    counter_destroy(a);
+    appliance_destroy(a);
     a = NULL;
-    CHECK_INT(counter_create(&a, r, &o, err, sizeof err), 0);
+    CHECK_INT(appliance_create(&a, r, &o, err, sizeof err), 0);
     if (!a)
         return;
     CHECK(pump(a, has_note));
@@ -135,11 +135,11 @@ static void test_counter_screen(void)
     CHECK(tap(a, "Terminé"));
     CHECK(pump(a, no_ticket));
     CHECK(!drawn(a, "Dossier Pôle emploi"));
-    counter_view v;
-    counter_get_view(a, &v);
+    client_view v;
+    appliance_get_view(a, &v);
     CHECK(!v.has_appointment && v.appointment.note[0] == '\0');
 
-    counter_destroy(a);
+    appliance_destroy(a);
     SDL_DestroyRenderer(r);
     SDL_DestroyWindow(w);
     SDL_Quit();
@@ -147,7 +147,7 @@ static void test_counter_screen(void)
 
 int main(void)
 {
-    th_start(&F, "hub_counter_ui", false);
+    th_start(&F, "appliance", false);
     RUN(test_counter_screen);
     th_stop(&F);
     return testlib_finish();

@@ -1,6 +1,7 @@
-/* Hub client of the counter appliance (see include/borne/counter_client.h). */
-#include "borne/counter_client.h"
+/* Hub client of the counter appliance (see include/borne/client.h). */
+#include "borne/client.h"
 #include "borne/clock.h"
+#include "borne/lan_contract.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -18,23 +19,23 @@
 
 typedef struct pending {
     bool active;
-    hub_action action;
+    lan_action action;
     char body[96];
     char key[37];
 } pending;
 
-struct counter_client {
+struct client {
     char url[URL_MAX];
     int counter_id;
-    char auth[HUB_TOKEN_MAX + 32];
-    counter_client_options opts;
-    counter_notify_fn notify;
+    char auth[LAN_TOKEN_MAX + 32];
+    client_options opts;
+    client_notify_fn notify;
     void *ctx;
 
     pthread_mutex_t mu;
     pthread_cond_t cond;
     bool stop;
-    counter_view view;          /* guarded by mu */
+    client_view view;          /* guarded by mu */
     pending job;                /* guarded by mu */
     bool want_view;             /* guarded by mu: the worker should GET the counter's view */
     int64_t view_asked;         /* guarded by mu: ticket whose appointment was asked or known */
@@ -63,7 +64,7 @@ static const struct { const char *code, *text; } MESSAGES[] = {
     {"storage_full", "Stockage plein sur la borne : prévenez l'administrateur."},
 };
 
-int counter_client_new_key(char out[37])
+int client_new_key(char out[37])
 {
     unsigned char b[16];
     if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b)
@@ -76,14 +77,14 @@ int counter_client_new_key(char out[37])
     return 0;
 }
 
-static void changed(counter_client *c)
+static void changed(client *c)
 {
     if (c->notify)
         c->notify(c->ctx);
 }
 
 /* Sleeps up to ms unless stopping; returns whether to go on. */
-static bool pause_ms(counter_client *c, int ms)
+static bool pause_ms(client *c, int ms)
 {
     struct timespec until = clock_mono_deadline(ms);
     pthread_mutex_lock(&c->mu);
@@ -101,50 +102,43 @@ static void copy(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src ? src : "");
 }
 
-static queue_state state_from_name(const char *s)
-{
-    for (int i = QUEUE_WAITING; i <= QUEUE_EXPIRED; i++)
-        if (s && strcmp(s, queue_state_name((queue_state)i)) == 0)
-            return (queue_state)i;
-    return QUEUE_WAITING;
-}
-
 static char letter(json_t *j)
 {
     const char *s = json_string_value(j);
     return s ? s[0] : 0;
 }
 
-static void ticket_from_json(json_t *j, queue_ticket *t)
+/* The ticket object, read field by field from the contract's list (LAN_TICKET_FIELDS). A
+ * missing field reads as 0/""/false, as for a hub of an older version. */
+static void read_INT64(json_t *j, int64_t *out) { *out = json_integer_value(j); }
+static void read_INT(json_t *j, int *out) { *out = (int)json_integer_value(j); }
+static void read_BOOL(json_t *j, bool *out) { *out = json_is_true(j); }
+static void read_LETTER(json_t *j, char *out) { *out = letter(j); }
+static void read_LABEL(json_t *j, char (*out)[LAN_TICKET_LABEL_MAX]) { copy(*out, sizeof *out, json_string_value(j)); }
+static void read_TICKET_STATE(json_t *j, lan_ticket_state *out)
 {
-    memset(t, 0, sizeof *t);
-    t->id = json_integer_value(json_object_get(j, "id"));
-    copy(t->label, sizeof t->label, json_string_value(json_object_get(j, "label")));
-    t->service = letter(json_object_get(j, "service"));
-    t->state = state_from_name(json_string_value(json_object_get(j, "state")));
-    t->priority = json_is_true(json_object_get(j, "priority"));
-    t->appointment = json_is_true(json_object_get(j, "appointment"));
-    t->transferred = json_is_true(json_object_get(j, "transferred"));
-    t->recalls = (int)json_integer_value(json_object_get(j, "recalls"));
-    t->counter_id = (int)json_integer_value(json_object_get(j, "counter"));
-    t->issued_at = json_integer_value(json_object_get(j, "issued_at"));
-    t->called_at = json_integer_value(json_object_get(j, "called_at"));
-    t->started_at = json_integer_value(json_object_get(j, "started_at"));
+    int s = lan_ticket_state_from_name(json_string_value(j));
+    *out = s < 0 ? LAN_TICKET_WAITING : (lan_ticket_state)s;
 }
 
-static queue_counter_state counter_state_from_name(const char *s)
+static void ticket_from_json(json_t *j, lan_ticket *t)
 {
-    if (s && strcmp(s, "open") == 0)
-        return QUEUE_COUNTER_OPEN;
-    if (s && strcmp(s, "paused") == 0)
-        return QUEUE_COUNTER_PAUSED;
-    return QUEUE_COUNTER_CLOSED;
+    memset(t, 0, sizeof *t);
+#define READ_FIELD(kind, key) read_##kind(json_object_get(j, #key), &t->key);
+    LAN_TICKET_FIELDS(READ_FIELD)
+#undef READ_FIELD
+}
+
+static lan_counter_state counter_state_from_name(const char *s)
+{
+    int st = lan_counter_state_from_name(s);
+    return st < 0 ? LAN_COUNTER_CLOSED : (lan_counter_state)st;
 }
 
 /* Caller holds mu. */
-static void apply_counter(counter_client *c, json_t *ctr)
+static void apply_counter(client *c, json_t *ctr)
 {
-    counter_view *v = &c->view;
+    client_view *v = &c->view;
     copy(v->counter_name, sizeof v->counter_name, json_string_value(json_object_get(ctr, "name")));
     v->counter_state = counter_state_from_name(json_string_value(json_object_get(ctr, "state")));
     json_t *t = json_object_get(ctr, "ticket");
@@ -159,9 +153,9 @@ static void apply_counter(counter_client *c, json_t *ctr)
 /* Caller holds mu. Forgets an appointment that is not the current visitor's (the note must not
  * outlive the visit on screen), and asks the worker for the counter's own view when the current
  * ticket is an appointment not asked about yet. */
-static void check_appointment(counter_client *c)
+static void check_appointment(client *c)
 {
-    counter_view *v = &c->view;
+    client_view *v = &c->view;
     bool appt_ticket = v->has_ticket && v->ticket.appointment;
     if (!appt_ticket || v->appointment.ticket_id != v->ticket.id) {
         v->has_appointment = false;
@@ -175,9 +169,9 @@ static void check_appointment(counter_client *c)
 }
 
 /* Caller holds mu. A counter view: GET /counters/{id} or the answer of an operation. */
-static void apply_view(counter_client *c, json_t *j)
+static void apply_view(client *c, json_t *j)
 {
-    counter_view *v = &c->view;
+    client_view *v = &c->view;
     apply_counter(c, json_object_get(j, "counter"));
     json_t *a = json_object_get(j, "appointment");
     if (v->has_ticket) {
@@ -197,18 +191,18 @@ static void apply_view(counter_client *c, json_t *j)
 }
 
 /* Caller holds mu. */
-static void apply_state(counter_client *c, json_t *st)
+static void apply_state(client *c, json_t *st)
 {
-    counter_view *v = &c->view;
+    client_view *v = &c->view;
     v->have_state = true;
     v->skew = json_integer_value(json_object_get(st, "now")) - (int64_t)time(NULL);
     v->last_event_id = json_integer_value(json_object_get(st, "last_event_id"));
     copy(v->antenne, sizeof v->antenne, json_string_value(json_object_get(json_object_get(st, "antenne"), "name")));
     json_t *svcs = json_object_get(st, "services");
     v->n_services = 0;
-    for (size_t i = 0; i < json_array_size(svcs) && v->n_services < QUEUE_MAX_SERVICES; i++) {
+    for (size_t i = 0; i < json_array_size(svcs) && v->n_services < LAN_MAX_SERVICES; i++) {
         json_t *s = json_array_get(svcs, i);
-        counter_service_view *sv = &v->services[v->n_services++];
+        client_service_view *sv = &v->services[v->n_services++];
         sv->letter = letter(json_object_get(s, "letter"));
         copy(sv->label, sizeof sv->label, json_string_value(json_object_get(s, "label_fr")));
         sv->waiting = (int)json_integer_value(json_object_get(s, "waiting"));
@@ -220,10 +214,10 @@ static void apply_state(counter_client *c, json_t *st)
     /* First snapshot: the day's last calls fill the list, as history (never announced). */
     json_t *calls = json_object_get(st, "last_calls");
     if (v->n_calls_total == 0 && json_array_size(calls)) {
-        size_t n = json_array_size(calls) < COUNTER_CALLS ? json_array_size(calls) : COUNTER_CALLS;
+        size_t n = json_array_size(calls) < CLIENT_CALLS ? json_array_size(calls) : CLIENT_CALLS;
         for (size_t i = 0; i < n; i++) {   /* newest first in the state, oldest first here */
             json_t *e = json_array_get(calls, n - 1 - i);
-            counter_call *call = &v->calls[i];
+            client_call *call = &v->calls[i];
             copy(call->label, sizeof call->label, json_string_value(json_object_get(e, "label")));
             call->counter_id = (int)json_integer_value(json_object_get(e, "counter"));
             call->recall = json_is_true(json_object_get(e, "recall"));
@@ -232,7 +226,7 @@ static void apply_state(counter_client *c, json_t *st)
     }
     json_t *ctrs = json_object_get(st, "counters");
     v->n_counters = 0;
-    for (size_t i = 0; i < json_array_size(ctrs) && v->n_counters < QUEUE_MAX_COUNTERS; i++) {
+    for (size_t i = 0; i < json_array_size(ctrs) && v->n_counters < LAN_MAX_COUNTERS; i++) {
         json_t *ctr = json_array_get(ctrs, i);
         int id = (int)json_integer_value(json_object_get(ctr, "id"));
         v->counters[v->n_counters].id = id;
@@ -248,13 +242,13 @@ static void apply_state(counter_client *c, json_t *st)
 /* ---- event stream ----------------------------------------------------------------------------- */
 
 /* A call or recall event: queued in the view for the display's announcements. */
-static void note_call(counter_client *c)
+static void note_call(client *c)
 {
     json_t *e = json_loads(c->data, 0, NULL);
     if (!e)
         return;
     pthread_mutex_lock(&c->mu);
-    counter_call *call = &c->view.calls[c->view.n_calls_total % COUNTER_CALLS];
+    client_call *call = &c->view.calls[c->view.n_calls_total % CLIENT_CALLS];
     copy(call->label, sizeof call->label, json_string_value(json_object_get(e, "label")));
     call->counter_id = (int)json_integer_value(json_object_get(e, "counter"));
     call->recall = strcmp(c->event, "recall") == 0;
@@ -264,7 +258,7 @@ static void note_call(counter_client *c)
     changed(c);
 }
 
-static void dispatch(counter_client *c)
+static void dispatch(client *c)
 {
     if ((strcmp(c->event, "call") == 0 || strcmp(c->event, "recall") == 0) && c->data)
         note_call(c);
@@ -284,7 +278,7 @@ static void dispatch(counter_client *c)
         c->data[0] = '\0';
 }
 
-static void stream_line(counter_client *c, char *line)
+static void stream_line(client *c, char *line)
 {
     if (line[0] == '\0') {
         dispatch(c);
@@ -319,7 +313,7 @@ static void stream_line(counter_client *c, char *line)
 
 static size_t on_stream(char *p, size_t size, size_t n, void *ctx)
 {
-    counter_client *c = ctx;
+    client *c = ctx;
     size_t len = size * n;
     pthread_mutex_lock(&c->mu);
     bool was = c->view.connected;
@@ -345,7 +339,7 @@ static size_t on_stream(char *p, size_t size, size_t n, void *ctx)
 static int on_progress(void *ctx, curl_off_t a, curl_off_t b, curl_off_t d, curl_off_t e)
 {
     (void)a, (void)b, (void)d, (void)e;
-    counter_client *c = ctx;
+    client *c = ctx;
     pthread_mutex_lock(&c->mu);
     bool stop = c->stop;
     pthread_mutex_unlock(&c->mu);
@@ -354,10 +348,10 @@ static int on_progress(void *ctx, curl_off_t a, curl_off_t b, curl_off_t d, curl
 
 static void *stream_main(void *arg)
 {
-    counter_client *c = arg;
+    client *c = arg;
     CURL *h = curl_easy_init();
     char url[URL_MAX + 32], lei[64];
-    snprintf(url, sizeof url, "%s/api/v1/events", c->url);
+    snprintf(url, sizeof url, "%s" LAN_API_PREFIX "/events", c->url);
     do {
         struct curl_slist *hdr = NULL;
         if (c->last_id[0]) {
@@ -411,11 +405,11 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 
 /* One request with the counter's token: a POST of `job`, or (job NULL) the GET of the
  * counter's own view. Returns the HTTP status, or 0 when the hub could not be reached. */
-static long request(counter_client *c, CURL *h, const pending *job, char **answer)
+static long request(client *c, CURL *h, const pending *job, char **answer)
 {
     char url[URL_MAX + 64], key[64];
-    snprintf(url, sizeof url, "%s/api/v1/counters/%d%s%s", c->url, c->counter_id, job ? "/" : "",
-             job ? hub_action_name(job->action) : "");
+    snprintf(url, sizeof url, "%s" LAN_API_PREFIX "/counters/%d%s%s", c->url, c->counter_id, job ? "/" : "",
+             job ? lan_action_name(job->action) : "");
     struct curl_slist *hdr = curl_slist_append(NULL, c->auth);
     curl_easy_reset(h);
     if (job) {
@@ -438,7 +432,7 @@ static long request(counter_client *c, CURL *h, const pending *job, char **answe
     return status;
 }
 
-static void set_message(counter_client *c, bool error, const char *text)
+static void set_message(client *c, bool error, const char *text)
 {
     pthread_mutex_lock(&c->mu);
     copy(c->view.message, sizeof c->view.message, text);
@@ -448,16 +442,16 @@ static void set_message(counter_client *c, bool error, const char *text)
 }
 
 /* The answer of a finished operation into the view and the agent's message. */
-static void conclude(counter_client *c, const pending *job, long status, const char *answer)
+static void conclude(client *c, const pending *job, long status, const char *answer)
 {
     json_t *j = answer ? json_loads(answer, 0, NULL) : NULL;
-    char msg[COUNTER_MSG_MAX] = "";
+    char msg[CLIENT_MSG_MAX] = "";
     bool error = status < 200 || status >= 300;
     pthread_mutex_lock(&c->mu);
     if (!error && j) {
         apply_view(c, j);
         const char *label = json_string_value(json_object_get(json_object_get(j, "ticket"), "label"));
-        if (job->action == HUB_ACT_CALL_NEXT && label)
+        if (job->action == LAN_ACT_CALL_NEXT && label)
             snprintf(msg, sizeof msg, "%s appelé.", label);
     } else if (error) {
         const char *code = json_string_value(json_object_get(j, "error"));
@@ -475,7 +469,7 @@ static void conclude(counter_client *c, const pending *job, long status, const c
 /* The counter's own view, for the note of the current appointment. Tried once: when the hub
  * cannot answer, the next state from the stream (there is one after every reconnection) asks
  * again. */
-static void fetch_view(counter_client *c, CURL *h)
+static void fetch_view(client *c, CURL *h)
 {
     char *answer = NULL;
     long status = request(c, h, NULL, &answer);
@@ -494,7 +488,7 @@ static void fetch_view(counter_client *c, CURL *h)
 
 static void *worker_main(void *arg)
 {
-    counter_client *c = arg;
+    client *c = arg;
     CURL *h = curl_easy_init();
     for (;;) {
         pthread_mutex_lock(&c->mu);
@@ -548,22 +542,21 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-int counter_client_act(counter_client *c, hub_action action, queue_outcome outcome,
-                       char to_service, int to_counter)
+int client_act(client *c, lan_action action, lan_outcome outcome, char to_service, int to_counter)
 {
     if (!c->worker_started)
         return -1;
     pending job = {.active = true, .action = action};
-    if (counter_client_new_key(job.key) != 0)
+    if (client_new_key(job.key) != 0)
         return -1;
-    if (action == HUB_ACT_FINISH)
+    if (action == LAN_ACT_FINISH)
         snprintf(job.body, sizeof job.body, "{\"outcome\":\"%s\"}",
-                 outcome == QUEUE_OUTCOME_REDIRECTED ? "redirected" : "served");
-    else if (action == HUB_ACT_TRANSFER && to_service && to_counter)
+                 lan_outcome_name(outcome ? outcome : LAN_OUTCOME_SERVED));
+    else if (action == LAN_ACT_TRANSFER && to_service && to_counter)
         snprintf(job.body, sizeof job.body, "{\"service\":\"%c\",\"counter\":%d}", to_service, to_counter);
-    else if (action == HUB_ACT_TRANSFER && to_service)
+    else if (action == LAN_ACT_TRANSFER && to_service)
         snprintf(job.body, sizeof job.body, "{\"service\":\"%c\"}", to_service);
-    else if (action == HUB_ACT_TRANSFER)
+    else if (action == LAN_ACT_TRANSFER)
         snprintf(job.body, sizeof job.body, "{\"counter\":%d}", to_counter);
     pthread_mutex_lock(&c->mu);
     bool free_slot = !c->job.active;
@@ -580,7 +573,7 @@ int counter_client_act(counter_client *c, hub_action action, queue_outcome outco
     return free_slot ? 0 : -1;
 }
 
-void counter_client_view(counter_client *c, counter_view *out)
+void client_get_view(client *c, client_view *out)
 {
     pthread_mutex_lock(&c->mu);
     *out = c->view;
@@ -589,15 +582,13 @@ void counter_client_view(counter_client *c, counter_view *out)
 
 /* ---- start and stop -------------------------------------------------------------------------- */
 
-int counter_client_start(counter_client **out, const char *hub_url, int counter_id,
-                         const char *token, const counter_client_options *opts,
-                         counter_notify_fn notify, void *ctx, char *errbuf, size_t errlen)
+int client_start(client **out, const char *hub_url, int counter_id, const char *token,
+                 const client_options *opts, client_notify_fn notify, void *ctx, char *errbuf,
+                 size_t errlen)
 {
     *out = NULL;
-    char tok[HUB_TOKEN_MAX + 1] = "", header[HUB_TOKEN_MAX + 16];
-    snprintf(header, sizeof header, "Bearer %s", token ? token : "");
-    if (counter_id != 0 && !hub_bearer_token(header, tok)) {
-        snprintf(errbuf, errlen, "counter token: 1 to %d visible ASCII characters", HUB_TOKEN_MAX);
+    if (counter_id != 0 && !lan_token_valid(token)) {
+        snprintf(errbuf, errlen, "counter token: 1 to %d visible ASCII characters", LAN_TOKEN_MAX);
         return -1;
     }
     if (!hub_url || strncmp(hub_url, "http://", 7) != 0 || strlen(hub_url) >= URL_MAX ||
@@ -606,14 +597,14 @@ int counter_client_start(counter_client **out, const char *hub_url, int counter_
                  hub_url ? hub_url : "");
         return -1;
     }
-    counter_client *c = calloc(1, sizeof *c);
+    client *c = calloc(1, sizeof *c);
     if (!c) {
         snprintf(errbuf, errlen, "out of memory");
         return -1;
     }
     copy(c->url, sizeof c->url, hub_url);
     c->counter_id = counter_id;
-    snprintf(c->auth, sizeof c->auth, "Authorization: Bearer %s", tok);
+    snprintf(c->auth, sizeof c->auth, "Authorization: Bearer %s", token ? token : "");
     if (opts)
         c->opts = *opts;
     if (c->opts.retry_ms <= 0)
@@ -629,7 +620,7 @@ int counter_client_start(counter_client **out, const char *hub_url, int counter_
     c->worker_started = c->stream_started && counter_id != 0 &&
                         pthread_create(&c->worker_thread, NULL, worker_main, c) == 0;
     if (!c->stream_started || (counter_id != 0 && !c->worker_started)) {
-        counter_client_stop(c);
+        client_stop(c);
         snprintf(errbuf, errlen, "cannot start the client threads");
         return -1;
     }
@@ -637,7 +628,7 @@ int counter_client_start(counter_client **out, const char *hub_url, int counter_
     return 0;
 }
 
-void counter_client_stop(counter_client *c)
+void client_stop(client *c)
 {
     if (!c)
         return;

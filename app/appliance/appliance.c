@@ -1,9 +1,11 @@
-/* The counter appliance's screen (see include/borne/counter.h).
+/* The desk appliance's screen (see include/borne/appliance.h).
  *
  * Layout in millimetres of the physical screen: the current visitor and the buttons on the
  * left, waiting counts on the right. Buttons that make no sense in the current state are not
  * drawn (rather than greyed): on a touch screen a grey button is still tapped. */
-#include "borne/counter.h"
+#include "borne/appliance.h"
+
+#include "borne/shell.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,99 +21,83 @@ enum {
     B_SERVICE0 = 100,   /* + index of the service in the view: transfer target */
 };
 
-struct counter_app {
+struct appliance {
     ui *ui;
-    counter_client *client;
-    counter_view view;
+    client *client;
+    client_view view;
     bool picking;       /* transfer: choosing the service */
 };
 
-static uint32_t wake_type;
-
-uint32_t counter_event_type(void)
-{
-    if (!wake_type)
-        wake_type = SDL_RegisterEvents(1);
-    return wake_type;
-}
-
-void counter_push_wake(void *ctx)
-{
-    (void)ctx;
-    SDL_Event e = {.type = counter_event_type()};
-    SDL_PushEvent(&e);
-}
-
-int counter_create(counter_app **out, SDL_Renderer *r, const counter_options *o, char *errbuf,
-                   size_t errlen)
+int appliance_create(appliance **out, SDL_Renderer *r, const appliance_options *o, char *errbuf,
+                     size_t errlen)
 {
     *out = NULL;
-    counter_app *a = calloc(1, sizeof *a);
+    appliance *a = calloc(1, sizeof *a);
     if (!a) {
         snprintf(errbuf, errlen, "out of memory");
         return -1;
     }
-    counter_event_type();
+    shell_wake_type();   /* registered here, on the SDL thread, before the client's threads wake */
     ui_options uo = {.assets_dir = o->assets_dir ? o->assets_dir : "assets",
                      .width_mm = o->width_mm, .height_mm = o->height_mm, .readback = o->readback};
     if (ui_create(&a->ui, r, &uo, errbuf, errlen) != 0 ||
-        counter_client_start(&a->client, o->hub_url, o->counter_id, o->token, &o->client, counter_push_wake,
-                             NULL, errbuf, errlen) != 0) {
-        counter_destroy(a);
+        client_start(&a->client, o->hub_url, o->counter_id, o->token, &o->client, shell_wake, NULL,
+                     errbuf, errlen) != 0) {
+        appliance_destroy(a);
         return -1;
     }
     *out = a;
     return 0;
 }
 
-void counter_destroy(counter_app *a)
+void appliance_destroy(appliance *a)
 {
     if (!a)
         return;
-    counter_client_stop(a->client);
+    client_stop(a->client);
     ui_destroy(a->ui);
     free(a);
 }
 
-ui *counter_get_ui(counter_app *a)
+ui *appliance_get_ui(appliance *a)
 {
     return a->ui;
 }
 
-void counter_get_view(counter_app *a, counter_view *out)
+void appliance_get_view(appliance *a, client_view *out)
 {
     *out = a->view;
 }
 
-static void act(counter_app *a, hub_action action, queue_outcome outcome, char service)
+static void act(appliance *a, lan_action action, lan_outcome outcome, char service)
 {
     /* a refusal means one is pending: the screen already says so */
-    counter_client_act(a->client, action, outcome, service, 0);
+    client_act(a->client, action, outcome, service, 0);
 }
 
-bool counter_handle_event(counter_app *a, const SDL_Event *e)
+bool appliance_handle_event(appliance *a, const SDL_Event *e)
 {
-    if (e->type == counter_event_type()) {
-        counter_client_view(a->client, &a->view);
+    if (e->type == shell_wake_type()) {
+        client_get_view(a->client, &a->view);
         return true;
     }
     bool redraw = false;
     int id = ui_input(a->ui, e, &redraw);
     switch (id) {
-    case B_CALL: act(a, HUB_ACT_CALL_NEXT, 0, 0); break;
-    case B_RECALL: act(a, HUB_ACT_RECALL, 0, 0); break;
-    case B_START: act(a, HUB_ACT_START, 0, 0); break;
-    case B_FINISH: act(a, HUB_ACT_FINISH, QUEUE_OUTCOME_SERVED, 0); break;
-    case B_REDIRECT: act(a, HUB_ACT_FINISH, QUEUE_OUTCOME_REDIRECTED, 0); break;
-    case B_NO_SHOW: act(a, HUB_ACT_NO_SHOW, 0, 0); break;
-    case B_OPEN: act(a, HUB_ACT_OPEN, 0, 0); break;
-    case B_PAUSE: act(a, HUB_ACT_PAUSE, 0, 0); break;
-    case B_CLOSE: act(a, HUB_ACT_CLOSE, 0, 0); break;
+    case B_CALL: act(a, LAN_ACT_CALL_NEXT, 0, 0); break;
+    case B_RECALL: act(a, LAN_ACT_RECALL, 0, 0); break;
+    case B_START: act(a, LAN_ACT_START, 0, 0); break;
+    case B_FINISH: act(a, LAN_ACT_FINISH, LAN_OUTCOME_SERVED, 0); break;
+    case B_REDIRECT: act(a, LAN_ACT_FINISH, LAN_OUTCOME_REDIRECTED, 0); break;
+    case B_NO_SHOW: act(a, LAN_ACT_NO_SHOW, 0, 0); break;
+    case B_OPEN: act(a, LAN_ACT_OPEN, 0, 0); break;
+    case B_PAUSE: act(a, LAN_ACT_PAUSE, 0, 0); break;
+    case B_CLOSE: act(a, LAN_ACT_CLOSE, 0, 0); break;
     case B_TRANSFER: a->picking = true; break;
     case B_CANCEL: a->picking = false; break;
     default:
         if (id >= B_SERVICE0 && id < B_SERVICE0 + a->view.n_services) {
-            act(a, HUB_ACT_TRANSFER, 0, a->view.services[id - B_SERVICE0].letter);
+            act(a, LAN_ACT_TRANSFER, 0, a->view.services[id - B_SERVICE0].letter);
             a->picking = false;
         }
         break;
@@ -121,7 +107,7 @@ bool counter_handle_event(counter_app *a, const SDL_Event *e)
 
 /* ---- drawing ---------------------------------------------------------------------------------- */
 
-static void text(counter_app *a, SDL_Rect box, const char *s, double cap_mm, bool bold, SDL_Color fg,
+static void text(appliance *a, SDL_Rect box, const char *s, double cap_mm, bool bold, SDL_Color fg,
                  ui_align align)
 {
     ui_text_style st = {.cap_mm = cap_mm, .min_cap_mm = cap_mm * 0.6, .bold = bold, .fg = fg,
@@ -129,7 +115,7 @@ static void text(counter_app *a, SDL_Rect box, const char *s, double cap_mm, boo
     ui_text(a->ui, box, s, &st);
 }
 
-static void button(counter_app *a, int id, SDL_Rect r, const char *label, ui_button_kind kind)
+static void button(appliance *a, int id, SDL_Rect r, const char *label, ui_button_kind kind)
 {
     ui_button_spec b = {.id = id, .rect = r, .label = label, .kind = kind, .cap_mm = 4.5};
     ui_button(a->ui, &b);
@@ -142,23 +128,23 @@ static SDL_Rect cell(SDL_Rect r, int i, int n, int gap)
     return (SDL_Rect){r.x + i * (w + gap), r.y, w, r.h};
 }
 
-static void draw_current(counter_app *a, SDL_Rect r, int64_t now)
+static void draw_current(appliance *a, SDL_Rect r, int64_t now)
 {
     const ui_theme *th = ui_get_theme(a->ui);
-    const counter_view *v = &a->view;
+    const client_view *v = &a->view;
     ui_fill_rounded(a->ui, r, ui_mm(a->ui, 2), th->panel);
     int pad = ui_mm(a->ui, 4);
     SDL_Rect label = {r.x + pad, r.y + pad, r.w - 2 * pad, r.h * 55 / 100 - pad};
     SDL_Rect info = {r.x + pad, label.y + label.h, r.w - 2 * pad, r.h - label.h - 2 * pad};
     if (!v->has_ticket) {
         text(a, label, "—", 16, true, th->ink, UI_ALIGN_START);
-        text(a, info, v->counter_state == QUEUE_COUNTER_OPEN ? "Aucun visiteur appelé."
-                      : v->counter_state == QUEUE_COUNTER_PAUSED ? "Guichet en pause."
+        text(a, info, v->counter_state == LAN_COUNTER_OPEN ? "Aucun visiteur appelé."
+                      : v->counter_state == LAN_COUNTER_PAUSED ? "Guichet en pause."
                                                                  : "Guichet fermé.",
              5, false, th->ink, UI_ALIGN_START);
         return;
     }
-    const queue_ticket *t = &v->ticket;
+    const lan_ticket *t = &v->ticket;
     if (v->has_appointment) {
         /* The note goes under the visitor in its own box, within the same panel: the buttons
          * below keep their place and size. The label and the info line share the top row. */
@@ -172,7 +158,7 @@ static void draw_current(counter_app *a, SDL_Rect r, int64_t now)
         struct tm tm;
         if (localtime_r(&at, &tm))
             strftime(when, sizeof when, "%H:%M", &tm);
-        char note[QUEUE_NOTE_MAX + 64];
+        char note[LAN_NOTE_MAX + 64];
         snprintf(note, sizeof note, "Rendez-vous de %s — %s%s", when,
                  v->appointment.note[0] ? "note : " : "pas de note", v->appointment.note);
         int inset = ui_mm(a->ui, 2);
@@ -188,22 +174,22 @@ static void draw_current(counter_app *a, SDL_Rect r, int64_t now)
     long waited = (long)((called - t->issued_at) / 60);
     char line[256];
     snprintf(line, sizeof line, "%s · %s · a attendu %ld min%s%s%s", svc,
-             t->state == QUEUE_SERVING ? "en entretien" : "appelé", waited < 0 ? 0 : waited,
+             t->state == LAN_TICKET_SERVING ? "en entretien" : "appelé", waited < 0 ? 0 : waited,
              t->appointment ? " · rendez-vous" : "", t->priority ? " · prioritaire" : "",
              t->recalls ? " · rappelé" : "");
     text(a, info, line, 4.5, false, th->ink, UI_ALIGN_START);
 }
 
-static void draw_services(counter_app *a, SDL_Rect r)
+static void draw_services(appliance *a, SDL_Rect r)
 {
     const ui_theme *th = ui_get_theme(a->ui);
-    const counter_view *v = &a->view;
+    const client_view *v = &a->view;
     int row = ui_mm(a->ui, 12);
     text(a, (SDL_Rect){r.x, r.y, r.w, row}, "En attente", 4.5, true, th->muted, UI_ALIGN_START);
     for (int i = 0; i < v->n_services; i++) {
-        const counter_service_view *s = &v->services[i];
+        const client_service_view *s = &v->services[i];
         SDL_Rect line = {r.x, r.y + row * (i + 1), r.w, row};
-        char name[QUEUE_LABEL_MAX + 8], count[16];
+        char name[LAN_NAME_MAX + 8], count[16];
         snprintf(name, sizeof name, "%c · %s", s->letter, s->label);
         snprintf(count, sizeof count, "%d", s->waiting);
         SDL_Color fg = s->mine ? th->ink : th->muted;
@@ -213,9 +199,9 @@ static void draw_services(counter_app *a, SDL_Rect r)
     }
 }
 
-static void draw_buttons(counter_app *a, SDL_Rect r)
+static void draw_buttons(appliance *a, SDL_Rect r)
 {
-    const counter_view *v = &a->view;
+    const client_view *v = &a->view;
     int gap = ui_mm(a->ui, 3);
     int h = (r.h - 2 * gap) / 3;
     SDL_Rect rows[3];
@@ -224,7 +210,7 @@ static void draw_buttons(counter_app *a, SDL_Rect r)
     if (a->picking) {
         int per_row = (v->n_services + 1) / 2;
         for (int i = 0; i < v->n_services; i++) {
-            char label[QUEUE_LABEL_MAX + 8];
+            char label[LAN_NAME_MAX + 8];
             snprintf(label, sizeof label, "Vers %c", v->services[i].letter);
             button(a, B_SERVICE0 + i, cell(rows[i / per_row], i % per_row, per_row, gap), label,
                    UI_BUTTON_SECONDARY);
@@ -232,11 +218,11 @@ static void draw_buttons(counter_app *a, SDL_Rect r)
         button(a, B_CANCEL, cell(rows[2], 0, 1, gap), "Annuler", UI_BUTTON_SECONDARY);
         return;
     }
-    bool open = v->counter_state == QUEUE_COUNTER_OPEN;
-    const queue_ticket *t = v->has_ticket ? &v->ticket : NULL;
+    bool open = v->counter_state == LAN_COUNTER_OPEN;
+    const lan_ticket *t = v->has_ticket ? &v->ticket : NULL;
     if (open && !t)
         button(a, B_CALL, rows[0], "Appeler le suivant", UI_BUTTON_PRIMARY);
-    if (t && t->state == QUEUE_CALLED) {
+    if (t && t->state == LAN_TICKET_CALLED) {
         button(a, B_RECALL, cell(rows[0], 0, 3, gap), "Rappeler", UI_BUTTON_SECONDARY);
         button(a, B_START, cell(rows[0], 1, 3, gap), "Accueillir", UI_BUTTON_SECONDARY);
         button(a, B_NO_SHOW, cell(rows[0], 2, 3, gap), "Absent", UI_BUTTON_SECONDARY);
@@ -248,26 +234,26 @@ static void draw_buttons(counter_app *a, SDL_Rect r)
     }
     int k = 0;
     SDL_Rect last = rows[2];
-    if (v->counter_state != QUEUE_COUNTER_OPEN)
+    if (v->counter_state != LAN_COUNTER_OPEN)
         button(a, B_OPEN, cell(last, k++, 3, gap), "Ouvrir", UI_BUTTON_SECONDARY);
     if (open)
         button(a, B_PAUSE, cell(last, k++, 3, gap), "Pause", UI_BUTTON_SECONDARY);
-    if (v->counter_state != QUEUE_COUNTER_CLOSED && !t)
+    if (v->counter_state != LAN_COUNTER_CLOSED && !t)
         button(a, B_CLOSE, cell(last, k, 3, gap), "Fermer", UI_BUTTON_SECONDARY);
 }
 
-int counter_draw(counter_app *a, int64_t now)
+int appliance_draw(appliance *a, int64_t now)
 {
     const ui_theme *th = ui_get_theme(a->ui);
-    const counter_view *v = &a->view;
+    const client_view *v = &a->view;
     ui_begin_frame(a->ui, th->page);
     int w = ui_width(a->ui), h = ui_height(a->ui);
     int pad = ui_mm(a->ui, 5), band = ui_mm(a->ui, 14);
     ui_fill(a->ui, (SDL_Rect){0, 0, w, band}, th->band);
-    char title[QUEUE_LABEL_MAX * 3 + 8];
+    char title[LAN_NAME_MAX * 3 + 8];
     snprintf(title, sizeof title, "%s · %s", v->counter_name[0] ? v->counter_name : "Guichet",
-             v->counter_state == QUEUE_COUNTER_OPEN ? "ouvert"
-             : v->counter_state == QUEUE_COUNTER_PAUSED ? "en pause" : "fermé");
+             v->counter_state == LAN_COUNTER_OPEN ? "ouvert"
+             : v->counter_state == LAN_COUNTER_PAUSED ? "en pause" : "fermé");
     text(a, (SDL_Rect){pad, 0, w / 2, band}, title, 5, true, th->band_ink, UI_ALIGN_START);
     text(a, (SDL_Rect){w / 2, 0, w / 2 - pad, band},
          !v->connected ? "Hub injoignable, reconnexion…" : v->busy ? "Envoi…" : "En direct", 4,
@@ -306,14 +292,14 @@ static int read_token(const char *path, char *out, size_t n, char *errbuf, size_
     return 0;
 }
 
-int counter_run(const borne_config *cfg, const char *hub_url, int counter_id,
-                const char *assets_dir, char *errbuf, size_t errlen)
+int appliance_run(const borne_config *cfg, const char *hub_url, int counter_id,
+                  const char *assets_dir, char *errbuf, size_t errlen)
 {
     int idx = -1;
     for (int i = 0; i < cfg->setup.n_counters; i++)
         if (cfg->setup.counters[i].id == counter_id)
             idx = i;
-    char token[HUB_TOKEN_MAX + 2];
+    char token[LAN_TOKEN_MAX + 2];
     if (idx < 0) {
         snprintf(errbuf, errlen, "counter %d is not in the config", counter_id);
         return -1;
@@ -328,17 +314,17 @@ int counter_run(const borne_config *cfg, const char *hub_url, int counter_id,
     SDL_Window *win = NULL;
     SDL_Renderer *r = NULL;
     ui_window_open("Borne — guichet", 0, 0, &win, &r, errbuf, errlen);
-    counter_app *a = NULL;
-    counter_options o = {.assets_dir = assets_dir, .hub_url = hub_url, .counter_id = counter_id,
+    appliance *a = NULL;
+    appliance_options o = {.assets_dir = assets_dir, .hub_url = hub_url, .counter_id = counter_id,
                          .token = token, .width_mm = cfg->ui.width_mm, .height_mm = cfg->ui.height_mm};
     if (!r)
         goto end;
-    if (counter_create(&a, r, &o, errbuf, errlen) != 0)
+    if (appliance_create(&a, r, &o, errbuf, errlen) != 0)
         goto end;
     bool redraw = true;
     for (;;) {
         if (redraw) {
-            counter_draw(a, (int64_t)time(NULL));
+            appliance_draw(a, (int64_t)time(NULL));
             SDL_RenderPresent(r);
             redraw = false;
         }
@@ -350,11 +336,11 @@ int counter_run(const borne_config *cfg, const char *hub_url, int counter_id,
         }
         if (e.type == SDL_QUIT)
             break;
-        redraw |= counter_handle_event(a, &e);
+        redraw |= appliance_handle_event(a, &e);
     }
     rc = 0;
 end:
-    counter_destroy(a);
+    appliance_destroy(a);
     ui_window_close(win, r);
     SDL_Quit();
     return rc;

@@ -1,0 +1,106 @@
+/* The LAN client of the hub's API (see assets/web/openapi.yaml), shared by the appliances: the
+ * desk appliance (`borne --role counter`, app/appliance) follows the hub's event stream and runs
+ * its desk's operations; the waiting-room display (`borne --role display`) uses it read-only
+ * (counter id 0) for the state and the calls to announce. It knows the wire contract only
+ * (borne/lan_contract.h): neither the engine nor the hub server.
+ *
+ * Threads: client_start() starts two threads: the stream reader (reconnects every second
+ * while the hub is away, sending Last-Event-ID) and the action worker, which also fetches the
+ * desk's own view when the current ticket is an appointment whose note it does not have yet
+ * (after a restart, or a call made from another screen of the same desk). The UI thread reads a
+ * copy of the current view with client_get_view() and asks for operations with client_act(),
+ * which never blocks. `notify` is called from those threads whenever the view changed (the
+ * roles wake the shell's loop from it, shell_wake()); it must be thread-safe.
+ *
+ * Never twice: each operation gets one Idempotency-Key, kept across all its retries (network
+ * errors, 5xx, hub restarting), so a call-next whose answer was lost is not repeated by the
+ * hub. One operation at a time: asking for another while one is pending is refused.
+ *
+ * Ownership: strings are copied at start; free with client_stop(). */
+#ifndef BORNE_CLIENT_H
+#define BORNE_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "borne/lan_contract.h"
+
+typedef struct client client;
+
+typedef void (*client_notify_fn)(void *ctx);
+
+#define CLIENT_MSG_MAX 160
+
+typedef struct client_service_view {
+    char letter;
+    char label[LAN_NAME_MAX];
+    int waiting;
+    int wait_min_lo, wait_min_hi;
+    bool mine;                      /* this counter serves it */
+} client_service_view;
+
+#define CLIENT_CALLS 8
+
+typedef struct client_call {
+    char label[LAN_TICKET_LABEL_MAX];
+    int counter_id;
+    bool recall;
+} client_call;
+
+typedef struct client_view {
+    bool connected;                 /* the event stream is up */
+    bool have_state;                /* at least one state received since start */
+    bool busy;                      /* an operation is pending (being sent or retried) */
+    char message[CLIENT_MSG_MAX];   /* French, for the agent: last error or confirmation */
+    bool message_is_error;
+    char antenne[LAN_NAME_MAX * 2];
+    char counter_name[LAN_NAME_MAX];
+    lan_counter_state counter_state;
+    bool has_ticket;
+    lan_ticket ticket;
+    /* The current visitor's appointment (code, at, note; ticket_id = ticket.id), from the
+     * counter's own view (GET /counters/{id} or an operation's answer, with its token): the
+     * public stream never carries the note. Cleared as soon as that visitor is no longer the
+     * current one. */
+    bool has_appointment;
+    lan_appointment appointment;
+    int64_t skew;                   /* hub clock - local clock, seconds */
+    int n_services;
+    client_service_view services[LAN_MAX_SERVICES];
+    int n_counters;                 /* for the transfer picker */
+    struct { int id; char name[LAN_NAME_MAX]; } counters[LAN_MAX_COUNTERS];
+    int64_t last_event_id;
+    /* call and recall events as they arrive (including those replayed after a reconnection):
+     * call number k (from 0) is calls[k % CLIENT_CALLS] while k >= n_calls_total - CLIENT_CALLS */
+    uint64_t n_calls_total;
+    client_call calls[CLIENT_CALLS];
+    /* the first n_calls_history of them came from the first snapshot (calls made before the
+     * client started): history to show, not news to announce */
+    uint64_t n_calls_history;
+} client_view;
+
+typedef struct client_options {
+    int retry_ms;                   /* wait between retries; 0 → 1000 */
+    int give_up_s;                  /* stop retrying an operation after; 0 → 60 */
+} client_options;
+
+/* hub_url: "http://host:port" (no trailing slash). token: the counter's token. counter_id 0:
+ * read-only (no token, client_act() always refuses). opts may be NULL. Returns 0, or
+ * -1 with errbuf filled. */
+int client_start(client **out, const char *hub_url, int counter_id, const char *token,
+                 const client_options *opts, client_notify_fn notify, void *ctx, char *errbuf,
+                 size_t errlen);
+void client_stop(client *c);
+
+void client_get_view(client *c, client_view *out);
+
+/* Queues an operation of this counter. outcome: finish only; to_service / to_counter: transfer
+ * only (0 = unchanged). Returns 0, or -1 when one is already pending or the client is
+ * read-only. */
+int client_act(client *c, lan_action action, lan_outcome outcome, char to_service, int to_counter);
+
+/* A new random Idempotency-Key (UUID version 4) into out[37]. Returns 0 or -1. */
+int client_new_key(char out[37]);
+
+#endif
