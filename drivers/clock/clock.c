@@ -1,6 +1,7 @@
 /* Wall-clock trust and backward-jump detection. See borne/clock.h. */
 #include "borne/clock.h"
 
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/timex.h>
 #include <unistd.h>
@@ -114,4 +115,55 @@ int clock_cond_init(pthread_cond_t *cv)
         rc = pthread_cond_init(cv, &attr);
     pthread_condattr_destroy(&attr);
     return rc;
+}
+
+/* ---- the injected clock ------------------------------------------------------------------- */
+
+static int64_t wall_ms(void *ctx)
+{
+    (void)ctx;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t mono_ms(void *ctx)
+{
+    (void)ctx;
+    return clock_mono_ms();
+}
+
+int64_t borne_clock_now_ms(const borne_clock *c)
+{
+    return c && c->now_ms ? c->now_ms(c->ctx) : wall_ms(NULL);
+}
+
+borne_clock borne_clock_wall(void)
+{
+    return (borne_clock){.now_ms = wall_ms};
+}
+
+borne_clock borne_clock_monotonic(void)
+{
+    return (borne_clock){.now_ms = mono_ms};
+}
+
+static int64_t fixed_ms(void *ctx)
+{
+    return atomic_load(&((borne_fixed_clock *)ctx)->ms);
+}
+
+borne_clock borne_fixed_clock_get(borne_fixed_clock *f)
+{
+    return (borne_clock){.now_ms = fixed_ms, .ctx = f};
+}
+
+void borne_fixed_clock_set(borne_fixed_clock *f, int64_t ms)
+{
+    atomic_store(&f->ms, ms);
+}
+
+void borne_fixed_clock_advance(borne_fixed_clock *f, int64_t ms)
+{
+    atomic_fetch_add(&f->ms, ms);
 }

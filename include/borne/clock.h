@@ -91,4 +91,36 @@ struct timespec clock_mono_deadline(int64_t ms);
  * neither cuts nor stretches a timed wait. Returns pthread_cond_init()'s result. */
 int clock_cond_init(pthread_cond_t *cv);
 
+/* ---- the injected clock ------------------------------------------------------------------- */
+
+/* The one clock type every module that reads the time takes, so tests control time. now_ms
+ * returns milliseconds: since the Unix epoch for a wall clock (borne_clock_wall(), a fixed
+ * clock), since an arbitrary origin for borne_clock_monotonic() (rates and timeouts, never
+ * dates). A zero-initialised borne_clock (now_ms NULL) is the real wall clock, so an options
+ * struct left at {0} gets the real time. */
+typedef struct borne_clock {
+    int64_t (*now_ms)(void *ctx);
+    void *ctx;
+} borne_clock;
+
+/* Reads c; c NULL or c->now_ms NULL reads the real wall clock. */
+int64_t borne_clock_now_ms(const borne_clock *c);
+
+/* CLOCK_REALTIME in Unix milliseconds. */
+borne_clock borne_clock_wall(void);
+
+/* CLOCK_MONOTONIC in milliseconds (clock_mono_ms). */
+borne_clock borne_clock_monotonic(void);
+
+/* A clock that only moves when told: tests. Safe to set from one thread while others read it.
+ * Zero-initialise it (or borne_fixed_clock_set), then hand out borne_fixed_clock_get(&f); f must
+ * outlive every reader. */
+typedef struct borne_fixed_clock {
+    _Atomic int64_t ms;
+} borne_fixed_clock;
+
+borne_clock borne_fixed_clock_get(borne_fixed_clock *f);
+void borne_fixed_clock_set(borne_fixed_clock *f, int64_t ms);
+void borne_fixed_clock_advance(borne_fixed_clock *f, int64_t ms);
+
 #endif

@@ -78,6 +78,17 @@ const char *testlib_path(const char *dir, const char *leaf)
     return b;
 }
 
+const char *testlib_write_file(const char *dir, const char *leaf, const char *text, unsigned mode)
+{
+    const char *path = testlib_path(dir, leaf);
+    FILE *f = fopen(path, "w");
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0 || chmod(path, (mode_t)mode) != 0) {
+        perror(path);
+        abort();
+    }
+    return path;
+}
+
 int testlib_finish(void)
 {
     printf("%d passed, %d failed\n", cases_passed, cases_failed);

@@ -25,6 +25,10 @@ const char *testlib_tmpdir(const char *name);
 /* Joins dir and leaf into a static rotating buffer (8 slots): convenience for test paths. */
 const char *testlib_path(const char *dir, const char *leaf);
 
+/* Writes text to dir/leaf with the given mode (chmod after writing, whatever the umask) and
+ * returns the path (the same rotating buffer as testlib_path). Aborts if it cannot. */
+const char *testlib_write_file(const char *dir, const char *leaf, const char *text, unsigned mode);
+
 /* Prints "N passed, N failed" and returns the process exit status. */
 int testlib_finish(void);
 

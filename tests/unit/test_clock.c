@@ -258,6 +258,31 @@ static void test_monotonic_deadline(void)
     pthread_cond_destroy(&cv);
 }
 
+/* The injected clock: zero means the real wall clock, a fixed one moves only when told. */
+static void test_injected_clock(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t before = (int64_t)ts.tv_sec * 1000;
+    borne_clock zero = {0}, wall = borne_clock_wall();
+    CHECK(borne_clock_now_ms(&zero) >= before);
+    CHECK(borne_clock_now_ms(NULL) >= before);
+    CHECK(borne_clock_now_ms(&wall) >= before);
+    borne_clock mono = borne_clock_monotonic();
+    int64_t m = clock_mono_ms();
+    CHECK(borne_clock_now_ms(&mono) >= m);
+
+    borne_fixed_clock f = {0};
+    borne_fixed_clock_set(&f, 1764979200000);
+    borne_clock c = borne_fixed_clock_get(&f);
+    CHECK_INT(borne_clock_now_ms(&c), 1764979200000);
+    CHECK_INT(borne_clock_now_ms(&c), 1764979200000);
+    borne_fixed_clock_advance(&f, 1500);
+    CHECK_INT(borne_clock_now_ms(&c), 1764979201500);
+    borne_fixed_clock_advance(&f, -2000);
+    CHECK_INT(borne_clock_now_ms(&c), 1764979199500);
+}
+
 int main(void)
 {
     RUN(test_default_policy);
@@ -276,5 +301,6 @@ int main(void)
     RUN(test_backward_jump);
     RUN(test_forward_jump_is_not_reported);
     RUN(test_monotonic_deadline);
+    RUN(test_injected_clock);
     return testlib_finish();
 }
