@@ -10,6 +10,8 @@ borne_add_test(NAME test_hub_api SOURCES integration/test_hub_api.c
                LIBS borne_hub_testsupport LABELS integration TIMEOUT 180)
 borne_add_test(NAME test_hub_sse SOURCES integration/test_hub_sse.c
                LIBS borne_hub_testsupport LABELS integration)
+borne_add_test(NAME test_hub_tokens SOURCES integration/test_hub_tokens.c
+               LIBS borne_hub_testsupport borne_secret_testsupport LABELS integration)
 
 
 # The counter page and a simulated morning in Debian's headless Chromium (apt-get install

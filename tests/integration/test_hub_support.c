@@ -54,9 +54,9 @@ void th_start(th_fixture *f, const char *name, bool real_clock)
     tzset();
     curl_global_init(CURL_GLOBAL_DEFAULT);
     f->dir = testlib_tmpdir(name);
-    write_file(testlib_path(f->dir, "counter1.token"), TH_TOKEN1 "\n");
-    write_file(testlib_path(f->dir, "counter2.token"), TH_TOKEN2 "\n");
-    write_file(testlib_path(f->dir, "counter3.token"), TH_TOKEN3 "\n");
+    testlib_write_file(f->dir, "counter1.token", TH_TOKEN1 "\n", 0600);
+    testlib_write_file(f->dir, "counter2.token", TH_TOKEN2 "\n", 0600);
+    testlib_write_file(f->dir, "counter3.token", TH_TOKEN3 "\n", 0600);
     const char *ini = testlib_path(f->dir, "borne.ini");
     write_file(ini, INI);
     char err[512];
