@@ -25,7 +25,7 @@ find_program(BORNE_CHROMIUM chromium)
 if(BORNE_NODE AND BORNE_NPM AND BORNE_CHROMIUM)
   set(hub_web ${CMAKE_CURRENT_BINARY_DIR}/hub-web)
   set(hub_web_src ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_hub_web)
-  foreach(t browser morning)
+  foreach(t browser morning screens)
     add_test(NAME test_hub_${t}
       COMMAND sh -c "mkdir -p '${hub_web}' && cp '${hub_web_src}/package.json' '${hub_web_src}/package-lock.json' '${hub_web}/' && cd '${hub_web}' && '${BORNE_NPM}' ci --no-audit --no-fund --prefer-offline --loglevel=error && exec '${BORNE_NODE}' '${CMAKE_CURRENT_SOURCE_DIR}/integration/test_hub_${t}.js' '$<TARGET_FILE:hub_testserver>' '${hub_web}/node_modules'")
     set_tests_properties(test_hub_${t} PROPERTIES LABELS integration TIMEOUT 300 RESOURCE_LOCK hub_web
@@ -33,7 +33,7 @@ if(BORNE_NODE AND BORNE_NPM AND BORNE_CHROMIUM)
   endforeach()
 else()
   # Never skip silently: the browser counter is a product feature, so its tests fail loudly.
-  foreach(t browser morning)
+  foreach(t browser morning screens)
     add_test(NAME test_hub_${t} COMMAND sh -c "echo 'test_hub_${t} needs node, npm and chromium: run board/dev/deps' >&2; exit 1")
     set_tests_properties(test_hub_${t} PROPERTIES LABELS integration)
   endforeach()

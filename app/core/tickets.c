@@ -313,11 +313,11 @@ int queue_service_stats_now(queue *q, int64_t now, queue_service_stats *out, int
     int n = 0;
     for (int i = 0; i < setup.n_services && n < max; i++) {
         const queue_service *v = &setup.services[i];
-        if (!v->enabled)
-            continue;
+        /* A service offered on no tile (appointments) still has a queue the desks must see. */
         queue_service_stats *st = &out[n++];
         memset(st, 0, sizeof *st);
         st->letter = v->letter;
+        st->walk_in = v->enabled;
         if ((err = count_with_letter(q, SQL_WAITING, lt.day, v->letter, &st->waiting)) ||
             (err = wait_range(q, now, v->letter, st->waiting, &st->open_counters,
                               &st->wait_min_lo, &st->wait_min_hi)))

@@ -86,9 +86,9 @@ static json_t *services_json(queue *q, int64_t now, const queue_setup *setup, in
         for (int j = 0; j < setup->n_services && !svc; j++)
             if (setup->services[j].letter == st[i].letter)
                 svc = &setup->services[j];
-        json_array_append_new(arr, json_pack("{s:o, s:s, s:s, s:i, s:i, s:[ii]}",
+        json_array_append_new(arr, json_pack("{s:o, s:s, s:s, s:b, s:i, s:i, s:[ii]}",
             "letter", letter_json(st[i].letter), "label_fr", svc ? svc->label_fr : "",
-            "label_en", svc ? svc->label_en : "", "waiting", st[i].waiting,
+            "label_en", svc ? svc->label_en : "", "walk_in", st[i].walk_in, "waiting", st[i].waiting,
             "open_counters", st[i].open_counters, "wait_min", st[i].wait_min_lo, st[i].wait_min_hi));
     }
     return arr;
@@ -149,9 +149,13 @@ json_t *hub_state_json(const hub *h, queue *q, int64_t now, int64_t last_event_i
             "counter_name", counter_name(&setup, calls[i].counter_id),
             "at", (json_int_t)calls[i].at, "recall", strcmp(calls[i].kind, "recall") == 0));
     }
-    return json_pack("{s:I, s:I, s:{s:s, s:s}, s:b, s:o, s:o, s:o}",
+    /* Desks show times in the antenne's zone, whatever zone the browser runs in. */
+    return json_pack("{s:I, s:I, s:{s:s, s:s, s:s}, s:i, s:b, s:o, s:o, s:o}",
                      "now", (json_int_t)now, "last_event_id", (json_int_t)last_event_id,
                      "antenne", "id", h->cfg.antenne.id, "name", h->cfg.antenne.name,
+                     "timezone", h->cfg.antenne.timezone,
+                     "recalls_before_no_show", h->cfg.queue.recalls_before_no_show > 0
+                                                   ? h->cfg.queue.recalls_before_no_show : 1,
                      "open", queue_is_open(q, now, NULL), "services", services,
                      "counters", counters, "last_calls", arr);
 }

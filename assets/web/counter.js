@@ -162,8 +162,11 @@ function setLink(kind, text) {
   l.textContent = text;
 }
 
+// In the antenne's zone, which the hub sends: the browser may run in another one.
 function hhmm(unix) {
-  return new Date(unix * 1000).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' });
+  const zone = state && state.antenne.timezone;
+  return new Date(unix * 1000).toLocaleTimeString('fr-FR',
+    { hour: '2-digit', minute: '2-digit', timeZone: zone || undefined });
 }
 
 // The note box of an appointment ticket; the view is fetched when it is not about this ticket.
@@ -194,8 +197,9 @@ function renderCurrent(c) {
     return;
   }
   const waited = minutesSince(t.issued_at) - (t.called_at ? minutesSince(t.called_at) : 0);
-  $('ticket-info').textContent =
-    `${serviceLabel(t.service)} · ${TICKET_STATES[t.state] || t.state} · a attendu ${waited} min`;
+  const since = t.state === 'waiting' ? '' : ` · arrivé à ${hhmm(t.issued_at)}`;
+  $('ticket-info').textContent = `${serviceLabel(t.service)} · ${TICKET_STATES[t.state] || t.state}` +
+    ` · a attendu ${waited} min${since}`;
   const add = (text) => {
     const b = document.createElement('span');
     b.className = 'badge';
@@ -218,7 +222,9 @@ function renderServices(c) {
     name.textContent = `${s.letter} · ${s.label_fr}`;
     const est = document.createElement('span');
     est.className = 'est';
-    est.textContent = s.waiting ? `environ ${s.wait_min[0]} à ${s.wait_min[1]} min` : '';
+    if (s.waiting)
+      est.textContent = s.open_counters ? `environ ${s.wait_min[0]} à ${s.wait_min[1]} min`
+                                        : 'aucun guichet ouvert';
     name.append(est);
     const n = document.createElement('span');
     n.className = 'count';
@@ -262,7 +268,7 @@ function render() {
   dis('btn-start', !t || t.state !== 'called');
   dis('btn-finish', !t);
   dis('btn-redirect', !t);
-  dis('btn-noshow', !t || t.state !== 'called');
+  dis('btn-noshow', !t || t.state !== 'called' || t.recalls < (state.recalls_before_no_show || 1));
   dis('btn-transfer', !t);
   dis('btn-open', c && c.state === 'open');
   dis('btn-pause', !open);

@@ -23,6 +23,34 @@ function chime() {
   });
 }
 
+function waitText(s) {
+  if (!s.waiting) return '';
+  return s.open_counters ? `attente ${s.wait_min[0]} à ${s.wait_min[1]} min` : 'aucun guichet ouvert';
+}
+
+function item(list, parts) {
+  const li = document.createElement('li');
+  for (const [cls, text] of parts) {
+    const x = document.createElement('span');
+    x.className = cls;
+    x.textContent = text;
+    li.append(x);
+  }
+  list.append(li);
+}
+
+// Shrinks the side column's text until every row is on screen (a TV has no scroll bar).
+function fit() {
+  const side = $('side');
+  const root = document.documentElement.style;
+  let k = 1;
+  root.setProperty('--fit', k);
+  while ((side.scrollHeight > side.clientHeight || side.scrollWidth > side.clientWidth) && k > 0.4) {
+    k -= 0.05;
+    root.setProperty('--fit', k.toFixed(2));
+  }
+}
+
 function render(state) {
   $('antenne').textContent = state.antenne.name;
   const last = state.last_calls[0];
@@ -30,23 +58,14 @@ function render(state) {
   $('now-where').textContent = last ? (last.counter_name || `Guichet ${last.counter}`) : '';
   const calls = $('calls');
   calls.replaceChildren();
-  for (const c of state.last_calls.slice(1, 6)) {
-    const li = document.createElement('li');
-    li.append(c.label, ' ');
-    const w = document.createElement('span');
-    w.textContent = c.counter_name;
-    li.append(w);
-    calls.append(li);
-  }
+  for (const c of state.last_calls.slice(1, 6))
+    item(calls, [['lbl', c.label], ['where', c.counter_name || `Guichet ${c.counter}`]]);
   const svc = $('services');
   svc.replaceChildren();
-  for (const s of state.services) {
-    const li = document.createElement('li');
-    const n = document.createElement('span');
-    n.textContent = s.waiting ? `${s.waiting} · ${s.wait_min[0]}–${s.wait_min[1]} min` : '0';
-    li.append(s.label_fr, n);
-    svc.append(li);
-  }
+  for (const s of state.services)
+    if (s.walk_in || s.waiting)
+      item(svc, [['name', s.label_fr], ['count', String(s.waiting)], ['wait', waitText(s)]]);
+  fit();
 }
 
 function highlight() {
@@ -63,8 +82,19 @@ es.onerror = () => { $('link').textContent = 'Connexion perdue, reconnexion…';
 es.addEventListener('state', (ev) => render(JSON.parse(ev.data)));
 es.addEventListener('call', highlight);
 es.addEventListener('recall', highlight);
+// Browsers allow sound only after a click: the button says which state the sound is in.
 $('sound').addEventListener('click', () => {
+  const b = $('sound');
+  if (audio && audio.state === 'running') {
+    audio.suspend();
+    b.textContent = 'Activer le son';
+    b.setAttribute('aria-pressed', 'false');
+    return;
+  }
   audio = audio || new AudioContext();
-  $('sound').hidden = true;
+  audio.resume();
+  b.textContent = 'Son activé';
+  b.setAttribute('aria-pressed', 'true');
   chime();
 });
+window.addEventListener('resize', fit);

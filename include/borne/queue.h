@@ -232,12 +232,14 @@ int queue_transfer(queue *q, int64_t now, int counter_id, char to_service, int t
 
 typedef struct queue_service_stats {
     char letter;
+    bool walk_in;             /* offered as a tile at the kiosk ([service.X] enabled) */
     int waiting;
     int open_counters;        /* open counters serving it */
     int wait_min_lo, wait_min_hi; /* estimate for a ticket issued now */
 } queue_service_stats;
 
-/* One entry per enabled service, in display order; returns the count (or a negative error). */
+/* One entry per configured service, in display order, walk-in tiles or not (the desks must see
+ * the appointments' queue too); returns the count (or a negative error). */
 int queue_service_stats_now(queue *q, int64_t now, queue_service_stats *out, int max);
 
 /* ---- appointments ------------------------------------------------------------------------ */

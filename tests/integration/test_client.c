@@ -59,8 +59,8 @@ static void test_client(void)
     CHECK(wait_view(c, has_state, &v));
     CHECK_STR(v.counter_name, "Guichet 1");
     CHECK_STR(v.antenne, "Antenne de test");
-    CHECK_INT(v.n_services, 3);
-    CHECK(v.services[0].mine && !v.services[2].mine);   /* A yes, R no */
+    CHECK_INT(v.n_services, 4);   /* A, F, E, R */
+    CHECK(v.services[0].mine && !v.services[2].mine && !v.services[3].mine);   /* A yes; E, R no */
     CHECK(atomic_load(&notified) > 0);
 
     CHECK_INT(client_act(c, LAN_ACT_OPEN, LAN_OUTCOME_NONE, 0, 0), 0);

@@ -87,7 +87,10 @@ static void test_state(void)
     json_t *j = body_json(&r);
     CHECK_STR(str_at(j, "antenne.name"), "Antenne de test");
     json_t *services = json_object_get(j, "services");
-    CHECK_INT(json_array_size(services), 3);   /* A, F, R: E is disabled */
+    CHECK_INT(json_array_size(services), 4);   /* A, F, E, R: E and R are no tiles */
+    CHECK(json_is_true(json_object_get(json_array_get(services, 0), "walk_in")));
+    CHECK(json_is_false(json_object_get(json_array_get(services, 3), "walk_in")));
+    CHECK_STR(str_at(j, "antenne.timezone"), "Europe/Paris");
     CHECK_STR(json_string_value(json_object_get(json_array_get(services, 0), "letter")), "A");
     CHECK_INT(json_array_size(json_object_get(j, "counters")), 4);
     CHECK(json_is_array(json_object_get(j, "last_calls")));
@@ -323,7 +326,7 @@ static void test_counter_flow(void)
     int64_t c = issue_via_api("A", TH_TOKEN1);
     CHECK_INT(post("/api/v1/counters/1/call-next", TH_TOKEN1, NULL, NULL, code, sizeof code), 200);
     CHECK_INT(post("/api/v1/counters/1/transfer", TH_TOKEN1, NULL, "{}", code, sizeof code), 422);
-    CHECK_INT(post("/api/v1/counters/1/transfer", TH_TOKEN1, NULL, "{\"service\":\"R\",\"counter\":3}", code, sizeof code), 422);
+    CHECK_INT(post("/api/v1/counters/1/transfer", TH_TOKEN1, NULL, "{\"service\":\"A\",\"counter\":3}", code, sizeof code), 422);
     CHECK_STR(code, "not_served");
     CHECK_INT(post("/api/v1/counters/1/transfer", TH_TOKEN1, NULL, "{\"service\":\"F\",\"counter\":3}", code, sizeof code), 200);
     queue_ticket t = ticket_of(c);

@@ -67,7 +67,8 @@ async function main() {
     await page.getByRole('button', { name: 'Appeler le suivant' }).click();
     await page.waitForFunction((l) => document.getElementById('ticket-label').textContent === l, label);
     await page.waitForSelector('#appointment:not([hidden])', { timeout: 5000 });
-    const hhmm = new Date(at * 1000).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' });
+    const hhmm = new Date(at * 1000).toLocaleTimeString('fr-FR',
+      { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' });   // the antenne's zone
     const title = await page.textContent('#appointment-title');
     t.check(title === `Rendez-vous de ${hhmm} — note :`, `appointment box titled (${title})`);
     t.check(await page.textContent('#appointment-note') === note, 'the note is shown');

@@ -54,8 +54,9 @@ async function api(port, method, p, body, counter = 1) {
   return { status: res.status, data: await res.json() };
 }
 
-// Debian's chromium, headless, with a fresh profile.
-async function launch(modules) {
+// Debian's chromium, headless, with a fresh profile; `options` adds context options (such as
+// timezoneId).
+async function launch(modules, options = {}) {
   const { chromium } = require(path.join(modules, 'playwright-core'));
   const profile = fs.mkdtempSync(path.join(tmpBase, 'hub_browser-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -64,6 +65,7 @@ async function launch(modules) {
     viewport: { width: 1280, height: 860 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    ...options,
   });
   return {
     context,

@@ -92,7 +92,7 @@ static void test_reconnect_gets_state_first(void)
     free(snapshot);
     /* ... with the counts as they are now: F has one waiting */
     CHECK(strstr(text, "\"letter\":\"F\",\"label_fr\":\"Formation et emploi\","
-                       "\"label_en\":\"Training and jobs\",\"waiting\":1") != NULL);
+                       "\"label_en\":\"Training and jobs\",\"walk_in\":true,\"waiting\":1") != NULL);
     /* the missed events are at or below the snapshot's id */
     CHECK(id_of(text, "recall") > last);
     CHECK(id_of(text, "recall") <= id_of(text, "state"));

@@ -32,6 +32,7 @@ static const char INI[] =
     "[service.E]\nlabel_fr = Entreprises et associations\nlabel_en = Companies\norder = 3\n"
     "enabled = false\n"
     "[service.R]\nlabel_fr = Rendez-vous\nlabel_en = Appointment\norder = 4\n"
+    "enabled = false\n"
     "[counter.1]\nname = Guichet 1\nservices = A,F\ntoken_file = counter1.token\n"
     "[counter.2]\nname = Guichet 2\nservices = A,F,R\ntoken_file = counter2.token\n"
     "[counter.3]\nname = Guichet 3\nservices = F\ntoken_file = counter3.token\n"

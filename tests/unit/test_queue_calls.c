@@ -254,7 +254,8 @@ static void test_wait_estimate(void)
     CHECK_INT(out.wait_min_hi, 15);
     queue_service_stats st[8];
     int n = queue_service_stats_now(q, now + 10, st, 8);
-    CHECK_INT(n, 3);   /* A, F, R; E is disabled */
+    CHECK_INT(n, 4);   /* A, F, R, E: E is no tile but still has a queue */
+    CHECK(st[2].walk_in && !st[3].walk_in);
     CHECK_INT(st[1].letter, 'F');
     CHECK_INT(st[1].waiting, 7);
     CHECK_INT(st[1].open_counters, 2);
