@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "borne/collector_channel.h"
 #include "borne/collector_ingest.h"
 #include "borne/collector_report.h"
 #include "borne/collector_store.h"
@@ -23,6 +24,7 @@ struct collector_server {
     const struct collector_antennes *antennes;
     collector_clock_fn now;
     struct MHD_Daemon *daemon;
+    struct collector_channel *channel;
     char *cert_pem, *key_pem;
     /* Store connection pool for the readers (exports, page): a request borrows one. */
     pthread_mutex_t mu;
@@ -57,6 +59,8 @@ struct pending {
 
 /* Per-request state kept by MHD between calls of the access handler. */
 struct request {
+    void *channel;       /* a channel route's own state (collector_channel_request) */
+    bool is_channel;
     long antenne;        /* registry index of the path antenne */
     char *body;
     size_t len, cap;
@@ -423,6 +427,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     (void)version;
     struct collector_server *s = cls;
     struct request *r = *con_cls;
+    if (r && r->is_channel)
+        return collector_channel_request(s->channel, c, url, method, false, upload_data, upload_data_size,
+                                         &r->channel);
     if (r) {
         if (r->queued)
             return batch_answer(c, r);
@@ -432,6 +439,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return ret;
         }
         return batch_end(s, c, r);
+    }
+    if (collector_channel_route(url)) {
+        if (!(r = calloc(1, sizeof *r)))
+            return MHD_NO;
+        r->is_channel = true;
+        *con_cls = r;
+        return collector_channel_request(s->channel, c, url, method, admin_ok(s, c), upload_data, upload_data_size,
+                                         &r->channel);
     }
     char id[COLLECTOR_ID_MAX + 2];
     bool is_batch = batch_path(url, id, sizeof id);
@@ -460,6 +475,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     (void)t;
     struct request *r = *con_cls;
     if (r) {
+        collector_channel_completed(r->channel);
         collector_batch_free(r->pending.batch);
         free(r->body);
         free(r);
@@ -520,6 +536,7 @@ static void stop_writer(struct collector_server *s)
 static void free_server(struct collector_server *s)
 {
     stop_writer(s);
+    collector_channel_free(s->channel);
     collector_store_close(s->writer);
     for (size_t i = 0; i < s->n_stores; i++)
         collector_store_close(s->stores[i]);
@@ -595,6 +612,10 @@ int collector_server_start(const struct collector_config *config, const struct c
         return -1;
     }
     s->writer_started = true;
+    if (collector_channel_new(config, antennes, now, &s->channel, err, errlen) != 0) {
+        free_server(s);
+        return -1;
+    }
 
     struct sockaddr_storage addr;
     socklen_t addrlen;
@@ -626,7 +647,7 @@ int collector_server_start(const struct collector_config *config, const struct c
     s->daemon = MHD_start_daemon(
         flags, (uint16_t)config->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)config->threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)(1000 + COLLECTOR_CHANNELS_MAX), MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_ARRAY, config->cert[0] ? tls_opts : &tls_opts[2], MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(err, errlen, "cannot listen on %s port %d (address in use, or bad TLS files?)", config->listen,
@@ -636,6 +657,11 @@ int collector_server_start(const struct collector_config *config, const struct c
     }
     *out = s;
     return 0;
+}
+
+struct collector_channel *collector_server_channel(struct collector_server *server)
+{
+    return server->channel;
 }
 
 int collector_server_port(const struct collector_server *server)
@@ -649,6 +675,7 @@ void collector_server_stop(struct collector_server *server)
     if (!server)
         return;
     stop_writer(server);
+    collector_channel_close_streams(server->channel);
     MHD_stop_daemon(server->daemon);
     free_server(server);
 }

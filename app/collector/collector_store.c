@@ -29,7 +29,17 @@ const char *const store_schema_sql =
     "CREATE TABLE IF NOT EXISTS health ("
     " antenne TEXT PRIMARY KEY, last_seen BIGINT NOT NULL, sent_at BIGINT NOT NULL,"
     " version TEXT NOT NULL, uptime_s BIGINT NOT NULL, printer TEXT NOT NULL, last_upload BIGINT NOT NULL,"
-    " queue_waiting BIGINT NOT NULL);";
+    " queue_waiting BIGINT NOT NULL);"
+    /* HQ -> board channel (collector_channel.h): a message waits here until its board acknowledges it
+     * (acked_at 0 = not yet); events from the boards are kept once per (antenne, key). */
+    "CREATE TABLE IF NOT EXISTS channel_messages ("
+    " id BIGINT PRIMARY KEY, antenne TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL,"
+    " created_at BIGINT NOT NULL, acked_at BIGINT NOT NULL DEFAULT 0, ok BIGINT NOT NULL DEFAULT 0,"
+    " error TEXT NOT NULL DEFAULT '', result TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX IF NOT EXISTS channel_unacked ON channel_messages (antenne, id) WHERE acked_at = 0;"
+    "CREATE TABLE IF NOT EXISTS channel_events ("
+    " antenne TEXT NOT NULL, key TEXT NOT NULL, type TEXT NOT NULL, at BIGINT NOT NULL, data TEXT NOT NULL,"
+    " received_at BIGINT NOT NULL, PRIMARY KEY (antenne, key));";
 
 #define BUCKET_COLS                                                                                          \
     "antenne, day, hour, service, public_type, revision, issued, called, served, redirected, no_show,"      \
@@ -69,6 +79,17 @@ const char *const store_sql[STMT_COUNT] = {
                     " ORDER BY antenne, day, hour, service, public_type",
     [STMT_DEVICES] = ("SELECT antenne, last_seen, sent_at, version, uptime_s, printer, last_upload, queue_waiting"
                       " FROM health ORDER BY antenne"),
+    [STMT_CHAN_ADD] = "INSERT INTO channel_messages (id, antenne, type, data, created_at) VALUES ($1, $2, $3, $4, $5)",
+    [STMT_CHAN_PENDING] = "SELECT id, type, data FROM channel_messages WHERE antenne = $1 AND acked_at = 0 ORDER BY id",
+    /* SQLite numbers $N parameters in order of first appearance: they must appear as $1, $2, ... */
+    [STMT_CHAN_ACK] = "UPDATE channel_messages SET acked_at = $1, ok = $2, error = $3, result = $4"
+                      " WHERE antenne = $5 AND id = $6 AND acked_at = 0 AND type = $7",
+    [STMT_CHAN_MAX_ID] = "SELECT COALESCE(MAX(id), 0) FROM channel_messages",
+    [STMT_CHAN_EVENT] = "INSERT INTO channel_events (antenne, key, type, at, data, received_at)"
+                        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (antenne, key) DO NOTHING",
+    [STMT_CHAN_LIST] = "SELECT id, antenne, type, created_at, acked_at, ok, error, result FROM channel_messages"
+                       " WHERE (CAST($1 AS TEXT) = '' OR antenne = $1) AND (CAST($2 AS TEXT) = '' OR type = $2)"
+                       " ORDER BY id DESC LIMIT $3",
 };
 
 int collector_store_open(enum collector_backend backend, const char *target, struct collector_store **out,
@@ -254,4 +275,118 @@ int collector_store_devices(struct collector_store *store, collector_device_fn f
     struct devices_ctx d = {fn, ctx};
     return store->ops->query(store->impl, STMT_DEVICES, NULL, 0, device_row, &d, store->error,
                              sizeof store->error);
+}
+
+/* ---- channel (collector_channel.h) ------------------------------------------------------------ */
+
+/* One statement in its own transaction, so a pipelining backend has reported its row count on return. */
+static int exec_one(struct collector_store *s, enum store_stmt stmt, const struct store_param *p, int n,
+                    int64_t *changes)
+{
+    int rc = exec(s, STMT_BEGIN, NULL, 0, NULL);
+    if (rc == 0)
+        rc = exec(s, stmt, p, n, changes);
+    if (rc == 0)
+        rc = exec(s, STMT_COMMIT, NULL, 0, NULL);
+    if (rc != 0) {
+        char keep[sizeof s->error];
+        memcpy(keep, s->error, sizeof keep);
+        s->ops->exec(s->impl, STMT_ROLLBACK, NULL, 0, NULL, s->error, sizeof s->error);
+        memcpy(s->error, keep, sizeof keep);
+    }
+    return rc;
+}
+
+int collector_store_channel_add(struct collector_store *store, int64_t id, const char *antenne, const char *type,
+                                const char *data, int64_t created_at)
+{
+    struct store_param p[] = {num(id), text(antenne), text(type), text(data), num(created_at)};
+    return exec_one(store, STMT_CHAN_ADD, p, 5, NULL);
+}
+
+struct pending_ctx {
+    collector_channel_row_fn fn;
+    void *ctx;
+};
+
+static int pending_row(void *ctx, const char *const *c, int n)
+{
+    struct pending_ctx *pc = ctx;
+    if (n != 3)
+        return -1;
+    return pc->fn(pc->ctx, col_int(c[0]), c[1] ? c[1] : "", c[2] ? c[2] : "");
+}
+
+int collector_store_channel_pending(struct collector_store *store, const char *antenne, collector_channel_row_fn fn,
+                                    void *ctx)
+{
+    struct pending_ctx pc = {fn, ctx};
+    struct store_param p[] = {text(antenne)};
+    return store->ops->query(store->impl, STMT_CHAN_PENDING, p, 1, pending_row, &pc, store->error,
+                             sizeof store->error);
+}
+
+int collector_store_channel_ack(struct collector_store *store, const char *antenne, int64_t id, const char *type,
+                                int64_t acked_at, bool ok, const char *error, const char *result, bool *was_pending)
+{
+    struct store_param p[] = {num(acked_at), num(ok ? 1 : -1), text(error), text(result), text(antenne), num(id),
+                              text(type)};
+    int64_t changes = 0;
+    int rc = exec_one(store, STMT_CHAN_ACK, p, 7, &changes);
+    *was_pending = rc == 0 && changes > 0;
+    return rc;
+}
+
+static int max_row(void *ctx, const char *const *c, int n)
+{
+    *(int64_t *)ctx = n == 1 ? col_int(c[0]) : 0;
+    return 0;
+}
+
+int collector_store_channel_max_id(struct collector_store *store, int64_t *out)
+{
+    *out = 0;
+    return store->ops->query(store->impl, STMT_CHAN_MAX_ID, NULL, 0, max_row, out, store->error,
+                             sizeof store->error);
+}
+
+int collector_store_channel_event(struct collector_store *store, const char *antenne, const char *key,
+                                  const char *type, int64_t at, const char *data, int64_t received_at, bool *is_new)
+{
+    struct store_param p[] = {text(antenne), text(key), text(type), num(at), text(data), num(received_at)};
+    int64_t changes = 0;
+    int rc = exec_one(store, STMT_CHAN_EVENT, p, 6, &changes);
+    *is_new = rc == 0 && changes > 0;
+    return rc;
+}
+
+struct list_ctx {
+    collector_channel_message_fn fn;
+    void *ctx;
+};
+
+static int list_row(void *ctx, const char *const *c, int n)
+{
+    struct list_ctx *lc = ctx;
+    if (n != 8)
+        return -1;
+    struct collector_channel_message m;
+    memset(&m, 0, sizeof m);
+    m.id = col_int(c[0]);
+    col_text(m.antenne, sizeof m.antenne, c[1]);
+    col_text(m.type, sizeof m.type, c[2]);
+    m.created_at = col_int(c[3]);
+    m.acked_at = col_int(c[4]);
+    m.ok = col_int(c[5]) > 0;
+    col_text(m.error, sizeof m.error, c[6]);
+    m.result = c[7] ? c[7] : "";
+    return lc->fn(lc->ctx, &m);
+}
+
+int collector_store_channel_list(struct collector_store *store, const char *antenne, const char *type, int64_t limit,
+                                 collector_channel_message_fn fn, void *ctx)
+{
+    struct list_ctx lc = {fn, ctx};
+    struct store_param p[] = {text(antenne ? antenne : ""), text(type ? type : ""), num(limit)};
+    return store->ops->query(store->impl, STMT_CHAN_LIST, p, 3, list_row, &lc, store->error, sizeof store->error);
 }

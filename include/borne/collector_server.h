@@ -31,6 +31,9 @@ typedef int64_t (*collector_clock_fn)(void);
 int collector_server_start(const struct collector_config *config, const struct collector_antennes *antennes,
                            collector_clock_fn now, struct collector_server **out, char *err, size_t errlen);
 
+/* The HQ -> board channel of this server (collector_channel.h): register message types on it. */
+struct collector_channel *collector_server_channel(struct collector_server *server);
+
 /* The port actually bound (useful with port 0). */
 int collector_server_port(const struct collector_server *server);
 

@@ -8,6 +8,7 @@
 #ifndef BORNE_COLLECTOR_STORE_H
 #define BORNE_COLLECTOR_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,5 +70,39 @@ typedef int (*collector_device_fn)(void *ctx, const struct collector_device *dev
 
 /* Every antenne that ever sent an accepted batch, ordered by id. */
 int collector_store_devices(struct collector_store *store, collector_device_fn fn, void *ctx);
+
+/* ---- channel messages (HQ -> board) and events (board -> HQ); see collector_channel.h ---------- */
+
+/* Queues message id (unique, chosen by the caller) for antenne. */
+int collector_store_channel_add(struct collector_store *store, int64_t id, const char *antenne, const char *type,
+                                const char *data, int64_t created_at);
+/* The antenne's unacknowledged messages in id order; a non-zero return of fn stops the walk. */
+typedef int (*collector_channel_row_fn)(void *ctx, int64_t id, const char *type, const char *data);
+int collector_store_channel_pending(struct collector_store *store, const char *antenne, collector_channel_row_fn fn,
+                                    void *ctx);
+/* Records the board's answer to its message (antenne, id, type); *was_pending is false when there is
+ * no such message or it was already answered (then nothing changes: the first answer stays). */
+int collector_store_channel_ack(struct collector_store *store, const char *antenne, int64_t id, const char *type,
+                                int64_t acked_at, bool ok, const char *error, const char *result, bool *was_pending);
+/* Largest message id ever stored (0 when none). */
+int collector_store_channel_max_id(struct collector_store *store, int64_t *out);
+/* Keeps a board event once per (antenne, key): *is_new is false for a resend. */
+int collector_store_channel_event(struct collector_store *store, const char *antenne, const char *key,
+                                  const char *type, int64_t at, const char *data, int64_t received_at, bool *is_new);
+
+struct collector_channel_message {
+    int64_t id;
+    char antenne[COLLECTOR_ID_MAX + 1];
+    char type[33];
+    int64_t created_at;
+    int64_t acked_at;        /* 0 = not acknowledged yet */
+    bool ok;                 /* when acknowledged: applied (true) or refused (false, see error) */
+    char error[512];
+    const char *result;      /* JSON text of the board's result, "" when none; valid during the callback */
+};
+typedef int (*collector_channel_message_fn)(void *ctx, const struct collector_channel_message *m);
+/* The newest `limit` messages (id descending), filtered by antenne and type when not NULL/"". */
+int collector_store_channel_list(struct collector_store *store, const char *antenne, const char *type, int64_t limit,
+                                 collector_channel_message_fn fn, void *ctx);
 
 #endif
