@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "borne/log.h"
+#include "borne/secret.h"
 #include "borne/upload.h"
 
 BORNE_LOG_MODULE("channel");
@@ -102,17 +103,6 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static bool valid_type(const char *t)
-{
-    size_t n = strlen(t);
-    if (n == 0 || n > CHANNEL_TYPE_MAX || !(t[0] >= 'a' && t[0] <= 'z'))
-        return false;
-    for (size_t i = 1; i < n; i++)
-        if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= '0' && t[i] <= '9') || t[i] == '_'))
-            return false;
-    return true;
-}
-
 /* ---- state file --------------------------------------------------------------------------------- */
 
 static int load_state(channel *ch, char *errbuf, size_t errlen)
@@ -131,7 +121,7 @@ static int load_state(channel *ch, char *errbuf, size_t errlen)
         json_int_t id = 0;
         int ok = 0;
         const char *error = "";
-        if (ch->n_states == MAX_TYPES || !valid_type(type) ||
+        if (ch->n_states == MAX_TYPES || !channel_type_valid(type) ||
             json_unpack(v, "{s:I, s:b, s?:s}", "id", &id, "ok", &ok, "error", &error) != 0) {
             snprintf(errbuf, errlen, "%s: bad entry \"%s\"", ch->state_path, type);
             json_decref(root);
@@ -248,7 +238,7 @@ static void dispatch(channel *ch, int64_t id, const char *type, const char *data
 {
     pthread_mutex_lock(&ch->mu);
     ch->status.last_message_id = id;
-    if (!valid_type(type) || id <= 0) {
+    if (!channel_type_valid(type) || id <= 0) {
         pthread_mutex_unlock(&ch->mu);
         log_warn("message without a valid id or type ignored");
         return;
@@ -617,7 +607,7 @@ int channel_new(channel **out, const channel_config *cfg, char *errbuf, size_t e
     ch->backoff_cap_ms = cfg->backoff_cap_ms > 0 ? cfg->backoff_cap_ms : 300000;
     ch->silence_s = cfg->silence_timeout_s > 0 ? cfg->silence_timeout_s : 90;
     ch->connect_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : 10000;
-    int rc = upload_read_token(cfg->token_file, ch->token, sizeof ch->token, errbuf, errlen);
+    int rc = secret_read_file(cfg->token_file, ch->token, sizeof ch->token, errbuf, errlen) == 0 ? 0 : -EINVAL;
     if (rc == 0)
         rc = load_state(ch, errbuf, errlen);
     if (rc != 0) {
@@ -632,7 +622,7 @@ int channel_register(channel *ch, const char *type, channel_handler fn, void *ct
 {
     if (ch->started)
         return -EBUSY;
-    if (!type || !valid_type(type) || !fn)
+    if (!type || !channel_type_valid(type) || !fn)
         return -EINVAL;
     if (handler_of(ch, type))
         return -EEXIST;
@@ -710,7 +700,7 @@ int channel_complete(channel *ch, const char *type, int64_t id, const char *erro
 int channel_send(channel *ch, const char *type, const char *key, int64_t at, const json_t *data,
                  channel_sent_fn done, void *ctx)
 {
-    if (!type || !valid_type(type) || !key || !key[0] || strlen(key) > 128 || !json_is_object(data))
+    if (!type || !channel_type_valid(type) || !key || !key[0] || strlen(key) > 128 || !json_is_object(data))
         return -EINVAL;
     json_t *ev = json_pack("{s:s, s:s, s:I, s:O}", "type", type, "key", key, "at", (json_int_t)at, "data", data);
     char *body = ev ? json_dumps(ev, JSON_COMPACT) : NULL;

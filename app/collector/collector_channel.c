@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "borne/channel.h"
 #include "borne/collector_ingest.h"
 #include "borne/collector_store.h"
 #include "borne/log.h"
@@ -73,6 +74,17 @@ struct collector_channel {
 
 /* ---- helpers ------------------------------------------------------------------------------------ */
 
+/* Queues r (never cached) and drops our reference. */
+static enum MHD_Result send_response(struct MHD_Connection *c, unsigned status, struct MHD_Response *r,
+                                     const char *type)
+{
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, json_t *body)
 {
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
@@ -84,11 +96,7 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, json_t *
         free(text);
         return MHD_NO;
     }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
-    enum MHD_Result ret = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    return ret;
+    return send_response(c, status, r, "application/json");
 }
 
 static enum MHD_Result fail(struct MHD_Connection *c, unsigned status, const char *code, const char *message)
@@ -104,17 +112,6 @@ static const char *bearer(struct MHD_Connection *c)
     for (h += 7; *h == ' '; h++)
         ;
     return h;
-}
-
-static bool valid_type(const char *t)
-{
-    size_t n = t ? strlen(t) : 0;
-    if (n == 0 || n > COLLECTOR_CHANNEL_TYPE_MAX || !(t[0] >= 'a' && t[0] <= 'z'))
-        return false;
-    for (size_t i = 1; i < n; i++)
-        if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= '0' && t[i] <= '9') || t[i] == '_'))
-            return false;
-    return true;
 }
 
 static const struct collector_channel_type *find_type(struct collector_channel *ch, const char *name,
@@ -303,12 +300,8 @@ static enum MHD_Result open_stream(struct collector_channel *ch, struct MHD_Conn
         stream_free(st);
         return MHD_NO;
     }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
-    enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-    MHD_destroy_response(r);
     log_info("%s: channel open", id);
-    return ret;
+    return send_response(c, MHD_HTTP_OK, r, "text/event-stream");
 }
 
 static void *keepalive_main(void *arg)
@@ -408,7 +401,7 @@ void collector_channel_free(struct collector_channel *ch)
 
 int collector_channel_register(struct collector_channel *ch, const struct collector_channel_type *type)
 {
-    if (!valid_type(type->name))
+    if (!channel_type_valid(type->name))
         return -EINVAL;
     int rc = 0;
     pthread_mutex_lock(&ch->mu);
@@ -426,7 +419,7 @@ int collector_channel_register(struct collector_channel *ch, const struct collec
 int collector_channel_publish(struct collector_channel *ch, size_t antenne, const char *type, const json_t *data,
                               int64_t *id, char *err, size_t errlen)
 {
-    if (antenne >= ch->n_live || !valid_type(type) || !json_is_object(data)) {
+    if (antenne >= ch->n_live || !channel_type_valid(type) || !json_is_object(data)) {
         snprintf(err, errlen, "a known antenne, a type [a-z][a-z0-9_]* and an object are required");
         return -EINVAL;
     }

@@ -43,6 +43,9 @@ typedef struct channel channel;
 
 #define CHANNEL_TYPE_MAX 32
 
+/* A message or event type: [a-z][a-z0-9_]{0,31}. Shared with the collector (borne_channel_wire). */
+bool channel_type_valid(const char *type);
+
 typedef struct channel_config {
     const char *url;            /* headquarters base URL (required) */
     const char *antenne;        /* antenne id (required) */

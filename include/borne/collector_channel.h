@@ -38,14 +38,13 @@ struct collector_channel;
 #define COLLECTOR_CHANNEL_KEEPALIVE_S 25
 /* Longest message data (compact JSON) accepted for publishing, and longest board POST body. */
 #define COLLECTOR_CHANNEL_DATA_MAX (256 * 1024)
-#define COLLECTOR_CHANNEL_TYPE_MAX 32
 /* Boards that may hold a stream at once, on top of the server's budget for ordinary requests. */
 #define COLLECTOR_CHANNELS_MAX 4096
 
 /* Hooks of one message type; any may be NULL. They return 0, or -1 with err filled (an event refused
  * by on_event is answered 422 with err and not stored). */
 struct collector_channel_type {
-    const char *name;                         /* [a-z][a-z0-9_]{0,31} */
+    const char *name;                         /* channel_type_valid() */
     /* The board answered message `id` of this type (ok: applied; else `error`); result may be NULL. */
     void (*on_ack)(void *ctx, const char *antenne, int64_t id, bool ok, const char *error, const json_t *result);
     /* An event of this type from a board, the first time its key is seen (resends are absorbed). */
