@@ -10,9 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int refuse(char *errbuf, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int refuse(int err, char *errbuf, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static int refuse(char *errbuf, size_t errlen, const char *fmt, ...)
+/* Sets errbuf, returns -err. */
+static int refuse(int err, char *errbuf, size_t errlen, const char *fmt, ...)
 {
     if (errbuf && errlen) {
         va_list ap;
@@ -20,28 +21,29 @@ static int refuse(char *errbuf, size_t errlen, const char *fmt, ...)
         vsnprintf(errbuf, errlen, fmt, ap);
         va_end(ap);
     }
-    return -1;
+    return -err;
 }
 
-/* Opens path and checks the mode of what was opened (fstat, not stat: no swap in between). */
+/* Opens path and checks the mode of what was opened (fstat, not stat: no swap in between).
+ * Returns the descriptor or a negative errno. */
 static int open_private(const char *path, char *errbuf, size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
-        return refuse(errbuf, errlen, "secret file %s: %s", path, strerror(errno));
+        return refuse(errno, errbuf, errlen, "secret file %s: %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        refuse(errbuf, errlen, "secret file %s: %s", path, strerror(errno));
-    } else if (!S_ISREG(st.st_mode)) {
-        refuse(errbuf, errlen, "secret file %s: not a regular file", path);
-    } else if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-        refuse(errbuf, errlen, "secret file %s has mode %04o: it must be readable by its owner only"
-               " (chmod 600 %s)", path, (unsigned)(st.st_mode & 07777), path);
-    } else {
+    int rc;
+    if (fstat(fd, &st) != 0)
+        rc = refuse(errno, errbuf, errlen, "secret file %s: %s", path, strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        rc = refuse(EINVAL, errbuf, errlen, "secret file %s: not a regular file", path);
+    else if (st.st_mode & (S_IRWXG | S_IRWXO))
+        rc = refuse(EPERM, errbuf, errlen, "secret file %s has mode %04o: it must be readable by its owner"
+                    " only (chmod 600 %s)", path, (unsigned)(st.st_mode & 07777), path);
+    else
         return fd;
-    }
     close(fd);
-    return -1;
+    return rc;
 }
 
 /* Length of the UTF-8 sequence at p (n bytes left) when it is a valid, non-control code point;
@@ -72,12 +74,12 @@ int secret_check(const char *where, const char *secret, char *errbuf, size_t err
     for (size_t i = 0; i < n; chars++) {
         size_t len = printable_utf8(p + i, n - i);
         if (len == 0)
-            return refuse(errbuf, errlen, "secret in %s: byte %zu is a control character or not UTF-8"
+            return refuse(EINVAL, errbuf, errlen, "secret in %s: byte %zu is a control character or not UTF-8"
                           " (one secret, on one line)", where, i + 1);
         i += len;
     }
     if (chars < SECRET_MIN)
-        return refuse(errbuf, errlen, "secret in %s has %zu characters: a secret has at least %d",
+        return refuse(EINVAL, errbuf, errlen, "secret in %s has %zu characters: a secret has at least %d",
                       where, chars, SECRET_MIN);
     return 0;
 }
@@ -88,7 +90,7 @@ int secret_read_file(const char *path, char *out, size_t cap, char *errbuf, size
         out[0] = '\0';
     int fd = open_private(path, errbuf, errlen);
     if (fd < 0)
-        return -1;
+        return fd;
     size_t n = 0;
     int rc = 0;
     while (rc == 0 && n < cap) {
@@ -96,7 +98,7 @@ int secret_read_file(const char *path, char *out, size_t cap, char *errbuf, size
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
-            rc = refuse(errbuf, errlen, "secret file %s: %s", path, strerror(errno));
+            rc = refuse(errno, errbuf, errlen, "secret file %s: %s", path, strerror(errno));
         else if (r == 0)
             break;
         else
@@ -104,7 +106,7 @@ int secret_read_file(const char *path, char *out, size_t cap, char *errbuf, size
     }
     close(fd);
     if (rc == 0 && n >= cap)
-        rc = refuse(errbuf, errlen, "secret file %s: longer than %zu bytes", path, cap ? cap - 1 : 0);
+        rc = refuse(EINVAL, errbuf, errlen, "secret file %s: longer than %zu bytes", path, cap ? cap - 1 : 0);
     if (rc == 0) {
         if (n > 0 && out[n - 1] == '\n')
             n--;
@@ -112,7 +114,7 @@ int secret_read_file(const char *path, char *out, size_t cap, char *errbuf, size
             n--;
         out[n] = '\0';
         if (memchr(out, '\0', n))
-            rc = refuse(errbuf, errlen, "secret in %s: byte %zu is a control character or not UTF-8"
+            rc = refuse(EINVAL, errbuf, errlen, "secret in %s: byte %zu is a control character or not UTF-8"
                         " (one secret, on one line)", path, (size_t)((char *)memchr(out, '\0', n) - out) + 1);
         else
             rc = secret_check(path, out, errbuf, errlen);
@@ -125,12 +127,16 @@ int secret_read_file(const char *path, char *out, size_t cap, char *errbuf, size
 FILE *secret_open_file(const char *path, char *errbuf, size_t errlen)
 {
     int fd = open_private(path, errbuf, errlen);
-    if (fd < 0)
+    if (fd < 0) {
+        errno = -fd;
         return NULL;
+    }
     FILE *f = fdopen(fd, "r");
     if (!f) {
-        refuse(errbuf, errlen, "secret file %s: %s", path, strerror(errno));
+        int e = errno;
+        refuse(e, errbuf, errlen, "secret file %s: %s", path, strerror(e));
         close(fd);
+        errno = e;
     }
     return f;
 }

@@ -17,18 +17,20 @@
 
 enum { SECRET_MIN = 16 };
 
-/* Reads the secret of `path` into out (cap bytes, NUL-terminated). Returns 0, or -1 with a
- * one-line reason naming the path in errbuf and out set to "" (never a partial secret). A
- * file of cap bytes or more is refused. */
+/* Reads the secret of `path` into out (cap bytes, NUL-terminated). Returns 0, or a negative
+ * errno with a one-line reason naming the path in errbuf and out set to "" (never a partial
+ * secret): -EPERM group- or world-accessible, -EINVAL not a regular file, too short, too long
+ * (a file of cap bytes or more), control character or invalid UTF-8; -errno when it cannot be
+ * opened or read (-ENOENT...). */
 int secret_read_file(const char *path, char *out, size_t cap, char *errbuf, size_t errlen);
 
 /* For a file holding several secrets (the collector's "<antenne> <token>" lines): opens path
  * for reading after the same mode check. Returns the stream (the caller fcloses it), or NULL
- * with errbuf set. */
+ * with errbuf set and errno set to the reason. */
 FILE *secret_open_file(const char *path, char *errbuf, size_t errlen);
 
 /* Checks one secret taken from such a file against the length and character rules. `where`
- * names it in the message ("tokens.txt:12"). Returns 0 or -1 with errbuf set. */
+ * names it in the message ("tokens.txt:12"). Returns 0 or -EINVAL with errbuf set. */
 int secret_check(const char *where, const char *secret, char *errbuf, size_t errlen);
 
 #endif

@@ -10,8 +10,9 @@
  * with its error message in err. */
 typedef int (*test_secret_attempt)(const char *path, char *err, size_t errlen, void *ctx);
 
-/* Writes token files under dir (the good one holds TEST_SECRET_GOOD) and checks attempt. */
-void test_secret_consumer(const char *dir, test_secret_attempt attempt, void *ctx);
+/* Writes each token file as `leaf` in a fresh temporary directory of its own (the good one
+ * holds TEST_SECRET_GOOD) and checks attempt on it. */
+void test_secret_consumer(const char *leaf, test_secret_attempt attempt, void *ctx);
 
 #define TEST_SECRET_GOOD "a-good-token-0123456789"
 

@@ -1,5 +1,6 @@
 /* Secret files: the mode rule, the length rule, UTF-8 and control characters, trimming, and
  * the shared consumer check every token reader runs. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,7 +40,7 @@ static void mode_refused(void)
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
         const char *p = testlib_write_file(dir, "m", "0123456789abcdef\n", modes[i]);
         strcpy(out, "untouched");
-        CHECK_INT(secret_read_file(p, out, sizeof out, err, sizeof err), -1);
+        CHECK_INT(secret_read_file(p, out, sizeof out, err, sizeof err), -EPERM);
         CHECK_STR(out, "");
         CHECK(strstr(err, "readable by its owner only") != NULL);
         CHECK(strstr(err, "chmod 600") != NULL);
@@ -58,11 +59,13 @@ static void short_and_bad_refused(void)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         strcpy(out, "untouched");
-        CHECK_INT(secret_read_file(testlib_write_file(dir, "s", bad[i], 0600), out, sizeof out, err, sizeof err), -1);
+        CHECK_INT(secret_read_file(testlib_write_file(dir, "s", bad[i], 0600), out, sizeof out, err, sizeof err),
+                  -EINVAL);
         CHECK_STR(out, "");
         CHECK(err[0] != '\0');
     }
-    CHECK_INT(secret_read_file(testlib_write_file(dir, "s", "short\n", 0600), out, sizeof out, err, sizeof err), -1);
+    CHECK_INT(secret_read_file(testlib_write_file(dir, "s", "short\n", 0600), out, sizeof out, err, sizeof err),
+              -EINVAL);
     CHECK(strstr(err, "has 5 characters: a secret has at least 16") != NULL);
     /* A NUL in the middle is a control character, not the end of the secret. */
     const char *p = testlib_path(dir, "nul");
@@ -70,7 +73,7 @@ static void short_and_bad_refused(void)
     fwrite("0123456789abcdef\0tail\n", 1, 22, f);
     fclose(f);
     chmod(p, 0600);
-    CHECK_INT(secret_read_file(p, out, sizeof out, err, sizeof err), -1);
+    CHECK_INT(secret_read_file(p, out, sizeof out, err, sizeof err), -EINVAL);
     if (!CHECK(strstr(err, "byte 17 is a control character") != NULL))
         fprintf(stderr, "  %s\n", err);
 }
@@ -79,30 +82,31 @@ static void too_long_and_missing(void)
 {
     char out[20], err[256];
     CHECK_INT(secret_read_file(testlib_write_file(dir, "l", "0123456789abcdefghij\n", 0600), out, sizeof out, err,
-                               sizeof err), -1);
+                               sizeof err), -EINVAL);
     CHECK(strstr(err, "longer than 19 bytes") != NULL);
-    CHECK_INT(secret_read_file(testlib_path(dir, "absent"), out, sizeof out, err, sizeof err), -1);
+    CHECK_INT(secret_read_file(testlib_path(dir, "absent"), out, sizeof out, err, sizeof err), -ENOENT);
     CHECK(strstr(err, "No such file") != NULL);
-    CHECK_INT(secret_read_file(dir, out, sizeof out, err, sizeof err), -1); /* a directory */
+    CHECK_INT(secret_read_file(dir, out, sizeof out, err, sizeof err), -EINVAL); /* a directory */
 }
 
 static void several_secrets_file(void)
 {
     char err[256];
     CHECK(secret_open_file(testlib_write_file(dir, "t", "a 0123456789abcdef\n", 0644), err, sizeof err) == NULL);
+    CHECK_INT(errno, EPERM);
     CHECK(strstr(err, "readable by its owner only") != NULL);
     FILE *f = secret_open_file(testlib_write_file(dir, "t", "a 0123456789abcdef\n", 0600), err, sizeof err);
     CHECK(f != NULL);
     if (f)
         fclose(f);
     CHECK_INT(secret_check("t:3", "0123456789abcdef", err, sizeof err), 0);
-    CHECK_INT(secret_check("t:3", "short", err, sizeof err), -1);
+    CHECK_INT(secret_check("t:3", "short", err, sizeof err), -EINVAL);
     CHECK(strstr(err, "secret in t:3 has 5 characters") != NULL);
 }
 
 static void consumer_check_on_the_reader_itself(void)
 {
-    test_secret_consumer(dir, read_it, NULL);
+    test_secret_consumer("secret", read_it, NULL);
 }
 
 int main(void)
