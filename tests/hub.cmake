@@ -51,6 +51,8 @@ borne_add_test(NAME test_client SOURCES integration/test_client.c
 borne_add_test(NAME test_appliance SOURCES integration/test_appliance.c
                LIBS borne_appliance borne_hub_testsupport LABELS ui integration
                ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)
+borne_add_test(NAME test_appliance_token SOURCES unit/test_appliance_token.c
+               LIBS borne_appliance borne_secret_testsupport LABELS unit)
 borne_add_test(NAME test_hub_display SOURCES integration/test_hub_display.c
                LIBS borne_display borne_hub_testsupport LABELS ui integration
                ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)

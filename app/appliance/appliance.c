@@ -5,6 +5,7 @@
  * drawn (rather than greyed): on a touch screen a grey button is still tapped. */
 #include "borne/appliance.h"
 
+#include "borne/secret.h"
 #include "borne/shell.h"
 
 #include <stdio.h>
@@ -278,17 +279,15 @@ int appliance_draw(appliance *a, int64_t now)
 
 /* ---- the appliance ------------------------------------------------------------------------------ */
 
-static int read_token(const char *path, char *out, size_t n, char *errbuf, size_t errlen)
+int appliance_read_token(const char *path, char *out, size_t cap, char *errbuf, size_t errlen)
 {
-    FILE *f = path[0] ? fopen(path, "r") : NULL;
-    if (!f || !fgets(out, (int)n, f)) {
-        if (f)
-            fclose(f);
-        snprintf(errbuf, errlen, "counter token file \"%s\" cannot be read", path);
+    if (secret_read_file(path, out, cap, errbuf, errlen) != 0)
+        return -1;
+    if (!lan_token_valid(out)) {
+        snprintf(errbuf, errlen, "%s: a desk token is visible ASCII characters without spaces", path);
+        out[0] = '\0';
         return -1;
     }
-    fclose(f);
-    out[strcspn(out, " \t\r\n")] = '\0';
     return 0;
 }
 
@@ -304,7 +303,7 @@ int appliance_run(const borne_config *cfg, const char *hub_url, int counter_id,
         snprintf(errbuf, errlen, "counter %d is not in the config", counter_id);
         return -1;
     }
-    if (read_token(cfg->counter_token_files[idx], token, sizeof token, errbuf, errlen) != 0)
+    if (appliance_read_token(cfg->counter_token_files[idx], token, sizeof token, errbuf, errlen) != 0)
         return -1;
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         snprintf(errbuf, errlen, "SDL: %s", SDL_GetError());
