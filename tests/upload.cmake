@@ -2,7 +2,7 @@
 borne_add_test(NAME test_upload_batch SOURCES unit/test_upload_batch.c
                LIBS borne_upload borne_collector_ingest LABELS unit)
 borne_add_test(NAME test_upload_outbox SOURCES unit/test_upload_outbox.c LIBS borne_upload LABELS unit)
-borne_add_test(NAME test_upload_policy SOURCES unit/test_upload_policy.c LIBS borne_upload LABELS unit)
+borne_add_test(NAME test_upload_policy SOURCES unit/test_upload_policy.c LIBS borne_upload borne_secret_testsupport LABELS unit)
 
 # Integration: real processes on loopback (the real borne-collector, and a fault-injecting proxy).
 # no_proxy: the board takes proxies from the environment; loopback must never go through one.

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "borne/queue.h"
+#include "borne/secret.h"
 #include "borne/upload_http.h"
 #include "borne/upload_outbox.h"
 
@@ -72,55 +73,17 @@ int64_t upload_backoff_ms(int64_t base_ms, int64_t cap_ms, int failures, uint64_
 
 int upload_read_token(const char *path, char *buf, size_t len, char *errbuf, size_t errlen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        snprintf(errbuf, errlen, "token file %s: %s", path, strerror(e));
-        return -e;
-    }
-    /* fstat on the open descriptor: the mode checked is the mode of the file read. */
-    struct stat st;
-    int err = 0;
-    if (fstat(fd, &st) != 0) {
-        err = -errno;
-        snprintf(errbuf, errlen, "token file %s: %s", path, strerror(-err));
-    } else if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-        snprintf(errbuf, errlen,
-                 "token file %s has mode %04o: a bearer token must be readable by its owner only"
-                 " (chmod 600 %s)", path, (unsigned)(st.st_mode & 07777), path);
-        err = -EPERM;
-    }
-    ssize_t n = 0;
-    if (err == 0) {
-        n = read(fd, buf, len);
-        if (n < 0) {
-            err = -errno;
-            snprintf(errbuf, errlen, "token file %s: %s", path, strerror(-err));
-        } else if ((size_t)n >= len) {
-            snprintf(errbuf, errlen, "token file %s: longer than %zu bytes", path, len - 1);
-            err = -EINVAL;
-        }
-    }
-    close(fd);
+    int err = secret_read_file(path, buf, len, errbuf, errlen);
     if (err != 0)
         return err;
-    size_t end = (size_t)n, start = 0;
-    while (end > 0 && (buf[end - 1] == '\n' || buf[end - 1] == '\r' || buf[end - 1] == ' ' || buf[end - 1] == '\t'))
-        end--;
-    while (start < end && (buf[start] == ' ' || buf[start] == '\t'))
-        start++;
-    memmove(buf, buf + start, end - start);
-    buf[end - start] = '\0';
-    for (size_t i = 0; buf[i]; i++) {
-        /* The token goes into an HTTP header line: no control bytes. */
-        if ((unsigned char)buf[i] < 0x21 || buf[i] == 0x7f) {
-            snprintf(errbuf, errlen, "token file %s: the token contains a space or control byte", path);
+    /* The token goes into an HTTP header line. */
+    for (const char *c = buf; *c; c++) {
+        if (*c <= ' ' || *c > '~') {
+            snprintf(errbuf, errlen, "token file %s: a bearer token is visible ASCII characters without spaces",
+                     path);
+            explicit_bzero(buf, len);
             return -EINVAL;
         }
-    }
-    if (buf[0] == '\0') {
-        snprintf(errbuf, errlen, "token file %s is empty", path);
-        return -EINVAL;
     }
     return 0;
 }

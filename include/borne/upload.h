@@ -90,9 +90,9 @@ typedef struct upload_status {
     int failures;                /* consecutive failed sends */
 } upload_status;
 
-/* Reads the token file into buf (surrounding whitespace removed). Refuses a file readable or
- * writable by group or others (-EPERM, "chmod 600 <file>" in errbuf), a missing or unreadable
- * one (-errno), an empty one or one longer than len - 1 (-EINVAL). */
+/* Reads the HQ token file into buf with the shared secret reader (borne/secret.h: its rules,
+ * its messages, its negative errno: -EPERM for a file group or others can access), then
+ * refuses a token that is not visible ASCII (-EINVAL). On failure buf is "". */
 int upload_read_token(const char *path, char *buf, size_t len, char *errbuf, size_t errlen);
 
 /* The full-jitter backoff after `failures` (>= 1) consecutive failures: a delay in
