@@ -14,12 +14,10 @@ borne_add_test(NAME test_collector_ingest_unit SOURCES unit/test_collector_inges
 borne_add_test(NAME test_collector_report SOURCES unit/test_collector_report.c
   LIBS borne_collector borne_collector_synth PkgConfig::JANSSON LABELS unit)
 
-# The demo dataset sits next to the checkout (../shared/data/antennes-hdf.csv); override with
-# -DBORNE_DEMO_ANTENNES_CSV=<path> where it lives elsewhere.
-set(BORNE_DEMO_ANTENNES_CSV ${PROJECT_SOURCE_DIR}/../shared/data/antennes-hdf.csv CACHE FILEPATH
-    "Antennes CSV of the demo dataset")
+# The demo dataset is part of the checkout: nothing outside it is read.
 borne_add_test(NAME test_collector_antennes SOURCES unit/test_collector_antennes.c
-  LIBS borne_collector LABELS unit ENV COLLECTOR_DEMO_CSV=${BORNE_DEMO_ANTENNES_CSV})
+  LIBS borne_collector borne_secret_testsupport LABELS unit
+  ENV COLLECTOR_DEMO_CSV=${BORNE_ASSETS_DIR}/collector/antennes-hdf.csv)
 
 foreach(backend sqlite postgresql)
   borne_add_test(NAME test_collector_ingest_${backend}

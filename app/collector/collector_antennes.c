@@ -1,5 +1,7 @@
 #include "borne/collector_antennes.h"
 
+#include "borne/secret.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -8,7 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define TOKEN_MIN 16
 #define TOKEN_MAX 256
 
 struct entry {
@@ -299,8 +300,8 @@ long collector_antennes_find(const struct collector_antennes *a, const char *id)
 
 static bool valid_token(const char *t)
 {
-    size_t n = strlen(t);
-    if (n < TOKEN_MIN || n > TOKEN_MAX)
+    /* The length floor is secret_check()'s. */
+    if (strlen(t) > TOKEN_MAX)
         return false;
     for (; *t; t++)
         if (*t <= 0x20 || *t > 0x7e)
@@ -330,8 +331,15 @@ static int set_token(struct collector_antennes *a, const char *id, const char *t
     long i = collector_antennes_find(a, id);
     if (i < 0)
         return fail(err, errlen, file, line, "unknown antenne id");
+    char where[1100];
+    if (line > 0)
+        snprintf(where, sizeof where, "%s:%d", file, line);
+    else
+        snprintf(where, sizeof where, "%s", file);
+    if (secret_check(where, token, err, errlen) != 0)
+        return -1;
     if (!valid_token(token))
-        return fail(err, errlen, file, line, "a token is 16 to 256 printable characters without spaces");
+        return fail(err, errlen, file, line, "a token is visible ASCII characters without spaces, at most 256");
     if (a->v[i].token[0])
         return fail(err, errlen, file, line, "this antenne already has a token");
     if (find_token(a, token) >= 0 || strcmp(token, a->admin) == 0)
@@ -346,19 +354,11 @@ static int set_token(struct collector_antennes *a, const char *id, const char *t
     return 0;
 }
 
-static void warn_if_readable(const char *path, FILE *f)
-{
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077))
-        fprintf(stderr, "borne-collector: warning: %s is readable by group or others (chmod 600 it)\n", path);
-}
-
 int collector_antennes_load_tokens(struct collector_antennes *a, const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = secret_open_file(path, err, errlen);
     if (!f)
-        return fail(err, errlen, path, 0, strerror(errno));
-    warn_if_readable(path, f);
+        return -1;
     char line[512];
     int lineno = 0, rc = 0;
     while (rc == 0 && fgets(line, sizeof line, f)) {
@@ -379,20 +379,6 @@ int collector_antennes_load_tokens(struct collector_antennes *a, const char *pat
     return rc;
 }
 
-static int read_first_line(const char *path, char *out, size_t size, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return fail(err, errlen, path, 0, strerror(errno));
-    warn_if_readable(path, f);
-    char *ok = fgets(out, (int)size, f);
-    fclose(f);
-    if (!ok)
-        return fail(err, errlen, path, 0, "empty file");
-    chomp(out);
-    return 0;
-}
-
 int collector_antennes_load_token_dir(struct collector_antennes *a, const char *dir, char *err, size_t errlen)
 {
     DIR *d = opendir(dir);
@@ -407,7 +393,7 @@ int collector_antennes_load_token_dir(struct collector_antennes *a, const char *
         char id[COLLECTOR_ID_MAX + 8], path[1024], token[TOKEN_MAX + 2];
         snprintf(id, sizeof id, "%.*s", (int)(n - 6), e->d_name);
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        rc = read_first_line(path, token, sizeof token, err, errlen);
+        rc = secret_read_file(path, token, sizeof token, err, errlen) == 0 ? 0 : -1;
         if (rc == 0)
             rc = set_token(a, id, token, path, 0, err, errlen);
     }
@@ -418,10 +404,10 @@ int collector_antennes_load_token_dir(struct collector_antennes *a, const char *
 int collector_antennes_load_admin_token(struct collector_antennes *a, const char *path, char *err, size_t errlen)
 {
     char token[TOKEN_MAX + 2];
-    if (read_first_line(path, token, sizeof token, err, errlen) != 0)
+    if (secret_read_file(path, token, sizeof token, err, errlen) != 0)
         return -1;
     if (!valid_token(token))
-        return fail(err, errlen, path, 1, "a token is 16 to 256 printable characters without spaces");
+        return fail(err, errlen, path, 1, "a token is visible ASCII characters without spaces, at most 256");
     if (find_token(a, token) >= 0)
         return fail(err, errlen, path, 1, "the HQ token must differ from every antenne token");
     /* valid_token() bounded it to TOKEN_MAX; the read buffer is larger only to catch long lines. */

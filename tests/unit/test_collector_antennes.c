@@ -4,20 +4,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "borne/collector_antennes.h"
 #include "borne/collector_config.h"
+#include "borne/secret.h"
+#include "test_secret_support.h"
 #include "testlib.h"
 
 static const char *dir;
 
+/* 0600: token files must be (borne/secret.h); the CSV and INI files do not mind. */
 static const char *write_file(const char *leaf, const char *text)
 {
-    const char *path = testlib_path(dir, leaf);
-    FILE *f = fopen(path, "w");
-    fputs(text, f);
-    fclose(f);
-    return path;
+    return testlib_write_file(dir, leaf, text, 0600);
 }
 
 static void slugs(void)
@@ -100,13 +100,20 @@ static void tokens_authenticate_their_antenne(void)
               -1);
     CHECK(strstr(err, "t2:1: unknown antenne") != NULL);
     CHECK_INT(collector_antennes_load_tokens(a, write_file("t3", "arras short\n"), err, sizeof err), -1);
+    CHECK(strstr(err, "secret in ") != NULL && strstr(err, "t3:1 has 5 characters: a secret has at least 16") != NULL);
+    CHECK_INT(collector_antennes_load_tokens(a, write_file("t5", "arras arras-token-0123456789\n"), err, sizeof err),
+              0);
+    collector_antennes_free(a);
+    CHECK_INT(collector_antennes_load_csv(csv, &a, err, sizeof err), 0);
+    if (!a)
+        return;
+    CHECK_INT(collector_antennes_load_tokens(a, write_file("t1", "# x\namiens amiens-token-0123456789\n"), err,
+                                             sizeof err), 0);
     CHECK_INT(collector_antennes_load_tokens(a, write_file("t4", "arras amiens-token-0123456789\n"), err, sizeof err),
               -1);
     CHECK(strstr(err, "already given") != NULL);
     const char *tdir = testlib_tmpdir("collector-tokdir");
-    FILE *f = fopen(testlib_path(tdir, "arras.token"), "w");
-    fputs("arras-token-0123456789\n", f);
-    fclose(f);
+    testlib_write_file(tdir, "arras.token", "arras-token-0123456789\n", 0600);
     CHECK_INT(collector_antennes_load_token_dir(a, tdir, err, sizeof err), 0);
     CHECK_INT(collector_antennes_load_admin_token(a, write_file("hq1", "amiens-token-0123456789\n"), err, sizeof err),
               -1);
@@ -124,6 +131,97 @@ static void tokens_authenticate_their_antenne(void)
     CHECK(collector_antennes_check_admin(a, "hq-token-0123456789abc"));
     CHECK(!collector_antennes_check_admin(a, "amiens-token-0123456789"));
     CHECK(!collector_antennes_check_admin(a, NULL));
+    collector_antennes_free(a);
+}
+
+/* Every token file the collector reads goes through the shared secret reader: a group- or
+ * world-readable file and a short token are refused with the reader's message. */
+static struct collector_antennes *amiens_arras(void)
+{
+    struct collector_antennes *a = NULL;
+    char err[512];
+    collector_antennes_load_csv(write_file("aa.csv", "name,opened,population,communes\nAmiens,,1,1\nArras,,1,1\n"),
+                                &a, err, sizeof err);
+    return a;
+}
+
+static int load_admin(const char *path, char *err, size_t errlen, void *ctx)
+{
+    (void)ctx;
+    struct collector_antennes *a = amiens_arras();
+    int rc = a ? collector_antennes_load_admin_token(a, path, err, errlen) : -1;
+    collector_antennes_free(a);
+    return rc;
+}
+
+/* The test writes <dir>/amiens.token: the collector reads the directory. */
+static int load_dir(const char *path, char *err, size_t errlen, void *ctx)
+{
+    (void)ctx;
+    char d[512];
+    snprintf(d, sizeof d, "%s", path);
+    *strrchr(d, '/') = '\0';
+    struct collector_antennes *a = amiens_arras();
+    int rc = a ? collector_antennes_load_token_dir(a, d, err, errlen) : -1;
+    if (rc == 0 && collector_antennes_check(a, (size_t)collector_antennes_find(a, "amiens"), TEST_SECRET_GOOD) !=
+                       COLLECTOR_AUTH_OK)
+        rc = -1;
+    collector_antennes_free(a);
+    return rc;
+}
+
+static void token_files_are_secrets(void)
+{
+    test_secret_consumer("hq.token", load_admin, NULL);
+    test_secret_consumer("amiens.token", load_dir, NULL);
+    /* The "<antenne> <token>" file: the same mode rule and message. */
+    char want[512], got[512];
+    const char *open_tokens = write_file("tokens-0644", "amiens amiens-token-0123456789\n");
+    chmod(open_tokens, 0644);
+    CHECK(secret_open_file(open_tokens, want, sizeof want) == NULL);
+    struct collector_antennes *a = amiens_arras();
+    CHECK_INT(collector_antennes_load_tokens(a, open_tokens, got, sizeof got), -1);
+    CHECK_STR(got, want);
+    collector_antennes_free(a);
+}
+
+/* The demo of the README, as a user runs it from a checkout (after chmod 600 of the token
+ * files, which git does not keep): the config and every file it names load. */
+static void demo_config_loads(void)
+{
+    const char *assets = getenv("BORNE_ASSETS");
+    if (!CHECK(assets != NULL))
+        return;
+    const char *demo = testlib_tmpdir("collector-demo");
+    const char *leaves[] = {"demo.ini", "demo-tokens.txt", "demo-hq.token", "antennes-hdf.csv"};
+    for (size_t i = 0; i < sizeof leaves / sizeof leaves[0]; i++) {
+        static char text[64 * 1024];
+        char src[600];
+        snprintf(src, sizeof src, "%s/collector/%s", assets, leaves[i]);
+        FILE *f = fopen(src, "r");
+        size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+        if (f)
+            fclose(f);
+        text[n] = '\0';
+        CHECK(n > 0);
+        testlib_write_file(demo, leaves[i], text, 0600);
+    }
+    struct collector_config c;
+    collector_config_defaults(&c);
+    char err[1024];
+    if (!CHECK_INT(collector_config_load_ini(&c, testlib_path(demo, "demo.ini"), err, sizeof err), 0)) {
+        fprintf(stderr, "  %s\n", err);
+        return;
+    }
+    struct collector_antennes *a = NULL;
+    CHECK_INT(collector_antennes_load_csv(c.antennes_csv, &a, err, sizeof err), 0);
+    if (!a)
+        return;
+    CHECK_INT(collector_antennes_load_tokens(a, c.tokens, err, sizeof err), 0);
+    CHECK_INT(collector_antennes_load_admin_token(a, c.admin_token_file, err, sizeof err), 0);
+    CHECK_INT(collector_antennes_count(a), 20);
+    for (size_t i = 0; i < collector_antennes_count(a); i++)
+        CHECK(collector_antennes_token(a, i)[0] != '\0');
     collector_antennes_free(a);
 }
 
@@ -179,6 +277,8 @@ int main(void)
     RUN(demo_csv_loads);
     RUN(bad_csv_lines);
     RUN(tokens_authenticate_their_antenne);
+    RUN(token_files_are_secrets);
+    RUN(demo_config_loads);
     RUN(config_ini_and_flags);
     return testlib_finish();
 }
