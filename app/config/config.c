@@ -275,6 +275,10 @@ static int on_service(parse_ctx *ctx, const char *section, const char *name, con
     const char *letter = section + strlen("service.");
     if (strlen(letter) != 1 || letter[0] < 'A' || letter[0] > 'Z')
         return fail(ctx, "[%s]: a service is one capital letter A-Z, as in [service.A]", section);
+    /* A number is read aloud and from across the room: I001 and O001 read as 1001 and 0001. */
+    if (strchr("IOQ", letter[0]))
+        return fail(ctx, "[%s]: the letters I, O and Q read as 1 and 0 on tickets and screens: "
+                         "choose another letter", section);
     queue_setup *s = &ctx->cfg.setup;
     int i = 0;
     while (i < s->n_services && s->services[i].letter != letter[0])

@@ -39,7 +39,7 @@ static void demo_config_loads(void)
     CHECK_STR(c.setup.services[2].label_fr, "Orientation et apprentissage");
     CHECK(!c.setup.services[5].enabled);
     CHECK_INT(c.setup.n_counters, 2);
-    CHECK_STR(c.setup.counters[1].services, "OEIR");
+    CHECK_STR(c.setup.counters[1].services, "PEDR");
     CHECK_INT(c.setup.week[0].n, 2);
     CHECK_INT(c.setup.week[0].range[1].open_min, 13 * 60 + 30);
     CHECK_INT(c.setup.week[5].n, 0);
@@ -105,6 +105,9 @@ static void bad_files_are_refused_with_their_line(void)
         {"reversed range", MINIMAL "[hours]\ntue = 12:00-09:00\n", 9, "end after it starts"},
         {"overlapping ranges", MINIMAL "[hours]\nwed = 09:00-12:00,11:00-14:00\n", 9, "not overlap"},
         {"service not a letter", MINIMAL "[service.AB]\nlabel_fr = x\n", 9, "one capital letter"},
+        {"service letter I", MINIMAL "[service.I]\nlabel_fr = x\n", 9, "read as 1 and 0"},
+        {"service letter O", MINIMAL "[service.O]\nlabel_fr = x\n", 9, "read as 1 and 0"},
+        {"service letter Q", MINIMAL "[service.Q]\nlabel_fr = x\n", 9, "read as 1 and 0"},
         {"service without label", MINIMAL "[service.B]\norder = 3\n", 9, "label_fr is required"},
         {"counter serving unknown service", MINIMAL "[counter.1]\nname = G1\nservices = A,Z\n", 10,
          "serves Z"},
