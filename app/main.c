@@ -142,15 +142,19 @@ static bool wall_clock_trusted(int64_t now_s, void *ctx)
     return clock_trusted(policy, now_s);
 }
 
-/* The uploader reports the printer's state in the HQ health record; the kiosk already shows it. */
-static void forward_printer_state(const printer *p, upload *up, printer_state *last)
+/* The kiosk shows the printer's state; the desks (through the hub) and HQ (the uploader's
+ * health record) must know it too. */
+static void forward_printer_state(const printer *p, hub *hb, upload *up, printer_state *last)
 {
-    if (!p || !up)
+    if (!p)
         return;
     printer_state now = printer_get_state(p);
     if (now != *last) {
         *last = now;
-        upload_set_printer_state(up, printer_state_name(now));
+        if (hb)
+            hub_set_printer(hb, printer_state_name(now), printer_state_can_print(now));
+        if (up)
+            upload_set_printer_state(up, printer_state_name(now));
     }
 }
 
@@ -260,7 +264,7 @@ static int run_kiosk(const options *o, borne_config cfg, const char *assets)
     bool dirty = true, ready_sent = false;
     int frames = 0;
     clock_watch jumps = {0};
-    printer_state last_printer = PRINTER_UNPLUGGED;
+    printer_state last_printer = (printer_state)-1;   /* tell the first state too */
     while (!stop_requested) {
         if (dirty) {
             if (kiosk_render(k) != 0) {
@@ -287,7 +291,7 @@ static int run_kiosk(const options *o, borne_config cfg, const char *assets)
             } while (SDL_PollEvent(&e));
         }
         dirty |= kiosk_tick(k);
-        forward_printer_state(prn, up, &last_printer);
+        forward_printer_state(prn, hb, up, &last_printer);
         int64_t back = clock_watch_observe(&jumps, (int64_t)time(NULL));
         if (back > 0)
             fprintf(stderr, "borne: the wall clock went back %lld s (numbering is per stored day: "

@@ -682,6 +682,7 @@ int hub_start(hub **out, const borne_config *cfg, const char *db_path, const cha
         h->clock_ctx = opts->clock_ctx;
     }
     pthread_mutex_init(&h->pool_mu, NULL);
+    pthread_mutex_init(&h->printer_mu, NULL);
     hub_sse_init(h);
     hub_conn *c = NULL;
     if (load_tokens(h, errbuf, errlen) != 0 || hub_sse_start(h, errbuf, errlen) != 0)
@@ -725,6 +726,17 @@ void hub_notify(hub *h)
     hub_sse_poke(h);
 }
 
+void hub_set_printer(hub *h, const char *state, bool can_print)
+{
+    pthread_mutex_lock(&h->printer_mu);
+    bool changed = strcmp(h->printer, state) != 0 || h->printer_can_print != can_print;
+    snprintf(h->printer, sizeof h->printer, "%s", state);
+    h->printer_can_print = can_print;
+    pthread_mutex_unlock(&h->printer_mu);
+    if (changed)
+        hub_sse_republish(h);
+}
+
 void hub_stop(hub *h)
 {
     if (!h)
@@ -739,5 +751,6 @@ void hub_stop(hub *h)
         hub_conn_free(c);
     }
     pthread_mutex_destroy(&h->pool_mu);
+    pthread_mutex_destroy(&h->printer_mu);
     free(h);
 }

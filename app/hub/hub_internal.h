@@ -66,6 +66,11 @@ struct hub {
     int n_calls;
     char *state_text;           /* latest "event: state" message, as of last_id */
     size_t state_len;
+    bool state_stale;           /* something outside the event log changed (the printer) */
+
+    pthread_mutex_t printer_mu; /* guards the printer's last word, read by every state */
+    char printer[16];           /* "" = no printer attached */
+    bool printer_can_print;
 };
 
 int64_t hub_now(const hub *h);
@@ -113,6 +118,8 @@ int hub_sse_start(hub *h, char *errbuf, size_t errlen);
 void hub_sse_stop(hub *h);         /* ends streams: call before MHD_stop_daemon */
 void hub_sse_join(hub *h);         /* joins the notifier and frees the ring */
 void hub_sse_poke(hub *h);
+/* Something the state shows changed outside the event log: every stream gets a new state. */
+void hub_sse_republish(hub *h);
 /* A stream response for a new reader; last_event_id = its Last-Event-ID header or NULL. */
 struct MHD_Response *hub_sse_response(hub *h, const char *last_event_id);
 

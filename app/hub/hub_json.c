@@ -121,6 +121,16 @@ static void local_day(int64_t t, char out[11])
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+static json_t *hub_printer_json(hub *h)
+{
+    pthread_mutex_lock(&h->printer_mu);
+    json_t *p = h->printer[0] ? json_pack("{s:s, s:b}", "state", h->printer, "can_print",
+                                          h->printer_can_print)
+                              : json_null();
+    pthread_mutex_unlock(&h->printer_mu);
+    return p;
+}
+
 json_t *hub_state_json(const hub *h, queue *q, int64_t now, int64_t last_event_id,
                        const queue_event *calls, int n_calls, int *err)
 {
@@ -149,13 +159,15 @@ json_t *hub_state_json(const hub *h, queue *q, int64_t now, int64_t last_event_i
             "counter_name", counter_name(&setup, calls[i].counter_id),
             "at", (json_int_t)calls[i].at, "recall", strcmp(calls[i].kind, "recall") == 0));
     }
+    json_t *device = hub_printer_json((hub *)h);
     /* Desks show times in the antenne's zone, whatever zone the browser runs in. */
-    return json_pack("{s:I, s:I, s:{s:s, s:s, s:s}, s:i, s:b, s:o, s:o, s:o}",
+    return json_pack("{s:I, s:I, s:{s:s, s:s, s:s}, s:i, s:o, s:b, s:o, s:o, s:o}",
                      "now", (json_int_t)now, "last_event_id", (json_int_t)last_event_id,
                      "antenne", "id", h->cfg.antenne.id, "name", h->cfg.antenne.name,
                      "timezone", h->cfg.antenne.timezone,
                      "recalls_before_no_show", h->cfg.queue.recalls_before_no_show > 0
                                                    ? h->cfg.queue.recalls_before_no_show : 1,
+                     "printer", device,
                      "open", queue_is_open(q, now, NULL), "services", services,
                      "counters", counters, "last_calls", arr);
 }

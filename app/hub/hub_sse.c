@@ -100,6 +100,21 @@ static int collect(const queue_event *e, void *ctx)
     return 0;
 }
 
+/* Called with mu held: `state` (owned, may be NULL) becomes the latest snapshot and a message. */
+static void push_state(hub *h, int64_t id, char *state, size_t len)
+{
+    if (!state)
+        return;
+    char *copy = malloc(len + 1);
+    if (copy) {
+        memcpy(copy, state, len + 1);
+        free(h->state_text);
+        h->state_text = copy;
+        h->state_len = len;
+    }
+    ring_push(h, id, state, len, false);
+}
+
 /* Reads new events and publishes them. Returns the number of events, or < 0 on error. */
 static int publish_new(hub *h, batch *b)
 {
@@ -127,20 +142,22 @@ static int publish_new(hub *h, batch *b)
     for (int i = 0; i < b->n; i++)
         if (texts[i])
             ring_push(h, b->ev[i].id, texts[i], lens[i], true);
-    if (state) {
-        char *copy = malloc(state_len + 1);
-        if (copy) {
-            memcpy(copy, state, state_len + 1);
-            free(h->state_text);
-            h->state_text = copy;
-            h->state_len = state_len;
-        }
-        ring_push(h, last, state, state_len, false);
-    }
+    push_state(h, last, state, state_len);
     h->last_id = last;
     pthread_cond_broadcast(&h->news);
     pthread_mutex_unlock(&h->mu);
     return b->n;
+}
+
+/* The state changed without an engine event: the same id, a new snapshot for every stream. */
+static void publish_state(hub *h)
+{
+    size_t len = 0;
+    char *state = state_message(h, h->last_id, &len);
+    pthread_mutex_lock(&h->mu);
+    push_state(h, h->last_id, state, len);
+    pthread_cond_broadcast(&h->news);
+    pthread_mutex_unlock(&h->mu);
 }
 
 static void refresh_state(hub *h)
@@ -173,7 +190,8 @@ static void *notifier(void *arg)
             if (pthread_cond_timedwait(&h->wake, &h->mu, &until) == ETIMEDOUT)
                 break;
         h->poked = false;
-        bool stop = h->stopping;
+        bool stop = h->stopping, stale = h->state_stale;
+        h->state_stale = false;
         pthread_mutex_unlock(&h->mu);
         if (stop)
             break;
@@ -183,6 +201,9 @@ static void *notifier(void *arg)
         struct timespec now;
         clock_gettime(CLOCK_MONOTONIC, &now);
         if (n > 0) {
+            last_refresh = now;
+        } else if (stale) {   /* no event carried the new state */
+            publish_state(h);
             last_refresh = now;
         } else if (n == 0 && now.tv_sec - last_refresh.tv_sec >= STATE_REFRESH_S) {
             /* Estimates move with time alone: new streams should not start stale. */
@@ -239,6 +260,15 @@ int hub_sse_start(hub *h, char *errbuf, size_t errlen)
 void hub_sse_poke(hub *h)
 {
     pthread_mutex_lock(&h->mu);
+    h->poked = true;
+    pthread_cond_signal(&h->wake);
+    pthread_mutex_unlock(&h->mu);
+}
+
+void hub_sse_republish(hub *h)
+{
+    pthread_mutex_lock(&h->mu);
+    h->state_stale = true;
     h->poked = true;
     pthread_cond_signal(&h->wake);
     pthread_mutex_unlock(&h->mu);

@@ -37,6 +37,11 @@ const MESSAGES = {
 };
 
 const STATES = { open: 'Ouvert', paused: 'En pause', closed: 'Fermé' };
+// The kiosk's printer, in the words of printer_state_name(); transient states say nothing.
+const PRINTER = {
+  near_end: 'papier bientôt épuisé', paper_out: 'plus de papier', cover_open: 'capot ouvert',
+  cutter_error: 'coupe-papier bloqué', offline: 'ne répond pas', unplugged: 'débranchée',
+};
 const TICKET_STATES = { called: 'Appelé', serving: 'En entretien', waiting: 'En attente' };
 
 // crypto.randomUUID exists only in secure contexts (HTTPS, localhost); the LAN page is plain
@@ -249,8 +254,23 @@ function renderCalls() {
   }
 }
 
+// A visitor may be leaving without a slip: every desk sees the printer's fault at once.
+function renderPrinter() {
+  const p = state.printer;
+  const word = p && PRINTER[p.state];
+  const box = $('printer');
+  box.hidden = !word;
+  if (!word) return;
+  box.textContent = p.can_print ? `Imprimante de la borne : ${word}.`
+    : `Imprimante de la borne : ${word}. Les visiteurs n'ont pas de ticket papier : ` +
+      'ils gardent le numéro affiché à l\'écran.';
+  box.className = 'banner ' + (p.can_print ? 'banner-warn' : 'banner-alert');
+}
+
 function render() {
-  if (!state || !counterId) return;
+  if (!state) return;
+  renderPrinter();
+  if (!counterId) return;
   const c = myCounter();
   $('title').textContent = c ? c.name : `Guichet ${counterId}`;
   $('antenne').textContent = state.antenne.name;

@@ -14,6 +14,7 @@
 #ifndef BORNE_HUB_H
 #define BORNE_HUB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,12 @@ int hub_port(const hub *h);
 
 /* Wakes the notifier now, e.g. after the kiosk issued a ticket, instead of at its next poll. */
 void hub_notify(hub *h);
+
+/* The kiosk's printer, as the desks must know it (a visitor may be leaving without a slip):
+ * `state` is printer_state_name()'s word ("ready", "paper_out", ...), `can_print` whether a
+ * ticket issued now would print. The state and every stream get it at once. Before the first
+ * call the state says "printer": null (no printer attached to this hub). Thread-safe. */
+void hub_set_printer(hub *h, const char *state, bool can_print);
 
 /* Ends every event stream, stops serving, joins the threads and frees. NULL is fine. */
 void hub_stop(hub *h);

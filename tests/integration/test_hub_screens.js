@@ -4,8 +4,8 @@
 //   their legend, and the sound button shows its state;
 // - /counter, a desk serving appointments, in a browser whose zone is UTC while the antenne is
 //   in Europe/Paris: the appointments' queue (R) is listed and named under "En attente", the R
-//   ticket is called and named, its times are the antenne's, and "Absent" is offered only once
-//   the hub would accept it.
+//   ticket is called and named, its times are the antenne's, "Absent" is offered only once
+//   the hub would accept it, and a paper-out at the kiosk shows on the desk at once.
 // Leaves hub_screens_display_<W>x<H>.png and hub_screens_counter.png in BORNE_TEST_TMP.
 //
 // Usage: node test_hub_screens.js <hub_testserver> <node_modules dir>
@@ -139,6 +139,17 @@ async function counterAppointments(srv, browser) {
   await page.screenshot({ path: path.join(t.tmpBase, 'hub_screens_counter.png') });
   await page.getByRole('button', { name: 'Terminé', exact: true }).click();
   await page.waitForFunction(() => document.getElementById('ticket-label').textContent === '—');
+
+  // The kiosk's printer runs out of paper: the desk says so at once, and stops when it is back.
+  t.check(await page.isHidden('#printer'), 'no printer banner while nothing is wrong');
+  t.check(await srv.ask('printer paper_out 0') === 'OK', 'the printer runs out of paper');
+  await page.waitForSelector('#printer:not([hidden])', { timeout: 5000 });
+  const banner = await page.textContent('#printer');
+  t.check(banner.includes('plus de papier') && banner.includes('pas de ticket papier'),
+    `the desk is told the kiosk prints no slip ("${banner}")`);
+  await page.screenshot({ path: path.join(t.tmpBase, 'hub_screens_counter_paper_out.png') });
+  t.check(await srv.ask('printer ready 1') === 'OK', 'paper is back');
+  await page.waitForSelector('#printer[hidden]', { state: 'attached', timeout: 5000 });
   await page.close();
 }
 

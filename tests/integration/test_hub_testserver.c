@@ -3,6 +3,7 @@
  * "PORT <n>", then answers one line per command read on stdin:
  *   ticket <id>        → "TICKET <id> <label> <state> <counter>", read from the engine
  *   waiting            → "WAITING <n>": tickets of the day still waiting or called
+ *   printer <word> <0|1> → the kiosk's printer state as the hub hears it (hub_set_printer) → "OK"
  *   checkin <code>     → checks the appointment in as the kiosk would → "CHECKIN <id> <label>"
  *   appliance <id>     → starts the desk appliance of counter <id> offscreen (SDL dummy
  *                        video; run with SDL_VIDEODRIVER=dummy) → "OK" once it has the state
@@ -129,6 +130,15 @@ int main(void)
                 printf("CHECKIN %lld %s\n", (long long)is.ticket.id, is.ticket.label);
             else
                 printf("ERROR %s\n", queue_strerror(rc));
+        } else if (strncmp(line, "printer ", 8) == 0) {
+            char word[16];
+            int can_print;
+            if (sscanf(line + 8, "%15s %d", word, &can_print) == 2) {
+                hub_set_printer(F.hub, word, can_print != 0);
+                printf("OK\n");
+            } else {
+                printf("ERROR printer <state> <0|1>\n");
+            }
         } else if (strcmp(line, "waiting") == 0) {
             int count = 0;
             queue_list_tickets(F.q, th_now(&F), 1u << QUEUE_WAITING | 1u << QUEUE_CALLED,
