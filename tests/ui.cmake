@@ -8,7 +8,7 @@ borne_add_test(NAME test_ui_check SOURCES ui/test_ui_check.c LIBS borne_ui LABEL
 
 # A kiosk on a real engine, printer driver (in-memory fake transport) and dummy SDL window.
 add_library(borne_kiosk_fixture STATIC ui/test_kiosk_fixture.c)
-target_link_libraries(borne_kiosk_fixture PUBLIC borne_kiosk borne_testlib)
+target_link_libraries(borne_kiosk_fixture PUBLIC borne_kiosk borne_shell borne_testlib)
 target_include_directories(borne_kiosk_fixture PUBLIC ${BORNE_INCLUDE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/ui)
 
 # Every screen x language x (800x480, 1280x800, 1080x1920): PNGs in ${BORNE_TEST_TMP}/screens.

@@ -277,7 +277,7 @@ int appliance_draw(appliance *a, int64_t now)
     return ui_end_frame(a->ui);
 }
 
-/* ---- the appliance ------------------------------------------------------------------------------ */
+/* ---- the desk's token ------------------------------------------------------------------------- */
 
 int appliance_read_token(const char *path, char *out, size_t cap, char *errbuf, size_t errlen)
 {
@@ -289,58 +289,4 @@ int appliance_read_token(const char *path, char *out, size_t cap, char *errbuf, 
         return -1;
     }
     return 0;
-}
-
-int appliance_run(const borne_config *cfg, const char *hub_url, int counter_id,
-                  const char *assets_dir, char *errbuf, size_t errlen)
-{
-    int idx = -1;
-    for (int i = 0; i < cfg->setup.n_counters; i++)
-        if (cfg->setup.counters[i].id == counter_id)
-            idx = i;
-    char token[LAN_TOKEN_MAX + 2];
-    if (idx < 0) {
-        snprintf(errbuf, errlen, "counter %d is not in the config", counter_id);
-        return -1;
-    }
-    if (appliance_read_token(cfg->counter_token_files[idx], token, sizeof token, errbuf, errlen) != 0)
-        return -1;
-    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-        snprintf(errbuf, errlen, "SDL: %s", SDL_GetError());
-        return -1;
-    }
-    int rc = -1;
-    SDL_Window *win = NULL;
-    SDL_Renderer *r = NULL;
-    ui_window_open("Borne — guichet", 0, 0, &win, &r, errbuf, errlen);
-    appliance *a = NULL;
-    appliance_options o = {.assets_dir = assets_dir, .hub_url = hub_url, .counter_id = counter_id,
-                         .token = token, .width_mm = cfg->ui.width_mm, .height_mm = cfg->ui.height_mm};
-    if (!r)
-        goto end;
-    if (appliance_create(&a, r, &o, errbuf, errlen) != 0)
-        goto end;
-    bool redraw = true;
-    for (;;) {
-        if (redraw) {
-            appliance_draw(a, (int64_t)time(NULL));
-            SDL_RenderPresent(r);
-            redraw = false;
-        }
-        SDL_Event e;
-        /* wakes once a second for the "waited N min" line */
-        if (!ui_wait_event(a->ui, &e, 1000)) {
-            redraw = true;
-            continue;
-        }
-        if (e.type == SDL_QUIT)
-            break;
-        redraw |= appliance_handle_event(a, &e);
-    }
-    rc = 0;
-end:
-    appliance_destroy(a);
-    ui_window_close(win, r);
-    SDL_Quit();
-    return rc;
 }

@@ -87,6 +87,11 @@ ui *display_get_ui(display_app *a)
     return a->ui;
 }
 
+void display_get_view(const display_app *a, client_view *out)
+{
+    *out = a->view;
+}
+
 int display_announced(const display_app *a)
 {
     return a->announced;
@@ -135,7 +140,7 @@ bool display_handle_event(display_app *a, const SDL_Event *e)
     return true;
 }
 
-static bool fading(const display_app *a, int64_t now_ms)
+bool display_animating(const display_app *a, int64_t now_ms)
 {
     return a->highlight_from_ms && now_ms - a->highlight_from_ms < HIGHLIGHT_MS;
 }
@@ -164,7 +169,7 @@ int display_draw(display_app *a, int64_t now_ms)
     int left_w = (w - 3 * pad) * 60 / 100;
     SDL_Rect now = {pad, band + pad, left_w, h - band - 2 * pad};
     ui_fill_rounded(a->ui, now, ui_mm(a->ui, 8), th->panel);
-    if (fading(a, now_ms)) {   /* a ring that thins out: never a blink */
+    if (display_animating(a, now_ms)) {   /* a ring that thins out: never a blink */
         int64_t age = now_ms - a->highlight_from_ms;
         int ring = ui_mm(a->ui, 12) * (int)(HIGHLIGHT_MS - age) / HIGHLIGHT_MS;
         ui_outline(a->ui, now, ring > 1 ? ring : 1, th->focus);
@@ -206,47 +211,4 @@ int display_draw(display_app *a, int64_t now_ms)
              UI_ALIGN_END);
     }
     return ui_end_frame(a->ui);
-}
-
-int display_run(const borne_config *cfg, const char *hub_url, const char *assets_dir,
-                char *errbuf, size_t errlen)
-{
-    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_AUDIO | SDL_INIT_EVENTS) != 0) {
-        snprintf(errbuf, errlen, "SDL: %s", SDL_GetError());
-        return -1;
-    }
-    int rc = -1;
-    SDL_Window *win = NULL;
-    SDL_Renderer *r = NULL;
-    ui_window_open("Borne — appels", 0, 0, &win, &r, errbuf, errlen);
-    display_app *a = NULL;
-    display_options o = {.assets_dir = assets_dir, .hub_url = hub_url, .width_mm = cfg->ui.width_mm,
-                         .height_mm = cfg->ui.height_mm, .sound = true};
-    if (!r)
-        goto end;
-    if (display_create(&a, r, &o, errbuf, errlen) != 0)
-        goto end;
-    bool redraw = true;
-    for (;;) {
-        int64_t now = (int64_t)SDL_GetTicks64();
-        if (redraw || fading(a, now)) {
-            display_draw(a, now);
-            SDL_RenderPresent(r);
-        }
-        SDL_Event e;
-        /* 10 frames a second while a highlight fades; otherwise only when the client wakes us */
-        if (!ui_wait_event(a->ui, &e, fading(a, now) ? 100 : 1000)) {
-            redraw = false;
-            continue;
-        }
-        if (e.type == SDL_QUIT)
-            break;
-        redraw = display_handle_event(a, &e);
-    }
-    rc = 0;
-end:
-    display_destroy(a);
-    ui_window_close(win, r);
-    SDL_Quit();
-    return rc;
 }

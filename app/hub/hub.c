@@ -680,6 +680,8 @@ int hub_start(hub **out, const borne_config *cfg, const char *db_path, const cha
     if (opts) {
         h->clock = opts->clock;
         h->clock_ctx = opts->clock_ctx;
+        h->on_events = opts->on_events;
+        h->on_events_ctx = opts->on_events_ctx;
     }
     pthread_mutex_init(&h->pool_mu, NULL);
     pthread_mutex_init(&h->printer_mu, NULL);

@@ -42,6 +42,8 @@ struct hub {
     char web_root[CONFIG_PATH_MAX];
     hub_clock_fn clock;
     void *clock_ctx;
+    void (*on_events)(void *ctx);
+    void *on_events_ctx;
     int n_tokens;
     struct { int counter_id; char token[HUB_TOKEN_MAX + 1]; } tokens[QUEUE_MAX_COUNTERS];
     struct MHD_Daemon *mhd;

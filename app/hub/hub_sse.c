@@ -146,6 +146,8 @@ static int publish_new(hub *h, batch *b)
     h->last_id = last;
     pthread_cond_broadcast(&h->news);
     pthread_mutex_unlock(&h->mu);
+    if (h->on_events)
+        h->on_events(h->on_events_ctx);
     return b->n;
 }
 

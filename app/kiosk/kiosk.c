@@ -696,6 +696,13 @@ bool kiosk_handle_event(kiosk *k, const SDL_Event *e)
     return k->dirty;
 }
 
+/* Screens a visitor may walk away from: they time out to home after a countdown. */
+static bool idles(const kiosk *k)
+{
+    return k->screen != KIOSK_HOME && k->screen != KIOSK_CLOSED && k->screen != KIOSK_RESULT &&
+           k->screen != KIOSK_THANKS;
+}
+
 bool kiosk_tick(kiosk *k)
 {
     int64_t now = kiosk_now_ms(k);
@@ -725,9 +732,7 @@ bool kiosk_tick(kiosk *k)
         go_home(k);
     else if (k->screen == KIOSK_ADMIN_PIN && k->locked_until_ms > now)
         k->dirty = true;
-    bool idles = k->screen != KIOSK_HOME && k->screen != KIOSK_CLOSED && k->screen != KIOSK_RESULT &&
-                 k->screen != KIOSK_THANKS;
-    if (idles) {
+    if (idles(k)) {
         int64_t quiet = now - k->input_at_ms;
         if (quiet >= (int64_t)idle_total_s(k) * 1000) {
             go_home(k);
@@ -742,10 +747,30 @@ bool kiosk_tick(kiosk *k)
     return k->dirty;
 }
 
+/* The loop sleeps until the first of: the next minute (the clock on screen, the day's rollover
+ * and the opening hours are whole minutes), the end of a timed screen, the next second of a
+ * countdown or of a wait for the clock to be trusted. Calls made at a desk wake the loop through
+ * the hub (hub_options.on_events), taps and printer events through SDL. */
 int kiosk_next_wakeup_ms(const kiosk *k)
 {
-    int ms = 1000 - (int)(kiosk_now_ms(k) % 1000);
-    return ms > 0 ? ms : 1000;
+    int64_t now = kiosk_now_ms(k);
+    int64_t next_second = (now / 1000 + 1) * 1000;
+    int64_t next = (now / 60000 + 1) * 60000;
+    if (!k->clock_ok)
+        next = next_second;
+    if (k->screen == KIOSK_RESULT && k->result_until_ms < next)
+        next = k->result_until_ms;
+    else if (k->screen == KIOSK_THANKS && k->screen_at_ms + (int64_t)KIOSK_THANKS_S * 1000 < next)
+        next = k->screen_at_ms + (int64_t)KIOSK_THANKS_S * 1000;
+    else if (k->screen == KIOSK_ADMIN_PIN && k->locked_until_ms > now)
+        next = next_second;
+    if (idles(k)) {
+        int64_t warn_at = k->input_at_ms + (int64_t)(idle_total_s(k) - idle_warn_s(k)) * 1000;
+        int64_t due = now >= warn_at ? next_second : warn_at;
+        if (due < next)
+            next = due;
+    }
+    return next <= now ? 0 : (int)(next - now);
 }
 
 static int render_frame(kiosk *k)
@@ -782,33 +807,6 @@ int kiosk_screenshot(kiosk *k, const char *path)
         rc = ui_save_png(k->ui, path);
     ui_set_readback(k->ui, was);
     return rc;
-}
-
-bool kiosk_wait_event(kiosk *k, SDL_Event *e)
-{
-    return ui_wait_event(k->ui, e, kiosk_next_wakeup_ms(k));
-}
-
-int kiosk_run(kiosk *k)
-{
-    SDL_Renderer *r = ui_renderer(k->ui);
-    k->dirty = true;
-    for (;;) {
-        if (k->dirty) {
-            if (kiosk_render(k) != 0)
-                return -1;
-            SDL_RenderPresent(r);
-        }
-        SDL_Event e;
-        if (kiosk_wait_event(k, &e)) {
-            do {
-                if (e.type == SDL_QUIT)
-                    return 0;
-                kiosk_handle_event(k, &e);
-            } while (SDL_PollEvent(&e));
-        }
-        kiosk_tick(k);
-    }
 }
 
 /* ---- test and tool helpers ------------------------------------------------------------------ */

@@ -34,7 +34,6 @@ struct ui {
 
     int pressed;           /* target held down, or UI_NO_TARGET */
     int focused;           /* target with keyboard focus, or UI_NO_TARGET */
-    Uint64 event_at_ticks; /* SDL ticks of the last event ui_wait_event() returned */
 };
 
 static void update_density(ui *u)
@@ -438,66 +437,3 @@ int ui_input(ui *u, const SDL_Event *e, bool *redraw)
     }
 }
 
-int ui_window_open(const char *title, int w, int h, SDL_Window **win, SDL_Renderer **ren, char *errbuf,
-                   size_t errlen)
-{
-    const char *renderer = getenv("BORNE_RENDERER");
-    SDL_SetHint(SDL_HINT_RENDER_DRIVER, renderer ? renderer : "software");
-    Uint32 flags = w ? SDL_WINDOW_SHOWN : SDL_WINDOW_FULLSCREEN_DESKTOP;
-    *ren = NULL;
-    *win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w ? w : 1280, h ? h : 800,
-                            flags);
-    if (*win)
-        *ren = SDL_CreateRenderer(*win, -1, 0);
-    if (!*ren) {
-        snprintf(errbuf, errlen, "SDL window: %s", SDL_GetError());
-        ui_window_close(*win, NULL);
-        *win = NULL;
-        return -1;
-    }
-    if (!w)
-        SDL_ShowCursor(SDL_DISABLE);
-    return 0;
-}
-
-void ui_window_close(SDL_Window *win, SDL_Renderer *ren)
-{
-    if (ren)
-        SDL_DestroyRenderer(ren);
-    if (win)
-        SDL_DestroyWindow(win);
-}
-
-/* Where the driver cannot wait, the loop polls itself: every 20 ms while someone is using the
- * screen, every 50 ms after 10 s without input (measured on the kiosk: 0.27 % of a core idle),
- * so the first tap after a quiet spell is noticed at most 50 ms late. */
-#define POLL_BUSY_MS 20
-#define POLL_IDLE_MS 50
-#define POLL_BUSY_FOR_MS 10000
-
-static bool driver_can_wait(void)
-{
-    const char *d = SDL_GetCurrentVideoDriver();
-    return d && (strcmp(d, "x11") == 0 || strcmp(d, "wayland") == 0);
-}
-
-bool ui_wait_event(ui *u, SDL_Event *e, int timeout_ms)
-{
-    if (timeout_ms < 0)
-        timeout_ms = 0;
-    if (driver_can_wait())
-        return SDL_WaitEventTimeout(e, timeout_ms) == 1;
-    Uint64 start = SDL_GetTicks64(), end = start + (Uint64)timeout_ms;
-    Uint32 poll_ms = start - u->event_at_ticks < POLL_BUSY_FOR_MS ? POLL_BUSY_MS : POLL_IDLE_MS;
-    for (;;) {
-        SDL_PumpEvents();
-        if (SDL_PeepEvents(e, 1, SDL_GETEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT) > 0) {
-            u->event_at_ticks = SDL_GetTicks64();
-            return true;
-        }
-        Uint64 now = SDL_GetTicks64();
-        if (now >= end)
-            return false;
-        SDL_Delay(end - now < poll_ms ? (Uint32)(end - now) : poll_ms);
-    }
-}

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -107,12 +108,19 @@ int watchdog_status(watchdog *w, const char *status)
     return notify_with_status("STATUS=", status);
 }
 
+/* A quarter of the interval: the loop sleeps until the next ping is due and may wake a few
+ * milliseconds late, so pings stay well within half of WatchdogSec, as sd_watchdog_enabled(3)
+ * advises; one late loop turn is never a kill. */
+static uint64_t ping_period(const watchdog *w)
+{
+    return w->interval_usec / 4;
+}
+
 int watchdog_ping_at(watchdog *w, uint64_t now_usec)
 {
     if (w->interval_usec == 0)
         return 0;
-    /* Half the interval, as sd_watchdog_enabled(3) advises: one late loop turn is not a kill. */
-    if (w->pinged && now_usec - w->last_ping_usec < w->interval_usec / 2)
+    if (w->pinged && now_usec - w->last_ping_usec < ping_period(w))
         return 0;
     int r = sd_notify(0, "WATCHDOG=1");
     if (r < 0)
@@ -122,14 +130,31 @@ int watchdog_ping_at(watchdog *w, uint64_t now_usec)
     return r > 0 ? 1 : 0;
 }
 
+static uint64_t mono_usec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 int watchdog_ping(watchdog *w)
 {
     if (w->interval_usec == 0)
         return 0;
-    struct timespec ts;
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        return -errno;
-    return watchdog_ping_at(w, (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u);
+    return watchdog_ping_at(w, mono_usec());
+}
+
+int watchdog_next_ping_ms(const watchdog *w)
+{
+    if (w->interval_usec == 0)
+        return -1;
+    if (!w->pinged)
+        return 0;
+    uint64_t now = mono_usec(), due = w->last_ping_usec + ping_period(w);
+    if (now >= due)
+        return 0;
+    uint64_t ms = (due - now + 999) / 1000;
+    return ms > INT32_MAX ? INT32_MAX : (int)ms;
 }
 
 int watchdog_stopping(watchdog *w)

@@ -19,7 +19,6 @@
 
 #include <SDL2/SDL.h>
 
-#include "borne/config.h"
 #include "borne/client.h"
 #include "borne/ui.h"
 
@@ -49,10 +48,5 @@ void appliance_get_view(appliance *a, client_view *out);
 /* Reads a desk's token file: the shared secret rules (borne/secret.h, same messages), then the
  * LAN alphabet (lan_token_valid). Returns 0, or -1 with errbuf set and out "". */
 int appliance_read_token(const char *path, char *out, size_t cap, char *errbuf, size_t errlen);
-
-/* The appliance's main loop: window from cfg->ui, counter `counter_id` of cfg with the token
- * of its token_file, hub at hub_url. Returns when the window is closed: 0, or -1 with errbuf. */
-int appliance_run(const borne_config *cfg, const char *hub_url, int counter_id,
-                  const char *assets_dir, char *errbuf, size_t errlen);
 
 #endif

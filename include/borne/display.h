@@ -22,7 +22,6 @@
 #include <SDL2/SDL.h>
 
 #include "borne/announce.h"
-#include "borne/config.h"
 #include "borne/client.h"
 #include "borne/ui.h"
 
@@ -47,14 +46,14 @@ void display_destroy(display_app *a);
 bool display_handle_event(display_app *a, const SDL_Event *e);
 /* Draws one frame at `now_ms` (monotonic milliseconds, for the highlight's fade). */
 int display_draw(display_app *a, int64_t now_ms);
+/* Whether a new call's ring is still fading at now_ms: frames are due every 100 ms until not. */
+bool display_animating(const display_app *a, int64_t now_ms);
 ui *display_get_ui(display_app *a);
+/* The hub's view as of the last wake-up handled (connected, calls, services). */
+void display_get_view(const display_app *a, client_view *out);
 /* Calls announced so far (sentence shown, announcement queued). */
 int display_announced(const display_app *a);
 /* The French sentence of the last announcement ("" before any). */
 const char *display_sentence(const display_app *a);
-
-/* The role's main loop (fullscreen window, hub at hub_url). 0, or -1 with errbuf. */
-int display_run(const borne_config *cfg, const char *hub_url, const char *assets_dir,
-                char *errbuf, size_t errlen);
 
 #endif

@@ -31,6 +31,10 @@ typedef struct hub_options {
     void *clock_ctx;
     /* "host:port" overriding cfg->hub.listen (tests: "127.0.0.1:0" = any free port). */
     const char *listen;
+    /* Called on the notifier thread after it published new engine events (the kiosk's loop,
+     * asleep on an idle screen, wakes to show a call made at a desk). NULL: none. */
+    void (*on_events)(void *ctx);
+    void *on_events_ctx;
 } hub_options;
 
 /* Starts the hub on cfg->hub.listen (or opts->listen), serving the database at `db_path`

@@ -6,8 +6,9 @@
  * callbacks run on the printer thread and are forwarded as SDL user events (see
  * kiosk_printer_callbacks), which kiosk_handle_event() consumes.
  *
- * The loop is event-driven: it redraws only when something changed and wakes once a second
- * for the clock and timeouts, so an idle kiosk uses about no CPU.
+ * It runs as a role of the application shell (borne/shell.h), which owns the loop: the kiosk
+ * redraws only when something changed and tells the loop when it must wake next (the next
+ * minute on an idle home screen), so an idle kiosk uses about no CPU.
  *
  * Ownership: kiosk_create() borrows cfg, q, p (may be NULL: no printer) and the renderer; they
  * must outlive the kiosk. Free the kiosk with kiosk_destroy(). */
@@ -54,7 +55,8 @@ typedef struct kiosk_options {
     void *clock_ctx;
     bool readback;              /* keep each frame's pixels (tests, PNGs, kiosk_screenshot) */
     const char *screens_dir;    /* when set, a PNG of every new screen is written there
-                                   (NNN-<screen>.png); implies readback */
+                                   (NNN-<screen>.png); implies readback. The program's
+                                   --screens is the shell's, for every role */
     /* Whether the wall clock can be trusted yet (a board without RTC boots in 1970). Until it
      * says yes the kiosk shows "starting", issues no ticket and rolls no day over; once it said
      * yes it is not asked again. NULL → always trusted. */
@@ -79,14 +81,9 @@ bool kiosk_handle_event(kiosk *k, const SDL_Event *e);
 bool kiosk_tick(kiosk *k);
 /* Draws the current screen (does not present). Returns 0, or -1 if a frame read-back failed. */
 int kiosk_render(kiosk *k);
-/* Milliseconds until kiosk_tick() has something to do (at most 1000). */
+/* Milliseconds until kiosk_tick() has something to do: the next minute on an idle screen, less
+ * during countdowns and timed screens (at most 60000). */
 int kiosk_next_wakeup_ms(const kiosk *k);
-/* Waits for the next SDL event until kiosk_tick() is due (kiosk_next_wakeup_ms), with
- * ui_wait_event(). Returns true with *e filled, false on timeout. */
-bool kiosk_wait_event(kiosk *k, SDL_Event *e);
-/* The whole loop for the main program: waits for events, ticks, redraws and presents when
- * needed; returns 0 on SDL_QUIT, -1 on a render error. */
-int kiosk_run(kiosk *k);
 
 kiosk_screen kiosk_current_screen(const kiosk *k);
 /* The widget context (owned by the kiosk): frame report, pixels and checks for tests/tools. */

@@ -70,14 +70,6 @@ typedef struct ui_options {
 
 /* Creates a context drawing on `r`. Fonts are read once here. Returns 0, or -1 with the reason
  * in errbuf. On success *out is owned by the caller: free with ui_destroy(). */
-/* Opens a role's window after SDL_Init: full screen (w = 0) or a w x h window, on the software
- * renderer unless BORNE_RENDERER names another (SDL's GL path pulls Mesa in: about 128 MiB
- * resident and a slow first frame, for screens of flat colour and text). The cursor is hidden
- * full screen (touch). Returns 0, or -1 with errbuf; close with ui_window_close() (NULLs ok). */
-int ui_window_open(const char *title, int w, int h, SDL_Window **win, SDL_Renderer **ren, char *errbuf,
-                   size_t errlen);
-void ui_window_close(SDL_Window *win, SDL_Renderer *ren);
-
 int ui_create(ui **out, SDL_Renderer *r, const ui_options *opt, char *errbuf, size_t errlen);
 void ui_destroy(ui *u);
 
@@ -95,10 +87,6 @@ double ui_to_mm(const ui *u, int px);
 /* Changes the physical size (for example when the screen configuration changes). */
 void ui_set_physical_size(ui *u, double width_mm, double height_mm);
 void ui_set_readback(ui *u, bool on);
-/* Waits up to timeout_ms for the next SDL event; true with *e filled, false on timeout. Use it
- * instead of SDL_WaitEventTimeout, which only sleeps with the x11/wayland drivers and polls every
- * millisecond elsewhere (kmsdrm on the boards, dummy: about 3 % of a core on an idle screen). */
-bool ui_wait_event(ui *u, SDL_Event *e, int timeout_ms);
 bool ui_get_readback(const ui *u);
 
 /* ---- frame -------------------------------------------------------------------------------- */

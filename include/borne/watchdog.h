@@ -45,15 +45,18 @@ int watchdog_ready(watchdog *w, const char *status);
 /* STATUS= only (what `systemctl status borne` shows), sanitised as above. */
 int watchdog_status(watchdog *w, const char *status);
 
-/* WATCHDOG=1, at most once per half interval: cheap enough to call every loop iteration.
- * The loop must come round more often than half of WatchdogSec (it wakes at least once a
- * second, WatchdogSec is 20 s). Reads CLOCK_MONOTONIC. Returns 1 if a ping was sent, 0 if
- * none was due (or not under systemd), or a negative errno from sd_notify. */
+/* WATCHDOG=1, at most once per quarter interval: cheap enough to call every loop iteration.
+ * The loop must come round at least that often: it sleeps at most watchdog_next_ping_ms().
+ * Reads CLOCK_MONOTONIC. Returns 1 if a ping was sent, 0 if none was due (or not under
+ * systemd), or a negative errno from sd_notify. */
 int watchdog_ping(watchdog *w);
 
 /* Same with the monotonic time injected (microseconds): what watchdog_ping() does after
  * reading the clock, exposed so tests drive time. */
 int watchdog_ping_at(watchdog *w, uint64_t now_usec);
+
+/* Milliseconds until the next ping is due (0: now), or -1 when systemd does not watch. */
+int watchdog_next_ping_ms(const watchdog *w);
 
 /* STOPPING=1: call when leaving the main loop on purpose (SIGTERM, admin quit). */
 int watchdog_stopping(watchdog *w);

@@ -86,11 +86,13 @@ bool fixture_open(fixture *f, const char *name, const fixture_screen *s, void (*
         fprintf(stderr, "queue: %s\n", f->q ? queue_errmsg(f->q) : err);
         return false;
     }
-    SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
-    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-        fprintf(stderr, "SDL_Init: %s\n", SDL_GetError());
+    /* The window, SDL and the loop are the program's own: the application shell. */
+    shell_options so = {.title = "borne test", .width = s->w, .height = s->h};
+    if (shell_open(&f->sh, &so, err, sizeof err) != 0) {
+        fprintf(stderr, "shell: %s\n", err);
         return false;
     }
+    f->r = shell_renderer(f->sh);
     printer_callbacks cb;
     if (kiosk_printer_callbacks(&cb) != 0)
         return false;
@@ -102,12 +104,6 @@ bool fixture_open(fixture *f, const char *name, const fixture_screen *s, void (*
             fprintf(stderr, "printer_start failed\n");
             return false;
         }
-    }
-    f->win = SDL_CreateWindow("borne test", 0, 0, s->w, s->h, 0);
-    f->r = f->win ? SDL_CreateRenderer(f->win, -1, SDL_RENDERER_SOFTWARE) : NULL;
-    if (!f->r) {
-        fprintf(stderr, "SDL window/renderer: %s\n", SDL_GetError());
-        return false;
     }
     const char *assets = getenv("BORNE_ASSETS");
     kiosk_options ko = {.assets_dir = assets ? assets : "assets", .clock = fixture_kiosk_clock, .clock_ctx = f,
@@ -126,28 +122,67 @@ void fixture_close(fixture *f)
         printer_stop(f->p);
     if (f->fake)
         printer_fake_free(f->fake);
-    if (f->r)
-        SDL_DestroyRenderer(f->r);
-    if (f->win)
-        SDL_DestroyWindow(f->win);
+    shell_close(f->sh);
     queue_close(f->q);
-    SDL_Quit();
     memset(f, 0, sizeof *f);
+}
+
+/* The kiosk as a row of the shell, as the program's kiosk role drives it, over the fixture's
+ * kiosk (injected clock, fake printer). */
+static bool row_handle_event(void *self, const SDL_Event *e)
+{
+    return kiosk_handle_event(((fixture *)self)->k, e);
+}
+
+static bool row_tick(void *self)
+{
+    return kiosk_tick(((fixture *)self)->k);
+}
+
+static int row_render(void *self)
+{
+    return kiosk_render(((fixture *)self)->k);
+}
+
+static int row_next_wakeup_ms(void *self)
+{
+    return kiosk_next_wakeup_ms(((fixture *)self)->k);
+}
+
+static const char *row_screen_name(void *self)
+{
+    return kiosk_screen_name(kiosk_current_screen(((fixture *)self)->k));
+}
+
+const shell_role fixture_kiosk_role = {
+    .name = "kiosk",
+    .handle_event = row_handle_event,
+    .tick = row_tick,
+    .render = row_render,
+    .next_wakeup_ms = row_next_wakeup_ms,
+    .screen_name = row_screen_name,
+};
+
+typedef struct pump_until {
+    fixture *f;
+    bool (*until)(fixture *f);
+} pump_until;
+
+static bool pump_done(void *ctx)
+{
+    pump_until *p = ctx;
+    return p->until(p->f);
 }
 
 bool fixture_pump(fixture *f, bool (*until)(fixture *f), int timeout_ms)
 {
     /* Real time here: the printer thread works on its own clock. */
-    Uint64 end = SDL_GetTicks64() + (Uint64)timeout_ms;
-    do {
-        SDL_Event e;
-        while (SDL_PollEvent(&e))
-            kiosk_handle_event(f->k, &e);
-        if (!until || until(f))
-            return true;
-        SDL_Delay(5);
-    } while (SDL_GetTicks64() < end);
-    return false;
+    if (!until) {
+        shell_run_until(f->sh, &fixture_kiosk_role, f, NULL, NULL, 0);
+        return true;
+    }
+    pump_until p = {f, until};
+    return shell_run_until(f->sh, &fixture_kiosk_role, f, pump_done, &p, timeout_ms);
 }
 
 void fixture_advance(fixture *f, int64_t ms)

@@ -1,6 +1,7 @@
 /* A kiosk on a real engine (temporary SQLite file), a real printer driver over the in-memory
- * fake transport, an injected clock, and an SDL window of a chosen size on the dummy video
- * driver with the software renderer. Shared by the kiosk tests and the benchmark. */
+ * fake transport, an injected clock, and the program's application shell (its window of a
+ * chosen size on the dummy video driver, its software renderer, its loop). Shared by the kiosk
+ * tests and the benchmark. */
 #ifndef TEST_KIOSK_FIXTURE_H
 #define TEST_KIOSK_FIXTURE_H
 
@@ -13,6 +14,7 @@
 #include "borne/kiosk.h"
 #include "borne/printer.h"
 #include "borne/queue.h"
+#include "borne/shell.h"
 #include "borne/transport.h"
 
 typedef struct fixture_screen {
@@ -29,8 +31,8 @@ typedef struct fixture {
     queue *q;
     printer *p;
     printer_fake *fake;
-    SDL_Window *win;
-    SDL_Renderer *r;
+    shell *sh;
+    SDL_Renderer *r;           /* the shell's */
     kiosk *k;
     int64_t now_ms;            /* the kiosk's clock */
     char dir[512];
@@ -44,8 +46,10 @@ int64_t fixture_open_time_ms(void);
 bool fixture_open(fixture *f, const char *name, const fixture_screen *s, void (*tweak)(borne_config *cfg),
                   int64_t now_ms, bool with_printer);
 void fixture_close(fixture *f);
-/* Delivers pending SDL events (printer callbacks) to the kiosk, waiting up to timeout_ms for
- * `until` to become true (NULL: just drain once). */
+/* The kiosk as a row of the shell (self = the fixture). */
+extern const shell_role fixture_kiosk_role;
+/* Runs the shell's loop over the kiosk (events, ticks, frames) until `until` holds, for at most
+ * timeout_ms (NULL: one turn, draining what is pending). */
 bool fixture_pump(fixture *f, bool (*until)(fixture *f), int timeout_ms);
 /* The kiosk clock the fixture injects (ctx = the fixture): for tests that create their own kiosk. */
 int64_t fixture_kiosk_clock(void *ctx);

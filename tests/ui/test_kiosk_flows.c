@@ -456,7 +456,7 @@ static void push_finger(Uint32 type, float x, float y)
     SDL_PushEvent(&e);
 }
 
-/* The main program's loop: events queued by SDL (touch here) are handled until SDL_QUIT. */
+/* The program's loop (the shell's): events queued by SDL (touch here) are handled until SDL_QUIT. */
 static void run_loop_until_quit(void)
 {
     fixture f;
@@ -472,7 +472,7 @@ static void run_loop_until_quit(void)
     memset(&quit, 0, sizeof quit);
     quit.type = SDL_QUIT;
     SDL_PushEvent(&quit);
-    CHECK_INT(kiosk_run(f.k), 0);
+    CHECK_INT(shell_run(f.sh, &fixture_kiosk_role, &f), 0);
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_SERVICES);
     fixture_close(&f);
 }

@@ -107,14 +107,15 @@ static void test_long_status_is_truncated(void)
     watchdog_close(w);
 }
 
-static void test_ping_rate_limited_to_half_interval(void)
+static void test_ping_rate_limited_to_quarter_interval(void)
 {
     no_systemd();
     fake_systemd("wd-ping");
-    setenv("WATCHDOG_USEC", "2000000", 1);
+    setenv("WATCHDOG_USEC", "4000000", 1);
     watchdog *w = open_ok();
     CHECK(watchdog_enabled(w));
-    CHECK_INT(watchdog_interval_usec(w), 2000000);
+    CHECK_INT(watchdog_interval_usec(w), 4000000);
+    CHECK_INT(watchdog_next_ping_ms(w), 0);   /* never pinged: due now */
     const uint64_t t0 = 5000000;
     CHECK_INT(watchdog_ping_at(w, t0), 1);
     CHECK_STR(next_message(), "WATCHDOG=1");
@@ -127,9 +128,16 @@ static void test_ping_rate_limited_to_half_interval(void)
     CHECK_INT(watchdog_ping_at(w, t0 + 2600000), 1);
     CHECK_STR(next_message(), "WATCHDOG=1");
     CHECK_STR(next_message(), "");
-    /* the real clock path pings at most once here as well */
-    int first = watchdog_ping(w);
-    CHECK(first == 0 || first == 1);
+    /* the real clock path pings once (the injected times are far in the past) and is then due
+     * again in at most a quarter interval */
+    CHECK_INT(watchdog_ping(w), 1);
+    CHECK_STR(next_message(), "WATCHDOG=1");
+    int next = watchdog_next_ping_ms(w);
+    CHECK(next > 0 && next <= 1000);
+    watchdog_close(w);
+    no_systemd();
+    w = open_ok();
+    CHECK_INT(watchdog_next_ping_ms(w), -1);   /* not watched: no deadline */
     watchdog_close(w);
 }
 
@@ -205,7 +213,7 @@ int main(void)
     RUN(test_outside_systemd_is_a_noop);
     RUN(test_ready_and_status);
     RUN(test_long_status_is_truncated);
-    RUN(test_ping_rate_limited_to_half_interval);
+    RUN(test_ping_rate_limited_to_quarter_interval);
     RUN(test_watchdog_pid_of_another_process);
     RUN(test_malformed_environment_is_an_error);
     RUN(test_notify_socket_gone_is_an_error);

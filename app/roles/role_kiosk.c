@@ -1,0 +1,200 @@
+/* The entrance kiosk as a shell role: the engine, the printer thread, the hub (LAN API for the
+ * desks and displays) and the HQ uploader around the kiosk's screens.
+ *
+ * Start-up order is chosen for the first frame: the shell has the window already; the database
+ * opens in a few ms, the threads start, and the kiosk draws. Without a printer, a hub or an
+ * uploader the kiosk still serves the public: those failures are logged, not fatal. */
+#include "borne/roles.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "borne/clock.h"
+#include "borne/hub.h"
+#include "borne/kiosk.h"
+#include "borne/printer.h"
+#include "borne/queue.h"
+#include "borne/upload.h"
+
+typedef struct kiosk_role {
+    const borne_config *cfg;
+    queue *q;
+    printer *prn;
+    hub *hb;
+    upload *up;
+    kiosk *k;
+    clock_policy policy;
+    printer_state last_printer;
+    char status[96];
+} kiosk_role;
+
+static bool wall_clock_trusted(int64_t now_s, void *ctx)
+{
+    return clock_trusted(ctx, now_s);
+}
+
+static void destroy(void *self)
+{
+    kiosk_role *r = self;
+    kiosk_destroy(r->k);
+    upload_stop(r->up);
+    hub_stop(r->hb);
+    printer_stop(r->prn);
+    if (r->q)
+        queue_close(r->q);
+    free(r);
+}
+
+static int start_printer(kiosk_role *r, char *errbuf, size_t errlen)
+{
+    const borne_config *cfg = r->cfg;
+    if (!cfg->printer.device[0]) {
+        fprintf(stderr, "borne: no printer device (virtual printer not started): tickets are issued "
+                        "and shown, not printed\n");
+        return 0;
+    }
+    printer_callbacks cb;
+    if (kiosk_printer_callbacks(&cb) != 0) {
+        snprintf(errbuf, errlen, "no SDL user event left for the printer");
+        return -1;
+    }
+    int rc = printer_start(&r->prn, &cfg->printer, NULL, NULL, &cb);
+    if (rc < 0) {
+        snprintf(errbuf, errlen, "printer %s: %s", cfg->printer.device, strerror(-rc));
+        return -1;
+    }
+    return 0;
+}
+
+static void start_services(kiosk_role *r, const roles_ctx *ctx)
+{
+    const borne_config *cfg = r->cfg;
+    char err[512];
+    if (cfg->hub.listen[0]) {
+        char web_root[CONFIG_PATH_MAX + 8];
+        snprintf(web_root, sizeof web_root, "%s/web", ctx->assets_dir);
+        hub_options ho = {.on_events = shell_wake};
+        /* Without the hub the desks fall back to borne-admin, but the public is still served. */
+        if (hub_start(&r->hb, cfg, cfg->store.path, web_root, &ho, err, sizeof err) != 0)
+            fprintf(stderr, "borne: hub on %s not started: %s\n", cfg->hub.listen, err);
+    }
+    if (cfg->hq.url[0]) {
+        upload_config ucfg = {
+            .url = cfg->hq.url,
+            .antenne = cfg->antenne.id,
+            .token_file = cfg->hq.token_file,
+            .ca_file = cfg->hq.ca_file[0] ? cfg->hq.ca_file : NULL,
+            .db_path = cfg->store.path,
+            .version = ctx->version,
+        };
+        /* Counts wait in the engine until the uploader can run: the kiosk still serves. */
+        if (upload_start(&r->up, &ucfg, err, sizeof err) != 0) {
+            fprintf(stderr, "borne: upload to %s not started: %s\n", cfg->hq.url, err);
+            r->up = NULL;
+        }
+    }
+}
+
+static int start(kiosk_role *r, const shell_env *env, char *errbuf, size_t errlen)
+{
+    const roles_ctx *ctx = env->ctx;
+    if (queue_open(&r->q, r->cfg->store.path, &r->cfg->queue, errbuf, errlen) != 0)
+        return -1;
+    /* The config is the source of truth for services, counters and hours. */
+    if (queue_apply_setup(r->q, &r->cfg->setup, (int64_t)time(NULL)) != 0) {
+        snprintf(errbuf, errlen, "%s: %s", r->cfg->store.path, queue_errmsg(r->q));
+        return -1;
+    }
+    if (start_printer(r, errbuf, errlen) != 0)
+        return -1;
+    start_services(r, ctx);
+    clock_policy_default(&r->policy);
+    r->policy.plausible_is_enough = !r->cfg->clock.require_sync;
+    kiosk_options ko = {.assets_dir = ctx->assets_dir, .clock_trusted = wall_clock_trusted,
+                        .clock_trusted_ctx = &r->policy};
+    return kiosk_create(&r->k, r->cfg, r->q, r->prn, env->renderer, &ko, errbuf, errlen);
+}
+
+static int create(void **self, const shell_env *env, char *errbuf, size_t errlen)
+{
+    *self = NULL;
+    kiosk_role *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(errbuf, errlen, "out of memory");
+        return -1;
+    }
+    r->cfg = ((const roles_ctx *)env->ctx)->cfg;
+    r->last_printer = (printer_state)-1;   /* tell the first state too */
+    if (start(r, env, errbuf, errlen) != 0) {
+        destroy(r);
+        return -1;
+    }
+    *self = r;
+    return 0;
+}
+
+static bool handle_event(void *self, const SDL_Event *e)
+{
+    return kiosk_handle_event(((kiosk_role *)self)->k, e);
+}
+
+/* The kiosk shows the printer's state; the desks (through the hub) and HQ (the uploader's
+ * health record) must know it too. */
+static void forward_printer_state(kiosk_role *r)
+{
+    if (!r->prn)
+        return;
+    printer_state now = printer_get_state(r->prn);
+    if (now == r->last_printer)
+        return;
+    r->last_printer = now;
+    if (r->hb)
+        hub_set_printer(r->hb, printer_state_name(now), printer_state_can_print(now));
+    if (r->up)
+        upload_set_printer_state(r->up, printer_state_name(now));
+}
+
+static bool tick(void *self)
+{
+    kiosk_role *r = self;
+    forward_printer_state(r);
+    return kiosk_tick(r->k);
+}
+
+static int render(void *self)
+{
+    return kiosk_render(((kiosk_role *)self)->k);
+}
+
+static int next_wakeup_ms(void *self)
+{
+    return kiosk_next_wakeup_ms(((kiosk_role *)self)->k);
+}
+
+static const char *screen_name(void *self)
+{
+    return kiosk_screen_name(kiosk_current_screen(((kiosk_role *)self)->k));
+}
+
+static const char *status(void *self)
+{
+    kiosk_role *r = self;
+    if (!r->prn)
+        return "serving, no printer";
+    snprintf(r->status, sizeof r->status, "serving, printer %s", printer_state_name(printer_get_state(r->prn)));
+    return r->status;
+}
+
+const shell_role role_kiosk = {
+    .name = "kiosk",
+    .create = create,
+    .destroy = destroy,
+    .handle_event = handle_event,
+    .tick = tick,
+    .render = render,
+    .next_wakeup_ms = next_wakeup_ms,
+    .screen_name = screen_name,
+    .status = status,
+};
