@@ -77,7 +77,7 @@ void kiosk_destroy(kiosk *k);
  * window events). Returns true when the screen must be redrawn. */
 bool kiosk_handle_event(kiosk *k, const SDL_Event *e);
 /* Advances time-driven things (clock, idle countdown, result timeout, last calls, opening
- * hours). Returns true when the screen must be redrawn. Call at least once a second. */
+ * hours). Returns true when the screen must be redrawn. Call by kiosk_next_wakeup_ms(). */
 bool kiosk_tick(kiosk *k);
 /* Draws the current screen (does not present). Returns 0, or -1 if a frame read-back failed. */
 int kiosk_render(kiosk *k);
