@@ -5,8 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "borne/log.h"
 #include "borne/shell.h"
 #include "borne/ui_text.h"
+
+BORNE_LOG_MODULE("display");
 
 #define HIGHLIGHT_MS 3000
 
@@ -50,7 +53,7 @@ int display_create(display_app **out, SDL_Renderer *r, const display_options *o,
                                            SDL_AUDIO_ALLOW_FREQUENCY_CHANGE |
                                                SDL_AUDIO_ALLOW_CHANNELS_CHANGE);
         if (!a->audio.dev) {   /* a display without sound still shows the calls */
-            fprintf(stderr, "display: no audio: %s\n", SDL_GetError());
+            log_warn("no audio: %s", SDL_GetError());
         } else {
             SDL_PauseAudioDevice(a->audio.dev, 0);
             a->sink = announce_sdl_sink(&a->audio);
@@ -119,8 +122,7 @@ static void announce(display_app *a, const client_call *c)
     a->announced++;
     /* only queued here: the chime and the voice are made and played on the announcer's thread */
     if (a->announcer && announce_enqueue(a->announcer, c->label, counter, c->recall) != 0)
-        fprintf(stderr, "display: %s not spoken: the announcement queue is full (%d)\n",
-                c->label, ANNOUNCE_QUEUE_MAX);
+        log_warn("%s not spoken: the announcement queue is full (%d)", c->label, ANNOUNCE_QUEUE_MAX);
 }
 
 bool display_handle_event(display_app *a, const SDL_Event *e)

@@ -5,30 +5,16 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include "borne/appliance.h"
+#include "borne/secret.h"
 
 typedef struct counter_role {
     appliance *a;
     int drawn_minute;            /* the "waited N min" line changes with the minute */
     client_view view;
 } counter_role;
-
-static int read_token(const char *path, char *out, size_t n, char *errbuf, size_t errlen)
-{
-    FILE *f = path[0] ? fopen(path, "r") : NULL;
-    if (!f || !fgets(out, (int)n, f)) {
-        if (f)
-            fclose(f);
-        snprintf(errbuf, errlen, "counter token file \"%s\" cannot be read", path);
-        return -1;
-    }
-    fclose(f);
-    out[strcspn(out, " \t\r\n")] = '\0';
-    return 0;
-}
 
 static int create(void **self, const shell_env *env, char *errbuf, size_t errlen)
 {
@@ -43,8 +29,8 @@ static int create(void **self, const shell_env *env, char *errbuf, size_t errlen
         snprintf(errbuf, errlen, "counter %d is not in the config", id);
         return -1;
     }
-    char token[LAN_TOKEN_MAX + 2];
-    if (read_token(cfg->counter_token_files[idx], token, sizeof token, errbuf, errlen) != 0)
+    char token[LAN_TOKEN_MAX + 1];
+    if (secret_read_file(cfg->counter_token_files[idx], token, sizeof token, errbuf, errlen) != 0)
         return -1;
     counter_role *r = calloc(1, sizeof *r);
     if (!r) {

@@ -14,9 +14,12 @@
 #include "borne/clock.h"
 #include "borne/hub.h"
 #include "borne/kiosk.h"
+#include "borne/log.h"
 #include "borne/printer.h"
 #include "borne/queue.h"
 #include "borne/upload.h"
+
+BORNE_LOG_MODULE("kiosk");
 
 typedef struct kiosk_role {
     const borne_config *cfg;
@@ -51,8 +54,8 @@ static int start_printer(kiosk_role *r, char *errbuf, size_t errlen)
 {
     const borne_config *cfg = r->cfg;
     if (!cfg->printer.device[0]) {
-        fprintf(stderr, "borne: no printer device (virtual printer not started): tickets are issued "
-                        "and shown, not printed\n");
+        log_warn("no printer device (virtual printer not started): tickets are issued and shown, "
+                 "not printed");
         return 0;
     }
     printer_callbacks cb;
@@ -78,7 +81,7 @@ static void start_services(kiosk_role *r, const roles_ctx *ctx)
         hub_options ho = {.on_events = shell_wake};
         /* Without the hub the desks fall back to borne-admin, but the public is still served. */
         if (hub_start(&r->hb, cfg, cfg->store.path, web_root, &ho, err, sizeof err) != 0)
-            fprintf(stderr, "borne: hub on %s not started: %s\n", cfg->hub.listen, err);
+            log_error("hub on %s not started: %s", cfg->hub.listen, err);
     }
     if (cfg->hq.url[0]) {
         upload_config ucfg = {
@@ -91,7 +94,7 @@ static void start_services(kiosk_role *r, const roles_ctx *ctx)
         };
         /* Counts wait in the engine until the uploader can run: the kiosk still serves. */
         if (upload_start(&r->up, &ucfg, err, sizeof err) != 0) {
-            fprintf(stderr, "borne: upload to %s not started: %s\n", cfg->hq.url, err);
+            log_error("upload to %s not started: %s", cfg->hq.url, err);
             r->up = NULL;
         }
     }

@@ -19,7 +19,10 @@
 #include <unistd.h>
 
 #include "borne/clock.h"
+#include "borne/log.h"
 #include "borne/watchdog.h"
+
+BORNE_LOG_MODULE("shell");
 
 /* Where SDL cannot block in its event wait (kmsdrm, dummy), the loop polls: every 20 ms while
  * someone uses the screen, every 50 ms after 10 s without input. */
@@ -283,7 +286,7 @@ static void write_screen(shell *s, const shell_role *role, void *self)
     snprintf(path, sizeof path, "%s/%03d-%s.png", s->screens_dir, ++s->shots, name);
     if (!shot || SDL_RenderReadPixels(s->ren, NULL, SDL_PIXELFORMAT_ARGB8888, shot->pixels, shot->pitch) != 0 ||
         IMG_SavePNG(shot, path) != 0)
-        fprintf(stderr, "borne: --screens %s: %s\n", path, SDL_GetError());
+        log_warn("--screens %s: %s", path, SDL_GetError());
     SDL_FreeSurface(shot);
 }
 
@@ -297,13 +300,13 @@ static void report_status(shell *s, const shell_role *role, void *self)
         return;   /* READY=1 carries it */
     int r = watchdog_status(s->wd, s->status);
     if (r < 0)
-        fprintf(stderr, "borne: sd_notify STATUS: %s\n", strerror(-r));
+        log_warn("sd_notify STATUS: %s", strerror(-r));
 }
 
 static int present(shell *s, const shell_role *role, void *self)
 {
     if (role->render(self) != 0) {
-        fprintf(stderr, "borne: %s: render: %s\n", role->name, SDL_GetError());
+        log_error("%s: render: %s", role->name, SDL_GetError());
         return -1;
     }
     if (s->opt.screens_dir)
@@ -315,7 +318,7 @@ static int present(shell *s, const shell_role *role, void *self)
         report_status(s, role, self);
         int r = watchdog_ready(s->wd, s->status);
         if (r < 0)
-            fprintf(stderr, "borne: sd_notify READY: %s\n", strerror(-r));
+            log_warn("sd_notify READY: %s", strerror(-r));
         s->ready_sent = true;
     }
     return 0;
@@ -376,7 +379,7 @@ static int loop(shell *s, const shell_role *role, void *self, bool (*done)(void 
         s->dirty |= role->tick(self);
         int64_t back = clock_watch_observe(&s->jumps, (int64_t)time(NULL));
         if (back > 0) {
-            fprintf(stderr, "borne: the wall clock went back %lld s\n", (long long)back);
+            log_notice("the wall clock went back %lld s", (long long)back);
             s->dirty = true;
         }
     }
@@ -388,10 +391,10 @@ int shell_run(shell *s, const shell_role *role, void *self)
     int rc = loop(s, role, self, NULL, NULL, 0);
     int signo = atomic_load(&s->signalled);
     if (signo)
-        fprintf(stderr, "borne: %s: stopping on %s\n", role->name, strsignal(signo));
+        log_notice("%s: stopping on %s", role->name, strsignal(signo));
     int r = watchdog_stopping(s->wd);
     if (r < 0)
-        fprintf(stderr, "borne: sd_notify STOPPING: %s\n", strerror(-r));
+        log_warn("sd_notify STOPPING: %s", strerror(-r));
     return rc < 0 ? -1 : 0;
 }
 
@@ -409,14 +412,14 @@ int shell_main(const shell_options *o, const shell_role *role, const void *ctx)
     opt.sdl_subsystems |= role->sdl_subsystems;
     shell *s = NULL;
     if (shell_open(&s, &opt, err, sizeof err) != 0) {
-        fprintf(stderr, "borne: %s\n", err);
+        log_error("%s", err);
         return 1;
     }
     void *self = NULL;
     shell_env env = {.renderer = s->ren, .ctx = ctx};
     int rc = 1;
     if (role->create(&self, &env, err, sizeof err) != 0)
-        fprintf(stderr, "borne: %s: %s\n", role->name, err);
+        log_error("%s: %s", role->name, err);
     else
         rc = shell_run(s, role, self) == 0 ? 0 : 1;
     if (self)
