@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "borne/appliance.h"
-#include "borne/secret.h"
 
 typedef struct counter_role {
     appliance *a;
@@ -30,7 +29,7 @@ static int create(void **self, const shell_env *env, char *errbuf, size_t errlen
         return -1;
     }
     char token[LAN_TOKEN_MAX + 1];
-    if (secret_read_file(cfg->counter_token_files[idx], token, sizeof token, errbuf, errlen) != 0)
+    if (appliance_read_token(cfg->counter_token_files[idx], token, sizeof token, errbuf, errlen) != 0)
         return -1;
     counter_role *r = calloc(1, sizeof *r);
     if (!r) {
