@@ -7,6 +7,7 @@
  * counter's (403) → body (400/422) → idempotency key → engine. */
 #include "hub_internal.h"
 
+#include "borne/log.h"
 #include "borne/secret.h"
 
 #include <arpa/inet.h>
@@ -20,6 +21,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+BORNE_LOG_MODULE("hub");
 
 #define CONNECTION_LIMIT 128
 #define CONNECTION_TIMEOUT_S 60
@@ -379,7 +382,7 @@ static enum MHD_Result mutation(hub *h, struct MHD_Connection *conn, request *rq
     hub_conn *c = hub_conn_get(h, why, sizeof why);
     if (!c) {
         hub_body_free(r, &body);
-        fprintf(stderr, "hub: %s\n", why);
+        log_error("%s", why);
         return send_error(conn, 503, "unavailable", "database unavailable");
     }
     int64_t now = hub_now(h);
@@ -431,7 +434,7 @@ static enum MHD_Result get_state(hub *h, struct MHD_Connection *conn)
     char why[256];
     hub_conn *c = hub_conn_get(h, why, sizeof why);
     if (!c) {
-        fprintf(stderr, "hub: %s\n", why);
+        log_error("%s", why);
         return send_error(conn, 503, "unavailable", "database unavailable");
     }
     queue_event calls[HUB_LAST_CALLS];
@@ -459,7 +462,7 @@ static enum MHD_Result get_counter(hub *h, struct MHD_Connection *conn, const hu
     char why[256];
     hub_conn *c = hub_conn_get(h, why, sizeof why);
     if (!c) {
-        fprintf(stderr, "hub: %s\n", why);
+        log_error("%s", why);
         return send_error(conn, 503, "unavailable", "database unavailable");
     }
     answer a = counter_answer(c->q, hub_now(h), r->counter_id, 0);
@@ -591,8 +594,7 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((fo
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
-    fputs("hub: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    log_vwrite(&borne_log_module_, LOG_LEVEL_WARN, fmt, ap);
 }
 
 /* ---- start and stop ---------------------------------------------------------------------------- */

@@ -12,6 +12,8 @@
  * ring (their ids are <= the snapshot's last_event_id: already reflected, sent so a display
  * can still announce a call made while it was reconnecting). */
 #include "hub_internal.h"
+
+#include "borne/log.h"
 #include "borne/clock.h"
 
 #include <errno.h>
@@ -20,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+BORNE_LOG_MODULE("hub");
 
 #define KEEPALIVE_S 15
 #define STATE_REFRESH_S 30
@@ -82,7 +86,7 @@ static char *state_message(hub *h, int64_t last_id, size_t *len)
     int err = 0;
     json_t *st = hub_state_json(h, h->nq, hub_now(h), last_id, h->calls, h->n_calls, &err);
     if (!st) {
-        fprintf(stderr, "hub: state: %s: %s\n", queue_strerror(err), queue_errmsg(h->nq));
+        log_error("state: %s: %s", queue_strerror(err), queue_errmsg(h->nq));
         return NULL;
     }
     return sse_message(last_id, "state", st, len);
@@ -121,7 +125,7 @@ static int publish_new(hub *h, batch *b)
     b->n = 0;
     int rc = queue_events_since(h->nq, h->last_id, BATCH, collect, b);
     if (rc != QUEUE_OK) {
-        fprintf(stderr, "hub: event log: %s\n", queue_errmsg(h->nq));
+        log_error("event log: %s", queue_errmsg(h->nq));
         return rc;
     }
     if (b->n == 0)
@@ -180,7 +184,7 @@ static void *notifier(void *arg)
     hub *h = arg;
     batch *b = malloc(sizeof *b);
     if (!b) {
-        fprintf(stderr, "hub: notifier: out of memory\n");
+        log_error("notifier: out of memory");
         return NULL;
     }
     struct timespec last_refresh;
