@@ -15,6 +15,9 @@
 #include "borne/collector_ingest.h"
 #include "borne/collector_report.h"
 #include "borne/collector_store.h"
+#include "borne/log.h"
+
+BORNE_LOG_MODULE("collector");
 
 #define BATCH_PREFIX "/api/v1/antennes/"
 #define BATCH_SUFFIX "/batches"
@@ -169,10 +172,19 @@ static bool batch_path(const char *url, char *id, size_t size)
     return true;
 }
 
+static void on_mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
+/* libmicrohttpd's own messages (TLS handshakes, accept errors): the same rate-limited logger. */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    log_vwrite(&borne_log_module_, LOG_LEVEL_WARN, fmt, ap);
+}
+
 static void log_reject(long antenne, const struct collector_antennes *a, unsigned status, const char *msg)
 {
-    fprintf(stderr, "borne-collector: batch from %s rejected (%u): %s\n",
-            antenne >= 0 ? collector_antennes_at(a, (size_t)antenne)->id : "?", status, msg);
+    log_warn("batch from %s rejected (%u): %s",
+             antenne >= 0 ? collector_antennes_at(a, (size_t)antenne)->id : "?", status, msg);
 }
 
 /* First call of a batch POST: everything that can be decided from the headers alone, before any byte
@@ -271,13 +283,13 @@ static void *writer_main(void *arg)
         int64_t now = s->now();
         int rc = collector_store_apply(s->writer, batches, n, now, applied);
         if (rc != 0)
-            fprintf(stderr, "borne-collector: storage error: %s\n", collector_store_error(s->writer));
+            log_error("storage error: %s", collector_store_error(s->writer));
         if (rc != 0 && n > 1) {
             /* One batch must not sink the others of its group: retry each on its own. */
             for (size_t i = 0; i < n; i++) {
                 group[i]->rc = collector_store_apply(s->writer, &batches[i], 1, now, &group[i]->applied);
                 if (group[i]->rc != 0)
-                    fprintf(stderr, "borne-collector: storage error: %s\n", collector_store_error(s->writer));
+                    log_error("storage error: %s", collector_store_error(s->writer));
             }
         } else {
             for (size_t i = 0; i < n; i++) {
@@ -413,7 +425,7 @@ static enum MHD_Result hq_get(struct collector_server *s, struct MHD_Connection 
         type = "application/json";
     }
     if (rc != 0)
-        fprintf(stderr, "borne-collector: report failed: %s\n", collector_store_error(st));
+        log_error("report failed: %s", collector_store_error(st));
     pool_give(s, st);
     if (rc != 0)
         return send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "storage unavailable, retry later");
@@ -648,6 +660,7 @@ int collector_server_start(const struct collector_config *config, const struct c
         flags, (uint16_t)config->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)config->threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)(1000 + COLLECTOR_CHANNELS_MAX), MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
         MHD_OPTION_ARRAY, config->cert[0] ? tls_opts : &tls_opts[2], MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(err, errlen, "cannot listen on %s port %d (address in use, or bad TLS files?)", config->listen,

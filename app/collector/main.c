@@ -8,6 +8,9 @@
 #include "borne/collector_antennes.h"
 #include "borne/collector_config.h"
 #include "borne/collector_server.h"
+#include "borne/log.h"
+
+BORNE_LOG_MODULE("collector");
 
 static int64_t wall_clock(void)
 {
@@ -49,8 +52,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (!config.admin_token_file[0])
-        fprintf(stderr, "borne-collector: warning: no HQ token (--admin-token-file): the page and exports are "
-                        "refused\n");
+        log_warn("no HQ token (--admin-token-file): the page and exports are refused");
 
     /* Block the stop signals before the server threads start so only sigwait() below receives them.
      * SIGPIPE is ignored: a board hanging up mid-answer must not kill HQ. */
