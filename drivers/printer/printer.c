@@ -14,7 +14,10 @@
 #include <time.h>
 
 #include "borne/escpos.h"
+#include "borne/log.h"
 #include "borne/transport.h"
+
+BORNE_LOG_MODULE("printer");
 
 enum {
     QUEUE_CAP = 16,
@@ -243,7 +246,7 @@ static void run_job(printer *p, const job *j)
 {
     int n = escpos_encode_ticket(p->prof, &j->t, p->buf, sizeof p->buf);
     if (n < 0) {
-        fprintf(stderr, "printer: job %llu cannot be encoded: %s\n", (unsigned long long)j->id, strerror(-n));
+        log_error("job %llu cannot be encoded: %s", (unsigned long long)j->id, strerror(-n));
         report(p, j->id, PRINTER_JOB_FAILED);
         return;
     }
