@@ -29,6 +29,10 @@
 #include <espeak-ng/espeak_ng.h>
 #include <espeak-ng/speak_lib.h>
 
+#include "borne/log.h"
+
+BORNE_LOG_MODULE("display");
+
 #define CHIME_RATE 22050
 #define TEXT_MAX 256
 #define GAP_MS 400             /* silence between two announcements, so they do not run together */
@@ -263,14 +267,14 @@ static void *worker(void *arg)
         pcm voice = {0};
         int rate = synthesise(an->voice, text, &voice, err, sizeof err);
         if (rate < 0 && !voice_logged) {   /* once: the chime and the screen still announce */
-            fprintf(stderr, "announce: no voice, chime only (%s)\n", err);
+            log_warn("announce: no voice, chime only (%s)", err);
             voice_logged = true;
         }
         if (rate > 0 && voice.n)
             rc |= an->sink.play(an->sink.ctx, ANNOUNCE_VOICE, voice.s, voice.n, rate);
         free(voice.s);
         if (rc != 0 && !play_logged) {
-            fprintf(stderr, "announce: audio output failed\n");
+            log_warn("announce: audio output failed");
             play_logged = true;
         }
         drain(an);
