@@ -3,3 +3,4 @@ borne_add_test(NAME test_config SOURCES unit/test_config.c LIBS borne_config LAB
 borne_add_test(NAME test_apptcsv SOURCES unit/test_apptcsv.c LIBS borne_apptcsv LABELS unit)
 add_test(NAME test_admin_cli COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_admin_cli.sh $<TARGET_FILE:borne-admin>)
 set_tests_properties(test_admin_cli PROPERTIES LABELS integration TIMEOUT 120 ENVIRONMENT "BORNE_TEST_TMP=${BORNE_TEST_TMP}")
+borne_add_test(NAME test_utf8 SOURCES unit/test_utf8.c LIBS borne_base LABELS unit)

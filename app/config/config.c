@@ -7,6 +7,7 @@
  * is valid, so a bad file never half-applies. */
 #include "borne/config.h"
 #include "borne/escpos.h"
+#include "borne/utf8.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -27,7 +28,6 @@ typedef struct parse_ctx {
     const char *path;
     char dir[CONFIG_PATH_MAX];
     int line;                    /* line the reader returned last */
-    bool line_too_long;
     borne_config cfg;
     char err[512];
     int err_line;
@@ -40,15 +40,40 @@ typedef struct parse_ctx {
     size_t n_seen, cap_seen;
 } parse_ctx;
 
+__attribute__((format(printf, 2, 3))) static int fail(parse_ctx *ctx, const char *fmt, ...);
+
+static bool is_comment_or_blank(const char *line)
+{
+    line += strspn(line, " \t");
+    return *line == ';' || *line == '#' || *line == '\n' || *line == '\r' || *line == '\0';
+}
+
+/* One call per physical line, so inih's count and ours are the file's line numbers. A line
+ * longer than inih's buffer is not handed over in pieces (a piece of a long comment holding "="
+ * would parse as a key): the rest of the line is skipped, which is harmless for a comment and an
+ * error, at that line, for anything else. */
 static char *counting_reader(char *str, int num, void *stream)
 {
     parse_ctx *ctx = stream;
+    /* fgets hides a NUL byte (the rest of the line would vanish): prefilled, the buffer shows
+     * where fgets really stopped, which is its last NUL. */
+    memset(str, 1, (size_t)num);
     if (!fgets(str, num, ctx->file))
         return NULL;
     ctx->line++;
-    size_t len = strlen(str);
-    if (len == (size_t)num - 1 && str[len - 1] != '\n' && !feof(ctx->file))
-        ctx->line_too_long = true;
+    size_t len = strlen(str), stop = (size_t)num - 1;
+    while (stop > len && str[stop] != '\0')
+        stop--;
+    if (stop != len)
+        fail(ctx, "a NUL byte (the file must be UTF-8 text)");
+    if (len == (size_t)num - 1 && str[len - 1] != '\n') {
+        int c;
+        bool cut = false;
+        while ((c = fgetc(ctx->file)) != EOF && c != '\n')
+            cut = true;
+        if (cut && !is_comment_or_blank(str))
+            fail(ctx, "line longer than %d bytes", READER_LINE_MAX - 2);
+    }
     return str;
 }
 
@@ -204,6 +229,19 @@ static bool valid_id(const char *v)
     return true;
 }
 
+/* Every section, key and value is valid UTF-8 without control characters before anything reads
+ * it, so nothing invalid is stored and no message echoes ESC or BEL to a terminal. */
+static bool text_ok(parse_ctx *ctx, const char *what, const char *v)
+{
+    size_t at = 0;
+    utf8_status st = utf8_check_str(v, 0, &at);
+    if (st == UTF8_OK)
+        return true;
+    char shown[96];
+    return fail(ctx, "%s \"%s\": %s at byte %zu (the file must be UTF-8 text)", what,
+                utf8_escape(v, strlen(v), shown, sizeof shown), utf8_strerror(st), at + 1);
+}
+
 static bool mark_seen(parse_ctx *ctx, const char *section, const char *name)
 {
     char key[96];
@@ -311,8 +349,13 @@ static int on_service(parse_ctx *ctx, const char *section, const char *name, con
 static int on_counter(parse_ctx *ctx, const char *section, const char *name, const char *v)
 {
     int id;
-    if (!parse_int(section + strlen("counter."), 1, 999, &id))
-        return fail(ctx, "[%s]: a counter is a number from 1 to 999, as in [counter.1]", section);
+    const char *number = section + strlen("counter.");
+    char canonical[8];
+    /* [counter.01] must not quietly become a second spelling of [counter.1] */
+    if (!parse_int(number, 1, 999, &id) ||
+        strcmp(number, (snprintf(canonical, sizeof canonical, "%d", id), canonical)) != 0)
+        return fail(ctx, "[%s]: a counter is a number from 1 to 999 without leading zeros, as in"
+                    " [counter.1]", section);
     queue_setup *s = &ctx->cfg.setup;
     int i = 0;
     while (i < s->n_counters && s->counters[i].id != id)
@@ -548,8 +591,9 @@ static int on_entry(void *user, const char *section, const char *name, const cha
     parse_ctx *ctx = user;
     if (ctx->err[0])
         return 0;
-    if (ctx->line_too_long)
-        return fail(ctx, "line longer than %d bytes", READER_LINE_MAX - 2);
+    if (!text_ok(ctx, "section name", section) || !text_ok(ctx, "key", name) ||
+        !text_ok(ctx, name, value))
+        return 0;
     if (!mark_seen(ctx, section, name))
         return fail(ctx, "\"%s\" is set twice in [%s]", name, section);
     if (strcmp(section, "antenne") == 0)

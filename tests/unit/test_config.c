@@ -137,6 +137,16 @@ static void bad_files_are_refused_with_their_line(void)
          "id is required"},
         {"no service", "[antenne]\nid = x\nname = x\n[printer]\ndevice = virtual\n", 0, "at least one"},
         {"no printer", "[antenne]\nid = x\nname = x\n[service.A]\nlabel_fr = A\n", 0, "[printer] device"},
+        {"Latin-1 antenne name", "[antenne]\nid = x\nname = Antenne de B\xE9thune\n[service.A]\n"
+         "label_fr = A\n[printer]\ndevice = virtual\n", 3, "invalid UTF-8 at byte 13"},
+        {"Latin-1 service label", MINIMAL "[service.B]\nlabel_fr = Emploi et m\xE9tiers\n", 9,
+         "invalid UTF-8"},
+        {"control character in a value", MINIMAL "[antenne]\nmessage_fr = a\tb\n", 9, "control character"},
+        {"control character in a key", MINIMAL "[ui]\nidle\x7f_s = 30\n", 9, "control character"},
+        {"control character in a section", MINIMAL "[ui\x1b]\nidle_s = 30\n", 9, "control character"},
+        {"counter number with a leading zero", MINIMAL "[counter.1]\nservices = A\n[counter.01]\nname = X\n",
+         11, "without leading zeros"},
+        {"counter number with a sign", MINIMAL "[counter.+2]\nservices = A\n", 9, "without leading zeros"},
         {"too long label", MINIMAL "[service.B]\nlabel_fr = " "0123456789012345678901234567890123456789"
                                    "0123456789012345678901234567890123456789\n", 9, "too long"},
     };
@@ -206,6 +216,68 @@ static void long_line_is_refused(void)
     CHECK(strstr(err, "line longer than") != NULL);
 }
 
+static void terminal_controls_are_never_echoed(void)
+{
+    /* Tries: ESC and BEL in a value (a terminal title change and a bell); the message shows them
+     * escaped, so printing it to a terminal does nothing but print. */
+    const char *dir = testlib_tmpdir("config");
+    char err[512] = "";
+    borne_config c;
+    const char *path = write_file(dir, "esc.ini", MINIMAL "[antenne]\nmessage_fr = \x1b]0;owned\x07\x1b[2J\n");
+    CHECK_INT(config_load(path, &c, err, sizeof err), -EINVAL);
+    CHECK(strchr(err, '\x1b') == NULL);
+    CHECK(strchr(err, '\x07') == NULL);
+    if (!CHECK(strstr(err, "\\x1B]0;owned\\x07\\x1B[2J") != NULL))
+        fprintf(stderr, "  got \"%s\"\n", err);
+}
+
+static void nul_byte_is_refused_at_its_line(void)
+{
+    /* Tries: a NUL byte inside a value, which would otherwise hide the rest of the line. */
+    const char *dir = testlib_tmpdir("config");
+    const char *path = testlib_path(dir, "nul.ini");
+    static const char text[] = MINIMAL "[antenne]\nmessage_fr = Bienvenue\0 cach\xC3\xA9\n";
+    FILE *f = fopen(path, "w");
+    fwrite(text, 1, sizeof text - 1, f);
+    fclose(f);
+    char err[512] = "", want[600];
+    borne_config c;
+    CHECK_INT(config_load(path, &c, err, sizeof err), -EINVAL);
+    snprintf(want, sizeof want, "%s:9: a NUL byte", path);
+    CHECK(strncmp(err, want, strlen(want)) == 0);
+}
+
+static void long_comment_keeps_line_numbers(void)
+{
+    /* Tries: a 600-byte comment on line 1 (holding "=", which a piece of it must never be taken
+     * for), then a mistake on line 10: the message names line 10, and the same file without the
+     * mistake loads. */
+    const char *dir = testlib_tmpdir("config");
+    char text[2048], comment[620];
+    memset(comment, 'x', sizeof comment);
+    memcpy(comment, "; ", 2);
+    memcpy(comment + 300, " idle_s = 5 ", 12);
+    comment[sizeof comment - 1] = '\0';
+    snprintf(text, sizeof text, "%s\n" MINIMAL "[ui]\nidle = 5\n", comment);
+    char err[512] = "", want[600];
+    borne_config c;
+    const char *path = write_file(dir, "comment.ini", text);
+    CHECK_INT(config_load(path, &c, err, sizeof err), -EINVAL);
+    snprintf(want, sizeof want, "%s:10: unknown key \"idle\"", path);
+    if (!CHECK(strncmp(err, want, strlen(want)) == 0))
+        fprintf(stderr, "  got \"%s\"\n", err);
+    snprintf(text, sizeof text, "%s\n" MINIMAL "[ui]\nidle_s = 45\n", comment);
+    CHECK_INT(config_load(write_file(dir, "comment-ok.ini", text), &c, err, sizeof err), 0);
+    CHECK_INT(c.ui.idle_s, 45);
+    /* a long key line is refused at its own line */
+    snprintf(text, sizeof text, "%s\n" MINIMAL "[antenne]\nmessage_fr = %0300d\n", comment, 7);
+    path = write_file(dir, "comment-long.ini", text);
+    CHECK_INT(config_load(path, &c, err, sizeof err), -EINVAL);
+    snprintf(want, sizeof want, "%s:10: line longer than", path);
+    if (!CHECK(strncmp(err, want, strlen(want)) == 0))
+        fprintf(stderr, "  got \"%s\"\n", err);
+}
+
 static void missing_file_is_an_errno(void)
 {
     /* Tries: a path that does not exist, and a directory given as the file. */
@@ -226,6 +298,9 @@ int main(void)
     RUN(bad_files_are_refused_with_their_line);
     RUN(appliance_roles_load);
     RUN(long_line_is_refused);
+    RUN(terminal_controls_are_never_echoed);
+    RUN(nul_byte_is_refused_at_its_line);
+    RUN(long_comment_keeps_line_numbers);
     RUN(missing_file_is_an_errno);
     return testlib_finish();
 }
