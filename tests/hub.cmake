@@ -60,3 +60,5 @@ borne_add_test(NAME test_hub_display SOURCES integration/test_hub_display.c
 borne_add_test(NAME test_display_announce SOURCES integration/test_display_announce.c
                LIBS borne_display borne_hub_testsupport LABELS ui integration
                ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)
+borne_add_test(NAME test_hub_doors SOURCES integration/test_hub_doors.c
+               LIBS borne_hub_testsupport PkgConfig::SQLITE3 LABELS integration)

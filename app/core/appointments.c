@@ -37,6 +37,7 @@ static const char SQL_FEEDBACK_ADD[] =
 static const char SQL_PURGE[] =
     "UPDATE appointment SET code = NULL, note = ''"
     " WHERE at < ? AND (code IS NOT NULL OR note <> '')";
+static const char SQL_PURGE_REPLIES[] = "DELETE FROM hub_idempotency WHERE created_at < ?";
 
 static bool valid_code(const char *code)
 {
@@ -257,12 +258,19 @@ int queue_feedback(queue *q, int64_t now, int level, char service)
     return q_end(q, feedback(q, now, level, service));
 }
 
+/* The LAN API's stored replies go with the notes: they may quote one, and without this they were
+ * deleted only by the next keyed request, which a quiet month never sends. A reply is useless
+ * after QUEUE_REPLY_KEEP_S, which is never longer than the shortest retention (one day). */
 static int purge(queue *q, int64_t now, int days, int *n)
 {
+    Q_STMT(q, replies, SQL_PURGE_REPLIES);
+    sqlite3_bind_int64(replies, 1, now - QUEUE_REPLY_KEEP_S);
+    int err = q_exec_stmt(q, replies, "purge stored replies");
+    if (err)
+        return err;
     Q_STMT(q, s, SQL_PURGE);
     sqlite3_bind_int64(s, 1, now - (int64_t)days * 86400);
-    int err = q_exec_stmt(q, s, "purge appointments");
-    if (err)
+    if ((err = q_exec_stmt(q, s, "purge appointments")))
         return err;
     *n = sqlite3_changes(q->db);
     if (*n == 0)

@@ -19,6 +19,7 @@
  *   feedback(id PK, at, day, hour, level, service)
  *   event(id PK AUTOINCREMENT, at, kind, actor, ticket_id, label, service, counter_id,
  *         b_day, b_hour, b_service, b_public)  -- append-only
+ *   hub_idempotency(counter_id, key, created_at, request, status, body)  -- app/hub's, purged here
  * A database with a larger user_version than this build knows is refused (QUEUE_ESCHEMA). */
 #include "queue_internal.h"
 
@@ -86,6 +87,14 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;"
     "CREATE TRIGGER event_append_only_d BEFORE DELETE ON event"
     "  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;",
+    /* 2: the LAN API's idempotency keys and stored replies (a reply may hold an appointment
+     * note), in the engine's schema so that the retention purge deletes them with the notes.
+     * Boards that ran an older hub have the table already, created by the hub itself. */
+    "CREATE TABLE IF NOT EXISTS hub_idempotency("
+    "  counter_id INTEGER NOT NULL, key TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    "  request INTEGER NOT NULL, status INTEGER NOT NULL DEFAULT 0, body TEXT,"
+    "  PRIMARY KEY(counter_id, key)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS hub_idempotency_age ON hub_idempotency(created_at);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

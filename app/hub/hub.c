@@ -175,15 +175,23 @@ static int map_engine_error(int err, bool in_body, const char **code)
     }
 }
 
-/* The answer of one mutation: a status and a JSON text (owned). */
+/* The answer of one mutation: a status and a JSON text (owned unless `fixed`). */
 typedef struct answer {
     int status;
     char *text;
+    bool fixed;
 } answer;
+
+static void answer_free(answer *a)
+{
+    if (!a->fixed)
+        free(a->text);
+    a->text = NULL;
+}
 
 static answer answer_json(int status, json_t *j)
 {
-    answer a = {status, j ? json_dumps(j, JSON_COMPACT) : NULL};
+    answer a = {status, j ? json_dumps(j, JSON_COMPACT) : NULL, false};
     json_decref(j);
     if (!a.text) {
         a.status = 500;
@@ -192,11 +200,23 @@ static answer answer_json(int status, json_t *j)
     return a;
 }
 
+/* The engine has committed: whatever fails while the result is described (memory, a read
+ * refused by a busy database), the client is told it was done, with the same words as the
+ * stored idempotent reply, and reads the details again with a GET. */
+static answer committed(int status, answer built)
+{
+    static char done[] = "{\"done\":true}";
+    if (built.status == status && built.text)
+        return built;
+    answer_free(&built);
+    return (answer){status, done, true};
+}
+
 static answer answer_engine(queue *q, int err, bool in_body)
 {
     const char *code;
     int status = map_engine_error(err, in_body, &code);
-    return (answer){status, error_text(code, queue_errmsg(q))};
+    return (answer){status, error_text(code, queue_errmsg(q)), false};
 }
 
 /* ---- mutations ----------------------------------------------------------------------------- */
@@ -207,8 +227,7 @@ static answer answer_engine(queue *q, int err, bool in_body)
  * current visitor's appointment {code, at, note} or null}. The last two are about
  * counter.ticket. They are private (the note never goes into /state or the event stream) and
  * they are part of what an Idempotency-Key stores: such rows stay in the board's database and
- * are deleted by the first keyed request made 24 h later (hub_idem.c), not by the
- * appointments' purge. */
+ * the engine's daily purge deletes them a day later (queue_purge). */
 static answer counter_answer(queue *q, int64_t now, int counter_id, int64_t ticket_id)
 {
     queue_counter_status cs;
@@ -275,7 +294,7 @@ static answer counter_action(queue *q, int64_t now, const hub_route *r, const hu
     }
     if (err != QUEUE_OK)
         return answer_engine(q, err, r->action == HUB_ACT_TRANSFER);
-    return counter_answer(q, now, id, t.id ? t.id : acted);
+    return committed(200, counter_answer(q, now, id, t.id ? t.id : acted));
 }
 
 static answer issue_ticket(queue *q, int64_t now, int who, const hub_ticket_req *req)
@@ -287,9 +306,10 @@ static answer issue_ticket(queue *q, int64_t now, int who, const hub_ticket_req 
     int err = queue_issue(q, now, req->service, &o, &is);
     if (err != QUEUE_OK)
         return answer_engine(q, err, true);
-    return answer_json(201, json_pack("{s:o, s:i, s:[ii]}", "ticket", hub_ticket_json(&is.ticket),
-                                      "people_ahead", is.people_ahead, "wait_min",
-                                      is.wait_min_lo, is.wait_min_hi));
+    return committed(201, answer_json(201, json_pack("{s:o, s:i, s:[ii]}", "ticket",
+                                                     hub_ticket_json(&is.ticket), "people_ahead",
+                                                     is.people_ahead, "wait_min", is.wait_min_lo,
+                                                     is.wait_min_hi)));
 }
 
 static answer upsert_appointments(queue *q, int64_t now, const hub_body *b)
@@ -302,10 +322,10 @@ static answer upsert_appointments(queue *q, int64_t now, const hub_body *b)
             char msg[320];
             snprintf(msg, sizeof msg, "appointment %d (%s), %d before it saved: %s", i,
                      b->u.appts.items[i].code, i, queue_errmsg(q));
-            return (answer){status, error_text(code, msg)};
+            return (answer){status, error_text(code, msg), false};
         }
     }
-    return answer_json(200, json_pack("{s:i}", "upserted", b->u.appts.n));
+    return committed(200, answer_json(200, json_pack("{s:i}", "upserted", b->u.appts.n)));
 }
 
 /* ---- auth ----------------------------------------------------------------------------------- */
@@ -419,7 +439,7 @@ static enum MHD_Result mutation(hub *h, struct MHD_Connection *conn, request *rq
         if (a.status < 300)
             hub_sse_poke(h);
         ret = a.text ? send_text(conn, a.status, a.text, false) : MHD_NO;
-        free(a.text);
+        answer_free(&a);
     }
     free(stored);
     hub_body_free(r, &body);
@@ -448,7 +468,7 @@ static enum MHD_Result get_state(hub *h, struct MHD_Connection *conn)
     answer a = st ? answer_json(200, st) : answer_engine(c->q, err, false);
     hub_conn_put(h, c);
     enum MHD_Result ret = a.text ? send_text(conn, a.status, a.text, false) : MHD_NO;
-    free(a.text);
+    answer_free(&a);
     return ret;
 }
 
@@ -468,7 +488,7 @@ static enum MHD_Result get_counter(hub *h, struct MHD_Connection *conn, const hu
     answer a = counter_answer(c->q, hub_now(h), r->counter_id, 0);
     hub_conn_put(h, c);
     enum MHD_Result ret = a.text ? send_text(conn, a.status, a.text, false) : MHD_NO;
-    free(a.text);
+    answer_free(&a);
     return ret;
 }
 
@@ -589,6 +609,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
 }
 
+static size_t on_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    return hub_path_unescape(s);
+}
+
 static void on_mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -691,10 +718,17 @@ int hub_start(hub **out, const borne_config *cfg, const char *db_path, const cha
     hub_conn *c = NULL;
     if (load_tokens(h, errbuf, errlen) != 0 || hub_sse_start(h, errbuf, errlen) != 0)
         goto fail;
-    /* One pooled connection now: it creates the hub's table and proves the file is usable. */
+    /* One pooled connection now: it migrates the file, proves it usable and releases the keys a
+     * dead process left pending (no request can be running yet). */
     if (!(c = hub_conn_get(h, errbuf, errlen)))
         goto fail;
+    int orphans = hub_idem_release_orphans(c, errbuf, errlen);
     hub_conn_put(h, c);
+    if (orphans < 0)
+        goto fail;
+    if (orphans > 0)
+        fprintf(stderr, "hub: released %d Idempotency-Key(s) left pending by a stopped process\n",
+                orphans);
 
     h->mhd = MHD_start_daemon(
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
@@ -706,6 +740,7 @@ int hub_start(hub **out, const borne_config *cfg, const char *db_path, const cha
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
         MHD_OPTION_END);
     if (!h->mhd) {
         fail(errbuf, errlen, "cannot listen on %s", listen);

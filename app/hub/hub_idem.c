@@ -1,10 +1,14 @@
-/* Idempotency keys of the LAN API, in the hub's own table of the antenne database.
+/* Idempotency keys of the LAN API, in the hub_idempotency table of the antenne database (created
+ * by the engine's migrations; the engine's daily purge deletes old replies, see queue_purge).
  *
  * A key is claimed by inserting a pending row (status 0) before the engine is touched, so two
  * copies of one request racing on two connections cannot both run: the loser sees the pending
  * row and is told to retry. The answer is stored once known. The claim and the engine's write
- * are two transactions (the engine owns its connection): if the board dies between them the
- * key stays pending until it expires, and a retry is refused rather than run twice. */
+ * are two transactions (the engine owns its connection). A pending row left by a process that
+ * died is released when the hub starts (hub_idem_release_orphans): its retry then runs. If the
+ * process died in the microseconds between the engine's commit and the stored answer, that retry
+ * runs the action a second time; refusing it for a day (the old rule) locked the desk's retries
+ * out after every kiosk crash, which is the likelier harm. */
 #include "hub_internal.h"
 
 #include <stddef.h>
@@ -12,14 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KEEP_S (24 * 3600)
-
-static const char SQL_SCHEMA[] =
-    "CREATE TABLE IF NOT EXISTS hub_idempotency("
-    " counter_id INTEGER NOT NULL, key TEXT NOT NULL, created_at INTEGER NOT NULL,"
-    " request INTEGER NOT NULL, status INTEGER NOT NULL DEFAULT 0, body TEXT,"
-    " PRIMARY KEY(counter_id, key)) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS hub_idempotency_age ON hub_idempotency(created_at);";
+/* status of a claimed key whose answer is not known yet */
+#define PENDING 0
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 int hub_idem_prepare(hub_conn *c, char *errbuf, size_t errlen)
 {
@@ -35,12 +35,6 @@ int hub_idem_prepare(hub_conn *c, char *errbuf, size_t errlen)
          "DELETE FROM hub_idempotency WHERE counter_id = ? AND key = ?"},
         {offsetof(hub_conn, idem_expire), "DELETE FROM hub_idempotency WHERE created_at < ?"},
     };
-    char *msg = NULL;
-    if (sqlite3_exec(c->db, SQL_SCHEMA, NULL, NULL, &msg) != SQLITE_OK) {
-        snprintf(errbuf, errlen, "hub_idempotency table: %s", msg ? msg : sqlite3_errmsg(c->db));
-        sqlite3_free(msg);
-        return -1;
-    }
     for (size_t i = 0; i < sizeof stmts / sizeof stmts[0]; i++) {
         sqlite3_stmt **s = (sqlite3_stmt **)((char *)c + stmts[i].off);
         if (sqlite3_prepare_v2(c->db, stmts[i].sql, -1, s, NULL) != SQLITE_OK) {
@@ -68,7 +62,7 @@ static int run(sqlite3_stmt *s)
 hub_idem_result hub_idem_claim(hub_conn *c, int counter_id, const char *key, int64_t request,
                                int64_t now, int *status, char **body)
 {
-    sqlite3_bind_int64(c->idem_expire, 1, now - KEEP_S);
+    sqlite3_bind_int64(c->idem_expire, 1, now - QUEUE_REPLY_KEEP_S);
     if (run(c->idem_expire) != SQLITE_DONE)
         return HUB_IDEM_ERROR;
     bind_key(c->idem_claim, 1, counter_id, key);
@@ -87,7 +81,7 @@ hub_idem_result hub_idem_claim(hub_conn *c, int counter_id, const char *key, int
         const char *text = (const char *)sqlite3_column_text(s, 1);
         if (sqlite3_column_int64(s, 2) != request) {
             res = HUB_IDEM_MISMATCH;
-        } else if (*status == 0) {
+        } else if (*status == PENDING) {
             res = HUB_IDEM_PENDING;
         } else if ((*body = strdup(text ? text : "")) != NULL) {
             res = HUB_IDEM_STORED;
@@ -118,6 +112,16 @@ void hub_idem_store(hub_conn *c, int counter_id, const char *key, int status, co
     bind_key(c->idem_store, 3, counter_id, key);
     /* A failed store leaves the claim pending: a retry is then refused, never run twice. */
     run(c->idem_store);
+}
+
+int hub_idem_release_orphans(hub_conn *c, char *errbuf, size_t errlen)
+{
+    static const char sql[] = "DELETE FROM hub_idempotency WHERE status = " STR(PENDING);
+    if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(errbuf, errlen, "hub_idempotency: %s", sqlite3_errmsg(c->db));
+        return -1;
+    }
+    return sqlite3_changes(c->db);
 }
 
 void hub_idem_drop(hub_conn *c, int counter_id, const char *key)

@@ -16,7 +16,7 @@ struct MHD_Daemon;
 struct MHD_Response;
 
 /* A request thread's borrowed connections: a queue handle and a plain SQLite connection on
- * the same file for the hub's own table (hub_idempotency). */
+ * the same file for the idempotency keys (hub_idempotency, created by the engine). */
 typedef struct hub_conn {
     queue *q;
     sqlite3 *db;
@@ -107,12 +107,15 @@ typedef enum hub_idem_result {
 /* A request's fingerprint: the same key with another method, path or body is a mismatch. */
 int64_t hub_idem_fingerprint(const char *method, const char *url, const char *body, size_t len);
 /* Claims (counter, key) for a new request, or returns the stored answer (*status, *body
- * malloc'd: the caller frees). Keys older than a day are forgotten. */
+ * malloc'd: the caller frees). Keys older than QUEUE_REPLY_KEEP_S are forgotten. */
 hub_idem_result hub_idem_claim(hub_conn *c, int counter_id, const char *key, int64_t request,
                                int64_t now, int *status, char **body);
 /* Stores the answer of a claimed key, or drops the claim (a retry may then run again). */
 void hub_idem_store(hub_conn *c, int counter_id, const char *key, int status, const char *body);
 void hub_idem_drop(hub_conn *c, int counter_id, const char *key);
+/* At start-up, before any request: deletes the claims left pending by a process that died
+ * (their retries may run). Returns how many, or -1 with errbuf set. */
+int hub_idem_release_orphans(hub_conn *c, char *errbuf, size_t errlen);
 
 /* Event streams (hub_sse.c). init: at creation, before anything can fail; join frees. */
 void hub_sse_init(hub *h);

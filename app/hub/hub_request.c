@@ -5,6 +5,7 @@
  * behave differently. Static files are a flat directory: a name with a slash or a leading dot
  * is simply not a route, which is what keeps the web root from being escaped. */
 #include "borne/hub_request.h"
+#include "borne/utf8.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -147,6 +148,31 @@ int hub_route_parse(const char *method, const char *url, hub_route *out, hub_err
     memcpy(out->file, file, file_len);
     out->file[file_len] = '\0';
     return get ? 0 : want_method(method, "GET", err);
+}
+
+static int hex_value(char c)
+{
+    return isdigit((unsigned char)c) ? c - '0'
+           : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+           : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+}
+
+size_t hub_path_unescape(char *s)
+{
+    size_t o = 0;
+    for (size_t i = 0; s[i]; i++) {
+        int hi = s[i] == '%' ? hex_value(s[i + 1]) : -1;
+        int lo = hi >= 0 ? hex_value(s[i + 2]) : -1;
+        char c = (char)(hi * 16 + lo);
+        if (lo < 0 || c == '\0' || c == '?' || c == '#' || c == '/') {
+            s[o++] = s[i];
+            continue;
+        }
+        s[o++] = c;
+        i += 2;
+    }
+    s[o] = '\0';
+    return o;
 }
 
 static bool visible_ascii(const char *s, size_t max)
@@ -400,6 +426,51 @@ static int parse_appointments(json_t *root, hub_body *b, hub_error *err)
     return 0;
 }
 
+static int texts_ok(json_t *j, hub_error *err)
+{
+    const char *key;
+    json_t *v;
+    size_t i;
+    if (json_is_string(j)) {
+        if (utf8_check(json_string_value(j), json_string_length(j), UTF8_MULTILINE, NULL) != UTF8_OK)
+            return fail(err, 400, "bad_text", "a string holds a control character");
+    } else if (json_is_object(j)) {
+        json_object_foreach(j, key, v) {
+            int rc = utf8_check_str(key, 0, NULL) != UTF8_OK
+                         ? fail(err, 400, "bad_text", "a member name holds a control character")
+                         : texts_ok(v, err);
+            if (rc)
+                return rc;
+        }
+    } else if (json_is_array(j)) {
+        json_array_foreach(j, i, v) {
+            int rc = texts_ok(v, err);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+static int parse_root(const hub_route *r, json_t *root, hub_body *out, hub_error *err)
+{
+    if (r->kind == HUB_ROUTE_APPOINTMENTS)
+        return parse_appointments(root, out, err);
+    if (!json_is_object(root))
+        return fail(err, 422, "bad_body", "expected a JSON object");
+    if (r->kind == HUB_ROUTE_TICKETS)
+        return parse_ticket(root, &out->u.ticket, err);
+    if (r->kind == HUB_ROUTE_COUNTER && r->action == HUB_ACT_FINISH)
+        return parse_finish(root, &out->u.outcome, err);
+    if (r->kind == HUB_ROUTE_COUNTER && r->action == HUB_ACT_TRANSFER)
+        return parse_transfer(root, out, err);
+    if (r->kind == HUB_ROUTE_COUNTER) {
+        static const char *const none[] = {NULL};
+        return only_keys(root, none, hub_action_name(r->action), err);
+    }
+    return fail(err, 422, "bad_body", "this request takes no body");
+}
+
 int hub_body_parse(const hub_route *r, const char *body, size_t len, hub_body *out, hub_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -422,23 +493,11 @@ int hub_body_parse(const hub_route *r, const char *body, size_t len, hub_body *o
     if (!root)
         return fail(err, 400, "bad_json", "line %d, column %d: %.100s", jerr.line, jerr.column,
                     jerr.text);
-    int rc = 0;
-    if (r->kind == HUB_ROUTE_APPOINTMENTS) {
-        rc = parse_appointments(root, out, err);
-    } else if (!json_is_object(root)) {
-        rc = fail(err, 422, "bad_body", "expected a JSON object");
-    } else if (r->kind == HUB_ROUTE_TICKETS) {
-        rc = parse_ticket(root, &out->u.ticket, err);
-    } else if (r->kind == HUB_ROUTE_COUNTER && r->action == HUB_ACT_FINISH) {
-        rc = parse_finish(root, &out->u.outcome, err);
-    } else if (r->kind == HUB_ROUTE_COUNTER && r->action == HUB_ACT_TRANSFER) {
-        rc = parse_transfer(root, out, err);
-    } else if (r->kind == HUB_ROUTE_COUNTER) {
-        static const char *const none[] = {NULL};
-        rc = only_keys(root, none, hub_action_name(r->action), err);
-    } else {
-        rc = fail(err, 422, "bad_body", "this request takes no body");
-    }
+    /* jansson has checked the UTF-8; the control characters "\u001b" may spell are refused here,
+     * for every string and member name, before anything reads them. */
+    int rc = texts_ok(root, err);
+    if (!rc)
+        rc = parse_root(r, root, out, err);
     json_decref(root);
     return rc;
 }

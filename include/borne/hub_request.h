@@ -86,8 +86,15 @@ typedef struct hub_body {
 /* Validates the body of route `r` (len bytes, not NUL-terminated) into *out. An empty body is
  * accepted where every field is optional (open, close, pause, call-next, recall, start,
  * no-show, finish). Appointment times are Unix seconds or a local "YYYY-MM-DDTHH:MM[:SS]"
- * in the process time zone. Returns 0, 400 (bad JSON: message has line and column), 413 (over
+ * in the process time zone. Returns 0, 400 (bad JSON: message has line and column; or a string
+ * holding a control character, code "bad_text"; notes may hold line breaks and tabs), 413 (over
  * the cap) or 422 (valid JSON, wrong content). On success free with hub_body_free(). */
+/* Decodes the %HH escapes of a request path in place (libmicrohttpd's unescape hook) and returns
+ * its new length. An escape that would decode to NUL, '?', '#' or '/' is left as written: a
+ * decoded byte must never cut the path short ("counter.html%00.png") or split it, and a path
+ * holding '%' is no route (404). */
+size_t hub_path_unescape(char *s);
+
 int hub_body_parse(const hub_route *r, const char *body, size_t len, hub_body *out,
                    hub_error *err);
 void hub_body_free(const hub_route *r, hub_body *b);

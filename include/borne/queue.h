@@ -278,7 +278,10 @@ int queue_feedback(queue *q, int64_t now, int level, char service);
 /* Closes every unfinished ticket of days before the local day of `now` as expired. Idempotent;
  * the main loop calls it on each clock tick. Returns the number expired (>= 0) or an error. */
 int queue_rollover(queue *q, int64_t now);
-/* Clears appointment notes and codes older than `days` days. Returns rows purged or error. */
+/* How long the LAN API keeps an idempotency key and its stored reply (app/hub). */
+#define QUEUE_REPLY_KEEP_S (24 * 3600)
+/* Clears appointment notes and codes older than `days` days (>= 1), and deletes the LAN API's
+ * stored replies older than QUEUE_REPLY_KEEP_S. Returns the appointments purged or an error. */
 int queue_purge(queue *q, int64_t now, int days);
 
 /* ---- aggregates (what headquarters receives) --------------------------------------------- */
