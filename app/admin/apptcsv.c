@@ -1,10 +1,10 @@
 #include "borne/apptcsv.h"
+#include "borne/utf8.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define FIELDS 6
 #define FIELD_MAX 512
@@ -14,6 +14,7 @@ typedef struct record {
     int n;
     bool overflow;      /* a field longer than FIELD_MAX, or more than FIELDS fields */
     bool bad_quote;
+    bool nul;           /* a NUL byte, which would cut a field short */
 } record;
 
 /* Reads one CSV record (which may span lines inside quotes). Returns 1 when a record was read,
@@ -42,6 +43,13 @@ static int read_record(FILE *in, record *r, int *lines)
                 }
             } else if (c == '\n') {
                 ++*lines;
+            } else if (c == '\r') {
+                /* a CRLF file's line break inside a quoted note is a plain LF */
+                int next = fgetc(in);
+                if (next != EOF)
+                    ungetc(next, in);
+                if (next == '\n')
+                    continue;
             }
         } else if (c == ',') {
             if (r->n == FIELDS)
@@ -62,6 +70,8 @@ static int read_record(FILE *in, record *r, int *lines)
         } else if (after_quote || c == '"') {
             r->bad_quote = true;
         }
+        if (c == '\0')
+            r->nul = true;
         if (r->overflow)
             continue;
         if (len + 1 >= FIELD_MAX) {
@@ -111,15 +121,27 @@ static bool parse_fixed(const char *s, const char *shape, int *parts, int nparts
     return k == nparts;
 }
 
-/* Validates one record into *a; returns NULL or the reason. */
-static const char *to_appointment(const record *r, queue_appointment *a)
+/* Validates one record into *a; returns NULL or the reason (in why, or a constant). */
+static const char *to_appointment(const record *r, queue_appointment *a, char *why, size_t why_len)
 {
+    static const char *const names[FIELDS] = {"code", "date", "time", "service", "counter", "note"};
+    if (r->nul)
+        return "a NUL byte (the file must be UTF-8 text)";
     if (r->bad_quote)
         return "badly quoted field";
     if (r->overflow)
         return "too many fields or a field too long";
     if (r->n != FIELDS)
         return "expected 6 fields: code,date,time,service,counter,note";
+    for (int i = 0; i < FIELDS; i++) {
+        size_t at = 0;
+        utf8_status st = utf8_check_str(r->field[i], i == 5 ? UTF8_MULTILINE : 0, &at);
+        if (st != UTF8_OK) {
+            snprintf(why, why_len, "%s: %s at byte %zu (the file must be UTF-8 text)", names[i],
+                     utf8_strerror(st), at + 1);
+            return why;
+        }
+    }
     memset(a, 0, sizeof *a);
     const char *code = r->field[0];
     size_t code_len = strlen(code);
@@ -135,13 +157,13 @@ static const char *to_appointment(const record *r, queue_appointment *a)
         return "date: YYYY-MM-DD";
     if (!parse_fixed(r->field[2], "dd:dd", hm, 2) || hm[0] > 23 || hm[1] > 59)
         return "time: HH:MM";
-    struct tm tm = {.tm_year = ymd[0] - 1900, .tm_mon = ymd[1] - 1, .tm_mday = ymd[2],
-                    .tm_hour = hm[0], .tm_min = hm[1], .tm_isdst = -1};
-    time_t at = mktime(&tm);
-    /* mktime normalises 2026-02-30 into March: refuse dates that moved. */
-    if (at == (time_t)-1 || tm.tm_mday != ymd[2] || tm.tm_mon != ymd[1] - 1)
+    queue_local_status st = queue_local_time(ymd[0], ymd[1], ymd[2], hm[0], hm[1], 0, &a->at);
+    if (st == QUEUE_LOCAL_INVALID)
         return "date: no such day";
-    a->at = (int64_t)at;
+    if (st != QUEUE_LOCAL_OK) {
+        snprintf(why, why_len, "time: %s", queue_local_strerror(st));
+        return why;
+    }
 
     const char *svc = r->field[3];
     if (strlen(svc) != 1 || svc[0] < 'A' || svc[0] > 'Z')
@@ -162,14 +184,49 @@ static const char *to_appointment(const record *r, queue_appointment *a)
     return NULL;
 }
 
-int apptcsv_read(FILE *in, apptcsv_row_fn row_fn, apptcsv_error_fn error_fn, void *ctx, apptcsv_result *out)
+static bool rows_add(apptcsv_rows *rows, int *cap, const queue_appointment *a, int line)
+{
+    if (rows->n == *cap) {
+        int grown = *cap ? *cap * 2 : 64;
+        queue_appointment *items = realloc(rows->items, (size_t)grown * sizeof *items);
+        if (items)
+            rows->items = items;
+        int *lines = realloc(rows->lines, (size_t)grown * sizeof *lines);
+        if (lines)
+            rows->lines = lines;
+        if (!items || !lines)
+            return false;
+        *cap = grown;
+    }
+    rows->items[rows->n] = *a;
+    rows->lines[rows->n++] = line;
+    return true;
+}
+
+/* The line of an earlier good row with this code, or 0. */
+static int earlier_line(const apptcsv_rows *rows, const char *code)
+{
+    for (int i = 0; i < rows->n; i++)
+        if (strcmp(rows->items[i].code, code) == 0)
+            return rows->lines[i];
+    return 0;
+}
+
+void apptcsv_rows_free(apptcsv_rows *rows)
+{
+    free(rows->items);
+    free(rows->lines);
+    memset(rows, 0, sizeof *rows);
+}
+
+int apptcsv_read(FILE *in, apptcsv_error_fn error_fn, void *ctx, apptcsv_rows *out)
 {
     static const char *const header[FIELDS] = {"code", "date", "time", "service", "counter", "note"};
-    apptcsv_result res = {0, 0};
+    memset(out, 0, sizeof *out);
     record *r = malloc(sizeof *r);
     if (!r)
         return -ENOMEM;
-    int rc = 0, lines, line = 1;
+    int rc = 0, lines, line = 1, cap = 0;
 
     int got = read_record(in, r, &lines);
     bool header_ok = got == 1 && r->n == FIELDS;
@@ -196,30 +253,27 @@ int apptcsv_read(FILE *in, apptcsv_row_fn row_fn, apptcsv_error_fn error_fn, voi
         if (is_blank(r))
             continue;
         queue_appointment a;
-        const char *reason = to_appointment(r, &a);
+        char why[160];
+        const char *reason = to_appointment(r, &a, why, sizeof why);
+        int first = reason ? 0 : earlier_line(out, a.code);
+        if (first) {
+            snprintf(why, sizeof why, "code %s is already used on line %d", a.code, first);
+            reason = why;
+        }
         if (reason) {
-            res.rows_bad++;
+            out->bad++;
             if (error_fn)
                 error_fn(row_line, reason, ctx);
-            continue;
-        }
-        int stop = row_fn(&a, row_line, ctx);
-        if (stop < 0) {
-            /* The caller refused this row (the engine said why); keep going with the others. */
-            res.rows_bad++;
-            continue;
-        }
-        if (stop > 0) {
-            rc = stop;
+        } else if (!rows_add(out, &cap, &a, row_line)) {
+            rc = -ENOMEM;
             goto end;
         }
-        res.rows_ok++;
     }
     if (got < 0)
         rc = got;
 end:
     free(r);
-    if (out)
-        *out = res;
+    if (rc)
+        apptcsv_rows_free(out);
     return rc;
 }

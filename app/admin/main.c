@@ -3,6 +3,7 @@
 #include "borne/apptcsv.h"
 #include "borne/config.h"
 #include "borne/queue.h"
+#include "borne/utf8.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -66,13 +67,19 @@ static bool parse_service(const char *s, char *letter)
     return true;
 }
 
-/* "2026-11-23T10:30[:00]" in local time, or "@<unix seconds>". */
+/* The engine's arithmetic on times (now minus a retention, a median window) must not overflow:
+ * --now is a moment between 1970 and the end of year 9999. */
+#define NOW_MAX INT64_C(253402300799)
+
+/* "2026-11-23T10:30[:00]" in local time (one that exists, and only once, that day), or
+ * "@<unix seconds>". */
 static bool parse_now(const char *s, int64_t *out)
 {
     if (s[0] == '@') {
         char *end;
+        errno = 0;
         long long v = strtoll(s + 1, &end, 10);
-        if (*end || end == s + 1)
+        if (errno || *end || end == s + 1 || v < 0 || v > NOW_MAX)
             return false;
         *out = v;
         return true;
@@ -83,14 +90,7 @@ static bool parse_now(const char *s, int64_t *out)
         sscanf(s, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &used) != 5 || used != 16 ||
         (len == 19 && sscanf(s + 16, ":%2d", &sec) != 1))
         return false;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi,
-                    .tm_sec = sec, .tm_isdst = -1};
-    time_t t = mktime(&tm);
-    /* mktime normalises impossible dates (02-30): refuse them instead of guessing. */
-    if (t == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != mo - 1 || h > 23 || mi > 59 || sec > 59)
-        return false;
-    *out = t;
-    return true;
+    return queue_local_time(y, mo, d, h, mi, sec, out) == QUEUE_LOCAL_OK;
 }
 
 static void format_local(int64_t t, char *buf, size_t len)
@@ -323,28 +323,14 @@ static int cmd_cancel(admin *a, int argc, char **argv)
     return rc ? refused(a, "cancel", rc) : 0;
 }
 
-typedef struct import_ctx {
-    admin *a;
-    const char *path;
-} import_ctx;
-
-static int import_row(const queue_appointment *appt, int line, void *ctx)
-{
-    import_ctx *ic = ctx;
-    int rc = queue_appointment_upsert(ic->a->q, ic->a->now, appt);
-    if (rc == QUEUE_OK)
-        return 0;
-    fprintf(stderr, "%s:%d: %s: %s\n", ic->path, line, queue_strerror(rc), queue_errmsg(ic->a->q));
-    /* Storage failures stop the import: the next rows would fail the same way. */
-    return rc <= QUEUE_EFULL ? 1 : -1;
-}
-
 static void import_error(int line, const char *reason, void *ctx)
 {
-    import_ctx *ic = ctx;
-    fprintf(stderr, "%s:%d: %s\n", ic->path, line, reason);
+    const char *path = ctx;
+    fprintf(stderr, "%s:%d: %s\n", path, line, reason);
 }
 
+/* All or nothing, like PUT /appointments: every bad row is reported, and one bad row (or one the
+ * engine refuses) saves none, so a corrected file can simply be imported again whole. */
 static int cmd_import(admin *a, int argc, char **argv)
 {
     (void)argc;
@@ -353,15 +339,29 @@ static int cmd_import(admin *a, int argc, char **argv)
         fprintf(stderr, "borne-admin: %s: %s\n", argv[0], strerror(errno));
         return EXIT_REFUSED;
     }
-    import_ctx ic = {a, argv[0]};
-    apptcsv_result res;
-    int rc = apptcsv_read(in, import_row, import_error, &ic, &res);
+    apptcsv_rows rows;
+    int rc = apptcsv_read(in, import_error, argv[0], &rows);
     if (in != stdin)
         fclose(in);
-    printf("imported %d, rejected %d\n", res.rows_ok, res.rows_bad);
-    if (rc == -EIO)
-        fprintf(stderr, "borne-admin: %s: read error\n", argv[0]);
-    return rc || res.rows_bad ? EXIT_REFUSED : 0;
+    if (rc == -EIO || rc == -ENOMEM)
+        fprintf(stderr, "borne-admin: %s: %s\n", argv[0], rc == -EIO ? "read error" : "out of memory");
+    int status = rc || rows.bad ? EXIT_REFUSED : 0;
+    int failed = -1;
+    if (!status && (rc = queue_appointments_upsert(a->q, a->now, rows.items, rows.n, &failed))) {
+        if (failed >= 0)
+            fprintf(stderr, "%s:%d: %s: %s\n", argv[0], rows.lines[failed], queue_strerror(rc),
+                    queue_errmsg(a->q));
+        else
+            refused(a, "import", rc);
+        status = EXIT_REFUSED;
+    }
+    if (status)
+        printf("imported 0, rejected %d: nothing saved (the file is imported whole or not at all)\n",
+               rows.bad + (failed >= 0));
+    else
+        printf("imported %d, rejected 0\n", rows.n);
+    apptcsv_rows_free(&rows);
+    return status;
 }
 
 static int cmd_check_in(admin *a, int argc, char **argv)
@@ -534,6 +534,16 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[optind], commands[i].name) == 0)
             cmd = &commands[i];
+    /* what an operator types is text like any other input: no control character reaches the
+     * engine or a terminal through an argument */
+    for (int i = optind; i < argc; i++) {
+        utf8_status st = utf8_check_str(argv[i], 0, NULL);
+        if (st != UTF8_OK) {
+            char shown[96];
+            return usage_error("argument \"%s\": %s", utf8_escape(argv[i], strlen(argv[i]), shown,
+                                                                   sizeof shown), utf8_strerror(st));
+        }
+    }
     if (!cmd)
         return usage_error("unknown command \"%s\"", argv[optind]);
     int nargs = argc - optind - 1;
@@ -556,7 +566,8 @@ int main(int argc, char **argv)
     tzset();
     a.now = (int64_t)time(NULL);
     if (now_text && !parse_now(now_text, &a.now))
-        return usage_error("--now \"%s\": YYYY-MM-DDTHH:MM[:SS] or @UNIX", now_text);
+        return usage_error("--now: YYYY-MM-DDTHH:MM[:SS] (a local time that exists once that day)"
+                           " or @UNIX (0 to %lld)", (long long)NOW_MAX);
 
     int status = 0;
     if (cmd->needs_db) {

@@ -6,6 +6,8 @@
  * jumps the queue only once the appointment time has come (see counters.c). */
 #include "queue_internal.h"
 
+#include "borne/utf8.h"
+
 #include <string.h>
 
 static const char SQL_APPT_UPSERT[] =
@@ -90,7 +92,7 @@ static int upsert(queue *q, int64_t now, const queue_appointment *a)
     return q_event(q, now, "appointment", "admin", NULL, a->service, a->counter_id, false);
 }
 
-int queue_appointment_upsert(queue *q, int64_t now, const queue_appointment *a)
+static int appointment_check(queue *q, const queue_appointment *a)
 {
     if (!a)
         return q_fail(q, QUEUE_EINVAL, "appointment: none given");
@@ -99,12 +101,37 @@ int queue_appointment_upsert(queue *q, int64_t now, const queue_appointment *a)
                       QUEUE_CODE_MAX - 1);
     if (!memchr(a->note, '\0', sizeof a->note))
         return q_fail(q, QUEUE_EINVAL, "appointment %s: note not terminated", a->code);
+    /* the last door: whatever reader let it through, invalid text is never stored */
+    utf8_status st = utf8_check_str(a->note, UTF8_MULTILINE, NULL);
+    if (st != UTF8_OK)
+        return q_fail(q, QUEUE_EINVAL, "appointment %s: note holds %s", a->code, utf8_strerror(st));
     if (a->counter_id < 0)
         return q_fail(q, QUEUE_ENOCOUNTER, "unknown counter %d", a->counter_id);
-    int err = q_begin(q);
-    if (err)
+    return QUEUE_OK;
+}
+
+int queue_appointment_upsert(queue *q, int64_t now, const queue_appointment *a)
+{
+    int err = appointment_check(q, a);
+    if (err || (err = q_begin(q)))
         return err;
     return q_end(q, upsert(q, now, a));
+}
+
+int queue_appointments_upsert(queue *q, int64_t now, const queue_appointment *items, int n,
+                              int *failed)
+{
+    *failed = -1;
+    int err = QUEUE_OK;
+    for (int i = 0; i < n && !err; i++)
+        if ((err = appointment_check(q, &items[i])))
+            *failed = i;
+    if (err || (err = q_begin(q)))
+        return err;
+    for (int i = 0; i < n && !err; i++)
+        if ((err = upsert(q, now, &items[i])))
+            *failed = i;
+    return q_end(q, err);
 }
 
 /* Reads one appointment row (columns as in SQL_APPT_GET) into *out. */

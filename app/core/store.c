@@ -281,6 +281,52 @@ void q_localtime(int64_t now, q_local *out)
     out->weekday = (tm.tm_wday + 6) % 7;
 }
 
+static bool matches(const struct tm *tm, int year, int month, int day, int hour, int min, int sec)
+{
+    return tm->tm_year == year - 1900 && tm->tm_mon == month - 1 && tm->tm_mday == day &&
+           tm->tm_hour == hour && tm->tm_min == min && tm->tm_sec == sec;
+}
+
+/* Each reading of the wall-clock time, as standard time and as summer time, that mktime does
+ * not have to move: none is a skipped time, two different ones an ambiguous time. */
+queue_local_status queue_local_time(int year, int month, int day, int hour, int min, int sec,
+                                    int64_t *out)
+{
+    static const int days_in[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 ||
+        day > days_in[month - 1] - (month == 2 && !leap) || hour < 0 || hour > 23 || min < 0 ||
+        min > 59 || sec < 0 || sec > 59)
+        return QUEUE_LOCAL_INVALID;
+    time_t found[2];
+    int n = 0;
+    for (int dst = 0; dst <= 1; dst++) {
+        struct tm tm = {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day,
+                        .tm_hour = hour, .tm_min = min, .tm_sec = sec, .tm_isdst = dst};
+        time_t t = mktime(&tm);
+        if (t != (time_t)-1 && matches(&tm, year, month, day, hour, min, sec) &&
+            (n == 0 || found[0] != t))
+            found[n++] = t;
+    }
+    if (n == 0)
+        return QUEUE_LOCAL_SKIPPED;
+    if (n == 2)
+        return QUEUE_LOCAL_AMBIGUOUS;
+    *out = (int64_t)found[0];
+    return QUEUE_LOCAL_OK;
+}
+
+const char *queue_local_strerror(queue_local_status st)
+{
+    switch (st) {
+    case QUEUE_LOCAL_OK: return "ok";
+    case QUEUE_LOCAL_INVALID: return "no such date or time";
+    case QUEUE_LOCAL_SKIPPED: return "this local time does not exist (the clocks go forward)";
+    case QUEUE_LOCAL_AMBIGUOUS: return "this local time happens twice (the clocks go back)";
+    }
+    return "bad local time";
+}
+
 int64_t q_local_moment(const char *day, int add_days, int min)
 {
     int y = 0, m = 0, d = 0;

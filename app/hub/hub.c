@@ -312,18 +312,21 @@ static answer issue_ticket(queue *q, int64_t now, int who, const hub_ticket_req 
                                                      is.wait_min_hi)));
 }
 
+/* All or nothing, like the body's validation before it. */
 static answer upsert_appointments(queue *q, int64_t now, const hub_body *b)
 {
-    for (int i = 0; i < b->u.appts.n; i++) {
-        int err = queue_appointment_upsert(q, now, &b->u.appts.items[i]);
-        if (err != QUEUE_OK) {
-            const char *code;
-            int status = map_engine_error(err, true, &code);
-            char msg[320];
-            snprintf(msg, sizeof msg, "appointment %d (%s), %d before it saved: %s", i,
-                     b->u.appts.items[i].code, i, queue_errmsg(q));
-            return (answer){status, error_text(code, msg), false};
-        }
+    int failed;
+    int err = queue_appointments_upsert(q, now, b->u.appts.items, b->u.appts.n, &failed);
+    if (err != QUEUE_OK) {
+        const char *code;
+        int status = map_engine_error(err, true, &code);
+        char msg[320];
+        if (failed >= 0)
+            snprintf(msg, sizeof msg, "appointment %d (%s), none saved: %s", failed,
+                     b->u.appts.items[failed].code, queue_errmsg(q));
+        else
+            snprintf(msg, sizeof msg, "none saved: %s", queue_errmsg(q));
+        return (answer){status, error_text(code, msg), false};
     }
     return committed(200, answer_json(200, json_pack("{s:i}", "upserted", b->u.appts.n)));
 }

@@ -320,7 +320,8 @@ static int parse_transfer(json_t *o, hub_body *b, hub_error *err)
     return 0;
 }
 
-/* "YYYY-MM-DDTHH:MM[:SS]" in the process time zone. */
+/* "YYYY-MM-DDTHH:MM[:SS]" in the process time zone; a time the clocks skip or repeat is
+ * refused rather than guessed. */
 static bool parse_local_time(const char *s, int64_t *out)
 {
     int y, mo, d, h, mi, sec = 0, n = 0;
@@ -334,16 +335,7 @@ static bool parse_local_time(const char *s, int64_t *out)
     } else {
         return false;
     }
-    if (y < 2000 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-        sec > 59 || h < 0 || mi < 0 || sec < 0)
-        return false;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-                    .tm_min = mi, .tm_sec = sec, .tm_isdst = -1};
-    time_t t = mktime(&tm);
-    if (t == (time_t)-1 || tm.tm_mday != d)   /* 31 February normalised into March */
-        return false;
-    *out = (int64_t)t;
-    return true;
+    return y >= 2000 && y <= 2200 && queue_local_time(y, mo, d, h, mi, sec, out) == QUEUE_LOCAL_OK;
 }
 
 static bool code_ok(const char *s)

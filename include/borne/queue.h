@@ -256,8 +256,13 @@ typedef struct queue_appointment {
     int64_t ticket_id;            /* ticket once checked in, 0 before */
 } queue_appointment;
 
-/* Inserts or updates by code (an already checked-in appointment keeps its ticket). */
+/* Inserts or updates by code (an already checked-in appointment keeps its ticket). A note that
+ * is not valid UTF-8 or holds a control character other than LF and TAB is QUEUE_EINVAL. */
 int queue_appointment_upsert(queue *q, int64_t now, const queue_appointment *a);
+/* All n in one transaction, or none: on an error nothing is saved and *failed is the index of
+ * the item refused (-1 when the error is not about one item). */
+int queue_appointments_upsert(queue *q, int64_t now, const queue_appointment *items, int n,
+                              int *failed);
 int queue_appointment_get(queue *q, const char *code, queue_appointment *out);
 /* Check-in by code within [at - early, at + late] → an appointment ticket. */
 int queue_check_in(queue *q, int64_t now, const char *code, queue_issued *out);
@@ -274,6 +279,18 @@ int queue_appointment_of_ticket(queue *q, int64_t ticket_id, queue_appointment *
 int queue_feedback(queue *q, int64_t now, int level, char service);
 
 /* ---- day and retention -------------------------------------------------------------------- */
+
+typedef enum queue_local_status {
+    QUEUE_LOCAL_OK = 0,
+    QUEUE_LOCAL_INVALID = -1,    /* no such date or time (02-30, 25:00) */
+    QUEUE_LOCAL_SKIPPED = -2,    /* the clock jumps over it (02:30 on a spring-forward night) */
+    QUEUE_LOCAL_AMBIGUOUS = -3,  /* it happens twice (02:30 on a fall-back night) */
+} queue_local_status;
+/* The Unix time of a local wall-clock moment in the process TZ, the one reading of local times
+ * typed or imported by people (appointments, --now). *out is set only on QUEUE_LOCAL_OK. */
+queue_local_status queue_local_time(int year, int month, int day, int hour, int min, int sec,
+                                    int64_t *out);
+const char *queue_local_strerror(queue_local_status st);
 
 /* Closes every unfinished ticket of days before the local day of `now` as expired. Idempotent;
  * the main loop calls it on each clock tick. Returns the number expired (>= 0) or an error. */

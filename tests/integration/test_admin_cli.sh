@@ -72,10 +72,22 @@ RDV-3,2026-11-31,10:00,R,,
 RDV 4,2026-11-23,10:00,R,,
 RDV-5,2026-11-23,11:00,R,1,
 CSV
-expect "import with bad rows" 1 "imported 3, rejected 2" -- "${A[@]}" --now ${monday}T09:30 import-appointments "$tmp/rdv.csv"
+expect "import with bad rows saves nothing" 1 "imported 0, rejected 2: nothing saved" -- "${A[@]}" --now ${monday}T09:30 import-appointments "$tmp/rdv.csv"
 expect "bad row line numbers" 1 "rdv.csv:4: date: no such day" -- "${A[@]}" --now ${monday}T09:30 import-appointments "$tmp/rdv.csv"
 expect "bad code line" 1 "rdv.csv:5: code" -- "${A[@]}" --now ${monday}T09:30 import-appointments "$tmp/rdv.csv"
+expect "no good row of a bad file saved" 1 "unknown appointment" -- "${A[@]}" --now ${monday}T10:20 check-in RDV-1
 expect "missing csv" 1 "No such file" -- "${A[@]}" import-appointments "$tmp/none.csv"
+# one file, every kind of bad row: all reported, none saved
+printf 'code,date,time,service,counter,note\nRDV-7,2026-11-23,10:00,R,,ok\nRDV-7,2026-11-23,11:00,R,,again\nRDV-8,2026-03-29,02:30,R,,\nRDV-9,2026-10-25,02:30,R,,\nRDV-10,2026-11-23,10:00,R,,caf\xe9\nRDV-11,2026-11-23,10:00,R,,a\0b\n' > "$tmp/rdv-bad.csv"
+expect "repeated code" 1 "rdv-bad.csv:3: code RDV-7 is already used on line 2" -- "${A[@]}" import-appointments "$tmp/rdv-bad.csv"
+expect "skipped local time" 1 "rdv-bad.csv:4: time: .*does not exist" -- "${A[@]}" import-appointments "$tmp/rdv-bad.csv"
+expect "repeated local time" 1 "rdv-bad.csv:5: time: .*happens twice" -- "${A[@]}" import-appointments "$tmp/rdv-bad.csv"
+expect "Latin-1 note" 1 "rdv-bad.csv:6: note: invalid UTF-8" -- "${A[@]}" import-appointments "$tmp/rdv-bad.csv"
+expect "NUL in a note" 1 "rdv-bad.csv:7: a NUL byte" -- "${A[@]}" import-appointments "$tmp/rdv-bad.csv"
+expect "all bad rows counted" 1 "imported 0, rejected 5" -- "${A[@]}" import-appointments "$tmp/rdv-bad.csv"
+expect "nothing of the bad file saved" 1 "unknown appointment" -- "${A[@]}" --now ${monday}T10:00 check-in RDV-7
+grep -v -e "RDV-3" -e "RDV 4" "$tmp/rdv.csv" > "$tmp/rdv-fixed.csv"
+expect "corrected file imported whole" 0 "imported 3, rejected 0" -- "${A[@]}" --now ${monday}T09:30 import-appointments "$tmp/rdv-fixed.csv"
 expect "check-in too early" 1 "too early|before" -- "${A[@]}" --now ${monday}T09:31 check-in RDV-1
 expect "check-in unknown" 1 "unknown appointment|not found" -- "${A[@]}" --now ${monday}T09:31 check-in RDV-9
 expect "check-in" 0 "^R001" -- "${A[@]}" --now ${monday}T10:20 check-in RDV-1
@@ -86,6 +98,11 @@ expect "feedback level" 2 "1 \(soleil\) to 5" -- "${A[@]}" feedback 6
 expect "events" 0 "check_in" -- "${A[@]}" events
 
 expect "bad --now" 2 "--now" -- "${A[@]}" --now 2026-02-30T10:00 list
+expect "--now far in the past" 2 "--now" -- "${A[@]}" --now @-9223372036854775808 services
+expect "--now far in the future" 2 "--now" -- "${A[@]}" --now @9223372036854775807 services
+expect "--now overflowing" 2 "--now" -- "${A[@]}" --now @99999999999999999999 services
+expect "--now skipped by the clocks" 2 "--now" -- "${A[@]}" --now 2026-03-29T02:30 services
+expect "control character in an argument" 2 'argument "RDV\\x1B\[2J": a control character' -- "${A[@]}" check-in "$(printf 'RDV\033[2J')"
 expect "no command" 2 "usage" -- "$admin" --config "$tmp/borne.ini"
 expect "unknown command" 2 "unknown command" -- "${A[@]}" explode
 expect "wrong arg count" 2 "usage: borne-admin call COUNTER" -- "${A[@]}" call

@@ -1,5 +1,6 @@
-/* Appointments CSV: good rows arrive whole (quotes, commas and line breaks inside a note); each
- * malformed row is reported with its line number and skipped while the good rows still arrive. */
+/* Appointments CSV: good rows arrive whole (quotes, commas and line breaks inside a note); every
+ * malformed row is reported with its line number (the caller decides what a bad row means:
+ * borne-admin then saves nothing). */
 #include "borne/apptcsv.h"
 #include "testlib.h"
 
@@ -7,6 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+typedef struct apptcsv_result {
+    int rows_ok, rows_bad;
+} apptcsv_result;
 
 typedef struct seen {
     queue_appointment rows[16];
@@ -17,14 +22,6 @@ typedef struct seen {
     int n_errors;
 } seen;
 
-static int on_row(const queue_appointment *a, int line, void *ctx)
-{
-    seen *s = ctx;
-    s->rows[s->n_rows] = *a;
-    s->row_lines[s->n_rows++] = line;
-    return 0;
-}
-
 static void on_error(int line, const char *reason, void *ctx)
 {
     seen *s = ctx;
@@ -32,13 +29,27 @@ static void on_error(int line, const char *reason, void *ctx)
     snprintf(s->reasons[s->n_errors++], sizeof s->reasons[0], "%s", reason);
 }
 
-static int read_text(const char *text, seen *s, apptcsv_result *res)
+static int read_bytes(const char *text, size_t len, seen *s, apptcsv_result *res)
 {
     memset(s, 0, sizeof *s);
-    FILE *f = fmemopen((void *)text, strlen(text), "r");
-    int rc = apptcsv_read(f, on_row, on_error, s, res);
+    FILE *f = fmemopen((void *)text, len, "r");
+    apptcsv_rows rows;
+    int rc = apptcsv_read(f, on_error, s, &rows);
     fclose(f);
+    for (int i = 0; i < rows.n && i < 16; i++) {
+        s->rows[i] = rows.items[i];
+        s->row_lines[i] = rows.lines[i];
+    }
+    s->n_rows = rows.n;
+    res->rows_ok = rows.n;
+    res->rows_bad = rows.bad;
+    apptcsv_rows_free(&rows);
     return rc;
+}
+
+static int read_text(const char *text, seen *s, apptcsv_result *res)
+{
+    return read_bytes(text, strlen(text), s, res);
 }
 
 static void good_rows_with_quoted_notes(void)
@@ -66,7 +77,7 @@ static void good_rows_with_quoted_notes(void)
     CHECK_INT(s.row_lines[3], 6); /* the quoted line break counts: row 4 starts on line 6 */
 }
 
-static void bad_rows_are_reported_and_skipped(void)
+static void bad_rows_are_all_reported(void)
 {
     /* Tries: each malformed field, a short row and a broken quote, between good rows. */
     const char *text = "code,date,time,service,counter,note\n"
@@ -111,35 +122,47 @@ static void wrong_header_delivers_nothing(void)
     CHECK_INT(read_text("", &s, &res), -EINVAL);
 }
 
-static int refuse_second(const queue_appointment *a, int line, void *ctx)
+static void text_and_times_are_checked(void)
 {
-    (void)line;
-    int *n = ctx;
-    ++*n;
-    return strcmp(a->code, "B") == 0 ? -1 : 0;
-}
-
-static void refused_row_counts_as_bad_and_reading_goes_on(void)
-{
-    /* Tries: the caller refusing one row (as the engine would); the next row still arrives. */
-    const char *text = "code,date,time,service,counter,note\nA,2026-11-24,10:30,R,,\n"
-                       "B,2026-11-24,10:30,R,,\nC,2026-11-24,10:30,R,,\n";
-    FILE *f = fmemopen((void *)text, strlen(text), "r");
-    int calls = 0;
+    /* Tries: a Latin-1 note, ESC in a note, a NUL byte inside a note, a code repeated in one
+     * file, the local time the clocks skip (2026-03-29 02:30, Europe/Paris) and the one they
+     * repeat (2026-10-25 02:30), and a CRLF line break inside a quoted note (kept as LF). */
+    static const char text[] = "code,date,time,service,counter,note\r\n"
+                               "L-1,2026-11-24,10:30,R,1,Dossier r\xE9sum\xE9\r\n"      /* 2 */
+                               "E-1,2026-11-24,10:30,R,1,\x1b[2Jeffac\xC3\xA9\r\n"      /* 3 */
+                               "N-1,2026-11-24,10:30,R,1,avant\0apr\xC3\xA8s\r\n"       /* 4 */
+                               "D-1,2026-11-24,10:30,R,1,premier\r\n"                    /* 5 */
+                               "D-1,2026-11-24,11:30,R,1,second\r\n"                     /* 6 */
+                               "S-1,2026-03-29,02:30,R,1,\r\n"                           /* 7 */
+                               "A-1,2026-10-25,02:30,R,1,\r\n"                           /* 8 */
+                               "OK-1,2026-10-25,03:30,R,1,\"ligne 1\r\nligne 2\"\r\n";  /* 9 */
+    seen s;
     apptcsv_result res;
-    CHECK_INT(apptcsv_read(f, refuse_second, NULL, &calls, &res), 0);
-    fclose(f);
-    CHECK_INT(calls, 3);
+    CHECK_INT(read_bytes(text, sizeof text - 1, &s, &res), 0);
     CHECK_INT(res.rows_ok, 2);
-    CHECK_INT(res.rows_bad, 1);
+    CHECK_INT(res.rows_bad, 6);
+    static const int want_lines[] = {2, 3, 4, 6, 7, 8};
+    static const char *const want_words[] = {"note: invalid UTF-8 at byte 10", "note: a control character",
+                                             "NUL byte", "already used on line 5",
+                                             "does not exist", "happens twice"};
+    CHECK_INT(s.n_errors, 6);
+    for (int i = 0; i < 6 && i < s.n_errors; i++) {
+        CHECK_INT(s.error_lines[i], want_lines[i]);
+        if (!CHECK(strstr(s.reasons[i], want_words[i]) != NULL))
+            fprintf(stderr, "  line %d: \"%s\"\n", want_lines[i], s.reasons[i]);
+    }
+    CHECK_STR(s.rows[0].code, "D-1");
+    CHECK_STR(s.rows[0].note, "premier");
+    CHECK_STR(s.rows[1].note, "ligne 1\nligne 2");
+    CHECK_INT(s.rows[1].at, testlib_local_time(2026, 10, 25, 3, 30, 0));
 }
 
 int main(void)
 {
     setenv("TZ", "Europe/Paris", 1);
     RUN(good_rows_with_quoted_notes);
-    RUN(bad_rows_are_reported_and_skipped);
+    RUN(bad_rows_are_all_reported);
     RUN(wrong_header_delivers_nothing);
-    RUN(refused_row_counts_as_bad_and_reading_goes_on);
+    RUN(text_and_times_are_checked);
     return testlib_finish();
 }
