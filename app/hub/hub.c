@@ -729,9 +729,6 @@ int hub_start(hub **out, const borne_config *cfg, const char *db_path, const cha
     hub_conn_put(h, c);
     if (orphans < 0)
         goto fail;
-    if (orphans > 0)
-        fprintf(stderr, "hub: released %d Idempotency-Key(s) left pending by a stopped process\n",
-                orphans);
 
     h->mhd = MHD_start_daemon(
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |

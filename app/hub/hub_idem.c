@@ -11,10 +11,14 @@
  * out after every kiosk crash, which is the likelier harm. */
 #include "hub_internal.h"
 
+#include "borne/log.h"
+
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+BORNE_LOG_MODULE("hub");
 
 /* status of a claimed key whose answer is not known yet */
 #define PENDING 0
@@ -121,7 +125,10 @@ int hub_idem_release_orphans(hub_conn *c, char *errbuf, size_t errlen)
         snprintf(errbuf, errlen, "hub_idempotency: %s", sqlite3_errmsg(c->db));
         return -1;
     }
-    return sqlite3_changes(c->db);
+    int n = sqlite3_changes(c->db);
+    if (n > 0)
+        log_notice("released %d Idempotency-Key(s) left pending by a process that stopped", n);
+    return n;
 }
 
 void hub_idem_drop(hub_conn *c, int counter_id, const char *key)
