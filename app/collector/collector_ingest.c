@@ -229,10 +229,12 @@ static enum collector_ingest_status parse_stat(struct ctx *c, json_t *bucket, co
     TRY(get_object(c, bucket, key, &o));
     size_t len = strlen(c->where);
     snprintf(c->where + len, sizeof c->where - len, "%s.", key);
-    TRY(get_count(c, o, "sum_s", &s->sum_s));
+    /* A wait or a service lasts at most a day (tickets expire at the end of theirs): with that
+     * bound no sum the report makes of these can overflow. */
     TRY(get_count(c, o, "count", &s->count));
-    TRY(get_count(c, o, "p50_s", &s->p50_s));
-    TRY(get_count(c, o, "p90_s", &s->p90_s));
+    TRY(get_int(c, o, "sum_s", 0, s->count * COLLECTOR_DURATION_MAX, &s->sum_s));
+    TRY(get_int(c, o, "p50_s", 0, COLLECTOR_DURATION_MAX, &s->p50_s));
+    TRY(get_int(c, o, "p90_s", 0, COLLECTOR_DURATION_MAX, &s->p90_s));
     if (s->p50_s > s->p90_s)
         return fail(c->err, COLLECTOR_INGEST_INVALID, "%sp50_s (%lld) is greater than p90_s (%lld)", c->where,
                     (long long)s->p50_s, (long long)s->p90_s);
@@ -282,7 +284,7 @@ static enum collector_ingest_status parse_bucket(struct ctx *c, json_t *jb, int6
                     pub);
     snprintf(b->public_type, sizeof b->public_type, "%s", pub);
 
-    TRY(get_int(c, jb, "revision", 1, INT64_MAX, &b->revision));
+    TRY(get_int(c, jb, "revision", 1, COLLECTOR_REVISION_MAX, &b->revision));
     TRY(get_count(c, jb, "issued", &b->issued));
     TRY(get_count(c, jb, "called", &b->called));
     TRY(get_count(c, jb, "served", &b->served));
@@ -385,6 +387,10 @@ static enum collector_ingest_status parse_root(json_t *root, const char *path_an
     b->sent_at = collector_ingest_parse_time(sent_at, 1);
     if (b->sent_at < 0)
         return fail(err, COLLECTOR_INGEST_INVALID, "sent_at: \"%.40s\" is not an RFC3339 UTC time", sent_at);
+    /* A board whose clock runs ahead must not date its health into the future: the store keeps
+     * the latest sent_at, so no later report would ever replace it. */
+    if (b->sent_at > now)
+        b->sent_at = now;
 
     json_t *buckets = json_object_get(root, "buckets");
     if (!buckets || !json_is_array(buckets))

@@ -163,7 +163,8 @@ static int json_row(void *ctx, const struct collector_row *r)
     const struct collector_bucket *k = &r->bucket;
     int64_t v[NUM_FIELDS];
     bucket_nums(k, v);
-    for (int i = 0; i < NUM_FIELDS; i++)
+    /* revision is a version, not a quantity: never summed (two at 2^53 would not fit). */
+    for (int i = 1; i < NUM_FIELDS; i++)
         x->totals[i] += v[i];
     bputs(x->b, x->rows++ ? ",\n" : "\n");
     bputs(x->b, "{\"antenne\":");
@@ -214,8 +215,10 @@ int collector_report_json(struct collector_store *store, const struct collector_
 struct agg {
     int64_t weeks[WEEKS];
     int64_t issued, served, no_show, appointments;
-    int64_t wait_sum, wait_count, wait_p90_weighted;
-    int64_t svc_sum, svc_count;
+    int64_t wait_count, svc_count;
+    /* seconds summed over weeks of buckets, each up to count x a day: shown as means only, so
+     * a double (which cannot overflow here) is exact enough */
+    double wait_sum, wait_p90_weighted, svc_sum;
     int64_t fb[5];
 };
 
@@ -268,10 +271,10 @@ static int page_row(void *ctx, const struct collector_row *r)
     a->served += b->served;
     a->no_show += b->no_show;
     a->appointments += b->appointments_checked_in;
-    a->wait_sum += b->wait.sum_s;
+    a->wait_sum += (double)b->wait.sum_s;
     a->wait_count += b->wait.count;
-    a->wait_p90_weighted += b->wait.p90_s * b->wait.count;
-    a->svc_sum += b->service_time.sum_s;
+    a->wait_p90_weighted += (double)b->wait.p90_s * (double)b->wait.count;
+    a->svc_sum += (double)b->service_time.sum_s;
     a->svc_count += b->service_time.count;
     for (int k = 0; k < 5; k++)
         a->fb[k] += b->feedback[k];
@@ -509,7 +512,7 @@ static void page_cards(struct buf *b, const struct agg *total, size_t n_antennes
     html_count(b, total->served);
     bputs(b, "</b><span>personnes reçues</span></div><div class='card'><b>");
     if (total->wait_count)
-        html_duration(b, total->wait_sum / total->wait_count);
+        html_duration(b, (int64_t)(total->wait_sum / (double)total->wait_count));
     else
         bputs(b, "—");
     bputs(b, "</b><span>attente moyenne</span></div><div class='card'><b>");
@@ -580,15 +583,15 @@ static void page_waits(struct buf *b, const struct collector_antennes *an, const
         html_text(b, collector_antennes_at(an, i)->name);
         bputs(b, "</td><td class='n'>");
         if (a->wait_count) {
-            html_duration(b, a->wait_sum / a->wait_count);
+            html_duration(b, (int64_t)(a->wait_sum / (double)a->wait_count));
             bputs(b, "</td><td class='n'>");
-            html_duration(b, a->wait_p90_weighted / a->wait_count);
+            html_duration(b, (int64_t)(a->wait_p90_weighted / (double)a->wait_count));
         } else {
             bputs(b, "—</td><td class='n'>—");
         }
         bputs(b, "</td><td class='n'>");
         if (a->svc_count)
-            html_duration(b, a->svc_sum / a->svc_count);
+            html_duration(b, (int64_t)(a->svc_sum / (double)a->svc_count));
         else
             bputs(b, "—");
         bputs(b, "</td>");

@@ -47,7 +47,11 @@ const char *const store_schema_sql =
     " wait_p90_s, service_sum_s, service_count, service_p50_s, service_p90_s, fb1, fb2, fb3, fb4, fb5"
 #define BUCKET_NCOLS 28
 #define UPD(c) c " = excluded." c
-#define KEEP_NEWER(c) c " = CASE WHEN excluded.sent_at >= health.sent_at THEN excluded." c " ELSE health." c " END"
+/* The newer report wins; a stored sent_at later than this receipt is a board clock that ran ahead
+ * before the collector clamped it, and loses, so it cannot freeze the antenne's health. */
+#define KEEP_NEWER(c)                                                                             \
+    c " = CASE WHEN excluded.sent_at >= health.sent_at OR health.sent_at > excluded.last_seen"    \
+      " THEN excluded." c " ELSE health." c " END"
 
 const char *const store_sql[STMT_COUNT] = {
     [STMT_BEGIN] = "BEGIN",

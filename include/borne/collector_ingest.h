@@ -51,6 +51,8 @@
 #define COLLECTOR_ID_MAX 64     /* antenne id: [a-z0-9-]{1,64} */
 #define COLLECTOR_UUID_LEN 36
 #define COLLECTOR_COUNT_MAX 1000000000000LL
+#define COLLECTOR_DURATION_MAX 86400LL               /* seconds: a wait or a service percentile */
+#define COLLECTOR_REVISION_MAX 9007199254740991LL      /* 2^53 - 1: exact in every JSON reader */
 
 enum collector_ingest_status {
     COLLECTOR_INGEST_OK = 0,
