@@ -1,9 +1,13 @@
 #include "kiosk_internal.h"
 
+#include "borne/log.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+BORNE_LOG_MODULE("kiosk");
 
 static Uint32 printer_event_type = (Uint32)-1;
 enum { PEV_STATE = 1, PEV_JOB = 2 };
@@ -293,6 +297,8 @@ int kiosk_create(kiosk **out, const borne_config *cfg, queue *q, printer *p, SDL
         k->clock_trusted_ctx = opt->clock_trusted_ctx;
     }
     k->reset_done = -1;
+    if (!cfg->ui.admin_pin[0])
+        log_notice("no [ui] admin_pin in the config: the admin screen stays locked until one is set");
     k->input_at_ms = kiosk_now_ms(k);
     k->open = clock_ok(k) && queue_is_open(q, now_s(k), &k->next_open);
     poll_calls(k);
@@ -504,6 +510,11 @@ static bool corner_gesture(kiosk *k, int x, int y)
     if (++k->corner_taps < 5)
         return false;
     k->corner_taps = 0;
+    /* The installed config ships no PIN: until one is set the admin screen stays shut. */
+    if (!k->cfg->ui.admin_pin[0]) {
+        log_warn("admin screen refused: set [ui] admin_pin (4 to 15 digits) in the config");
+        return true;
+    }
     k->pin[0] = '\0';
     go(k, KIOSK_ADMIN_PIN);
     return true;

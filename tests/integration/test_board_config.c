@@ -44,6 +44,9 @@ static void test_default_config(void)
     CHECK(!cfg.printer_virtual);
     CHECK_STR(cfg.printer.device, "/dev/borne-printer");
     CHECK_STR(cfg.store.path, "/var/lib/borne/borne.db");
+    /* safe defaults: no usable admin PIN (the demo's is public) and a synchronised clock */
+    CHECK_STR(cfg.ui.admin_pin, "");
+    CHECK(cfg.clock.require_sync);
 }
 
 static void test_rpi4_7in(void)

@@ -297,6 +297,25 @@ static void type_pin(fixture *f, const char *pin)
     CHECK(fixture_tap(f, "Valider"));
 }
 
+static void no_pin(borne_config *cfg)
+{
+    cfg->ui.admin_pin[0] = '\0';
+}
+
+static void admin_screen_stays_shut_without_a_pin(void)
+{
+    /* Tries: the installed config's case, no [ui] admin_pin: the corner gesture opens nothing
+     * (an empty code must never be accepted either). */
+    fixture f;
+    if (!CHECK(fixture_open(&f, "flow-no-pin", screen10, no_pin, fixture_open_time_ms(), false)))
+        return;
+    corner_taps(&f);
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_HOME);
+    int x, y;
+    CHECK(!kiosk_find_target(f.k, "Valider", &x, &y));
+    fixture_close(&f);
+}
+
 static void admin_pin_locks_out(void)
 {
     fixture f;
@@ -561,6 +580,7 @@ int main(void)
     RUN(feedback_in_one_tap);
     RUN(idle_counts_down_and_goes_home);
     RUN(admin_pin_locks_out);
+    RUN(admin_screen_stays_shut_without_a_pin);
     RUN(closed_outside_hours);
     RUN(starting_until_the_clock_is_trusted);
     RUN(keys_follow_the_focus_order);
