@@ -15,9 +15,14 @@
 
 static const char *collector_bin;
 
+/* Every wait is on a condition the engine fixes in advance, never on the order in which the
+ * uploader's thread happens to run: "the outbox is empty" alone was true, on a loaded machine,
+ * while the thread was still sending an earlier build and had not yet taken the last kick. */
+static int64_t target;   /* the engine's largest revision, once everything is written */
+
 static bool backing_off_with_all_built(const upload_status *s)
 {
-    return s->state == UPLOAD_BACKOFF && s->failures >= 3 && s->outbox_batches > 0;
+    return s->state == UPLOAD_BACKOFF && s->failures >= 3 && s->high_water == target;
 }
 
 static bool sent_at_least_twice(const upload_status *s)
@@ -25,11 +30,19 @@ static bool sent_at_least_twice(const upload_status *s)
     return s->batches_sent >= 2;
 }
 
-static int64_t mark_before;
-
-static bool today_sent(const upload_status *s)
+static bool all_sent(const upload_status *s)
 {
-    return s->build_error[0] == '\0' && s->high_water > mark_before && s->outbox_batches == 0;
+    return ut_outbox_empty(s) && s->high_water == target;
+}
+
+static int64_t engine_max_revision(queue *q, int64_t first_day, int64_t last_day)
+{
+    char from[11], to[11];
+    ut_day_text(first_day, from);
+    ut_day_text(last_day, to);
+    int64_t max = 0;
+    CHECK_INT(queue_aggregates(q, from, to, ut_max_revision, &max), 0);
+    return max;
 }
 
 /* The health row the collector stored (its SQLite store: what HQ's page shows). */
@@ -80,20 +93,19 @@ static void test_thirty_days_offline(void)
         upload_kick(u);
     }
     upload_status st;
-    CHECK(ut_wait(u, backing_off_with_all_built, 60, &st));
-    CHECK_INT(st.last_success_ms, 0);
-    CHECK(strstr(st.last_error, "onnect") != NULL);   /* "Couldn't connect to server" */
     char from[11], to[11];
     ut_day_text(first, from);
     ut_day_text(ut_days_ago(1), to);
-    int64_t engine_max = 0;
-    CHECK_INT(queue_aggregates(q, from, to, ut_max_revision, &engine_max), 0);
+    int64_t engine_max = target = engine_max_revision(q, first, ut_days_ago(1));
+    CHECK(ut_wait(u, backing_off_with_all_built, 240, &st));
+    CHECK_INT(st.last_success_ms, 0);
+    CHECK(strstr(st.last_error, "onnect") != NULL);   /* "Couldn't connect to server" */
 
     /* Headquarters comes up where the board expects it; the network is back: kick. */
     ut_collector c;
     CHECK(ut_collector_start(&c, collector_bin, dir, port, NULL, NULL));
     upload_kick(u);
-    CHECK(ut_wait(u, ut_outbox_empty, 120, &st));
+    CHECK(ut_wait(u, all_sent, 240, &st));
     CHECK_INT(st.state, UPLOAD_IDLE);
     CHECK_INT(st.high_water, engine_max);
     CHECK_STR(st.last_error, "");
@@ -112,8 +124,8 @@ static void test_thirty_days_offline(void)
     unlink(testlib_path(dir, "borne.db.upload-shm"));
     CHECK_INT(upload_start(&u, &cfg, err, sizeof err), 0);
     CHECK_INT(upload_set_printer_state(u, "near_end"), 0);
-    CHECK(ut_wait(u, sent_at_least_twice, 60, &st));
-    CHECK(ut_wait(u, ut_outbox_empty, 60, &st));
+    CHECK(ut_wait(u, sent_at_least_twice, 240, &st));
+    CHECK(ut_wait(u, all_sent, 240, &st));
     CHECK_INT(st.high_water, engine_max);
     CHECK_INT(ut_compare_with_hq(q, &c, NULL, from, to), n);
 
@@ -124,9 +136,11 @@ static void test_thirty_days_offline(void)
     queue_issued is;
     for (int i = 0; i < 3; i++)
         CHECK_INT(queue_issue(q, (int64_t)time(NULL), 'A', NULL, &is), 0);
-    mark_before = st.high_water;
+    target = engine_max_revision(q, first, (int64_t)time(NULL));
+    CHECK(target > engine_max);
     upload_kick(u);
-    CHECK(ut_wait(u, today_sent, 30, &st));
+    CHECK(ut_wait(u, all_sent, 240, &st));
+    CHECK_STR(st.build_error, "");
     char yesterday[11], today[11];
     ut_day_text(ut_days_ago(1), yesterday);
     ut_day_text((int64_t)time(NULL), today);
