@@ -14,7 +14,7 @@ borne_add_test(NAME test_collector_ingest_unit SOURCES unit/test_collector_inges
 borne_add_test(NAME test_collector_report SOURCES unit/test_collector_report.c
   LIBS borne_collector borne_collector_synth PkgConfig::JANSSON LABELS unit)
 borne_add_test(NAME test_collector_bounds SOURCES unit/test_collector_bounds.c
-  LIBS borne_collector borne_collector_synth PkgConfig::JANSSON LABELS unit)
+  LIBS borne_collector borne_collector_synth PkgConfig::JANSSON PkgConfig::SQLITE3 LABELS unit)
 
 # The demo dataset is part of the checkout: nothing outside it is read.
 borne_add_test(NAME test_collector_antennes SOURCES unit/test_collector_antennes.c

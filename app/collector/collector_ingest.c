@@ -389,7 +389,7 @@ static enum collector_ingest_status parse_root(json_t *root, const char *path_an
         return fail(err, COLLECTOR_INGEST_INVALID, "sent_at: \"%.40s\" is not an RFC3339 UTC time", sent_at);
     /* A board whose clock runs ahead must not date its health into the future: the store keeps
      * the latest sent_at, so no later report would ever replace it. */
-    if (b->sent_at > now)
+    if (b->sent_at > now + COLLECTOR_SENT_AT_AHEAD_MAX)
         b->sent_at = now;
 
     json_t *buckets = json_object_get(root, "buckets");

@@ -47,10 +47,14 @@ const char *const store_schema_sql =
     " wait_p90_s, service_sum_s, service_count, service_p50_s, service_p90_s, fb1, fb2, fb3, fb4, fb5"
 #define BUCKET_NCOLS 28
 #define UPD(c) c " = excluded." c
-/* The newer report wins; a stored sent_at later than this receipt is a board clock that ran ahead
- * before the collector clamped it, and loses, so it cannot freeze the antenne's health. */
+/* The newer report wins; a stored sent_at further ahead of this receipt than ingest allows is a
+ * board clock that ran ahead before the collector clamped it (9999-12-31), and loses, so it cannot
+ * freeze the antenne's health. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 #define KEEP_NEWER(c)                                                                             \
-    c " = CASE WHEN excluded.sent_at >= health.sent_at OR health.sent_at > excluded.last_seen"    \
+    c " = CASE WHEN excluded.sent_at >= health.sent_at"                                           \
+      " OR health.sent_at > excluded.last_seen + " STR(COLLECTOR_SENT_AT_AHEAD_MAX)                \
       " THEN excluded." c " ELSE health." c " END"
 
 const char *const store_sql[STMT_COUNT] = {

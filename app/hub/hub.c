@@ -134,7 +134,7 @@ static enum MHD_Result send_text(struct MHD_Connection *conn, int status, const 
 
 static char *error_text(const char *code, const char *message)
 {
-    json_t *j = json_pack("{s:s, s:s}", "error", code, "message", message);
+    json_t *j = json_pack("{s:s, s:o}", "error", code, "message", hub_text_json(message));
     char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     return s;

@@ -89,6 +89,9 @@ hub_conn *hub_conn_get(hub *h, char *errbuf, size_t errlen);
 void hub_conn_put(hub *h, hub_conn *c);
 void hub_conn_free(hub_conn *c);
 
+/* A JSON string of text read back from the database or an engine message: invalid UTF-8 (stored
+ * before the doors checked it) shown as U+FFFD instead of failing. NULL only when out of memory. */
+json_t *hub_text_json(const char *s);
 /* JSON views (hub_json.c). Return new references; NULL on an engine error (err set). */
 json_t *hub_ticket_json(const queue_ticket *t);
 json_t *hub_event_json(const queue_event *e);

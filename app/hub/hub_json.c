@@ -30,7 +30,7 @@ _Static_assert((int)QUEUE_OUTCOME_NONE == LAN_OUTCOME_NONE && (int)QUEUE_OUTCOME
  * did (a Latin-1 note imported by an old borne-admin) are still there: jansson refuses them, and
  * an answer must never fail for it, so the bad bytes are shown as U+FFFD. NULL only when out of
  * memory. */
-static json_t *text_json(const char *s)
+json_t *hub_text_json(const char *s)
 {
     json_t *j = json_string(s);
     if (j)
@@ -51,7 +51,7 @@ json_t *hub_ticket_json(const queue_ticket *t)
 {
     return json_pack("{s:I, s:o, s:o, s:s, s:s?, s:s?, s:b, s:b, s:b, s:i, s:i,"
                      " s:I, s:I, s:I, s:I}",
-                     "id", (json_int_t)t->id, "label", text_json(t->label), "service", letter_json(t->service),
+                     "id", (json_int_t)t->id, "label", hub_text_json(t->label), "service", letter_json(t->service),
                      "state", lan_ticket_state_name((lan_ticket_state)t->state),
                      "outcome", t->outcome ? lan_outcome_name((lan_outcome)t->outcome) : NULL,
                      "public", t->public_type ? queue_public_name(t->public_type) : NULL,
@@ -65,24 +65,24 @@ json_t *hub_ticket_json(const queue_ticket *t)
 json_t *hub_event_json(const queue_event *e)
 {
     return json_pack("{s:I, s:I, s:o, s:o, s:I, s:o, s:o, s:i}",
-                     "id", (json_int_t)e->id, "at", (json_int_t)e->at, "kind", text_json(e->kind),
-                     "actor", text_json(e->actor), "ticket_id", (json_int_t)e->ticket_id,
-                     "label", text_json(e->label),
+                     "id", (json_int_t)e->id, "at", (json_int_t)e->at, "kind", hub_text_json(e->kind),
+                     "actor", hub_text_json(e->actor), "ticket_id", (json_int_t)e->ticket_id,
+                     "label", hub_text_json(e->label),
                      "service", letter_json(e->service), "counter", e->counter_id);
 }
 
 json_t *hub_counter_json(const queue_counter_status *cs, const queue_ticket *current)
 {
-    return json_pack("{s:i, s:o, s:o, s:s, s:o}", "id", cs->id, "name", text_json(cs->name),
-                     "services", text_json(cs->services),
+    return json_pack("{s:i, s:o, s:o, s:s, s:o}", "id", cs->id, "name", hub_text_json(cs->name),
+                     "services", hub_text_json(cs->services),
                      "state", lan_counter_state_name((lan_counter_state)cs->state),
                      "ticket", current ? hub_ticket_json(current) : json_null());
 }
 
 json_t *hub_appointment_json(const queue_appointment *a)
 {
-    return json_pack("{s:o, s:I, s:o}", "code", text_json(a->code), "at", (json_int_t)a->at,
-                     "note", text_json(a->note));
+    return json_pack("{s:o, s:I, s:o}", "code", hub_text_json(a->code), "at", (json_int_t)a->at,
+                     "note", hub_text_json(a->note));
 }
 
 static const char *counter_name(const queue_setup *s, int id)
@@ -108,8 +108,8 @@ static json_t *services_json(queue *q, int64_t now, const queue_setup *setup, in
             if (setup->services[j].letter == st[i].letter)
                 svc = &setup->services[j];
         json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:b, s:i, s:i, s:[ii]}",
-            "letter", letter_json(st[i].letter), "label_fr", text_json(svc ? svc->label_fr : ""),
-            "label_en", text_json(svc ? svc->label_en : ""), "walk_in", st[i].walk_in,
+            "letter", letter_json(st[i].letter), "label_fr", hub_text_json(svc ? svc->label_fr : ""),
+            "label_en", hub_text_json(svc ? svc->label_en : ""), "walk_in", st[i].walk_in,
             "waiting", st[i].waiting,
             "open_counters", st[i].open_counters, "wait_min", st[i].wait_min_lo, st[i].wait_min_hi));
     }
@@ -176,16 +176,16 @@ json_t *hub_state_json(const hub *h, queue *q, int64_t now, int64_t last_event_i
         if (strcmp(day, today) != 0)
             continue;
         json_array_append_new(arr, json_pack("{s:I, s:o, s:o, s:i, s:o, s:I, s:b}",
-            "ticket_id", (json_int_t)calls[i].ticket_id, "label", text_json(calls[i].label),
+            "ticket_id", (json_int_t)calls[i].ticket_id, "label", hub_text_json(calls[i].label),
             "service", letter_json(calls[i].service), "counter", calls[i].counter_id,
-            "counter_name", text_json(counter_name(&setup, calls[i].counter_id)),
+            "counter_name", hub_text_json(counter_name(&setup, calls[i].counter_id)),
             "at", (json_int_t)calls[i].at, "recall", strcmp(calls[i].kind, "recall") == 0));
     }
     json_t *device = hub_printer_json((hub *)h);
     /* Desks show times in the antenne's zone, whatever zone the browser runs in. */
     return json_pack("{s:I, s:I, s:{s:s, s:o, s:s}, s:i, s:o, s:b, s:o, s:o, s:o}",
                      "now", (json_int_t)now, "last_event_id", (json_int_t)last_event_id,
-                     "antenne", "id", h->cfg.antenne.id, "name", text_json(h->cfg.antenne.name),
+                     "antenne", "id", h->cfg.antenne.id, "name", hub_text_json(h->cfg.antenne.name),
                      "timezone", h->cfg.antenne.timezone,
                      "recalls_before_no_show", h->cfg.queue.recalls_before_no_show > 0
                                                    ? h->cfg.queue.recalls_before_no_show : 1,

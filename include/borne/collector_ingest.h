@@ -53,6 +53,9 @@
 #define COLLECTOR_COUNT_MAX 1000000000000LL
 #define COLLECTOR_DURATION_MAX 86400LL               /* seconds: a wait or a service percentile */
 #define COLLECTOR_REVISION_MAX 9007199254740991LL      /* 2^53 - 1: exact in every JSON reader */
+/* A board's clock may run this far ahead of the collector's (seconds); a sent_at later than that is
+ * taken as the collector's own time. */
+#define COLLECTOR_SENT_AT_AHEAD_MAX 600
 
 enum collector_ingest_status {
     COLLECTOR_INGEST_OK = 0,

@@ -104,13 +104,19 @@ static void latin1_note_never_fails_a_committed_call(void)
  * build): the service stays in /state, with U+FFFD for the bad byte. */
 static void latin1_label_keeps_the_service_in_state(void)
 {
-    sql("UPDATE service SET label_fr = 'Aides soci\xE9tales' WHERE letter = 'F'");
-    sql("UPDATE counter SET name = 'Guichet \xE9t\xE9' WHERE id = 3");
     th_response r;
     CHECK_INT(th_http(&F, "GET", "/api/v1/state", NULL, NULL, NULL, &r), 200);
     json_t *j = body_json(&r);
+    size_t before = json_array_size(json_object_get(j, "services"));
+    json_decref(j);
+    th_response_free(&r);
+    sql("UPDATE service SET label_fr = 'Aides soci\xE9tales' WHERE letter = 'F'");
+    sql("UPDATE counter SET name = 'Guichet \xE9t\xE9' WHERE id = 3");
+    CHECK_INT(th_http(&F, "GET", "/api/v1/state", NULL, NULL, NULL, &r), 200);
+    j = body_json(&r);
     json_t *services = json_object_get(j, "services");
-    CHECK_INT(json_array_size(services), 3);
+    CHECK(before >= 3);
+    CHECK_INT(json_array_size(services), before);
     bool found = false;
     for (size_t i = 0; i < json_array_size(services); i++) {
         json_t *s = json_array_get(services, i);

@@ -3,6 +3,7 @@
  * a sum over count x a day, a revision past 2^53 - 1); and the page's means stay right over many
  * buckets at the largest values it accepts. */
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +18,12 @@
 #define FAR_FUTURE 253402214400LL
 
 static struct collector_antennes *antennes;
+static char store_path[512];
 
 static struct collector_store *open_store(const char *name)
 {
     const char *dir = testlib_tmpdir(name);
+    snprintf(store_path, sizeof store_path, "%s", testlib_path(dir, "s.sqlite"));
     const char *csv = testlib_path(dir, "a.csv");
     FILE *f = fopen(csv, "w");
     fputs("name,opened,population,communes\nLaon,,1,1\n", f);
@@ -30,7 +33,7 @@ static struct collector_store *open_store(const char *name)
     antennes = NULL;
     CHECK_INT(collector_antennes_load_csv(csv, &antennes, err, sizeof err), 0);
     struct collector_store *store = NULL;
-    CHECK_INT(collector_store_open(COLLECTOR_BACKEND_SQLITE, testlib_path(dir, "s.sqlite"), &store, err, sizeof err), 0);
+    CHECK_INT(collector_store_open(COLLECTOR_BACKEND_SQLITE, store_path, &store, err, sizeof err), 0);
     return store;
 }
 
@@ -96,6 +99,12 @@ static void far_future_sent_at_does_not_freeze_health(void)
     CHECK_INT(ingest(FAR_FUTURE, &b, 1, &h, NOW, &batch), COLLECTOR_INGEST_OK);
     CHECK(collector_batch_sent_at(batch) == NOW);
     apply(store, batch, NOW);
+
+    /* and a store an older collector left with that date (it did not clamp) heals too */
+    sqlite3 *db;
+    CHECK_INT(sqlite3_open(store_path, &db), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(db, "UPDATE health SET sent_at = 253402214400", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
 
     int64_t later = NOW + 86400;
     snprintf(h.printer, sizeof h.printer, "paper_out");
