@@ -47,6 +47,7 @@ collector_uses_server(test_collector_pg_restart)
 # instrumentation sees its branches.
 borne_add_fuzz(NAME fuzz_collector_ingest
   SOURCES fuzz/fuzz_collector_ingest.c ${PROJECT_SOURCE_DIR}/app/collector/collector_ingest.c
+          ${PROJECT_SOURCE_DIR}/app/contract/contract.c
   LIBS PkgConfig::JANSSON CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/collector_ingest)
 
 add_executable(bench_collector bench/bench_collector.c ${collector_harness})

@@ -384,7 +384,7 @@ static int cmd_feedback(admin *a, int argc, char **argv)
     char service = 0;
     if (argc == 2 && !parse_service(argv[1], &service))
         return usage_error("feedback: \"%s\" is not a service letter", argv[1]);
-    int rc = queue_feedback(a->q, a->now, (int)level, service);
+    int rc = queue_feedback(a->q, a->now, (int)level, service, CONTRACT_REASON_NONE);
     return rc ? refused(a, "feedback", rc) : 0;
 }
 

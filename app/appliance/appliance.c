@@ -88,8 +88,8 @@ bool appliance_handle_event(appliance *a, const SDL_Event *e)
     case B_CALL: act(a, LAN_ACT_CALL_NEXT, 0, 0); break;
     case B_RECALL: act(a, LAN_ACT_RECALL, 0, 0); break;
     case B_START: act(a, LAN_ACT_START, 0, 0); break;
-    case B_FINISH: act(a, LAN_ACT_FINISH, LAN_OUTCOME_SERVED, 0); break;
-    case B_REDIRECT: act(a, LAN_ACT_FINISH, LAN_OUTCOME_REDIRECTED, 0); break;
+    case B_FINISH: act(a, LAN_ACT_FINISH, LAN_OUTCOME_ANSWERED, 0); break;
+    case B_REDIRECT: act(a, LAN_ACT_FINISH, LAN_OUTCOME_PARTNER, 0); break;
     case B_NO_SHOW: act(a, LAN_ACT_NO_SHOW, 0, 0); break;
     case B_OPEN: act(a, LAN_ACT_OPEN, 0, 0); break;
     case B_PAUSE: act(a, LAN_ACT_PAUSE, 0, 0); break;

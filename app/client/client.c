@@ -551,7 +551,7 @@ int client_act(client *c, lan_action action, lan_outcome outcome, char to_servic
         return -1;
     if (action == LAN_ACT_FINISH)
         snprintf(job.body, sizeof job.body, "{\"outcome\":\"%s\"}",
-                 lan_outcome_name(outcome ? outcome : LAN_OUTCOME_SERVED));
+                 lan_outcome_name(outcome ? outcome : LAN_OUTCOME_ANSWERED));
     else if (action == LAN_ACT_TRANSFER && to_service && to_counter)
         snprintf(job.body, sizeof job.body, "{\"service\":\"%c\",\"counter\":%d}", to_service, to_counter);
     else if (action == LAN_ACT_TRANSFER && to_service)

@@ -61,13 +61,7 @@ const char *collector_ingest_code(enum collector_ingest_status status)
 
 int collector_ingest_valid_id(const char *id)
 {
-    size_t n = 0;
-    for (; id[n]; n++) {
-        char c = id[n];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') || n >= COLLECTOR_ID_MAX)
-            return 0;
-    }
-    return n > 0;
+    return contract_slug_valid(id, COLLECTOR_ID_MAX);
 }
 
 /* Civil-from-days inverse (proleptic Gregorian); pure arithmetic so it needs no TZ or libc state. */
@@ -244,7 +238,82 @@ static enum collector_ingest_status parse_stat(struct ctx *c, json_t *bucket, co
     return COLLECTOR_INGEST_OK;
 }
 
-static enum collector_ingest_status parse_bucket(struct ctx *c, json_t *jb, int64_t tomorrow,
+static enum collector_ingest_status get_counts(struct ctx *c, json_t *obj, const char *key, int64_t *out,
+                                               size_t n)
+{
+    json_t *a = json_object_get(obj, key);
+    if (!a || !json_is_array(a) || json_array_size(a) != n)
+        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: expected an array of %zu integers", c->where, key, n);
+    for (size_t k = 0; k < n; k++) {
+        json_t *v = json_array_get(a, k);
+        if (!json_is_integer(v))
+            return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s[%zu]: expected an integer", c->where, key, k);
+        json_int_t x = json_integer_value(v);
+        if (x < 0 || x > COLLECTOR_COUNT_MAX)
+            return fail(c->err, COLLECTOR_INGEST_INVALID, "%s%s[%zu]: %lld is out of range", c->where, key, k,
+                        (long long)x);
+        out[k] = x;
+    }
+    return COLLECTOR_INGEST_OK;
+}
+
+/* "partners": {"<id>": n, ...} → "id=n,id=n" (ids checked, so the text needs no escaping). */
+static enum collector_ingest_status parse_partners(struct ctx *c, json_t *jb, struct collector_bucket *b)
+{
+    json_t *o = json_object_get(jb, "partners");
+    if (!o || !json_is_object(o))
+        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%spartners: expected an object", c->where);
+    if (json_object_size(o) > CONTRACT_PARTNERS_MAX)
+        return fail(c->err, COLLECTOR_INGEST_INVALID, "%spartners: %zu partners, at most %d", c->where,
+                    json_object_size(o), CONTRACT_PARTNERS_MAX);
+    const char *id;
+    json_t *v;
+    size_t len = 0;
+    int64_t sum = 0;
+    json_object_foreach(o, id, v) {
+        if (!contract_partner_id_valid(id))
+            return fail(c->err, COLLECTOR_INGEST_INVALID, "%spartners: \"%.40s\" is not a partner id [a-z0-9-]{1,32}",
+                        c->where, id);
+        if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > COLLECTOR_COUNT_MAX)
+            return fail(c->err, COLLECTOR_INGEST_INVALID, "%spartners.%s: expected a count", c->where, id);
+        sum += json_integer_value(v);
+        len += (size_t)snprintf(b->partners + len, sizeof b->partners - len, "%s%s=%lld", len ? "," : "", id,
+                                (long long)json_integer_value(v));
+    }
+    if (sum > b->outcomes[CONTRACT_OUTCOME_PARTNER - 1])
+        return fail(c->err, COLLECTOR_INGEST_INVALID, "%spartners: %lld referrals named, %lld referred in outcomes",
+                    c->where, (long long)sum, (long long)b->outcomes[CONTRACT_OUTCOME_PARTNER - 1]);
+    return COLLECTOR_INGEST_OK;
+}
+
+static int64_t sum_of(const int64_t *v, int n)
+{
+    int64_t s = 0;
+    for (int i = 0; i < n; i++)
+        s += v[i];
+    return s;
+}
+
+/* Contract 2's breakdowns must add up to the totals they break down. */
+static enum collector_ingest_status check_v2_sums(struct ctx *c, const struct collector_bucket *b)
+{
+    int64_t partner = b->outcomes[CONTRACT_OUTCOME_PARTNER - 1];
+    int64_t others = sum_of(b->outcomes, CONTRACT_OUTCOMES_N) - partner;
+    if (partner != b->redirected || others != b->served)
+        return fail(c->err, COLLECTOR_INGEST_INVALID,
+                    "%soutcomes: partner %lld and the others %lld must equal redirected %lld and served %lld",
+                    c->where, (long long)partner, (long long)others, (long long)b->redirected, (long long)b->served);
+    if (sum_of(b->wait_bands, CONTRACT_WAIT_BANDS_N) != b->wait.count)
+        return fail(c->err, COLLECTOR_INGEST_INVALID, "%swait_bands: they add up to %lld, wait.count is %lld",
+                    c->where, (long long)sum_of(b->wait_bands, CONTRACT_WAIT_BANDS_N), (long long)b->wait.count);
+    if (sum_of(b->feedback_reasons, CONTRACT_REASONS_N) >
+        b->feedback[CONTRACT_WEATHER_PLUIE - 1] + b->feedback[CONTRACT_WEATHER_ORAGE - 1])
+        return fail(c->err, COLLECTOR_INGEST_INVALID, "%sfeedback_reasons: more reasons than rain and storm ratings",
+                    c->where);
+    return COLLECTOR_INGEST_OK;
+}
+
+static enum collector_ingest_status parse_bucket(struct ctx *c, json_t *jb, int64_t tomorrow, int schema,
                                                  struct collector_bucket *b)
 {
     if (!json_is_object(jb))
@@ -285,35 +354,27 @@ static enum collector_ingest_status parse_bucket(struct ctx *c, json_t *jb, int6
     snprintf(b->public_type, sizeof b->public_type, "%s", pub);
 
     TRY(get_int(c, jb, "revision", 1, COLLECTOR_REVISION_MAX, &b->revision));
-    TRY(get_count(c, jb, "issued", &b->issued));
-    TRY(get_count(c, jb, "called", &b->called));
-    TRY(get_count(c, jb, "served", &b->served));
-    TRY(get_count(c, jb, "redirected", &b->redirected));
-    TRY(get_count(c, jb, "no_show", &b->no_show));
-    TRY(get_count(c, jb, "cancelled", &b->cancelled));
-    TRY(get_count(c, jb, "expired", &b->expired));
-    TRY(get_count(c, jb, "transferred", &b->transferred));
-    TRY(get_count(c, jb, "appointments_checked_in", &b->appointments_checked_in));
+    b->schema = schema;
+    /* A field of a later schema than the batch's is unknown: it stays 0 and is not read. */
+#define GET_COUNT_(name, since)                                                                    \
+    if (schema >= (since))                                                                         \
+        TRY(get_count(c, jb, #name, &b->name));
+    CONTRACT_BUCKET_COUNTS(GET_COUNT_)
     TRY(parse_stat(c, jb, "wait", &b->wait));
     TRY(parse_stat(c, jb, "service_time", &b->service_time));
-
-    json_t *fb = json_object_get(jb, "feedback");
-    if (!fb || !json_is_array(fb) || json_array_size(fb) != 5)
-        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%sfeedback: expected an array of 5 integers", c->where);
-    for (size_t k = 0; k < 5; k++) {
-        json_t *v = json_array_get(fb, k);
-        if (!json_is_integer(v))
-            return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%sfeedback[%zu]: expected an integer", c->where, k);
-        json_int_t n = json_integer_value(v);
-        if (n < 0 || n > COLLECTOR_COUNT_MAX)
-            return fail(c->err, COLLECTOR_INGEST_INVALID, "%sfeedback[%zu]: %lld is out of range", c->where, k,
-                        (long long)n);
-        b->feedback[k] = n;
+#define GET_ARRAY_(name, since, n, col)                                                            \
+    if (schema >= (since))                                                                         \
+        TRY(get_counts(c, jb, #name, b->name, n));
+    CONTRACT_BUCKET_ARRAYS(GET_ARRAY_)
+    if (schema >= 2) {
+        TRY(parse_partners(c, jb, b));
+        TRY(check_v2_sums(c, b));
     }
     if (!b->service[0] && (b->issued || b->called || b->served || b->redirected || b->no_show || b->cancelled ||
                            b->expired || b->transferred || b->appointments_checked_in || b->wait.count ||
                            b->service_time.count))
-        return fail(c->err, COLLECTOR_INGEST_INVALID, "%sservice: \"\" is for feedback alone; tickets have a service",
+        return fail(c->err, COLLECTOR_INGEST_INVALID,
+                    "%sservice: \"\" is for feedback and contacts alone; tickets have a service",
                     c->where);
     c->where[len] = '\0';
     return COLLECTOR_INGEST_OK;
@@ -371,9 +432,13 @@ static enum collector_ingest_status parse_root(json_t *root, const char *path_an
     int64_t schema;
     const char *antenne, *id, *sent_at;
     TRY(get_int(&c, root, "schema", INT64_MIN, INT64_MAX, &schema));
-    if (schema != COLLECTOR_SCHEMA)
-        return fail(err, COLLECTOR_INGEST_INVALID, "schema: %lld is not supported (expected %d)", (long long)schema,
-                    COLLECTOR_SCHEMA);
+    if (schema > CONTRACT_SCHEMA)
+        return fail(err, COLLECTOR_INGEST_INVALID,
+                    "schema: %lld is newer than this headquarters understands (%d..%d): upgrade the collector",
+                    (long long)schema, CONTRACT_SCHEMA_MIN, CONTRACT_SCHEMA);
+    if (schema < CONTRACT_SCHEMA_MIN)
+        return fail(err, COLLECTOR_INGEST_INVALID, "schema: %lld is not a contract version (%d..%d)",
+                    (long long)schema, CONTRACT_SCHEMA_MIN, CONTRACT_SCHEMA);
     TRY(get_str(&c, root, "antenne", &antenne));
     if (strcmp(antenne, path_antenne) != 0)
         return fail(err, COLLECTOR_INGEST_MISMATCH, "antenne: \"%.64s\" does not match the path antenne \"%.64s\"",
@@ -406,7 +471,7 @@ static enum collector_ingest_status parse_root(json_t *root, const char *path_an
     int64_t tomorrow = (now >= 0 ? now / 86400 : (now - 86399) / 86400) + 1;
     for (size_t i = 0; i < n; i++) {
         snprintf(c.where, sizeof c.where, "buckets[%zu]", i);
-        TRY(parse_bucket(&c, json_array_get(buckets, i), tomorrow, &b->buckets[i]));
+        TRY(parse_bucket(&c, json_array_get(buckets, i), tomorrow, (int)schema, &b->buckets[i]));
         b->n_buckets = i + 1;
     }
 

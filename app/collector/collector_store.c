@@ -1,5 +1,8 @@
 #include "borne/collector_store.h"
 
+#include <pthread.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,41 +15,21 @@ struct collector_store {
     char error[512];
 };
 
-/* BIGINT everywhere a count may exceed 2^31 over years of totals; TEXT days sort as dates. */
-const char *const store_schema_sql =
-    "CREATE TABLE IF NOT EXISTS buckets ("
-    " antenne TEXT NOT NULL, day TEXT NOT NULL, hour INTEGER NOT NULL, service TEXT NOT NULL,"
-    " public_type TEXT NOT NULL, revision BIGINT NOT NULL,"
-    " issued BIGINT NOT NULL, called BIGINT NOT NULL, served BIGINT NOT NULL, redirected BIGINT NOT NULL,"
-    " no_show BIGINT NOT NULL, cancelled BIGINT NOT NULL, expired BIGINT NOT NULL, transferred BIGINT NOT NULL,"
-    " appointments_checked_in BIGINT NOT NULL,"
-    " wait_sum_s BIGINT NOT NULL, wait_count BIGINT NOT NULL, wait_p50_s BIGINT NOT NULL, wait_p90_s BIGINT NOT NULL,"
-    " service_sum_s BIGINT NOT NULL, service_count BIGINT NOT NULL, service_p50_s BIGINT NOT NULL,"
-    " service_p90_s BIGINT NOT NULL,"
-    " fb1 BIGINT NOT NULL, fb2 BIGINT NOT NULL, fb3 BIGINT NOT NULL, fb4 BIGINT NOT NULL, fb5 BIGINT NOT NULL,"
-    " batch TEXT NOT NULL, received_at BIGINT NOT NULL,"
-    " PRIMARY KEY (antenne, day, hour, service, public_type));"
-    "CREATE TABLE IF NOT EXISTS health ("
-    " antenne TEXT PRIMARY KEY, last_seen BIGINT NOT NULL, sent_at BIGINT NOT NULL,"
-    " version TEXT NOT NULL, uptime_s BIGINT NOT NULL, printer TEXT NOT NULL, last_upload BIGINT NOT NULL,"
-    " queue_waiting BIGINT NOT NULL);"
-    /* HQ -> board channel (collector_channel.h): a message waits here until its board acknowledges it
-     * (acked_at 0 = not yet); events from the boards are kept once per (antenne, key). */
-    "CREATE TABLE IF NOT EXISTS channel_messages ("
-    " id BIGINT PRIMARY KEY, antenne TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL,"
-    " created_at BIGINT NOT NULL, acked_at BIGINT NOT NULL DEFAULT 0, ok BIGINT NOT NULL DEFAULT 0,"
-    " error TEXT NOT NULL DEFAULT '', result TEXT NOT NULL DEFAULT '');"
-    "CREATE INDEX IF NOT EXISTS channel_unacked ON channel_messages (antenne, id) WHERE acked_at = 0;"
-    "CREATE TABLE IF NOT EXISTS channel_events ("
-    " antenne TEXT NOT NULL, key TEXT NOT NULL, type TEXT NOT NULL, at BIGINT NOT NULL, data TEXT NOT NULL,"
-    " received_at BIGINT NOT NULL, PRIMARY KEY (antenne, key));";
+/* The buckets table's count columns, in order, expanded from the contract (borne/contract.h):
+ * every int64 member of struct collector_bucket after the key, with the schema that brought it.
+ * One list drives the CREATE, the column migration, the upsert, its parameters and the export. */
+struct bucket_col {
+    char name[24];
+    int since;
+    size_t offset;   /* of the int64_t in struct collector_bucket */
+};
 
-#define BUCKET_COLS                                                                                          \
-    "antenne, day, hour, service, public_type, revision, issued, called, served, redirected, no_show,"      \
-    " cancelled, expired, transferred, appointments_checked_in, wait_sum_s, wait_count, wait_p50_s,"         \
-    " wait_p90_s, service_sum_s, service_count, service_p50_s, service_p90_s, fb1, fb2, fb3, fb4, fb5"
-#define BUCKET_NCOLS 28
-#define UPD(c) c " = excluded." c
+#define MAX_BUCKET_COLS 64
+static struct bucket_col bucket_cols[MAX_BUCKET_COLS];
+static int n_bucket_cols;
+static struct store_added_column added[MAX_BUCKET_COLS + 1];
+static char schema_buf[4096], upsert_buf[8192], export_buf[2048];
+
 /* The newer report wins; a stored sent_at further ahead of this receipt than ingest allows is a
  * board clock that ran ahead before the collector clamped it (9999-12-31), and loses, so it cannot
  * freeze the antenne's health. */
@@ -57,20 +40,13 @@ const char *const store_schema_sql =
       " OR health.sent_at > excluded.last_seen + " STR(COLLECTOR_SENT_AT_AHEAD_MAX)                \
       " THEN excluded." c " ELSE health." c " END"
 
-const char *const store_sql[STMT_COUNT] = {
+const char *store_schema_sql = schema_buf;
+const struct store_added_column *store_added_columns = added;
+const char *store_sql[STMT_COUNT] = {
     [STMT_BEGIN] = "BEGIN",
     [STMT_COMMIT] = "COMMIT",
     [STMT_ROLLBACK] = "ROLLBACK",
-    [STMT_UPSERT_BUCKET] =
-        "INSERT INTO buckets (" BUCKET_COLS ", batch, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-        " $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)"
-        " ON CONFLICT (antenne, day, hour, service, public_type) DO UPDATE SET " UPD("revision") ", " UPD("issued")
-        ", " UPD("called") ", " UPD("served") ", " UPD("redirected") ", " UPD("no_show") ", " UPD("cancelled")
-        ", " UPD("expired") ", " UPD("transferred") ", " UPD("appointments_checked_in") ", " UPD("wait_sum_s")
-        ", " UPD("wait_count") ", " UPD("wait_p50_s") ", " UPD("wait_p90_s") ", " UPD("service_sum_s")
-        ", " UPD("service_count") ", " UPD("service_p50_s") ", " UPD("service_p90_s") ", " UPD("fb1") ", " UPD("fb2")
-        ", " UPD("fb3") ", " UPD("fb4") ", " UPD("fb5") ", " UPD("batch") ", " UPD("received_at")
-        " WHERE excluded.revision > buckets.revision",
+    [STMT_UPSERT_BUCKET] = upsert_buf,
     [STMT_UPSERT_HEALTH] =
         "INSERT INTO health (antenne, last_seen, sent_at, version, uptime_s, printer, last_upload, queue_waiting)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
@@ -82,9 +58,7 @@ const char *const store_sql[STMT_COUNT] = {
         "INSERT INTO health (antenne, last_seen, sent_at, version, uptime_s, printer, last_upload, queue_waiting)"
         " VALUES ($1, $2, -1, '', 0, '', -1, 0)"
         " ON CONFLICT (antenne) DO UPDATE SET last_seen = excluded.last_seen",
-    [STMT_EXPORT] = "SELECT " BUCKET_COLS " FROM buckets WHERE day >= $1 AND day <= $2"
-                    " AND (CAST($3 AS TEXT) = '' OR antenne = $3) AND (CAST($4 AS TEXT) = '' OR service = $4)"
-                    " ORDER BY antenne, day, hour, service, public_type",
+    [STMT_EXPORT] = export_buf,
     [STMT_DEVICES] = ("SELECT antenne, last_seen, sent_at, version, uptime_s, printer, last_upload, queue_waiting"
                       " FROM health ORDER BY antenne"),
     [STMT_CHAN_ADD] = "INSERT INTO channel_messages (id, antenne, type, data, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -100,6 +74,117 @@ const char *const store_sql[STMT_COUNT] = {
                        " ORDER BY id DESC LIMIT $3",
 };
 
+static const char channel_schema_sql[] =
+    /* HQ -> board channel (collector_channel.h): a message waits here until its board acknowledges it
+     * (acked_at 0 = not yet); events from the boards are kept once per (antenne, key). */
+    "CREATE TABLE IF NOT EXISTS channel_messages ("
+    " id BIGINT PRIMARY KEY, antenne TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL,"
+    " created_at BIGINT NOT NULL, acked_at BIGINT NOT NULL DEFAULT 0, ok BIGINT NOT NULL DEFAULT 0,"
+    " error TEXT NOT NULL DEFAULT '', result TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX IF NOT EXISTS channel_unacked ON channel_messages (antenne, id) WHERE acked_at = 0;"
+    "CREATE TABLE IF NOT EXISTS channel_events ("
+    " antenne TEXT NOT NULL, key TEXT NOT NULL, type TEXT NOT NULL, at BIGINT NOT NULL, data TEXT NOT NULL,"
+    " received_at BIGINT NOT NULL, PRIMARY KEY (antenne, key));";
+
+static void add_col(const char *name, int index, int since, size_t offset)
+{
+    struct bucket_col *c = &bucket_cols[n_bucket_cols++];
+    if (index)
+        snprintf(c->name, sizeof c->name, "%s%d", name, index);
+    else
+        snprintf(c->name, sizeof c->name, "%s", name);
+    c->since = since;
+    c->offset = offset;
+}
+
+#define KEY_COLS "antenne, day, hour, service, public_type"
+#define KEY_NCOLS 5
+/* After the counts: the contract version of the bucket, and its partners as text. */
+#define TAIL_COLS "contract, partners"
+
+__attribute__((format(printf, 4, 5))) static size_t append(char *buf, size_t cap, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf + len, cap - len, fmt, ap);
+    va_end(ap);
+    return n < 0 ? len : len + (size_t)n;
+}
+
+static void build_sql(void)
+{
+#define STAT_COLS_(stat, prefix)                                                                                  \
+    add_col(prefix "_sum_s", 0, 1, offsetof(struct collector_bucket, stat.sum_s));                               \
+    add_col(prefix "_count", 0, 1, offsetof(struct collector_bucket, stat.count));                               \
+    add_col(prefix "_p50_s", 0, 1, offsetof(struct collector_bucket, stat.p50_s));                               \
+    add_col(prefix "_p90_s", 0, 1, offsetof(struct collector_bucket, stat.p90_s));
+    add_col("revision", 0, 1, offsetof(struct collector_bucket, revision));
+#define COUNT_COL_(name, since) add_col(#name, 0, since, offsetof(struct collector_bucket, name));
+    CONTRACT_BUCKET_COUNTS(COUNT_COL_)
+    STAT_COLS_(wait, "wait")
+    STAT_COLS_(service_time, "service")
+#define ARRAY_COLS_(name, since, n, col)                                                                         \
+    for (int i = 0; i < (n); i++)                                                                                \
+        add_col(#col, i + 1, since, offsetof(struct collector_bucket, name) + (size_t)i * sizeof(int64_t));
+    CONTRACT_BUCKET_ARRAYS(ARRAY_COLS_)
+    _Static_assert(KEY_NCOLS + 9 + 1 + 8 + CONTRACT_WEATHER_N + CONTRACT_WAIT_BANDS_N + CONTRACT_OUTCOMES_N +
+                           CONTRACT_CHANNELS_N + CONTRACT_REASONS_N + 2 + 2 <= MAX_BUCKET_COLS,
+                   "bucket columns fit");
+
+    /* BIGINT everywhere a count may exceed 2^31 over years of totals; TEXT days sort as dates. */
+    size_t len = append(schema_buf, sizeof schema_buf, 0, "%s",
+                        "CREATE TABLE IF NOT EXISTS buckets (antenne TEXT NOT NULL, day TEXT NOT NULL,"
+                        " hour INTEGER NOT NULL, service TEXT NOT NULL, public_type TEXT NOT NULL");
+    size_t n_added = 0;
+    for (int i = 0; i < n_bucket_cols; i++) {
+        len = append(schema_buf, sizeof schema_buf, len, ", %s BIGINT NOT NULL%s", bucket_cols[i].name,
+                     bucket_cols[i].since > 1 ? " DEFAULT 0" : "");
+        if (bucket_cols[i].since > 1)
+            added[n_added++] = (struct store_added_column){bucket_cols[i].name, "BIGINT NOT NULL DEFAULT 0"};
+    }
+    /* A bucket stored before the column existed came with contract 1. */
+    added[n_added++] = (struct store_added_column){"contract", "INTEGER NOT NULL DEFAULT 1"};
+    added[n_added++] = (struct store_added_column){"partners", "TEXT NOT NULL DEFAULT ''"};
+    added[n_added] = (struct store_added_column){NULL, NULL};
+    append(schema_buf, sizeof schema_buf, len, "%s",
+           ", contract INTEGER NOT NULL DEFAULT 1, partners TEXT NOT NULL DEFAULT '',"
+           " batch TEXT NOT NULL, received_at BIGINT NOT NULL,"
+           " PRIMARY KEY (antenne, day, hour, service, public_type));"
+           "CREATE TABLE IF NOT EXISTS health ("
+           " antenne TEXT PRIMARY KEY, last_seen BIGINT NOT NULL, sent_at BIGINT NOT NULL,"
+           " version TEXT NOT NULL, uptime_s BIGINT NOT NULL, printer TEXT NOT NULL,"
+           " last_upload BIGINT NOT NULL, queue_waiting BIGINT NOT NULL);");
+    append(schema_buf, sizeof schema_buf, strlen(schema_buf), "%s", channel_schema_sql);
+
+    char cols[2048];
+    size_t cl = append(cols, sizeof cols, 0, "%s", KEY_COLS);
+    for (int i = 0; i < n_bucket_cols; i++)
+        cl = append(cols, sizeof cols, cl, ", %s", bucket_cols[i].name);
+    append(cols, sizeof cols, cl, ", %s", TAIL_COLS);
+
+    size_t ul = append(upsert_buf, sizeof upsert_buf, 0, "INSERT INTO buckets (%s, batch, received_at) VALUES (", cols);
+    int nparams = KEY_NCOLS + n_bucket_cols + 2 + 2;
+    for (int i = 1; i <= nparams; i++)
+        ul = append(upsert_buf, sizeof upsert_buf, ul, "%s$%d", i > 1 ? ", " : "", i);
+    ul = append(upsert_buf, sizeof upsert_buf, ul, "%s",
+                ") ON CONFLICT (antenne, day, hour, service, public_type) DO UPDATE SET ");
+    for (int i = 0; i < n_bucket_cols; i++)
+        ul = append(upsert_buf, sizeof upsert_buf, ul, "%s = excluded.%s, ", bucket_cols[i].name,
+                    bucket_cols[i].name);
+    append(upsert_buf, sizeof upsert_buf, ul, "%s",
+           "contract = excluded.contract, partners = excluded.partners, batch = excluded.batch,"
+           " received_at = excluded.received_at WHERE excluded.revision > buckets.revision");
+
+    size_t el = append(export_buf, sizeof export_buf, 0, "SELECT %s", cols);
+    append(export_buf, sizeof export_buf, el, "%s",
+           " FROM buckets WHERE day >= $1 AND day <= $2"
+           " AND (CAST($3 AS TEXT) = '' OR antenne = $3) AND (CAST($4 AS TEXT) = '' OR service = $4)"
+           " ORDER BY antenne, day, hour, service, public_type");
+}
+
+static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
+
+
 int collector_store_open(enum collector_backend backend, const char *target, struct collector_store **out,
                          char *err, size_t errlen)
 {
@@ -109,6 +194,7 @@ int collector_store_open(enum collector_backend backend, const char *target, str
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    pthread_once(&sql_once, build_sql);
     int rc = backend == COLLECTOR_BACKEND_POSTGRESQL ? store_pg_open(target, &s->ops, &s->impl, err, errlen)
                                                      : store_sqlite_open(target, &s->ops, &s->impl, err, errlen);
     if (rc != 0) {
@@ -154,16 +240,16 @@ static int apply_rows(struct collector_store *s, const struct collector_batch *b
     const char *antenne = collector_batch_antenne(batch);
     for (size_t i = 0; i < collector_batch_bucket_count(batch); i++) {
         const struct collector_bucket *b = collector_batch_bucket(batch, i);
-        struct store_param p[] = {
-            text(antenne), text(b->day), num(b->hour), text(b->service), text(b->public_type), num(b->revision),
-            num(b->issued), num(b->called), num(b->served), num(b->redirected), num(b->no_show),
-            num(b->cancelled), num(b->expired), num(b->transferred), num(b->appointments_checked_in),
-            num(b->wait.sum_s), num(b->wait.count), num(b->wait.p50_s), num(b->wait.p90_s),
-            num(b->service_time.sum_s), num(b->service_time.count), num(b->service_time.p50_s),
-            num(b->service_time.p90_s), num(b->feedback[0]), num(b->feedback[1]), num(b->feedback[2]),
-            num(b->feedback[3]), num(b->feedback[4]), text(collector_batch_id(batch)), num(received_at),
-        };
-        if (exec(s, STMT_UPSERT_BUCKET, p, (int)(sizeof p / sizeof p[0]), applied) != 0)
+        struct store_param p[MAX_BUCKET_COLS + KEY_NCOLS + 4] = {
+            text(antenne), text(b->day), num(b->hour), text(b->service), text(b->public_type)};
+        int n = KEY_NCOLS;
+        for (int c = 0; c < n_bucket_cols; c++)
+            p[n++] = num(*(const int64_t *)((const char *)b + bucket_cols[c].offset));
+        p[n++] = num(b->schema);
+        p[n++] = text(b->partners);
+        p[n++] = text(collector_batch_id(batch));
+        p[n++] = num(received_at);
+        if (exec(s, STMT_UPSERT_BUCKET, p, n, applied) != 0)
             return -1;
     }
     const struct collector_health *h = collector_batch_health(batch);
@@ -225,7 +311,7 @@ struct export_ctx {
 static int export_row(void *ctx, const char *const *c, int n)
 {
     struct export_ctx *e = ctx;
-    if (n != BUCKET_NCOLS)
+    if (n != KEY_NCOLS + n_bucket_cols + 2)
         return -1;
     struct collector_row r;
     memset(&r, 0, sizeof r);
@@ -235,14 +321,10 @@ static int export_row(void *ctx, const char *const *c, int n)
     b->hour = (int)col_int(c[2]);
     col_text(b->service, sizeof b->service, c[3]);
     col_text(b->public_type, sizeof b->public_type, c[4]);
-    int64_t *nums[] = {&b->revision, &b->issued, &b->called, &b->served, &b->redirected, &b->no_show,
-                       &b->cancelled, &b->expired, &b->transferred, &b->appointments_checked_in,
-                       &b->wait.sum_s, &b->wait.count, &b->wait.p50_s, &b->wait.p90_s,
-                       &b->service_time.sum_s, &b->service_time.count, &b->service_time.p50_s,
-                       &b->service_time.p90_s, &b->feedback[0], &b->feedback[1], &b->feedback[2],
-                       &b->feedback[3], &b->feedback[4]};
-    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
-        *nums[i] = col_int(c[5 + i]);
+    for (int i = 0; i < n_bucket_cols; i++)
+        *(int64_t *)((char *)b + bucket_cols[i].offset) = col_int(c[KEY_NCOLS + i]);
+    b->schema = (int)col_int(c[KEY_NCOLS + n_bucket_cols]);
+    col_text(b->partners, sizeof b->partners, c[KEY_NCOLS + n_bucket_cols + 1]);
     return e->fn(e->ctx, &r);
 }
 

@@ -25,14 +25,26 @@ enum store_stmt {
     STMT_COUNT
 };
 
-extern const char *const store_sql[STMT_COUNT];
-extern const char *const store_schema_sql;
+/* Built once from the contract's field lists (borne/contract.h) before the first backend opens. */
+extern const char *store_sql[STMT_COUNT];
+extern const char *store_schema_sql;
+
+/* Columns later contract versions added to the buckets table: a backend adds each one that an
+ * older store lacks, after running store_schema_sql. Ends with a NULL name. */
+struct store_added_column {
+    const char *name;
+    const char *type;   /* "BIGINT NOT NULL DEFAULT 0" */
+};
+extern const struct store_added_column *store_added_columns;
 
 struct store_param {
     bool is_text;
     const char *text;
     int64_t num;
 };
+
+/* Most columns a query returns or parameters a statement takes. */
+#define STORE_MAX_COLS 64
 
 /* cols[i] is NULL for SQL NULL. A non-zero return stops the query and is returned by query(). */
 typedef int (*store_row_fn)(void *ctx, const char *const *cols, int ncols);

@@ -7,7 +7,7 @@
 
 #include "collector_store_backend.h"
 
-#define MAX_PARAMS 32
+#define MAX_PARAMS STORE_MAX_COLS
 
 /* Statements of a write transaction are pipelined (libpq pipeline mode): sent without waiting, their
  * results read at COMMIT, so a group of batches costs one round trip instead of one per bucket. To
@@ -265,6 +265,16 @@ int store_pg_open(const char *conninfo, const struct store_ops **ops, void **imp
     if (!ok)
         pg_fail(err, errlen, "schema", PQresultErrorMessage(r));
     PQclear(r);
+    /* A store written before a contract version lacks that version's columns. */
+    for (const struct store_added_column *c = store_added_columns; ok && c->name; c++) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "ALTER TABLE buckets ADD COLUMN IF NOT EXISTS %s %s", c->name, c->type);
+        r = PQexec(s->conn, sql);
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        if (!ok)
+            pg_fail(err, errlen, "add column", PQresultErrorMessage(r));
+        PQclear(r);
+    }
     if (!ok || prepare_all(s, err, errlen) != 0) {
         pg_close(s);
         return -1;

@@ -56,8 +56,8 @@ static int sq_query(void *impl, enum store_stmt stmt, const struct store_param *
     if (bind(s, st, p, n, err, errlen) != 0)
         return -1;
     int ncols = sqlite3_column_count(st);
-    const char *cols[32];
-    if (ncols > 32) {
+    const char *cols[STORE_MAX_COLS];
+    if (ncols > STORE_MAX_COLS) {
         sqlite3_reset(st);
         snprintf(err, errlen, "sqlite: too many columns");
         return -1;
@@ -84,6 +84,30 @@ static void sq_close(void *impl)
     free(s);
 }
 
+/* A store written before a contract version lacks that version's columns: add them. */
+static int add_missing_columns(struct sqlite_store *s, char *err, size_t errlen)
+{
+    sqlite3_stmt *has = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM pragma_table_info('buckets') WHERE name = ?", -1, &has,
+                           NULL) != SQLITE_OK)
+        return sq_fail(s, err, errlen, "read columns");
+    int rc = 0;
+    for (const struct store_added_column *c = store_added_columns; c->name && rc == 0; c++) {
+        sqlite3_reset(has);
+        sqlite3_bind_text(has, 1, c->name, -1, SQLITE_STATIC);
+        if (sqlite3_step(has) != SQLITE_ROW) {
+            rc = sq_fail(s, err, errlen, "read columns");
+        } else if (sqlite3_column_int(has, 0) == 0) {
+            char sql[160];
+            snprintf(sql, sizeof sql, "ALTER TABLE buckets ADD COLUMN %s %s", c->name, c->type);
+            if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+                rc = sq_fail(s, err, errlen, "add column");
+        }
+    }
+    sqlite3_finalize(has);
+    return rc;
+}
+
 static const struct store_ops sqlite_ops = {sq_exec, sq_query, sq_close};
 
 int store_sqlite_open(const char *path, const struct store_ops **ops, void **impl, char *err, size_t errlen)
@@ -107,6 +131,10 @@ int store_sqlite_open(const char *path, const struct store_ops **ops, void **imp
     if (sqlite3_exec(s->db, setup, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s->db, store_schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
         sq_fail(s, err, errlen, path);
+        sq_close(s);
+        return -1;
+    }
+    if (add_missing_columns(s, err, errlen) != 0) {
         sq_close(s);
         return -1;
     }

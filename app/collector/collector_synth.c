@@ -1,7 +1,9 @@
 #include "borne/collector_synth.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char services[COLLECTOR_SYNTH_SERVICES] = {'A', 'F', 'O', 'E', 'I', 'R'};
@@ -60,6 +62,33 @@ void collector_synth_time_text(int64_t t, char out[21])
     out[20] = '\0';
 }
 
+static const char *const partner_ids[4] = {"caf", "france-travail", "cpam", "mission-locale"};
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* One wait per called visitor around `mean` seconds: sum, nearest-rank percentiles and bands agree. */
+static void waits(const struct collector_synth_site *site, int64_t day, int hour, int s, double mean,
+                  struct collector_bucket *b)
+{
+    int64_t w[64];
+    int64_t n = b->called < 64 ? b->called : 64;
+    int64_t sum = 0;
+    for (int64_t i = 0; i < b->called; i++) {
+        double u = unit(site->seed, day, hour, s * 1000 + (int)i + 500);
+        int64_t v = (int64_t)(mean * (0.2 + 1.9 * u * u));
+        if (i < n)
+            w[i] = v;
+        sum += v;
+        b->wait_bands[contract_band_of_wait(v) - 1]++;
+    }
+    qsort(w, (size_t)n, sizeof w[0], cmp_i64);
+    b->wait = (struct collector_stat){sum, b->called, w[(n * 50 + 99) / 100 - 1], w[(n * 90 + 99) / 100 - 1]};
+}
+
 size_t collector_synth_hour(const struct collector_synth_site *site, int64_t day, int hour, int64_t revision,
                             struct collector_bucket *out, size_t max)
 {
@@ -83,17 +112,26 @@ size_t collector_synth_hour(const struct collector_synth_site *site, int64_t day
         b->revision = revision;
         double r = unit(site->seed, day, hour, s + 10);
         b->issued = (int64_t)(load * service_share[s] * (0.6 + 0.8 * r) + 0.5);
+        b->schema = CONTRACT_SCHEMA;
         b->no_show = b->issued >= 4 ? b->issued / 12 + (r > 0.7) : 0;
         b->cancelled = b->issued >= 6 && r > 0.8;
         b->called = b->issued - b->cancelled;
-        b->served = b->called - b->no_show;
-        b->redirected = b->served >= 5 && r < 0.15;
+        int64_t done = b->called - b->no_show;
+        b->redirected = done >= 5 && r < 0.15 ? 1 + done / 8 : 0;
+        b->served = done - b->redirected;
         b->transferred = b->served >= 3 && r > 0.9;
         b->appointments_checked_in = services[s] == 'R' ? b->issued : 0;
-        if (b->called > 0) {
-            int64_t mean = (int64_t)(240.0 * pressure * hour_load[hour] * (0.7 + 0.6 * r));
-            b->wait = (struct collector_stat){mean * b->called, b->called, mean * 85 / 100, mean * 19 / 10};
-        }
+        /* Outcomes: most answered on the spot, some helped online, a few sent on to an appointment. */
+        b->outcomes[CONTRACT_OUTCOME_PARTNER - 1] = b->redirected;
+        b->outcomes[CONTRACT_OUTCOME_ONLINE_HELP - 1] = b->served * (services[s] == 'E' ? 45 : 18) / 100;
+        b->outcomes[CONTRACT_OUTCOME_APPOINTMENT - 1] = b->served / 9;
+        b->outcomes[CONTRACT_OUTCOME_ANSWERED - 1] = b->served - b->outcomes[CONTRACT_OUTCOME_ONLINE_HELP - 1] -
+                                                     b->outcomes[CONTRACT_OUTCOME_APPOINTMENT - 1];
+        if (b->redirected)
+            snprintf(b->partners, sizeof b->partners, "%s=%lld", partner_ids[(int)(r * 1000) % 4],
+                     (long long)b->redirected);
+        if (b->called > 0)
+            waits(site, day, hour, s, 240.0 * pressure * hour_load[hour] * (0.7 + 0.6 * r), b);
         if (b->served > 0) {
             int64_t mean = service_minutes[s] * 60;
             b->service_time = (struct collector_stat){mean * b->served, b->served, mean * 9 / 10, mean * 16 / 10};
@@ -104,6 +142,10 @@ size_t collector_synth_hour(const struct collector_synth_site *site, int64_t day
             double u = unit(site->seed, day, hour, s * 100 + (int)a + 20) * 0.6 + mood * 0.9 - 0.25;
             int mood_level = u < 0.08 ? 0 : u < 0.2 ? 1 : u < 0.45 ? 2 : u < 0.8 ? 3 : 4;
             b->feedback[4 - mood_level]++;   /* index 0 = soleil: the best mood */
+            /* Half of the rain and storm ratings give a reason; waiting is the usual one. */
+            if (mood_level <= 1 && unit(site->seed, day, hour, s * 100 + (int)a + 50) < 0.5)
+                b->feedback_reasons[(int)(unit(site->seed, day, hour, s * 100 + (int)a + 60) * 1.6 *
+                                          CONTRACT_REASONS_N) % CONTRACT_REASONS_N]++;
         }
     }
     return COLLECTOR_SYNTH_SERVICES;
@@ -136,22 +178,52 @@ static json_t *stat_json(const struct collector_stat *s)
                      (json_int_t)s->p50_s, "p90_s", (json_int_t)s->p90_s);
 }
 
-static json_t *bucket_json(const struct collector_bucket *b)
+static json_t *counts_json(const int64_t *v, int n)
 {
-    json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "day", b->day,
-                          "hour", b->hour, "service", b->service, "public", b->public_type, "revision",
-                          (json_int_t)b->revision, "issued", (json_int_t)b->issued, "called", (json_int_t)b->called,
-                          "served", (json_int_t)b->served, "redirected", (json_int_t)b->redirected, "no_show",
-                          (json_int_t)b->no_show, "cancelled", (json_int_t)b->cancelled, "expired",
-                          (json_int_t)b->expired, "transferred", (json_int_t)b->transferred,
-                          "appointments_checked_in", (json_int_t)b->appointments_checked_in);
-    if (!o)
-        return NULL;
-    json_t *fb = json_pack("[I, I, I, I, I]", (json_int_t)b->feedback[0], (json_int_t)b->feedback[1],
-                           (json_int_t)b->feedback[2], (json_int_t)b->feedback[3], (json_int_t)b->feedback[4]);
-    if (json_object_set_new(o, "wait", stat_json(&b->wait)) != 0 ||
-        json_object_set_new(o, "service_time", stat_json(&b->service_time)) != 0 ||
-        json_object_set_new(o, "feedback", fb) != 0) {
+    json_t *a = json_array();
+    for (int i = 0; a && i < n; i++)
+        if (json_array_append_new(a, json_integer((json_int_t)v[i])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+/* "caf=3,msa=1" → {"caf": 3, "msa": 1} */
+static json_t *partners_json(const char *text)
+{
+    json_t *o = json_object();
+    char id[CONTRACT_PARTNER_ID_MAX + 1];
+    long long n;
+    int used;
+    while (o && *text && sscanf(text, "%32[a-z0-9-]=%lld%n", id, &n, &used) == 2) {
+        if (json_object_set_new(o, id, json_integer(n)) != 0) {
+            json_decref(o);
+            return NULL;
+        }
+        text += used + (text[used] == ',');
+    }
+    return o;
+}
+
+/* The bucket as a board of contract `schema` would send it. */
+static json_t *bucket_json(const struct collector_bucket *b, int schema)
+{
+    json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:I}", "day", b->day, "hour", b->hour, "service", b->service,
+                          "public", b->public_type, "revision", (json_int_t)b->revision);
+    bool ok = o && json_object_set_new(o, "wait", stat_json(&b->wait)) == 0 &&
+              json_object_set_new(o, "service_time", stat_json(&b->service_time)) == 0;
+#define PUT_COUNT_(name, since)                                                                                   \
+    if (schema >= (since))                                                                                        \
+        ok = ok && json_object_set_new(o, #name, json_integer((json_int_t)b->name)) == 0;
+    CONTRACT_BUCKET_COUNTS(PUT_COUNT_)
+#define PUT_ARRAY_(name, since, n, col)                                                                           \
+    if (schema >= (since))                                                                                        \
+        ok = ok && json_object_set_new(o, #name, counts_json(b->name, n)) == 0;
+    CONTRACT_BUCKET_ARRAYS(PUT_ARRAY_)
+    if (schema >= 2)
+        ok = ok && json_object_set_new(o, "partners", partners_json(b->partners)) == 0;
+    if (!ok) {
         json_decref(o);
         return NULL;
     }
@@ -161,16 +233,23 @@ static json_t *bucket_json(const struct collector_bucket *b)
 char *collector_synth_body(const char *antenne, const char *uuid, int64_t sent_at,
                            const struct collector_bucket *buckets, size_t n, const struct collector_health *health)
 {
+    return collector_synth_body_schema(CONTRACT_SCHEMA, antenne, uuid, sent_at, buckets, n, health);
+}
+
+char *collector_synth_body_schema(int schema, const char *antenne, const char *uuid, int64_t sent_at,
+                                  const struct collector_bucket *buckets, size_t n,
+                                  const struct collector_health *health)
+{
     char sent[21];
     collector_synth_time_text(sent_at, sent);
     json_t *arr = json_array();
-    json_t *root = json_pack("{s:i, s:s, s:s, s:s}", "schema", COLLECTOR_SCHEMA, "antenne", antenne, "batch", uuid,
+    json_t *root = json_pack("{s:i, s:s, s:s, s:s}", "schema", schema, "antenne", antenne, "batch", uuid,
                              "sent_at", sent);
     char *text = NULL;
     if (!arr || !root)
         goto end;
     for (size_t i = 0; i < n; i++)
-        if (json_array_append_new(arr, bucket_json(&buckets[i])) != 0)
+        if (json_array_append_new(arr, bucket_json(&buckets[i], schema)) != 0)
             goto end;
     if (json_object_set(root, "buckets", arr) != 0)
         goto end;

@@ -288,6 +288,25 @@ static int on_antenne(parse_ctx *ctx, const char *name, const char *v)
     return fail(ctx, "unknown key \"%s\" in [antenne]", name);
 }
 
+/* [partners]: one line per partner a visitor can be referred to, "<id> = <label>". */
+static int on_partner(parse_ctx *ctx, const char *name, const char *v)
+{
+    queue_setup *s = &ctx->cfg.setup;
+    if (!contract_partner_id_valid(name))
+        return fail(ctx, "partner \"%s\": the id is 1 to %d characters among a-z, 0-9 and -", name,
+                    CONTRACT_PARTNER_ID_MAX);
+    if (s->n_partners == QUEUE_MAX_PARTNERS)
+        return fail(ctx, "[partners]: at most %d partners", QUEUE_MAX_PARTNERS);
+    queue_partner *p = &s->partners[s->n_partners];
+    if (!v[0])
+        return fail(ctx, "partner \"%s\": give its name, as in %s = CAF de l'Aisne", name, name);
+    snprintf(p->id, sizeof p->id, "%s", name);
+    if (!copy_text(ctx, name, p->label, sizeof p->label, v))
+        return 0;
+    s->n_partners++;
+    return 1;
+}
+
 static int on_hours(parse_ctx *ctx, const char *name, const char *v)
 {
     static const char *const days[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
@@ -598,6 +617,8 @@ static int on_entry(void *user, const char *section, const char *name, const cha
         return fail(ctx, "\"%s\" is set twice in [%s]", name, section);
     if (strcmp(section, "antenne") == 0)
         return on_antenne(ctx, name, value);
+    if (strcmp(section, "partners") == 0)
+        return on_partner(ctx, name, value);
     if (strcmp(section, "hours") == 0)
         return on_hours(ctx, name, value);
     if (strncmp(section, "service.", 8) == 0)

@@ -3,11 +3,15 @@
  * A ticket belongs, for good, to the bucket of its issue: local day and hour of issued_at,
  * service at issue (label letter; a transfer does not move it, it counts as `transferred`),
  * public type. Feedback goes to the bucket of its own day, hour and service (0 when not about a
- * service) with public type unspecified. Buckets are computed from the rows when asked for,
- * never stored, so they cannot drift from the tickets:
- *   issued = tickets; called = tickets called at least once; served / redirected = done with
- *   that outcome; no_show, cancelled, expired = final states; transferred = transferred at
- *   least once; appointments_checked_in = appointment tickets;
+ * service) with public type unspecified, and so do contacts by another channel (service 0).
+ * Buckets are computed from the rows when asked for, never stored, so they cannot drift from the
+ * tickets:
+ *   issued = tickets; called = tickets called at least once; redirected = done, referred to a
+ *   partner; served = done with any other outcome; outcomes[] = done tickets by outcome, partners
+ *   = referrals by named partner; no_show, cancelled, expired = final states; transferred =
+ *   transferred at least once; appointments_checked_in = appointment tickets; wait_bands[] =
+ *   called tickets by wait band; feedback[] by level, feedback_reasons[] by reason; channels[] =
+ *   contacts by channel;
  *   wait = issue → first call, over called tickets; service = time at counters (from start, or
  *   from the call when never started, summed over transfers), over done tickets;
  *   p50 / p90 = nearest rank (the ceil(p/100 × n)-th smallest value).
@@ -26,25 +30,35 @@ typedef struct bkey {
 
 #define KEY_WHERE " WHERE day = ?1 AND hour = ?2 AND issue_service = ?3 AND public_type = ?4"
 
+#define OUTCOME_SUM_(N, v, ...) ", sum(state = 3 AND outcome = " #v ")"
 static const char SQL_COUNTS[] =
-    "SELECT count(*), sum(wait_s IS NOT NULL), sum(state = 3 AND outcome = 1),"
+    "SELECT count(*), sum(wait_s IS NOT NULL), sum(state = 3 AND outcome <> 2),"
     " sum(state = 3 AND outcome = 2), sum(state = 4), sum(state = 5), sum(state = 6),"
     " sum(transferred), sum(appointment), sum(wait_s), count(wait_s),"
     " sum(CASE WHEN state = 3 THEN service_s END), sum(state = 3)"
+    CONTRACT_OUTCOMES(OUTCOME_SUM_)
     " FROM ticket" KEY_WHERE;
+#define COUNTS_FIRST_OUTCOME 13
+_Static_assert(QUEUE_OUTCOME_REDIRECTED == 2 && QUEUE_DONE == 3, "SQL_COUNTS names these values");
+static const char SQL_PARTNERS[] =
+    "SELECT partner, count(*) FROM ticket" KEY_WHERE " AND state = 3 AND outcome = 2"
+    " AND partner <> '' GROUP BY partner ORDER BY partner";
 static const char SQL_WAITS[] =
     "SELECT wait_s FROM ticket" KEY_WHERE " AND wait_s IS NOT NULL ORDER BY wait_s";
 static const char SQL_SERVICES[] =
     "SELECT service_s FROM ticket" KEY_WHERE " AND state = 3 ORDER BY service_s";
 static const char SQL_FEEDBACK[] =
-    "SELECT level, count(*) FROM feedback WHERE day = ?1 AND hour = ?2 AND service = ?3"
-    " GROUP BY level";
+    "SELECT level, reason, count(*) FROM feedback WHERE day = ?1 AND hour = ?2 AND service = ?3"
+    " GROUP BY level, reason";
+static const char SQL_CONTACTS[] =
+    "SELECT channel, count(*) FROM contact WHERE day = ?1 AND hour = ?2 GROUP BY channel";
 static const char SQL_REVISION[] =
     "SELECT COALESCE(max(id), 0) FROM event"
     " WHERE b_day = ?1 AND b_hour = ?2 AND b_service = ?3 AND b_public = ?4";
 static const char SQL_KEYS_RANGE[] =
     "SELECT day, hour, issue_service, public_type, 0 FROM ticket WHERE day BETWEEN ?1 AND ?2"
     " UNION SELECT day, hour, service, 0, 0 FROM feedback WHERE day BETWEEN ?1 AND ?2"
+    " UNION SELECT day, hour, '', 0, 0 FROM contact WHERE day BETWEEN ?1 AND ?2"
     " ORDER BY 1, 2, 3, 4";
 /* A rowid range over the recent events only (the bucket index would walk the whole log). */
 static const char SQL_KEYS_SINCE[] =
@@ -62,8 +76,9 @@ static void bind_key(sqlite3_stmt *s, const bkey *k, char letter[2], bool with_p
         sqlite3_bind_int(s, 4, k->pub);
 }
 
-/* Nearest-rank p50 and p90 of the sorted values a statement returns. */
-static int percentiles(queue *q, const char *sql, const bkey *k, int *p50, int *p90)
+/* Nearest-rank p50 and p90 of the sorted values a statement returns; bands (may be NULL) gets
+ * the count of values in each wait band. */
+static int percentiles(queue *q, const char *sql, const bkey *k, int *p50, int *p90, int *bands)
 {
     Q_STMT(q, s, sql);
     char letter[2];
@@ -81,7 +96,10 @@ static int percentiles(queue *q, const char *sql, const bkey *k, int *p50, int *
             v = nv;
             cap = ncap;
         }
-        v[n++] = sqlite3_column_int(s, 0);
+        v[n] = sqlite3_column_int(s, 0);
+        if (bands)
+            bands[contract_band_of_wait(v[n]) - 1]++;
+        n++;
     }
     if (!err && rc != SQLITE_DONE)
         err = q_sqlfail(q, rc, "aggregates: read times");
@@ -93,6 +111,44 @@ static int percentiles(queue *q, const char *sql, const bkey *k, int *p50, int *
         *p90 = v[(n * 90 + 99) / 100 - 1];
     }
     free(v);
+    return err;
+}
+
+/* Referrals by named partner; beyond CONTRACT_PARTNERS_MAX names (the list changed within the
+ * hour) the rest stay counted in outcomes[] only. */
+static int partners(queue *q, const bkey *k, queue_bucket *b)
+{
+    Q_STMT(q, s, SQL_PARTNERS);
+    char letter[2];
+    bind_key(s, k, letter, true);
+    int rc, err = QUEUE_OK;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && b->n_partners < CONTRACT_PARTNERS_MAX) {
+        q_copy(b->partners[b->n_partners].id, sizeof b->partners[0].id,
+               (const char *)sqlite3_column_text(s, 0));
+        b->partners[b->n_partners++].n = sqlite3_column_int(s, 1);
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        err = q_sqlfail(q, rc, "aggregates: partners");
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return err;
+}
+
+static int contacts(queue *q, const bkey *k, queue_bucket *b)
+{
+    Q_STMT(q, s, SQL_CONTACTS);
+    sqlite3_bind_text(s, 1, k->day, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, k->hour);
+    int rc, err = QUEUE_OK;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int channel = sqlite3_column_int(s, 0);
+        if (contract_channel_word(channel))
+            b->channels[channel - 1] = sqlite3_column_int(s, 1);
+    }
+    if (rc != SQLITE_DONE)
+        err = q_sqlfail(q, rc, "aggregates: contacts");
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
     return err;
 }
 
@@ -109,10 +165,12 @@ static int compute(queue *q, const bkey *k, queue_bucket *b)
     Q_STMT(q, c, SQL_COUNTS);
     bind_key(c, k, letter, true);
     if ((rc = sqlite3_step(c)) == SQLITE_ROW) {
-        int *f[] = {&b->issued, &b->called, &b->served, &b->redirected, &b->no_show,
-                    &b->cancelled, &b->expired, &b->transferred, &b->appointments_checked_in};
-        for (int i = 0; i < 9; i++)
+#define COUNT_ADDR_(name, since) &b->name,
+        int *f[] = {CONTRACT_BUCKET_COUNTS(COUNT_ADDR_)};
+        for (int i = 0; i < (int)(sizeof f / sizeof f[0]); i++)
             *f[i] = sqlite3_column_int(c, i);
+        for (int i = 0; i < CONTRACT_OUTCOMES_N; i++)
+            b->outcomes[i] = sqlite3_column_int(c, COUNTS_FIRST_OUTCOME + i);
         b->wait_sum_s = sqlite3_column_int64(c, 9);
         b->wait_count = sqlite3_column_int(c, 10);
         b->service_sum_s = sqlite3_column_int64(c, 11);
@@ -125,24 +183,30 @@ static int compute(queue *q, const bkey *k, queue_bucket *b)
     if (err)
         return err;
     if ((b->wait_count &&
-         (err = percentiles(q, SQL_WAITS, k, &b->wait_p50_s, &b->wait_p90_s))) ||
+         (err = percentiles(q, SQL_WAITS, k, &b->wait_p50_s, &b->wait_p90_s, b->wait_bands))) ||
         (b->service_count &&
-         (err = percentiles(q, SQL_SERVICES, k, &b->service_p50_s, &b->service_p90_s))))
+         (err = percentiles(q, SQL_SERVICES, k, &b->service_p50_s, &b->service_p90_s, NULL))) ||
+        (b->redirected && (err = partners(q, k, b))))
         return err;
 
     if (k->pub == QUEUE_PUBLIC_UNSPECIFIED) {
         Q_STMT(q, f, SQL_FEEDBACK);
         bind_key(f, k, letter, false);
         while ((rc = sqlite3_step(f)) == SQLITE_ROW) {
-            int level = sqlite3_column_int(f, 0);
-            if (level >= 1 && level <= 5)
-                b->feedback[level - 1] = sqlite3_column_int(f, 1);
+            int level = sqlite3_column_int(f, 0), reason = sqlite3_column_int(f, 1);
+            int n = sqlite3_column_int(f, 2);
+            if (contract_weather_word(level))
+                b->feedback[level - 1] += n;
+            if (contract_reason_word(reason))
+                b->feedback_reasons[reason - 1] += n;
         }
         if (rc != SQLITE_DONE)
             err = q_sqlfail(q, rc, "aggregates: feedback");
         sqlite3_reset(f);
         sqlite3_clear_bindings(f);
         if (err)
+            return err;
+        if (!k->service && (err = contacts(q, k, b)))
             return err;
     }
 

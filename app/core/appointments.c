@@ -35,7 +35,7 @@ static const char SQL_APPT_LINK[] = "UPDATE appointment SET ticket_id = ? WHERE 
 static const char SQL_CTR_SERVICES[] =
     "SELECT services FROM counter WHERE id = ? AND enabled = 1";
 static const char SQL_FEEDBACK_ADD[] =
-    "INSERT INTO feedback(at, day, hour, level, service) VALUES(?, ?, ?, ?, ?)";
+    "INSERT INTO feedback(at, day, hour, level, service, reason) VALUES(?, ?, ?, ?, ?, ?)";
 static const char SQL_PURGE[] =
     "UPDATE appointment SET code = NULL, note = ''"
     " WHERE at < ? AND (code IS NOT NULL OR note <> '')";
@@ -256,7 +256,7 @@ int queue_check_in(queue *q, int64_t now, const char *code, queue_issued *out)
     return q_end(q, check_in(q, now, code, out));
 }
 
-static int feedback(queue *q, int64_t now, int level, char service)
+static int feedback(queue *q, int64_t now, int level, char service, int reason)
 {
     int err;
     if (service && (err = q_service_check(q, service, false)))
@@ -270,19 +270,24 @@ static int feedback(queue *q, int64_t now, int level, char service)
     sqlite3_bind_int(s, 3, lt.hour);
     sqlite3_bind_int(s, 4, level);
     sqlite3_bind_text(s, 5, l, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(s, 6, reason);
     if ((err = q_exec_stmt(q, s, "save feedback")))
         return err;
-    return q_event_feedback(q, now, &lt, service);
+    return q_event_unticketed(q, now, "feedback", "kiosk", &lt, service, 0);
 }
 
-int queue_feedback(queue *q, int64_t now, int level, char service)
+int queue_feedback(queue *q, int64_t now, int level, char service, int reason)
 {
-    if (level < 1 || level > 5)
+    if (!contract_weather_word(level))
         return q_fail(q, QUEUE_EINVAL, "feedback level %d (must be 1..5)", level);
+    if (reason != CONTRACT_REASON_NONE &&
+        (!contract_reason_word(reason) || level < CONTRACT_WEATHER_PLUIE))
+        return q_fail(q, QUEUE_EINVAL, "feedback reason %d: a contract reason, with rain or storm only",
+                      reason);
     int err = q_begin(q);
     if (err)
         return err;
-    return q_end(q, feedback(q, now, level, service));
+    return q_end(q, feedback(q, now, level, service, reason));
 }
 
 /* The LAN API's stored replies go with the notes: they may quote one, and without this they were

@@ -45,7 +45,7 @@ static const char SQL_RECALL[] = "UPDATE ticket SET recalls = recalls + 1 WHERE 
 static const char SQL_START[] = "UPDATE ticket SET state = 2, started_at = ? WHERE id = ?";
 /* Service time adds up over the counters a transferred ticket went through. */
 static const char SQL_FINISH[] =
-    "UPDATE ticket SET state = ?1, outcome = ?2, finished_at = ?3,"
+    "UPDATE ticket SET state = ?1, outcome = ?2, finished_at = ?3, partner = ?5,"
     " service_s = service_s + (?3 - CASE WHEN started_at > 0 THEN started_at ELSE called_at END)"
     " WHERE id = ?4";
 static const char SQL_NO_SHOW[] =
@@ -289,31 +289,42 @@ int queue_start(queue *q, int64_t now, int counter_id)
     return q_end(q, start(q, now, counter_id));
 }
 
-static int finish(queue *q, int64_t now, int counter_id, queue_outcome outcome)
+static int finish(queue *q, int64_t now, int counter_id, queue_outcome outcome, const char *partner)
 {
-    if (outcome != QUEUE_OUTCOME_SERVED && outcome != QUEUE_OUTCOME_REDIRECTED)
-        return q_fail(q, QUEUE_EINVAL, "finish: outcome must be served or redirected");
+    if (!contract_outcome_word((int)outcome))
+        return q_fail(q, QUEUE_EINVAL, "finish: outcome %d is not one of the contract's", (int)outcome);
+    bool named = partner && partner[0];
+    if (named && outcome != QUEUE_OUTCOME_REDIRECTED)
+        return q_fail(q, QUEUE_EINVAL, "finish: a partner goes with the outcome \"partner\" only");
+    int err;
+    if (named && (err = q_partner_check(q, partner)))
+        return err;
     q_counter c;
     q_ticket t;
-    int err = held(q, counter_id, true, &c, &t);
-    if (err)
+    if ((err = held(q, counter_id, true, &c, &t)))
         return err;
     Q_STMT(q, s, SQL_FINISH);
     sqlite3_bind_int(s, 1, QUEUE_DONE);
     sqlite3_bind_int(s, 2, outcome);
     sqlite3_bind_int64(s, 3, now);
     sqlite3_bind_int64(s, 4, t.t.id);
+    sqlite3_bind_text(s, 5, named ? partner : "", -1, SQLITE_STATIC);
     if ((err = q_exec_stmt(q, s, "finish")) || (err = set_current(q, counter_id, 0)))
         return err;
     return counter_event(q, now, "finish", counter_id, &t, 0, true);
 }
 
-int queue_finish(queue *q, int64_t now, int counter_id, queue_outcome outcome)
+int queue_finish_to(queue *q, int64_t now, int counter_id, queue_outcome outcome, const char *partner)
 {
     int err = q_begin(q);
     if (err)
         return err;
-    return q_end(q, finish(q, now, counter_id, outcome));
+    return q_end(q, finish(q, now, counter_id, outcome, partner));
+}
+
+int queue_finish(queue *q, int64_t now, int counter_id, queue_outcome outcome)
+{
+    return queue_finish_to(q, now, counter_id, outcome, NULL);
 }
 
 static int no_show(queue *q, int64_t now, int counter_id)

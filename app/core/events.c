@@ -47,9 +47,10 @@ int q_event(queue *q, int64_t now, const char *kind, const char *actor, const q_
                t->t.public_type);
 }
 
-int q_event_feedback(queue *q, int64_t now, const q_local *lt, char service)
+int q_event_unticketed(queue *q, int64_t now, const char *kind, const char *actor, const q_local *lt,
+                       char service, int counter_id)
 {
-    return add(q, now, "feedback", "kiosk", 0, NULL, service, 0, lt->day, lt->hour, service,
+    return add(q, now, kind, actor, 0, NULL, service, counter_id, lt->day, lt->hour, service,
                QUEUE_PUBLIC_UNSPECIFIED);
 }
 

@@ -51,7 +51,7 @@ typedef struct q_ticket {
 #define TICKET_COLS                                                                         \
     "id, label, service, day, seq, state, outcome, public_type, priority, appointment,"     \
     " transferred, counter_id, target_counter, recalls, issued_at, called_at, started_at,"  \
-    " finished_at, hour, appt_at"
+    " finished_at, hour, appt_at, partner"
 
 /* ---- store.c ---------------------------------------------------------------------------- */
 
@@ -88,8 +88,9 @@ void q_copy(char *dst, size_t n, const char *src);
  * key of that ticket (the bucket's revision is the largest event id that touched it). */
 int q_event(queue *q, int64_t now, const char *kind, const char *actor, const q_ticket *t,
             char service, int counter_id, bool touches_bucket);
-/* Same for a feedback row, whose bucket has no ticket. */
-int q_event_feedback(queue *q, int64_t now, const q_local *lt, char service);
+/* Same for a feedback or contact row (kind "feedback", "contact"), whose bucket has no ticket. */
+int q_event_unticketed(queue *q, int64_t now, const char *kind, const char *actor, const q_local *lt,
+                       char service, int counter_id);
 
 /* ---- setup.c ---------------------------------------------------------------------------- */
 
@@ -98,6 +99,15 @@ int q_event_feedback(queue *q, int64_t now, const q_local *lt, char service);
 int q_open_at(queue *q, int64_t now, bool *open, int64_t *next_open);
 /* Looks up a service: QUEUE_OK, QUEUE_ENOSERVICE or QUEUE_EDISABLED (message recorded). */
 int q_service_check(queue *q, char letter, bool must_be_enabled);
+
+/* ---- visits.c --------------------------------------------------------------------------- */
+
+/* The setup's partner list: checked, saved (inside the setup transaction), read back. */
+int q_partners_validate(queue *q, const queue_setup *s);
+int q_partners_apply(queue *q, const queue_setup *s);
+int q_partners_read(queue *q, queue_setup *out);
+/* QUEUE_OK when `id` is an enabled partner, else QUEUE_ENOPARTNER (message recorded). */
+int q_partner_check(queue *q, const char *id);
 
 /* ---- tickets.c -------------------------------------------------------------------------- */
 

@@ -86,7 +86,7 @@ static int validate(queue *q, const queue_setup *s)
     if (s->last_ticket_min < -1 || s->last_ticket_min > 24 * 60)
         return q_fail(q, QUEUE_EINVAL, "setup: last_ticket_min %d out of range",
                       s->last_ticket_min);
-    return QUEUE_OK;
+    return q_partners_validate(q, s);
 }
 
 static int set_setting(queue *q, const char *key, int64_t value)
@@ -161,7 +161,8 @@ static int apply(queue *q, const queue_setup *setup, int64_t now)
                 return err;
         }
     if ((err = set_setting(q, "last_ticket_min", setup->last_ticket_min)) ||
-        (err = set_setting(q, "always_open", setup->always_open)))
+        (err = set_setting(q, "always_open", setup->always_open)) ||
+        (err = q_partners_apply(q, setup)))
         return err;
     return q_event(q, now, "setup", "admin", NULL, 0, 0, false);
 }
@@ -229,7 +230,7 @@ static int read_setup(queue *q, queue_setup *out)
         return err;
     out->last_ticket_min = (int)last;
     out->always_open = always != 0;
-    return QUEUE_OK;
+    return q_partners_read(q, out);
 }
 
 int queue_get_setup(queue *q, queue_setup *out)

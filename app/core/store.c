@@ -14,9 +14,10 @@
  *   ticket(id PK, day, hour, issue_service, seq, num, label, service, state, outcome,
  *          public_type, priority, appointment, appt_at, transferred, counter_id,
  *          target_counter, recalls, issued_at, called_at, started_at, finished_at,
- *          wait_s, service_s, UNIQUE(day, issue_service, seq))
+ *          wait_s, service_s, partner, UNIQUE(day, issue_service, seq))
  *   appointment(id PK, code UNIQUE, at, service, counter_id, note, ticket_id, updated_at)
- *   feedback(id PK, at, day, hour, level, service)
+ *   feedback(id PK, at, day, hour, level, service, reason)
+ *   contact(id PK, at, day, hour, counter_id, channel)      partner(id PK, label, enabled)
  *   event(id PK AUTOINCREMENT, at, kind, actor, ticket_id, label, service, counter_id,
  *         b_day, b_hour, b_service, b_public)  -- append-only
  *   hub_idempotency(counter_id, key, created_at, request, status, body)  -- app/hub's, purged here
@@ -95,7 +96,19 @@ static const char *const migrations[] = {
     "  request INTEGER NOT NULL, status INTEGER NOT NULL DEFAULT 0, body TEXT,"
     "  PRIMARY KEY(counter_id, key)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS hub_idempotency_age ON hub_idempotency(created_at);",
+    /* 3: wire contract 2 — partner of a referral, feedback reason, contacts by other channels,
+     * the configured partners. Stored values are the contract's (borne/contract.h). */
+    "ALTER TABLE ticket ADD COLUMN partner TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE feedback ADD COLUMN reason INTEGER NOT NULL DEFAULT 0"
+    "  CHECK(reason BETWEEN 0 AND 5);"
+    "CREATE TABLE contact(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, day TEXT NOT NULL,"
+    "  hour INTEGER NOT NULL, counter_id INTEGER NOT NULL REFERENCES counter(id),"
+    "  channel INTEGER NOT NULL CHECK(channel BETWEEN 1 AND 2));"
+    "CREATE INDEX contact_bucket ON contact(day, hour);"
+    "CREATE TABLE partner(id TEXT PRIMARY KEY, label TEXT NOT NULL, enabled INTEGER NOT NULL);",
 };
+_Static_assert(CONTRACT_REASONS_N == 5 && CONTRACT_CHANNELS_N == 2,
+               "migration 3 checks reason 0..5 and channel 1..2");
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int queue_schema_version(void)
@@ -121,6 +134,7 @@ const char *queue_strerror(int err)
     case QUEUE_EUSED: return "appointment already checked in";
     case QUEUE_ERECALLS: return "not enough recalls for a no-show";
     case QUEUE_ENOTSERVED: return "the counter does not serve that service";
+    case QUEUE_ENOPARTNER: return "unknown partner";
     case QUEUE_EFULL: return "disk full";
     case QUEUE_EREADONLY: return "database is read-only";
     case QUEUE_ECORRUPT: return "database file is corrupt or not a database";
@@ -369,6 +383,7 @@ void q_ticket_read(sqlite3_stmt *s, int c, q_ticket *out)
     t->finished_at = sqlite3_column_int64(s, c + 17);
     out->hour = sqlite3_column_int(s, c + 18);
     out->appt_at = sqlite3_column_int64(s, c + 19);
+    q_copy(t->partner, sizeof t->partner, (const char *)sqlite3_column_text(s, c + 20));
     out->issue_service = t->label[0];
 }
 

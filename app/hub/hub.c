@@ -168,6 +168,7 @@ static int map_engine_error(int err, bool in_body, const char **code)
     case QUEUE_EUSED: *code = "already_used"; return 409;
     case QUEUE_EDISABLED: *code = "service_disabled"; return 422;
     case QUEUE_ENOTSERVED: *code = "not_served"; return 422;
+    case QUEUE_ENOPARTNER: *code = "unknown_partner"; return 422;
     case QUEUE_EFULL: *code = "storage_full"; return 507;
     case QUEUE_EBUSY: *code = "busy"; return 503;
     case QUEUE_EREADONLY: *code = "read_only"; return 503;
@@ -284,7 +285,8 @@ static answer counter_action(queue *q, int64_t now, const hub_route *r, const hu
         case HUB_ACT_CALL_NEXT: err = queue_call_next(q, now, id, &t); break;
         case HUB_ACT_RECALL: err = queue_recall(q, now, id, &t); break;
         case HUB_ACT_START: err = queue_start(q, now, id); break;
-        case HUB_ACT_FINISH: err = queue_finish(q, now, id, b->u.outcome); break;
+        case HUB_ACT_FINISH: err = queue_finish_to(q, now, id, b->u.outcome, b->partner); break;
+        case HUB_ACT_CONTACT: err = queue_contact(q, now, id, b->u.channel); break;
         case HUB_ACT_NO_SHOW: err = queue_no_show(q, now, id); break;
         case HUB_ACT_TRANSFER:
             err = queue_transfer(q, now, id, b->u.transfer.service, b->u.transfer.counter);

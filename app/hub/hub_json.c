@@ -22,8 +22,10 @@ _Static_assert((int)QUEUE_WAITING == LAN_TICKET_WAITING && (int)QUEUE_CALLED == 
                    (int)QUEUE_NO_SHOW == LAN_TICKET_NO_SHOW && (int)QUEUE_CANCELLED == LAN_TICKET_CANCELLED &&
                    (int)QUEUE_EXPIRED == LAN_TICKET_EXPIRED && LAN_TICKET_STATE_COUNT == 7,
                "ticket states: engine and LAN contract");
-_Static_assert((int)QUEUE_OUTCOME_NONE == LAN_OUTCOME_NONE && (int)QUEUE_OUTCOME_SERVED == LAN_OUTCOME_SERVED &&
-                   (int)QUEUE_OUTCOME_REDIRECTED == LAN_OUTCOME_REDIRECTED,
+_Static_assert((int)QUEUE_OUTCOME_NONE == LAN_OUTCOME_NONE && (int)QUEUE_OUTCOME_SERVED == LAN_OUTCOME_ANSWERED &&
+                   (int)QUEUE_OUTCOME_REDIRECTED == LAN_OUTCOME_PARTNER &&
+                   (int)QUEUE_OUTCOME_ONLINE_HELP == LAN_OUTCOME_ONLINE_HELP &&
+                   (int)QUEUE_OUTCOME_APPOINTMENT == LAN_OUTCOME_APPOINTMENT && LAN_OUTCOME_COUNT == 5,
                "outcomes: engine and LAN contract");
 
 /* Text read back from the database. The doors refuse invalid text, but rows written before they
@@ -49,11 +51,12 @@ static json_t *letter_json(char c)
 
 json_t *hub_ticket_json(const queue_ticket *t)
 {
-    return json_pack("{s:I, s:o, s:o, s:s, s:s?, s:s?, s:b, s:b, s:b, s:i, s:i,"
+    return json_pack("{s:I, s:o, s:o, s:s, s:s?, s:s?, s:s?, s:b, s:b, s:b, s:i, s:i,"
                      " s:I, s:I, s:I, s:I}",
                      "id", (json_int_t)t->id, "label", hub_text_json(t->label), "service", letter_json(t->service),
                      "state", lan_ticket_state_name((lan_ticket_state)t->state),
                      "outcome", t->outcome ? lan_outcome_name((lan_outcome)t->outcome) : NULL,
+                     "partner", t->partner[0] ? t->partner : NULL,
                      "public", t->public_type ? queue_public_name(t->public_type) : NULL,
                      "priority", t->priority, "appointment", t->appointment,
                      "transferred", t->transferred, "counter", t->counter_id,
@@ -153,6 +156,23 @@ static json_t *hub_printer_json(hub *h)
     return p;
 }
 
+/* What a desk may record when a visit ends or a contact comes another way: the contract's words
+ * with their labels, and the antenne's partners. */
+static json_t *choices_json(const queue_setup *setup)
+{
+    json_t *outcomes = json_array(), *channels = json_array(), *partners = json_array();
+    for (int v = 1; contract_outcome_word(v); v++)
+        json_array_append_new(outcomes, json_pack("{s:s, s:s}", "id", contract_outcome_word(v), "label",
+                                                  contract_outcome_label(v)));
+    for (int v = 1; contract_channel_word(v); v++)
+        json_array_append_new(channels, json_pack("{s:s, s:s}", "id", contract_channel_word(v), "label",
+                                                  contract_channel_label(v)));
+    for (int i = 0; i < setup->n_partners; i++)
+        json_array_append_new(partners, json_pack("{s:s, s:s}", "id", setup->partners[i].id, "label",
+                                                  setup->partners[i].label));
+    return json_pack("{s:o, s:o, s:o}", "outcomes", outcomes, "channels", channels, "partners", partners);
+}
+
 json_t *hub_state_json(const hub *h, queue *q, int64_t now, int64_t last_event_id,
                        const queue_event *calls, int n_calls, int *err)
 {
@@ -183,7 +203,7 @@ json_t *hub_state_json(const hub *h, queue *q, int64_t now, int64_t last_event_i
     }
     json_t *device = hub_printer_json((hub *)h);
     /* Desks show times in the antenne's zone, whatever zone the browser runs in. */
-    return json_pack("{s:I, s:I, s:{s:s, s:o, s:s}, s:i, s:o, s:b, s:o, s:o, s:o}",
+    return json_pack("{s:I, s:I, s:{s:s, s:o, s:s}, s:i, s:o, s:b, s:o, s:o, s:o, s:o}",
                      "now", (json_int_t)now, "last_event_id", (json_int_t)last_event_id,
                      "antenne", "id", h->cfg.antenne.id, "name", hub_text_json(h->cfg.antenne.name),
                      "timezone", h->cfg.antenne.timezone,
@@ -191,5 +211,5 @@ json_t *hub_state_json(const hub *h, queue *q, int64_t now, int64_t last_event_i
                                                    ? h->cfg.queue.recalls_before_no_show : 1,
                      "printer", device,
                      "open", queue_is_open(q, now, NULL), "services", services,
-                     "counters", counters, "last_calls", arr);
+                     "counters", counters, "last_calls", arr, "choices", choices_json(&setup));
 }

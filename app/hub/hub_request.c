@@ -287,22 +287,51 @@ static int parse_ticket(json_t *o, hub_ticket_req *t, hub_error *err)
     return 0;
 }
 
-static int parse_finish(json_t *o, queue_outcome *out, hub_error *err)
+/* {"outcome": a contract outcome word (borne/contract.h) or "served"/"redirected" (the words of
+ * contract 1, kept for older desks), "partner": a configured partner id, with "partner" only}. */
+static int parse_finish(json_t *o, hub_body *b, hub_error *err)
 {
-    static const char *const keys[] = {"outcome", NULL};
+    static const char *const keys[] = {"outcome", "partner", NULL};
     int rc = only_keys(o, keys, "finish", err);
     if (rc)
         return rc;
-    *out = QUEUE_OUTCOME_SERVED;
+    b->u.outcome = QUEUE_OUTCOME_SERVED;
     json_t *v = json_object_get(o, "outcome");
-    if (!v || json_is_null(v))
-        return 0;
-    int outcome = lan_outcome_from_name(json_string_value(v));
-    if (outcome > 0) {
-        *out = (queue_outcome)outcome;
-        return 0;
+    if (v && !json_is_null(v)) {
+        const char *s = json_string_value(v);
+        int value = s ? contract_outcome_from_word(s) : 0;
+        if (s && strcmp(s, "served") == 0)
+            value = QUEUE_OUTCOME_SERVED;
+        else if (s && strcmp(s, "redirected") == 0)
+            value = QUEUE_OUTCOME_REDIRECTED;
+        if (!value)
+            return fail(err, 422, "bad_outcome", "\"outcome\" must be answered, partner, online_help or"
+                        " appointment");
+        b->u.outcome = (queue_outcome)value;
     }
-    return fail(err, 422, "bad_outcome", "\"outcome\" must be \"served\" or \"redirected\"");
+    json_t *p = json_object_get(o, "partner");
+    if (p && !json_is_null(p)) {
+        const char *s = json_string_value(p);
+        if (!s || !contract_partner_id_valid(s))
+            return fail(err, 422, "unknown_partner", "\"partner\" must be the id of a configured partner");
+        if (b->u.outcome != QUEUE_OUTCOME_REDIRECTED)
+            return fail(err, 422, "bad_outcome", "\"partner\" goes with the outcome \"partner\" only");
+        snprintf(b->partner, sizeof b->partner, "%s", s);
+    }
+    return 0;
+}
+
+static int parse_contact(json_t *o, hub_body *b, hub_error *err)
+{
+    static const char *const keys[] = {"channel", NULL};
+    int rc = only_keys(o, keys, "contact", err);
+    if (rc)
+        return rc;
+    const char *s = json_string_value(json_object_get(o, "channel"));
+    b->u.channel = s ? contract_channel_from_word(s) : 0;
+    if (!b->u.channel)
+        return fail(err, 422, "bad_channel", "\"channel\" must be phone or email");
+    return 0;
 }
 
 static int parse_transfer(json_t *o, hub_body *b, hub_error *err)
@@ -453,7 +482,9 @@ static int parse_root(const hub_route *r, json_t *root, hub_body *out, hub_error
     if (r->kind == HUB_ROUTE_TICKETS)
         return parse_ticket(root, &out->u.ticket, err);
     if (r->kind == HUB_ROUTE_COUNTER && r->action == HUB_ACT_FINISH)
-        return parse_finish(root, &out->u.outcome, err);
+        return parse_finish(root, out, err);
+    if (r->kind == HUB_ROUTE_COUNTER && r->action == HUB_ACT_CONTACT)
+        return parse_contact(root, out, err);
     if (r->kind == HUB_ROUTE_COUNTER && r->action == HUB_ACT_TRANSFER)
         return parse_transfer(root, out, err);
     if (r->kind == HUB_ROUTE_COUNTER) {
@@ -469,7 +500,8 @@ int hub_body_parse(const hub_route *r, const char *body, size_t len, hub_body *o
     if (len > hub_body_cap(r))
         return fail(err, 413, "body_too_large", "body over %zu bytes", hub_body_cap(r));
     bool needs_body = r->kind == HUB_ROUTE_TICKETS || r->kind == HUB_ROUTE_APPOINTMENTS ||
-                      (r->kind == HUB_ROUTE_COUNTER && r->action == HUB_ACT_TRANSFER);
+                      (r->kind == HUB_ROUTE_COUNTER &&
+                       (r->action == HUB_ACT_TRANSFER || r->action == HUB_ACT_CONTACT));
     size_t ws = 0;
     while (ws < len && strchr(" \t\r\n", body[ws]))
         ws++;

@@ -145,7 +145,7 @@ static void reset_flow(kiosk *k)
 static void commit_feedback(kiosk *k, char service)
 {
     if (k->fb_level)
-        queue_feedback(k->q, now_s(k), k->fb_level, service);
+        queue_feedback(k->q, now_s(k), k->fb_level, service, CONTRACT_REASON_NONE);
     k->fb_level = 0;
 }
 

@@ -48,27 +48,36 @@ static int valid_day(const char *d)
 
 static int valid_bucket(const queue_bucket *q)
 {
-    /* Service 0 is feedback given without naming a service: sent as "", tickets never are. */
-    bool feedback_only = q->service == '\0';
+    /* Service 0 is feedback given without naming a service and contacts by another channel:
+     * sent as "", tickets never are. */
+    bool no_service = q->service == '\0';
     if (!valid_day(q->day) || q->hour < 0 || q->hour > 23 ||
-        (!feedback_only && (q->service < 'A' || q->service > 'Z')))
+        (!no_service && (q->service < 'A' || q->service > 'Z')))
         return 0;
-    if (feedback_only && (q->issued || q->called || q->served || q->redirected || q->no_show || q->cancelled ||
-                          q->expired || q->transferred || q->appointments_checked_in || q->wait_count ||
-                          q->service_count))
+    if ((int)q->public_type < 0 || q->public_type >= QUEUE_PUBLIC_COUNT || q->revision <= 0 ||
+        q->wait_sum_s < 0 || q->service_sum_s < 0 || q->n_partners < 0 ||
+        q->n_partners > CONTRACT_PARTNERS_MAX)
         return 0;
-    if ((int)q->public_type < 0 || q->public_type >= QUEUE_PUBLIC_COUNT || q->revision <= 0)
-        return 0;
-    const int counts[] = { q->issued, q->called, q->served, q->redirected, q->no_show, q->cancelled,
-                           q->expired, q->transferred, q->appointments_checked_in, q->wait_count,
-                           q->wait_p50_s, q->wait_p90_s, q->service_count, q->service_p50_s,
-                           q->service_p90_s, q->feedback[0], q->feedback[1], q->feedback[2],
-                           q->feedback[3], q->feedback[4] };
-    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
-        if (counts[i] < 0)
+    int ticket_counts = q->wait_count | q->service_count;
+#define CHECK_COUNT_(name, since)                                                                  \
+    if (q->name < 0)                                                                               \
+        return 0;                                                                                  \
+    ticket_counts |= q->name;
+    CONTRACT_BUCKET_COUNTS(CHECK_COUNT_)
+#define CHECK_ARRAY_(name, since, n, col)                                                          \
+    for (int i = 0; i < (n); i++)                                                                  \
+        if (q->name[i] < 0)                                                                        \
             return 0;
-    }
-    return q->wait_sum_s >= 0 && q->service_sum_s >= 0;
+    CONTRACT_BUCKET_ARRAYS(CHECK_ARRAY_)
+    const int stats[] = {q->wait_count, q->wait_p50_s, q->wait_p90_s, q->service_count, q->service_p50_s,
+                         q->service_p90_s};
+    for (size_t i = 0; i < sizeof stats / sizeof stats[0]; i++)
+        if (stats[i] < 0)
+            return 0;
+    for (int i = 0; i < q->n_partners; i++)
+        if (!contract_partner_id_valid(q->partners[i].id) || q->partners[i].n < 0)
+            return 0;
+    return !(no_service && ticket_counts);
 }
 
 static json_t *stat_json(int64_t sum, int count, int p50, int p90)
@@ -77,24 +86,44 @@ static json_t *stat_json(int64_t sum, int count, int p50, int p90)
                      "p90_s", p90);
 }
 
+static json_t *int_array(const int *v, int n)
+{
+    json_t *a = json_array();
+    for (int i = 0; a && i < n; i++)
+        if (json_array_append_new(a, json_integer(v[i])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
 int upload_buckets_add(upload_buckets *b, const queue_bucket *q)
 {
     if (!valid_bucket(q))
         return -EINVAL;
     const char service[2] = { q->service, '\0' };
-    /* Explicit member list: a new field of queue_bucket never leaves the board by accident. */
-    json_t *o = json_pack(
-        "{s:s, s:i, s:s, s:s, s:I, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:o, s:o, s:[i,i,i,i,i]}",
-        "day", q->day, "hour", q->hour, "service", service, "public", queue_public_name(q->public_type),
-        "revision", (json_int_t)q->revision, "issued", q->issued, "called", q->called, "served",
-        q->served, "redirected", q->redirected, "no_show", q->no_show, "cancelled", q->cancelled,
-        "expired", q->expired, "transferred", q->transferred, "appointments_checked_in",
-        q->appointments_checked_in, "wait",
-        stat_json(q->wait_sum_s, q->wait_count, q->wait_p50_s, q->wait_p90_s), "service_time",
-        stat_json(q->service_sum_s, q->service_count, q->service_p50_s, q->service_p90_s), "feedback",
-        q->feedback[0], q->feedback[1], q->feedback[2], q->feedback[3], q->feedback[4]);
-    if (!o || json_array_append_new(b->array, o) != 0)
+    /* The members come from the contract's lists (borne/contract.h) and nothing else: a field
+     * of queue_bucket outside them never leaves the board by accident. */
+    json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:I, s:o, s:o}", "day", q->day, "hour", q->hour, "service",
+                          service, "public", queue_public_name(q->public_type), "revision",
+                          (json_int_t)q->revision, "wait",
+                          stat_json(q->wait_sum_s, q->wait_count, q->wait_p50_s, q->wait_p90_s),
+                          "service_time",
+                          stat_json(q->service_sum_s, q->service_count, q->service_p50_s, q->service_p90_s));
+    json_t *partners = json_object();
+    /* o owns partners from here (set_new releases it on failure too). */
+    bool ok = json_object_set_new(o, "partners", partners) == 0;
+#define PUT_COUNT_(name, since) ok = ok && json_object_set_new(o, #name, json_integer(q->name)) == 0;
+    CONTRACT_BUCKET_COUNTS(PUT_COUNT_)
+#define PUT_ARRAY_(name, since, n, col) ok = ok && json_object_set_new(o, #name, int_array(q->name, n)) == 0;
+    CONTRACT_BUCKET_ARRAYS(PUT_ARRAY_)
+    for (int i = 0; ok && i < q->n_partners; i++)
+        ok = json_object_set_new(partners, q->partners[i].id, json_integer(q->partners[i].n)) == 0;
+    if (!ok || json_array_append_new(b->array, o) != 0) {
+        if (!ok)
+            json_decref(o);
         return -ENOMEM;
+    }
     if (q->revision > b->max_revision)
         b->max_revision = q->revision;
     return 0;
@@ -188,7 +217,7 @@ char *upload_batch_body(const char *antenne, const char *batch_uuid, int64_t sen
         json_decref(buckets);
         return NULL;
     }
-    json_t *body = json_pack("{s:i, s:s, s:s, s:s, s:o}", "schema", UPLOAD_SCHEMA, "antenne", antenne,
+    json_t *body = json_pack("{s:i, s:s, s:s, s:s, s:o}", "schema", CONTRACT_SCHEMA, "antenne", antenne,
                              "batch", batch_uuid, "sent_at", sent, "buckets", buckets);
     char *text = NULL;
     if (body && (!health || json_object_set_new(body, "health", health_json(health)) == 0))

@@ -34,6 +34,7 @@ const MESSAGES = {
   in_progress: 'La demande précédente est encore en cours.',
   busy: 'Le hub est occupé, réessayez.',
   storage_full: 'Stockage plein sur la borne : prévenez l\'administrateur.',
+  unknown_partner: 'Ce partenaire n\'est pas dans la liste de l\'antenne.',
 };
 
 const STATES = { open: 'Ouvert', paused: 'En pause', closed: 'Fermé' };
@@ -286,13 +287,54 @@ function render() {
   dis('btn-call', !open || !!t);
   dis('btn-recall', !t || t.state !== 'called');
   dis('btn-start', !t || t.state !== 'called');
-  dis('btn-finish', !t);
-  dis('btn-redirect', !t);
+  renderChoices(!!t);
   dis('btn-noshow', !t || t.state !== 'called' || t.recalls < (state.recalls_before_no_show || 1));
   dis('btn-transfer', !t);
   dis('btn-open', c && c.state === 'open');
   dis('btn-pause', !open);
   dis('btn-close', (c && c.state === 'closed') || !!t);
+}
+
+// How a visit ended and contacts by other channels: the words come from the hub (the contract's
+// one list, the antenne's partners), one tap each. A referral asks which partner with one more tap.
+function choiceButtons(box, items, onClick) {
+  const ids = items.map((x) => x.id).join();
+  if (box.dataset.ids !== ids) {
+    box.dataset.ids = ids;
+    box.replaceChildren(...items.map((x) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = x.label;
+      b.dataset.id = x.id;
+      b.addEventListener('click', () => onClick(x));
+      return b;
+    }));
+  }
+  return [...box.querySelectorAll('button')];
+}
+
+function finishWith(outcome, partner) {
+  $('partners').hidden = true;
+  act('finish', partner ? { outcome, partner } : { outcome });
+}
+
+function renderChoices(hasTicket) {
+  const ch = state.choices || { outcomes: [], channels: [], partners: [] };
+  for (const b of choiceButtons($('outcomes'), ch.outcomes, (o) => {
+    if (o.id === 'partner' && ch.partners.length) $('partners').hidden = false;
+    else finishWith(o.id);
+  })) {
+    b.disabled = busy || !hasTicket;
+    b.className = b.dataset.id === 'answered' ? 'ok' : '';
+  }
+  const other = { id: '', label: 'Autre partenaire' };
+  for (const b of choiceButtons($('partner-list'), ch.partners.concat([other]),
+    (p) => finishWith('partner', p.id))) b.disabled = busy || !hasTicket;
+  if (!hasTicket) $('partners').hidden = true;
+  for (const b of choiceButtons($('channels'), ch.channels, async (c) => {
+    await act('contact', { channel: c.id });
+    if (!$('message').classList.contains('error')) say(`Contact compté : ${c.label.toLowerCase()}.`, 'info');
+  })) b.disabled = busy;
 }
 
 function fillTransfer() {
@@ -357,8 +399,7 @@ $('change').addEventListener('click', showSetup);
 $('btn-call').addEventListener('click', () => act('call-next'));
 $('btn-recall').addEventListener('click', () => act('recall'));
 $('btn-start').addEventListener('click', () => act('start'));
-$('btn-finish').addEventListener('click', () => act('finish', { outcome: 'served' }));
-$('btn-redirect').addEventListener('click', () => act('finish', { outcome: 'redirected' }));
+$('partners-cancel').addEventListener('click', () => { $('partners').hidden = true; });
 $('btn-noshow').addEventListener('click', () => act('no-show'));
 $('btn-open').addEventListener('click', () => act('open'));
 $('btn-pause').addEventListener('click', () => act('pause'));

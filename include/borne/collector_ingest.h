@@ -3,7 +3,7 @@
  * A pure function of (body, path antenne id, current time): no I/O, no global state, so the same
  * code is fuzzed, unit-tested and run by the HTTP server.
  *
- * ## Wire contract, schema 1
+ * ## Wire contract, schemas 1 and 2 (borne/contract.h lists the fields and enumerations)
  *
  *   POST /api/v1/antennes/<id>/batches
  *   Authorization: Bearer <token of that antenne>
@@ -17,7 +17,12 @@
  *                    "expired": n, "transferred": n, "appointments_checked_in": n,
  *                    "wait":         { "sum_s": n, "count": n, "p50_s": n, "p90_s": n },
  *                    "service_time": { "sum_s": n, "count": n, "p50_s": n, "p90_s": n },
- *                    "feedback": [n1, n2, n3, n4, n5] }, ... ],
+ *                    "feedback": [n1, n2, n3, n4, n5],
+ *                    -- schema 2 adds, all required in a schema-2 bucket: --
+ *                    "wait_bands": [8 counts: 0-5, 5-10, 10-15, 15-20, 20-30, 30-45, 45-60, 60+ min],
+ *                    "outcomes": [answered, partner, online_help, appointment],
+ *                    "channels": [phone, email], "feedback_reasons": [attente, accueil, reponse,
+ *                    locaux, autre], "partners": { "<partner id [a-z0-9-]{1,32}>": n, ... (<= 16) } }, ... ],
  *     "health": { "version": "x.y.z", "uptime_s": n, "printer": "ready" | "near_end" | "paper_out" | ...,
  *                 "last_upload": "<RFC3339>" | null, "queue_waiting": n } }
  *
@@ -37,7 +42,7 @@
  *     403 forbidden (the token of another antenne) or antenne_mismatch (body antenne != path antenne)
  *     404 unknown_antenne
  *     413 too_large (body over the byte cap) or too_many_buckets (over the bucket cap)
- *     422 invalid (schema != 1, bad uuid, day not a date or after tomorrow (UTC) or before 2000,
+ *     422 invalid (schema outside 1..2 — a schema from the future says "upgrade headquarters" —, bad uuid, day not a date or after tomorrow (UTC) or before 2000,
  *         hour out of 0..23, service not one capital letter, unknown public, revision <= 0,
  *         negative or absurd counts, p50 > p90, a sum with a zero count, ...)
  */
@@ -47,7 +52,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define COLLECTOR_SCHEMA 1
+#include "borne/contract.h"
+
 #define COLLECTOR_ID_MAX 64     /* antenne id: [a-z0-9-]{1,64} */
 #define COLLECTOR_UUID_LEN 36
 #define COLLECTOR_COUNT_MAX 1000000000000LL
@@ -76,17 +82,26 @@ struct collector_stat {
     int64_t sum_s, count, p50_s, p90_s;
 };
 
+/* Partners of a bucket as text: "caf=3,msa=1" (ids in the order received, "" = none). */
+#define COLLECTOR_PARTNERS_TEXT_MAX (CONTRACT_PARTNERS_MAX * (CONTRACT_PARTNER_ID_MAX + 15))
+
 /* One bucket as validated: a plain record, copied freely. */
 struct collector_bucket {
     char day[11];          /* YYYY-MM-DD */
     int hour;              /* 0..23 */
-    char service[2];       /* "A".."Z", or "" for feedback not about a service */
+    char service[2];       /* "A".."Z", or "" for feedback and contacts not about a service */
     char public_type[16];  /* "" or one of the public types */
+    int schema;            /* contract version it came with: fields of a later one are unknown (0) */
     int64_t revision;
-    int64_t issued, called, served, redirected, no_show, cancelled, expired, transferred,
-        appointments_checked_in;
+#define COLLECTOR_BUCKET_COUNT_(name, since) int64_t name;
+    CONTRACT_BUCKET_COUNTS(COLLECTOR_BUCKET_COUNT_)
+#undef COLLECTOR_BUCKET_COUNT_
     struct collector_stat wait, service_time;
-    int64_t feedback[5];   /* the engine's weather levels: [0] soleil (best) .. [4] orage (worst) */
+    /* indexed by value - 1 of their contract list: feedback[0] = soleil (best) .. [4] = orage */
+#define COLLECTOR_BUCKET_ARRAY_(name, since, n, col) int64_t name[n];
+    CONTRACT_BUCKET_ARRAYS(COLLECTOR_BUCKET_ARRAY_)
+#undef COLLECTOR_BUCKET_ARRAY_
+    char partners[COLLECTOR_PARTNERS_TEXT_MAX];
 };
 
 struct collector_health {

@@ -18,7 +18,8 @@ struct collector_synth_site {
 };
 
 /* Fills out[] with the buckets of one opening hour (0..23) of a day (days since 1970-01-01): one per
- * service, public type "", the given revision. Returns the count (0 outside opening hours: weekends,
+ * service, public type "", the given revision, every field of the current contract (waits drawn one by
+ * one so sum, percentiles and bands agree; outcomes, partners and feedback reasons add up). Returns the count (0 outside opening hours: weekends,
  * before 9, 12-13, after 17). max must be >= COLLECTOR_SYNTH_SERVICES. */
 size_t collector_synth_hour(const struct collector_synth_site *site, int64_t day, int hour, int64_t revision,
                             struct collector_bucket *out, size_t max);
@@ -33,6 +34,12 @@ void collector_synth_uuid(uint64_t a, uint64_t b, char out[COLLECTOR_UUID_LEN + 
  * out of memory. */
 char *collector_synth_body(const char *antenne, const char *uuid, int64_t sent_at,
                            const struct collector_bucket *buckets, size_t n, const struct collector_health *health);
+
+/* The same as a board of contract version `schema` sends it: fields of later versions left out
+ * (collector_synth_body() uses CONTRACT_SCHEMA). */
+char *collector_synth_body_schema(int schema, const char *antenne, const char *uuid, int64_t sent_at,
+                                  const struct collector_bucket *buckets, size_t n,
+                                  const struct collector_health *health);
 
 /* "YYYY-MM-DD" of a day number, and RFC3339 UTC of a Unix time. */
 void collector_synth_day_text(int64_t day, char out[11]);

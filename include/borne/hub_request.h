@@ -78,9 +78,11 @@ typedef struct hub_body {
     union {
         hub_ticket_req ticket;                        /* HUB_ROUTE_TICKETS */
         queue_outcome outcome;                        /* finish */
+        int channel;                                  /* contact: CONTRACT_CHANNEL_* */
         struct { char service; int counter; } transfer;
         struct { int n; queue_appointment *items; } appts; /* owned: hub_body_free() */
     } u;
+    char partner[CONTRACT_PARTNER_ID_MAX + 1];        /* finish: partner of a referral, "" = not said */
 } hub_body;
 
 /* Validates the body of route `r` (len bytes, not NUL-terminated) into *out. An empty body is

@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "borne/contract.h"
+
 #define LAN_API_PREFIX "/api/v1"
 #define LAN_NAME_MAX 64          /* service, counter and antenne names, UTF-8 */
 #define LAN_TICKET_LABEL_MAX 8   /* "A042" */
@@ -34,7 +36,8 @@
     X(START, "start")                                                                            \
     X(FINISH, "finish")                                                                          \
     X(NO_SHOW, "no-show")                                                                        \
-    X(TRANSFER, "transfer")
+    X(TRANSFER, "transfer")                                                                      \
+    X(CONTACT, "contact")
 
 /* A ticket's "state" (the engine's queue_state, same order). */
 #define LAN_TICKET_STATES(X)                                                                     \
@@ -52,10 +55,9 @@
     X(OPEN, "open")                                                                              \
     X(PAUSED, "paused")
 
-/* A finished ticket's "outcome" (finish's body, a ticket's field); 0 is "none" (null). */
-#define LAN_OUTCOMES(X)                                                                          \
-    X(SERVED, "served")                                                                          \
-    X(REDIRECTED, "redirected")
+/* A finished ticket's "outcome" (finish's body, a ticket's field) is one of the wire contract's
+ * outcomes (CONTRACT_OUTCOMES in borne/contract.h: words and values); 0 is "none" (null). The hub
+ * also accepts contract 1's "served" and "redirected" from older desks. */
 
 /* The ticket object the hub sends (state.counters[].ticket, answers of operations):
  * X(kind, json key). Kinds: INT64, INT, BOOL, LETTER (a one-letter string or null), LABEL
@@ -91,8 +93,8 @@ typedef enum lan_counter_state {
 } lan_counter_state;
 #undef LAN_ENUM_COUNTER_STATE_
 
-#define LAN_ENUM_OUTCOME_(id, name) LAN_OUTCOME_##id,
-typedef enum lan_outcome { LAN_OUTCOME_NONE = 0, LAN_OUTCOMES(LAN_ENUM_OUTCOME_) LAN_OUTCOME_COUNT } lan_outcome;
+#define LAN_ENUM_OUTCOME_(id, value, word, label) LAN_OUTCOME_##id = value,
+typedef enum lan_outcome { LAN_OUTCOME_NONE = 0, CONTRACT_OUTCOMES(LAN_ENUM_OUTCOME_) LAN_OUTCOME_COUNT } lan_outcome;
 #undef LAN_ENUM_OUTCOME_
 
 #define LAN_DECL_INT64(n) int64_t n;
@@ -137,7 +139,9 @@ static inline const char *lan_counter_state_name(lan_counter_state s)
 
 static inline const char *lan_outcome_name(lan_outcome o)
 {
-    static const char *const names[] = {"", LAN_OUTCOMES(LAN_NAME_)};
+#define LAN_OUTCOME_NAME_(id, value, word, label) [value] = word,
+    static const char *const names[] = {"", CONTRACT_OUTCOMES(LAN_OUTCOME_NAME_)};
+#undef LAN_OUTCOME_NAME_
     return (unsigned)o < sizeof names / sizeof names[0] ? names[o] : "";
 }
 #undef LAN_NAME_

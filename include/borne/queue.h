@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "borne/contract.h"
+
 typedef struct queue queue;
 
 typedef enum queue_err {
@@ -37,6 +39,7 @@ typedef enum queue_err {
     QUEUE_EUSED = -12,       /* appointment already checked in */
     QUEUE_ERECALLS = -13,    /* no-show refused: not enough recalls yet */
     QUEUE_ENOTSERVED = -14,  /* the counter does not serve that service */
+    QUEUE_ENOPARTNER = -15,  /* partner id not in the configured list */
     QUEUE_EFULL = -20,       /* disk full (SQLITE_FULL): nothing was written */
     QUEUE_EREADONLY = -21,   /* database file or directory is read-only */
     QUEUE_ECORRUPT = -22,    /* not a database, or corrupt */
@@ -95,7 +98,17 @@ typedef struct queue_day_hours {
     struct { int open_min, close_min; } range[QUEUE_MAX_RANGES]; /* minutes since local midnight */
 } queue_day_hours;
 
+#define QUEUE_MAX_PARTNERS CONTRACT_PARTNERS_MAX
+
+/* A partner a visitor can be referred to ([partners] of the config). */
+typedef struct queue_partner {
+    char id[CONTRACT_PARTNER_ID_MAX + 1];  /* [a-z0-9-], what travels to HQ */
+    char label[QUEUE_LABEL_MAX];           /* "CAF de l'Aisne", what the desk shows */
+} queue_partner;
+
 typedef struct queue_setup {
+    int n_partners;
+    queue_partner partners[QUEUE_MAX_PARTNERS];
     int n_services;
     queue_service services[QUEUE_MAX_SERVICES];
     int n_counters;
@@ -137,10 +150,13 @@ typedef enum queue_state {
     QUEUE_EXPIRED,
 } queue_state;
 
+/* How a visit ended: the contract's outcomes (borne/contract.h), stored in ticket.outcome. */
 typedef enum queue_outcome {
     QUEUE_OUTCOME_NONE = 0,
-    QUEUE_OUTCOME_SERVED,
-    QUEUE_OUTCOME_REDIRECTED,
+    QUEUE_OUTCOME_SERVED = CONTRACT_OUTCOME_ANSWERED,       /* answered on the spot */
+    QUEUE_OUTCOME_REDIRECTED = CONTRACT_OUTCOME_PARTNER,    /* referred to a partner */
+    QUEUE_OUTCOME_ONLINE_HELP = CONTRACT_OUTCOME_ONLINE_HELP, /* helped with an online application */
+    QUEUE_OUTCOME_APPOINTMENT = CONTRACT_OUTCOME_APPOINTMENT, /* appointment to follow */
 } queue_outcome;
 
 const char *queue_state_name(queue_state s);     /* "waiting", "called", ... */
@@ -156,6 +172,7 @@ typedef struct queue_ticket {
     int seq;                  /* sequence of that service that day, from 1; label shows it mod 1000 */
     queue_state state;
     queue_outcome outcome;
+    char partner[CONTRACT_PARTNER_ID_MAX + 1]; /* referred to (outcome REDIRECTED); "" = not said */
     queue_public public_type;
     bool priority;
     bool appointment;
@@ -220,8 +237,17 @@ int queue_call_next(queue *q, int64_t now, int counter_id, queue_ticket *out);
 int queue_recall(queue *q, int64_t now, int counter_id, queue_ticket *out);
 /* The visitor arrived at the desk: called → serving. */
 int queue_start(queue *q, int64_t now, int counter_id);
-/* serving (or called) → done with an outcome. */
+/* serving (or called) → done with an outcome (QUEUE_EINVAL for QUEUE_OUTCOME_NONE or an unknown
+ * value). Same as queue_finish_to() without a partner. */
 int queue_finish(queue *q, int64_t now, int counter_id, queue_outcome outcome);
+/* Same, naming the partner the visitor was referred to: partner NULL or "" = not said; otherwise
+ * only with QUEUE_OUTCOME_REDIRECTED (else QUEUE_EINVAL) and one of the configured partners (else
+ * QUEUE_ENOPARTNER). */
+int queue_finish_to(queue *q, int64_t now, int counter_id, queue_outcome outcome, const char *partner);
+/* One contact handled by a desk through another channel (CONTRACT_CHANNEL_PHONE, _EMAIL): counted
+ * in the bucket of its local day and hour with no service (service 0). QUEUE_ENOCOUNTER,
+ * QUEUE_EINVAL for an unknown channel. */
+int queue_contact(queue *q, int64_t now, int counter_id, int channel);
 /* called → no_show, only after recalls_before_no_show recalls. */
 int queue_no_show(queue *q, int64_t now, int counter_id);
 /* Moves the counter's current ticket back to waiting, keeping its arrival time, for another
@@ -275,8 +301,9 @@ int queue_appointment_of_ticket(queue *q, int64_t ticket_id, queue_appointment *
 
 /* ---- feedback ---------------------------------------------------------------------------- */
 
-/* level 1 = soleil ... 5 = orage; service 0 = not about a service. */
-int queue_feedback(queue *q, int64_t now, int level, char service);
+/* level 1 = soleil ... 5 = orage (CONTRACT_WEATHER); service 0 = not about a service; reason =
+ * CONTRACT_REASON_NONE or why (CONTRACT_REASONS), only with rain or storm (else QUEUE_EINVAL). */
+int queue_feedback(queue *q, int64_t now, int level, char service, int reason);
 
 /* ---- day and retention -------------------------------------------------------------------- */
 
@@ -309,11 +336,20 @@ typedef struct queue_bucket {
     char service;                 /* service at issue time... or the transfer target (see ARCH) */
     queue_public public_type;
     int64_t revision;             /* strictly increases whenever the bucket changes */
-    int issued, called, served, redirected, no_show, cancelled, expired, transferred;
-    int appointments_checked_in;
+#define QUEUE_BUCKET_COUNT_(name, since) int name;
+    CONTRACT_BUCKET_COUNTS(QUEUE_BUCKET_COUNT_)     /* issued, called, served (every outcome but */
+                                                    /* partner), redirected (partner), ... */
+#undef QUEUE_BUCKET_COUNT_
     int64_t wait_sum_s;   int wait_count;    int wait_p50_s, wait_p90_s;
     int64_t service_sum_s; int service_count; int service_p50_s, service_p90_s;
-    int feedback[5];              /* [0] = soleil ... [4] = orage */
+    /* Arrays indexed by value - 1 of their contract list: feedback[0] = soleil ... [4] = orage,
+     * wait_bands (called tickets by wait), outcomes (done tickets), channels (contacts, service-0
+     * bucket), feedback_reasons. */
+#define QUEUE_BUCKET_ARRAY_(name, since, n, col) int name[n];
+    CONTRACT_BUCKET_ARRAYS(QUEUE_BUCKET_ARRAY_)
+#undef QUEUE_BUCKET_ARRAY_
+    int n_partners;               /* referrals by named partner, ordered by id */
+    struct { char id[CONTRACT_PARTNER_ID_MAX + 1]; int n; } partners[CONTRACT_PARTNERS_MAX];
 } queue_bucket;
 
 typedef int (*queue_bucket_fn)(const queue_bucket *b, void *ctx);

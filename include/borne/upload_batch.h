@@ -1,5 +1,5 @@
-/* Upload batches: the JSON an antenne sends to headquarters (wire contract: schema 1, written
- * out in borne/collector_ingest.h, which the collector owns).
+/* Upload batches: the JSON an antenne sends to headquarters (wire contract: schema
+ * CONTRACT_SCHEMA of borne/contract.h, written out in borne/collector_ingest.h).
  *
  * Pure functions: no I/O, no clock, no global state. Only counts leave the board: a
  * queue_bucket holds no ticket label, note or appointment code, and the encoder copies nothing
@@ -18,7 +18,6 @@
 
 #include "borne/queue.h"
 
-#define UPLOAD_SCHEMA 1
 #define UPLOAD_UUID_LEN 36
 #define UPLOAD_TIME_LEN 20     /* "2026-11-23T10:00:00Z" */
 #define UPLOAD_NAME_MAX 32     /* version and printer state: at most 32 bytes */

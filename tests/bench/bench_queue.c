@@ -103,7 +103,7 @@ static void simulate_day(queue *q, int64_t open, int visits, unsigned *rnd)
                 die(q, "issue");
             }
             if (rand_r(rnd) % 8 == 0 &&
-                queue_feedback(q, arrivals[next], 1 + rand_r(rnd) % 5, svc) != QUEUE_OK)
+                queue_feedback(q, arrivals[next], 1 + rand_r(rnd) % 5, svc, CONTRACT_REASON_NONE) != QUEUE_OK)
                 die(q, "feedback");
         }
         for (int c = 1; c <= COUNTERS; c++) {

@@ -93,7 +93,7 @@ static void test_client(void)
     CHECK_INT(queue_get_ticket(F.q, is.ticket.id, &t), QUEUE_OK);
     CHECK_INT(t.recalls, 1);
 
-    CHECK_INT(client_act(c, LAN_ACT_FINISH, LAN_OUTCOME_REDIRECTED, 0, 0), 0);
+    CHECK_INT(client_act(c, LAN_ACT_FINISH, LAN_OUTCOME_PARTNER, 0, 0), 0);
     CHECK(wait_view(c, idle, &v));
     CHECK_INT(queue_get_ticket(F.q, is.ticket.id, &t), QUEUE_OK);
     CHECK_INT(t.outcome, QUEUE_OUTCOME_REDIRECTED);

@@ -37,6 +37,9 @@ static struct collector_bucket bucket(int64_t day, int hour, char service, int64
     b.service_time = (struct collector_stat){b.served * 900, b.served, 800, 1500};
     b.feedback[4] = b.served / 2;
     b.feedback[2] = b.served / 4;
+    b.schema = CONTRACT_SCHEMA;
+    b.outcomes[CONTRACT_OUTCOME_ANSWERED - 1] = b.served;
+    b.wait_bands[CONTRACT_BAND_W5 - 1] = issued;   /* 300 s each */
     return b;
 }
 

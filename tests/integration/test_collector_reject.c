@@ -60,6 +60,8 @@ static char *body_with(const char *key, const char *value)
         b[i].revision = 1;
         b[i].issued = b[i].called = b[i].served = 3;
         b[i].wait = (struct collector_stat){600, 3, 150, 400};
+        b[i].outcomes[CONTRACT_OUTCOME_ANSWERED - 1] = 3;
+        b[i].wait_bands[CONTRACT_BAND_W0 - 1] = 3;
     }
     char uuid[COLLECTOR_UUID_LEN + 1];
     collector_synth_uuid(7, 7, uuid);
@@ -123,7 +125,10 @@ static void semantic_errors(void)
         {"public", "\"tout le monde\""},
         {"wait", "{\"sum_s\":10,\"count\":1,\"p50_s\":9,\"p90_s\":5}"},
         {"feedback", "[1,2,-3,4,5]"},
-        {"schema", "2"},
+        {"schema", "3"},                       /* a contract from the future */
+        {"outcomes", "[1,0,0,0]"},             /* breakdown not adding up to served */
+        {"partners", "{\"Caisse d'allocations\":1}"}, /* not a partner id */
+        {"wait_bands", "[1,1,0,0,0,0,0,0]"},    /* bands not adding up to the wait count */
         {"batch", "\"not-a-uuid\""},
         {"sent_at", "\"2026-11-23T10:00:00+02:00\""},
     };

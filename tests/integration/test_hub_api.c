@@ -306,7 +306,7 @@ static void test_counter_flow(void)
     CHECK_INT(th_http(&F, "POST", "/api/v1/counters/1/finish", TH_TOKEN1, NULL,
                       "{\"outcome\":\"redirected\"}", &r), 200);
     j = body_json(&r);
-    CHECK_STR(str_at(j, "ticket.outcome"), "redirected");
+    CHECK_STR(str_at(j, "ticket.outcome"), "partner");
     CHECK(json_is_null(json_object_get(json_object_get(j, "counter"), "ticket")));
     json_decref(j);
     th_response_free(&r);
@@ -553,6 +553,58 @@ typedef struct caller {
     int n, errors;
 } caller;
 
+/* Contract 2 at the desk: the choices in the state, outcomes with a configured partner, contacts by
+ * phone and e-mail; unknown partners, outcomes and channels are refused with a clear code. */
+static void test_outcomes_and_contacts(void)
+{
+    th_response r;
+    CHECK_INT(th_http(&F, "GET", "/api/v1/state", NULL, NULL, NULL, &r), 200);
+    json_t *j = body_json(&r);
+    json_t *choices = json_object_get(j, "choices");
+    CHECK_INT(json_array_size(json_object_get(choices, "outcomes")), CONTRACT_OUTCOMES_N);
+    CHECK_STR(str_at(json_array_get(json_object_get(choices, "outcomes"), 2), "id"), "online_help");
+    CHECK_STR(str_at(json_array_get(json_object_get(choices, "partners"), 0), "label"), "CAF de l'Aisne");
+    CHECK_STR(str_at(json_array_get(json_object_get(choices, "channels"), 1), "id"), "email");
+    json_decref(j);
+    th_response_free(&r);
+
+    char code[64];
+    CHECK_INT(post("/api/v1/counters/2/open", TH_TOKEN2, NULL, NULL, code, sizeof code), 200);
+    issue_via_api("A", TH_TOKEN2);
+    CHECK_INT(post("/api/v1/counters/2/call-next", TH_TOKEN2, NULL, NULL, code, sizeof code), 200);
+    queue_counter_status cs;
+    CHECK_INT(queue_counter_get(F.q, 2, &cs), QUEUE_OK);
+    int64_t a = cs.current_ticket;
+    CHECK_INT(post("/api/v1/counters/2/finish", TH_TOKEN2, NULL, "{\"outcome\":\"partner\",\"partner\":\"msa\"}",
+                   code, sizeof code), 422);
+    CHECK_STR(code, "unknown_partner");
+    CHECK_INT(post("/api/v1/counters/2/finish", TH_TOKEN2, NULL, "{\"outcome\":\"answered\",\"partner\":\"caf\"}",
+                   code, sizeof code), 422);
+    CHECK_STR(code, "bad_outcome");
+    CHECK_INT(post("/api/v1/counters/2/finish", TH_TOKEN2, NULL, "{\"outcome\":\"lunch\"}", code, sizeof code), 422);
+    CHECK_STR(code, "bad_outcome");
+    CHECK_INT(ticket_of(a).state, QUEUE_CALLED);
+    CHECK_INT(post("/api/v1/counters/2/finish", TH_TOKEN2, NULL, "{\"outcome\":\"partner\",\"partner\":\"caf\"}",
+                   code, sizeof code), 200);
+    CHECK_INT(ticket_of(a).outcome, QUEUE_OUTCOME_REDIRECTED);
+    CHECK_STR(ticket_of(a).partner, "caf");
+    issue_via_api("A", TH_TOKEN2);
+    CHECK_INT(post("/api/v1/counters/2/call-next", TH_TOKEN2, NULL, NULL, code, sizeof code), 200);
+    CHECK_INT(queue_counter_get(F.q, 2, &cs), QUEUE_OK);
+    int64_t b = cs.current_ticket;
+    CHECK_INT(post("/api/v1/counters/2/finish", TH_TOKEN2, NULL, "{\"outcome\":\"online_help\"}", code, sizeof code),
+              200);
+    CHECK_INT(ticket_of(b).outcome, QUEUE_OUTCOME_ONLINE_HELP);
+
+    CHECK_INT(post("/api/v1/counters/2/contact", TH_TOKEN2, NULL, "{\"channel\":\"phone\"}", code, sizeof code), 200);
+    CHECK_INT(post("/api/v1/counters/2/contact", TH_TOKEN2, NULL, "{\"channel\":\"email\"}", code, sizeof code), 200);
+    CHECK_INT(post("/api/v1/counters/2/contact", TH_TOKEN2, NULL, "{\"channel\":\"fax\"}", code, sizeof code), 422);
+    CHECK_STR(code, "bad_channel");
+    CHECK_INT(post("/api/v1/counters/2/contact", TH_TOKEN2, NULL, NULL, code, sizeof code), 422);
+    CHECK_INT(post("/api/v1/counters/2/contact", TH_TOKEN1, NULL, "{\"channel\":\"phone\"}", code, sizeof code), 403);
+    CHECK_INT(post("/api/v1/counters/2/close", TH_TOKEN2, NULL, NULL, code, sizeof code), 200);
+}
+
 static void *call_loop(void *arg)
 {
     caller *c = arg;
@@ -634,6 +686,7 @@ int main(void)
     RUN(test_idempotency);
     RUN(test_appointments);
     RUN(test_private_note);
+    RUN(test_outcomes_and_contacts);
     RUN(test_concurrent_call_next);
     th_stop(&F);
     return testlib_finish();

@@ -2,7 +2,8 @@
 // an agent picks the counter, enters its token, opens the counter and clicks "Appeler le
 // suivant" for real; the engine (asked through hub_testserver) has the ticket called at that
 // counter and the page shows it; a ticket issued meanwhile shows up live in the waiting
-// counts (event stream); "Terminé" closes the ticket. Then an appointment with a note checks
+// counts (event stream); "Réponse sur place" closes the ticket with that outcome; the desk counts
+// two phone calls and an e-mail with one tap each. Then an appointment with a note checks
 // in and is called: the page shows its time and note in the labelled box, again after a
 // reload (fetched with the counter's token, never from the public stream). Leaves
 // hub_browser.png and hub_browser_note.png in BORNE_TEST_TMP.
@@ -47,10 +48,19 @@ async function main() {
     }, null, { timeout: 5000 });
     await page.screenshot({ path: path.join(t.tmpBase, 'hub_browser.png') });
 
-    await page.getByRole('button', { name: 'Terminé', exact: true }).click();
+    await page.getByRole('button', { name: 'Réponse sur place', exact: true }).click();
     await page.waitForFunction(() => document.getElementById('ticket-label').textContent === '—');
     const done = await srv.ask(`ticket ${f.data.ticket.id}`);
     t.check(/^TICKET \d+ F001 done 1$/.test(done), `engine has F001 done (${done})`);
+    const outcome = await srv.ask(`outcome ${f.data.ticket.id}`);
+    t.check(outcome === 'OUTCOME answered -', `F001 answered on the spot (${outcome})`);
+    for (const name of ['Téléphone', 'Téléphone', 'Courriel']) {
+      await page.getByRole('button', { name, exact: true }).click();
+      await page.waitForFunction(() => document.getElementById('message').textContent.startsWith('Contact compté'));
+      await page.evaluate(() => { document.getElementById('message').textContent = ''; });
+    }
+    const contacts = await srv.ask('contacts');
+    t.check(contacts === 'CONTACTS phone 2 email 1', `two calls and an e-mail counted (${contacts})`);
     const after = await srv.ask(`ticket ${a.data.ticket.id}`);
     t.check(/ waiting /.test(after), `A001 still waiting (${after})`);
     t.check(await page.isHidden('#appointment'), 'no appointment box for a walk-in');
@@ -62,7 +72,7 @@ async function main() {
       [{ code: 'RDV-NAV-1', at, service: 'A', counter: 1, note }]);
     t.check(put.status === 200, `appointment imported (${put.status})`);
     const ci = await srv.ask('checkin RDV-NAV-1');
-    const label = (/^CHECKIN \d+ (A\d{3})$/.exec(ci) || [])[1];
+    const [, appt, label] = /^CHECKIN (\d+) (A\d{3})$/.exec(ci) || [];
     t.check(!!label, `appointment checked in (${ci})`);
     await page.getByRole('button', { name: 'Appeler le suivant' }).click();
     await page.waitForFunction((l) => document.getElementById('ticket-label').textContent === l, label);
@@ -80,10 +90,16 @@ async function main() {
     await page.waitForSelector('#appointment:not([hidden])', { timeout: 5000 });
     t.check(await page.textContent('#appointment-note') === note, 'the note is shown after a reload');
 
-    await page.getByRole('button', { name: 'Terminé', exact: true }).click();
+    // referred to a partner: one tap for the outcome, one for which partner
+    await page.getByRole('button', { name: 'Orienté vers un partenaire', exact: true }).click();
+    await page.waitForSelector('#partners:not([hidden])');
+    await page.screenshot({ path: path.join(t.tmpBase, 'hub_browser_partners.png') });
+    await page.getByRole('button', { name: 'CAF de l\'Aisne', exact: true }).click();
     await page.waitForFunction(() => document.getElementById('ticket-label').textContent === '—'
       && document.getElementById('appointment').hidden);
     t.check(await page.textContent('#appointment-note') === '', 'the note is gone with the visitor');
+    const referral = await srv.ask(`outcome ${appt}`);
+    t.check(referral === 'OUTCOME partner caf', `the visitor was referred to the CAF (${referral})`);
   } finally {
     if (browser) await browser.close();
     await srv.stop();

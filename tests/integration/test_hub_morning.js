@@ -52,7 +52,7 @@ async function main() {
         t.check(!calledBy.has(l1), `${l1} called only once`);
         calledBy.set(l1, 1);
         t.check(await shownOnDisplay(l1), `the display shows ${l1}`);
-        await desk.getByRole('button', { name: 'Terminé', exact: true }).click();
+        await desk.getByRole('button', { name: 'Réponse sur place', exact: true }).click();
         await desk.waitForFunction(() => document.getElementById('ticket-label').textContent === '—');
       }
       // counter 2, on the appliance

@@ -137,7 +137,7 @@ async function counterAppointments(srv, browser) {
   await page.getByRole('button', { name: 'Rappeler' }).click();
   await page.waitForSelector('#btn-noshow:not([disabled])');
   await page.screenshot({ path: path.join(t.tmpBase, 'hub_screens_counter.png') });
-  await page.getByRole('button', { name: 'Terminé', exact: true }).click();
+  await page.getByRole('button', { name: 'Réponse sur place', exact: true }).click();
   await page.waitForFunction(() => document.getElementById('ticket-label').textContent === '—');
 
   // The kiosk's printer runs out of paper: the desk says so at once, and stops when it is back.

@@ -37,6 +37,7 @@ static const char INI[] =
     "[counter.2]\nname = Guichet 2\nservices = A,F,R\ntoken_file = counter2.token\n"
     "[counter.3]\nname = Guichet 3\nservices = F\ntoken_file = counter3.token\n"
     "[counter.4]\nname = Guichet 4\nservices = A\n"
+    "[partners]\ncaf = CAF de l'Aisne\nfrance-travail = France Travail\n"
     "[queue]\nrecalls_before_no_show = 1\n"
     "[hub]\nlisten = 127.0.0.1:8080\n"
     "[printer]\ndevice = virtual\n"

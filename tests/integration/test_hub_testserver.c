@@ -105,6 +105,15 @@ static int count_open(const queue_ticket *t, void *ctx)
     return 0;
 }
 
+/* Contacts by channel over every bucket of today (the desk's "Autres contacts" taps). */
+static int add_contacts(const queue_bucket *b, void *ctx)
+{
+    int *n = ctx;
+    for (int i = 0; i < CONTRACT_CHANNELS_N; i++)
+        n[i] += b->channels[i];
+    return 0;
+}
+
 int main(void)
 {
     th_start(&F, "hub_testserver", true);
@@ -121,6 +130,26 @@ int main(void)
             int rc = queue_get_ticket(F.q, id, &t);
             if (rc == QUEUE_OK)
                 printf("TICKET %lld %s %s %d\n", id, t.label, queue_state_name(t.state), t.counter_id);
+            else
+                printf("ERROR %s\n", queue_strerror(rc));
+        } else if (sscanf(line, "outcome %lld", &id) == 1) {
+            queue_ticket t;
+            int rc = queue_get_ticket(F.q, id, &t);
+            const char *word = contract_outcome_word((int)t.outcome);
+            if (rc == QUEUE_OK)
+                printf("OUTCOME %s %s\n", word ? word : "-", t.partner[0] ? t.partner : "-");
+            else
+                printf("ERROR %s\n", queue_strerror(rc));
+        } else if (strcmp(line, "contacts") == 0) {
+            int per_channel[CONTRACT_CHANNELS_N] = {0};
+            char day[11];
+            time_t now = (time_t)th_now(&F);
+            struct tm tm;
+            strftime(day, sizeof day, "%Y-%m-%d", localtime_r(&now, &tm));
+            int rc = queue_aggregates(F.q, day, day, add_contacts, per_channel);
+            if (rc == QUEUE_OK)
+                printf("CONTACTS phone %d email %d\n", per_channel[CONTRACT_CHANNEL_PHONE - 1],
+                       per_channel[CONTRACT_CHANNEL_EMAIL - 1]);
             else
                 printf("ERROR %s\n", queue_strerror(rc));
         } else if (strncmp(line, "checkin ", 8) == 0) {

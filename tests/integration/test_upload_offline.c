@@ -132,7 +132,7 @@ static void test_thirty_days_offline(void)
     /* Feedback not about any service travels in its own bucket (service ""), like the rest.
      * Three visitors wait today: the health record HQ stores says so, with the printer state and
      * version given to the uploader. */
-    CHECK_INT(queue_feedback(q, ut_days_ago(1) + 12 * 3600, 2, 0), 0);
+    CHECK_INT(queue_feedback(q, ut_days_ago(1) + 12 * 3600, 2, 0, CONTRACT_REASON_NONE), 0);
     queue_issued is;
     for (int i = 0; i < 3; i++)
         CHECK_INT(queue_issue(q, (int64_t)time(NULL), 'A', NULL, &is), 0);

@@ -293,7 +293,7 @@ static int64_t visit(queue *q, int64_t t, int64_t budget, uint32_t *seed)
         CHECK_INT(queue_finish(q, end, 1, kind == 3 ? QUEUE_OUTCOME_REDIRECTED : QUEUE_OUTCOME_SERVED), 0);
     }
     if (next_rand(seed) % 3 == 0)
-        CHECK_INT(queue_feedback(q, end + 10, 1 + (int)(next_rand(seed) % 5), svc), 0);
+        CHECK_INT(queue_feedback(q, end + 10, 1 + (int)(next_rand(seed) % 5), svc, CONTRACT_REASON_NONE), 0);
     return end + 10;
 }
 

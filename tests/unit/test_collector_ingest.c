@@ -135,7 +135,12 @@ static void semantic_rules(void)
     CHECK_INT(parse_edit("\"service\":\"A\"", "\"service\":\"\"", &err), COLLECTOR_INGEST_INVALID);
     CHECK_INT(parse_edit("\"public\":\"entreprise\"", "\"public\":\"\"", &err), COLLECTOR_INGEST_OK);
     CHECK_INT(parse_edit("\"public\":\"entreprise\"", "\"public\":\"Entreprise\"", &err), COLLECTOR_INGEST_INVALID);
-    CHECK_INT(parse_edit("\"schema\":1", "\"schema\":2", &err), COLLECTOR_INGEST_INVALID);
+    /* A contract from the future: 422 saying HQ must be upgraded; schema 2 needs its new fields. */
+    CHECK_INT(parse_edit("\"schema\":1", "\"schema\":3", &err), COLLECTOR_INGEST_INVALID);
+    CHECK(strstr(err.message, "upgrade the collector") != NULL);
+    CHECK_INT(parse_edit("\"schema\":1", "\"schema\":0", &err), COLLECTOR_INGEST_INVALID);
+    CHECK_INT(parse_edit("\"schema\":1", "\"schema\":2", &err), COLLECTOR_INGEST_BAD_TYPE);
+    CHECK(strstr(err.message, "wait_bands") != NULL);
     CHECK_INT(parse_edit("123e4567-e89b", "123e4567-e89", &err), COLLECTOR_INGEST_INVALID);
     CHECK_INT(parse_edit("09:59:58.250Z", "09:59:58+01:00", &err), COLLECTOR_INGEST_INVALID);
     CHECK_INT(parse_edit("\"printer\":\"near_end\"", "\"printer\":\"Near End\"", &err), COLLECTOR_INGEST_INVALID);

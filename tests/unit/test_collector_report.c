@@ -45,7 +45,7 @@ static void setup(void)
     snprintf(h.printer, sizeof h.printer, "near_end");
     char uuid[COLLECTOR_UUID_LEN + 1];
     collector_synth_uuid(1, 1, uuid);
-    char *body = collector_synth_body("lille-mel", uuid, NOW, b, 2, &h);
+    char *body = collector_synth_body_schema(1, "lille-mel", uuid, NOW, b, 2, &h);   /* an old board */
     struct collector_batch *batch;
     struct collector_ingest_error ierr;
     CHECK_INT(collector_ingest_parse(body, strlen(body), "lille-mel", NOW, 10, &batch, &ierr), COLLECTOR_INGEST_OK);

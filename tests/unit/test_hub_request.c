@@ -106,6 +106,17 @@ static void test_bodies(void)
     CHECK_INT(body(HUB_ROUTE_COUNTER, HUB_ACT_FINISH, " {\"outcome\":\"redirected\"} ", &b, &e), 0);
     CHECK_INT(b.u.outcome, QUEUE_OUTCOME_REDIRECTED);
     CHECK_INT(body(HUB_ROUTE_COUNTER, HUB_ACT_FINISH, "{\"outcome\":3}", &b, &e), 422);
+    CHECK_INT(body(HUB_ROUTE_COUNTER, HUB_ACT_FINISH, "{\"outcome\":\"appointment\"}", &b, &e), 0);
+    CHECK_INT(b.u.outcome, QUEUE_OUTCOME_APPOINTMENT);
+    CHECK_INT(body(HUB_ROUTE_COUNTER, HUB_ACT_FINISH, "{\"outcome\":\"partner\",\"partner\":\"caf\"}", &b, &e), 0);
+    CHECK_STR(b.partner, "caf");
+    CHECK_INT(body(HUB_ROUTE_COUNTER, HUB_ACT_FINISH, "{\"outcome\":\"partner\",\"partner\":\"C A F\"}", &b, &e),
+              422);
+    CHECK_STR(e.code, "unknown_partner");
+    CHECK_INT(body(HUB_ROUTE_COUNTER, HUB_ACT_CONTACT, "{\"channel\":\"email\"}", &b, &e), 0);
+    CHECK_INT(b.u.channel, CONTRACT_CHANNEL_EMAIL);
+    CHECK_INT(body(HUB_ROUTE_COUNTER, HUB_ACT_CONTACT, "{\"channel\":\"pigeon\"}", &b, &e), 422);
+    CHECK_INT(body(HUB_ROUTE_COUNTER, HUB_ACT_CONTACT, "", &b, &e), 422);
     CHECK_INT(body(HUB_ROUTE_COUNTER, HUB_ACT_CALL_NEXT, "{}", &b, &e), 0);
     CHECK_INT(body(HUB_ROUTE_COUNTER, HUB_ACT_CALL_NEXT, "{\"a\":1}", &b, &e), 422);
     CHECK_INT(body(HUB_ROUTE_COUNTER, HUB_ACT_CALL_NEXT, "null", &b, &e), 422);

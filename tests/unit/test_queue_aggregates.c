@@ -75,9 +75,9 @@ static queue *scenario(const char *name)
     CHECK_INT(queue_check_in(q, at(10, 50), "R-1", &ci), QUEUE_OK);
     /* t5: public type not given, still waiting at the end of the day */
     CHECK_INT(queue_issue(q, at(11, 0), 'A', NULL, &t5), QUEUE_OK);
-    CHECK_INT(queue_feedback(q, at(11, 30), 1, 0), QUEUE_OK);
-    CHECK_INT(queue_feedback(q, at(11, 31), 1, 0), QUEUE_OK);
-    CHECK_INT(queue_feedback(q, at(11, 40), 4, 'A'), QUEUE_OK);
+    CHECK_INT(queue_feedback(q, at(11, 30), 1, 0, CONTRACT_REASON_NONE), QUEUE_OK);
+    CHECK_INT(queue_feedback(q, at(11, 31), 1, 0, CONTRACT_REASON_NONE), QUEUE_OK);
+    CHECK_INT(queue_feedback(q, at(11, 40), 4, 'A', CONTRACT_REASON_NONE), QUEUE_OK);
     return q;
 }
 
@@ -184,7 +184,7 @@ static void test_revisions(void)
     CHECK(r10->revision > rev && c.b[0].revision < c.b[1].revision);
     int64_t rev2 = c.b[1].revision;
     /* feedback the next day makes a new bucket */
-    CHECK_INT(queue_feedback(q, next + 60, 5, 'F'), QUEUE_OK);
+    CHECK_INT(queue_feedback(q, next + 60, 5, 'F', CONTRACT_REASON_NONE), QUEUE_OK);
     collected d = {0};
     CHECK_INT(queue_aggregates_since(q, rev2, collect, &d), QUEUE_OK);
     CHECK_INT(d.n, 1);

@@ -103,11 +103,11 @@ static void test_closed_hours(void)
 static void test_feedback_input(void)
 {
     queue *q = tq_open("err-feedback", NULL, T0, NULL);
-    CHECK_ERR(q, queue_feedback(q, T0, 0, 0), QUEUE_EINVAL);
-    CHECK_ERR(q, queue_feedback(q, T0, 6, 'A'), QUEUE_EINVAL);
-    CHECK_ERR(q, queue_feedback(q, T0, 3, 'Z'), QUEUE_ENOSERVICE);
-    CHECK_INT(queue_feedback(q, T0, 1, 0), QUEUE_OK);
-    CHECK_INT(queue_feedback(q, T0, 5, 'A'), QUEUE_OK);
+    CHECK_ERR(q, queue_feedback(q, T0, 0, 0, CONTRACT_REASON_NONE), QUEUE_EINVAL);
+    CHECK_ERR(q, queue_feedback(q, T0, 6, 'A', CONTRACT_REASON_NONE), QUEUE_EINVAL);
+    CHECK_ERR(q, queue_feedback(q, T0, 3, 'Z', CONTRACT_REASON_NONE), QUEUE_ENOSERVICE);
+    CHECK_INT(queue_feedback(q, T0, 1, 0, CONTRACT_REASON_NONE), QUEUE_OK);
+    CHECK_INT(queue_feedback(q, T0, 5, 'A', CONTRACT_REASON_NONE), QUEUE_OK);
     queue_close(q);
 }
 
@@ -340,7 +340,7 @@ static void test_disk_full(void)
     disk_full = 1;
     CHECK_ERR(q, queue_issue(q, T0 + 10, 'A', NULL, NULL), QUEUE_EFULL);
     CHECK_ERR(q, queue_finish(q, T0 + 11, 1, QUEUE_OUTCOME_SERVED), QUEUE_EFULL);
-    CHECK_ERR(q, queue_feedback(q, T0 + 12, 2, 0), QUEUE_EFULL);
+    CHECK_ERR(q, queue_feedback(q, T0 + 12, 2, 0, CONTRACT_REASON_NONE), QUEUE_EFULL);
     fprintf(stderr, "  (disk full: %s)\n", queue_errmsg(q));
     int n = 0;
     CHECK_INT(queue_list_tickets(q, T0 + 13, 0, count_fn, &n), QUEUE_OK);

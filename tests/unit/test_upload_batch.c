@@ -23,6 +23,14 @@ static queue_bucket sample(void)
     b.wait_sum_s = 7200, b.wait_count = 11, b.wait_p50_s = 540, b.wait_p90_s = 1300;
     b.service_sum_s = 6000, b.service_count = 10, b.service_p50_s = 560, b.service_p90_s = 900;
     b.feedback[0] = 5, b.feedback[1] = 4, b.feedback[2] = 3, b.feedback[3] = 2, b.feedback[4] = 1;
+    /* contract 2: the breakdowns add up to the totals (the collector checks it) */
+    b.outcomes[CONTRACT_OUTCOME_ANSWERED - 1] = 6, b.outcomes[CONTRACT_OUTCOME_PARTNER - 1] = 1;
+    b.outcomes[CONTRACT_OUTCOME_ONLINE_HELP - 1] = 2, b.outcomes[CONTRACT_OUTCOME_APPOINTMENT - 1] = 1;
+    b.wait_bands[0] = 3, b.wait_bands[1] = 4, b.wait_bands[2] = 2, b.wait_bands[7] = 2;
+    b.feedback_reasons[CONTRACT_REASON_ATTENTE - 1] = 2;
+    b.n_partners = 1;
+    strcpy(b.partners[0].id, "caf");
+    b.partners[0].n = 1;
     return b;
 }
 
@@ -37,7 +45,7 @@ static void test_bucket_members(void)
     char *text = upload_buckets_dump(bs);
     json_t *a = json_loads(text, 0, NULL);
     json_t *o = json_array_get(a, 0);
-    CHECK_INT(json_object_size(o), 17);
+    CHECK_INT(json_object_size(o), 22);
     CHECK_STR(json_string_value(json_object_get(o, "day")), "2026-11-20");
     CHECK_INT(json_integer_value(json_object_get(o, "hour")), 9);
     CHECK_STR(json_string_value(json_object_get(o, "service")), "F");
@@ -49,6 +57,12 @@ static void test_bucket_members(void)
     CHECK_INT(json_integer_value(json_object_get(json_object_get(o, "service_time"), "sum_s")), 6000);
     CHECK_INT(json_integer_value(json_array_get(json_object_get(o, "feedback"), 0)), 5);
     CHECK_INT(json_integer_value(json_array_get(json_object_get(o, "feedback"), 4)), 1);
+    CHECK_INT(json_array_size(json_object_get(o, "wait_bands")), CONTRACT_WAIT_BANDS_N);
+    CHECK_INT(json_integer_value(json_array_get(json_object_get(o, "wait_bands"), 7)), 2);
+    CHECK_INT(json_integer_value(json_array_get(json_object_get(o, "outcomes"), 2)), 2);
+    CHECK_INT(json_array_size(json_object_get(o, "channels")), CONTRACT_CHANNELS_N);
+    CHECK_INT(json_integer_value(json_array_get(json_object_get(o, "feedback_reasons"), 0)), 2);
+    CHECK_INT(json_integer_value(json_object_get(json_object_get(o, "partners"), "caf")), 1);
     json_decref(a);
     free(text);
     upload_buckets_clear(bs);
@@ -75,6 +89,12 @@ static void test_invalid_buckets(void)
     CHECK_INT(upload_buckets_add(bs, &b), -EINVAL);
     b = sample();
     b.no_show = -1;
+    CHECK_INT(upload_buckets_add(bs, &b), -EINVAL);
+    b = sample();
+    b.wait_bands[3] = -1;
+    CHECK_INT(upload_buckets_add(bs, &b), -EINVAL);
+    b = sample();
+    strcpy(b.partners[0].id, "CAF");
     CHECK_INT(upload_buckets_add(bs, &b), -EINVAL);
     CHECK_INT(upload_buckets_count(bs), 0);
     upload_buckets_free(bs);
@@ -126,6 +146,11 @@ static void test_body_accepted_by_collector(void)
         CHECK_INT(cb->wait.sum_s, 7200);
         CHECK_INT(cb->service_time.p50_s, 560);
         CHECK_INT(cb->feedback[2], 3);
+        CHECK_INT(cb->schema, CONTRACT_SCHEMA);
+        CHECK_INT(cb->outcomes[CONTRACT_OUTCOME_ONLINE_HELP - 1], 2);
+        CHECK_INT(cb->wait_bands[CONTRACT_BAND_W60 - 1], 2);
+        CHECK_INT(cb->feedback_reasons[CONTRACT_REASON_ATTENTE - 1], 2);
+        CHECK_STR(cb->partners, "caf=1");
         CHECK_STR(collector_batch_bucket(batch, 1)->public_type, "");
         const struct collector_health *ch = collector_batch_health(batch);
         CHECK(ch != NULL);
