@@ -16,6 +16,9 @@ borne_add_test(NAME test_collector_report SOURCES unit/test_collector_report.c
 borne_add_test(NAME test_collector_bounds SOURCES unit/test_collector_bounds.c
   LIBS borne_collector borne_collector_synth PkgConfig::JANSSON PkgConfig::SQLITE3 LABELS unit)
 
+borne_add_test(NAME test_collector_store_migrate SOURCES unit/test_collector_store_migrate.c
+  LIBS borne_collector borne_collector_synth PkgConfig::SQLITE3 LABELS unit)
+
 # The demo dataset is part of the checkout: nothing outside it is read.
 borne_add_test(NAME test_collector_antennes SOURCES unit/test_collector_antennes.c
   LIBS borne_collector borne_secret_testsupport LABELS unit

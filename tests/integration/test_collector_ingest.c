@@ -121,6 +121,98 @@ static void valid_batch_stored(void)
     free(body);
 }
 
+struct contract_probe {
+    int schema;
+    int64_t outcomes_online, bands_10, reasons_attente, issued;
+    char partners[COLLECTOR_PARTNERS_TEXT_MAX];
+    long rows;
+};
+
+static int probe_row(void *ctx, const struct collector_row *r)
+{
+    struct contract_probe *p = ctx;
+    if (strcmp(r->antenne, "site-2") == 0) {
+        p->schema = r->bucket.schema;
+        p->outcomes_online = r->bucket.outcomes[CONTRACT_OUTCOME_ONLINE_HELP - 1];
+        p->bands_10 = r->bucket.wait_bands[CONTRACT_BAND_W10 - 1];
+        p->reasons_attente = r->bucket.feedback_reasons[CONTRACT_REASON_ATTENTE - 1];
+        p->issued = r->bucket.issued;
+        snprintf(p->partners, sizeof p->partners, "%s", r->bucket.partners);
+        p->rows++;
+    }
+    return 0;
+}
+
+static struct contract_probe probe(const char *day)
+{
+    struct collector_filter f;
+    memset(&f, 0, sizeof f);
+    snprintf(f.from, sizeof f.from, "%s", day);
+    snprintf(f.to, sizeof f.to, "%s", day);
+    struct contract_probe p;
+    memset(&p, 0, sizeof p);
+    CHECK_INT(collector_store_export(store, &f, probe_row, &p), 0);
+    return p;
+}
+
+/* A board still on contract 1 and an upgraded one upload side by side: both are stored, the old
+ * one's bucket is marked as contract 1 (its new fields unknown), the new one's breakdowns kept; a
+ * board upgraded mid-hour replaces the bucket with its richer version. */
+static void old_and_new_contract(void)
+{
+    struct collector_bucket b = bucket(today - 2, 9, 'A', 1, 20);
+    b.served -= 3;
+    b.redirected = 3;
+    b.outcomes[CONTRACT_OUTCOME_ANSWERED - 1] = b.served - 4;
+    b.outcomes[CONTRACT_OUTCOME_ONLINE_HELP - 1] = 4;
+    b.outcomes[CONTRACT_OUTCOME_PARTNER - 1] = 3;
+    snprintf(b.partners, sizeof b.partners, "caf=2,france-travail=1");
+    b.wait_bands[CONTRACT_BAND_W5 - 1] = 15;
+    b.wait_bands[CONTRACT_BAND_W10 - 1] = 5;
+    b.feedback_reasons[CONTRACT_REASON_ATTENTE - 1] = 2;
+    char uuid[COLLECTOR_UUID_LEN + 1];
+    collector_synth_uuid((uint64_t)next_uuid++, 7, uuid);
+    char *v1 = collector_synth_body_schema(1, "site-2", uuid, (int64_t)time(NULL), &b, 1, NULL);
+    CHECK_INT(post_applied("site-2", 2, v1), 1);
+    char day[11];
+    collector_synth_day_text(today - 2, day);
+    struct contract_probe p = probe(day);
+    CHECK_INT(p.rows, 1);
+    CHECK_INT(p.schema, 1);
+    CHECK_INT(p.issued, 20);
+    CHECK_INT(p.outcomes_online, 0);
+    CHECK_STR(p.partners, "");
+
+    b.revision = 2;
+    collector_synth_uuid((uint64_t)next_uuid++, 7, uuid);
+    char *v2 = collector_synth_body_schema(2, "site-2", uuid, (int64_t)time(NULL), &b, 1, NULL);
+    CHECK_INT(post_applied("site-2", 2, v2), 1);
+    p = probe(day);
+    CHECK_INT(p.rows, 1);
+    CHECK_INT(p.schema, 2);
+    CHECK_INT(p.outcomes_online, 4);
+    CHECK_INT(p.bands_10, 5);
+    CHECK_INT(p.reasons_attente, 2);
+    CHECK_STR(p.partners, "caf=2,france-travail=1");
+
+    /* A contract from the future is refused, clearly, and stores nothing. */
+    b.revision = 3;
+    collector_synth_uuid((uint64_t)next_uuid++, 7, uuid);
+    char *v3 = collector_synth_body_schema(2, "site-2", uuid, (int64_t)time(NULL), &b, 1, NULL);
+    char *at = strstr(v3, "\"schema\":2");
+    CHECK(at != NULL);
+    if (at)
+        at[9] = '3';
+    char *resp = NULL;
+    CHECK_INT(harness_post(&h, "site-2", harness_token(2), v3, &resp), 422);
+    CHECK(resp && strstr(resp, "upgrade the collector") != NULL);
+    CHECK_INT(probe(day).schema, 2);
+    free(resp);
+    free(v1);
+    free(v2);
+    free(v3);
+}
+
 struct dev_probe {
     char printer[33];
     int64_t sent_at;
@@ -409,6 +501,7 @@ int main(int argc, char **argv)
     RUN(resend_after_lost_answer);
     RUN(export_totals);
     RUN(exports_need_hq_token);
+    RUN(old_and_new_contract);
     collector_store_close(store);
     CHECK(harness_alive(&h));
     CHECK(harness_stop(&h));
