@@ -50,7 +50,9 @@ static struct collector_bucket bucket(int64_t day, int hour, int64_t revision)
     return b;
 }
 
-/* Parses a synthetic batch as the server would at `now`; the status, and the batch when OK. */
+/* Parses a synthetic batch as the server would at `now`; the status, and the batch when OK. The
+ * bounds tried here are those of contract 1's fields, sent as a contract-1 board would (contract 2's
+ * breakdowns must add up to them, which these extreme totals are not written to do). */
 static enum collector_ingest_status ingest(int64_t sent_at, const struct collector_bucket *b, size_t n,
                                            const struct collector_health *h, int64_t now,
                                            struct collector_batch **out)
@@ -58,7 +60,7 @@ static enum collector_ingest_status ingest(int64_t sent_at, const struct collect
     static uint64_t serial;
     char uuid[COLLECTOR_UUID_LEN + 1];
     collector_synth_uuid(7, ++serial, uuid);
-    char *body = collector_synth_body("laon", uuid, sent_at, b, n, h);
+    char *body = collector_synth_body_schema(1, "laon", uuid, sent_at, b, n, h);
     struct collector_ingest_error err;
     struct collector_batch *batch = NULL;
     enum collector_ingest_status st = collector_ingest_parse(body, strlen(body), "laon", now, 1000, &batch, &err);
