@@ -51,6 +51,10 @@ borne_add_test(NAME test_client SOURCES integration/test_client.c
 borne_add_test(NAME test_appliance SOURCES integration/test_appliance.c
                LIBS borne_appliance borne_hub_testsupport LABELS ui integration
                ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)
+# Every size and state of the desk appliance through the frame checks; the PNGs stay in the build tree.
+borne_add_test(NAME test_appliance_screens SOURCES integration/test_appliance_screens.c
+               LIBS borne_appliance borne_hub_testsupport LABELS ui integration
+               ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)
 borne_add_test(NAME test_appliance_token SOURCES unit/test_appliance_token.c
                LIBS borne_appliance borne_secret_testsupport LABELS unit)
 borne_add_test(NAME test_hub_display SOURCES integration/test_hub_display.c

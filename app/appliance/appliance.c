@@ -1,8 +1,9 @@
 /* The desk appliance's screen (see include/borne/appliance.h).
  *
- * Layout in millimetres of the physical screen: the current visitor and the buttons on the
- * left, waiting counts on the right. Buttons that make no sense in the current state are not
- * drawn (rather than greyed): on a touch screen a grey button is still tapped. */
+ * Layout in millimetres of the physical screen: the current visitor and three rows of buttons
+ * with whole words, waiting counts beside them (under them in portrait; on a second page on a
+ * 7-inch panel). Buttons that make no sense in the current state are not drawn (rather than
+ * greyed): on a touch screen a grey button is still tapped. */
 #include "borne/appliance.h"
 
 #include "borne/secret.h"
@@ -18,7 +19,7 @@
 
 enum {
     B_CALL = 1, B_RECALL, B_START, B_FINISH, B_REDIRECT, B_NO_SHOW, B_TRANSFER, B_OPEN, B_PAUSE,
-    B_CLOSE, B_CANCEL,
+    B_CLOSE, B_CANCEL, B_DETAILS, B_BACK,
     B_SERVICE0 = 100,   /* + index of the service in the view: transfer target */
 };
 
@@ -27,6 +28,7 @@ struct appliance {
     client *client;
     client_view view;
     bool picking;       /* transfer: choosing the service */
+    bool details;       /* compact panel: the waiting list and the note instead of the visitor */
 };
 
 int appliance_create(appliance **out, SDL_Renderer *r, const appliance_options *o, char *errbuf,
@@ -96,6 +98,8 @@ bool appliance_handle_event(appliance *a, const SDL_Event *e)
     case B_CLOSE: act(a, LAN_ACT_CLOSE, 0, 0); break;
     case B_TRANSFER: a->picking = true; break;
     case B_CANCEL: a->picking = false; break;
+    case B_DETAILS: a->details = true; break;
+    case B_BACK: a->details = false; break;
     default:
         if (id >= B_SERVICE0 && id < B_SERVICE0 + a->view.n_services) {
             act(a, LAN_ACT_TRANSFER, 0, a->view.services[id - B_SERVICE0].letter);
@@ -108,17 +112,80 @@ bool appliance_handle_event(appliance *a, const SDL_Event *e)
 
 /* ---- drawing ---------------------------------------------------------------------------------- */
 
+/* Sizes in millimetres of the panel. A 7-inch board (155 × 86 mm) has room for the visitor and
+ * three rows of whole-word buttons only: its waiting list and the appointment note go to a
+ * second page ("Détails"), in the place of the current visitor. */
+#define COMPACT_BELOW_MM 190.0
+#define ROW_MIN_MM 16.0        /* 15 mm targets, and a millimetre of slack for rounding */
+#define ROW_MAX_MM 22.0
+#define LABEL_MIN_MM 3.0       /* seated at arm's length: smaller than the kiosk's 5 mm */
+
+typedef struct layout {
+    bool compact;
+    int pad, gap;
+    SDL_Rect current, buttons, side;   /* side.w == 0 on a compact panel */
+    double cap;                         /* button labels */
+} layout;
+
+static layout lay_out(appliance *a, int band)
+{
+    ui *u = a->ui;
+    int w = ui_width(u), h = ui_height(u);
+    double w_mm = ui_to_mm(u, w), h_mm = ui_to_mm(u, h);
+    layout l = {.compact = !ui_portrait(u) && w_mm < COMPACT_BELOW_MM};
+    l.pad = ui_mm(u, l.compact ? 2.5 : 5);
+    l.gap = ui_mm(u, l.compact ? 1.5 : 2);
+    l.cap = l.compact ? 4.0 : 5.0;
+    int top = band + l.pad;
+    double row_mm = (h_mm - ui_to_mm(u, top) - 2 * ui_to_mm(u, l.pad)) * 0.45 / 3;
+    row_mm = row_mm < ROW_MIN_MM ? ROW_MIN_MM : row_mm > ROW_MAX_MM ? ROW_MAX_MM : row_mm;
+    int rows_h = 3 * ui_mm(u, row_mm) + 2 * l.gap;
+    if (ui_portrait(u)) {
+        int cur_h = ui_mm(u, 80);
+        l.current = (SDL_Rect){l.pad, top, w - 2 * l.pad, cur_h};
+        l.buttons = (SDL_Rect){l.pad, top + cur_h + l.pad, w - 2 * l.pad, rows_h};
+        int side_y = l.buttons.y + rows_h + 2 * l.pad;
+        l.side = (SDL_Rect){l.pad, side_y, w - 2 * l.pad, h - side_y - l.pad};
+        return l;
+    }
+    int left_w = l.compact ? w - 2 * l.pad : (w - 3 * l.pad) * 58 / 100;
+    l.buttons = (SDL_Rect){l.pad, h - l.pad - rows_h, left_w, rows_h};
+    l.current = (SDL_Rect){l.pad, top, left_w, l.buttons.y - l.pad - top};
+    if (!l.compact)
+        l.side = (SDL_Rect){2 * l.pad + left_w, top, w - left_w - 3 * l.pad, h - top - l.pad};
+    return l;
+}
+
+/* One size for every button label, the largest at which the longest word fits a third of a row:
+ * labels of different sizes side by side read as different importance. */
+static double label_cap(appliance *a, const layout *l)
+{
+    int room = (l->buttons.w - 2 * l->gap) / 3 - 2 * ui_mm(a->ui, 3);
+    int widest = ui_text_width(a->ui, "Transférer", l->cap, true);
+    double cap = widest > room ? l->cap * room / widest : l->cap;
+    return cap < LABEL_MIN_MM ? LABEL_MIN_MM : cap;
+}
+
 static void text(appliance *a, SDL_Rect box, const char *s, double cap_mm, bool bold, SDL_Color fg,
                  ui_align align)
 {
-    ui_text_style st = {.cap_mm = cap_mm, .min_cap_mm = cap_mm * 0.6, .bold = bold, .fg = fg,
-                        .halign = align, .valign = UI_ALIGN_CENTER, .max_lines = 2};
+    ui_text_style st = {.cap_mm = cap_mm, .min_cap_mm = cap_mm < LABEL_MIN_MM ? cap_mm : LABEL_MIN_MM,
+                        .bold = bold, .fg = fg, .halign = align, .valign = UI_ALIGN_CENTER};
     ui_text(a->ui, box, s, &st);
 }
 
-static void button(appliance *a, int id, SDL_Rect r, const char *label, ui_button_kind kind)
+/* The largest cap height (<= max_mm) whose lines fill at most `fill` of the box's height. */
+static double cap_for(appliance *a, SDL_Rect box, double max_mm, double fill)
 {
-    ui_button_spec b = {.id = id, .rect = r, .label = label, .kind = kind, .cap_mm = 4.5};
+    double mm = ui_to_mm(a->ui, box.h) * fill / 1.6;   /* a line is about 1.6 caps high */
+    return mm > max_mm ? max_mm : mm;
+}
+
+static void button(appliance *a, const layout *l, int id, SDL_Rect r, const char *label,
+                   ui_button_kind kind)
+{
+    ui_button_spec b = {.id = id, .rect = r, .label = label, .kind = kind, .cap_mm = l->cap,
+                        .min_cap_mm = LABEL_MIN_MM};
     ui_button(a->ui, &b);
 }
 
@@ -129,152 +196,253 @@ static SDL_Rect cell(SDL_Rect r, int i, int n, int gap)
     return (SDL_Rect){r.x + i * (w + gap), r.y, w, r.h};
 }
 
-static void draw_current(appliance *a, SDL_Rect r, int64_t now)
+static const char *service_label(const client_view *v, char letter)
+{
+    for (int i = 0; i < v->n_services; i++)
+        if (v->services[i].letter == letter)
+            return v->services[i].label;
+    return "";
+}
+
+static void appointment_line(const client_view *v, char *out, size_t n, bool with_note)
+{
+    char when[8] = "";
+    time_t at = (time_t)v->appointment.at;
+    struct tm tm;
+    if (localtime_r(&at, &tm))
+        strftime(when, sizeof when, "%H:%M", &tm);
+    if (!with_note)
+        snprintf(out, n, "Rendez-vous de %s%s", when,
+                 v->appointment.note[0] ? " — note : voir Détails" : " — pas de note");
+    else
+        snprintf(out, n, "Rendez-vous de %s — %s%s", when,
+                 v->appointment.note[0] ? "note : " : "pas de note", v->appointment.note);
+}
+
+static void draw_current(appliance *a, const layout *l, int64_t now)
 {
     const ui_theme *th = ui_get_theme(a->ui);
     const client_view *v = &a->view;
+    SDL_Rect r = l->current;
     ui_fill_rounded(a->ui, r, ui_mm(a->ui, 2), th->panel);
-    int pad = ui_mm(a->ui, 4);
-    SDL_Rect label = {r.x + pad, r.y + pad, r.w - 2 * pad, r.h * 55 / 100 - pad};
-    SDL_Rect info = {r.x + pad, label.y + label.h, r.w - 2 * pad, r.h - label.h - 2 * pad};
+    int pad = ui_mm(a->ui, l->compact ? 1 : 4);
+    SDL_Rect in = {r.x + pad, r.y + pad, r.w - 2 * pad, r.h - 2 * pad};
+    bool note_here = v->has_ticket && v->has_appointment && !l->compact;
+    /* The number takes the top, the words under it; a note gets the lower half on its own. On a
+     * compact panel the number stands left of the words. */
+    int body_h = note_here ? in.h / 2 : in.h;
+    SDL_Rect label = {in.x, in.y, in.w, body_h * 55 / 100};
+    SDL_Rect info = {in.x, label.y + label.h, in.w, body_h - label.h};
+    if (l->compact) {
+        label = (SDL_Rect){in.x, in.y, in.w * 28 / 100, in.h};
+        info = (SDL_Rect){label.x + label.w, in.y, in.w - label.w, in.h};
+    }
+    double label_cap = cap_for(a, label, 16, 0.95);
+    double info_cap = l->compact ? LABEL_MIN_MM : cap_for(a, info, 5, 0.45);
+    if (info_cap < LABEL_MIN_MM)
+        info_cap = LABEL_MIN_MM;
+    /* An error always shows; a confirmation ("A042 appelé.") only while no visitor is shown, as
+     * the visitor's own line says more. */
+    const char *shown = v->message[0] && (v->message_is_error || !v->has_ticket) ? v->message : NULL;
+    SDL_Color info_fg = v->message[0] && v->message_is_error ? th->alert : th->ink;
     if (!v->has_ticket) {
-        text(a, label, "—", 16, true, th->ink, UI_ALIGN_START);
-        text(a, info, v->counter_state == LAN_COUNTER_OPEN ? "Aucun visiteur appelé."
-                      : v->counter_state == LAN_COUNTER_PAUSED ? "Guichet en pause."
-                                                                 : "Guichet fermé.",
-             5, false, th->ink, UI_ALIGN_START);
+        text(a, label, "—", label_cap, true, th->ink, UI_ALIGN_START);
+        text(a, info, shown ? shown : v->counter_state == LAN_COUNTER_OPEN ? "Aucun visiteur appelé."
+                      : v->counter_state == LAN_COUNTER_PAUSED ? "Guichet en pause." : "Guichet fermé.",
+             info_cap, false, shown ? info_fg : th->ink, UI_ALIGN_START);
         return;
     }
     const lan_ticket *t = &v->ticket;
-    if (v->has_appointment) {
-        /* The note goes under the visitor in its own box, within the same panel: the buttons
-         * below keep their place and size. The label and the info line share the top row. */
-        int half = pad / 2;
-        label = (SDL_Rect){r.x + pad, r.y + half, (r.w - 2 * pad) * 35 / 100, r.h * 50 / 100 - half};
-        info = (SDL_Rect){label.x + label.w, label.y, r.w - 2 * pad - label.w, label.h};
-        SDL_Rect box = {label.x, label.y + label.h, r.w - 2 * pad, r.h - label.h - 2 * half};
-        ui_fill_rounded(a->ui, box, ui_mm(a->ui, 1.5), th->band);
-        char when[8] = "";
-        time_t at = (time_t)v->appointment.at;
-        struct tm tm;
-        if (localtime_r(&at, &tm))
-            strftime(when, sizeof when, "%H:%M", &tm);
-        char note[LAN_NOTE_MAX + 64];
-        snprintf(note, sizeof note, "Rendez-vous de %s — %s%s", when,
-                 v->appointment.note[0] ? "note : " : "pas de note", v->appointment.note);
-        int inset = ui_mm(a->ui, 2);
-        text(a, (SDL_Rect){box.x + inset, box.y, box.w - 2 * inset, box.h}, note, 4, false,
-             th->band_ink, UI_ALIGN_START);
-    }
-    text(a, label, t->label, 16, true, th->ink, UI_ALIGN_START);
-    const char *svc = "";
-    for (int i = 0; i < v->n_services; i++)
-        if (v->services[i].letter == t->service)
-            svc = v->services[i].label;
+    text(a, label, t->label, label_cap, true, th->ink, UI_ALIGN_START);
     int64_t called = t->called_at ? t->called_at : now + v->skew;
     long waited = (long)((called - t->issued_at) / 60);
-    char line[256];
-    snprintf(line, sizeof line, "%s · %s · a attendu %ld min%s%s%s", svc,
+    char line[LAN_NAME_MAX + LAN_NOTE_MAX + 160], appt[LAN_NOTE_MAX + 64] = "";
+    if (v->has_appointment && l->compact)
+        appointment_line(v, appt, sizeof appt, false);
+    snprintf(line, sizeof line, "%s · %s · a attendu %ld min%s%s%s%s", service_label(v, t->service),
              t->state == LAN_TICKET_SERVING ? "en entretien" : "appelé", waited < 0 ? 0 : waited,
-             t->appointment ? " · rendez-vous" : "", t->priority ? " · prioritaire" : "",
-             t->recalls ? " · rappelé" : "");
-    text(a, info, line, 4.5, false, th->ink, UI_ALIGN_START);
+             t->priority ? " · prioritaire" : "", t->recalls ? " · rappelé" : "", appt[0] ? "\n" : "",
+             appt);
+    text(a, info, shown ? shown : line, info_cap, false, shown ? info_fg : th->ink, UI_ALIGN_START);
+    if (note_here) {
+        SDL_Rect box = {in.x, in.y + body_h, in.w, in.h - body_h};
+        ui_fill_rounded(a->ui, box, ui_mm(a->ui, 1.5), th->band);
+        appointment_line(v, appt, sizeof appt, true);
+        int inset = ui_mm(a->ui, 2);
+        text(a, (SDL_Rect){box.x + inset, box.y, box.w - 2 * inset, box.h}, appt,
+             cap_for(a, box, 4.5, 0.3), false, th->band_ink, UI_ALIGN_START);
+    }
 }
 
+/* One row per service: name (wrapping) and count; when the names do not fit, a grid of letters
+ * and counts (an agent knows the letters of the services). */
 static void draw_services(appliance *a, SDL_Rect r)
+{
+    ui *u = a->ui;
+    const ui_theme *th = ui_get_theme(u);
+    const client_view *v = &a->view;
+    int head = ui_mm(u, 9), gap = ui_mm(u, 1.5);
+    text(a, (SDL_Rect){r.x, r.y, r.w, head}, "En attente", 4.5, true, th->muted, UI_ALIGN_START);
+    int count_w = ui_mm(u, 14), name_w = r.w - count_w;
+    char names[LAN_MAX_SERVICES][LAN_NAME_MAX + 8];
+    int lines[LAN_MAX_SERVICES];
+    double cap = 0;
+    for (double try_cap = 3.5; try_cap >= LABEL_MIN_MM && cap == 0; try_cap -= 0.5) {
+        int total = 0;
+        for (int i = 0; i < v->n_services; i++) {
+            snprintf(names[i], sizeof names[i], "%c · %s", v->services[i].letter, v->services[i].label);
+            lines[i] = ui_text_lines(u, names[i], name_w, try_cap, v->services[i].mine);
+            total += lines[i] < 0 ? r.h : ui_line_height(u, try_cap, true) * lines[i] + gap;
+        }
+        if (total <= r.h - head)
+            cap = try_cap;
+    }
+    int y = r.y + head;
+    if (cap == 0) {
+        int cell_w = ui_mm(u, 26), cell_h = ui_line_height(u, 4, true) + gap;
+        int cols = r.w / cell_w > 0 ? r.w / cell_w : 1;
+        for (int i = 0; i < v->n_services; i++) {
+            const client_service_view *s = &v->services[i];
+            char cell_text[24];
+            snprintf(cell_text, sizeof cell_text, "%c  %d", s->letter, s->waiting);
+            SDL_Rect box = {r.x + (i % cols) * cell_w, y + (i / cols) * cell_h, cell_w, cell_h - gap};
+            text(a, box, cell_text, 4, s->mine, s->mine ? th->ink : th->muted, UI_ALIGN_START);
+        }
+        return;
+    }
+    for (int i = 0; i < v->n_services; i++) {
+        const client_service_view *s = &v->services[i];
+        int row_h = ui_line_height(u, cap, true) * lines[i];
+        char count[16];
+        snprintf(count, sizeof count, "%d", s->waiting);
+        SDL_Color fg = s->mine ? th->ink : th->muted;
+        text(a, (SDL_Rect){r.x, y, name_w, row_h}, names[i], cap, s->mine, fg, UI_ALIGN_START);
+        text(a, (SDL_Rect){r.x + name_w, y, count_w, row_h}, count, cap, true, fg, UI_ALIGN_END);
+        y += row_h + gap;
+    }
+}
+
+/* The details page of a compact panel: the note of the visitor, then the waiting list. */
+static void draw_details(appliance *a, const layout *l)
 {
     const ui_theme *th = ui_get_theme(a->ui);
     const client_view *v = &a->view;
-    int row = ui_mm(a->ui, 12);
-    text(a, (SDL_Rect){r.x, r.y, r.w, row}, "En attente", 4.5, true, th->muted, UI_ALIGN_START);
-    for (int i = 0; i < v->n_services; i++) {
-        const client_service_view *s = &v->services[i];
-        SDL_Rect line = {r.x, r.y + row * (i + 1), r.w, row};
-        char name[LAN_NAME_MAX + 8], count[16];
-        snprintf(name, sizeof name, "%c · %s", s->letter, s->label);
-        snprintf(count, sizeof count, "%d", s->waiting);
-        SDL_Color fg = s->mine ? th->ink : th->muted;
-        text(a, (SDL_Rect){line.x, line.y, line.w * 4 / 5, line.h}, name, 4, s->mine, fg, UI_ALIGN_START);
-        text(a, (SDL_Rect){line.x + line.w * 4 / 5, line.y, line.w / 5, line.h}, count, 5, true, fg,
-             UI_ALIGN_END);
+    int row_h = (l->buttons.h - 2 * l->gap) / 3;
+    SDL_Rect r = {l->current.x, l->current.y, l->current.w,
+                  l->buttons.y + 2 * (row_h + l->gap) - l->gap - l->current.y};
+    if (v->has_ticket && v->has_appointment) {
+        char appt[LAN_NOTE_MAX + 64];
+        appointment_line(v, appt, sizeof appt, true);
+        SDL_Rect box = {r.x, r.y, r.w, r.h * 2 / 5};
+        ui_fill_rounded(a->ui, box, ui_mm(a->ui, 1.5), th->band);
+        int inset = ui_mm(a->ui, 2);
+        text(a, (SDL_Rect){box.x + inset, box.y, box.w - 2 * inset, box.h}, appt, 4, false,
+             th->band_ink, UI_ALIGN_START);
+        r.y += box.h + l->gap;
+        r.h -= box.h + l->gap;
     }
+    draw_services(a, r);
 }
 
-static void draw_buttons(appliance *a, SDL_Rect r)
+static void draw_buttons(appliance *a, const layout *l)
 {
     const client_view *v = &a->view;
-    int gap = ui_mm(a->ui, 3);
+    int gap = l->gap;
+    SDL_Rect r = l->buttons;
     int h = (r.h - 2 * gap) / 3;
     SDL_Rect rows[3];
     for (int i = 0; i < 3; i++)
         rows[i] = (SDL_Rect){r.x, r.y + i * (h + gap), r.w, h};
+    if (a->details) {
+        button(a, l, B_BACK, cell(rows[2], 2, 3, gap), "Retour", UI_BUTTON_SECONDARY);
+        return;
+    }
     if (a->picking) {
         int per_row = (v->n_services + 1) / 2;
         for (int i = 0; i < v->n_services; i++) {
             char label[LAN_NAME_MAX + 8];
             snprintf(label, sizeof label, "Vers %c", v->services[i].letter);
-            button(a, B_SERVICE0 + i, cell(rows[i / per_row], i % per_row, per_row, gap), label,
+            button(a, l, B_SERVICE0 + i, cell(rows[i / per_row], i % per_row, per_row, gap), label,
                    UI_BUTTON_SECONDARY);
         }
-        button(a, B_CANCEL, cell(rows[2], 0, 1, gap), "Annuler", UI_BUTTON_SECONDARY);
+        button(a, l, B_CANCEL, cell(rows[2], 0, 1, gap), "Annuler", UI_BUTTON_SECONDARY);
         return;
     }
     bool open = v->counter_state == LAN_COUNTER_OPEN;
     const lan_ticket *t = v->has_ticket ? &v->ticket : NULL;
     if (open && !t)
-        button(a, B_CALL, rows[0], "Appeler le suivant", UI_BUTTON_PRIMARY);
+        button(a, l, B_CALL, rows[0], "Appeler le suivant", UI_BUTTON_PRIMARY);
     if (t && t->state == LAN_TICKET_CALLED) {
-        button(a, B_RECALL, cell(rows[0], 0, 3, gap), "Rappeler", UI_BUTTON_SECONDARY);
-        button(a, B_START, cell(rows[0], 1, 3, gap), "Accueillir", UI_BUTTON_SECONDARY);
-        button(a, B_NO_SHOW, cell(rows[0], 2, 3, gap), "Absent", UI_BUTTON_SECONDARY);
+        button(a, l, B_RECALL, cell(rows[0], 0, 3, gap), "Rappeler", UI_BUTTON_SECONDARY);
+        button(a, l, B_START, cell(rows[0], 1, 3, gap), "Accueillir", UI_BUTTON_SECONDARY);
+        /* Offered only once the hub accepts it: a refused tap teaches nothing. */
+        if (t->recalls >= v->recalls_before_no_show)
+            button(a, l, B_NO_SHOW, cell(rows[0], 2, 3, gap), "Absent", UI_BUTTON_SECONDARY);
     }
     if (t) {
-        button(a, B_FINISH, cell(rows[1], 0, 3, gap), "Terminé", UI_BUTTON_PRIMARY);
-        button(a, B_REDIRECT, cell(rows[1], 1, 3, gap), "Réorienté", UI_BUTTON_SECONDARY);
-        button(a, B_TRANSFER, cell(rows[1], 2, 3, gap), "Transférer", UI_BUTTON_SECONDARY);
+        button(a, l, B_FINISH, cell(rows[1], 0, 3, gap), "Terminé", UI_BUTTON_PRIMARY);
+        button(a, l, B_REDIRECT, cell(rows[1], 1, 3, gap), "Réorienté", UI_BUTTON_SECONDARY);
+        button(a, l, B_TRANSFER, cell(rows[1], 2, 3, gap), "Transférer", UI_BUTTON_SECONDARY);
     }
     int k = 0;
     SDL_Rect last = rows[2];
     if (v->counter_state != LAN_COUNTER_OPEN)
-        button(a, B_OPEN, cell(last, k++, 3, gap), "Ouvrir", UI_BUTTON_SECONDARY);
+        button(a, l, B_OPEN, cell(last, k++, 3, gap), "Ouvrir", UI_BUTTON_SECONDARY);
     if (open)
-        button(a, B_PAUSE, cell(last, k++, 3, gap), "Pause", UI_BUTTON_SECONDARY);
+        button(a, l, B_PAUSE, cell(last, k++, 3, gap), "Pause", UI_BUTTON_SECONDARY);
     if (v->counter_state != LAN_COUNTER_CLOSED && !t)
-        button(a, B_CLOSE, cell(last, k, 3, gap), "Fermer", UI_BUTTON_SECONDARY);
+        button(a, l, B_CLOSE, cell(last, k, 3, gap), "Fermer", UI_BUTTON_SECONDARY);
+    if (l->compact)
+        button(a, l, B_DETAILS, cell(last, 2, 3, gap), "Détails", UI_BUTTON_SECONDARY);
+}
+
+/* The kiosk's printer in words, when the desk must know (a visitor may leave without a slip). */
+static const char *printer_words(const char *state)
+{
+    static const struct { const char *state, *words; } words[] = {
+        {"near_end", "Imprimante : papier bientôt épuisé"}, {"paper_out", "Imprimante : plus de papier"},
+        {"cover_open", "Imprimante : capot ouvert"}, {"cutter_error", "Imprimante : coupe-papier bloqué"},
+        {"offline", "Imprimante : ne répond pas"}, {"unplugged", "Imprimante débranchée"},
+    };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(state, words[i].state) == 0)
+            return words[i].words;
+    return NULL;
 }
 
 int appliance_draw(appliance *a, int64_t now)
 {
-    const ui_theme *th = ui_get_theme(a->ui);
+    ui *u = a->ui;
+    const ui_theme *th = ui_get_theme(u);
     const client_view *v = &a->view;
-    ui_begin_frame(a->ui, th->page);
-    int w = ui_width(a->ui), h = ui_height(a->ui);
-    int pad = ui_mm(a->ui, 5), band = ui_mm(a->ui, 14);
-    ui_fill(a->ui, (SDL_Rect){0, 0, w, band}, th->band);
+    ui_begin_frame(u, th->page);
+    int w = ui_width(u);
+    int band = ui_mm(u, ui_to_mm(u, ui_width(u)) < COMPACT_BELOW_MM ? 9 : 11);
+    layout l = lay_out(a, band);
+    l.cap = label_cap(a, &l);
+    a->details = a->details && l.compact;
+    const char *fault = v->connected ? printer_words(v->printer) : NULL;
+    bool alarm = fault && !v->printer_can_print;
+    /* A fault that stops the slips turns the band red, and its words say it too. */
+    ui_fill(u, (SDL_Rect){0, 0, w, band}, alarm ? th->alert : th->band);
+    SDL_Color band_ink = alarm ? th->page : th->band_ink;
     char title[LAN_NAME_MAX * 3 + 8];
     snprintf(title, sizeof title, "%s · %s", v->counter_name[0] ? v->counter_name : "Guichet",
              v->counter_state == LAN_COUNTER_OPEN ? "ouvert"
              : v->counter_state == LAN_COUNTER_PAUSED ? "en pause" : "fermé");
-    text(a, (SDL_Rect){pad, 0, w / 2, band}, title, 5, true, th->band_ink, UI_ALIGN_START);
-    text(a, (SDL_Rect){w / 2, 0, w / 2 - pad, band},
-         !v->connected ? "Hub injoignable, reconnexion…" : v->busy ? "Envoi…" : "En direct", 4,
-         !v->connected, th->band_ink, UI_ALIGN_END);
-
-    int left_w = (w - 3 * pad) * 62 / 100;
-    int top = band + pad;
-    int msg_h = ui_mm(a->ui, 8);
-    SDL_Rect current = {pad, top, left_w, (h - top - pad) * 30 / 100};
-    SDL_Rect buttons = {pad, current.y + current.h + pad, left_w,
-                        h - (current.y + current.h + pad) - msg_h - 2 * pad};
-    SDL_Rect msg = {pad, buttons.y + buttons.h + pad, left_w, msg_h};
-    SDL_Rect side = {2 * pad + left_w, top, w - left_w - 3 * pad, h - top - pad};
-    draw_current(a, current, now);
-    draw_buttons(a, buttons);
-    if (v->message[0])
-        text(a, msg, v->message, 4, v->message_is_error, v->message_is_error ? th->alert : th->ink,
-             UI_ALIGN_START);
-    draw_services(a, side);
-    return ui_end_frame(a->ui);
+    text(a, (SDL_Rect){l.pad, 0, w * 2 / 5 - l.pad, band}, title, 4.5, true, band_ink, UI_ALIGN_START);
+    const char *status = !v->connected ? "Hub injoignable, reconnexion…"
+                         : fault ? fault : v->busy ? "Envoi…" : "En direct";
+    text(a, (SDL_Rect){w * 2 / 5, 0, w * 3 / 5 - l.pad, band}, status, 4, !v->connected || fault,
+         band_ink, UI_ALIGN_END);
+    if (a->details)
+        draw_details(a, &l);
+    else
+        draw_current(a, &l, now);
+    draw_buttons(a, &l);
+    if (l.side.w > 0)
+        draw_services(a, l.side);
+    return ui_end_frame(u);
 }
 
 /* ---- the desk's token ------------------------------------------------------------------------- */

@@ -209,8 +209,14 @@ static void apply_state(client *c, json_t *st)
         json_t *w = json_object_get(s, "wait_min");
         sv->wait_min_lo = (int)json_integer_value(json_array_get(w, 0));
         sv->wait_min_hi = (int)json_integer_value(json_array_get(w, 1));
+        sv->open_counters = (int)json_integer_value(json_object_get(s, "open_counters"));
+        sv->walk_in = json_is_true(json_object_get(s, "walk_in"));
         sv->mine = false;
     }
+    v->recalls_before_no_show = (int)json_integer_value(json_object_get(st, "recalls_before_no_show"));
+    json_t *kiosk_printer = json_object_get(st, "printer");
+    copy(v->printer, sizeof v->printer, json_string_value(json_object_get(kiosk_printer, "state")));
+    v->printer_can_print = json_is_true(json_object_get(kiosk_printer, "can_print"));
     /* First snapshot: the day's last calls fill the list, as history (never announced). */
     json_t *calls = json_object_get(st, "last_calls");
     if (v->n_calls_total == 0 && json_array_size(calls)) {

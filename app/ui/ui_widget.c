@@ -47,15 +47,16 @@ bool ui_button(ui *u, const ui_button_spec *b)
     }
     bool has_icon = b->icon != UI_ICON_NONE || b->badge;
     double cap = b->cap_mm > 0 ? b->cap_mm : 6.0;
+    double min_cap = b->min_cap_mm > 0 ? b->min_cap_mm : BODY_MIN_MM;
     /* Room for the words as they will wrap (at most two lines), the icon gets the rest. */
     int lines = ui_text_lines(u, b->label, r.w - 2 * ui_mm(u, 3), cap, !b->regular);
-    double label_cap = lines > 0 ? cap : BODY_MIN_MM;
+    double label_cap = lines > 0 ? cap : min_cap;
     if (lines <= 0)
-        lines = ui_text_lines(u, b->label, r.w - 2 * ui_mm(u, 3), BODY_MIN_MM, !b->regular);
+        lines = ui_text_lines(u, b->label, r.w - 2 * ui_mm(u, 3), min_cap, !b->regular);
     if (lines <= 0 || lines > 2 || b->badge)
         lines = 2;   /* badges: the same size on every tile of a grid */
     int label_lines_h = ui_line_height(u, label_cap, !b->regular) * lines;
-    double sub_cap = cap * 0.6 > BODY_MIN_MM ? cap * 0.6 : BODY_MIN_MM;
+    double sub_cap = cap * 0.6 > min_cap ? cap * 0.6 : min_cap;
     int sub_h = b->sublabel ? ui_line_height(u, sub_cap, false) * 2 : 0;
     SDL_Rect text_box = in;
     if (has_icon) {
@@ -91,7 +92,7 @@ bool ui_button(ui *u, const ui_button_spec *b)
         }
     }
     bool centred = !(has_icon && in.w >= in.h * 2);
-    ui_text_style st = {.cap_mm = cap, .min_cap_mm = BODY_MIN_MM, .bold = !b->regular, .fg = ink,
+    ui_text_style st = {.cap_mm = cap, .min_cap_mm = min_cap, .bold = !b->regular, .fg = ink,
                         .halign = centred ? UI_ALIGN_CENTER : UI_ALIGN_START, .valign = UI_ALIGN_CENTER};
     if (!b->sublabel)
         return ui_text(u, text_box, b->label, &st);

@@ -37,6 +37,8 @@ typedef struct client_service_view {
     char label[LAN_NAME_MAX];
     int waiting;
     int wait_min_lo, wait_min_hi;
+    int open_counters;              /* open desks serving it (0: the estimate means nothing) */
+    bool walk_in;                   /* offered at the kiosk; false: appointments only */
     bool mine;                      /* this counter serves it */
 } client_service_view;
 
@@ -66,6 +68,11 @@ typedef struct client_view {
     bool has_appointment;
     lan_appointment appointment;
     int64_t skew;                   /* hub clock - local clock, seconds */
+    int recalls_before_no_show;     /* the hub refuses "absent" before that many recalls */
+    /* The kiosk's printer: printer[0] == '\0' when the hub has none; otherwise its state word
+     * (printer_state_name) and whether a ticket issued now would print. */
+    char printer[16];
+    bool printer_can_print;
     int n_services;
     client_service_view services[LAN_MAX_SERVICES];
     int n_counters;                 /* for the transfer picker */

@@ -24,6 +24,8 @@ typedef struct ui_button_spec {
     char badge;              /* a letter in a disc instead of an icon (service prefixes), 0 = none */
     ui_button_kind kind;
     double cap_mm;           /* label cap height; 0 → 6 mm */
+    double min_cap_mm;       /* smallest the label may shrink to; 0 → 5 mm (the kiosk's body
+                                text rule; a seated agent's desk screen may go lower) */
     bool selected;           /* a chosen option: a tick and a thick border, not only colour */
     bool regular;            /* label in regular weight (long labels on narrow tiles) */
 } ui_button_spec;

@@ -51,6 +51,11 @@ static int64_t fixture_clock(void *ctx)
 
 void th_start(th_fixture *f, const char *name, bool real_clock)
 {
+    th_start_ini(f, name, real_clock, INI);
+}
+
+void th_start_ini(th_fixture *f, const char *name, bool real_clock, const char *ini_text)
+{
     memset(f, 0, sizeof *f);
     setenv("TZ", "Europe/Paris", 1);
     tzset();
@@ -60,7 +65,7 @@ void th_start(th_fixture *f, const char *name, bool real_clock)
     testlib_write_file(f->dir, "counter2.token", TH_TOKEN2 "\n", 0600);
     testlib_write_file(f->dir, "counter3.token", TH_TOKEN3 "\n", 0600);
     const char *ini = testlib_path(f->dir, "borne.ini");
-    write_file(ini, INI);
+    write_file(ini, ini_text);
     char err[512];
     if (config_load(ini, &f->cfg, err, sizeof err) != 0)
         die("config", err);

@@ -34,6 +34,8 @@ typedef struct th_fixture {
 /* Builds the antenne in a fresh temp dir named `name` and starts the hub with the real
  * clock (real_clock) or with f->now (starting at 2026-11-23 10:00 Paris). Aborts on failure. */
 void th_start(th_fixture *f, const char *name, bool real_clock);
+/* The same with another antenne config (its token files named counter1..3.token are written). */
+void th_start_ini(th_fixture *f, const char *name, bool real_clock, const char *ini_text);
 void th_stop(th_fixture *f);
 /* Stops only the hub (the database and f->q stay), then starts it again on the same port:
  * the hub going away and coming back, as seen by its clients. */
