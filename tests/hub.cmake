@@ -13,6 +13,17 @@ borne_add_test(NAME test_hub_sse SOURCES integration/test_hub_sse.c
 borne_add_test(NAME test_hub_tokens SOURCES integration/test_hub_tokens.c
                LIBS borne_hub_testsupport borne_secret_testsupport LABELS integration)
 
+# A hostile LAN (tests/integration/test_lockout_load.c) against the hub and the collector.
+add_library(borne_lockout_load STATIC integration/test_lockout_load.c)
+target_include_directories(borne_lockout_load PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/integration)
+target_link_libraries(borne_lockout_load PUBLIC Threads::Threads)
+# Lock-out: 15 s in the quick suite, the issue's 60 s under `slow`.
+borne_add_test(NAME test_hub_lockout SOURCES integration/test_hub_lockout.c
+               LIBS borne_hub_testsupport borne_lockout_load LABELS integration TIMEOUT 240)
+add_test(NAME test_hub_lockout_full COMMAND test_hub_lockout 60)
+set_tests_properties(test_hub_lockout_full PROPERTIES LABELS slow TIMEOUT 600
+  ENVIRONMENT "BORNE_TEST_TMP=${BORNE_TEST_TMP};BORNE_ASSETS=${BORNE_ASSETS_DIR}")
+
 
 # The counter page and a simulated morning in Debian's headless Chromium (apt-get install
 # chromium) through playwright-core, installed from the committed lockfile into the build tree

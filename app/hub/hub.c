@@ -1,11 +1,12 @@
-/* The hub's HTTP server: libmicrohttpd, one thread per connection, requests routed and
- * validated by hub_request.c, answers built from the engine (see include/borne/hub.h and
+/* The hub's HTTP server: libmicrohttpd (a small pool of threads polling every connection,
+ * within the connection budgets of app/net), requests routed and validated by hub_request.c, answers built from the engine (see include/borne/hub.h and
  * assets/web/openapi.yaml).
  *
  * Order of checks on a mutation, so that nothing changes unless everything is right:
  * route (404/405) → body size (413) → token (401) → counter exists (404) → token is that
  * counter's (403) → body (400/422) → idempotency key → engine. */
 #include "hub_internal.h"
+#include "borne/http_budget.h"
 
 #include "borne/log.h"
 #include "borne/secret.h"
@@ -24,8 +25,13 @@
 
 BORNE_LOG_MODULE("hub");
 
-#define CONNECTION_LIMIT 128
-#define CONNECTION_TIMEOUT_S 60
+/* Connection budgets: why each number is what it is, in ARCHITECTURE.md. */
+#define HUB_CONNECTIONS 256
+#define HUB_CONNECTIONS_TRUSTED 32
+#define HUB_PER_ADDRESS 16
+#define HUB_REQUEST_DEADLINE_S 10
+#define HUB_IDLE_TIMEOUT_S 30
+#define HUB_THREADS 4
 
 typedef struct request {
     char method[8];
@@ -146,6 +152,26 @@ static enum MHD_Result send_error(struct MHD_Connection *conn, int status, const
     char *s = error_text(code, message);
     enum MHD_Result ret = s ? send_text(conn, status, s, false) : MHD_NO;
     free(s);
+    return ret;
+}
+
+/* A refusal for want of room (503, 429): the client may retry after `retry_s` seconds. */
+static enum MHD_Result send_refusal(struct MHD_Connection *conn, int status, const char *code,
+                                    const char *message, int retry_s)
+{
+    char *s = error_text(code, message);
+    struct MHD_Response *r = s ? MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE) : NULL;
+    if (!r) {
+        free(s);
+        return MHD_NO;
+    }
+    char retry[16];
+    snprintf(retry, sizeof retry, "%d", retry_s);
+    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "Retry-After", retry);
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, r);
+    MHD_destroy_response(r);
     return ret;
 }
 
@@ -355,6 +381,8 @@ static int token_owner(const hub *h, struct MHD_Connection *conn)
     for (int i = 0; i < h->n_tokens; i++)
         if (same_secret(tok, h->tokens[i].token))
             who = h->tokens[i].counter_id;
+    if (who)
+        http_budget_trust(h->budget, conn);
     return who;
 }
 
@@ -537,8 +565,12 @@ static enum MHD_Result get_file(hub *h, struct MHD_Connection *conn, const char 
 
 static enum MHD_Result get_events(hub *h, struct MHD_Connection *conn)
 {
+    bool full;
     struct MHD_Response *r = hub_sse_response(
-        h, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Last-Event-ID"));
+        h, conn, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Last-Event-ID"),
+        http_budget_trusted(h->budget, conn), &full);
+    if (!r && full)
+        return send_refusal(conn, 503, "too_many_streams", "every event stream slot is taken", 10);
     if (!r)
         return send_error(conn, 503, "unavailable", "cannot open an event stream now");
     enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
@@ -571,6 +603,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 rq->status = 413;
         }
         /* Answer at once: a refused body is not even read. */
+        if (rq->status)
+            http_budget_answering(h->budget, conn);
         if (rq->status == 413)
             return send_error(conn, 413, "body_too_large", "request body over the limit");
         if (rq->status)
@@ -586,6 +620,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (rq->status)   /* answered on the first call */
         return MHD_YES;
+    http_budget_answering(h->budget, conn);
     if (rq->too_big)
         return send_error(conn, 413, "body_too_large", "request body over the limit");
     switch (rq->route.kind) {
@@ -603,9 +638,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)conn;
     (void)toe;
+    hub *h = cls;
+    http_budget_request_done(h->budget, conn);
     request *rq = *con_cls;
     if (rq) {
         free(rq->body.p);
@@ -721,6 +756,13 @@ int hub_start(hub **out, const borne_config *cfg, const char *db_path, const cha
     pthread_mutex_init(&h->printer_mu, NULL);
     hub_sse_init(h);
     hub_conn *c = NULL;
+    const http_budget_limits limits = {.general = HUB_CONNECTIONS, .reserved = HUB_CONNECTIONS_TRUSTED,
+                                       .per_address = HUB_PER_ADDRESS, .deadline_s = HUB_REQUEST_DEADLINE_S};
+    int rc = http_budget_new(&h->budget, &limits);
+    if (rc != 0) {
+        fail(errbuf, errlen, "connection budgets: %s", strerror(-rc));
+        goto fail;
+    }
     if (load_tokens(h, errbuf, errlen) != 0 || hub_sse_start(h, errbuf, errlen) != 0)
         goto fail;
     /* One pooled connection now: it migrates the file, proves it usable and releases the keys a
@@ -733,15 +775,17 @@ int hub_start(hub **out, const borne_config *cfg, const char *db_path, const cha
         goto fail;
 
     h->mhd = MHD_start_daemon(
-        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
-            MHD_USE_ERROR_LOG,
-        0, NULL, NULL, on_request, h,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
+        0, http_budget_accept, h->budget, on_request, h,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HUB_THREADS,
+        MHD_OPTION_CONNECTION_LIMIT, http_budget_mhd_limit(h->budget),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HUB_PER_ADDRESS,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HUB_IDLE_TIMEOUT_S,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+        MHD_OPTION_NOTIFY_CONNECTION, http_budget_notify, h->budget,
         MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
         MHD_OPTION_END);
     if (!h->mhd) {
@@ -786,6 +830,7 @@ void hub_stop(hub *h)
     if (h->mhd)
         MHD_stop_daemon(h->mhd);
     hub_sse_join(h);
+    http_budget_free(h->budget);
     while (h->pool) {
         hub_conn *c = h->pool;
         h->pool = c->next;

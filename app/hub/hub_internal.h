@@ -14,6 +14,8 @@
 
 struct MHD_Daemon;
 struct MHD_Response;
+struct MHD_Connection;
+struct http_budget;
 
 /* A request thread's borrowed connections: a queue handle and a plain SQLite connection on
  * the same file for the idempotency keys (hub_idempotency, created by the engine). */
@@ -26,6 +28,9 @@ typedef struct hub_conn {
 
 /* Event stream messages kept for late readers: the last HUB_RING entries. */
 #define HUB_RING 512
+/* Open event streams: anyone, and the extra ones only addresses with a counter token get. */
+#define HUB_STREAMS 64
+#define HUB_STREAMS_TRUSTED 16
 #define HUB_LAST_CALLS 8
 
 typedef struct hub_msg {
@@ -54,7 +59,6 @@ struct hub {
 
     /* streams: everything below is guarded by mu */
     pthread_mutex_t mu;
-    pthread_cond_t news;        /* readers wait for new messages or stopping */
     pthread_cond_t wake;        /* the notifier waits for a poke or its poll period */
     bool poked, stopping, notifier_running;
     pthread_t notifier;
@@ -73,6 +77,12 @@ struct hub {
     pthread_mutex_t printer_mu; /* guards the printer's last word, read by every state */
     char printer[16];           /* "" = no printer attached */
     bool printer_can_print;
+
+    unsigned streams;           /* open event streams */
+    unsigned tick;              /* keep-alive periods elapsed */
+    struct reader *parked;      /* streams with nothing to send, suspended */
+
+    struct http_budget *budget; /* connections (app/net) */
 };
 
 int64_t hub_now(const hub *h);
@@ -128,7 +138,10 @@ void hub_sse_join(hub *h);         /* joins the notifier and frees the ring */
 void hub_sse_poke(hub *h);
 /* Something the state shows changed outside the event log: every stream gets a new state. */
 void hub_sse_republish(hub *h);
-/* A stream response for a new reader; last_event_id = its Last-Event-ID header or NULL. */
-struct MHD_Response *hub_sse_response(hub *h, const char *last_event_id);
+/* A stream response for a new reader on `conn`; last_event_id = its Last-Event-ID header or
+ * NULL; trusted: the client may use the streams kept for counters. NULL when out of memory, or
+ * with *full set when every stream slot it may use is taken. */
+struct MHD_Response *hub_sse_response(hub *h, struct MHD_Connection *conn, const char *last_event_id,
+                                      bool trusted, bool *full);
 
 #endif

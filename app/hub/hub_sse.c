@@ -2,10 +2,14 @@
  *
  * One notifier thread tails the engine's event log with its own queue handle and turns each
  * new event into an SSE message ("event: <kind>") followed, per batch, by one "event: state"
- * snapshot. Messages go into a ring shared by every stream; each stream (one libmicrohttpd
- * thread per connection) blocks on a condition variable until the ring holds messages newer
- * than the last it sent. A reader that fell more than the ring behind gets a fresh snapshot
- * instead of the messages it missed. Formatting happens once per message, not per client.
+ * snapshot. Messages go into a ring shared by every stream. A stream holds no thread: when it
+ * has sent everything the ring holds, it parks (its connection is suspended in libmicrohttpd)
+ * and the notifier resumes every parked stream when it publishes, and every KEEPALIVE_S so each
+ * sends a comment line (which is also how a client that went away is noticed). A reader that
+ * fell more than the ring behind gets a fresh snapshot instead of the messages it missed.
+ * Formatting happens once per message, not per client. At most HUB_STREAMS streams are open,
+ * plus HUB_STREAMS_TRUSTED for addresses that presented a counter token (see ARCHITECTURE.md,
+ * "Connection budgets"); beyond, a new stream is refused with 503 and Retry-After.
  *
  * A new stream starts with "retry:", then the latest snapshot (its id is the last event it
  * includes), then, if the client sent Last-Event-ID, the events after that id still in the
@@ -92,6 +96,42 @@ static char *state_message(hub *h, int64_t last_id, size_t *len)
     return sse_message(last_id, "state", st, len);
 }
 
+/* ---- parked streams ------------------------------------------------------------------------ */
+
+typedef struct reader {
+    hub *h;
+    struct MHD_Connection *conn;
+    uint64_t pos;     /* seq of the last ring message queued for this client */
+    unsigned tick;    /* keep-alive period of the last line sent */
+    hub_buf out;
+    size_t off;       /* bytes of out already handed to libmicrohttpd */
+    bool parked;
+    struct reader *prev, *next;   /* on h->parked while parked */
+} reader;
+
+/* Caller holds mu. */
+static void unpark(hub *h, reader *r)
+{
+    if (r->prev)
+        r->prev->next = r->next;
+    else
+        h->parked = r->next;
+    if (r->next)
+        r->next->prev = r->prev;
+    r->prev = r->next = NULL;
+    r->parked = false;
+}
+
+/* Caller holds mu. Every parked stream runs again (and finds news, a keep-alive or the end). */
+static void resume_parked(hub *h)
+{
+    while (h->parked) {
+        reader *r = h->parked;
+        unpark(h, r);
+        MHD_resume_connection(r->conn);
+    }
+}
+
 typedef struct batch {
     queue_event ev[BATCH];
     int n;
@@ -148,7 +188,7 @@ static int publish_new(hub *h, batch *b)
             ring_push(h, b->ev[i].id, texts[i], lens[i], true);
     push_state(h, last, state, state_len);
     h->last_id = last;
-    pthread_cond_broadcast(&h->news);
+    resume_parked(h);
     pthread_mutex_unlock(&h->mu);
     if (h->on_events)
         h->on_events(h->on_events_ctx);
@@ -162,7 +202,7 @@ static void publish_state(hub *h)
     char *state = state_message(h, h->last_id, &len);
     pthread_mutex_lock(&h->mu);
     push_state(h, h->last_id, state, len);
-    pthread_cond_broadcast(&h->news);
+    resume_parked(h);
     pthread_mutex_unlock(&h->mu);
 }
 
@@ -187,8 +227,9 @@ static void *notifier(void *arg)
         log_error("notifier: out of memory");
         return NULL;
     }
-    struct timespec last_refresh;
+    struct timespec last_refresh, last_tick;
     clock_gettime(CLOCK_MONOTONIC, &last_refresh);
+    last_tick = last_refresh;
     for (;;) {
         pthread_mutex_lock(&h->mu);
         struct timespec until = clock_mono_deadline(HUB_POLL_MS);
@@ -216,6 +257,13 @@ static void *notifier(void *arg)
             refresh_state(h);
             last_refresh = now;
         }
+        if (now.tv_sec - last_tick.tv_sec >= KEEPALIVE_S) {
+            pthread_mutex_lock(&h->mu);
+            h->tick++;
+            resume_parked(h);
+            pthread_mutex_unlock(&h->mu);
+            last_tick = now;
+        }
     }
     free(b);
     return NULL;
@@ -232,7 +280,6 @@ static int track_last(const queue_event *e, void *ctx)
 void hub_sse_init(hub *h)
 {
     pthread_mutex_init(&h->mu, NULL);
-    clock_cond_init(&h->news);
     clock_cond_init(&h->wake);
     h->next_seq = 1;
 }
@@ -284,7 +331,7 @@ void hub_sse_stop(hub *h)
 {
     pthread_mutex_lock(&h->mu);
     h->stopping = true;
-    pthread_cond_broadcast(&h->news);
+    resume_parked(h);
     pthread_cond_signal(&h->wake);
     pthread_mutex_unlock(&h->mu);
 }
@@ -301,19 +348,11 @@ void hub_sse_join(hub *h)
     h->state_text = NULL;
     queue_close(h->nq);
     h->nq = NULL;
-    pthread_cond_destroy(&h->news);
     pthread_cond_destroy(&h->wake);
     pthread_mutex_destroy(&h->mu);
 }
 
 /* ---- one stream ----------------------------------------------------------------------------- */
-
-typedef struct reader {
-    hub *h;
-    uint64_t pos;     /* seq of the last ring message queued for this client */
-    hub_buf out;
-    size_t off;       /* bytes of out already handed to libmicrohttpd */
-} reader;
 
 /* Caller holds mu. Queues what the reader has not seen yet; false when nothing is new. */
 static bool take_news(reader *r)
@@ -343,17 +382,27 @@ static ssize_t sse_read(void *cls, uint64_t offset, char *dst, size_t max)
     if (r->off == r->out.len) {
         r->off = r->out.len = 0;
         pthread_mutex_lock(&h->mu);
-        struct timespec until = clock_mono_deadline(KEEPALIVE_S * 1000L);
-        bool news = false;
-        while (!h->stopping && !(news = take_news(r)))
-            if (pthread_cond_timedwait(&h->news, &h->mu, &until) == ETIMEDOUT)
-                break;
-        bool stop = h->stopping;
-        pthread_mutex_unlock(&h->mu);
-        if (stop)
+        if (h->stopping) {
+            pthread_mutex_unlock(&h->mu);
             return MHD_CONTENT_READER_END_OF_STREAM;
-        if (!news)
+        }
+        bool news = take_news(r);
+        bool keepalive = !news && r->tick != h->tick;
+        r->tick = h->tick;
+        if (keepalive)
             hub_buf_add(&r->out, ": keep-alive\n\n", 14);
+        if (!news && !keepalive) {
+            /* Nothing to say: give the thread back until the notifier resumes us. */
+            r->parked = true;
+            r->next = h->parked;
+            if (h->parked)
+                h->parked->prev = r;
+            h->parked = r;
+            MHD_suspend_connection(r->conn);
+            pthread_mutex_unlock(&h->mu);
+            return 0;
+        }
+        pthread_mutex_unlock(&h->mu);
         if (r->out.len == 0)   /* out of memory: end this stream, the client reconnects */
             return MHD_CONTENT_READER_END_WITH_ERROR;
     }
@@ -368,6 +417,12 @@ static ssize_t sse_read(void *cls, uint64_t offset, char *dst, size_t max)
 static void sse_free(void *cls)
 {
     reader *r = cls;
+    hub *h = r->h;
+    pthread_mutex_lock(&h->mu);
+    if (r->parked)
+        unpark(h, r);
+    h->streams--;
+    pthread_mutex_unlock(&h->mu);
     free(r->out.p);
     free(r);
 }
@@ -385,26 +440,39 @@ static bool parse_event_id(const char *s, int64_t *out)
     return true;
 }
 
-struct MHD_Response *hub_sse_response(hub *h, const char *last_event_id)
+struct MHD_Response *hub_sse_response(hub *h, struct MHD_Connection *conn, const char *last_event_id,
+                                      bool trusted, bool *full)
 {
+    *full = false;
     reader *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
     r->h = h;
-    int64_t seen;
+    r->conn = conn;
+    int64_t seen = 0;
     bool replay = parse_event_id(last_event_id, &seen);
     bool ok = hub_buf_add(&r->out, "retry: 2000\n\n", 13);
     pthread_mutex_lock(&h->mu);
+    if (h->streams >= HUB_STREAMS + (trusted ? HUB_STREAMS_TRUSTED : 0)) {
+        pthread_mutex_unlock(&h->mu);
+        *full = true;
+        free(r->out.p);
+        free(r);
+        return NULL;
+    }
+    h->streams++;
     ok = ok && hub_buf_add(&r->out, h->state_text, h->state_len);
     r->pos = h->next_seq - 1;
+    r->tick = h->tick;
     for (unsigned i = 0; ok && replay && i < h->ring_len; i++) {
         const hub_msg *m = &h->ring[(h->ring_head + i) % HUB_RING];
         if (m->event && m->id > seen)
             ok = hub_buf_add(&r->out, m->text, m->len);
     }
     pthread_mutex_unlock(&h->mu);
+    /* 2 KiB blocks: the buffer libmicrohttpd keeps per stream, and messages are smaller. */
     struct MHD_Response *resp =
-        ok ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 8192, sse_read, r, sse_free) : NULL;
+        ok ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 2048, sse_read, r, sse_free) : NULL;
     if (!resp) {
         sse_free(r);
         return NULL;

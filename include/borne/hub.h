@@ -2,8 +2,9 @@
  * process to the counters (appliance or browser page) and the waiting-room displays.
  * The contract is assets/web/openapi.yaml.
  *
- * Threads: hub_start() starts libmicrohttpd (one thread per connection, so an event stream
- * may block waiting for news) and one notifier thread. Request threads borrow queue handles
+ * Threads: hub_start() starts libmicrohttpd (a pool of HUB_THREADS threads polling every
+ * connection; an event stream with nothing to send is suspended and holds none), one notifier
+ * thread, and the sweeper of the connection budgets (include/borne/http_budget.h). Request threads borrow queue handles
  * from a pool (a handle is only ever used by one thread at a time) and the notifier has its
  * own; the caller's own queue handles are never touched. The notifier tails the engine's
  * event log every HUB_POLL_MS, or at once after a mutation made through the hub, so changes
