@@ -37,6 +37,17 @@ foreach(backend sqlite postgresql)
   collector_uses_server(test_collector_reject_${backend})
 endforeach()
 
+# Lock-out: 1,000 slow connections while an antenne uploads (15 s quick, 60 s under slow), and
+# the cap on request bodies held at once. The load fixture is tests/integration/test_lockout_load.c.
+borne_add_test(NAME test_collector_lockout
+  SOURCES integration/test_collector_lockout.c ${collector_harness}
+  LIBS borne_collector borne_collector_synth borne_lockout_load PkgConfig::CURL PkgConfig::PQ
+  LABELS integration TIMEOUT 240)
+collector_uses_server(test_collector_lockout)
+add_test(NAME test_collector_lockout_full COMMAND test_collector_lockout 60)
+set_tests_properties(test_collector_lockout_full PROPERTIES LABELS slow TIMEOUT 600
+  ENVIRONMENT "BORNE_TEST_TMP=${BORNE_TEST_TMP};BORNE_ASSETS=${BORNE_ASSETS_DIR}")
+
 borne_add_test(NAME test_collector_tls SOURCES integration/test_collector_tls.c ${collector_harness}
   LIBS borne_collector borne_collector_synth PkgConfig::CURL PkgConfig::PQ
   LABELS integration)

@@ -11,7 +11,8 @@ const char collector_config_usage[] =
     "usage: borne-collector [--config FILE] [--listen ADDR] [--port N] [--threads N]\n"
     "                       [--sqlite PATH | --postgresql CONNINFO] --antennes-csv FILE\n"
     "                       [--tokens FILE] [--tokens-dir DIR] [--admin-token-file FILE]\n"
-    "                       [--cert FILE --key FILE] [--body-cap BYTES] [--max-buckets N]\n";
+    "                       [--cert FILE --key FILE] [--body-cap BYTES] [--max-buckets N]\n"
+    "                       [--pending-cap BYTES]\n";
 
 void collector_config_defaults(struct collector_config *c)
 {
@@ -20,6 +21,7 @@ void collector_config_defaults(struct collector_config *c)
     c->port = 8480;
     c->threads = 4;
     c->body_cap = 4u << 20;
+    c->pending_cap = 64u << 20;
     c->max_buckets = 20000;
     c->backend = COLLECTOR_BACKEND_SQLITE;
     snprintf(c->storage, sizeof c->storage, "borne-collector.sqlite");
@@ -67,6 +69,9 @@ static const char *apply(struct collector_config *c, const char *section, const 
         if (strcmp(key, "body_cap") == 0)
             return set_num(&n, value, 1024, 1LL << 30) ? "body_cap: 1024..1073741824 bytes expected"
                                                        : (c->body_cap = (size_t)n, NULL);
+        if (strcmp(key, "pending_cap") == 0)
+            return set_num(&n, value, 1024, 1LL << 34) ? "pending_cap: 1024..17179869184 bytes expected"
+                                                       : (c->pending_cap = (size_t)n, NULL);
         if (strcmp(key, "max_buckets") == 0)
             return set_num(&n, value, 1, 10000000) ? "max_buckets: 1..10000000 expected"
                                                    : (c->max_buckets = (size_t)n, NULL);
@@ -143,6 +148,7 @@ struct flag {
 static const struct flag flags[] = {
     {"--listen", "collector", "listen"},         {"--port", "collector", "port"},
     {"--threads", "collector", "threads"},       {"--body-cap", "collector", "body_cap"},
+    {"--pending-cap", "collector", "pending_cap"},
     {"--max-buckets", "collector", "max_buckets"}, {"--sqlite", "storage", "path"},
     {"--postgresql", "storage", "conninfo"},     {"--antennes-csv", "antennes", "csv"},
     {"--tokens", "antennes", "tokens"},          {"--tokens-dir", "antennes", "tokens_dir"},
@@ -208,6 +214,11 @@ int collector_config_check(const struct collector_config *c, char *err, size_t e
     }
     if (!c->storage[0]) {
         snprintf(err, errlen, "no storage: give --sqlite PATH or --postgresql CONNINFO");
+        return -1;
+    }
+    if (c->pending_cap < c->body_cap) {
+        snprintf(err, errlen, "pending_cap (%zu) is below body_cap (%zu): no batch of the largest size could"
+                 " ever be received", c->pending_cap, c->body_cap);
         return -1;
     }
     return 0;

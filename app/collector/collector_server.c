@@ -5,6 +5,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,17 @@
 
 BORNE_LOG_MODULE("collector");
 
+#include "borne/http_budget.h"
+
+/* Connection budgets: why each number is what it is, in ARCHITECTURE.md. */
+#define COLLECTOR_CONNECTIONS 512
+#define COLLECTOR_CONNECTIONS_TRUSTED 256
+#define COLLECTOR_PER_ADDRESS 64
+#define COLLECTOR_REQUEST_DEADLINE_S 60
+#define COLLECTOR_IDLE_TIMEOUT_S 30
+/* A refusal for want of room asks the board to come back after this many seconds. */
+#define RETRY_AFTER_BUSY "10"
+
 #define BATCH_PREFIX "/api/v1/antennes/"
 #define BATCH_SUFFIX "/batches"
 
@@ -28,6 +40,8 @@ struct collector_server {
     collector_clock_fn now;
     struct MHD_Daemon *daemon;
     struct collector_channel *channel;
+    struct http_budget *budget;
+    atomic_size_t pending_bytes;   /* request bodies held now, against config->pending_cap */
     char *cert_pem, *key_pem;
     /* Store connection pool for the readers (exports, page): a request borrows one. */
     pthread_mutex_t mu;
@@ -67,7 +81,9 @@ struct request {
     long antenne;        /* registry index of the path antenne */
     char *body;
     size_t len, cap;
+    size_t held;         /* bytes counted in pending_bytes for this request */
     bool too_large;
+    bool no_room;        /* the body would take pending_bytes over the cap: 503 at the end */
     bool queued;         /* handed to the writer: the next call answers with its result */
     struct pending pending;
 };
@@ -181,6 +197,43 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     log_vwrite(&borne_log_module_, LOG_LEVEL_WARN, fmt, ap);
 }
 
+/* Counts the request's body buffer as `total` bytes against pending_cap; false, and nothing
+ * counted, when that would go over it. */
+static bool hold_bytes(struct collector_server *s, struct request *r, size_t total)
+{
+    if (total <= r->held)
+        return true;
+    size_t more = total - r->held;
+    size_t cur = atomic_load(&s->pending_bytes);
+    do {
+        if (cur + more > s->config->pending_cap)
+            return false;
+    } while (!atomic_compare_exchange_weak(&s->pending_bytes, &cur, cur + more));
+    r->held = total;
+    return true;
+}
+
+static void drop_body(struct collector_server *s, struct request *r)
+{
+    free(r->body);
+    r->body = NULL;
+    r->len = r->cap = 0;
+    atomic_fetch_sub(&s->pending_bytes, r->held);
+    r->held = 0;
+}
+
+static enum MHD_Result send_busy(struct MHD_Connection *c)
+{
+    json_t *o = json_pack("{s:s, s:s}", "error", "busy",
+                          "message", "the server holds as many uploads as it can: retry later");
+    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (!text)
+        return MHD_NO;
+    return send_buffer(c, MHD_HTTP_SERVICE_UNAVAILABLE, "application/json", text, strlen(text), "Retry-After",
+                       RETRY_AFTER_BUSY);
+}
+
 static void log_reject(long antenne, const struct collector_antennes *a, unsigned status, const char *msg)
 {
     log_warn("batch from %s rejected (%u): %s",
@@ -198,7 +251,9 @@ static enum MHD_Result batch_begin(struct collector_server *s, struct MHD_Connec
     if (i < 0)
         return send_error(c, MHD_HTTP_NOT_FOUND, "unknown_antenne", "no antenne with this id");
     switch (collector_antennes_check(s->antennes, (size_t)i, bearer(c))) {
-    case COLLECTOR_AUTH_OK: break;
+    case COLLECTOR_AUTH_OK:
+        http_budget_trust(s->budget, c);
+        break;
     case COLLECTOR_AUTH_MISSING:
         log_reject(i, s->antennes, 401, "no or wrong token");
         return send_unauthorized(c, "a bearer token of this antenne is required", false);
@@ -207,11 +262,12 @@ static enum MHD_Result batch_begin(struct collector_server *s, struct MHD_Connec
         return send_error(c, MHD_HTTP_FORBIDDEN, "forbidden", "this token belongs to another antenne");
     }
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    unsigned long long announced = 0;
     if (cl) {
         char *end;
         errno = 0;
-        unsigned long long n = strtoull(cl, &end, 10);
-        if (errno || *end || n > s->config->body_cap) {
+        announced = strtoull(cl, &end, 10);
+        if (errno || *end || announced > s->config->body_cap) {
             log_reject(i, s->antennes, 413, "Content-Length over the cap");
             return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", "the body is over the size cap");
         }
@@ -220,20 +276,25 @@ static enum MHD_Result batch_begin(struct collector_server *s, struct MHD_Connec
     if (!r)
         return MHD_NO;
     r->antenne = i;
+    /* A body of known size is counted whole before a byte of it is read: refused now if it
+     * cannot fit, rather than after the client sent it. */
+    if (announced && !hold_bytes(s, r, (size_t)announced + 1)) {
+        free(r);
+        log_reject(i, s->antennes, 503, "pending request memory at its cap");
+        return send_busy(c);
+    }
     *con_cls = r;
     return MHD_YES;
 }
 
 static enum MHD_Result batch_body(struct collector_server *s, struct request *r, const char *data, size_t size)
 {
-    if (r->too_large)
+    if (r->too_large || r->no_room)
         return MHD_YES;
     if (r->len + size > s->config->body_cap) {
         /* Drop what we have at once: a client streaming gigabytes must not cost us memory. */
         r->too_large = true;
-        free(r->body);
-        r->body = NULL;
-        r->len = r->cap = 0;
+        drop_body(s, r);
         return MHD_YES;
     }
     if (r->len + size + 1 > r->cap) {
@@ -242,6 +303,13 @@ static enum MHD_Result batch_body(struct collector_server *s, struct request *r,
             ncap *= 2;
         if (ncap > s->config->body_cap + 1)
             ncap = s->config->body_cap + 1;
+        if (r->held > ncap)   /* the announced size, counted already */
+            ncap = r->held;
+        if (!hold_bytes(s, r, ncap)) {
+            r->no_room = true;
+            drop_body(s, r);
+            return MHD_YES;
+        }
         char *nb = realloc(r->body, ncap);
         if (!nb)
             return MHD_NO;
@@ -337,6 +405,10 @@ static enum MHD_Result batch_end(struct collector_server *s, struct MHD_Connecti
         log_reject(r->antenne, s->antennes, 413, "body over the cap");
         return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", "the body is over the size cap");
     }
+    if (r->no_room) {
+        log_reject(r->antenne, s->antennes, 503, "pending request memory at its cap");
+        return send_busy(c);
+    }
     const struct collector_antenne_info *info = collector_antennes_at(s->antennes, (size_t)r->antenne);
     struct collector_batch *batch;
     struct collector_ingest_error err;
@@ -347,8 +419,7 @@ static enum MHD_Result batch_end(struct collector_server *s, struct MHD_Connecti
         log_reject(r->antenne, s->antennes, status, err.message);
         return send_error(c, status, collector_ingest_code(err.status), err.message);
     }
-    free(r->body); /* the batch holds all it needs while it waits */
-    r->body = NULL;
+    drop_body(s, r); /* the batch holds all it needs while it waits */
     pthread_mutex_lock(&s->qmu);
     if (s->stopping) {
         pthread_mutex_unlock(&s->qmu);
@@ -432,9 +503,10 @@ static enum MHD_Result hq_get(struct collector_server *s, struct MHD_Connection 
     return send_buffer(c, MHD_HTTP_OK, type, out, len, NULL, NULL);
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-                                  const char *version, const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+/* Routing: first call of a request (headers in), body chunks, then the final call. */
+static enum MHD_Result route_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                     const char *version, const char *upload_data, size_t *upload_data_size,
+                                     void **con_cls)
 {
     (void)version;
     struct collector_server *s = cls;
@@ -480,16 +552,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return send_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such resource");
 }
 
+/* The request deadline (app/net) runs until the request is complete: headers and, when one
+ * is announced, the whole body. A request that waits after that (a batch queued for the writer,
+ * a long poll) is no longer subject to it. */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    struct collector_server *s = cls;
+    bool body_chunk = *upload_data_size != 0;
+    const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    bool awaits_body = !*con_cls && !body_chunk &&
+                       (MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) ||
+                        (length && strcmp(length, "0") != 0));
+    if (!body_chunk && !awaits_body)
+        http_budget_answering(s->budget, c);
+    return route_request(cls, c, url, method, version, upload_data, upload_data_size, con_cls);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode t)
 {
-    (void)cls;
-    (void)c;
     (void)t;
+    struct collector_server *s = cls;
+    http_budget_request_done(s->budget, c);
     struct request *r = *con_cls;
     if (r) {
         collector_channel_completed(r->channel);
         collector_batch_free(r->pending.batch);
-        free(r->body);
+        drop_body(s, r);
         free(r);
         *con_cls = NULL;
     }
@@ -560,6 +650,7 @@ static void free_server(struct collector_server *s)
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->qmu);
     pthread_cond_destroy(&s->queued);
+    http_budget_free(s->budget);
     free(s);
 }
 
@@ -624,6 +715,17 @@ int collector_server_start(const struct collector_config *config, const struct c
         return -1;
     }
     s->writer_started = true;
+    /* the boards' channels ride in the general pool: they are authenticated at once */
+    const http_budget_limits limits = {.general = COLLECTOR_CONNECTIONS + COLLECTOR_CHANNELS_MAX,
+                                       .reserved = COLLECTOR_CONNECTIONS_TRUSTED,
+                                       .per_address = COLLECTOR_PER_ADDRESS,
+                                       .deadline_s = COLLECTOR_REQUEST_DEADLINE_S};
+    int brc = http_budget_new(&s->budget, &limits);
+    if (brc != 0) {
+        snprintf(err, errlen, "connection budgets: %s", strerror(-brc));
+        free_server(s);
+        return -1;
+    }
     if (collector_channel_new(config, antennes, now, &s->channel, err, errlen) != 0) {
         free_server(s);
         return -1;
@@ -657,10 +759,13 @@ int collector_server_start(const struct collector_config *config, const struct c
         {MHD_OPTION_END, 0, NULL},
     };
     s->daemon = MHD_start_daemon(
-        flags, (uint16_t)config->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)config->threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)(1000 + COLLECTOR_CHANNELS_MAX), MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+        flags, (uint16_t)config->port, http_budget_accept, s->budget, on_request, s, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)config->threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)COLLECTOR_IDLE_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_LIMIT, http_budget_mhd_limit(s->budget),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)COLLECTOR_PER_ADDRESS,
+        MHD_OPTION_NOTIFY_CONNECTION, http_budget_notify, s->budget,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
         MHD_OPTION_ARRAY, config->cert[0] ? tls_opts : &tls_opts[2], MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(err, errlen, "cannot listen on %s port %d (address in use, or bad TLS files?)", config->listen,

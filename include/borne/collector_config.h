@@ -2,6 +2,7 @@
  *
  *   [collector]  listen = 127.0.0.1     port = 8480 (0: any free port, printed at start)
  *                threads = 4            body_cap = 4194304 (bytes)   max_buckets = 20000
+ *                pending_cap = 67108864 (bytes of request bodies held at once, all requests together)
  *   [storage]    backend = sqlite | postgresql
  *                path = collector.sqlite          (sqlite)
  *                conninfo = host=... dbname=...   (postgresql)
@@ -11,7 +12,7 @@
  * Relative paths in the INI are relative to the INI file's directory.
  * Flags: --config FILE --listen ADDR --port N --threads N --sqlite PATH --postgresql CONNINFO
  *        --antennes-csv FILE --tokens FILE --tokens-dir DIR --admin-token-file FILE --cert FILE --key FILE
- *        --body-cap BYTES --max-buckets N
+ *        --body-cap BYTES --max-buckets N --pending-cap BYTES
  */
 #ifndef BORNE_COLLECTOR_CONFIG_H
 #define BORNE_COLLECTOR_CONFIG_H
@@ -28,6 +29,7 @@ struct collector_config {
     int port;
     int threads;
     size_t body_cap;
+    size_t pending_cap;
     size_t max_buckets;
     enum collector_backend backend;
     char storage[COLLECTOR_PATH_MAX];   /* SQLite path or PostgreSQL conninfo */

@@ -187,7 +187,7 @@ static void *run(void *arg)
     return NULL;
 }
 
-static void raise_nofile(int need)
+void lockout_raise_nofile(int need)
 {
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
@@ -212,7 +212,7 @@ lockout_load *lockout_start(const lockout_plan *plan)
     l->plan = *plan;
     l->n = plan->streams + plan->slow;
     /* ours, the server's side of each, and room for the test's own */
-    raise_nofile(2 * l->n + 1024);
+    lockout_raise_nofile(2 * l->n + 1024);
     l->slots = calloc((size_t)l->n, sizeof *l->slots);
     l->pfd = calloc((size_t)l->n, sizeof *l->pfd);
     if (!l->slots || !l->pfd)

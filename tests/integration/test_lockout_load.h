@@ -39,6 +39,10 @@ void lockout_stats_get(lockout_load *l, lockout_stats *out);
 /* Closes every connection and joins the thread. */
 void lockout_stop(lockout_load *l);
 
+/* Raises this process's RLIMIT_NOFILE (soft) to at least `need` (children inherit it). Aborts
+ * when the hard limit is lower. */
+void lockout_raise_nofile(int need);
+
 /* Resident memory of this process, in KiB (VmRSS). */
 long lockout_rss_kib(void);
 
