@@ -21,6 +21,7 @@ struct queue {
     } cache[Q_STMT_CACHE];
     int n_cache;
     int stmt_err;                       /* error of the last failed q_stmt() */
+    bool gate_held;                     /* between q_begin() and q_end(): the writers' turn */
 };
 
 /* Declares `var` as the cached statement for `sql`, returning the error from the enclosing
@@ -70,6 +71,14 @@ int q_exec_stmt(queue *q, sqlite3_stmt *s, const char *what);
  * rc, or the commit error. */
 int q_begin(queue *q);
 int q_end(queue *q, int rc);
+
+/* The writers of this process take turns (write_gate.c) before SQLite's write lock: a
+ * priority writer goes before every other waiting one. enter: false when the turn did not come
+ * within timeout_ms. Only q_begin() and q_end() call these. */
+bool q_gate_enter(bool priority, int timeout_ms);
+void q_gate_leave(void);
+/* Writers waiting for their turn now (tests wait on it rather than on time). */
+int q_gate_waiting(void);
 /* Reads a single integer from a statement (first column of the first row); *found = 0 when
  * there is no row. Resets the statement. */
 int q_scalar(queue *q, sqlite3_stmt *s, int64_t *out, const char *what);

@@ -251,7 +251,24 @@ static const char SQL_ROLLBACK[] = "ROLLBACK";
 int q_begin(queue *q)
 {
     Q_STMT(q, s, SQL_BEGIN);
-    return q_exec_stmt(q, s, "begin transaction");
+    if (!q_gate_enter(q->opts.priority_writer, q->opts.busy_timeout_ms))
+        return q_fail(q, QUEUE_EBUSY, "begin transaction: other writers of this process held the"
+                      " database for %d ms", q->opts.busy_timeout_ms);
+    int err = q_exec_stmt(q, s, "begin transaction");
+    if (err)
+        q_gate_leave();
+    else
+        q->gate_held = true;
+    return err;
+}
+
+static int end_turn(queue *q, int rc)
+{
+    if (q->gate_held) {
+        q->gate_held = false;
+        q_gate_leave();
+    }
+    return rc;
 }
 
 int q_end(queue *q, int rc)
@@ -260,7 +277,7 @@ int q_end(queue *q, int rc)
         sqlite3_stmt *s = q_stmt(q, SQL_COMMIT);
         rc = s ? q_exec_stmt(q, s, "commit") : q->stmt_err;
         if (rc == QUEUE_OK)
-            return QUEUE_OK;
+            return end_turn(q, QUEUE_OK);
     }
     /* The failed statement or commit may already have rolled back (SQLITE_FULL does). */
     if (!sqlite3_get_autocommit(q->db)) {
@@ -273,7 +290,7 @@ int q_end(queue *q, int rc)
         }
         memcpy(q->msg, keep, sizeof keep);
     }
-    return rc;
+    return end_turn(q, rc);
 }
 
 void q_copy(char *dst, size_t n, const char *src)

@@ -4,7 +4,10 @@
  * from 1 and never repeats; UNIQUE(day, issue_service, seq) holds it in storage. The label is
  * the service letter and seq mod 1000 on 3 digits. Past 999 the label wraps: seq values whose
  * label would be 000, or whose number is still in the queue that day (waiting, called or
- * serving), are skipped, so two people in the room never hold the same number. Allocation, the
+ * serving), are skipped, so two people in the room never hold the same number. The numbers in
+ * the queue are read once, by one query over the live tickets' index, into a bitmap (the search
+ * used to make one query per candidate: up to 999 under the write lock, ~140 ms for a refused
+ * issue once a service was full). Allocation, the
  * insert and the event are one BEGIN IMMEDIATE transaction, so concurrent writers (threads or
  * processes) serialise on the write lock and never get the same seq.
  *
@@ -25,9 +28,8 @@
 
 static const char SQL_MAX_SEQ[] =
     "SELECT COALESCE(MAX(seq), 0) FROM ticket WHERE day = ? AND issue_service = ?";
-static const char SQL_NUM_ACTIVE[] =
-    "SELECT count(*) FROM ticket WHERE day = ? AND issue_service = ? AND num = ?"
-    " AND state IN (0, 1, 2)";
+static const char SQL_NUMS_ACTIVE[] =
+    "SELECT num FROM ticket WHERE day = ? AND issue_service = ? AND state IN (0, 1, 2)";
 static const char SQL_TICKET_ADD[] =
     "INSERT INTO ticket(day, hour, issue_service, seq, num, label, service, state,"
     " public_type, priority, appointment, appt_at, target_counter, issued_at)"
@@ -140,6 +142,24 @@ static int people_ahead(queue *q, int64_t now, const q_ticket *t, int *out)
     return err;
 }
 
+/* Marks in used[] the numbers of (day, service) still in the queue. */
+static int nums_in_queue(queue *q, const char *day, const char *l, bool used[1000])
+{
+    Q_STMT(q, s, SQL_NUMS_ACTIVE);
+    sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, l, 1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int num = sqlite3_column_int(s, 0);
+        if (num >= 0 && num < 1000)
+            used[num] = true;
+    }
+    int err = rc == SQLITE_DONE ? QUEUE_OK : q_sqlfail(q, rc, "numbers in the queue");
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return err;
+}
+
 /* Picks the next seq for (day, service) following the wrap rule in the header comment. */
 static int next_seq(queue *q, const char *day, char service, int *seq_out, int *num_out)
 {
@@ -151,20 +171,17 @@ static int next_seq(queue *q, const char *day, char service, int *seq_out, int *
     int err = q_scalar(q, s, &seq, "last ticket number");
     if (err)
         return err;
+    bool used[1000] = {false}, loaded = false;
     for (int tries = 0; tries < 1000; tries++) {
         seq++;
         int num = (int)(seq % 1000);
         if (num == 0)
             continue;
         if (seq >= 1000) {   /* below 1000 every earlier number is smaller: no clash possible */
-            Q_STMT(q, c, SQL_NUM_ACTIVE);
-            sqlite3_bind_text(c, 1, day, -1, SQLITE_STATIC);
-            sqlite3_bind_text(c, 2, l, 1, SQLITE_TRANSIENT);
-            sqlite3_bind_int(c, 3, num);
-            int64_t active = 0;
-            if ((err = q_scalar(q, c, &active, "number in use")))
+            if (!loaded && (err = nums_in_queue(q, day, l, used)))
                 return err;
-            if (active)
+            loaded = true;
+            if (used[num])
                 continue;
         }
         *seq_out = (int)seq;

@@ -60,6 +60,10 @@ typedef struct queue_options {
     int checkin_early_min;    /* appointment check-in allowed this early; 0 → default 30 */
     int checkin_late_min;     /* ... and this late; 0 → default 15 */
     int default_service_s;    /* median service time before data exists; 0 → default 600 */
+    /* This handle's writes go before those of every other handle of the process that is
+     * waiting (the kiosk screen's, so a visitor never waits behind API clients); the waits for
+     * the turn and for SQLite's lock each count against busy_timeout_ms. */
+    bool priority_writer;
 } queue_options;
 
 /* Opens (creating if needed) the database at `path`, migrates the schema forward, turns on WAL
