@@ -13,6 +13,9 @@ borne_add_test(NAME test_hub_sse SOURCES integration/test_hub_sse.c
 borne_add_test(NAME test_hub_tokens SOURCES integration/test_hub_tokens.c
                LIBS borne_hub_testsupport borne_secret_testsupport LABELS integration)
 
+borne_add_test(NAME test_hub_kiosk_first SOURCES integration/test_hub_kiosk_first.c
+               LIBS borne_hub_testsupport LABELS integration TIMEOUT 180)
+
 # A hostile LAN (tests/integration/test_lockout_load.c) against the hub and the collector.
 add_library(borne_lockout_load STATIC integration/test_lockout_load.c)
 target_include_directories(borne_lockout_load PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/integration)

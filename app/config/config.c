@@ -563,6 +563,12 @@ static int on_hub(parse_ctx *ctx, const char *name, const char *v)
             return fail(ctx, "url \"%s\": the kiosk's address, such as http://kiosk.local:8080", v);
         return copy_text(ctx, "url", ctx->cfg.hub.url, sizeof ctx->cfg.hub.url, v);
     }
+    if (strcmp(name, "tickets_per_minute") == 0 || strcmp(name, "tickets_per_day") == 0) {
+        bool minute = strcmp(name, "tickets_per_minute") == 0;
+        if (!parse_int(v, 0, 100000, minute ? &ctx->cfg.hub.tickets_per_minute : &ctx->cfg.hub.tickets_per_day))
+            return fail(ctx, "%s \"%s\": a number of tickets, 0 for no limit", name, v);
+        return 1;
+    }
     if (strcmp(name, "listen") != 0)
         return fail(ctx, "unknown key \"%s\" in [hub]", name);
     const char *colon = strrchr(v, ':');
@@ -737,6 +743,8 @@ void config_defaults(borne_config *out)
     out->ui.height_mm = 86;
     out->ui.idle_s = 60;
     out->ui.ask_priority = true;
+    out->hub.tickets_per_minute = 30;
+    out->hub.tickets_per_day = 300;
     snprintf(out->store.path, sizeof out->store.path, "/var/lib/borne/borne.db");
     out->clock.require_sync = true;
 }

@@ -443,6 +443,8 @@ static enum MHD_Result mutation(hub *h, struct MHD_Connection *conn, request *rq
     int stored_status = 0;
     char *stored = NULL;
     hub_idem_result idem = HUB_IDEM_NEW;
+    int retry_s;
+    const char *limit;
     if (key)
         idem = hub_idem_claim(c, who, key,
                               hub_idem_fingerprint(rq->method, rq->url, rq->body.p ? rq->body.p : "",
@@ -457,6 +459,12 @@ static enum MHD_Result mutation(hub *h, struct MHD_Connection *conn, request *rq
         ret = send_error(conn, 409, "in_progress", "a request with this Idempotency-Key is still running");
     } else if (idem == HUB_IDEM_ERROR) {
         ret = send_error(conn, 503, "busy", "cannot record the Idempotency-Key now: retry");
+    } else if (r->kind == HUB_ROUTE_TICKETS && (retry_s = hub_rate_take(h, who, now, &limit)) > 0) {
+        if (key)   /* nothing was done: a retry after Retry-After runs for real */
+            hub_idem_drop(c, who, key);
+        ret = send_refusal(conn, 429, limit, strcmp(limit, "daily_quota") == 0
+                           ? "this token issued its tickets_per_day for today"
+                           : "this token issues tickets faster than tickets_per_minute", retry_s);
     } else {
         answer a;
         if (r->kind == HUB_ROUTE_TICKETS)
@@ -754,6 +762,7 @@ int hub_start(hub **out, const borne_config *cfg, const char *db_path, const cha
     }
     pthread_mutex_init(&h->pool_mu, NULL);
     pthread_mutex_init(&h->printer_mu, NULL);
+    pthread_mutex_init(&h->rate_mu, NULL);
     hub_sse_init(h);
     hub_conn *c = NULL;
     const http_budget_limits limits = {.general = HUB_CONNECTIONS, .reserved = HUB_CONNECTIONS_TRUSTED,
@@ -838,5 +847,6 @@ void hub_stop(hub *h)
     }
     pthread_mutex_destroy(&h->pool_mu);
     pthread_mutex_destroy(&h->printer_mu);
+    pthread_mutex_destroy(&h->rate_mu);
     free(h);
 }

@@ -41,6 +41,15 @@ typedef struct hub_msg {
     bool event;          /* an engine event (replayable), not a state snapshot */
 } hub_msg;
 
+/* One counter token's allowance on POST /api/v1/tickets (hub_rate.c); guarded by rate_mu. */
+typedef struct hub_rate {
+    double tokens;          /* tickets it may issue now */
+    int64_t refilled_at;    /* hub clock, seconds */
+    bool started;
+    char day[11];           /* local day of `today` */
+    int today;              /* tickets issued that day */
+} hub_rate;
+
 struct hub {
     borne_config cfg;
     char db_path[CONFIG_PATH_MAX];
@@ -51,6 +60,8 @@ struct hub {
     void *on_events_ctx;
     int n_tokens;
     struct { int counter_id; char token[HUB_TOKEN_MAX + 1]; } tokens[QUEUE_MAX_COUNTERS];
+    pthread_mutex_t rate_mu;
+    hub_rate rates[QUEUE_MAX_COUNTERS];   /* of tokens[i] */
     struct MHD_Daemon *mhd;
     int port;
 
@@ -129,6 +140,10 @@ void hub_idem_drop(hub_conn *c, int counter_id, const char *key);
 /* At start-up, before any request: deletes the claims left pending by a process that died
  * (their retries may run). Returns how many, or -1 with errbuf set. */
 int hub_idem_release_orphans(hub_conn *c, char *errbuf, size_t errlen);
+
+/* Per-token limits on issuing (hub_rate.c): 0 = go ahead (counted), or the seconds to wait
+ * before retrying with *code "rate_limited" (the per-minute bucket is empty) or "daily_quota". */
+int hub_rate_take(hub *h, int counter_id, int64_t now, const char **code);
 
 /* Event streams (hub_sse.c). init: at creation, before anything can fail; join frees. */
 void hub_sse_init(hub *h);

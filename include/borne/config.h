@@ -56,6 +56,11 @@ typedef struct borne_config {
     struct {
         char listen[64];                /* kiosk: "0.0.0.0:8080"; empty = no hub */
         char url[CONFIG_PATH_MAX];      /* counter and display: the kiosk's hub, "http://kiosk:8080" */
+        /* POST /api/v1/tickets per counter token (the kiosk's own screen is never limited):
+         * a burst of this many, refilled over a minute (default 30), and this many a local day
+         * (default 300); 0 = no limit. Beyond: 429 with Retry-After. */
+        int tickets_per_minute;
+        int tickets_per_day;
     } hub;
     struct {
         char url[CONFIG_PATH_MAX];      /* empty = no upload */

@@ -145,6 +145,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *ctx)
     th_response *r = ctx;
     if (size * n >= 25 && strncasecmp(p, "Idempotent-Replayed: true", 25) == 0)
         r->replayed = true;
+    if (size * n >= 13 && strncasecmp(p, "Retry-After: ", 13) == 0)
+        r->retry_after = atoi(p + 13);
     return size * n;
 }
 
@@ -349,4 +351,65 @@ void th_sse_close(th_sse *s)
     pthread_cond_destroy(&s->cond);
     free(s->text);
     free(s);
+}
+
+/* ---- API clients issuing at full speed ---- */
+
+struct th_issuers {
+    int n;
+    atomic_bool stop;
+    atomic_long issued, refused;
+    pthread_t threads[16];
+    int port;
+    const char *token;
+    char body[32];
+};
+
+static void *issuer_main(void *arg)
+{
+    th_issuers *is = arg;
+    th_client *c = th_client_new(is->port);
+    while (!atomic_load(&is->stop)) {
+        th_response r;
+        long st = th_client_do(c, "POST", "/api/v1/tickets", is->token, NULL, is->body, &r);
+        th_response_free(&r);
+        if (st == 201)
+            atomic_fetch_add(&is->issued, 1);
+        else
+            atomic_fetch_add(&is->refused, 1);
+    }
+    th_client_free(c);
+    return NULL;
+}
+
+th_issuers *th_issuers_start(const th_fixture *f, int n, const char *token, char service)
+{
+    th_issuers *is = calloc(1, sizeof *is);
+    if (!is || n > 16)
+        die("issuers", "out of memory or more than 16");
+    is->n = n;
+    is->port = f->port;
+    is->token = token;
+    snprintf(is->body, sizeof is->body, "{\"service\":\"%c\"}", service);
+    for (int i = 0; i < n; i++)
+        if (pthread_create(&is->threads[i], NULL, issuer_main, is) != 0)
+            die("issuers", "pthread_create");
+    return is;
+}
+
+long th_issuers_stop(th_issuers *is, long *refused)
+{
+    atomic_store(&is->stop, true);
+    for (int i = 0; i < is->n; i++)
+        pthread_join(is->threads[i], NULL);
+    long issued = atomic_load(&is->issued);
+    if (refused)
+        *refused = atomic_load(&is->refused);
+    free(is);
+    return issued;
+}
+
+long th_issuers_count(th_issuers *is)
+{
+    return atomic_load(&is->issued);
 }

@@ -48,6 +48,7 @@ typedef struct th_response {
     char *body;               /* NUL-terminated, malloc'd: th_response_free() */
     size_t len;
     bool replayed;            /* Idempotent-Replayed: true */
+    int retry_after;          /* Retry-After seconds, 0 when absent */
 } th_response;
 
 /* One HTTP request to the fixture's hub (its own connection). token / idem_key / body may be
@@ -62,6 +63,15 @@ th_client *th_client_new(int port);
 long th_client_do(th_client *c, const char *method, const char *path, const char *token,
                   const char *idem_key, const char *body, th_response *out);
 void th_client_free(th_client *c);
+
+/* n API clients issuing tickets of `service` through one token at full speed, each on its own
+ * keep-alive connection and thread, until th_issuers_stop(), which returns how many were
+ * issued (201) and sets *refused to the other answers. */
+typedef struct th_issuers th_issuers;
+th_issuers *th_issuers_start(const th_fixture *f, int n, const char *token, char service);
+long th_issuers_stop(th_issuers *is, long *refused);
+/* Issued so far. */
+long th_issuers_count(th_issuers *is);
 
 /* An SSE client in its own thread, collecting the raw stream. */
 typedef struct th_sse th_sse;
