@@ -103,7 +103,10 @@ static void start_services(kiosk_role *r, const roles_ctx *ctx)
 static int start(kiosk_role *r, const shell_env *env, char *errbuf, size_t errlen)
 {
     const roles_ctx *ctx = env->ctx;
-    if (queue_open(&r->q, r->cfg->store.path, &r->cfg->queue, errbuf, errlen) != 0)
+    /* The screen's handle: a visitor never waits behind the hub's API writers (write_gate.c). */
+    queue_options screen = r->cfg->queue;
+    screen.priority_writer = true;
+    if (queue_open(&r->q, r->cfg->store.path, &screen, errbuf, errlen) != 0)
         return -1;
     /* The config is the source of truth for services, counters and hours. */
     if (queue_apply_setup(r->q, &r->cfg->setup, (int64_t)time(NULL)) != 0) {
