@@ -457,6 +457,11 @@ static int on_printer(parse_ctx *ctx, const char *name, const char *v)
                 return p->baud = baud, 1;
         return fail(ctx, "baud \"%s\": one of 9600, 19200, 38400, 57600, 115200", v);
     }
+    if (strcmp(name, "line_baud") == 0) {
+        if (!parse_int(v, 0, 1000000, &p->line_baud) || (p->line_baud > 0 && p->line_baud < 300))
+            return fail(ctx, "line_baud \"%s\": the printer's own rate (300 or more), 0 = same as baud", v);
+        return 1;
+    }
     if (strcmp(name, "flow") == 0) {
         if (strcmp(v, "none") == 0)
             p->flow = PRINTER_FLOW_NONE;

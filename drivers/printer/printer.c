@@ -80,10 +80,12 @@ bool printer_state_can_print(printer_state s)
     return s == PRINTER_READY || s == PRINTER_NEAR_END || s == PRINTER_PRINTING;
 }
 
-/* Time the bytes need on the wire: 10 bits per byte (8N1). */
+/* Time the printer needs to take the bytes: 10 bits per byte (8N1) at the slower of our line
+ * and its own. */
 static int line_ms(const printer *p, size_t bytes)
 {
-    return (int)((int64_t)bytes * 10 * 1000 / p->cfg.baud) + 1;
+    int baud = p->cfg.line_baud > 0 && p->cfg.line_baud < p->cfg.baud ? p->cfg.line_baud : p->cfg.baud;
+    return (int)((int64_t)bytes * 10 * 1000 / baud) + 1;
 }
 
 static void set_state(printer *p, printer_state s)
@@ -263,9 +265,11 @@ static void run_job(printer *p, const job *j)
          * printer has received all of it. */
         r = probe(p, line_ms(p, (size_t)n), &st);
     }
-    if (r == -ETIMEDOUT) {
-        /* Flow control held the line: the start of the ticket may be in the printer. The
-         * next job begins with DLE DC4 8 and ESC @, so it cannot come out later. */
+    if (r == -ETIMEDOUT || r == -ENODATA) {
+        /* Flow control held the line, or the whole ticket went out and no status came back
+         * in the time the printer needs for it: some or all of the ticket may be on paper, so
+         * it is never sent again (two slips with one number are worse than none). The next
+         * job begins with DLE DC4 8 and ESC @, so a remainder cannot come out later. */
         p->torn = true;
         report(p, j->id, PRINTER_JOB_TIMEOUT);
         settle(p, r, &st);
@@ -325,7 +329,7 @@ static void *thread_main(void *arg)
 int printer_start(printer **out, const printer_config *cfg, const struct printer_transport_ops *transport,
                   void *transport_ctx, const printer_callbacks *cb)
 {
-    if (!out || !cfg || cfg->baud < 300 || cfg->baud > 1000000 || !memchr(cfg->device, 0, sizeof cfg->device) ||
+    if (!out || !cfg || cfg->baud < 300 || cfg->baud > 1000000 || cfg->line_baud < 0 || !memchr(cfg->device, 0, sizeof cfg->device) ||
         !memchr(cfg->model, 0, sizeof cfg->model) || (transport && !transport_ctx))
         return -EINVAL;
     const escpos_profile *prof = escpos_profile_find(cfg->model);

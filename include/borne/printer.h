@@ -47,7 +47,8 @@ typedef struct printer_ticket {
 typedef enum printer_job_result {
     PRINTER_JOB_PRINTED = 0,     /* sent, cut, and status after the cut was fine */
     PRINTER_JOB_FAILED,          /* fault or unplug; not reprinted (config) */
-    PRINTER_JOB_TIMEOUT,         /* flow control stalled past the deadline */
+    PRINTER_JOB_TIMEOUT,         /* flow control stalled, or no status came, past the deadline:
+                                  * whether it printed is unknown, so it is never reprinted */
     PRINTER_JOB_REPRINTING,      /* fault mid-ticket; will be reprinted whole after recovery */
 } printer_job_result;
 
@@ -57,6 +58,11 @@ typedef void (*printer_job_fn)(uint64_t job_id, printer_job_result result, void 
 typedef struct printer_config {
     char device[256];          /* /dev/ttyUSB0, /dev/borne-printer, /dev/serial/by-id/... */
     int baud;                  /* 9600 .. 115200 */
+    /* The printer's own line rate when it differs from `baud` (an adapter at 38400 in front of
+     * a printer set to 1200, the two meeting through flow control); 0 = the same. Every
+     * deadline counts the bytes at the slower of the two, so a slow printer still printing a
+     * ticket is never taken for a failed one (and sent it again). */
+    int line_baud;
     printer_flow flow;
     char model[32];            /* profile name: "epson-tm-t20", "generic-pc858", ... */
     bool reprint_after_fault;  /* reprint a ticket interrupted by a fault once it clears */

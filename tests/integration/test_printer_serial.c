@@ -135,18 +135,21 @@ typedef struct rig {
     char dir[512];
 } rig;
 
-static bool rig_start(rig *r, const char *name, int baud, const char *model_name, bool reprint, int probe_ms)
+/* The driver at `baud`, the emulated printer taking bytes at `printer_baud`, the driver told
+ * `line_baud` (0: not told). */
+static bool rig_start_rates(rig *r, const char *name, int baud, int printer_baud, int line_baud,
+                            const char *model_name, bool reprint, int probe_ms)
 {
     pthread_mutex_lock(&rec.mu);
     rec.n = 0;  /* job ids restart with each driver */
     pthread_mutex_unlock(&rec.mu);
     snprintf(r->dir, sizeof r->dir, "%s", testlib_tmpdir(name));
-    int e = emuctl_start(&r->emu, r->dir, baud, true);
+    int e = emuctl_start(&r->emu, r->dir, printer_baud, true);
     CHECK_INT(e, 0);
     if (e != 0)
         return false;
-    printer_config cfg = {.baud = baud, .flow = PRINTER_FLOW_XONXOFF, .reprint_after_fault = reprint,
-                          .probe_interval_ms = probe_ms};
+    printer_config cfg = {.baud = baud, .line_baud = line_baud, .flow = PRINTER_FLOW_XONXOFF,
+                          .reprint_after_fault = reprint, .probe_interval_ms = probe_ms};
     snprintf(cfg.device, sizeof cfg.device, "%s", r->emu.link);
     snprintf(cfg.model, sizeof cfg.model, "%s", model_name);
     printer_callbacks cb = {.on_job = on_job};
@@ -157,6 +160,11 @@ static bool rig_start(rig *r, const char *name, int baud, const char *model_name
         return false;
     }
     return CHECK(wait_state(r->p, PRINTER_READY));
+}
+
+static bool rig_start(rig *r, const char *name, int baud, const char *model_name, bool reprint, int probe_ms)
+{
+    return rig_start_rates(r, name, baud, baud, 0, model_name, reprint, probe_ms);
 }
 
 static void rig_stop(rig *r)
@@ -344,6 +352,47 @@ static void test_xoff_stall(void)
     rig_stop(&r);
 }
 
+/* A slow printer (issue 13): the driver at 38400, the printer taking 1200 baud, reprint on.
+ * Told the printer's rate, the driver waits as long as the printer needs: both tickets print,
+ * once each. Not told, it cannot know, but it still never sends a number twice. */
+static void slow_printer(int line_baud)
+{
+    rig r;
+    if (!rig_start_rates(&r, line_baud ? "slow-told" : "slow-untold", 38400, 1200, line_baud, "epson-tm-t20",
+                         true, 200))
+        return;
+    printer_ticket t = model();
+    uint64_t id[2];
+    CHECK_INT(printer_submit(r.p, &t, &id[0]), 0);
+    CHECK_INT(printer_submit(r.p, &t, &id[1]), 0);
+    for (int i = 0; i < 2; i++) {
+        if (line_baud) {
+            CHECK(wait_result(id[i], PRINTER_JOB_PRINTED, "printed at 1200 baud"));
+        } else {
+            int64_t until = clock_mono_ms() + 60000;
+            while (clock_mono_ms() < until && count_results(id[i], PRINTER_JOB_PRINTED) +
+                                                  count_results(id[i], PRINTER_JOB_TIMEOUT) +
+                                                  count_results(id[i], PRINTER_JOB_FAILED) == 0)
+                sleep_ms(50);
+        }
+        CHECK_INT(count_results(id[i], PRINTER_JOB_REPRINTING), 0);
+    }
+    /* every byte of both tickets has had the time to reach the paper, and more */
+    sleep_ms(2000);
+    int slips = emuctl_stat(&r.emu, "tickets");
+    printf("  driver 38400, printer 1200, %s: %d slips for 2 numbers\n", line_baud ? "told" : "not told", slips);
+    if (line_baud)
+        CHECK_INT(slips, 2);
+    else
+        CHECK(slips <= 2);
+    for (int i = 0; i < 2; i++)
+        CHECK(count_results(id[i], PRINTER_JOB_PRINTED) <= 1);
+    rig_stop(&r);
+}
+
+static void test_slow_printer_told(void) { slow_printer(1200); }
+static void test_slow_printer_untold(void) { slow_printer(0); }
+
 int main(void)
 {
     if (!getenv("LD_PRELOAD") || !getenv("BORNE_PRINTER_EMULATOR")) {
@@ -359,5 +408,7 @@ int main(void)
     RUN(test_unplug_mid_ticket_reprint);
     RUN(test_unplug_mid_ticket_drop);
     RUN(test_xoff_stall);
+    RUN(test_slow_printer_told);
+    RUN(test_slow_printer_untold);
     return testlib_finish();
 }
