@@ -8,10 +8,10 @@
  * every other waiting writer, so it waits at most for the one transaction in progress (a few
  * ms). SQLite's own lock still arbitrates between processes (borne-admin). */
 #include "queue_internal.h"
+#include "borne/clock.h"
 
 #include <errno.h>
 #include <pthread.h>
-#include <time.h>
 
 static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t gate_turn;
@@ -22,24 +22,13 @@ static int gate_waiting;
 
 static void gate_init(void)
 {
-    pthread_condattr_t a;
-    pthread_condattr_init(&a);
-    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
-    pthread_cond_init(&gate_turn, &a);
-    pthread_condattr_destroy(&a);
+    clock_cond_init(&gate_turn);
 }
 
 bool q_gate_enter(bool priority, int timeout_ms)
 {
     pthread_once(&gate_once, gate_init);
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += timeout_ms / 1000;
-    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = clock_mono_deadline(timeout_ms);
     pthread_mutex_lock(&gate_mu);
     if (priority)
         gate_priority_waiting++;

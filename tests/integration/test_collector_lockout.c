@@ -98,20 +98,6 @@ static void test_uploads_through_slow_connections(void)
     CHECK(harness_stop(&h));
 }
 
-static long rss_kib(pid_t pid)
-{
-    char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    FILE *f = fopen(path, "r");
-    long kib = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
-            break;
-    if (f)
-        fclose(f);
-    return kib;
-}
-
 static int connect_local(int port)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -148,7 +134,7 @@ static void test_pending_memory_is_capped(void)
     static const char *const extra[] = {"--body-cap", "1048576", "--pending-cap", "4194304", NULL};
     if (!CHECK(harness_start(&h, "collector_memcap", "sqlite", 2, 4, extra)))
         return;
-    long rss0 = rss_kib(h.pid);
+    long rss0 = lockout_rss_kib(h.pid);
     /* 40 uploads announcing 1 MiB each and sending nearly all of it, then holding. */
     static char chunk[BODY_CAP - 4096];
     memset(chunk, ' ', sizeof chunk);
@@ -176,7 +162,7 @@ static void test_pending_memory_is_capped(void)
         held++;
     }
     sleep_ms(1000);   /* let the collector read what was sent (not asserted on: memory is) */
-    long rss1 = rss_kib(h.pid);
+    long rss1 = lockout_rss_kib(h.pid);
     CHECK_INT(held, PENDING_CAP / (BODY_CAP + 1));
     CHECK_INT(busy, HELD - held);
     /* bodies of the held uploads, and the collector's own buffers: far below 40 MiB */

@@ -60,7 +60,7 @@ static void test_desk_calls_through_the_attack(void)
     }
     /* The desk has used its token before the attack: its address may use the reserved slots. */
     CHECK_INT(desk("open"), 200);
-    long rss0 = lockout_rss_kib();
+    long rss0 = lockout_rss_kib(0);
 
     lockout_load *load = lockout_start(&(lockout_plan){
         .port = F.port, .streams = STREAMS,
@@ -88,7 +88,7 @@ static void test_desk_calls_through_the_attack(void)
         us[i] = th_usec() - t0;
         if (desk("finish") == 200)
             ok_finish++;
-        long rss = lockout_rss_kib();
+        long rss = lockout_rss_kib(0);
         if (rss > rss_max)
             rss_max = rss;
         lockout_stats_get(load, &st);

@@ -248,10 +248,14 @@ void lockout_stop(lockout_load *l)
     free(l);
 }
 
-long lockout_rss_kib(void)
+long lockout_rss_kib(int pid)
 {
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
+    char path[64], line[256];
+    if (pid)
+        snprintf(path, sizeof path, "/proc/%d/status", pid);
+    else
+        snprintf(path, sizeof path, "/proc/self/status");
+    FILE *f = fopen(path, "r");
     long kib = -1;
     while (f && fgets(line, sizeof line, f))
         if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)

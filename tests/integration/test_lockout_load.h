@@ -43,7 +43,7 @@ void lockout_stop(lockout_load *l);
  * when the hard limit is lower. */
 void lockout_raise_nofile(int need);
 
-/* Resident memory of this process, in KiB (VmRSS). */
-long lockout_rss_kib(void);
+/* Resident memory of process `pid` (0: this one), in KiB (VmRSS); -1 when unknown. */
+long lockout_rss_kib(int pid);
 
 #endif
