@@ -66,7 +66,7 @@ borne_add_fuzz(NAME fuzz_collector_ingest
 
 add_executable(bench_collector bench/bench_collector.c ${collector_harness})
 target_include_directories(bench_collector PRIVATE ${BORNE_INCLUDE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/integration)
-target_link_libraries(bench_collector PRIVATE borne_testlib borne_collector borne_collector_synth PkgConfig::CURL
+target_link_libraries(bench_collector PRIVATE borne_testlib borne_collector borne_collector_synth borne_lockout_load PkgConfig::CURL
   PkgConfig::PQ Threads::Threads)
 collector_uses_server(bench_collector)
 borne_add_bench(bench_collector)

@@ -57,7 +57,7 @@ borne_add_fuzz(NAME fuzz_hub_request SOURCES fuzz/fuzz_hub_request.c LIBS borne_
                CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/hub_request)
 
 add_executable(bench_hub bench/bench_hub.c)
-target_link_libraries(bench_hub PRIVATE borne_hub_testsupport)
+target_link_libraries(bench_hub PRIVATE borne_hub_testsupport borne_lockout_load)
 borne_add_bench(bench_hub)
 
 borne_add_test(NAME test_client SOURCES integration/test_client.c

@@ -1,7 +1,9 @@
 /* Collector ingest rate over real HTTP on loopback, SQLite then PostgreSQL: 2,800 simulated sites
  * (the national network), each batch one opening hour of one site (6 buckets), posted by concurrent
  * keep-alive clients. Prints batches/s and buckets/s next to the goal: 100 x the load of 2,800 sites
- * uploading every minute = 4,667 batches/s. Figures only, nothing asserted. */
+ * uploading every minute = 4,667 batches/s. SQLite is measured a second time while 1,000 slow
+ * connections (headers trickled one line every 10 s, reopened when cut) come from other loopback
+ * addresses (test_lockout_load.h). Figures only, nothing asserted. */
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -13,6 +15,7 @@
 
 #include "borne/collector_synth.h"
 #include "test_collector_harness.h"
+#include "test_lockout_load.h"
 
 #define SITES 2800
 #define CLIENTS 32
@@ -135,13 +138,29 @@ static void remove_files(const char *dir)
     remove(dir);
 }
 
-static void run(const char *backend)
+/* slow: connections held by an attacker meanwhile (0 = none). */
+static void run(const char *backend, int slow)
 {
     if (!harness_start(&h, "bench-collector", backend, SITES, SERVER_THREADS, NULL)) {
         printf("%-10s  not measured: the collector did not start (PostgreSQL not reachable? see above)\n", backend);
         harness_stop(&h);
         remove_files(h.dir);
         return;
+    }
+    lockout_load *load = NULL;
+    char label[40];
+    snprintf(label, sizeof label, "%s", backend);
+    if (slow) {
+        snprintf(label, sizeof label, "%s + %d slow", backend, slow);
+        load = lockout_start(&(lockout_plan){
+            .port = h.port, .slow = slow,
+            .slow_start = "POST /api/v1/antennes/site-1/batches HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+            .slow_period_ms = 10000, .per_address = 8, .retry_ms = 500});
+        lockout_stats st;
+        do {
+            usleep(100000);
+            lockout_stats_get(load, &st);
+        } while (st.connects < slow);
     }
     atomic_store(&next_job, 0);
     atomic_store(&failures, 0);
@@ -153,6 +172,9 @@ static void run(const char *backend)
         pthread_join(t[i], NULL);
     double dt = seconds() - t0;
     double cpu = cpu_seconds(h.pid);
+    if (load)
+        lockout_stop(load);
+    backend = label;
     size_t buckets = 0;
     for (size_t i = 0; i < n_jobs; i++)
         buckets += jobs[i].buckets;
@@ -179,8 +201,10 @@ int main(void)
     printf("bench_collector: %d sites, %zu batches of %d buckets, %d keep-alive clients, %d server threads\n", SITES,
            n_jobs, COLLECTOR_SYNTH_SERVICES, CLIENTS, SERVER_THREADS);
     printf("goal: >= 100 x (2,800 sites uploading every minute) = %.0f batches/s\n", GOAL);
-    run("sqlite");
-    run("postgresql");
+    lockout_raise_nofile(4000);
+    run("sqlite", 0);
+    run("sqlite", 1000);
+    run("postgresql", 0);
     for (size_t i = 0; i < n_jobs; i++)
         free(jobs[i].body);
     free(jobs);
