@@ -110,6 +110,13 @@ static void *wait_one(void *arg)
     return NULL;
 }
 
+/* The next day: yesterday's tickets expire, every service starts empty. */
+static void new_day(void)
+{
+    atomic_fetch_add(&F.now, 86400);
+    must(queue_rollover(F.q, th_now(&F)) >= 0, "rollover");
+}
+
 static void bench_fanout(void)
 {
     int64_t ids[FANOUT_ROUNDS];
@@ -120,7 +127,9 @@ static void bench_fanout(void)
     }
     th_sse *sse[SSE_CLIENTS];
     for (int i = 0; i < SSE_CLIENTS; i++) {
-        sse[i] = th_sse_open(F.port, NULL);
+        char source[32];   /* one display per machine, as in a waiting room */
+        snprintf(source, sizeof source, "127.0.2.%d", i + 1);
+        sse[i] = th_sse_open_from(F.port, NULL, source);
         must(th_sse_wait(sse[i], "event: state\n", 5000), "stream");
     }
     th_client *c = th_client_new(F.port);
@@ -179,11 +188,11 @@ static void *load(void *arg)
     while (th_usec() < l->until && atomic_fetch_sub(l->budget, 1) > 0) {
         th_response r;
         long st = th_client_do(c, l->method, l->path, TH_TOKEN2, NULL, l->body, &r);
-        th_response_free(&r);
         if (st >= 200 && st < 300)
             l->done++;
-        else
-            l->failed++;
+        else if (l->failed++ == 0)
+            fprintf(stderr, "bench_hub: %s %s: %ld %s\n", l->method, l->path, st, r.body ? r.body : "");
+        th_response_free(&r);
     }
     th_client_free(c);
     return NULL;
@@ -299,10 +308,13 @@ int main(void)
     bench_engine_call_next();
     bench_call_next();
     bench_rps("GET /api/v1/state", "GET", "/api/v1/state", NULL, 4, 1000000);
-    /* R: no counter calls it here, and at most 999 can wait */
-    bench_rps("POST /api/v1/tickets", "POST", "/api/v1/tickets", "{\"service\":\"R\"}", 2, 990);
-    bench_fanout();
+    /* F: no counter calls it here, and at most 999 can wait (R takes appointments only) */
+    bench_rps("POST /api/v1/tickets", "POST", "/api/v1/tickets", "{\"service\":\"F\"}", 2, 500);
+    new_day();
     bench_kiosk_first();
+    new_day();
     bench_call_next_under_lockout();
+    new_day();
+    bench_fanout();   /* last: it stops the hub */
     return 0;
 }

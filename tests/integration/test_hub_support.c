@@ -234,6 +234,7 @@ struct th_sse {
     bool done, closing;
     char url[256];
     char last_event_id[64];
+    char source[32];          /* "" or the loopback address the client binds to */
 };
 
 static size_t on_stream(char *p, size_t size, size_t n, void *ctx)
@@ -276,6 +277,11 @@ static void *sse_thread(void *arg)
         hdr = curl_slist_append(hdr, hdr_buf);
     }
     curl_easy_setopt(h, CURLOPT_URL, s->url);
+    if (s->source[0]) {
+        char iface[48];
+        snprintf(iface, sizeof iface, "host!%s", s->source);
+        curl_easy_setopt(h, CURLOPT_INTERFACE, iface);
+    }
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_stream);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, s);
@@ -295,6 +301,11 @@ static void *sse_thread(void *arg)
 
 th_sse *th_sse_open(int port, const char *last_event_id)
 {
+    return th_sse_open_from(port, last_event_id, NULL);
+}
+
+th_sse *th_sse_open_from(int port, const char *last_event_id, const char *source)
+{
     th_sse *s = calloc(1, sizeof *s);
     if (!s)
         die("sse", "out of memory");
@@ -307,6 +318,8 @@ th_sse *th_sse_open(int port, const char *last_event_id)
     snprintf(s->url, sizeof s->url, "http://127.0.0.1:%d/api/v1/events", port);
     if (last_event_id)
         snprintf(s->last_event_id, sizeof s->last_event_id, "%s", last_event_id);
+    if (source)
+        snprintf(s->source, sizeof s->source, "%s", source);
     if (pthread_create(&s->thread, NULL, sse_thread, s) != 0)
         die("sse", "cannot start a thread");
     return s;

@@ -76,6 +76,9 @@ long th_issuers_count(th_issuers *is);
 /* An SSE client in its own thread, collecting the raw stream. */
 typedef struct th_sse th_sse;
 th_sse *th_sse_open(int port, const char *last_event_id);
+/* The same from another loopback address (e.g. "127.0.0.5"): many displays are many machines,
+ * and the hub holds at most 16 connections per address. */
+th_sse *th_sse_open_from(int port, const char *last_event_id, const char *source);
 /* Waits up to timeout_ms until the stream so far contains `needle`; returns whether it did. */
 bool th_sse_wait(th_sse *s, const char *needle, int timeout_ms);
 /* Copy of the stream so far (malloc'd). */
