@@ -155,26 +155,89 @@ static void text(display_app *a, SDL_Rect box, const char *s, double cap_mm, boo
     ui_text(a->ui, box, s, &st);
 }
 
+#define LONG_WAIT_MIN 120
+
+/* What a service row says under its name: the estimate, or why there is none. */
+static void wait_words(const client_service_view *s, char *out, size_t n)
+{
+    if (!s->waiting)
+        snprintf(out, n, "personne");
+    else if (!s->open_counters)
+        snprintf(out, n, "aucun guichet ouvert");
+    else if (s->wait_min_lo >= LONG_WAIT_MIN)   /* "1110 à 1115 min" tells a visitor nothing */
+        snprintf(out, n, "attente de plus de %d h", LONG_WAIT_MIN / 60);
+    else
+        snprintf(out, n, "attente %d à %d min", s->wait_min_lo, s->wait_min_hi);
+}
+
+/* The rows of the side column at scale k (1 = full size): returns the height they take. */
+typedef struct side_plan {
+    double k;
+    int n_calls;                /* previous calls shown */
+    bool waiting_only;          /* services nobody waits for are left out */
+} side_plan;
+
+static bool shown(const client_service_view *s, const side_plan *p)
+{
+    return p->waiting_only ? s->waiting > 0 : s->walk_in || s->waiting > 0;
+}
+
+static int side_height(display_app *a, const side_plan *p, int width)
+{
+    ui *u = a->ui;
+    const client_view *v = &a->view;
+    int head = ui_line_height(u, 14 * p->k, true);
+    int h = head + p->n_calls * ui_line_height(u, 20 * p->k, true) + head / 2 + head;
+    for (int i = 0; i < v->n_services; i++) {
+        if (!shown(&v->services[i], p))
+            continue;
+        int lines = ui_text_lines(u, v->services[i].label, width * 3 / 4, 12 * p->k, false);
+        h += (lines < 1 ? 3 : lines) * ui_line_height(u, 12 * p->k, false) +
+             ui_line_height(u, 9 * p->k, false) + ui_mm(u, 4 * p->k);
+    }
+    return h;
+}
+
+/* Shrinks the side column until it holds every row: first the type, down to half, then fewer
+ * previous calls, then only the services somebody waits for. A TV has no scroll bar. */
+static side_plan plan_side(display_app *a, SDL_Rect side)
+{
+    uint64_t calls = a->view.n_calls_total > 0 ? a->view.n_calls_total - 1 : 0;
+    side_plan p = {.k = 1.0, .n_calls = calls < 4 ? (int)calls : 4};
+    while (side_height(a, &p, side.w) > side.h) {
+        if (p.k > 0.55)
+            p.k -= 0.05;
+        else if (p.n_calls > 2)
+            p.n_calls--;
+        else if (!p.waiting_only)
+            p.waiting_only = true;
+        else
+            break;
+    }
+    return p;
+}
+
 int display_draw(display_app *a, int64_t now_ms)
 {
     const ui_theme *th = ui_get_theme(a->ui);
     const client_view *v = &a->view;
-    ui_begin_frame(a->ui, th->page);
-    int w = ui_width(a->ui), h = ui_height(a->ui);
-    int pad = ui_mm(a->ui, 15), band = ui_mm(a->ui, 40);
-    ui_fill(a->ui, (SDL_Rect){0, 0, w, band}, th->band);
+    ui *u = a->ui;
+    ui_begin_frame(u, th->page);
+    int w = ui_width(u), h = ui_height(u);
+    int pad = ui_mm(u, 15), band = ui_mm(u, 40);
+    ui_fill(u, (SDL_Rect){0, 0, w, band}, th->band);
     text(a, (SDL_Rect){pad, 0, w - 2 * pad, band},
          v->connected || !v->have_state ? (v->antenne[0] ? v->antenne : "Borne")
                                         : "Connexion au hub perdue, reconnexion…",
          14, true, th->band_ink, UI_ALIGN_START);
 
-    int left_w = (w - 3 * pad) * 60 / 100;
+    int left_w = (w - 3 * pad) * 58 / 100;
     SDL_Rect now = {pad, band + pad, left_w, h - band - 2 * pad};
-    ui_fill_rounded(a->ui, now, ui_mm(a->ui, 8), th->panel);
+    ui_fill_rounded(u, now, ui_mm(u, 8), th->panel);
     if (display_animating(a, now_ms)) {   /* a ring that thins out: never a blink */
         int64_t age = now_ms - a->highlight_from_ms;
-        int ring = ui_mm(a->ui, 12) * (int)(HIGHLIGHT_MS - age) / HIGHLIGHT_MS;
-        ui_outline(a->ui, now, ring > 1 ? ring : 1, th->focus);
+        int ring = ui_mm(u, 12) * (int)(HIGHLIGHT_MS - age) / HIGHLIGHT_MS;
+        ui_outline(u, now, ring > 1 ? ring : 1, th->focus);
     }
     const client_call *last = v->n_calls_total ? &v->calls[(v->n_calls_total - 1) % CLIENT_CALLS] : NULL;
     text(a, (SDL_Rect){now.x, now.y + now.h / 10, now.w, now.h / 8}, "Appel en cours", 14, false,
@@ -187,30 +250,41 @@ int display_draw(display_app *a, int64_t now_ms)
          12, false, th->ink, UI_ALIGN_CENTER);
 
     SDL_Rect side = {2 * pad + left_w, band + pad, w - left_w - 3 * pad, h - band - 2 * pad};
-    int row = ui_mm(a->ui, 38);
-    text(a, (SDL_Rect){side.x, side.y, side.w, row}, "Derniers appels", 14, true, th->muted, UI_ALIGN_START);
-    int y = side.y + row;
-    for (uint64_t k = 1; k < CLIENT_CALLS && k < v->n_calls_total && k <= 4; k++) {
-        const client_call *c = &v->calls[(v->n_calls_total - 1 - k) % CLIENT_CALLS];
-        text(a, (SDL_Rect){side.x, y, side.w / 2, row}, c->label, 20, true, th->ink, UI_ALIGN_START);
-        text(a, (SDL_Rect){side.x + side.w / 2, y, side.w / 2, row}, counter_name(v, c->counter_id),
-             14, false, th->ink, UI_ALIGN_END);
-        y += row;
-    }
-    y += row / 2;
-    text(a, (SDL_Rect){side.x, y, side.w, row}, "En attente", 14, true, th->muted, UI_ALIGN_START);
-    y += row;
-    for (int i = 0; i < v->n_services && y + row <= side.y + side.h; i++, y += row) {
-        char count[48];
-        if (v->services[i].waiting)
-            snprintf(count, sizeof count, "%d · %d à %d min", v->services[i].waiting,
-                     v->services[i].wait_min_lo, v->services[i].wait_min_hi);
-        else
-            snprintf(count, sizeof count, "0");
-        text(a, (SDL_Rect){side.x, y, side.w * 3 / 5, row}, v->services[i].label, 12, false, th->ink,
+    side_plan p = plan_side(a, side);
+    int head = ui_line_height(u, 14 * p.k, true), y = side.y;
+    text(a, (SDL_Rect){side.x, y, side.w, head}, "Derniers appels", 14 * p.k, true, th->muted,
+         UI_ALIGN_START);
+    y += head;
+    int call_h = ui_line_height(u, 20 * p.k, true);
+    for (int k = 1; k <= p.n_calls; k++, y += call_h) {
+        const client_call *c = &v->calls[(v->n_calls_total - 1 - (uint64_t)k) % CLIENT_CALLS];
+        text(a, (SDL_Rect){side.x, y, side.w / 2, call_h}, c->label, 20 * p.k, true, th->ink,
              UI_ALIGN_START);
-        text(a, (SDL_Rect){side.x + side.w * 3 / 5, y, side.w * 2 / 5, row}, count, 12, true, th->ink,
-             UI_ALIGN_END);
+        text(a, (SDL_Rect){side.x + side.w / 2, y, side.w / 2, call_h}, counter_name(v, c->counter_id),
+             14 * p.k, false, th->ink, UI_ALIGN_END);
     }
-    return ui_end_frame(a->ui);
+    y += head / 2;
+    text(a, (SDL_Rect){side.x, y, side.w, head}, "En attente · personnes, attente estimée", 14 * p.k,
+         true, th->muted, UI_ALIGN_START);
+    y += head;
+    int name_w = side.w * 3 / 4, line = ui_line_height(u, 12 * p.k, false);
+    int sub = ui_line_height(u, 9 * p.k, false);
+    for (int i = 0; i < v->n_services; i++) {
+        const client_service_view *s = &v->services[i];
+        if (!shown(s, &p))
+            continue;
+        int lines = ui_text_lines(u, s->label, name_w, 12 * p.k, false);
+        int name_h = (lines < 1 ? 3 : lines) * line;
+        char count[16], wait[48];
+        snprintf(count, sizeof count, "%d", s->waiting);
+        wait_words(s, wait, sizeof wait);
+        text(a, (SDL_Rect){side.x, y, name_w, name_h}, s->label, 12 * p.k, false, th->ink,
+             UI_ALIGN_START);
+        text(a, (SDL_Rect){side.x + name_w, y, side.w - name_w, line}, count, 12 * p.k, true, th->ink,
+             UI_ALIGN_END);
+        text(a, (SDL_Rect){side.x, y + name_h, side.w, sub}, wait, 9 * p.k, false, th->ink,
+             UI_ALIGN_START);
+        y += name_h + sub + ui_mm(u, 4 * p.k);
+    }
+    return ui_end_frame(u);
 }

@@ -25,7 +25,10 @@ function chime() {
 
 function waitText(s) {
   if (!s.waiting) return '';
-  return s.open_counters ? `attente ${s.wait_min[0]} à ${s.wait_min[1]} min` : 'aucun guichet ouvert';
+  if (!s.open_counters) return 'aucun guichet ouvert';
+  // "attente 1110 à 1115 min" tells a visitor nothing
+  if (s.wait_min[0] >= 120) return 'attente de plus de 2 h';
+  return `attente ${s.wait_min[0]} à ${s.wait_min[1]} min`;
 }
 
 function item(list, parts) {

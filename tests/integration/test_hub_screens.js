@@ -82,7 +82,7 @@ async function displayFits(srv, browser) {
     const legend = await page.textContent('#side h2:last-of-type');
     t.check(/attente estimée/.test(legend), `the waits have a legend ("${legend}")`);
     const firstWait = await page.textContent('#services li .wait');
-    t.check(/^(attente \d+ à \d+ min|aucun guichet ouvert)$/.test(firstWait),
+    t.check(/^(attente \d+ à \d+ min|attente de plus de 2 h|aucun guichet ouvert)$/.test(firstWait),
       `a wait reads as minutes ("${firstWait}")`);
     const lines = await page.$$eval('#services li .wait', (els) =>
       els.map((e) => e.getClientRects().length));

@@ -49,6 +49,28 @@ static int64_t fixture_clock(void *ctx)
     return atomic_load(&f->now);
 }
 
+/* The worst content a screen meets: a long antenne name, a two-digit desk, ten services with
+ * long names (one for appointments only). Desk 12 uses counter1.token, desk 3 counter2.token. */
+const char TH_WORST_INI[] =
+    "[antenne]\nid = worst\nname = Antenne de Saint-Quentin-en-Tourmont\ntimezone = Europe/Paris\n"
+    "[hours]\nalways_open = true\n"
+    "[service.A]\nlabel_fr = Aides individuelles (transport, garde d'enfants, permis)\norder = 1\n"
+    "[service.B]\nlabel_fr = Bourses et aides aux études supérieures\norder = 2\n"
+    "[service.C]\nlabel_fr = Entreprises, associations et collectivités territoriales\norder = 3\n"
+    "[service.D]\nlabel_fr = Information, autre demande\norder = 4\n"
+    "[service.E]\nlabel_fr = Emploi et recherche de stage\norder = 5\n"
+    "[service.F]\nlabel_fr = Formation professionnelle continue\norder = 6\n"
+    "[service.G]\nlabel_fr = Garde d'enfants et petite enfance\norder = 7\n"
+    "[service.H]\nlabel_fr = Handicap et accessibilité\norder = 8\n"
+    "[service.J]\nlabel_fr = Jeunesse, orientation et apprentissage\norder = 9\n"
+    "[service.K]\nlabel_fr = Rendez-vous\norder = 10\nenabled = false\n"
+    "[counter.12]\nname = Guichet 12\nservices = A,B,C,D,E,F,G,H,J,K\ntoken_file = counter1.token\n"
+    "[counter.3]\nname = Guichet 3\nservices = A\ntoken_file = counter2.token\n"
+    "[queue]\nrecalls_before_no_show = 1\n"
+    "[hub]\nlisten = 127.0.0.1:8080\n"
+    "[printer]\ndevice = virtual\n"
+    "[store]\npath = queue.db\n";
+
 void th_start(th_fixture *f, const char *name, bool real_clock)
 {
     th_start_ini(f, name, real_clock, INI);

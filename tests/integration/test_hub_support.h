@@ -36,6 +36,7 @@ typedef struct th_fixture {
 void th_start(th_fixture *f, const char *name, bool real_clock);
 /* The same with another antenne config (its token files named counter1..3.token are written). */
 void th_start_ini(th_fixture *f, const char *name, bool real_clock, const char *ini_text);
+extern const char TH_WORST_INI[];
 void th_stop(th_fixture *f);
 /* Stops only the hub (the database and f->q stay), then starts it again on the same port:
  * the hub going away and coming back, as seen by its clients. */

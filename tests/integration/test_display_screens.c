@@ -1,0 +1,129 @@
+/* The waiting-room display as the room sees it, on the TVs it runs on (1920×1080 on a 43" set,
+ * 1366×768 on a 32" one), with the worst content: twelve calls at desks 12 and 3, ten services
+ * with long names, three-digit counts, services with nobody and with no desk open. Every frame
+ * goes through the frame checks (no text cut, none on another, contrast >= 7:1) and is written
+ * as display-<W>x<H>-<state>.png under the build tree. Before this check the side column
+ * dropped the services that did not fit and wrote waits with no legend. */
+#include <stdio.h>
+#include <string.h>
+
+#include "borne/display.h"
+#include "borne/ui_check.h"
+#include "test_hub_support.h"
+#include "testlib.h"
+
+static th_fixture F;
+
+typedef struct tv {
+    int w, h;
+    double w_mm, h_mm;
+} tv;
+
+static const tv TVS[] = {{1920, 1080, 952, 535}, {1366, 768, 698, 392}};
+
+static bool settled(display_app *a, uint64_t calls)
+{
+    int64_t until = th_usec() + 8000000;
+    client_view v;
+    do {
+        SDL_Event e;
+        if (SDL_WaitEventTimeout(&e, 20))
+            display_handle_event(a, &e);
+        display_get_view(a, &v);
+    } while ((!v.have_state || !v.connected || v.n_calls_total < calls) && th_usec() < until);
+    return v.have_state && v.n_calls_total >= calls;
+}
+
+static void shot(display_app *a, const tv *t, const char *state)
+{
+    /* Long after the last highlight: the ring is part of no check. */
+    display_draw(a, (int64_t)SDL_GetTicks64() + 600000);
+    ui_rules rules = ui_rules_kiosk();
+    ui_check_result res;
+    ui *u = display_get_ui(a);
+    int problems = ui_check_frame(u, &rules, &res);
+    char name[96];
+    snprintf(name, sizeof name, "display-%dx%d-%s.png", t->w, t->h, state);
+    CHECK_INT(ui_save_png(u, testlib_path(F.dir, name)), 0);
+    if (problems)
+        fprintf(stderr, "   %s:\n%s", name, res.problems);
+    CHECK_INT(problems, 0);
+}
+
+static bool drawn(display_app *a, const char *needle)
+{
+    ui_report rep = ui_get_report(display_get_ui(a));
+    for (int i = 0; i < rep.n_texts; i++)
+        if (strstr(rep.texts[i].text, needle))
+            return true;
+    return false;
+}
+
+static long post(const char *path, const char *token)
+{
+    th_response r;
+    long st = th_http(&F, "POST", path, token, NULL, NULL, &r);
+    th_response_free(&r);
+    return st;
+}
+
+static void show(const tv *t, uint64_t calls, const char *state)
+{
+    SDL_Window *w = SDL_CreateWindow("display", 0, 0, t->w, t->h, 0);
+    SDL_Renderer *r = w ? SDL_CreateRenderer(w, -1, SDL_RENDERER_SOFTWARE) : NULL;
+    if (!CHECK(r != NULL))
+        return;
+    char url[64], err[256];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", F.port);
+    display_options o = {.assets_dir = getenv("BORNE_ASSETS"), .hub_url = url, .width_mm = t->w_mm,
+                         .height_mm = t->h_mm, .readback = true, .client = {.retry_ms = 100}};
+    display_app *a = NULL;
+    CHECK_INT(display_create(&a, r, &o, err, sizeof err), 0);
+    if (a) {
+        CHECK(settled(a, calls));
+        shot(a, t, state);
+        /* every service somebody waits for is on screen, with its legend */
+        CHECK(drawn(a, "Aides individuelles (transport, garde d'enfants, permis)"));
+        CHECK(drawn(a, "Jeunesse, orientation et apprentissage"));
+        CHECK(drawn(a, "attente estimée"));
+        display_destroy(a);
+    }
+    SDL_DestroyRenderer(r);
+    SDL_DestroyWindow(w);
+}
+
+static void test_every_tv(void)
+{
+    CHECK_INT(SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS), 0);
+    /* Nobody at a desk yet: a wait estimate would mean nothing. */
+    const char letters[] = "ABCDEFGHJ";
+    queue_issued is;
+    for (int i = 0; i < 9 * 112; i++)   /* three-digit counts */
+        CHECK_INT(queue_issue(F.q, th_now(&F) - 3600 + i / 3, letters[i % 9], NULL, &is), QUEUE_OK);
+    for (size_t i = 0; i < sizeof TVS / sizeof TVS[0]; i++)
+        show(&TVS[i], 0, "morning");
+    /* Twelve calls from desks 12 and 3. */
+    CHECK_INT(post("/api/v1/counters/12/open", TH_TOKEN1), 200);
+    CHECK_INT(post("/api/v1/counters/3/open", TH_TOKEN2), 200);
+    for (int i = 0; i < 6; i++) {
+        CHECK_INT(post("/api/v1/counters/12/call-next", TH_TOKEN1), 200);
+        CHECK_INT(post("/api/v1/counters/12/no-show", TH_TOKEN1), 409);   /* needs a recall */
+        CHECK_INT(post("/api/v1/counters/12/recall", TH_TOKEN1), 200);
+        CHECK_INT(post("/api/v1/counters/12/no-show", TH_TOKEN1), 200);
+        CHECK_INT(post("/api/v1/counters/3/call-next", TH_TOKEN2), 200);
+        CHECK_INT(post("/api/v1/counters/3/start", TH_TOKEN2), 200);
+        CHECK_INT(post("/api/v1/counters/3/finish", TH_TOKEN2), 200);
+    }
+    for (size_t i = 0; i < sizeof TVS / sizeof TVS[0]; i++)
+        show(&TVS[i], 6, "calls");
+    fprintf(stderr, "   screenshots: %s/display-*.png\n", F.dir);
+    SDL_Quit();
+}
+
+int main(void)
+{
+    th_start_ini(&F, "display_screens", false, TH_WORST_INI);
+    RUN(test_every_tv);
+    th_stop(&F);
+    return testlib_finish();
+}
