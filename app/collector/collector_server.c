@@ -759,13 +759,14 @@ int collector_server_start(const struct collector_config *config, const struct c
         {MHD_OPTION_END, 0, NULL},
     };
     s->daemon = MHD_start_daemon(
-        flags, (uint16_t)config->port, http_budget_accept, s->budget, on_request, s, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)config->threads,
+        flags, (uint16_t)config->port, http_budget_accept, s->budget, on_request, s,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,   /* first, or early messages miss it */
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)config->threads,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)COLLECTOR_IDLE_TIMEOUT_S,
         MHD_OPTION_CONNECTION_LIMIT, http_budget_mhd_limit(s->budget),
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)COLLECTOR_PER_ADDRESS,
         MHD_OPTION_NOTIFY_CONNECTION, http_budget_notify, s->budget,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_ARRAY, config->cert[0] ? tls_opts : &tls_opts[2], MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(err, errlen, "cannot listen on %s port %d (address in use, or bad TLS files?)", config->listen,
