@@ -71,6 +71,9 @@ static void defaults_fill_what_is_omitted(void)
     CHECK_STR(c.ui.language, "fr");
     CHECK_STR(c.store.path, "/var/lib/borne/borne.db");
     CHECK(c.clock.require_sync);
+    CHECK_INT(c.hub.tickets_per_minute, 30);
+    CHECK_INT(c.hub.tickets_per_day, 300);
+    CHECK_INT(c.printer.line_baud, 0);
 }
 
 static void counter_name_defaults_and_token_path_is_relative(void)
@@ -123,6 +126,9 @@ static void bad_files_are_refused_with_their_line(void)
         {"bad hub url", MINIMAL "[hub]\nurl = kiosk:8080\n", 9, "http://kiosk.local"},
         {"bad clock key", MINIMAL "[clock]\nrequire = no\n", 9, "unknown key \"require\" in [clock]"},
         {"bad flow", MINIMAL "[printer]\nflow = cts\n", 9, "none, rtscts or xonxoff"},
+        {"negative ticket rate", MINIMAL "[hub]\ntickets_per_minute = -1\n", 9, "0 for no limit"},
+        {"ticket quota not a number", MINIMAL "[hub]\ntickets_per_day = many\n", 9, "tickets_per_day"},
+        {"printer line rate too low", MINIMAL "[printer]\nline_baud = 100\n", 9, "300 or more"},
         {"relative device", "[antenne]\nid = x\nname = x\n[service.A]\nlabel_fr = A\n[printer]\ndevice = ttyUSB0\n",
          7, "absolute device path"},
         {"duplicate key", MINIMAL "[ui]\nidle_s = 30\nidle_s = 40\n", 10, "set twice"},
