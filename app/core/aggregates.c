@@ -30,23 +30,23 @@ typedef struct bkey {
 
 #define KEY_WHERE " WHERE day = ?1 AND hour = ?2 AND issue_service = ?3 AND public_type = ?4"
 
-#define OUTCOME_SUM_(N, v, ...) ", sum(state = 3 AND outcome = " #v ")"
+#define OUTCOME_SUM_(N, v, ...) ", sum(state = " SQLV_DONE " AND outcome = " #v ")"
 static const char SQL_COUNTS[] =
-    "SELECT count(*), sum(wait_s IS NOT NULL), sum(state = 3 AND outcome <> 2),"
-    " sum(state = 3 AND outcome = 2), sum(state = 4), sum(state = 5), sum(state = 6),"
+    "SELECT count(*), sum(wait_s IS NOT NULL), sum(state = " SQLV_DONE " AND outcome <> " SQLV_REDIRECTED "),"
+    " sum(state = " SQLV_DONE " AND outcome = " SQLV_REDIRECTED "), sum(state = " SQLV_NO_SHOW "),"
+    " sum(state = " SQLV_CANCELLED "), sum(state = " SQLV_EXPIRED "),"
     " sum(transferred), sum(appointment), sum(wait_s), count(wait_s),"
-    " sum(CASE WHEN state = 3 THEN service_s END), sum(state = 3)"
+    " sum(CASE WHEN state = " SQLV_DONE " THEN service_s END), sum(state = " SQLV_DONE ")"
     CONTRACT_OUTCOMES(OUTCOME_SUM_)
     " FROM ticket" KEY_WHERE;
 #define COUNTS_FIRST_OUTCOME 13
-_Static_assert(QUEUE_OUTCOME_REDIRECTED == 2 && QUEUE_DONE == 3, "SQL_COUNTS names these values");
 static const char SQL_PARTNERS[] =
-    "SELECT partner, count(*) FROM ticket" KEY_WHERE " AND state = 3 AND outcome = 2"
+    "SELECT partner, count(*) FROM ticket" KEY_WHERE " AND state = " SQLV_DONE " AND outcome = " SQLV_REDIRECTED
     " AND partner <> '' GROUP BY partner ORDER BY partner";
 static const char SQL_WAITS[] =
     "SELECT wait_s FROM ticket" KEY_WHERE " AND wait_s IS NOT NULL ORDER BY wait_s";
 static const char SQL_SERVICES[] =
-    "SELECT service_s FROM ticket" KEY_WHERE " AND state = 3 ORDER BY service_s";
+    "SELECT service_s FROM ticket" KEY_WHERE " AND state = " SQLV_DONE " ORDER BY service_s";
 static const char SQL_FEEDBACK[] =
     "SELECT level, reason, count(*) FROM feedback WHERE day = ?1 AND hour = ?2 AND service = ?3"
     " GROUP BY level, reason";

@@ -31,7 +31,7 @@ static const char SQL_CTR_HOLD[] =
 static const char SQL_CTR_FREE[] = "UPDATE counter SET current_ticket = NULL WHERE id = ?";
 static const char SQL_NEXT[] =
     "SELECT " TICKET_COLS " FROM ticket INDEXED BY ticket_waiting"
-    " WHERE state = 0 AND day = ?1 AND instr(?2, service) > 0"
+    " WHERE state = " SQLV_WAITING " AND day = ?1 AND instr(?2, service) > 0"
     "   AND (target_counter = 0 OR target_counter = ?3)"
     " ORDER BY CASE WHEN appointment = 1 AND appt_at <= ?4 THEN 0"
     "               WHEN priority = 1 THEN 1 ELSE 2 END,"
@@ -39,21 +39,21 @@ static const char SQL_NEXT[] =
     "          issued_at, id"
     " LIMIT 1";
 static const char SQL_CALL[] =
-    "UPDATE ticket SET state = 1, counter_id = ?1, called_at = ?2, started_at = 0, recalls = 0,"
+    "UPDATE ticket SET state = " SQLV_CALLED ", counter_id = ?1, called_at = ?2, started_at = 0, recalls = 0,"
     " wait_s = COALESCE(wait_s, ?2 - issued_at) WHERE id = ?3";
 static const char SQL_RECALL[] = "UPDATE ticket SET recalls = recalls + 1 WHERE id = ?";
-static const char SQL_START[] = "UPDATE ticket SET state = 2, started_at = ? WHERE id = ?";
+static const char SQL_START[] = "UPDATE ticket SET state = " SQLV_SERVING ", started_at = ? WHERE id = ?";
 /* Service time adds up over the counters a transferred ticket went through. */
 static const char SQL_FINISH[] =
     "UPDATE ticket SET state = ?1, outcome = ?2, finished_at = ?3, partner = ?5,"
     " service_s = service_s + (?3 - CASE WHEN started_at > 0 THEN started_at ELSE called_at END)"
     " WHERE id = ?4";
 static const char SQL_NO_SHOW[] =
-    "UPDATE ticket SET state = 4, finished_at = ? WHERE id = ?";
+    "UPDATE ticket SET state = " SQLV_NO_SHOW ", finished_at = ? WHERE id = ?";
 static const char SQL_TRANSFER[] =
-    "UPDATE ticket SET state = 0, service = ?1, target_counter = ?2, counter_id = 0,"
+    "UPDATE ticket SET state = " SQLV_WAITING ", service = ?1, target_counter = ?2, counter_id = 0,"
     " transferred = 1, recalls = 0, called_at = 0, started_at = 0,"
-    " service_s = service_s + CASE WHEN state = 2 THEN ?3 - started_at ELSE 0 END"
+    " service_s = service_s + CASE WHEN state = " SQLV_SERVING " THEN ?3 - started_at ELSE 0 END"
     " WHERE id = ?4";
 
 /* Logs what a counter did: the actor is the counter itself. */

@@ -128,4 +128,70 @@ int q_issue_locked(queue *q, int64_t now, char service, queue_public pub, bool p
 /* Test hook: the raw connection of a handle (engine tests only). */
 sqlite3 *queue_test_db(queue *q);
 
+/* ---- stored enum values ------------------------------------------------------------------------
+ * The database stores queue_state, queue_outcome, queue_counter_state and queue_public as integers:
+ * their values are part of the file format, as binding as the schema. Each is written once here;
+ * SQL names it (SQLV_WAITING, never "state = 0") and the asserts stop a renumbering of queue.h at
+ * build time. A new value is appended, never inserted; a value is never reused. */
+#define QDB_WAITING 0
+#define QDB_CALLED 1
+#define QDB_SERVING 2
+#define QDB_DONE 3
+#define QDB_NO_SHOW 4
+#define QDB_CANCELLED 5
+#define QDB_EXPIRED 6
+#define QDB_OUTCOME_NONE 0
+#define QDB_SERVED 1
+#define QDB_REDIRECTED 2
+#define QDB_ONLINE_HELP 3
+#define QDB_APPOINTMENT 4
+#define QDB_COUNTER_CLOSED 0
+#define QDB_COUNTER_OPEN 1
+#define QDB_COUNTER_PAUSED 2
+#define QDB_PUBLIC_UNSPECIFIED 0
+#define QDB_PUBLIC_PARTICULIER 1
+#define QDB_PUBLIC_ENTREPRISE 2
+#define QDB_PUBLIC_ASSOCIATION 3
+#define QDB_PUBLIC_COLLECTIVITE 4
+
+#define QDB_PINNED(constant, stored) \
+    _Static_assert((int)(constant) == (stored), #constant " is stored in the database: never renumber it")
+QDB_PINNED(QUEUE_WAITING, QDB_WAITING);
+QDB_PINNED(QUEUE_CALLED, QDB_CALLED);
+QDB_PINNED(QUEUE_SERVING, QDB_SERVING);
+QDB_PINNED(QUEUE_DONE, QDB_DONE);
+QDB_PINNED(QUEUE_NO_SHOW, QDB_NO_SHOW);
+QDB_PINNED(QUEUE_CANCELLED, QDB_CANCELLED);
+QDB_PINNED(QUEUE_EXPIRED, QDB_EXPIRED);
+QDB_PINNED(QUEUE_OUTCOME_NONE, QDB_OUTCOME_NONE);
+QDB_PINNED(QUEUE_OUTCOME_SERVED, QDB_SERVED);
+QDB_PINNED(QUEUE_OUTCOME_REDIRECTED, QDB_REDIRECTED);
+QDB_PINNED(QUEUE_OUTCOME_ONLINE_HELP, QDB_ONLINE_HELP);
+QDB_PINNED(QUEUE_OUTCOME_APPOINTMENT, QDB_APPOINTMENT);
+QDB_PINNED(QUEUE_COUNTER_CLOSED, QDB_COUNTER_CLOSED);
+QDB_PINNED(QUEUE_COUNTER_OPEN, QDB_COUNTER_OPEN);
+QDB_PINNED(QUEUE_COUNTER_PAUSED, QDB_COUNTER_PAUSED);
+QDB_PINNED(QUEUE_PUBLIC_UNSPECIFIED, QDB_PUBLIC_UNSPECIFIED);
+QDB_PINNED(QUEUE_PUBLIC_PARTICULIER, QDB_PUBLIC_PARTICULIER);
+QDB_PINNED(QUEUE_PUBLIC_ENTREPRISE, QDB_PUBLIC_ENTREPRISE);
+QDB_PINNED(QUEUE_PUBLIC_ASSOCIATION, QDB_PUBLIC_ASSOCIATION);
+QDB_PINNED(QUEUE_PUBLIC_COLLECTIVITE, QDB_PUBLIC_COLLECTIVITE);
+
+/* The same values as SQL literals, for statements built at compile time. */
+#define QDB_SQL_(n) #n
+#define QDB_SQL(n) QDB_SQL_(n)
+#define SQLV_WAITING QDB_SQL(QDB_WAITING)
+#define SQLV_CALLED QDB_SQL(QDB_CALLED)
+#define SQLV_SERVING QDB_SQL(QDB_SERVING)
+#define SQLV_DONE QDB_SQL(QDB_DONE)
+#define SQLV_NO_SHOW QDB_SQL(QDB_NO_SHOW)
+#define SQLV_CANCELLED QDB_SQL(QDB_CANCELLED)
+#define SQLV_EXPIRED QDB_SQL(QDB_EXPIRED)
+#define SQLV_SERVED QDB_SQL(QDB_SERVED)
+#define SQLV_REDIRECTED QDB_SQL(QDB_REDIRECTED)
+#define SQLV_COUNTER_CLOSED QDB_SQL(QDB_COUNTER_CLOSED)
+#define SQLV_COUNTER_OPEN QDB_SQL(QDB_COUNTER_OPEN)
+/* Not finished yet: waiting, called or being served. */
+#define SQLV_LIVE SQLV_WAITING ", " SQLV_CALLED ", " SQLV_SERVING
+
 #endif

@@ -18,7 +18,7 @@ static const char SQL_CTR_UPSERT[] =
     " ON CONFLICT(id) DO UPDATE SET name = excluded.name, services = excluded.services,"
     " enabled = 1";
 /* A counter dropped from the setup is closed too; its current ticket stays with it. */
-static const char SQL_CTR_CLOSE_DISABLED[] = "UPDATE counter SET state = 0 WHERE enabled = 0";
+static const char SQL_CTR_CLOSE_DISABLED[] = "UPDATE counter SET state = " SQLV_COUNTER_CLOSED " WHERE enabled = 0";
 static const char SQL_HOURS_CLEAR[] = "DELETE FROM hours";
 static const char SQL_HOURS_ADD[] =
     "INSERT INTO hours(weekday, idx, open_min, close_min) VALUES(?, ?, ?, ?)";

@@ -63,11 +63,11 @@ static const char *const migrations[] = {
     "  wait_s INTEGER, service_s INTEGER NOT NULL DEFAULT 0,"
     "  UNIQUE(day, issue_service, seq));"
     /* call-next, people ahead, waiting counts: only the few waiting rows */
-    "CREATE INDEX ticket_waiting ON ticket(day, service) WHERE state = 0;"
+    "CREATE INDEX ticket_waiting ON ticket(day, service) WHERE state = " SQLV_WAITING ";"
     /* rollover: only the unfinished rows */
-    "CREATE INDEX ticket_live ON ticket(day) WHERE state IN (0, 1, 2);"
+    "CREATE INDEX ticket_live ON ticket(day) WHERE state IN (" SQLV_LIVE ");"
     /* recent service times for the wait estimate */
-    "CREATE INDEX ticket_done ON ticket(service, finished_at) WHERE state = 3;"
+    "CREATE INDEX ticket_done ON ticket(service, finished_at) WHERE state = " SQLV_DONE ";"
     "CREATE INDEX ticket_bucket ON ticket(day, hour, issue_service, public_type);"
     "CREATE TABLE appointment("
     "  id INTEGER PRIMARY KEY, code TEXT UNIQUE, at INTEGER NOT NULL,"

@@ -29,7 +29,7 @@
 static const char SQL_MAX_SEQ[] =
     "SELECT COALESCE(MAX(seq), 0) FROM ticket WHERE day = ? AND issue_service = ?";
 static const char SQL_NUMS_ACTIVE[] =
-    "SELECT num FROM ticket WHERE day = ? AND issue_service = ? AND state IN (0, 1, 2)";
+    "SELECT num FROM ticket WHERE day = ? AND issue_service = ? AND state IN (" SQLV_LIVE ")";
 static const char SQL_TICKET_ADD[] =
     "INSERT INTO ticket(day, hour, issue_service, seq, num, label, service, state,"
     " public_type, priority, appointment, appt_at, target_counter, issued_at)"
@@ -38,29 +38,29 @@ static const char SQL_TICKET_ADD[] =
 #define RANK_CLASS \
     "(CASE WHEN appointment = 1 AND appt_at <= ?1 THEN 0 WHEN priority = 1 THEN 1 ELSE 2 END)"
 static const char SQL_AHEAD[] =
-    "SELECT count(*) FROM ticket WHERE state = 0 AND day = ?2 AND service = ?3 AND id <> ?4"
+    "SELECT count(*) FROM ticket WHERE state = " SQLV_WAITING " AND day = ?2 AND service = ?3 AND id <> ?4"
     " AND (" RANK_CLASS " < ?5 OR (" RANK_CLASS " = ?5"
     " AND (issued_at < ?6 OR (issued_at = ?6 AND id < ?4))))";
 static const char SQL_WAITING[] =
-    "SELECT count(*) FROM ticket WHERE state = 0 AND day = ? AND service = ?";
+    "SELECT count(*) FROM ticket WHERE state = " SQLV_WAITING " AND day = ? AND service = ?";
 static const char SQL_RECENT_SERVICE[] =
-    "SELECT service_s FROM ticket WHERE state = 3 AND service = ? AND finished_at >= ?"
+    "SELECT service_s FROM ticket WHERE state = " SQLV_DONE " AND service = ? AND finished_at >= ?"
     " ORDER BY finished_at DESC LIMIT 50";
 static const char SQL_OPEN_COUNTERS[] =
-    "SELECT count(*) FROM counter WHERE enabled = 1 AND state = 1 AND instr(services, ?) > 0";
+    "SELECT count(*) FROM counter WHERE enabled = 1 AND state = " SQLV_COUNTER_OPEN " AND instr(services, ?) > 0";
 static const char SQL_CANCEL[] =
-    "UPDATE ticket SET state = 5, finished_at = ?, counter_id = 0 WHERE id = ?";
+    "UPDATE ticket SET state = " SQLV_CANCELLED ", finished_at = ?, counter_id = 0 WHERE id = ?";
 static const char SQL_COUNTER_RELEASE[] =
     "UPDATE counter SET current_ticket = NULL, last_ticket = ?1 WHERE current_ticket = ?1";
 static const char SQL_LIST[] =
     "SELECT " TICKET_COLS " FROM ticket WHERE day = ? AND (?2 = 0 OR ((?2 >> state) & 1))"
     " ORDER BY id";
 static const char SQL_STALE_COUNT[] =
-    "SELECT count(*) FROM ticket WHERE state IN (0, 1, 2) AND day < ?";
+    "SELECT count(*) FROM ticket WHERE state IN (" SQLV_LIVE ") AND day < ?";
 static const char SQL_STALE[] =
-    "SELECT " TICKET_COLS " FROM ticket WHERE state IN (0, 1, 2) AND day < ? ORDER BY id";
+    "SELECT " TICKET_COLS " FROM ticket WHERE state IN (" SQLV_LIVE ") AND day < ? ORDER BY id";
 static const char SQL_EXPIRE[] =
-    "UPDATE ticket SET state = 6, finished_at = ? WHERE id = ?";
+    "UPDATE ticket SET state = " SQLV_EXPIRED ", finished_at = ? WHERE id = ?";
 
 static int cmp_int(const void *a, const void *b)
 {

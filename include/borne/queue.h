@@ -135,6 +135,8 @@ bool queue_is_open(queue *q, int64_t now, int64_t *next_open);
 
 /* ---- tickets ---------------------------------------------------------------------------- */
 
+/* queue_public, queue_state, queue_outcome and queue_counter_state are stored in the database:
+ * their values never change (pinned in app/core/queue_internal.h); append new ones at the end. */
 typedef enum queue_public {
     QUEUE_PUBLIC_UNSPECIFIED = 0,
     QUEUE_PUBLIC_PARTICULIER,
