@@ -57,7 +57,14 @@ static void ticket_states_and_outcomes(void)
     id = tq_issue(q, now + 40, 'A', false).id;
     CHECK_INT(queue_call_next(q, now + 50, 1, &t), QUEUE_OK);
     CHECK_INT(queue_finish(q, now + 60, 1, QUEUE_OUTCOME_REDIRECTED), QUEUE_OK);
-    CHECK_INT(ticket_col(q, "outcome", id), 2);        /* redirected */
+    CHECK_INT(ticket_col(q, "outcome", id), 2);        /* redirected (partner) */
+    const queue_outcome later[] = {QUEUE_OUTCOME_ONLINE_HELP, QUEUE_OUTCOME_APPOINTMENT};
+    for (int i = 0; i < 2; i++) {
+        id = tq_issue(q, now + 61 + i, 'A', false).id;
+        CHECK_INT(queue_call_next(q, now + 62 + i, 1, &t), QUEUE_OK);
+        CHECK_INT(queue_finish(q, now + 63 + i, 1, later[i]), QUEUE_OK);
+        CHECK_INT(ticket_col(q, "outcome", id), 3 + i); /* online help, appointment to follow */
+    }
 
     id = tq_issue(q, now + 70, 'A', false).id;
     CHECK_INT(queue_call_next(q, now + 80, 1, &t), QUEUE_OK);
