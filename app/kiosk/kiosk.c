@@ -62,15 +62,7 @@ int kiosk_printer_callbacks(printer_callbacks *out)
 
 /* ---- basics ------------------------------------------------------------------------------- */
 
-static int64_t real_clock(void *ctx)
-{
-    (void)ctx;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t kiosk_now_ms(const kiosk *k) { return k->clock(k->clock_ctx); }
+int64_t kiosk_now_ms(const kiosk *k) { return borne_clock_now_ms(&k->clock); }
 static int64_t now_s(const kiosk *k) { return kiosk_now_ms(k) / 1000; }
 
 const char *kiosk_tr(const kiosk *k, const char *key)
@@ -276,8 +268,8 @@ int kiosk_create(kiosk **out, const borne_config *cfg, queue *q, printer *p, SDL
     k->cfg = cfg;
     k->q = q;
     k->p = p;
-    k->clock = opt && opt->clock ? opt->clock : real_clock;
-    k->clock_ctx = opt ? opt->clock_ctx : NULL;
+    if (opt)
+        k->clock = opt->clock;
     const char *assets = opt && opt->assets_dir ? opt->assets_dir : "assets";
     if (opt && opt->screens_dir)
         snprintf(k->screens_dir, sizeof k->screens_dir, "%s", opt->screens_dir);

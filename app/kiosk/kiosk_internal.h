@@ -37,8 +37,7 @@ struct kiosk {
     queue *q;
     printer *p;
     ui *ui;
-    kiosk_clock_fn clock;
-    void *clock_ctx;
+    borne_clock clock;
     char screens_dir[512];
     int shots;
 

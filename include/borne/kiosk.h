@@ -21,6 +21,7 @@
 
 #include <SDL2/SDL.h>
 
+#include "borne/clock.h"
 #include "borne/config.h"
 #include "borne/printer.h"
 #include "borne/queue.h"
@@ -46,13 +47,9 @@ typedef enum kiosk_screen {
 
 const char *kiosk_screen_name(kiosk_screen s);   /* "home", "services", ... */
 
-/* Wall clock in milliseconds since the Unix epoch; tests inject theirs. */
-typedef int64_t (*kiosk_clock_fn)(void *ctx);
-
 typedef struct kiosk_options {
     const char *assets_dir;     /* fonts/ and i18n/; NULL → "assets" */
-    kiosk_clock_fn clock;       /* NULL → the real clock */
-    void *clock_ctx;
+    borne_clock clock;          /* wall clock (borne/clock.h); {0} → the real one; tests inject theirs */
     bool readback;              /* keep each frame's pixels (tests, PNGs, kiosk_screenshot) */
     const char *screens_dir;    /* when set, a PNG of every new screen is written there
                                    (NNN-<screen>.png); implies readback. The program's

@@ -106,7 +106,7 @@ bool fixture_open(fixture *f, const char *name, const fixture_screen *s, void (*
         }
     }
     const char *assets = getenv("BORNE_ASSETS");
-    kiosk_options ko = {.assets_dir = assets ? assets : "assets", .clock = fixture_kiosk_clock, .clock_ctx = f,
+    kiosk_options ko = {.assets_dir = assets ? assets : "assets", .clock = {fixture_kiosk_clock, f},
                         .readback = true};
     if (kiosk_create(&f->k, &f->cfg, f->q, f->p, f->r, &ko, err, sizeof err) != 0) {
         fprintf(stderr, "kiosk_create: %s\n", err);

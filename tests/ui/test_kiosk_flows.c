@@ -398,7 +398,7 @@ static void starting_until_the_clock_is_trusted(void)
     kiosk_destroy(f.k);
     clock_synced = false;
     char err[256];
-    kiosk_options ko = {.assets_dir = getenv("BORNE_ASSETS"), .clock = fixture_kiosk_clock, .clock_ctx = &f,
+    kiosk_options ko = {.assets_dir = getenv("BORNE_ASSETS"), .clock = {fixture_kiosk_clock, &f},
                         .readback = true, .clock_trusted = test_clock_trusted};
     if (!CHECK_INT(kiosk_create(&f.k, &f.cfg, f.q, f.p, f.r, &ko, err, sizeof err), 0)) {
         f.k = NULL;
@@ -504,11 +504,6 @@ static bool file_exists(const char *path)
     return fp != NULL;
 }
 
-static int64_t fixture_now(void *ctx)
-{
-    return ((fixture *)ctx)->now_ms;
-}
-
 /* The main program's "--screens DIR" option: one PNG per screen shown, in order. */
 static void screens_dir_gets_a_png_per_screen(void)
 {
@@ -518,7 +513,7 @@ static void screens_dir_gets_a_png_per_screen(void)
     kiosk_destroy(f.k);
     char shots[600], err[256];
     snprintf(shots, sizeof shots, "%s", f.dir);
-    kiosk_options ko = {.assets_dir = getenv("BORNE_ASSETS"), .clock = fixture_now, .clock_ctx = &f,
+    kiosk_options ko = {.assets_dir = getenv("BORNE_ASSETS"), .clock = {fixture_kiosk_clock, &f},
                         .screens_dir = shots};
     f.k = NULL;
     CHECK_INT(kiosk_create(&f.k, &f.cfg, f.q, f.p, f.r, &ko, err, sizeof err), 0);
