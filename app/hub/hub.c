@@ -45,7 +45,7 @@ typedef struct request {
 
 int64_t hub_now(const hub *h)
 {
-    return h->clock ? h->clock(h->clock_ctx) : (int64_t)time(NULL);
+    return borne_clock_now_ms(&h->clock) / 1000;
 }
 
 bool hub_buf_add(hub_buf *b, const char *s, size_t n)
@@ -756,7 +756,6 @@ int hub_start(hub **out, const borne_config *cfg, const char *db_path, const cha
     snprintf(h->web_root, sizeof h->web_root, "%s", web_root);
     if (opts) {
         h->clock = opts->clock;
-        h->clock_ctx = opts->clock_ctx;
         h->on_events = opts->on_events;
         h->on_events_ctx = opts->on_events_ctx;
     }

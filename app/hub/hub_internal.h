@@ -54,8 +54,7 @@ struct hub {
     borne_config cfg;
     char db_path[CONFIG_PATH_MAX];
     char web_root[CONFIG_PATH_MAX];
-    hub_clock_fn clock;
-    void *clock_ctx;
+    borne_clock clock;
     void (*on_events)(void *ctx);
     void *on_events_ctx;
     int n_tokens;

@@ -19,17 +19,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "borne/clock.h"
 #include "borne/config.h"
 
 #define HUB_POLL_MS 50
 
 typedef struct hub hub;
 
-typedef int64_t (*hub_clock_fn)(void *ctx);
-
 typedef struct hub_options {
-    hub_clock_fn clock;        /* NULL = time() */
-    void *clock_ctx;
+    borne_clock clock;         /* wall clock (borne/clock.h); {0} = the real one */
     /* "host:port" overriding cfg->hub.listen (tests: "127.0.0.1:0" = any free port). */
     const char *listen;
     /* Called on the notifier thread after it published new engine events (the kiosk's loop,

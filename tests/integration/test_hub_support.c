@@ -43,10 +43,10 @@ static const char INI[] =
     "[printer]\ndevice = virtual\n"
     "[store]\npath = queue.db\n";
 
-static int64_t fixture_clock(void *ctx)
+static int64_t fixture_clock_ms(void *ctx)
 {
     th_fixture *f = ctx;
-    return atomic_load(&f->now);
+    return atomic_load(&f->now) * 1000;
 }
 
 /* The worst content a screen meets: a long antenne name, a two-digit desk, ten services with
@@ -108,7 +108,7 @@ void th_hub_up(th_fixture *f)
     char web[512], listen[32], err[512];
     snprintf(web, sizeof web, "%s/web", assets && *assets ? assets : "assets");
     snprintf(listen, sizeof listen, "127.0.0.1:%d", f->port);
-    hub_options o = {.clock = f->real_clock ? NULL : fixture_clock, .clock_ctx = f,
+    hub_options o = {.clock = {f->real_clock ? NULL : fixture_clock_ms, f},
                      .listen = listen};
     if (hub_start(&f->hub, &f->cfg, f->db_path, web, &o, err, sizeof err) != 0)
         die("hub_start", err);
