@@ -92,11 +92,7 @@ int upload_read_token(const char *path, char *buf, size_t len, char *errbuf, siz
 
 static int64_t now_ms(upload *u)
 {
-    if (u->env.now_ms)
-        return u->env.now_ms(u->env.ctx);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return borne_clock_now_ms(&u->env.clock);
 }
 
 static uint64_t random64(upload *u)

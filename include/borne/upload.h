@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "borne/clock.h"
 #include "borne/upload_batch.h"
 
 typedef struct upload upload;
@@ -35,9 +36,9 @@ typedef struct upload upload;
 /* Injected clock and randomness (tests make the backoff and batch ids deterministic). Called on
  * the upload thread only, and once by upload_start(). */
 typedef struct upload_env {
-    int64_t (*now_ms)(void *ctx);     /* wall clock, Unix milliseconds; NULL → CLOCK_REALTIME */
+    borne_clock clock;                /* wall clock (borne/clock.h); {0} → the real one */
     uint64_t (*random)(void *ctx);    /* 64 random bits; NULL → getrandom() */
-    void *ctx;
+    void *ctx;                        /* random's */
 } upload_env;
 
 typedef struct upload_config {

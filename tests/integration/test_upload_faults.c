@@ -147,7 +147,7 @@ static void test_injected_backoff(void)
 {
     rig r;
     uint64_t draws = 0;
-    upload_env env = { .now_ms = clock_ahead, .random = spaced_random, .ctx = &draws };
+    upload_env env = { .clock = {clock_ahead, &draws}, .random = spaced_random, .ctx = &draws };
     if (rig_up_env(&r, "upload-jitter", "500,500", &env)) {
         upload_status st;
         CHECK(ut_wait(r.u, failed_once, 30, &st));
