@@ -1,0 +1,413 @@
+/* The real `borne` program on the display path a user gets (figures printed, never asserted):
+ * the kiosk role with the demo antenne, full window, under Xvfb at 1920x1080 and 800x480, and
+ * the same on SDL's dummy driver. For each:
+ *   - exec -> first frame: on X11 seen on the X framebuffer by this program's own pixel probe
+ *     (XGetImage on the root window, polling, not the program's clock); on the dummy driver,
+ *     where nothing can be seen, exec -> READY=1 on a notify socket this program owns (READY is
+ *     sent right after the first frame is presented). Best and median of BENCH_STARTS starts.
+ *   - READY=1 on X11 too, to show what the program's own signal is worth;
+ *   - PSS from /proc/PID/smaps_rollup 10 s after the first frame;
+ *   - CPU over BENCH_IDLE_S seconds (default 60) idle on the home screen with the clock showing,
+ *     from /proc/PID/stat (every thread);
+ *   - the shared objects mapped, and whether any GL stack (libGL, libEGL, libLLVM, *_dri) is.
+ * Goals on the X11 path (issue 11): first frame <= 50 ms, PSS <= 16 MiB, idle CPU <= 0.05 % of
+ * a core, no libGL/libLLVM mapped. */
+#include <X11/Xlib.h>
+#include <X11/Xutil.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_SO 160
+
+typedef struct result {
+    const char *path;          /* "x11", "dummy" */
+    int w, h;
+    double first_best_ms, first_median_ms;
+    double ready_median_ms;    /* exec -> READY=1 */
+    double pss_mib, rss_mib;
+    double idle_cpu_pct;
+    int n_so;
+    bool gl_mapped;
+    char gl_names[256];
+    char so[MAX_SO][64];
+} result;
+
+static char tmpdir[256];
+static int starts = 5, idle_s = 60;
+
+static const char *loadavg(void)
+{
+    static char buf[64] = "?\n";
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f) {
+        if (!fgets(buf, sizeof buf, f))
+            snprintf(buf, sizeof buf, "?\n");
+        fclose(f);
+    }
+    return buf;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+    nanosleep(&ts, NULL);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* ---- Xvfb and the pixel probe -------------------------------------------------------------- */
+
+static pid_t xvfb_pid;
+static char display_name[16];
+
+/* Starts Xvfb on the first free display number and connects to it. */
+static Display *start_xvfb(int w, int h)
+{
+    int num = 90;
+    for (char lock[64]; num < 200; num++) {
+        snprintf(lock, sizeof lock, "/tmp/.X%d-lock", num);
+        if (access(lock, F_OK) != 0)
+            break;
+    }
+    snprintf(display_name, sizeof display_name, ":%d", num);
+    char screen[32];
+    snprintf(screen, sizeof screen, "%dx%dx24", w, h);
+    xvfb_pid = fork();
+    if (xvfb_pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        /* -br: a black root, so the first frame is the first non-black pixel. */
+        execlp("Xvfb", "Xvfb", display_name, "-screen", "0", screen, "-br", "-nolisten", "tcp", "-noreset",
+               (char *)NULL);
+        _exit(127);
+    }
+    for (double until = now_ms() + 10000; now_ms() < until; sleep_ms(20)) {
+        Display *d = XOpenDisplay(display_name);
+        if (d)
+            return d;
+    }
+    return NULL;
+}
+
+static void stop_xvfb(void)
+{
+    if (xvfb_pid > 0) {
+        kill(xvfb_pid, SIGTERM);
+        waitpid(xvfb_pid, NULL, 0);
+        xvfb_pid = 0;
+    }
+}
+
+/* The window is as big as the screen: it is drawn when points spread over it are no longer the
+ * black root. */
+static bool frame_on_screen(Display *d, int w, int h)
+{
+    const int pts[5][2] = {{w / 2, h / 2}, {8, 8}, {w - 9, 8}, {8, h - 9}, {w - 9, h - 9}};
+    Window root = DefaultRootWindow(d);
+    for (int i = 0; i < 5; i++) {
+        XImage *img = XGetImage(d, root, pts[i][0], pts[i][1], 1, 1, AllPlanes, ZPixmap);
+        unsigned long px = img ? XGetPixel(img, 0, 0) : 0;
+        if (img)
+            XDestroyImage(img);
+        if ((px & 0xffffff) == 0)
+            return false;
+    }
+    return true;
+}
+
+/* ---- the program ------------------------------------------------------------------------------ */
+
+typedef struct run {
+    pid_t pid;
+    int notify_fd;
+    double exec_ms;
+    double ready_ms;           /* -1 until READY=1 */
+} run;
+
+static int notify_socket(const char *path)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof sa.sun_path)
+        return -1;
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    unlink(path);
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+static bool start_borne(run *r, const char *driver, int w, int h)
+{
+    char sock[320], store[320], window[32], log[320];
+    snprintf(sock, sizeof sock, "%s/notify.sock", tmpdir);
+    snprintf(store, sizeof store, "%s/bench.db", tmpdir);
+    snprintf(log, sizeof log, "%s/borne.log", tmpdir);
+    snprintf(window, sizeof window, "%dx%d", w, h);
+    r->notify_fd = notify_socket(sock);
+    r->ready_ms = -1;
+    if (r->notify_fd < 0)
+        return false;
+    r->exec_ms = now_ms();
+    r->pid = fork();
+    if (r->pid == 0) {
+        int out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        dup2(out, 1);
+        dup2(out, 2);
+        setenv("NOTIFY_SOCKET", sock, 1);
+        setenv("SDL_VIDEODRIVER", driver, 1);
+        setenv("SDL_AUDIODRIVER", "dummy", 1);
+        if (strcmp(driver, "x11") == 0)
+            setenv("DISPLAY", display_name, 1);
+        execl(BORNE_BIN, BORNE_BIN, "--config", BENCH_ASSETS_DIR "/demo/borne.ini", "--assets", BENCH_ASSETS_DIR,
+              "--store", store, "--window", window, (char *)NULL);
+        _exit(127);
+    }
+    return r->pid > 0;
+}
+
+static void poll_notify(run *r, int timeout_ms)
+{
+    struct pollfd p = {.fd = r->notify_fd, .events = POLLIN};
+    if (poll(&p, 1, timeout_ms) <= 0)
+        return;
+    char buf[512];
+    ssize_t n = recv(r->notify_fd, buf, sizeof buf - 1, MSG_DONTWAIT);
+    if (n <= 0)
+        return;
+    buf[n] = '\0';
+    if (r->ready_ms < 0 && strstr(buf, "READY=1"))
+        r->ready_ms = now_ms() - r->exec_ms;
+}
+
+static void stop_borne(run *r)
+{
+    kill(r->pid, SIGTERM);
+    waitpid(r->pid, NULL, 0);
+    close(r->notify_fd);
+}
+
+/* exec -> first frame (X11: the probe; dummy: READY=1). -1 if it never came within 30 s. */
+static double first_frame(run *r, Display *d, int w, int h)
+{
+    double seen = -1;
+    while (now_ms() - r->exec_ms < 30000) {
+        if (d && frame_on_screen(d, w, h)) {
+            seen = now_ms() - r->exec_ms;
+            break;
+        }
+        poll_notify(r, d ? 0 : 1);
+        if (!d && r->ready_ms >= 0)
+            return r->ready_ms;
+    }
+    while (r->ready_ms < 0 && now_ms() - r->exec_ms < 30000)
+        poll_notify(r, 10);
+    return seen;
+}
+
+static double cpu_ticks(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f || !fgets(buf, sizeof buf, f)) {
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    fclose(f);
+    char *p = strrchr(buf, ')');
+    unsigned long utime = 0, stime = 0;
+    /* fields after the command: state(3) ... utime(14) stime(15) */
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
+        return -1;
+    return (double)(utime + stime);
+}
+
+static void memory(pid_t pid, result *res)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
+    FILE *f = fopen(path, "r");
+    long rss = -1, pss = -1;
+    while (f && fgets(line, sizeof line, f)) {
+        sscanf(line, "Rss: %ld kB", &rss);
+        sscanf(line, "Pss: %ld kB", &pss);
+    }
+    if (f)
+        fclose(f);
+    res->rss_mib = rss / 1024.0;
+    res->pss_mib = pss / 1024.0;
+}
+
+static void shared_objects(pid_t pid, result *res)
+{
+    char path[64], line[1024];
+    snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+    FILE *f = fopen(path, "r");
+    while (f && fgets(line, sizeof line, f)) {
+        char *file = strchr(line, '/');
+        if (!file || !strstr(file, ".so"))
+            continue;
+        file[strcspn(file, "\n")] = '\0';
+        const char *base = strrchr(file, '/') + 1;
+        bool known = false;
+        for (int i = 0; i < res->n_so && !known; i++)
+            known = strcmp(res->so[i], base) == 0;
+        if (known || res->n_so >= MAX_SO)
+            continue;
+        snprintf(res->so[res->n_so++], sizeof res->so[0], "%s", base);
+        if (strstr(base, "libGL") || strstr(base, "libEGL") || strstr(base, "libLLVM") || strstr(base, "_dri")) {
+            res->gl_mapped = true;
+            size_t n = strlen(res->gl_names);
+            snprintf(res->gl_names + n, sizeof res->gl_names - n, "%s%s", n ? " " : "", base);
+        }
+    }
+    if (f)
+        fclose(f);
+}
+
+static void measure(result *res)
+{
+    bool x11 = strcmp(res->path, "x11") == 0;
+    Display *d = NULL;
+    if (x11) {
+        if (!(d = start_xvfb(res->w, res->h))) {
+            fprintf(stderr, "bench_shell: Xvfb %dx%d did not start\n", res->w, res->h);
+            stop_xvfb();
+            return;
+        }
+    }
+    double first[32], ready[32];
+    int n = 0;
+    for (int i = 0; i < starts && i < 32; i++) {
+        run r;
+        if (!start_borne(&r, res->path, res->w, res->h))
+            break;
+        first[n] = first_frame(&r, d, res->w, res->h);
+        ready[n++] = r.ready_ms;
+        if (i + 1 < starts) {
+            stop_borne(&r);
+            if (d) {   /* back to a black root before the next start */
+                XClearWindow(d, DefaultRootWindow(d));
+                XSync(d, False);
+            }
+            continue;
+        }
+        /* The last start stays: memory 10 s after the first frame, then the idle CPU. */
+        sleep_ms(10000);
+        memory(r.pid, res);
+        shared_objects(r.pid, res);
+        double c0 = cpu_ticks(r.pid), w0 = now_ms();
+        sleep_ms(idle_s * 1000);
+        double c1 = cpu_ticks(r.pid), w1 = now_ms();
+        res->idle_cpu_pct = 100.0 * (c1 - c0) / (double)sysconf(_SC_CLK_TCK) / ((w1 - w0) / 1000.0);
+        stop_borne(&r);
+    }
+    qsort(first, (size_t)n, sizeof first[0], cmp_double);
+    qsort(ready, (size_t)n, sizeof ready[0], cmp_double);
+    res->first_best_ms = n ? first[0] : -1;
+    res->first_median_ms = n ? first[n / 2] : -1;
+    res->ready_median_ms = n ? ready[n / 2] : -1;
+    if (d)
+        XCloseDisplay(d);
+    stop_xvfb();
+}
+
+/* exec -> exit of `borne --help`: the dynamic loader and libc start, the floor under any first
+ * frame of this binary. Median of `starts` runs. */
+static double loader_floor_ms(void)
+{
+    double t[32];
+    int n = 0;
+    for (; n < starts && n < 32; n++) {
+        double t0 = now_ms();
+        pid_t pid = fork();
+        if (pid == 0) {
+            int null = open("/dev/null", O_WRONLY);
+            dup2(null, 1);
+            execl(BORNE_BIN, BORNE_BIN, "--help", (char *)NULL);
+            _exit(127);
+        }
+        waitpid(pid, NULL, 0);
+        t[n] = now_ms() - t0;
+    }
+    qsort(t, (size_t)n, sizeof t[0], cmp_double);
+    return t[n / 2];
+}
+
+int main(void)
+{
+    const char *env = getenv("BENCH_IDLE_S");
+    if (env && atoi(env) > 0)
+        idle_s = atoi(env);
+    env = getenv("BENCH_STARTS");
+    if (env && atoi(env) > 0)
+        starts = atoi(env);
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/bench_shell-XXXXXX");
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    result res[4] = {{.path = "x11", .w = 1920, .h = 1080},
+                     {.path = "x11", .w = 800, .h = 480},
+                     {.path = "dummy", .w = 1920, .h = 1080},
+                     {.path = "dummy", .w = 800, .h = 480}};
+    printf("bench_shell: borne --role kiosk (demo antenne), %d starts each, idle %d s (BENCH_STARTS, "
+           "BENCH_IDLE_S)\n", starts, idle_s);
+    fflush(stdout);
+    for (int i = 0; i < 4; i++)
+        measure(&res[i]);
+    printf("  %-18s %14s %14s %12s %10s %12s %6s %s\n", "path", "first best", "first median", "READY med",
+           "PSS", "idle CPU", ".so", "GL stack");
+    for (int i = 0; i < 4; i++) {
+        char what[32];
+        snprintf(what, sizeof what, "%s %dx%d", res[i].path, res[i].w, res[i].h);
+        printf("  %-18s %11.1f ms %11.1f ms %9.1f ms %6.1f MiB %10.3f %% %6d %s\n", what, res[i].first_best_ms,
+               res[i].first_median_ms, res[i].ready_median_ms, res[i].pss_mib, res[i].idle_cpu_pct, res[i].n_so,
+               res[i].gl_mapped ? res[i].gl_names : "none");
+    }
+    printf("  exec -> exit of borne --help (loader floor, median): %.1f ms; load average %s", loader_floor_ms(),
+           loadavg());
+    printf("  first frame: x11 = seen on the X framebuffer by XGetImage polling; dummy = READY=1 (no "
+           "framebuffer to look at)\n");
+    printf("  goals on x11: first frame <= 50 ms, PSS <= 16 MiB, idle CPU <= 0.05 %% of a core, no GL stack\n");
+    printf("  shared objects mapped (x11 1920x1080):");
+    for (int i = 0; i < res[0].n_so; i++)
+        printf(" %s", res[0].so[i]);
+    printf("\n");
+    const char *leaves[] = {"notify.sock", "bench.db", "bench.db-wal", "bench.db-shm", "borne.log"};
+    for (size_t i = 0; i < sizeof leaves / sizeof leaves[0]; i++) {
+        char path[320];
+        snprintf(path, sizeof path, "%s/%s", tmpdir, leaves[i]);
+        unlink(path);
+    }
+    rmdir(tmpdir);
+    return 0;
+}
