@@ -20,9 +20,6 @@ endforeach()
 # Plays systemd's notify side for board/test/deb-install-test (a tool, not a test).
 add_executable(test_board_notify_wait integration/test_board_notify_wait.c)
 target_link_libraries(test_board_notify_wait PRIVATE borne_clock)
-# Stand-in for borne's main loop under a real systemd in deb-install-test (a tool, not a test).
-add_executable(test_board_mainloop integration/test_board_mainloop.c)
-target_link_libraries(test_board_mainloop PRIVATE borne_watchdog)
 
 # The .deb on a clean Debian 12 (debootstrap chroot, then systemd-nspawn): install, start, restart
 # by systemd, upgrade, purge. Root, debootstrap, systemd-container and the mirror; ~2.5 min.
