@@ -21,3 +21,8 @@ add_executable(bench_kiosk bench/bench_kiosk.c)
 target_link_libraries(bench_kiosk PRIVATE borne_kiosk_fixture)
 target_compile_definitions(bench_kiosk PRIVATE BENCH_ASSETS_DIR="${BORNE_ASSETS_DIR}")
 borne_add_bench(bench_kiosk)
+
+# Every scene speaks every choice it draws, in every language; the keypad alone takes a ticket,
+# checks in and gives feedback.
+borne_add_test(NAME test_kiosk_scenes SOURCES ui/test_kiosk_scenes.c LIBS borne_kiosk_fixture
+               LABELS ui TIMEOUT 120 ENV ${BORNE_UI_ENV})

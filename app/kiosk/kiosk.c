@@ -1,4 +1,6 @@
-#include "kiosk_internal.h"
+/* The kiosk: creation, events, time and rendering; the screens are scenes (kiosk_scene.h). */
+#include "kiosk_scene.h"
+#include "kiosk_keys.h"
 
 #include "borne/log.h"
 
@@ -11,16 +13,6 @@ BORNE_LOG_MODULE("kiosk");
 
 static Uint32 printer_event_type = (Uint32)-1;
 enum { PEV_STATE = 1, PEV_JOB = 2 };
-
-static const char *const screen_names[KIOSK_SCREEN_COUNT] = {
-    "home", "closed", "services", "public", "priority", "result", "checkin",
-    "checkin_error", "feedback", "thanks", "idle", "admin_pin", "admin",
-};
-
-const char *kiosk_screen_name(kiosk_screen s)
-{
-    return s >= 0 && s < KIOSK_SCREEN_COUNT ? screen_names[s] : "?";
-}
 
 /* ---- printer thread → SDL events ------------------------------------------------------------ */
 
@@ -63,7 +55,8 @@ int kiosk_printer_callbacks(printer_callbacks *out)
 /* ---- basics ------------------------------------------------------------------------------- */
 
 int64_t kiosk_now_ms(const kiosk *k) { return borne_clock_now_ms(&k->clock); }
-static int64_t now_s(const kiosk *k) { return kiosk_now_ms(k) / 1000; }
+int64_t kiosk_now_s(const kiosk *k) { return kiosk_now_ms(k) / 1000; }
+void kiosk_dirty(kiosk *k) { k->dirty = true; }
 
 const char *kiosk_tr(const kiosk *k, const char *key)
 {
@@ -88,15 +81,12 @@ int kiosk_result_hold_s(const kiosk *k)
     return k->print == PRINT_FAILED || k->print == PRINT_WAITING ? KIOSK_RESULT_FAIL_S : KIOSK_RESULT_S;
 }
 
-static int idle_warn_s(const kiosk *k)
-{
-    int idle = k->cfg->ui.idle_s > 0 ? k->cfg->ui.idle_s : 60;
-    return idle / 2 < 15 ? idle / 2 : 15;
-}
-
+/* The idle warning shows KIOSK_IDLE_WARN_S before the reset (WCAG 2.2.1: at least 20 s to say
+ * "more time"); a configured idle time shorter than twice that is lengthened. */
 static int idle_total_s(const kiosk *k)
 {
-    return k->cfg->ui.idle_s > 0 ? k->cfg->ui.idle_s : 60;
+    int idle = k->cfg->ui.idle_s > 0 ? k->cfg->ui.idle_s : 60;
+    return idle < 2 * KIOSK_IDLE_WARN_S ? 2 * KIOSK_IDLE_WARN_S : idle;
 }
 
 int kiosk_idle_seconds_left(const kiosk *k)
@@ -107,20 +97,7 @@ int kiosk_idle_seconds_left(const kiosk *k)
     return left < 0 ? 0 : (int)left;
 }
 
-static void admin_refresh(kiosk *k);
-
-static void go(kiosk *k, kiosk_screen s)
-{
-    if (s != k->screen)
-        k->shot_pending = true;
-    k->screen = s;
-    k->screen_at_ms = kiosk_now_ms(k);
-    k->dirty = true;
-    /* A finger still down on the old screen must not activate what is under it on the new one. */
-    ui_input_reset(k->ui);
-}
-
-static void reset_flow(kiosk *k)
+void kiosk_reset_flow(kiosk *k)
 {
     k->service = -1;
     k->public_type = QUEUE_PUBLIC_UNSPECIFIED;
@@ -132,32 +109,51 @@ static void reset_flow(kiosk *k)
     k->reset_done = -1;
 }
 
-/* The feedback is given by the one tap on a weather picture; the optional service asked on the
- * thank-you screen is attached when that screen ends, however it ends. */
-static void commit_feedback(kiosk *k, char service)
+void kiosk_session_end(kiosk *k)
 {
-    if (k->fb_level)
-        queue_feedback(k->q, now_s(k), k->fb_level, service, CONTRACT_REASON_NONE);
-    k->fb_level = 0;
+    kiosk_commit_feedback(k, 0);
+    kiosk_reset_flow(k);
+    k->lang = k->default_lang;
+    kiosk_scene_reset(k, k->open ? KIOSK_HOME : KIOSK_CLOSED);
 }
 
-static void go_home(kiosk *k)
+int kiosk_services_shown(const kiosk *k, int idx[QUEUE_MAX_SERVICES])
 {
-    commit_feedback(k, 0);
-    reset_flow(k);
-    k->lang = k->default_lang;
-    go(k, k->open ? KIOSK_HOME : KIOSK_CLOSED);
+    int n = 0;
+    for (int i = 0; i < k->setup.n_services; i++)
+        if (k->setup.services[i].enabled)
+            idx[n++] = i;
+    /* Display order from the config. */
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && k->setup.services[idx[j]].order < k->setup.services[idx[j - 1]].order; j--) {
+            int t = idx[j];
+            idx[j] = idx[j - 1];
+            idx[j - 1] = t;
+        }
+    return n;
+}
+
+void kiosk_next_language(kiosk *k)
+{
+    k->lang = (k->lang + 1) % k->n_langs;
+    k->dirty = true;
+}
+
+const char *kiosk_next_language_name(const kiosk *k)
+{
+    return ui_tr(k->langs[(k->lang + 1) % k->n_langs], "lang.name");
 }
 
 void kiosk_show(kiosk *k, kiosk_screen s)
 {
-    reset_flow(k);
+    kiosk_reset_flow(k);
     k->input_at_ms = kiosk_now_ms(k);
+    if (s == KIOSK_HOME || s == KIOSK_CLOSED)
+        kiosk_scene_reset(k, s);
+    else
+        kiosk_scene_start(k, s == KIOSK_IDLE ? KIOSK_SERVICES : s);
     if (s == KIOSK_IDLE)
-        k->under_idle = KIOSK_SERVICES;
-    if (s == KIOSK_ADMIN)
-        admin_refresh(k);
-    go(k, s);
+        kiosk_scene_next(k, KIOSK_IDLE);
 }
 
 /* ---- queue data ---------------------------------------------------------------------------- */
@@ -204,7 +200,7 @@ static bool poll_calls(kiosk *k)
 static bool clock_ok(kiosk *k)
 {
     if (!k->clock_ok)
-        k->clock_ok = !k->clock_trusted || k->clock_trusted(now_s(k), k->clock_trusted_ctx);
+        k->clock_ok = !k->clock_trusted || k->clock_trusted(kiosk_now_s(k), k->clock_trusted_ctx);
     return k->clock_ok;
 }
 
@@ -214,11 +210,11 @@ static bool poll_open(kiosk *k)
     /* No ticket may carry a 1970 date: until the clock is trusted the kiosk stays "closed"
      * (the closed screen then says it is starting). */
     k->next_open = 0;
-    k->open = clock_ok(k) && queue_is_open(k->q, now_s(k), &k->next_open);
+    k->open = clock_ok(k) && queue_is_open(k->q, kiosk_now_s(k), &k->next_open);
     if (was == k->open)
         return false;
     if (k->screen == KIOSK_HOME || k->screen == KIOSK_CLOSED)
-        go(k, k->open ? KIOSK_HOME : KIOSK_CLOSED);
+        kiosk_scene_reset(k, k->open ? KIOSK_HOME : KIOSK_CLOSED);
     return true;
 }
 
@@ -266,6 +262,7 @@ int kiosk_create(kiosk **out, const borne_config *cfg, queue *q, printer *p, SDL
         return -1;
     }
     k->cfg = cfg;
+    kiosk_keymap_default(&k->keys);
     k->q = q;
     k->p = p;
     if (opt)
@@ -292,10 +289,11 @@ int kiosk_create(kiosk **out, const borne_config *cfg, queue *q, printer *p, SDL
     if (!cfg->ui.admin_pin[0])
         log_notice("no [ui] admin_pin in the config: the admin screen stays locked until one is set");
     k->input_at_ms = kiosk_now_ms(k);
-    k->open = clock_ok(k) && queue_is_open(q, now_s(k), &k->next_open);
+    k->open = clock_ok(k) && queue_is_open(q, kiosk_now_s(k), &k->next_open);
     poll_calls(k);
-    reset_flow(k);
-    go(k, k->open ? KIOSK_HOME : KIOSK_CLOSED);
+    kiosk_reset_flow(k);
+    k->screen = k->open ? KIOSK_HOME : KIOSK_CLOSED;
+    kiosk_scene_reset(k, k->screen);
     k->shot_pending = true;   /* the first screen is a new screen too */
     *out = k;
     return 0;
@@ -311,185 +309,8 @@ void kiosk_destroy(kiosk *k)
     free(k);
 }
 
-/* ---- tickets ----------------------------------------------------------------------------------- */
-
-static void format_ticket(kiosk *k, printer_ticket *t)
-{
-    const queue_issued *is = &k->issued;
-    memset(t, 0, sizeof *t);
-    snprintf(t->antenne, sizeof t->antenne, "%s", k->cfg->antenne.name);
-    snprintf(t->label, sizeof t->label, "%s", is->ticket.label);
-    for (int i = 0; i < k->setup.n_services; i++)
-        if (k->setup.services[i].letter == is->ticket.service)
-            snprintf(t->service, sizeof t->service, "%s", kiosk_service_label(k, i));
-    time_t at = (time_t)is->ticket.issued_at;
-    struct tm tm;
-    localtime_r(&at, &tm);
-    strftime(t->when, sizeof t->when, "%d/%m/%Y %H:%M", &tm);
-    char n[16], lo[16], hi[16];
-    snprintf(n, sizeof n, "%d", is->people_ahead);
-    snprintf(lo, sizeof lo, "%d", is->wait_min_lo);
-    snprintf(hi, sizeof hi, "%d", is->wait_min_hi);
-    const char *ahead_key = is->people_ahead == 0 ? "result.ahead.0" : is->people_ahead == 1 ? "result.ahead.1" : "result.ahead.n";
-    ui_format(t->ahead, sizeof t->ahead, kiosk_tr(k, ahead_key), "n", n, (const char *)NULL);
-    const char *wait_key = is->wait_min_lo == is->wait_min_hi ? "result.wait.one" : "result.wait";
-    ui_format(t->wait, sizeof t->wait, kiosk_tr(k, wait_key), "lo", lo, "hi", hi, (const char *)NULL);
-    bool fr = strcmp(ui_catalog_lang(k->langs[k->lang]), "fr") == 0;
-    snprintf(t->message, sizeof t->message, "%s", fr || !k->cfg->antenne.message_en[0] ? k->cfg->antenne.message_fr
-                                                                                        : k->cfg->antenne.message_en);
-}
-
-static void print_issued(kiosk *k)
-{
-    k->print = PRINT_FAILED;
-    k->job = 0;
-    if (k->p) {
-        printer_ticket t;
-        format_ticket(k, &t);
-        bool can = printer_state_can_print(printer_get_state(k->p));
-        /* Submitted even when the printer is in fault: the driver reprints after recovery if
-         * configured; the screen says plainly that the ticket did not come out. */
-        if (printer_submit(k->p, &t, &k->job) == 0)
-            k->print = can ? PRINT_PENDING : PRINT_FAILED;
-    }
-    k->result_until_ms = kiosk_now_ms(k) + (int64_t)kiosk_result_hold_s(k) * 1000;
-}
-
-static void issue(kiosk *k)
-{
-    queue_issue_opts o = {.public_type = k->public_type, .priority = k->priority, .actor = "kiosk"};
-    int rc = queue_issue(k->q, now_s(k), k->setup.services[k->service].letter, &o, &k->issued);
-    k->issued_ok = rc == QUEUE_OK;
-    k->issued_appointment = false;
-    if (rc == QUEUE_ECLOSED) {
-        k->open = false;
-        go_home(k);
-        return;
-    }
-    if (k->issued_ok)
-        print_issued(k);
-    else
-        k->result_until_ms = kiosk_now_ms(k) + (int64_t)KIOSK_RESULT_FAIL_S * 1000;
-    go(k, KIOSK_RESULT);
-}
-
-static void after_service(kiosk *k)
-{
-    if (k->screen == KIOSK_SERVICES && k->cfg->ui.ask_public_type)
-        go(k, KIOSK_PUBLIC);
-    else if ((k->screen == KIOSK_SERVICES || k->screen == KIOSK_PUBLIC) && k->cfg->ui.ask_priority)
-        go(k, KIOSK_PRIORITY);
-    else
-        issue(k);
-}
-
-static void check_in(kiosk *k)
-{
-    if (!k->code[0])
-        return;
-    int rc = queue_check_in(k->q, now_s(k), k->code, &k->issued);
-    if (rc == QUEUE_OK) {
-        k->issued_ok = true;
-        k->issued_appointment = true;
-        print_issued(k);
-        go(k, KIOSK_RESULT);
-        return;
-    }
-    k->checkin_err = rc;
-    queue_appointment a;
-    k->appt_at = queue_appointment_get(k->q, k->code, &a) == QUEUE_OK ? a.at : 0;
-    go(k, KIOSK_CHECKIN_ERROR);
-}
-
-/* ---- admin ------------------------------------------------------------------------------------- */
-
-static int count_ticket(const queue_ticket *t, void *ctx)
-{
-    kiosk *k = ctx;
-    k->admin_issued++;
-    if (t->state == QUEUE_WAITING || t->state == QUEUE_CALLED)
-        k->admin_waiting++;
-    if (t->state == QUEUE_DONE)
-        k->admin_served++;
-    return 0;
-}
-
-static void admin_refresh(kiosk *k)
-{
-    k->admin_issued = k->admin_waiting = k->admin_served = 0;
-    queue_list_tickets(k->q, now_s(k), 0, count_ticket, k);
-}
-
-typedef struct id_list {
-    int64_t ids[1024];
-    int n;
-} id_list;
-
-static int collect_id(const queue_ticket *t, void *ctx)
-{
-    id_list *l = ctx;
-    if (l->n == (int)(sizeof l->ids / sizeof l->ids[0]))
-        return 1;
-    l->ids[l->n++] = t->id;
-    return 0;
-}
-
-static void admin_reset(kiosk *k)
-{
-    /* Collected first, cancelled after: the walk must not see its own changes. Repeated until
-     * nothing is left, for queues longer than one batch. */
-    id_list *l = malloc(sizeof *l);
-    if (!l)
-        return;
-    int done = 0;
-    for (;;) {
-        l->n = 0;
-        queue_list_tickets(k->q, now_s(k), (1u << QUEUE_WAITING) | (1u << QUEUE_CALLED), collect_id, l);
-        int cancelled = 0;
-        for (int i = 0; i < l->n; i++)
-            if (queue_cancel(k->q, now_s(k), l->ids[i], "admin") == QUEUE_OK)
-                cancelled++;
-        done += cancelled;
-        if (cancelled == 0)
-            break;
-    }
-    free(l);
-    k->reset_done = done;
-    k->reset_armed = false;
-    admin_refresh(k);
-}
-
-static void pin_digit(kiosk *k, char d)
-{
-    if (kiosk_now_ms(k) < k->locked_until_ms)
-        return;
-    size_t n = strlen(k->pin);
-    if (n + 1 < sizeof k->pin) {
-        k->pin[n] = d;
-        k->pin[n + 1] = '\0';
-    }
-}
-
-static void pin_submit(kiosk *k)
-{
-    if (kiosk_now_ms(k) < k->locked_until_ms || !k->pin[0])
-        return;
-    if (k->cfg->ui.admin_pin[0] && strcmp(k->pin, k->cfg->ui.admin_pin) == 0) {
-        k->pin_wrong = 0;
-        k->pin[0] = '\0';
-        admin_refresh(k);
-        go(k, KIOSK_ADMIN);
-        return;
-    }
-    k->pin[0] = '\0';
-    if (++k->pin_wrong >= KIOSK_PIN_TRIES) {
-        k->pin_wrong = 0;
-        k->locked_until_ms = kiosk_now_ms(k) + (int64_t)KIOSK_LOCKOUT_S * 1000;
-    }
-}
-
 /* Five taps within 4 s in the top-left corner (the antenne name) open the PIN screen. */
-static bool corner_gesture(kiosk *k, int x, int y)
+bool kiosk_admin_corner(kiosk *k, int x, int y)
 {
     int side = ui_mm(k->ui, 20);
     if (x > side || y > side)
@@ -507,119 +328,17 @@ static bool corner_gesture(kiosk *k, int x, int y)
         log_warn("admin screen refused: set [ui] admin_pin (4 to 15 digits) in the config");
         return true;
     }
-    k->pin[0] = '\0';
-    go(k, KIOSK_ADMIN_PIN);
+    kiosk_scene_next(k, KIOSK_ADMIN_PIN);
     return true;
 }
 
 /* ---- events ------------------------------------------------------------------------------------ */
 
-static void activate(kiosk *k, int id)
-{
-    kiosk_screen s = k->screen;
-    if (id == T_HOME || id == T_DONE || id == T_ADMIN_CLOSE) {
-        go_home(k);
-    } else if (id == T_BACK) {
-        if (s == KIOSK_PUBLIC)
-            go(k, KIOSK_SERVICES);
-        else if (s == KIOSK_PRIORITY)
-            go(k, k->cfg->ui.ask_public_type ? KIOSK_PUBLIC : KIOSK_SERVICES);
-        else if (s == KIOSK_CHECKIN_ERROR)
-            go(k, KIOSK_CHECKIN);
-        else
-            go_home(k);
-    } else if (id == T_TAKE || id == T_TAKE_NORMAL) {
-        reset_flow(k);
-        go(k, KIOSK_SERVICES);
-    } else if (id == T_APPOINTMENT) {
-        reset_flow(k);
-        go(k, KIOSK_CHECKIN);
-    } else if (id == T_FEEDBACK) {
-        reset_flow(k);
-        go(k, KIOSK_FEEDBACK);
-    } else if (id == T_LANG) {
-        k->lang = (k->lang + 1) % k->n_langs;
-        k->dirty = true;
-    } else if (id == T_MORE_TIME) {
-        go(k, k->under_idle);
-    } else if (s != KIOSK_THANKS && id >= T_SERVICE && id < T_SERVICE + QUEUE_MAX_SERVICES) {
-        k->service = id - T_SERVICE;
-        after_service(k);
-    } else if (id >= T_PUBLIC && id < T_PUBLIC + QUEUE_PUBLIC_COUNT) {
-        k->public_type = (queue_public)(id - T_PUBLIC);
-        after_service(k);
-    } else if (id == T_PRIO_NO || id == T_PRIO_YES) {
-        k->priority = id == T_PRIO_YES;
-        issue(k);
-    } else if (id >= T_KEY && id <= T_KEY + 9) {
-        if (s == KIOSK_ADMIN_PIN) {
-            pin_digit(k, (char)('0' + id - T_KEY));
-        } else {
-            size_t n = strlen(k->code);
-            if (n + 1 < sizeof k->code) {
-                k->code[n] = (char)('0' + id - T_KEY);
-                k->code[n + 1] = '\0';
-            }
-        }
-        k->dirty = true;
-    } else if (id == T_KEY_ERASE) {
-        char *buf = s == KIOSK_ADMIN_PIN ? k->pin : k->code;
-        size_t n = strlen(buf);
-        if (n)
-            buf[n - 1] = '\0';
-        k->dirty = true;
-    } else if (id == T_KEY_OK) {
-        if (s == KIOSK_ADMIN_PIN)
-            pin_submit(k);
-        else
-            check_in(k);
-        k->dirty = true;
-    } else if (id >= T_WEATHER + 1 && id <= T_WEATHER + 5) {
-        k->fb_level = id - T_WEATHER;
-        go(k, KIOSK_THANKS);
-    } else if (s == KIOSK_THANKS && id >= T_SERVICE && id < T_SERVICE + QUEUE_MAX_SERVICES) {
-        commit_feedback(k, k->setup.services[id - T_SERVICE].letter);
-        go_home(k);
-    } else if (id == T_ADMIN_TEST) {
-        if (k->p)
-            printer_submit_test(k->p, NULL);
-        k->dirty = true;
-    } else if (id == T_ADMIN_RESET) {
-        if (k->reset_armed)
-            admin_reset(k);
-        else {
-            k->reset_armed = true;
-            k->reset_done = -1;
-        }
-        k->dirty = true;
-    }
-}
-
-static void text_input(kiosk *k, const char *text)
-{
-    /* A barcode scanner types the booking code; from home it goes straight to check-in. */
-    if (k->screen == KIOSK_HOME) {
-        reset_flow(k);
-        go(k, KIOSK_CHECKIN);
-    }
-    if (k->screen != KIOSK_CHECKIN)
-        return;
-    for (const char *c = text; *c; c++) {
-        bool ok = (*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || *c == '-';
-        size_t n = strlen(k->code);
-        if (ok && n + 1 < sizeof k->code) {
-            k->code[n] = *c;
-            k->code[n + 1] = '\0';
-        }
-    }
-    k->dirty = true;
-}
-
 static void printer_event(kiosk *k, const SDL_Event *e)
 {
+    kiosk_scene_event ev = {.kind = KIOSK_EV_PRINTER, .now_ms = kiosk_now_ms(k)};
     if (e->user.code == PEV_STATE) {
-        if (k->screen == KIOSK_ADMIN)
-            k->dirty = true;
+        kiosk_scene_event_send(k, &ev);
         return;
     }
     uint64_t job = (uint64_t)(uintptr_t)e->user.data1;
@@ -628,12 +347,76 @@ static void printer_event(kiosk *k, const SDL_Event *e)
         return;
     print_status was = k->print;
     k->print = r == PRINTER_JOB_PRINTED ? PRINT_DONE : r == PRINTER_JOB_REPRINTING ? PRINT_WAITING : PRINT_FAILED;
-    if (k->print != was && k->screen == KIOSK_RESULT) {
-        int64_t until = k->screen_at_ms + (int64_t)kiosk_result_hold_s(k) * 1000;
-        if (until > k->result_until_ms)
-            k->result_until_ms = until;
-        k->dirty = true;
+    if (k->print != was)
+        kiosk_scene_event_send(k, &ev);
+}
+
+static void activate(kiosk *k, int target)
+{
+    kiosk_scene_event ev = {.kind = KIOSK_EV_TARGET, .target = target, .now_ms = kiosk_now_ms(k)};
+    if (!kiosk_scene_event_send(k, &ev) && target == T_BACK)
+        kiosk_scene_back(k);
+}
+
+static void text_input(kiosk *k, const char *text)
+{
+    /* The key press just handled already typed this digit (keypad with NumLock on, number row). */
+    if (k->swallow_text && text[0] == k->swallow_text && !text[1]) {
+        k->swallow_text = 0;
+        return;
     }
+    k->swallow_text = 0;
+    kiosk_scene_event ev = {.kind = KIOSK_EV_TEXT, .text = text, .now_ms = kiosk_now_ms(k)};
+    kiosk_scene_event_send(k, &ev);
+}
+
+/* A key of the keypad (or a keyboard). On scenes where a code is typed, digits type (whatever
+ * NumLock says) and Enter validates; elsewhere the keypad's digits move the focus. */
+static void key_down(kiosk *k, const SDL_KeyboardEvent *key)
+{
+    SDL_Keycode sym = key->keysym.sym;
+    bool digits = kiosk_scene_of(k->screen)->flags & KIOSK_SCENE_DIGITS;
+    int digit = kiosk_key_digit(sym);
+    k->swallow_text = 0;
+    if (digits && digit >= 0) {
+        activate(k, T_KEY + digit);
+        k->swallow_text = (char)('0' + digit);
+        return;
+    }
+    kiosk_action a = kiosk_keymap_lookup(&k->keys, sym);
+    if (sym == SDLK_TAB && (key->keysym.mod & KMOD_SHIFT))
+        a = KIOSK_ACT_UP;
+    if ((kiosk_scene_of(k->screen)->flags & KIOSK_SCENE_ANY_INPUT_BACK) && a != KIOSK_ACT_SELECT) {
+        kiosk_scene_back(k);
+        return;
+    }
+    int focused = ui_focused(k->ui);
+    switch (a) {
+    case KIOSK_ACT_UP: case KIOSK_ACT_LEFT:
+        ui_focus_prev(k->ui);
+        break;
+    case KIOSK_ACT_DOWN: case KIOSK_ACT_RIGHT:
+        ui_focus_next(k->ui);
+        break;
+    case KIOSK_ACT_SELECT:
+        if (focused != UI_NO_TARGET)
+            activate(k, focused);
+        else if (digits)
+            activate(k, T_KEY_OK);
+        else
+            ui_focus_next(k->ui);
+        break;
+    case KIOSK_ACT_BACK:
+        activate(k, T_BACK);
+        break;
+    case KIOSK_ACT_ERASE:
+        if (digits)
+            activate(k, T_KEY_ERASE);
+        break;
+    default:
+        break;
+    }
+    k->dirty = true;
 }
 
 bool kiosk_handle_event(kiosk *k, const SDL_Event *e)
@@ -651,14 +434,25 @@ bool kiosk_handle_event(kiosk *k, const SDL_Event *e)
             break;
         int x = e->type == SDL_FINGERDOWN ? (int)(e->tfinger.x * (float)ui_width(k->ui)) : e->button.x;
         int y = e->type == SDL_FINGERDOWN ? (int)(e->tfinger.y * (float)ui_height(k->ui)) : e->button.y;
-        if ((k->screen == KIOSK_HOME || k->screen == KIOSK_CLOSED) && ui_hit(k->ui, x, y) == UI_NO_TARGET &&
-            corner_gesture(k, x, y))
+        kiosk_scene_event ev = {.kind = KIOSK_EV_NOWHERE, .x = x, .y = y, .now_ms = kiosk_now_ms(k)};
+        k->input_at_ms = ev.now_ms;
+        if (ui_hit(k->ui, x, y) != UI_NO_TARGET)
+            break;
+        if (kiosk_scene_of(k->screen)->flags & KIOSK_SCENE_ANY_INPUT_BACK) {
+            kiosk_scene_back(k);
+            return true;
+        }
+        if (kiosk_scene_event_send(k, &ev))
             return true;
         break;
     }
-    case SDL_FINGERUP: case SDL_MOUSEBUTTONUP: case SDL_KEYDOWN: case SDL_FINGERMOTION:
+    case SDL_FINGERUP: case SDL_MOUSEBUTTONUP: case SDL_FINGERMOTION:
         input = true;
         break;
+    case SDL_KEYDOWN:
+        k->input_at_ms = kiosk_now_ms(k);
+        key_down(k, &e->key);
+        return true;
     case SDL_TEXTINPUT:
         input = true;
         text_input(k, e->text.text);
@@ -670,27 +464,8 @@ bool kiosk_handle_event(kiosk *k, const SDL_Event *e)
     default:
         break;
     }
-    if (input) {
+    if (input)
         k->input_at_ms = kiosk_now_ms(k);
-        /* On the warning, a touch outside its two buttons also means someone is there. */
-        if (k->screen == KIOSK_IDLE && (e->type == SDL_FINGERDOWN || e->type == SDL_MOUSEBUTTONDOWN)) {
-            int x = e->type == SDL_FINGERDOWN ? (int)(e->tfinger.x * (float)ui_width(k->ui)) : e->button.x;
-            int y = e->type == SDL_FINGERDOWN ? (int)(e->tfinger.y * (float)ui_height(k->ui)) : e->button.y;
-            if (ui_hit(k->ui, x, y) == UI_NO_TARGET) {
-                go(k, k->under_idle);
-                return true;
-            }
-        }
-    }
-    if (e->type == SDL_KEYDOWN && k->screen == KIOSK_CHECKIN && k->code[0] &&
-        (e->key.keysym.sym == SDLK_RETURN || e->key.keysym.sym == SDLK_KP_ENTER) && ui_focused(k->ui) == UI_NO_TARGET) {
-        check_in(k);
-        return true;
-    }
-    if (e->type == SDL_KEYDOWN && e->key.keysym.sym == SDLK_BACKSPACE && k->screen == KIOSK_CHECKIN) {
-        activate(k, T_KEY_ERASE);
-        return true;
-    }
     int id = ui_input(k->ui, e, &redraw);
     if (redraw)
         k->dirty = true;
@@ -699,17 +474,11 @@ bool kiosk_handle_event(kiosk *k, const SDL_Event *e)
     return k->dirty;
 }
 
-/* Screens a visitor may walk away from: they time out to home after a countdown. */
-static bool idles(const kiosk *k)
-{
-    return k->screen != KIOSK_HOME && k->screen != KIOSK_CLOSED && k->screen != KIOSK_RESULT &&
-           k->screen != KIOSK_THANKS;
-}
-
 bool kiosk_tick(kiosk *k)
 {
     int64_t now = kiosk_now_ms(k);
-    if (poll_calls(k) && (k->screen == KIOSK_HOME))
+    unsigned flags = kiosk_scene_of(k->screen)->flags;
+    if (poll_calls(k) && (flags & KIOSK_SCENE_CLOCK))
         k->dirty = true;
     poll_open(k);
     time_t t = (time_t)(now / 1000);
@@ -727,24 +496,16 @@ bool kiosk_tick(kiosk *k)
         queue_purge(k->q, now / 1000, k->cfg->retention_days);
         k->purge_yday = tm.tm_yday;
     }
-    if (minute != k->drawn_minute && (k->screen == KIOSK_HOME || k->screen == KIOSK_CLOSED))
+    if (minute != k->drawn_minute && (flags & KIOSK_SCENE_CLOCK))
         k->dirty = true;
-    if (k->screen == KIOSK_RESULT && now >= k->result_until_ms)
-        go_home(k);
-    else if (k->screen == KIOSK_THANKS && now - k->screen_at_ms >= (int64_t)KIOSK_THANKS_S * 1000)
-        go_home(k);
-    else if (k->screen == KIOSK_ADMIN_PIN && k->locked_until_ms > now)
-        k->dirty = true;
-    if (idles(k)) {
+    kiosk_scene_event ev = {.kind = KIOSK_EV_TICK, .now_ms = now};
+    kiosk_scene_event_send(k, &ev);
+    if (kiosk_scene_of(k->screen)->flags & KIOSK_SCENE_TIMED) {
         int64_t quiet = now - k->input_at_ms;
         if (quiet >= (int64_t)idle_total_s(k) * 1000) {
-            go_home(k);
-        } else if (quiet >= (int64_t)(idle_total_s(k) - idle_warn_s(k)) * 1000) {
-            if (k->screen != KIOSK_IDLE) {
-                k->under_idle = k->screen;
-                go(k, KIOSK_IDLE);
-            }
-            k->dirty = true;   /* the countdown changes every second */
+            kiosk_session_end(k);
+        } else if (quiet >= (int64_t)(idle_total_s(k) - KIOSK_IDLE_WARN_S) * 1000 && k->screen != KIOSK_IDLE) {
+            kiosk_scene_next(k, KIOSK_IDLE);
         }
     }
     return k->dirty;
@@ -767,8 +528,8 @@ int kiosk_next_wakeup_ms(const kiosk *k)
         next = k->screen_at_ms + (int64_t)KIOSK_THANKS_S * 1000;
     else if (k->screen == KIOSK_ADMIN_PIN && k->locked_until_ms > now)
         next = next_second;
-    if (idles(k)) {
-        int64_t warn_at = k->input_at_ms + (int64_t)(idle_total_s(k) - idle_warn_s(k)) * 1000;
+    if (kiosk_scene_of(k->screen)->flags & KIOSK_SCENE_TIMED) {
+        int64_t warn_at = k->input_at_ms + (int64_t)(idle_total_s(k) - KIOSK_IDLE_WARN_S) * 1000;
         int64_t due = now >= warn_at ? next_second : warn_at;
         if (due < next)
             next = due;
@@ -779,7 +540,9 @@ int kiosk_next_wakeup_ms(const kiosk *k)
 static int render_frame(kiosk *k)
 {
     ui_begin_frame(k->ui, ui_get_theme(k->ui)->page);
-    kiosk_draw(k);
+    kiosk_layout l;
+    kiosk_layout_init(&l, k);
+    kiosk_scene_of(k->screen)->draw(&l);
     int rc = ui_end_frame(k->ui);
     time_t t = (time_t)(kiosk_now_ms(k) / 1000);
     struct tm tm;

@@ -1,10 +1,12 @@
-/* Shared between kiosk.c (state, events, loop) and kiosk_screens.c (drawing). Not public. */
+/* The kiosk's state, shared by kiosk.c (events, time, rendering), the scene manager
+ * (kiosk_scene.c) and the scenes (scenes/scene_*.c). Not public. */
 #ifndef BORNE_KIOSK_INTERNAL_H
 #define BORNE_KIOSK_INTERNAL_H
 
 #include "borne/kiosk.h"
 #include "borne/ui.h"
 #include "borne/ui_i18n.h"
+#include "kiosk_keys.h"
 
 #define KIOSK_MAX_LANGS 8
 #define KIOSK_LAST_CALLS 3
@@ -12,7 +14,9 @@
 #define KIOSK_LOCKOUT_S 300
 #define KIOSK_RESULT_S 15        /* result screen, ticket printed */
 #define KIOSK_RESULT_FAIL_S 60   /* result screen when the printer failed: time to note it */
-#define KIOSK_THANKS_S 12      /* thank-you screen, with the optional service question */
+#define KIOSK_THANKS_S 12        /* thank-you screen, with the optional service question */
+#define KIOSK_IDLE_WARN_S 20     /* the idle warning shows this long before the reset (WCAG 2.2.1) */
+#define KIOSK_STACK_MAX 8        /* back stack depth: home → services → public → priority is 4 */
 
 /* Target ids. Families take a base plus an index. */
 enum {
@@ -45,7 +49,9 @@ struct kiosk {
     int n_langs, lang, default_lang;
     queue_setup setup;
 
-    kiosk_screen screen, under_idle;     /* under_idle: the screen the idle warning covers */
+    kiosk_screen screen;
+    kiosk_screen stack[KIOSK_STACK_MAX];  /* the scenes Back returns to, oldest first */
+    int depth;
     int64_t screen_at_ms, input_at_ms;
     bool dirty, shot_pending;
     int drawn_minute;                     /* minute of day shown by the clock */
@@ -54,6 +60,8 @@ struct kiosk {
     bool (*clock_trusted)(int64_t now_s, void *ctx);
     void *clock_trusted_ctx;
     bool clock_ok;                        /* latched once clock_trusted() said yes */
+    kiosk_keymap keys;
+    char swallow_text;                    /* the digit a key press typed: its text event is ignored */
 
     /* ticket flow */
     int service;                          /* index in setup.services, -1 none */
@@ -90,10 +98,39 @@ struct kiosk {
 };
 
 int64_t kiosk_now_ms(const kiosk *k);
+int64_t kiosk_now_s(const kiosk *k);
 const char *kiosk_tr(const kiosk *k, const char *key);
 /* Service label in the current language. */
 const char *kiosk_service_label(const kiosk *k, int index);
-/* Draws the current screen's contents (kiosk_screens.c). */
-void kiosk_draw(kiosk *k);
+/* The enabled services in display order (indexes in setup); returns how many. */
+int kiosk_services_shown(const kiosk *k, int idx[QUEUE_MAX_SERVICES]);
+void kiosk_next_language(kiosk *k);
+/* The name of the language the language button switches to, in that language. */
+const char *kiosk_next_language_name(const kiosk *k);
+/* Five taps within 4 s in the top-left corner open the PIN scene; true when this tap did. */
+bool kiosk_admin_corner(kiosk *k, int x, int y);
+/* Marks the screen for redrawing. */
+void kiosk_dirty(kiosk *k);
+/* Clears the flow of the current visit (service chosen, code typed, feedback, PIN). */
+void kiosk_reset_flow(kiosk *k);
+/* The session is over (done, timeout, idle): commits the feedback, forgets the flow and the
+ * session's language, and shows home (or closed). */
+void kiosk_session_end(kiosk *k);
+
+/* Ticket flow (kiosk_ticket.c): after a service (and the optional questions), issue and print. */
+void kiosk_after_service(kiosk *k);
+void kiosk_issue(kiosk *k);
+/* Prints k->issued and sets the result screen's hold time. */
+void kiosk_print_issued(kiosk *k);
+/* "3 personnes avant vous", "Attente estimée : 10 à 15 min" for k->issued. */
+void kiosk_ticket_figures(const kiosk *k, char *ahead, size_t ahead_n, char *wait, size_t wait_n);
+/* The issued ticket's service label in the session's language ("" when unknown). */
+const char *kiosk_ticket_service(const kiosk *k);
+/* The ticket as spoken: number, service, people ahead, wait. */
+void kiosk_ticket_words(const kiosk *k, char *out, size_t n);
+/* Catalog key of the print status line ("result.printed", ...). */
+const char *kiosk_print_message_key(const kiosk *k);
+/* Records the feedback given (fb_level) with the optional service letter (0: none). */
+void kiosk_commit_feedback(kiosk *k, char service);
 
 #endif

@@ -28,20 +28,11 @@
 
 typedef struct kiosk kiosk;
 
+/* One screen per scene of include/borne/kiosk_scene_config.h: KIOSK_HOME, KIOSK_SERVICES, ... */
 typedef enum kiosk_screen {
-    KIOSK_HOME = 0,
-    KIOSK_CLOSED,
-    KIOSK_SERVICES,
-    KIOSK_PUBLIC,       /* "Vous êtes ?" (config ui.ask_public_type) */
-    KIOSK_PRIORITY,     /* priority choice (config ui.ask_priority) */
-    KIOSK_RESULT,       /* the ticket number */
-    KIOSK_CHECKIN,      /* appointment code keypad / scanner */
-    KIOSK_CHECKIN_ERROR,/* unknown / too early / too late / already used, with a normal-ticket offer */
-    KIOSK_FEEDBACK,
-    KIOSK_THANKS,
-    KIOSK_IDLE,         /* "are you still there?" countdown over any screen */
-    KIOSK_ADMIN_PIN,
-    KIOSK_ADMIN,
+#define ADD_SCENE(name, id) KIOSK_##id,
+#include "borne/kiosk_scene_config.h"
+#undef ADD_SCENE
     KIOSK_SCREEN_COUNT
 } kiosk_screen;
 
@@ -106,6 +97,29 @@ bool kiosk_frame_has_text(kiosk *k, const char *needle);
  *   shot <file.png>    screenshot
  * Returns 0, or -1 with "script:line: what failed" in errbuf. */
 int kiosk_run_script(kiosk *k, const char *script, char *errbuf, size_t errlen);
+
+/* What a scene says when it is spoken (item 5.1.3 of EN 301 549): its title, its choices in the
+ * order the focus visits them, each with the key that selects it, and its state (the code typed
+ * so far, the countdown). Every target a scene draws is one of its choices. */
+#define KIOSK_SPOKEN_CHOICES 24
+typedef struct kiosk_spoken_choice {
+    int target;              /* the id of the target drawn for it */
+    char label[96];          /* as drawn */
+    char key[64];            /* the key that selects it, in words ("touche moins"); "" = move the
+                                focus to it with the arrows and press the select key */
+} kiosk_spoken_choice;
+
+typedef struct kiosk_spoken {
+    char title[256];
+    char state[256];
+    int n_choices;
+    kiosk_spoken_choice choices[KIOSK_SPOKEN_CHOICES];
+} kiosk_spoken;
+
+/* The current scene's description, and the text spoken for it in the session's language
+ * (returns its length, like snprintf). */
+void kiosk_describe(kiosk *k, kiosk_spoken *out);
+size_t kiosk_spoken_text(kiosk *k, const kiosk_spoken *d, char *out, size_t n);
 
 /* Seconds left on the idle countdown while KIOSK_IDLE shows, else -1. */
 int kiosk_idle_seconds_left(const kiosk *k);

@@ -1,0 +1,73 @@
+/* Layout helpers shared by the kiosk's scenes (kiosk_layout.c). Not public.
+ *
+ * Layout is in millimetres from the physical screen size: the body cap height grows with the
+ * screen (never below 5 mm), targets are never under 15 mm. A scene's draw function receives a
+ * kiosk_layout computed once per frame and cuts the screen area into boxes with kl_cut_*. */
+#ifndef BORNE_KIOSK_LAYOUT_H
+#define BORNE_KIOSK_LAYOUT_H
+
+#include <time.h>
+
+#include "kiosk_internal.h"
+#include "borne/ui_icon.h"
+#include "borne/ui_text.h"
+#include "borne/ui_widget.h"
+
+#define KL_MIN_CAP 5.0
+#define KL_MIN_TARGET 16.0   /* 1 mm above the 15 mm rule, for rounding at any density */
+
+typedef struct kiosk_layout {
+    kiosk *k;
+    ui *u;
+    const ui_theme *t;
+    double body, title;
+    int gap, margin;
+    bool portrait;
+    bool small;          /* 7-inch class: every millimetre counts */
+} kiosk_layout;
+
+/* The layout of the current frame, from the screen's size and the session's text size. */
+void kiosk_layout_init(kiosk_layout *l, kiosk *k);
+
+int kl_mm(const kiosk_layout *l, double mm);
+/* Take a strip of *a from one side (and the gap after it); the rest stays in *a. */
+SDL_Rect kl_cut_top(SDL_Rect *a, int h, int gap);
+SDL_Rect kl_cut_bottom(SDL_Rect *a, int h, int gap);
+SDL_Rect kl_cut_left(SDL_Rect *a, int w, int gap);
+SDL_Rect kl_cut_right(SDL_Rect *a, int w, int gap);
+
+void kl_text(const kiosk_layout *l, SDL_Rect box, const char *s, double cap, bool bold, SDL_Color fg, ui_align h,
+             ui_align v);
+int kl_lines_h(const kiosk_layout *l, double cap, bool bold, int n);
+/* Height of `s` wrapped in width w: at cap, or at the smallest size when a word is too long. */
+int kl_text_h(const kiosk_layout *l, const char *s, double cap, bool bold, int w);
+/* Draws s at the top of *a, taking the height it needs. */
+void kl_text_block(const kiosk_layout *l, SDL_Rect *a, const char *s, double cap, bool bold, SDL_Color fg, int gap);
+int kl_button_h(const kiosk_layout *l, double cap, int lines);
+void kl_button(const kiosk_layout *l, int id, SDL_Rect r, const char *label, const char *sub, ui_icon_kind icon,
+               ui_button_kind kind, double cap);
+SDL_Rect kl_screen_area(const kiosk_layout *l);
+
+void kl_format_date(const kiosk_layout *l, char *out, size_t n, const struct tm *tm);
+void kl_format_hours(const kiosk_layout *l, char *out, size_t n, int weekday_mon0);
+struct tm kl_local_now(const kiosk_layout *l);
+
+/* Blue band: antenne name and date, the time. Returns its height. */
+int kl_header(const kiosk_layout *l);
+/* Title row of the inner screens: a back (or other) button, the question next to it. Returns the
+ * area left under it. */
+SDL_Rect kl_title_row(const kiosk_layout *l, int button_id, const char *button_key, ui_icon_kind icon,
+                      const char *title);
+int kl_language_button_w(const kiosk_layout *l, int h);
+void kl_language_button(const kiosk_layout *l, SDL_Rect r);
+/* Cell i of n tiles in a grid of `cols` columns filling area. */
+SDL_Rect kl_grid_cell(const kiosk_layout *l, SDL_Rect area, int n, int cols, int i);
+void kl_service_tiles(const kiosk_layout *l, SDL_Rect area, int cols);
+void kl_status_line(const kiosk_layout *l, SDL_Rect row, const char *msg, bool failed);
+/* The phone-layout digit keypad, and the area it takes from *a. */
+void kl_keypad(const kiosk_layout *l, SDL_Rect a);
+SDL_Rect kl_keypad_area(const kiosk_layout *l, SDL_Rect *a);
+/* The field showing what was typed, then erase and confirm, then the hint below. */
+void kl_code_field(const kiosk_layout *l, SDL_Rect *a, const char *shown, bool can_ok, const char *hint);
+
+#endif

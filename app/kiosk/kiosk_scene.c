@@ -1,0 +1,194 @@
+/* The scene manager: the table of scenes, the back stack, and descriptions (see kiosk_scene.h). */
+#include "kiosk_scene.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const kiosk_scene *const scenes[KIOSK_SCREEN_COUNT] = {
+#define ADD_SCENE(name, id) [KIOSK_##id] = &kiosk_scene_##name,
+#include "borne/kiosk_scene_config.h"
+#undef ADD_SCENE
+};
+
+static const char *const scene_names[KIOSK_SCREEN_COUNT] = {
+#define ADD_SCENE(name, id) [KIOSK_##id] = #name,
+#include "borne/kiosk_scene_config.h"
+#undef ADD_SCENE
+};
+
+const char *kiosk_screen_name(kiosk_screen s)
+{
+    return s >= 0 && s < KIOSK_SCREEN_COUNT ? scene_names[s] : "?";
+}
+
+const kiosk_scene *kiosk_scene_of(kiosk_screen s) { return scenes[s]; }
+
+/* The one place where the screen changes. */
+static void enter(kiosk *k, kiosk_screen s)
+{
+    const kiosk_scene *old = scenes[k->screen];
+    if (old->on_exit)
+        old->on_exit(k);
+    if (s != k->screen)
+        k->shot_pending = true;
+    k->screen = s;
+    k->screen_at_ms = kiosk_now_ms(k);
+    kiosk_dirty(k);
+    /* A finger still down on the old screen must not activate what is under it on the new one. */
+    ui_input_reset(k->ui);
+    if (scenes[s]->on_enter)
+        scenes[s]->on_enter(k);
+}
+
+void kiosk_scene_next(kiosk *k, kiosk_screen s)
+{
+    if (k->depth == KIOSK_STACK_MAX) {
+        /* Deeper than any path of the kiosk: forget the oldest but home. */
+        memmove(&k->stack[1], &k->stack[2], (KIOSK_STACK_MAX - 2) * sizeof k->stack[0]);
+        k->depth--;
+    }
+    k->stack[k->depth++] = k->screen;
+    enter(k, s);
+}
+
+void kiosk_scene_replace(kiosk *k, kiosk_screen s) { enter(k, s); }
+
+void kiosk_scene_start(kiosk *k, kiosk_screen s)
+{
+    k->depth = 0;
+    k->stack[k->depth++] = k->open ? KIOSK_HOME : KIOSK_CLOSED;
+    enter(k, s);
+}
+
+void kiosk_scene_reset(kiosk *k, kiosk_screen s)
+{
+    k->depth = 0;
+    enter(k, s);
+}
+
+void kiosk_scene_back(kiosk *k)
+{
+    kiosk_screen to = scenes[k->screen]->back;
+    if (to == KIOSK_BACK_END || (to == KIOSK_BACK_POP && k->depth == 0)) {
+        kiosk_session_end(k);
+        return;
+    }
+    if (to == KIOSK_BACK_POP) {
+        enter(k, k->stack[--k->depth]);
+        return;
+    }
+    /* Back to a named scene: unwind the stack to it when it is there, else show it over home. */
+    for (int i = k->depth - 1; i >= 0; i--)
+        if (k->stack[i] == to) {
+            k->depth = i;
+            enter(k, to);
+            return;
+        }
+    kiosk_scene_start(k, to);
+}
+
+bool kiosk_scene_event_send(kiosk *k, const kiosk_scene_event *e)
+{
+    return scenes[k->screen]->on_event && scenes[k->screen]->on_event(k, e);
+}
+
+/* ---- descriptions -------------------------------------------------------------------------- */
+
+void kiosk_say_title(kiosk_spoken *d, const char *title) { snprintf(d->title, sizeof d->title, "%s", title); }
+void kiosk_say_state(kiosk_spoken *d, const char *state) { snprintf(d->state, sizeof d->state, "%s", state); }
+
+void kiosk_say_choice(kiosk_spoken *d, int target, const char *label, const char *key)
+{
+    if (d->n_choices == KIOSK_SPOKEN_CHOICES)
+        return;
+    kiosk_spoken_choice *c = &d->choices[d->n_choices++];
+    c->target = target;
+    snprintf(c->label, sizeof c->label, "%s", label);
+    snprintf(c->key, sizeof c->key, "%s", key ? key : "");
+}
+
+const char *kiosk_key_words(const kiosk *k, const char *action)
+{
+    char key[48];
+    snprintf(key, sizeof key, "key.%s", action);
+    return kiosk_tr(k, key);
+}
+
+void kiosk_describe(kiosk *k, kiosk_spoken *out)
+{
+    memset(out, 0, sizeof *out);
+    scenes[k->screen]->describe(k, out);
+}
+
+static size_t append(char *out, size_t n, size_t used, const char *s)
+{
+    if (used < n)
+        snprintf(out + used, n - used, "%s", s);
+    return used + strlen(s);
+}
+
+size_t kiosk_spoken_text(kiosk *k, const kiosk_spoken *d, char *out, size_t n)
+{
+    /* "Title. State. Choices: A; B, key minus. Arrows to choose, 5 to select." The state comes
+     * before the choices: it is what changed when the scene is spoken again. */
+    size_t used = 0;
+    if (n)
+        out[0] = '\0';
+    used = append(out, n, used, d->title);
+    used = append(out, n, used, ". ");
+    if (d->state[0]) {
+        used = append(out, n, used, d->state);
+        used = append(out, n, used, ". ");
+    }
+    bool focus_choices = false;
+    if (d->n_choices) {
+        used = append(out, n, used, kiosk_tr(k, "speech.choices"));
+        used = append(out, n, used, " ");
+    }
+    for (int i = 0; i < d->n_choices; i++) {
+        const kiosk_spoken_choice *c = &d->choices[i];
+        used = append(out, n, used, c->label);
+        if (c->key[0] && strcmp(c->key, c->label) != 0) {
+            used = append(out, n, used, ", ");
+            used = append(out, n, used, c->key);
+        }
+        focus_choices |= !c->key[0];
+        used = append(out, n, used, i + 1 < d->n_choices ? " ; " : ". ");
+    }
+    if (focus_choices)
+        used = append(out, n, used, kiosk_tr(k, "speech.navigate"));
+    return used;
+}
+
+void kiosk_say_services(kiosk *k, kiosk_spoken *d)
+{
+    int idx[QUEUE_MAX_SERVICES];
+    int n = kiosk_services_shown(k, idx);
+    for (int i = 0; i < n; i++)
+        kiosk_say_choice(d, T_SERVICE + idx[i], kiosk_service_label(k, idx[i]), "");
+}
+
+void kiosk_say_digit_keys(kiosk *k, kiosk_spoken *d)
+{
+    (void)k;
+    for (int i = 1; i <= 10; i++) {
+        char digit[2] = {(char)('0' + i % 10), '\0'};
+        kiosk_say_choice(d, T_KEY + i % 10, digit, digit);
+    }
+}
+
+void kiosk_code_words(const kiosk *k, char *out, size_t n)
+{
+    if (!k->code[0]) {
+        snprintf(out, n, "%s", kiosk_tr(k, "speech.code_empty"));
+        return;
+    }
+    char spelled[QUEUE_CODE_MAX * 2];
+    size_t w = 0;
+    for (const char *c = k->code; *c && w + 2 < sizeof spelled; c++) {
+        spelled[w++] = *c;
+        spelled[w++] = ' ';
+    }
+    spelled[w ? w - 1 : 0] = '\0';
+    ui_format(out, n, kiosk_tr(k, "speech.code"), "code", spelled, (const char *)NULL);
+}

@@ -1,0 +1,84 @@
+/* The scene manager (the Flipper Zero firmware's model): every kiosk screen is a scene, listed
+ * once in include/borne/kiosk_scene_config.h and written in one file, scenes/scene_<name>.c,
+ * which defines `const kiosk_scene kiosk_scene_<name>`. A scene draws itself, reacts to events,
+ * says what it is (for speech) and names where Back goes. The manager keeps the back stack and
+ * calls on_exit/on_enter when the screen changes. Not public. */
+#ifndef BORNE_KIOSK_SCENE_H
+#define BORNE_KIOSK_SCENE_H
+
+#include "kiosk_layout.h"
+
+typedef enum kiosk_scene_event_kind {
+    KIOSK_EV_TARGET,     /* a target of the scene was activated (tap, select key): .target */
+    KIOSK_EV_TEXT,       /* text typed (barcode scanner, keypad digits): .text */
+    KIOSK_EV_TICK,       /* time passed (at least once a second) */
+    KIOSK_EV_PRINTER,    /* the printer's state or the shown ticket's print status changed */
+    KIOSK_EV_NOWHERE,    /* a touch outside every target: .x, .y */
+} kiosk_scene_event_kind;
+
+typedef struct kiosk_scene_event {
+    kiosk_scene_event_kind kind;
+    int target;
+    const char *text;
+    int x, y;
+    int64_t now_ms;
+} kiosk_scene_event;
+
+/* Where Back goes: the previous scene on the stack. */
+#define KIOSK_BACK_POP ((kiosk_screen)-1)
+/* Back ends the session (result, thanks, admin). */
+#define KIOSK_BACK_END ((kiosk_screen)-2)
+
+enum {
+    KIOSK_SCENE_TIMED = 1u << 0,     /* the idle warning and reset apply */
+    KIOSK_SCENE_CLOCK = 1u << 1,     /* shows the time and the opening state (home, closed) */
+    KIOSK_SCENE_DIGITS = 1u << 2,    /* the keypad's digit keys type digits instead of moving */
+    KIOSK_SCENE_ANY_INPUT_BACK = 1u << 3,  /* any key but select, or a touch outside the targets,
+                                              goes Back (the idle warning) */
+};
+
+typedef struct kiosk_scene {
+    void (*on_enter)(kiosk *k);                                   /* NULL: nothing */
+    /* true when the scene handled the event; a T_BACK it leaves goes to `back`. */
+    bool (*on_event)(kiosk *k, const kiosk_scene_event *e);
+    void (*on_exit)(kiosk *k);                                    /* NULL: nothing */
+    void (*draw)(const kiosk_layout *l);
+    /* Fills title, state and one choice per target it draws (kiosk_say_*). */
+    void (*describe)(kiosk *k, kiosk_spoken *d);
+    kiosk_screen back;               /* KIOSK_BACK_POP, KIOSK_BACK_END or a scene to return to */
+    unsigned flags;
+} kiosk_scene;
+
+#define ADD_SCENE(name, id) extern const kiosk_scene kiosk_scene_##name;
+#include "borne/kiosk_scene_config.h"
+#undef ADD_SCENE
+
+const kiosk_scene *kiosk_scene_of(kiosk_screen s);
+/* Shows s on top of the current scene (Back returns to it). */
+void kiosk_scene_next(kiosk *k, kiosk_screen s);
+/* Shows s instead of the current scene (Back skips the current one). */
+void kiosk_scene_replace(kiosk *k, kiosk_screen s);
+/* Starts a new path from home: the stack becomes [home] and s shows. */
+void kiosk_scene_start(kiosk *k, kiosk_screen s);
+/* Goes where the current scene's Back goes. */
+void kiosk_scene_back(kiosk *k);
+/* The whole stack is dropped and s shows alone (session end, tools). */
+void kiosk_scene_reset(kiosk *k, kiosk_screen s);
+/* Sends e to the current scene; true when handled. */
+bool kiosk_scene_event_send(kiosk *k, const kiosk_scene_event *e);
+
+/* Building a description. */
+void kiosk_say_title(kiosk_spoken *d, const char *title);
+void kiosk_say_state(kiosk_spoken *d, const char *state);
+/* One choice: its target, its label as drawn, and its key in words ("" = arrows, then select). */
+void kiosk_say_choice(kiosk_spoken *d, int target, const char *label, const char *key);
+/* The services as choices, in the order of the tiles. */
+void kiosk_say_services(kiosk *k, kiosk_spoken *d);
+/* The ten digit keys of the screen's keypad, each typed by the same key of the keypad. */
+void kiosk_say_digit_keys(kiosk *k, kiosk_spoken *d);
+/* What was typed so far, spelled digit by digit ("Code : 4 2 7"). */
+void kiosk_code_words(const kiosk *k, char *out, size_t n);
+/* The spoken name of the back key, for the Back choices. */
+const char *kiosk_key_words(const kiosk *k, const char *action);
+
+#endif

@@ -1,0 +1,133 @@
+/* The ticket flow: issuing, printing, and the words of a ticket on screen, paper and speech. */
+#include "kiosk_scene.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+void kiosk_ticket_figures(const kiosk *k, char *ahead, size_t ahead_n, char *wait, size_t wait_n)
+{
+    const queue_issued *is = &k->issued;
+    char n[16], lo[16], hi[16];
+    snprintf(n, sizeof n, "%d", is->people_ahead);
+    snprintf(lo, sizeof lo, "%d", is->wait_min_lo);
+    snprintf(hi, sizeof hi, "%d", is->wait_min_hi);
+    const char *ahead_key = is->people_ahead == 0   ? "result.ahead.0"
+                            : is->people_ahead == 1 ? "result.ahead.1"
+                                                    : "result.ahead.n";
+    ui_format(ahead, ahead_n, kiosk_tr(k, ahead_key), "n", n, (const char *)NULL);
+    const char *wait_key = is->wait_min_lo == is->wait_min_hi ? "result.wait.one" : "result.wait";
+    ui_format(wait, wait_n, kiosk_tr(k, wait_key), "lo", lo, "hi", hi, (const char *)NULL);
+}
+
+const char *kiosk_ticket_service(const kiosk *k)
+{
+    for (int i = 0; i < k->setup.n_services; i++)
+        if (k->setup.services[i].letter == k->issued.ticket.service)
+            return kiosk_service_label(k, i);
+    return "";
+}
+
+/* "Votre numéro : A 42, aides individuelles, 3 personnes avant vous, attente 10 à 15 minutes":
+ * the letter apart from the number so that the voice says "A 42", not "a quarante-deux" run
+ * together or "A zero zero four two". */
+void kiosk_ticket_words(const kiosk *k, char *out, size_t n)
+{
+    if (!k->issued_ok) {
+        snprintf(out, n, "%s", kiosk_tr(k, "result.issue_failed"));
+        return;
+    }
+    const char *label = k->issued.ticket.label;
+    char spaced[16];
+    size_t letters = strcspn(label, "0123456789");
+    const char *digits = label + letters;
+    while (*digits == '0' && digits[1])
+        digits++;
+    snprintf(spaced, sizeof spaced, "%.*s %s", (int)letters, label, digits);
+    char ahead[96], wait[96];
+    kiosk_ticket_figures(k, ahead, sizeof ahead, wait, sizeof wait);
+    ui_format(out, n, kiosk_tr(k, "speech.ticket"), "label", spaced, "service", kiosk_ticket_service(k), "ahead",
+              ahead, "wait", wait, (const char *)NULL);
+}
+
+const char *kiosk_print_message_key(const kiosk *k)
+{
+    return k->print == PRINT_DONE      ? "result.printed"
+           : k->print == PRINT_FAILED  ? "result.print_failed"
+           : k->print == PRINT_WAITING ? "result.print_waiting"
+                                       : "result.printing";
+}
+
+/* The feedback is given by the one tap on a weather picture; the optional service asked on the
+ * thank-you screen is attached when that screen ends, however it ends. */
+void kiosk_commit_feedback(kiosk *k, char service)
+{
+    if (k->fb_level)
+        queue_feedback(k->q, kiosk_now_s(k), k->fb_level, service, CONTRACT_REASON_NONE);
+    k->fb_level = 0;
+}
+
+
+static void format_ticket(kiosk *k, printer_ticket *t)
+{
+    const queue_issued *is = &k->issued;
+    memset(t, 0, sizeof *t);
+    snprintf(t->antenne, sizeof t->antenne, "%s", k->cfg->antenne.name);
+    snprintf(t->label, sizeof t->label, "%s", is->ticket.label);
+    for (int i = 0; i < k->setup.n_services; i++)
+        if (k->setup.services[i].letter == is->ticket.service)
+            snprintf(t->service, sizeof t->service, "%s", kiosk_service_label(k, i));
+    time_t at = (time_t)is->ticket.issued_at;
+    struct tm tm;
+    localtime_r(&at, &tm);
+    strftime(t->when, sizeof t->when, "%d/%m/%Y %H:%M", &tm);
+    kiosk_ticket_figures(k, t->ahead, sizeof t->ahead, t->wait, sizeof t->wait);
+    bool fr = strcmp(ui_catalog_lang(k->langs[k->lang]), "fr") == 0;
+    snprintf(t->message, sizeof t->message, "%s", fr || !k->cfg->antenne.message_en[0] ? k->cfg->antenne.message_fr
+                                                                                        : k->cfg->antenne.message_en);
+}
+
+void kiosk_print_issued(kiosk *k)
+{
+    k->print = PRINT_FAILED;
+    k->job = 0;
+    if (k->p) {
+        printer_ticket t;
+        format_ticket(k, &t);
+        bool can = printer_state_can_print(printer_get_state(k->p));
+        /* Submitted even when the printer is in fault: the driver reprints after recovery if
+         * configured; the screen says plainly that the ticket did not come out. */
+        if (printer_submit(k->p, &t, &k->job) == 0)
+            k->print = can ? PRINT_PENDING : PRINT_FAILED;
+    }
+    k->result_until_ms = kiosk_now_ms(k) + (int64_t)kiosk_result_hold_s(k) * 1000;
+}
+
+void kiosk_issue(kiosk *k)
+{
+    queue_issue_opts o = {.public_type = k->public_type, .priority = k->priority, .actor = "kiosk"};
+    int rc = queue_issue(k->q, kiosk_now_s(k), k->setup.services[k->service].letter, &o, &k->issued);
+    k->issued_ok = rc == QUEUE_OK;
+    k->issued_appointment = false;
+    if (rc == QUEUE_ECLOSED) {
+        k->open = false;
+        kiosk_session_end(k);
+        return;
+    }
+    if (k->issued_ok)
+        kiosk_print_issued(k);
+    else
+        k->result_until_ms = kiosk_now_ms(k) + (int64_t)KIOSK_RESULT_FAIL_S * 1000;
+    kiosk_scene_replace(k, KIOSK_RESULT);
+}
+
+void kiosk_after_service(kiosk *k)
+{
+    if (k->screen == KIOSK_SERVICES && k->cfg->ui.ask_public_type)
+        kiosk_scene_next(k, KIOSK_PUBLIC);
+    else if ((k->screen == KIOSK_SERVICES || k->screen == KIOSK_PUBLIC) && k->cfg->ui.ask_priority)
+        kiosk_scene_next(k, KIOSK_PRIORITY);
+    else
+        kiosk_issue(k);
+}
+

@@ -1,0 +1,152 @@
+/* Administration: printer state, today's figures, test page, emptying the queue (two taps). */
+#include "../kiosk_scene.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+
+static int count_ticket(const queue_ticket *t, void *ctx)
+{
+    kiosk *k = ctx;
+    k->admin_issued++;
+    if (t->state == QUEUE_WAITING || t->state == QUEUE_CALLED)
+        k->admin_waiting++;
+    if (t->state == QUEUE_DONE)
+        k->admin_served++;
+    return 0;
+}
+
+static void refresh(kiosk *k)
+{
+    k->admin_issued = k->admin_waiting = k->admin_served = 0;
+    queue_list_tickets(k->q, kiosk_now_s(k), 0, count_ticket, k);
+}
+
+typedef struct id_list {
+    int64_t ids[1024];
+    int n;
+} id_list;
+
+static int collect_id(const queue_ticket *t, void *ctx)
+{
+    id_list *l = ctx;
+    if (l->n == (int)(sizeof l->ids / sizeof l->ids[0]))
+        return 1;
+    l->ids[l->n++] = t->id;
+    return 0;
+}
+
+static void admin_reset(kiosk *k)
+{
+    /* Collected first, cancelled after: the walk must not see its own changes. Repeated until
+     * nothing is left, for queues longer than one batch. */
+    id_list *l = malloc(sizeof *l);
+    if (!l)
+        return;
+    int done = 0;
+    for (;;) {
+        l->n = 0;
+        queue_list_tickets(k->q, kiosk_now_s(k), (1u << QUEUE_WAITING) | (1u << QUEUE_CALLED), collect_id, l);
+        int cancelled = 0;
+        for (int i = 0; i < l->n; i++)
+            if (queue_cancel(k->q, kiosk_now_s(k), l->ids[i], "admin") == QUEUE_OK)
+                cancelled++;
+        done += cancelled;
+        if (cancelled == 0)
+            break;
+    }
+    free(l);
+    k->reset_done = done;
+    k->reset_armed = false;
+    refresh(k);
+}
+
+
+static void draw_admin(const kiosk_layout *l)
+{
+    const kiosk *k = l->k;
+    SDL_Rect a = kl_title_row(l, T_ADMIN_CLOSE, "admin.close", UI_ICON_BACK, kiosk_tr(k, "admin.title"));
+    char state_key[32], line[200], n1[16], n2[16], n3[16];
+    snprintf(state_key, sizeof state_key, "printer.%s", k->p ? printer_state_name(printer_get_state(k->p)) : "none");
+    ui_format(line, sizeof line, kiosk_tr(k, "admin.printer"), "state", kiosk_tr(k, state_key), (const char *)NULL);
+    int icon = kl_mm(l, 10);
+    SDL_Rect row = kl_cut_top(&a, kl_lines_h(l, l->body, true, 1) > icon ? kl_lines_h(l, l->body, true, 1) : icon, l->gap);
+    ui_icon(l->u, UI_ICON_PRINTER, (SDL_Rect){row.x, row.y, icon, icon}, l->t->ink, l->t->page);
+    kl_text(l, (SDL_Rect){row.x + icon + kl_mm(l, 3), row.y, row.w - icon - kl_mm(l, 3), row.h}, line, l->body, true, l->t->ink,
+         UI_ALIGN_START, UI_ALIGN_CENTER);
+    snprintf(n1, sizeof n1, "%d", k->admin_issued);
+    snprintf(n2, sizeof n2, "%d", k->admin_waiting);
+    snprintf(n3, sizeof n3, "%d", k->admin_served);
+    ui_format(line, sizeof line, kiosk_tr(k, "admin.today"), "issued", n1, "waiting", n2, "served", n3,
+              (const char *)NULL);
+    kl_text(l, kl_cut_top(&a, kl_lines_h(l, l->body, false, 2), l->gap), line, l->body, false, l->t->ink, UI_ALIGN_START,
+         UI_ALIGN_START);
+    if (k->reset_done >= 0) {
+        snprintf(n1, sizeof n1, "%d", k->reset_done);
+        ui_format(line, sizeof line, kiosk_tr(k, "admin.reset_done"), "n", n1, (const char *)NULL);
+        kl_text(l, kl_cut_top(&a, kl_lines_h(l, l->body, false, 1), l->gap), line, l->body, false, l->t->ink, UI_ALIGN_START,
+             UI_ALIGN_START);
+    }
+    int bh = kl_button_h(l, l->body, 2);
+    if (bh > a.h)
+        bh = a.h;
+    SDL_Rect brow = kl_cut_top(&a, bh, l->gap);
+    SDL_Rect test = kl_cut_left(&brow, (brow.w - l->gap) / 2, l->gap);
+    kl_button(l, T_ADMIN_TEST, test, kiosk_tr(k, "admin.test"), NULL, UI_ICON_PRINTER, UI_BUTTON_SECONDARY, l->body);
+    snprintf(n1, sizeof n1, "%d", k->admin_waiting);
+    ui_format(line, sizeof line, kiosk_tr(k, k->reset_armed ? "admin.reset_confirm" : "admin.reset"), "n", n1,
+              (const char *)NULL);
+    kl_button(l, T_ADMIN_RESET, brow, line, NULL, UI_ICON_WARNING, k->reset_armed ? UI_BUTTON_PRIMARY : UI_BUTTON_SECONDARY,
+           l->body);
+}
+
+static void on_enter(kiosk *k) { refresh(k); }
+
+static bool on_event(kiosk *k, const kiosk_scene_event *e)
+{
+    if (e->kind == KIOSK_EV_PRINTER) {
+        kiosk_dirty(k);
+        return true;
+    }
+    if (e->kind != KIOSK_EV_TARGET)
+        return false;
+    switch (e->target) {
+    case T_ADMIN_CLOSE:
+        kiosk_session_end(k);
+        return true;
+    case T_ADMIN_TEST:
+        if (k->p)
+            printer_submit_test(k->p, NULL);
+        kiosk_dirty(k);
+        return true;
+    case T_ADMIN_RESET:
+        if (k->reset_armed)
+            admin_reset(k);
+        else {
+            k->reset_armed = true;
+            k->reset_done = -1;
+        }
+        kiosk_dirty(k);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void describe(kiosk *k, kiosk_spoken *d)
+{
+    kiosk_say_title(d, kiosk_tr(k, "admin.title"));
+    char line[200], n[16];
+    snprintf(n, sizeof n, "%d", k->admin_waiting);
+    kiosk_say_choice(d, T_ADMIN_CLOSE, kiosk_tr(k, "admin.close"), kiosk_key_words(k, "back"));
+    kiosk_say_choice(d, T_ADMIN_TEST, kiosk_tr(k, "admin.test"), "");
+    ui_format(line, sizeof line, kiosk_tr(k, k->reset_armed ? "admin.reset_confirm" : "admin.reset"), "n", n,
+              (const char *)NULL);
+    kiosk_say_choice(d, T_ADMIN_RESET, line, "");
+}
+
+const kiosk_scene kiosk_scene_admin = {
+    .on_enter = on_enter, .on_event = on_event, .draw = draw_admin, .describe = describe, .back = KIOSK_BACK_END,
+    .flags = KIOSK_SCENE_TIMED,
+};

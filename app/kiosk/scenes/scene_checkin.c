@@ -1,0 +1,86 @@
+/* The appointment code: typed on the screen's keypad or the keypad's digits, or scanned. */
+#include "../kiosk_scene.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void draw_checkin(const kiosk_layout *l)
+{
+    SDL_Rect a = kl_title_row(l, T_BACK, "common.back", UI_ICON_BACK, kiosk_tr(l->k, "checkin.title"));
+    kl_keypad(l, kl_keypad_area(l, &a));
+    kl_code_field(l, &a, l->k->code, l->k->code[0] != '\0', kiosk_tr(l->k, "checkin.hint"));
+}
+
+static void check_in(kiosk *k)
+{
+    if (!k->code[0])
+        return;
+    int rc = queue_check_in(k->q, kiosk_now_s(k), k->code, &k->issued);
+    if (rc == QUEUE_OK) {
+        k->issued_ok = true;
+        k->issued_appointment = true;
+        kiosk_print_issued(k);
+        kiosk_scene_replace(k, KIOSK_RESULT);
+        return;
+    }
+    k->checkin_err = rc;
+    queue_appointment a;
+    k->appt_at = queue_appointment_get(k->q, k->code, &a) == QUEUE_OK ? a.at : 0;
+    kiosk_scene_next(k, KIOSK_CHECKIN_ERROR);
+}
+
+static void append(kiosk *k, char c)
+{
+    size_t n = strlen(k->code);
+    if (n + 1 < sizeof k->code) {
+        k->code[n] = c;
+        k->code[n + 1] = '\0';
+    }
+    kiosk_dirty(k);
+}
+
+static bool on_event(kiosk *k, const kiosk_scene_event *e)
+{
+    if (e->kind == KIOSK_EV_TEXT) {
+        for (const char *c = e->text; *c; c++)
+            if ((*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || *c == '-')
+                append(k, *c);
+        return true;
+    }
+    if (e->kind != KIOSK_EV_TARGET)
+        return false;
+    if (e->target >= T_KEY && e->target <= T_KEY + 9) {
+        append(k, (char)('0' + e->target - T_KEY));
+        return true;
+    }
+    if (e->target == T_KEY_ERASE) {
+        size_t n = strlen(k->code);
+        if (n)
+            k->code[n - 1] = '\0';
+        kiosk_dirty(k);
+        return true;
+    }
+    if (e->target == T_KEY_OK) {
+        check_in(k);
+        return true;
+    }
+    return false;
+}
+
+static void describe(kiosk *k, kiosk_spoken *d)
+{
+    kiosk_say_title(d, kiosk_tr(k, "checkin.title"));
+    char code[128];
+    kiosk_code_words(k, code, sizeof code);
+    kiosk_say_state(d, code);
+    kiosk_say_choice(d, T_BACK, kiosk_tr(k, "common.back"), kiosk_key_words(k, "back"));
+    kiosk_say_digit_keys(k, d);
+    kiosk_say_choice(d, T_KEY_ERASE, kiosk_tr(k, "checkin.erase"), kiosk_key_words(k, "erase"));
+    if (k->code[0])
+        kiosk_say_choice(d, T_KEY_OK, kiosk_tr(k, "checkin.validate"), kiosk_key_words(k, "enter"));
+}
+
+const kiosk_scene kiosk_scene_checkin = {
+    .on_event = on_event, .draw = draw_checkin, .describe = describe, .back = KIOSK_BACK_POP,
+    .flags = KIOSK_SCENE_TIMED | KIOSK_SCENE_DIGITS,
+};

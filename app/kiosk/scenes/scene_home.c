@@ -1,0 +1,127 @@
+/* Home: take a ticket, check in for an appointment, give feedback; the last calls, today's
+ * hours and the language. A barcode scanner typing here starts the check-in. */
+#include "../kiosk_scene.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void draw_calls_and_hours(const kiosk_layout *l, SDL_Rect a)
+{
+    const kiosk *k = l->k;
+    struct tm tm = kl_local_now(l);
+    int lang_h = kl_button_h(l, l->body, 1);
+    SDL_Rect lang = kl_cut_bottom(&a, lang_h, l->gap);
+    int lw = kl_language_button_w(l, lang_h);
+    kl_language_button(l, (SDL_Rect){lang.x, lang.y, lw < lang.w ? lw : lang.w, lang_h});
+    char hours[160], line[200];
+    kl_format_hours(l, hours, sizeof hours, (tm.tm_wday + 6) % 7);
+    ui_format(line, sizeof line, kiosk_tr(k, "home.hours_today"), "hours", hours, (const char *)NULL);
+    int icon = kl_lines_h(l, l->body, false, 1) * 4 / 5;
+    int text_w = a.w - icon - kl_mm(l, 2);
+    int need = ui_text_width(l->u, line, l->body, false);
+    int hours_lines = need <= text_w ? 1 : need <= 2 * text_w - kl_mm(l, 20) ? 2 : 3;
+    SDL_Rect hrow = kl_cut_bottom(&a, kl_lines_h(l, l->body, false, hours_lines), l->gap);
+    ui_icon(l->u, UI_ICON_CLOCK, (SDL_Rect){hrow.x, hrow.y, icon, icon}, l->t->ink, l->t->page);
+    hrow.x += icon + kl_mm(l, 2);
+    hrow.w -= icon + kl_mm(l, 2);
+    kl_text(l, hrow, line, l->body, false, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
+
+    /* The last calls panel takes only the height of its lines (one call on small screens). */
+    double cap = l->small ? l->body : l->body * 1.2;
+    int row_h = kl_lines_h(l, cap, true, 1);
+    int pad = kl_mm(l, l->small ? 2 : 3);
+    int max_rows = l->small ? 1 : KIOSK_LAST_CALLS;
+    int rows = k->n_calls == 0 ? 1 : k->n_calls < max_rows ? k->n_calls : max_rows;
+    int head_h = 2 * pad + kl_lines_h(l, l->body, true, 1) + l->gap;
+    while (rows > 0 && head_h + rows * (row_h + kl_mm(l, 1)) > a.h)
+        rows--;
+    int panel_h = head_h + rows * (row_h + kl_mm(l, 1));
+    if (panel_h < a.h)
+        a.h = panel_h;
+    ui_fill_rounded(l->u, a, kl_mm(l, 2.5), l->t->panel);
+    SDL_Rect in = {a.x + pad, a.y + pad, a.w - 2 * pad, a.h - 2 * pad};
+    SDL_Rect title = kl_cut_top(&in, kl_lines_h(l, l->body, true, 1), l->gap);
+    kl_text(l, title, kiosk_tr(k, "home.last_calls"), l->body, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
+    if (k->n_calls == 0) {
+        if (rows > 0)
+            kl_text(l, in, kiosk_tr(k, "home.no_calls"), l->body, false, l->t->muted, UI_ALIGN_START, UI_ALIGN_START);
+        return;
+    }
+    for (int i = 0; i < k->n_calls && i < rows; i++) {
+        char s[96];
+        ui_format(s, sizeof s, kiosk_tr(k, "home.call"), "label", k->calls[i].label, "counter", k->calls[i].counter,
+                  (const char *)NULL);
+        kl_text(l, kl_cut_top(&in, row_h, kl_mm(l, 1)), s, cap, i == 0 && !l->small, i == 0 ? l->t->ink : l->t->muted,
+             UI_ALIGN_START, UI_ALIGN_CENTER);
+    }
+}
+
+static void draw_home(const kiosk_layout *l)
+{
+    const kiosk *k = l->k;
+    int hh = kl_header(l);
+    SDL_Rect a = kl_screen_area(l);
+    a.y = hh + l->gap;
+    a.h = ui_height(l->u) - hh - l->gap - l->margin;
+    struct { int id; const char *label, *sub; ui_icon_kind icon; ui_button_kind kind; } entries[3] = {
+        {T_TAKE, "home.take_ticket", "home.take_ticket.sub", UI_ICON_TICKET, UI_BUTTON_PRIMARY},
+        {T_APPOINTMENT, "home.appointment", "home.appointment.sub", UI_ICON_CALENDAR, UI_BUTTON_PRIMARY},
+        {T_FEEDBACK, "home.feedback", "home.feedback.sub", UI_ICON_SPEECH, UI_BUTTON_SECONDARY},
+    };
+    SDL_Rect col;
+    if (l->portrait)
+        col = kl_cut_top(&a, a.h * 62 / 100, l->gap * 2);
+    else
+        col = kl_cut_left(&a, a.w * (l->small ? 50 : 56) / 100, l->gap * 2);
+    int bh = (col.h - 2 * l->gap) / 3;
+    double cap = l->small ? l->body : l->title;
+    /* Second lines only where they fit without squeezing the main words. */
+    bool subs = bh >= kl_lines_h(l, cap, true, 2) + kl_lines_h(l, cap * 0.6, false, 2) + kl_mm(l, 6);
+    for (int i = 0; i < 3; i++) {
+        SDL_Rect r = kl_cut_top(&col, bh, l->gap);
+        kl_button(l, entries[i].id, r, kiosk_tr(k, entries[i].label), subs ? kiosk_tr(k, entries[i].sub) : NULL,
+               entries[i].icon, entries[i].kind, cap);
+    }
+    draw_calls_and_hours(l, a);
+}
+
+static bool on_event(kiosk *k, const kiosk_scene_event *e)
+{
+    if (e->kind == KIOSK_EV_TEXT) {
+        kiosk_reset_flow(k);
+        kiosk_scene_start(k, KIOSK_CHECKIN);
+        return kiosk_scene_event_send(k, e);
+    }
+    if (e->kind == KIOSK_EV_NOWHERE)
+        return kiosk_admin_corner(k, e->x, e->y);
+    if (e->kind != KIOSK_EV_TARGET)
+        return false;
+    switch (e->target) {
+    case T_TAKE: kiosk_reset_flow(k); kiosk_scene_start(k, KIOSK_SERVICES); return true;
+    case T_APPOINTMENT: kiosk_reset_flow(k); kiosk_scene_start(k, KIOSK_CHECKIN); return true;
+    case T_FEEDBACK: kiosk_reset_flow(k); kiosk_scene_start(k, KIOSK_FEEDBACK); return true;
+    case T_LANG: kiosk_next_language(k); return true;
+    case T_BACK: return true;   /* home is where Back ends */
+    default: return false;
+    }
+}
+
+static void describe(kiosk *k, kiosk_spoken *d)
+{
+    kiosk_say_title(d, kiosk_tr(k, "home.welcome"));
+    if (k->n_calls) {
+        char s[128];
+        ui_format(s, sizeof s, kiosk_tr(k, "home.call"), "label", k->calls[0].label, "counter", k->calls[0].counter,
+                  (const char *)NULL);
+        kiosk_say_state(d, s);
+    }
+    kiosk_say_choice(d, T_TAKE, kiosk_tr(k, "home.take_ticket"), "");
+    kiosk_say_choice(d, T_APPOINTMENT, kiosk_tr(k, "home.appointment"), "");
+    kiosk_say_choice(d, T_FEEDBACK, kiosk_tr(k, "home.feedback"), "");
+    kiosk_say_choice(d, T_LANG, kiosk_next_language_name(k), "");
+}
+
+const kiosk_scene kiosk_scene_home = {
+    .on_event = on_event, .draw = draw_home, .describe = describe, .back = KIOSK_BACK_POP,
+    .flags = KIOSK_SCENE_CLOCK,
+};

@@ -1,0 +1,38 @@
+/* "Vous êtes ?" (config ui.ask_public_type): who the visitor is, for the statistics. */
+#include "../kiosk_scene.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const public_keys[] = {"public.particulier", "public.entreprise", "public.association",
+                                          "public.collectivite"};
+static void draw_public(const kiosk_layout *l)
+{
+    SDL_Rect a = kl_title_row(l, T_BACK, "common.back", UI_ICON_BACK, kiosk_tr(l->k, "public.title"));
+    int cols = l->portrait ? 1 : 2;
+    for (int i = 0; i < 4; i++)
+        kl_button(l, T_PUBLIC + QUEUE_PUBLIC_PARTICULIER + i, kl_grid_cell(l, a, 4, cols, i), kiosk_tr(l->k, public_keys[i]), NULL,
+               UI_ICON_PERSON, UI_BUTTON_SECONDARY, l->title);
+}
+
+static bool on_event(kiosk *k, const kiosk_scene_event *e)
+{
+    if (e->kind != KIOSK_EV_TARGET || e->target < T_PUBLIC || e->target >= T_PUBLIC + QUEUE_PUBLIC_COUNT)
+        return false;
+    k->public_type = (queue_public)(e->target - T_PUBLIC);
+    kiosk_after_service(k);
+    return true;
+}
+
+static void describe(kiosk *k, kiosk_spoken *d)
+{
+    kiosk_say_title(d, kiosk_tr(k, "public.title"));
+    kiosk_say_choice(d, T_BACK, kiosk_tr(k, "common.back"), kiosk_key_words(k, "back"));
+    for (int i = 0; i < 4; i++)
+        kiosk_say_choice(d, T_PUBLIC + QUEUE_PUBLIC_PARTICULIER + i, kiosk_tr(k, public_keys[i]), "");
+}
+
+const kiosk_scene kiosk_scene_public = {
+    .on_event = on_event, .draw = draw_public, .describe = describe, .back = KIOSK_BACK_POP,
+    .flags = KIOSK_SCENE_TIMED,
+};
