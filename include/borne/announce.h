@@ -1,5 +1,6 @@
 /* Spoken call announcements for the waiting-room display: each call is a chime, then the call
- * spoken in French by espeak-ng (local, offline), played in order through an audio sink.
+ * spoken in French by espeak-ng (local, offline), played in order through an audio sink, by the
+ * speech module (borne/speech.h) that the kiosk uses too.
  *
  * Queueing: announce_enqueue() only copies the call into a bounded queue and wakes the worker
  * thread, so the UI thread never waits for synthesis or playback. The worker plays one
@@ -10,8 +11,7 @@
  * Degraded modes: if the voice cannot be loaded the worker still plays the chimes (logged once).
  *
  * Threads: announce_create/enqueue/destroy from one thread (the UI); the sink's functions are
- * called from the worker thread only. espeak-ng has process-wide state: it is loaded once per
- * process and used by one worker at a time (serialised inside announce.c). */
+ * called from the speech worker only. */
 #ifndef BORNE_ANNOUNCE_H
 #define BORNE_ANNOUNCE_H
 
@@ -19,22 +19,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <SDL2/SDL.h>
+#include "borne/speech.h"
 
-#define ANNOUNCE_QUEUE_MAX 16
+/* The queue is the speech module's: one worker and one queue per process. */
+#define ANNOUNCE_QUEUE_MAX SPEECH_QUEUE_MAX
 
-typedef enum { ANNOUNCE_CHIME, ANNOUNCE_VOICE } announce_part;
+typedef speech_part announce_part;
+#define ANNOUNCE_CHIME SPEECH_PART_TONE
+#define ANNOUNCE_VOICE SPEECH_PART_VOICE
 
 /* Where announcements are played: the SDL audio device in production (announce_sdl_sink), a
- * recorder in tests. */
-typedef struct announce_sink {
-    /* Appends mono signed 16-bit samples at `rate` Hz after what was played before; may block
-     * (a slow device). 0, or -1 (logged by the worker, the announcement goes on). */
-    int (*play)(void *ctx, announce_part part, const int16_t *pcm, size_t n, int rate);
-    /* Milliseconds of audio appended but not yet heard (0 when idle). NULL: always 0. */
-    unsigned (*pending_ms)(void *ctx);
-    void *ctx;
-} announce_sink;
+ * recorder in tests. See speech_sink. */
+typedef speech_sink announce_sink;
 
 typedef struct announce_options {
     const char *voice;       /* espeak-ng voice name; NULL → "fr" */
@@ -60,12 +56,8 @@ int announce_pending(announcer *an);
 int announce_spoken_text(char *out, size_t outlen, const char *label, const char *counter,
                          bool recall);
 
-/* The production sink: SDL_QueueAudio on an opened, unpaused audio device; samples are
- * converted (SDL_AudioStream) to the device's format and rate. */
-typedef struct announce_sdl {
-    SDL_AudioDeviceID dev;
-    SDL_AudioSpec have;      /* the device's format, as obtained */
-} announce_sdl;
+/* The production sink: SDL_QueueAudio on an opened, unpaused audio device (speech_sdl_sink). */
+typedef speech_sdl announce_sdl;
 announce_sink announce_sdl_sink(announce_sdl *s);
 
 #endif
