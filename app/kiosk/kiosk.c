@@ -114,6 +114,7 @@ void kiosk_session_end(kiosk *k)
     kiosk_commit_feedback(k, 0);
     kiosk_reset_flow(k);
     k->lang = k->default_lang;
+    kiosk_access_session_end(k);
     kiosk_scene_reset(k, k->open ? KIOSK_HOME : KIOSK_CLOSED);
 }
 
@@ -276,6 +277,9 @@ int kiosk_create(kiosk **out, const borne_config *cfg, queue *q, printer *p, SDL
         kiosk_destroy(k);
         return -1;
     }
+    kiosk_access_open(k, opt);
+    k->headset_watch = kiosk_headset_start(opt && opt->input_dir ? opt->input_dir : "/dev/input", &k->headset);
+    k->speech_on = k->headset;
     if (queue_get_setup(q, &k->setup) != QUEUE_OK)
         k->setup = cfg->setup;
     k->drawn_minute = -1;
@@ -303,6 +307,8 @@ void kiosk_destroy(kiosk *k)
 {
     if (!k)
         return;
+    kiosk_headset_stop(k->headset_watch);
+    kiosk_access_close(k);
     for (int i = 0; i < k->n_langs; i++)
         ui_catalog_free(k->langs[i]);
     ui_destroy(k->ui);
@@ -347,8 +353,10 @@ static void printer_event(kiosk *k, const SDL_Event *e)
         return;
     print_status was = k->print;
     k->print = r == PRINTER_JOB_PRINTED ? PRINT_DONE : r == PRINTER_JOB_REPRINTING ? PRINT_WAITING : PRINT_FAILED;
-    if (k->print != was)
-        kiosk_scene_event_send(k, &ev);
+    if (k->print == was)
+        return;
+    kiosk_access_tone(k, k->print == PRINT_DONE ? SPEECH_TONE_DONE : SPEECH_TONE_ERROR);
+    kiosk_scene_event_send(k, &ev);
 }
 
 static void activate(kiosk *k, int target)
@@ -394,17 +402,21 @@ static void key_down(kiosk *k, const SDL_KeyboardEvent *key)
     switch (a) {
     case KIOSK_ACT_UP: case KIOSK_ACT_LEFT:
         ui_focus_prev(k->ui);
+        kiosk_access_focus(k);
         break;
     case KIOSK_ACT_DOWN: case KIOSK_ACT_RIGHT:
         ui_focus_next(k->ui);
+        kiosk_access_focus(k);
         break;
     case KIOSK_ACT_SELECT:
         if (focused != UI_NO_TARGET)
             activate(k, focused);
         else if (digits)
             activate(k, T_KEY_OK);
-        else
+        else {
             ui_focus_next(k->ui);
+            kiosk_access_focus(k);
+        }
         break;
     case KIOSK_ACT_BACK:
         activate(k, T_BACK);
@@ -414,6 +426,7 @@ static void key_down(kiosk *k, const SDL_KeyboardEvent *key)
             activate(k, T_KEY_ERASE);
         break;
     default:
+        kiosk_access_key(k, a);
         break;
     }
     k->dirty = true;
@@ -436,6 +449,7 @@ bool kiosk_handle_event(kiosk *k, const SDL_Event *e)
         int y = e->type == SDL_FINGERDOWN ? (int)(e->tfinger.y * (float)ui_height(k->ui)) : e->button.y;
         kiosk_scene_event ev = {.kind = KIOSK_EV_NOWHERE, .x = x, .y = y, .now_ms = kiosk_now_ms(k)};
         k->input_at_ms = ev.now_ms;
+        kiosk_access_input(k);
         if (ui_hit(k->ui, x, y) != UI_NO_TARGET)
             break;
         if (kiosk_scene_of(k->screen)->flags & KIOSK_SCENE_ANY_INPUT_BACK) {
@@ -451,6 +465,7 @@ bool kiosk_handle_event(kiosk *k, const SDL_Event *e)
         break;
     case SDL_KEYDOWN:
         k->input_at_ms = kiosk_now_ms(k);
+        kiosk_access_input(k);
         key_down(k, &e->key);
         return true;
     case SDL_TEXTINPUT:
@@ -461,8 +476,14 @@ bool kiosk_handle_event(kiosk *k, const SDL_Event *e)
         if (e->window.event == SDL_WINDOWEVENT_EXPOSED || e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
             k->dirty = true;
         break;
-    default:
+    default: {
+        bool plugged;
+        if (kiosk_headset_event(e, &plugged)) {
+            kiosk_set_headset(k, plugged);
+            return k->dirty;
+        }
         break;
+    }
     }
     if (input)
         k->input_at_ms = kiosk_now_ms(k);

@@ -61,6 +61,14 @@ struct kiosk {
     void *clock_trusted_ctx;
     bool clock_ok;                        /* latched once clock_trusted() said yes */
     kiosk_keymap keys;
+    /* sound and speech (kiosk_access.c) */
+    speech *speech;                       /* NULL: silent (no audio device) */
+    speech_sdl audio;
+    char audio_problem[160];              /* why the kiosk is silent, for the admin screen */
+    char voice_problem[96];               /* languages spoken with the French voice */
+    bool speech_on, headset, large;
+    int volume_pct;
+    struct kiosk_headset *headset_watch;
     char swallow_text;                    /* the digit a key press typed: its text event is ignored */
 
     /* ticket flow */
@@ -109,6 +117,28 @@ void kiosk_next_language(kiosk *k);
 const char *kiosk_next_language_name(const kiosk *k);
 /* Five taps within 4 s in the top-left corner open the PIN scene; true when this tap did. */
 bool kiosk_admin_corner(kiosk *k, int x, int y);
+/* Sound and speech (kiosk_access.c). */
+void kiosk_access_open(kiosk *k, const kiosk_options *opt);
+void kiosk_access_close(kiosk *k);
+/* The visitor acted (key, tap): what is spoken stops, a click sounds. */
+void kiosk_access_input(kiosk *k);
+void kiosk_access_scene_entered(kiosk *k);
+void kiosk_access_focus(kiosk *k);
+/* A character was typed on a code scene; `secret`: never spoken (the admin PIN). */
+void kiosk_access_typed(kiosk *k, char c, bool secret);
+void kiosk_access_tone(kiosk *k, speech_tone tone);
+void kiosk_access_key(kiosk *k, kiosk_action a);
+void kiosk_access_session_end(kiosk *k);
+const char *kiosk_audio_problem(const kiosk *k);
+const char *kiosk_voice_problem(const kiosk *k);
+
+/* The evdev headset jack watcher (kiosk_headset.c): a thread that forwards SW_HEADPHONE_INSERT as
+ * SDL events kiosk_handle_event() consumes. NULL when the board has no jack. */
+struct kiosk_headset *kiosk_headset_start(const char *input_dir, bool *plugged_now);
+void kiosk_headset_stop(struct kiosk_headset *h);
+/* Whether e is the watcher's event; *plugged is then its state. */
+bool kiosk_headset_event(const SDL_Event *e, bool *plugged);
+
 /* Marks the screen for redrawing. */
 void kiosk_dirty(kiosk *k);
 /* Clears the flow of the current visit (service chosen, code typed, feedback, PIN). */

@@ -38,6 +38,7 @@ static void enter(kiosk *k, kiosk_screen s)
     ui_input_reset(k->ui);
     if (scenes[s]->on_enter)
         scenes[s]->on_enter(k);
+    kiosk_access_scene_entered(k);
 }
 
 void kiosk_scene_next(kiosk *k, kiosk_screen s)
@@ -181,6 +182,13 @@ void kiosk_code_words(const kiosk *k, char *out, size_t n)
 {
     if (!k->code[0]) {
         snprintf(out, n, "%s", kiosk_tr(k, "speech.code_empty"));
+        return;
+    }
+    if (!k->headset) {
+        /* On the loudspeaker the code is not read out (EN 301 549 5.1.3.8-9). */
+        char count[16];
+        snprintf(count, sizeof count, "%d", (int)strlen(k->code));
+        ui_format(out, n, kiosk_tr(k, "speech.code_hidden"), "n", count, (const char *)NULL);
         return;
     }
     char spelled[QUEUE_CODE_MAX * 2];

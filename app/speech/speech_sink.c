@@ -188,13 +188,13 @@ static int64_t cut_of(const speech_memory *m, const chunk *c)
     return INT64_MAX;
 }
 
-int64_t speech_memory_first_loud_us(speech_memory *m, int64_t since, int threshold)
+int64_t speech_memory_first_loud_us(speech_memory *m, speech_part part, int64_t since, int threshold)
 {
     pthread_mutex_lock(&m->mu);
     int64_t at = 0;
     for (size_t k = 0; k < m->n && !at; k++) {
         const chunk *c = &m->chunks[k];
-        if (c->appended_us < since)
+        if (c->appended_us < since || c->part != part)
             continue;
         for (size_t i = 0; i < c->n; i++)
             if (abs(c->pcm[i]) >= threshold) {

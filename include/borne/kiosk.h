@@ -25,6 +25,7 @@
 #include "borne/config.h"
 #include "borne/printer.h"
 #include "borne/queue.h"
+#include "borne/speech.h"
 
 typedef struct kiosk kiosk;
 
@@ -50,6 +51,15 @@ typedef struct kiosk_options {
      * yes it is not asked again. NULL → always trusted. */
     bool (*clock_trusted)(int64_t now_s, void *ctx);
     void *clock_trusted_ctx;
+    /* Sound (speech, clicks, tones). NULL → the SDL audio device; without one the kiosk is
+     * silent and the admin screen says so. Tests pass speech_memory_sink(). */
+    const speech_sink *audio_sink;
+    /* Called on the speech worker with each text spoken (logs, tests). NULL: none. */
+    void (*on_spoken)(void *ctx, const char *voice, const char *text);
+    void *on_spoken_ctx;
+    /* Where a headset is plugged: the evdev switch devices are found under this directory
+     * (NULL → "/dev/input"; "" → no headset jack is watched). */
+    const char *input_dir;
 } kiosk_options;
 
 /* Fills the printer callbacks that forward printer events to the kiosk through SDL_PushEvent.
@@ -120,6 +130,14 @@ typedef struct kiosk_spoken {
  * (returns its length, like snprintf). */
 void kiosk_describe(kiosk *k, kiosk_spoken *out);
 size_t kiosk_spoken_text(kiosk *k, const kiosk_spoken *d, char *out, size_t n);
+
+/* A headset was plugged in (true) or out: what the evdev watcher's SW_HEADPHONE_INSERT event does
+ * (speech starts in the headset, typed digits are spoken). For tests and tools. */
+void kiosk_set_headset(kiosk *k, bool plugged);
+/* Whether speech is on for this session (speech key, headset). */
+bool kiosk_speech_on(const kiosk *k);
+/* Whether the session shows large text. */
+bool kiosk_large_text(const kiosk *k);
 
 /* Seconds left on the idle countdown while KIOSK_IDLE shows, else -1. */
 int kiosk_idle_seconds_left(const kiosk *k);

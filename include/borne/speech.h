@@ -109,9 +109,9 @@ typedef struct speech_memory speech_memory;
 speech_memory *speech_memory_create(void);
 void speech_memory_free(speech_memory *m);
 speech_sink speech_memory_sink(speech_memory *m);
-/* Monotonic time (µs) when the first sample with |value| >= threshold was appended after `since`
- * (µs, monotonic), or 0 when none yet. */
-int64_t speech_memory_first_loud_us(speech_memory *m, int64_t since, int threshold);
+/* Monotonic time (µs) when the first sample of `part` with |value| >= threshold, appended after
+ * `since` (µs, monotonic), is heard; 0 when none yet. */
+int64_t speech_memory_first_loud_us(speech_memory *m, speech_part part, int64_t since, int threshold);
 /* Monotonic time (µs) when the last loud sample stops being heard: its append time plus what was
  * still ahead of it in the "device", cut at the last flush; 0 when nothing loud was appended. */
 int64_t speech_memory_audible_until_us(speech_memory *m, int threshold);

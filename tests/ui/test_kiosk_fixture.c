@@ -65,6 +65,25 @@ static void demo_setup(borne_config *c)
     c->printer.probe_interval_ms = 50;
 }
 
+static void on_spoken(void *ctx, const char *voice, const char *text)
+{
+    (void)voice;
+    fixture *f = ctx;
+    pthread_mutex_lock(&f->spoken_mu);
+    size_t left = sizeof f->spoken - f->spoken_len;
+    int n = snprintf(f->spoken + f->spoken_len, left, "%s\n", text);
+    if (n > 0 && (size_t)n < left)
+        f->spoken_len += (size_t)n;
+    pthread_mutex_unlock(&f->spoken_mu);
+}
+
+void fixture_spoken(fixture *f, char *out, size_t n)
+{
+    pthread_mutex_lock(&f->spoken_mu);
+    snprintf(out, n, "%s", f->spoken);
+    pthread_mutex_unlock(&f->spoken_mu);
+}
+
 bool fixture_open(fixture *f, const char *name, const fixture_screen *s, void (*tweak)(borne_config *cfg),
                   int64_t now_ms, bool with_printer)
 {
@@ -106,8 +125,12 @@ bool fixture_open(fixture *f, const char *name, const fixture_screen *s, void (*
         }
     }
     const char *assets = getenv("BORNE_ASSETS");
+    pthread_mutex_init(&f->spoken_mu, NULL);
+    f->audio = speech_memory_create();
+    speech_sink sink = speech_memory_sink(f->audio);
     kiosk_options ko = {.assets_dir = assets ? assets : "assets", .clock = {fixture_kiosk_clock, f},
-                        .readback = true};
+                        .readback = true, .audio_sink = &sink, .on_spoken = on_spoken, .on_spoken_ctx = f,
+                        .input_dir = ""};
     if (kiosk_create(&f->k, &f->cfg, f->q, f->p, f->r, &ko, err, sizeof err) != 0) {
         fprintf(stderr, "kiosk_create: %s\n", err);
         return false;
@@ -124,6 +147,8 @@ void fixture_close(fixture *f)
         printer_fake_free(f->fake);
     shell_close(f->sh);
     queue_close(f->q);
+    speech_memory_free(f->audio);
+    pthread_mutex_destroy(&f->spoken_mu);
     memset(f, 0, sizeof *f);
 }
 

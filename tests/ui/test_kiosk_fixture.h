@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <pthread.h>
+
 #include <SDL2/SDL.h>
 
 #include "borne/config.h"
@@ -36,6 +38,10 @@ typedef struct fixture {
     kiosk *k;
     int64_t now_ms;            /* the kiosk's clock */
     char dir[512];
+    speech_memory *audio;      /* the kiosk's sound goes here (plays against the wall clock) */
+    pthread_mutex_t spoken_mu; /* what the kiosk said, texts separated by '\n' (speech worker) */
+    char spoken[16384];
+    size_t spoken_len;
 } fixture;
 
 /* Monday 23 November 2026, 10:00 Paris time (open). */
@@ -55,6 +61,8 @@ bool fixture_pump(fixture *f, bool (*until)(fixture *f), int timeout_ms);
 int64_t fixture_kiosk_clock(void *ctx);
 /* Advances the injected clock and ticks the kiosk. */
 void fixture_advance(fixture *f, int64_t ms);
+/* Copies what the kiosk said so far (texts separated by '\n') into out. */
+void fixture_spoken(fixture *f, char *out, size_t n);
 /* Taps the target labelled `label`; false when there is none. */
 bool fixture_tap(fixture *f, const char *label);
 

@@ -88,6 +88,15 @@ static void draw_admin(const kiosk_layout *l)
         kl_text(l, kl_cut_top(&a, kl_lines_h(l, l->body, false, 1), l->gap), line, l->body, false, l->t->ink, UI_ALIGN_START,
              UI_ALIGN_START);
     }
+    /* Silent fallbacks started with: no audio device, languages without their voice. */
+    if (kiosk_audio_problem(k)[0]) {
+        ui_format(line, sizeof line, kiosk_tr(k, "admin.silent"), "why", kiosk_audio_problem(k), (const char *)NULL);
+        kl_text_block(l, &a, line, l->body, false, l->t->alert, l->gap);
+    }
+    if (kiosk_voice_problem(k)[0]) {
+        ui_format(line, sizeof line, kiosk_tr(k, "admin.voices"), "langs", kiosk_voice_problem(k), (const char *)NULL);
+        kl_text_block(l, &a, line, l->body, false, l->t->alert, l->gap);
+    }
     int bh = kl_button_h(l, l->body, 2);
     if (bh > a.h)
         bh = a.h;

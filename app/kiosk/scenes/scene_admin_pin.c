@@ -45,6 +45,7 @@ static void pin_digit(kiosk *k, char d)
     if (n + 1 < sizeof k->pin) {
         k->pin[n] = d;
         k->pin[n + 1] = '\0';
+        kiosk_access_typed(k, d, true);
     }
 }
 

@@ -35,6 +35,7 @@ static void append(kiosk *k, char c)
     if (n + 1 < sizeof k->code) {
         k->code[n] = c;
         k->code[n + 1] = '\0';
+        kiosk_access_typed(k, c, false);
     }
     kiosk_dirty(k);
 }

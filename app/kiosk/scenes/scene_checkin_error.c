@@ -43,6 +43,8 @@ static void draw_checkin_error(const kiosk_layout *l)
     kl_button(l, T_TAKE_NORMAL, b, kiosk_tr(k, "checkin.take_normal"), NULL, UI_ICON_TICKET, UI_BUTTON_PRIMARY, cap);
 }
 
+static void on_enter(kiosk *k) { kiosk_access_tone(k, SPEECH_TONE_ERROR); }
+
 static bool on_event(kiosk *k, const kiosk_scene_event *e)
 {
     if (e->kind != KIOSK_EV_TARGET || e->target != T_TAKE_NORMAL)
@@ -63,6 +65,6 @@ static void describe(kiosk *k, kiosk_spoken *d)
 }
 
 const kiosk_scene kiosk_scene_checkin_error = {
-    .on_event = on_event, .draw = draw_checkin_error, .describe = describe, .back = KIOSK_BACK_POP,
+    .on_enter = on_enter, .on_event = on_event, .draw = draw_checkin_error, .describe = describe, .back = KIOSK_BACK_POP,
     .flags = KIOSK_SCENE_TIMED,
 };

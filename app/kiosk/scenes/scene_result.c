@@ -86,6 +86,12 @@ static void draw_result(const kiosk_layout *l)
     kl_status_line(l, status, msg, failed);
 }
 
+static void on_enter(kiosk *k)
+{
+    if (!k->issued_ok)
+        kiosk_access_tone(k, SPEECH_TONE_ERROR);
+}
+
 static bool on_event(kiosk *k, const kiosk_scene_event *e)
 {
     switch (e->kind) {
@@ -120,5 +126,5 @@ static void describe(kiosk *k, kiosk_spoken *d)
 }
 
 const kiosk_scene kiosk_scene_result = {
-    .on_event = on_event, .draw = draw_result, .describe = describe, .back = KIOSK_BACK_END,
+    .on_enter = on_enter, .on_event = on_event, .draw = draw_result, .describe = describe, .back = KIOSK_BACK_END,
 };
