@@ -84,3 +84,6 @@ borne_add_test(NAME test_display_announce SOURCES integration/test_display_annou
                ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)
 borne_add_test(NAME test_hub_doors SOURCES integration/test_hub_doors.c
                LIBS borne_hub_testsupport PkgConfig::SQLITE3 LABELS integration)
+
+borne_add_test(NAME test_hub_alarm SOURCES integration/test_hub_alarm.c
+               LIBS borne_hub_testsupport LABELS integration)

@@ -12,7 +12,7 @@ const char collector_config_usage[] =
     "                       [--sqlite PATH | --postgresql CONNINFO] --antennes-csv FILE\n"
     "                       [--tokens FILE] [--tokens-dir DIR] [--admin-token-file FILE]\n"
     "                       [--cert FILE --key FILE] [--body-cap BYTES] [--max-buckets N]\n"
-    "                       [--pending-cap BYTES]\n";
+    "                       [--pending-cap BYTES] [--groups FILE] [--alarms-journal FILE]\n";
 
 void collector_config_defaults(struct collector_config *c)
 {
@@ -25,6 +25,7 @@ void collector_config_defaults(struct collector_config *c)
     c->max_buckets = 20000;
     c->backend = COLLECTOR_BACKEND_SQLITE;
     snprintf(c->storage, sizeof c->storage, "borne-collector.sqlite");
+    snprintf(c->alarms_journal, sizeof c->alarms_journal, "borne-collector-alarms.jsonl");
 }
 
 static int set_str(char *dst, size_t size, const char *v)
@@ -85,6 +86,8 @@ static const char *apply(struct collector_config *c, const char *section, const 
                 return "backend: sqlite or postgresql expected";
             return NULL;
         }
+        if (strcmp(key, "alarms_journal") == 0)
+            return set_str(c->alarms_journal, sizeof c->alarms_journal, pathv) ? "path too long" : NULL;
         if (strcmp(key, "path") == 0 || strcmp(key, "conninfo") == 0)
             return set_str(c->storage, sizeof c->storage, strcmp(key, "path") == 0 ? pathv : value)
                        ? "value too long" : NULL;
@@ -93,6 +96,7 @@ static const char *apply(struct collector_config *c, const char *section, const 
                     : strcmp(key, "tokens") == 0           ? c->tokens
                     : strcmp(key, "tokens_dir") == 0       ? c->tokens_dir
                     : strcmp(key, "admin_token_file") == 0 ? c->admin_token_file
+                    : strcmp(key, "groups") == 0           ? c->groups
                                                            : NULL;
         if (dst)
             return set_str(dst, COLLECTOR_PATH_MAX, pathv) ? "path too long" : NULL;
@@ -153,7 +157,8 @@ static const struct flag flags[] = {
     {"--postgresql", "storage", "conninfo"},     {"--antennes-csv", "antennes", "csv"},
     {"--tokens", "antennes", "tokens"},          {"--tokens-dir", "antennes", "tokens_dir"},
     {"--admin-token-file", "antennes", "admin_token_file"}, {"--cert", "tls", "cert"},
-    {"--key", "tls", "key"},
+    {"--key", "tls", "key"},                     {"--groups", "antennes", "groups"},
+    {"--alarms-journal", "storage", "alarms_journal"},
 };
 
 int collector_config_parse_args(struct collector_config *c, int argc, char **argv, char *err, size_t errlen)

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "borne/collector_channel.h"
+#include "borne/collector_alarm.h"
 #include "borne/collector_ingest.h"
 #include "borne/collector_report.h"
 #include "borne/collector_store.h"
@@ -53,6 +54,7 @@ struct collector_server {
      * thread applies everything queued in one transaction (one disk flush for all the batches that
      * arrived together), then resumes the connections, which answer. A 200 still means "on disk", and
      * the server threads never block on the disk. */
+    struct collector_alarms *alarms;   /* safety alarms: relay, console, counts */
     struct collector_store *writer;
     pthread_t writer_thread;
     bool writer_started, stopping;
@@ -86,6 +88,7 @@ struct request {
     bool no_room;        /* the body would take pending_bytes over the cap: 503 at the end */
     bool queued;         /* handed to the writer: the next call answers with its result */
     struct pending pending;
+    struct collector_alarm_req *alarm;   /* an alarm route's own state (collector_alarm.c) */
 };
 
 static struct collector_store *pool_take(struct collector_server *s)
@@ -514,6 +517,12 @@ static enum MHD_Result route_request(void *cls, struct MHD_Connection *c, const 
     if (r && r->is_channel)
         return collector_channel_request(s->channel, c, url, method, false, upload_data, upload_data_size,
                                          &r->channel);
+    if (collector_alarms_route(url)) {
+        if (!r && !(r = *con_cls = calloc(1, sizeof *r)))
+            return MHD_NO;
+        return collector_alarms_request(s->alarms, c, url, method, upload_data, upload_data_size,
+                                        &r->alarm);
+    }
     if (r) {
         if (r->queued)
             return batch_answer(c, r);
@@ -578,6 +587,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     struct request *r = *con_cls;
     if (r) {
         collector_channel_completed(r->channel);
+        collector_alarms_done(r->alarm);
         collector_batch_free(r->pending.batch);
         drop_body(s, r);
         free(r);
@@ -639,6 +649,7 @@ static void free_server(struct collector_server *s)
 {
     stop_writer(s);
     collector_channel_free(s->channel);
+    collector_alarms_free(s->alarms);
     collector_store_close(s->writer);
     for (size_t i = 0; i < s->n_stores; i++)
         collector_store_close(s->stores[i]);
@@ -727,6 +738,10 @@ int collector_server_start(const struct collector_config *config, const struct c
         return -1;
     }
     if (collector_channel_new(config, antennes, now, &s->channel, err, errlen) != 0) {
+        free_server(s);
+        return -1;
+    }
+    if (collector_alarms_new(config, antennes, now, s->channel, &s->alarms, err, errlen) != 0) {
         free_server(s);
         return -1;
     }

@@ -35,6 +35,7 @@ typedef struct parse_ctx {
     int counter_services_line[QUEUE_MAX_COUNTERS];
     int service_line[QUEUE_MAX_SERVICES];
     int device_line;
+    int alarm_line;                 /* [alarm] panic_counter */
     /* duplicate-key detection: section + key seen so far */
     char (*seen)[96];
     size_t n_seen, cap_seen;
@@ -598,6 +599,54 @@ static int on_hq(parse_ctx *ctx, const char *name, const char *v)
     return fail(ctx, "unknown key \"%s\" in [hq]", name);
 }
 
+/* Addresses go into a mail header: no newline, no quote, nothing but plain addresses. */
+static bool mail_list_ok(const char *v)
+{
+    for (const char *p = v; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("@.+_-, ", *p))
+            return false;
+    return strchr(v, '@') != NULL;
+}
+
+static int on_alarm(parse_ctx *ctx, const char *name, const char *v)
+{
+    borne_config *c = &ctx->cfg;
+    if (strcmp(name, "escalate_after_s") == 0 || strcmp(name, "escalate_every_s") == 0) {
+        int *out = name[9] == 'a' ? &c->alarm.escalate_after_s : &c->alarm.escalate_every_s;
+        if (!parse_int(v, name[9] == 'a' ? 0 : 10, 86400, out))
+            return fail(ctx, "%s \"%s\": seconds, from %d to 86400", name, v, name[9] == 'a' ? 0 : 10);
+        return 1;
+    }
+    if (strcmp(name, "escalate_tests") == 0) {
+        if (!parse_bool(v, &c->alarm.escalate_tests))
+            return fail(ctx, "escalate_tests \"%s\": true or false", v);
+        return 1;
+    }
+    if (strcmp(name, "webhook_url") == 0) {
+        if (v[0] && strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0)
+            return fail(ctx, "webhook_url \"%s\": an https:// address", v);
+        return copy_text(ctx, name, c->alarm.webhook_url, sizeof c->alarm.webhook_url, v);
+    }
+    if (strcmp(name, "mail_to") == 0) {
+        if (v[0] && !mail_list_ok(v))
+            return fail(ctx, "mail_to \"%s\": addresses separated by commas", v);
+        return copy_text(ctx, name, c->alarm.mail_to, sizeof c->alarm.mail_to, v);
+    }
+    if (strcmp(name, "sendmail") == 0)
+        return copy_path(ctx, name, c->alarm.sendmail, sizeof c->alarm.sendmail, v);
+    if (strcmp(name, "panic_device") == 0)
+        return copy_path(ctx, name, c->alarm.panic_device, sizeof c->alarm.panic_device, v);
+    if (strcmp(name, "panic_key") == 0)
+        return copy_text(ctx, name, c->alarm.panic_key, sizeof c->alarm.panic_key, v);
+    if (strcmp(name, "panic_counter") == 0) {
+        if (!parse_int(v, 1, 999, &c->alarm.panic_counter))
+            return fail(ctx, "panic_counter \"%s\": the desk the button raises as, a [counter.N]", v);
+        ctx->alarm_line = ctx->line;
+        return 1;
+    }
+    return fail(ctx, "unknown key \"%s\" in [alarm]", name);
+}
+
 static int on_clock(parse_ctx *ctx, const char *name, const char *v)
 {
     if (strcmp(name, "require_sync") != 0)
@@ -652,6 +701,8 @@ static int on_entry(void *user, const char *section, const char *name, const cha
         return on_store(ctx, name, value);
     if (strcmp(section, "clock") == 0)
         return on_clock(ctx, name, value);
+    if (strcmp(section, "alarm") == 0)
+        return on_alarm(ctx, name, value);
     if (section[0] == '\0')
         return fail(ctx, "\"%s\" comes before any [section]", name);
     return fail(ctx, "unknown section [%s]", section);
@@ -693,6 +744,16 @@ static bool validate(parse_ctx *ctx)
         return fail_at(ctx, 0, "[printer] device is required (a device path, or virtual)");
     if (c->hq.url[0] && !c->hq.token_file[0])
         return fail_at(ctx, 0, "[hq] token_file is required when url is set");
+    if (!c->alarm.escalate_every_s)
+        c->alarm.escalate_every_s = c->alarm.escalate_after_s > 10 ? c->alarm.escalate_after_s : 10;
+    if (c->alarm.panic_device[0]) {
+        bool known = false;
+        for (int i = 0; i < c->setup.n_counters; i++)
+            known |= c->setup.counters[i].id == c->alarm.panic_counter;
+        if (!known || !c->alarm.panic_key[0])
+            return fail_at(ctx, ctx->alarm_line, "[alarm] panic_device needs panic_key and a"
+                           " panic_counter naming a [counter.N]");
+    }
     char why[256];
     if (config_check_role(c, why, sizeof why) != 0)
         return fail_at(ctx, ctx->device_line, "%s", why);
@@ -752,6 +813,8 @@ void config_defaults(borne_config *out)
     out->hub.tickets_per_day = 300;
     snprintf(out->store.path, sizeof out->store.path, "/var/lib/borne/borne.db");
     out->clock.require_sync = true;
+    out->alarm.escalate_after_s = 120;
+    snprintf(out->alarm.sendmail, sizeof out->alarm.sendmail, "/usr/sbin/sendmail");
 }
 
 int config_load(const char *path, borne_config *out, char *errbuf, size_t errlen)

@@ -101,6 +101,11 @@ int q_event(queue *q, int64_t now, const char *kind, const char *actor, const q_
 int q_event_unticketed(queue *q, int64_t now, const char *kind, const char *actor, const q_local *lt,
                        char service, int counter_id);
 
+/* ---- alarms.c --------------------------------------------------------------------------- */
+
+/* The schema step of the safety alarms (store.c's migration list). */
+extern const char q_alarm_schema[];
+
 /* ---- setup.c ---------------------------------------------------------------------------- */
 
 /* Whether tickets can be issued at `now` (hours, last-ticket stop); *next_open as in

@@ -19,8 +19,9 @@
  *   feedback(id PK, at, day, hour, level, service, reason)
  *   contact(id PK, at, day, hour, counter_id, channel)      partner(id PK, label, enabled)
  *   event(id PK AUTOINCREMENT, at, kind, actor, ticket_id, label, service, counter_id,
- *         b_day, b_hour, b_service, b_public)  -- append-only
+ *         b_day, b_hour, b_service, b_public, alarm_id)  -- append-only
  *   hub_idempotency(counter_id, key, created_at, request, status, body)  -- app/hub's, purged here
+ *   alarm, alarm_ack, alarm_ack_kind, alarm_relay_state: see alarms.c
  * A database with a larger user_version than this build knows is refused (QUEUE_ESCHEMA). */
 #include "queue_internal.h"
 
@@ -106,6 +107,8 @@ static const char *const migrations[] = {
     "  channel INTEGER NOT NULL CHECK(channel BETWEEN 1 AND 2));"
     "CREATE INDEX contact_bucket ON contact(day, hour);"
     "CREATE TABLE partner(id TEXT PRIMARY KEY, label TEXT NOT NULL, enabled INTEGER NOT NULL);",
+    /* 4: safety alarms (alarms.c) */
+    q_alarm_schema,
 };
 _Static_assert(CONTRACT_REASONS_N == 5 && CONTRACT_CHANNELS_N == 2,
                "migration 3 checks reason 0..5 and channel 1..2");

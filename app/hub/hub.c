@@ -175,6 +175,18 @@ static enum MHD_Result send_refusal(struct MHD_Connection *conn, int status, con
     return ret;
 }
 
+enum MHD_Result hub_send_json(struct MHD_Connection *conn, int status, const char *text,
+                              bool replayed)
+{
+    return send_text(conn, status, text, replayed);
+}
+
+enum MHD_Result hub_send_error(struct MHD_Connection *conn, int status, const char *code,
+                               const char *message)
+{
+    return send_error(conn, status, code, message);
+}
+
 /* An engine error as an HTTP status and code. `in_body`: the entity named came from the
  * request body (422) rather than the path (404). */
 static int map_engine_error(int err, bool in_body, const char **code)
@@ -384,6 +396,11 @@ static int token_owner(const hub *h, struct MHD_Connection *conn)
     if (who)
         http_budget_trust(h->budget, conn);
     return who;
+}
+
+int hub_token_owner(const hub *h, struct MHD_Connection *conn)
+{
+    return token_owner(h, conn);
 }
 
 static bool counter_configured(const hub *h, int id)
@@ -639,6 +656,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     case HUB_ROUTE_TICKETS:
     case HUB_ROUTE_APPOINTMENTS:
     case HUB_ROUTE_COUNTER: return mutation(h, conn, rq);
+    case HUB_ROUTE_ALARM_RAISE:
+    case HUB_ROUTE_ALARMS:
+    case HUB_ROUTE_ALARM_EVENTS:
+    case HUB_ROUTE_ALARM_ACK:
+    case HUB_ROUTE_ALARM_CLEAR:
+        return hub_alarm_serve(h, conn, rq->method, rq->url, &rq->route,
+                               rq->body.p ? rq->body.p : "", rq->body.len);
     }
     return send_error(conn, 404, "unknown_route", "no such path");
 }

@@ -4,6 +4,7 @@
 #define BORNE_HUB_INTERNAL_H
 
 #include <jansson.h>
+#include <microhttpd.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -93,6 +94,10 @@ struct hub {
     struct reader *parked;      /* streams with nothing to send, suspended */
 
     struct http_budget *budget; /* connections (app/net) */
+    /* the desks' alarm stream (hub_alarm.c): latest "event: alarm" message and its version */
+    char *alarm_text;
+    size_t alarm_len;
+    uint64_t alarm_version;
 };
 
 int64_t hub_now(const hub *h);
@@ -144,6 +149,23 @@ int hub_idem_release_orphans(hub_conn *c, char *errbuf, size_t errlen);
  * before retrying with *code "rate_limited" (the per-minute bucket is empty) or "daily_quota". */
 int hub_rate_take(hub *h, int counter_id, int64_t now, const char **code);
 
+/* Answers and token checks of hub.c, shared with hub_alarm.c. */
+enum MHD_Result hub_send_json(struct MHD_Connection *conn, int status, const char *text,
+                              bool replayed);
+enum MHD_Result hub_send_error(struct MHD_Connection *conn, int status, const char *code,
+                               const char *message);
+/* The counter whose bearer token the request carries, or 0. */
+int hub_token_owner(const hub *h, struct MHD_Connection *conn);
+
+/* Safety alarms (hub_alarm.c): routes, and the desks' own stream. The alarm is silent: its
+ * events never reach the public stream or state that displays and the kiosk read. */
+bool hub_alarm_event(const queue_event *e);
+/* On the notifier thread (its handle h->nq), after alarm events: a new message for desks. */
+void hub_alarm_publish(hub *h);
+enum MHD_Result hub_alarm_serve(hub *h, struct MHD_Connection *conn, const char *method,
+                                const char *url, const hub_route *r, const char *body,
+                                size_t len);
+
 /* Event streams (hub_sse.c). init: at creation, before anything can fail; join frees. */
 void hub_sse_init(hub *h);
 int hub_sse_start(hub *h, char *errbuf, size_t errlen);
@@ -155,6 +177,11 @@ void hub_sse_republish(hub *h);
 /* A stream response for a new reader on `conn`; last_event_id = its Last-Event-ID header or
  * NULL; trusted: the client may use the streams kept for counters. NULL when out of memory, or
  * with *full set when every stream slot it may use is taken. */
+/* The desks' alarm stream (hub_alarm.c): `text` (owned) becomes the latest "event: alarm"
+ * message, sent to every desk's stream; a new desk stream starts with `first` (its own list). */
+void hub_sse_set_alarms(hub *h, char *text, size_t len);
+struct MHD_Response *hub_sse_alarm_response(hub *h, struct MHD_Connection *conn,
+                                            const char *first, bool *full);
 struct MHD_Response *hub_sse_response(hub *h, struct MHD_Connection *conn, const char *last_event_id,
                                       bool trusted, bool *full);
 

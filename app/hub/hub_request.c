@@ -74,6 +74,38 @@ static int want_method(const char *method, const char *want, hub_error *err)
     return fail(err, 405, "method_not_allowed", "use %s on this path", want);
 }
 
+/* "", "/events", "/{aid}/ack", "/{aid}/clear" after /api/v1/alarms. */
+static int route_alarms(const char *method, const char *p, size_t len, hub_route *out,
+                        hub_error *err)
+{
+    bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    if (len == 0 || (len == 7 && memcmp(p, "/events", 7) == 0)) {
+        out->kind = len ? HUB_ROUTE_ALARM_EVENTS : HUB_ROUTE_ALARMS;
+        return get ? 0 : want_method(method, "GET", err);
+    }
+    const char *id = p + 1, *end = p + len;
+    const char *slash = p[0] == '/' ? memchr(id, '/', (size_t)(end - id)) : NULL;
+    int64_t v = 0;
+    size_t digits = slash ? (size_t)(slash - id) : 0;
+    bool id_ok = digits > 0 && digits <= 12 && id[0] != '0';
+    for (size_t i = 0; id_ok && i < digits; i++) {
+        id_ok = isdigit((unsigned char)id[i]);
+        v = v * 10 + (id[i] - '0');
+    }
+    if (!id_ok)
+        return fail(err, 404, "unknown_route",
+                    "expected /api/v1/alarms, /alarms/events or /alarms/{id}/ack|clear");
+    size_t act_len = (size_t)(end - slash - 1);
+    out->alarm_id = v;
+    if (act_len == 3 && memcmp(slash + 1, "ack", 3) == 0)
+        out->kind = HUB_ROUTE_ALARM_ACK;
+    else if (act_len == 5 && memcmp(slash + 1, "clear", 5) == 0)
+        out->kind = HUB_ROUTE_ALARM_CLEAR;
+    else
+        return fail(err, 404, "unknown_action", "an alarm takes ack or clear");
+    return want_method(method, "POST", err);
+}
+
 int hub_route_parse(const char *method, const char *url, hub_route *out, hub_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -123,8 +155,14 @@ int hub_route_parse(const char *method, const char *url, hub_route *out, hub_err
                     return want_method(method, "POST", err);
                 }
             }
+            if (act_len == 5 && memcmp(act, "alarm", 5) == 0) {
+                out->kind = HUB_ROUTE_ALARM_RAISE;
+                return want_method(method, "POST", err);
+            }
             return fail(err, 404, "unknown_action", "unknown counter action");
         }
+        if (rest >= 6 && memcmp(p, "alarms", 6) == 0)
+            return route_alarms(method, p + 6, rest - 6, out, err);
         return fail(err, 404, "unknown_route", "no such API path");
     }
 
@@ -447,6 +485,43 @@ static int parse_appointments(json_t *root, hub_body *b, hub_error *err)
     return 0;
 }
 
+/* raise {"test"}, ack {"kind"}, clear {"reason"}: the reason is free text from an agent, kept
+ * as valid UTF-8 without control characters. */
+static int parse_alarm(json_t *o, hub_route_kind kind, hub_body *b, hub_error *err)
+{
+    static const char *const raise_keys[] = {"test", NULL}, *const ack_keys[] = {"kind", NULL},
+                             *const clear_keys[] = {"reason", NULL};
+    const char *const *keys = kind == HUB_ROUTE_ALARM_RAISE ? raise_keys
+                              : kind == HUB_ROUTE_ALARM_ACK ? ack_keys : clear_keys;
+    int rc = only_keys(o, keys, "alarm", err);
+    if (rc)
+        return rc;
+    if (kind == HUB_ROUTE_ALARM_RAISE) {
+        json_t *t = json_object_get(o, "test");
+        if (t && !json_is_boolean(t))
+            return fail(err, 422, "bad_test", "\"test\" must be true or false");
+        b->u.alarm.test = json_is_true(t);
+        return 0;
+    }
+    if (kind == HUB_ROUTE_ALARM_ACK) {
+        int k = queue_alarm_ack_from_name(json_string_value(json_object_get(o, "kind")));
+        if (k < 0)
+            return fail(err, 422, "bad_kind", "\"kind\" must be \"vu\", \"appelle\" or \"arrive\"");
+        b->u.alarm.ack = (queue_alarm_ack_kind)k;
+        return 0;
+    }
+    const char *reason = json_string_value(json_object_get(o, "reason"));
+    size_t n = reason ? strlen(reason) : 0;
+    bool printable = n > 0 && n < sizeof b->u.alarm.reason;
+    for (size_t i = 0; printable && i < n; i++)
+        printable = (unsigned char)reason[i] >= 0x20 && reason[i] != 0x7f;
+    if (!printable)
+        return fail(err, 422, "bad_reason", "\"reason\" must be 1-%zu bytes of text",
+                    sizeof b->u.alarm.reason - 1);
+    memcpy(b->u.alarm.reason, reason, n + 1);
+    return 0;
+}
+
 static int texts_ok(json_t *j, hub_error *err)
 {
     const char *key;
@@ -487,6 +562,9 @@ static int parse_root(const hub_route *r, json_t *root, hub_body *out, hub_error
         return parse_contact(root, out, err);
     if (r->kind == HUB_ROUTE_COUNTER && r->action == HUB_ACT_TRANSFER)
         return parse_transfer(root, out, err);
+    if (r->kind == HUB_ROUTE_ALARM_RAISE || r->kind == HUB_ROUTE_ALARM_ACK ||
+        r->kind == HUB_ROUTE_ALARM_CLEAR)
+        return parse_alarm(root, r->kind, out, err);
     if (r->kind == HUB_ROUTE_COUNTER) {
         static const char *const none[] = {NULL};
         return only_keys(root, none, hub_action_name(r->action), err);
@@ -501,7 +579,8 @@ int hub_body_parse(const hub_route *r, const char *body, size_t len, hub_body *o
         return fail(err, 413, "body_too_large", "body over %zu bytes", hub_body_cap(r));
     bool needs_body = r->kind == HUB_ROUTE_TICKETS || r->kind == HUB_ROUTE_APPOINTMENTS ||
                       (r->kind == HUB_ROUTE_COUNTER &&
-                       (r->action == HUB_ACT_TRANSFER || r->action == HUB_ACT_CONTACT));
+                       (r->action == HUB_ACT_TRANSFER || r->action == HUB_ACT_CONTACT)) ||
+                      r->kind == HUB_ROUTE_ALARM_ACK || r->kind == HUB_ROUTE_ALARM_CLEAR;
     size_t ws = 0;
     while (ws < len && strchr(" \t\r\n", body[ws]))
         ws++;

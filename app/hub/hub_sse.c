@@ -107,6 +107,8 @@ typedef struct reader {
     size_t off;       /* bytes of out already handed to libmicrohttpd */
     bool parked;
     struct reader *prev, *next;   /* on h->parked while parked */
+    bool desk_alarms;             /* the desks' alarm stream (hub_alarm.c), not the public one */
+    uint64_t alarm_version;       /* of the last alarm list sent */
 } reader;
 
 /* Caller holds mu. */
@@ -172,15 +174,25 @@ static int publish_new(hub *h, batch *b)
         return 0;
     char *texts[BATCH];
     size_t lens[BATCH];
-    for (int i = 0; i < b->n; i++)
-        texts[i] = sse_message(b->ev[i].id, b->ev[i].kind, hub_event_json(&b->ev[i]), &lens[i]);
+    int n_public = 0;
+    bool alarms = false;
+    for (int i = 0; i < b->n; i++) {
+        /* The alarm is silent: desks get it on their own stream, never the public one. */
+        bool alarm = hub_alarm_event(&b->ev[i]);
+        alarms |= alarm;
+        n_public += !alarm;
+        texts[i] = alarm ? NULL
+                         : sse_message(b->ev[i].id, b->ev[i].kind, hub_event_json(&b->ev[i]), &lens[i]);
+    }
+    if (alarms)
+        hub_alarm_publish(h);
     int64_t last = b->ev[b->n - 1].id;
     pthread_mutex_lock(&h->mu);
     for (int i = 0; i < b->n; i++)
         note_call(h, &b->ev[i]);
     pthread_mutex_unlock(&h->mu);
     size_t state_len = 0;
-    char *state = state_message(h, last, &state_len);
+    char *state = n_public ? state_message(h, last, &state_len) : NULL;
 
     pthread_mutex_lock(&h->mu);
     for (int i = 0; i < b->n; i++)
@@ -346,6 +358,8 @@ void hub_sse_join(hub *h)
     h->ring_len = 0;
     free(h->state_text);
     h->state_text = NULL;
+    free(h->alarm_text);
+    h->alarm_text = NULL;
     queue_close(h->nq);
     h->nq = NULL;
     pthread_cond_destroy(&h->wake);
@@ -358,6 +372,13 @@ void hub_sse_join(hub *h)
 static bool take_news(reader *r)
 {
     hub *h = r->h;
+    if (r->desk_alarms) {
+        if (h->alarm_version == r->alarm_version)
+            return false;
+        hub_buf_add(&r->out, h->alarm_text, h->alarm_len);
+        r->alarm_version = h->alarm_version;
+        return true;
+    }
     uint64_t newest = h->next_seq - 1;
     if (newest <= r->pos)
         return false;
@@ -440,8 +461,9 @@ static bool parse_event_id(const char *s, int64_t *out)
     return true;
 }
 
-struct MHD_Response *hub_sse_response(hub *h, struct MHD_Connection *conn, const char *last_event_id,
-                                      bool trusted, bool *full)
+/* A new stream reader counted against the stream slots, with "retry:" queued; NULL when out of
+ * memory, or with *full set. Returns with mu held when it returns a reader. */
+static reader *new_reader(hub *h, struct MHD_Connection *conn, bool trusted, bool *full)
 {
     *full = false;
     reader *r = calloc(1, sizeof *r);
@@ -449,9 +471,10 @@ struct MHD_Response *hub_sse_response(hub *h, struct MHD_Connection *conn, const
         return NULL;
     r->h = h;
     r->conn = conn;
-    int64_t seen = 0;
-    bool replay = parse_event_id(last_event_id, &seen);
-    bool ok = hub_buf_add(&r->out, "retry: 2000\n\n", 13);
+    if (!hub_buf_add(&r->out, "retry: 2000\n\n", 13)) {
+        free(r);
+        return NULL;
+    }
     pthread_mutex_lock(&h->mu);
     if (h->streams >= HUB_STREAMS + (trusted ? HUB_STREAMS_TRUSTED : 0)) {
         pthread_mutex_unlock(&h->mu);
@@ -461,15 +484,12 @@ struct MHD_Response *hub_sse_response(hub *h, struct MHD_Connection *conn, const
         return NULL;
     }
     h->streams++;
-    ok = ok && hub_buf_add(&r->out, h->state_text, h->state_len);
-    r->pos = h->next_seq - 1;
     r->tick = h->tick;
-    for (unsigned i = 0; ok && replay && i < h->ring_len; i++) {
-        const hub_msg *m = &h->ring[(h->ring_head + i) % HUB_RING];
-        if (m->event && m->id > seen)
-            ok = hub_buf_add(&r->out, m->text, m->len);
-    }
-    pthread_mutex_unlock(&h->mu);
+    return r;
+}
+
+static struct MHD_Response *stream_response(reader *r, bool ok)
+{
     /* 2 KiB blocks: the buffer libmicrohttpd keeps per stream, and messages are smaller. */
     struct MHD_Response *resp =
         ok ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 2048, sse_read, r, sse_free) : NULL;
@@ -481,4 +501,47 @@ struct MHD_Response *hub_sse_response(hub *h, struct MHD_Connection *conn, const
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     MHD_add_response_header(resp, "X-Accel-Buffering", "no");
     return resp;
+}
+
+void hub_sse_set_alarms(hub *h, char *text, size_t len)
+{
+    pthread_mutex_lock(&h->mu);
+    free(h->alarm_text);
+    h->alarm_text = text;
+    h->alarm_len = len;
+    h->alarm_version++;
+    resume_parked(h);
+    pthread_mutex_unlock(&h->mu);
+}
+
+struct MHD_Response *hub_sse_alarm_response(hub *h, struct MHD_Connection *conn,
+                                            const char *first, bool *full)
+{
+    reader *r = new_reader(h, conn, true, full);
+    if (!r)
+        return NULL;
+    r->desk_alarms = true;
+    r->alarm_version = h->alarm_version;
+    pthread_mutex_unlock(&h->mu);
+    return stream_response(r, hub_buf_add(&r->out, first, strlen(first)));
+}
+
+struct MHD_Response *hub_sse_response(hub *h, struct MHD_Connection *conn, const char *last_event_id,
+                                      bool trusted, bool *full)
+{
+    reader *r = new_reader(h, conn, trusted, full);
+    if (!r)
+        return NULL;
+    int64_t seen = 0;
+    bool replay = parse_event_id(last_event_id, &seen);
+    bool ok = true;
+    ok = ok && hub_buf_add(&r->out, h->state_text, h->state_len);
+    r->pos = h->next_seq - 1;
+    for (unsigned i = 0; ok && replay && i < h->ring_len; i++) {
+        const hub_msg *m = &h->ring[(h->ring_head + i) % HUB_RING];
+        if (m->event && m->id > seen)
+            ok = hub_buf_add(&r->out, m->text, m->len);
+    }
+    pthread_mutex_unlock(&h->mu);
+    return stream_response(r, ok);
 }

@@ -1,5 +1,6 @@
 /* The entrance kiosk as a shell role: the engine, the printer thread, the hub (LAN API for the
- * desks and displays) and the HQ uploader around the kiosk's screens.
+ * desks and displays), the HQ uploader, the HQ channel and the safety alarm around the kiosk's
+ * screens.
  *
  * Start-up order is chosen for the first frame: the shell has the window already; the database
  * opens in a few ms, the threads start, and the kiosk draws. Without a printer, a hub or an
@@ -11,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "borne/alarm.h"
+#include "borne/channel.h"
 #include "borne/clock.h"
 #include "borne/hub.h"
 #include "borne/kiosk.h"
@@ -27,6 +30,8 @@ typedef struct kiosk_role {
     printer *prn;
     hub *hb;
     upload *up;
+    channel *hq_channel;
+    alarm_service *alarms;
     kiosk *k;
     clock_policy policy;
     printer_state last_printer;
@@ -43,6 +48,8 @@ static void destroy(void *self)
     kiosk_role *r = self;
     kiosk_destroy(r->k);
     upload_stop(r->up);
+    channel_free(r->hq_channel);   /* before the alarm service: it runs the alarm handler */
+    alarm_stop(r->alarms);
     hub_stop(r->hb);
     printer_stop(r->prn);
     if (r->q)
@@ -69,6 +76,37 @@ static int start_printer(kiosk_role *r, char *errbuf, size_t errlen)
         return -1;
     }
     return 0;
+}
+
+static void notify_hub(void *h)
+{
+    hub_notify(h);
+}
+
+/* The safety alarm (escalation, panic button) with the hub, whose desks raise and hear it, and
+ * the HQ channel it is relayed over (the channel starts once the alarm type is registered). */
+static void start_alarm(kiosk_role *r, char *err, size_t errlen)
+{
+    const borne_config *cfg = r->cfg;
+    if (cfg->hq.url[0]) {
+        char state_path[CONFIG_PATH_MAX + 16];
+        snprintf(state_path, sizeof state_path, "%s.channel", cfg->store.path);
+        channel_config cc = {.url = cfg->hq.url, .antenne = cfg->antenne.id,
+                             .token_file = cfg->hq.token_file,
+                             .ca_file = cfg->hq.ca_file[0] ? cfg->hq.ca_file : NULL,
+                             .state_path = state_path};
+        if (channel_new(&r->hq_channel, &cc, err, errlen) != 0) {
+            log_error("HQ channel not started: %s", err);
+            r->hq_channel = NULL;
+        }
+    }
+    if (r->hb) {
+        alarm_options ao = {.changed = notify_hub, .changed_ctx = r->hb, .channel = r->hq_channel};
+        if (alarm_start(&r->alarms, cfg, cfg->store.path, &ao, err, errlen) != 0)
+            log_error("alarm escalation and relay not started: %s", err);
+    }
+    if (r->hq_channel && channel_start(r->hq_channel, err, errlen) != 0)
+        log_error("HQ channel not started: %s", err);
 }
 
 static void start_services(kiosk_role *r, const roles_ctx *ctx)
@@ -98,6 +136,7 @@ static void start_services(kiosk_role *r, const roles_ctx *ctx)
             r->up = NULL;
         }
     }
+    start_alarm(r, err, sizeof err);
 }
 
 static int start(kiosk_role *r, const shell_env *env, char *errbuf, size_t errlen)

@@ -6,13 +6,15 @@
  *   [storage]    backend = sqlite | postgresql
  *                path = collector.sqlite          (sqlite)
  *                conninfo = host=... dbname=...   (postgresql)
+ *                alarms_journal = borne-collector-alarms.jsonl   (safety alarms, see collector_alarm.h)
  *   [antennes]   csv = antennes.csv   tokens = tokens.txt   tokens_dir = tokens/   admin_token_file = hq.token
+ *                groups = groups.csv  (lines "<antenne id>,<group>": antennes that hear each other's alarms)
  *   [tls]        cert = cert.pem      key = key.pem       (both or neither; HTTPS when set)
  *
  * Relative paths in the INI are relative to the INI file's directory.
  * Flags: --config FILE --listen ADDR --port N --threads N --sqlite PATH --postgresql CONNINFO
  *        --antennes-csv FILE --tokens FILE --tokens-dir DIR --admin-token-file FILE --cert FILE --key FILE
- *        --body-cap BYTES --max-buckets N --pending-cap BYTES
+ *        --body-cap BYTES --max-buckets N --pending-cap BYTES --groups FILE --alarms-journal FILE
  */
 #ifndef BORNE_COLLECTOR_CONFIG_H
 #define BORNE_COLLECTOR_CONFIG_H
@@ -37,6 +39,8 @@ struct collector_config {
     char tokens[COLLECTOR_PATH_MAX];
     char tokens_dir[COLLECTOR_PATH_MAX];
     char admin_token_file[COLLECTOR_PATH_MAX];
+    char groups[COLLECTOR_PATH_MAX];
+    char alarms_journal[COLLECTOR_PATH_MAX];
     char cert[COLLECTOR_PATH_MAX];
     char key[COLLECTOR_PATH_MAX];
 };

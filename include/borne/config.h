@@ -71,6 +71,18 @@ typedef struct borne_config {
         char path[CONFIG_PATH_MAX];     /* SQLite database file */
     } store;
     struct {
+        int escalate_after_s;           /* nobody acknowledged within: webhook and mail; 0 = never */
+                                        /* (default 120) */
+        int escalate_every_s;           /* then again every; default = escalate_after_s */
+        bool escalate_tests;            /* test alarms escalate too; default false */
+        char webhook_url[CONFIG_PATH_MAX]; /* POST of the alarm document; empty = none */
+        char mail_to[CONFIG_PATH_MAX];  /* comma-separated addresses; empty = no mail */
+        char sendmail[CONFIG_PATH_MAX]; /* default /usr/sbin/sendmail (run with -t) */
+        char panic_device[CONFIG_PATH_MAX]; /* evdev device of a USB panic button; empty = none */
+        char panic_key[32];             /* its key: "KEY_F12", "BTN_0", or a number */
+        int panic_counter;              /* the desk the button raises as (a [counter.N]) */
+    } alarm;
+    struct {
         /* true (default): no ticket before the clock is known synchronised (a board without RTC
          * boots in 1970); false: a plausible date is enough (an RTC board, the demo). */
         bool require_sync;

@@ -15,6 +15,7 @@
 
 #include "borne/lan_contract.h"
 #include "borne/queue.h"
+#include "borne/queue_alarm.h"
 
 /* Body caps: a mutation is a few fields; an appointment import is an array of them. */
 #define HUB_BODY_MAX ((size_t)16 * 1024)
@@ -36,6 +37,11 @@ typedef enum hub_route_kind {
     HUB_ROUTE_COUNTER,         /* POST /api/v1/counters/{id}/{action} */
     HUB_ROUTE_STATIC,          /* GET  /counter, /display, /web/<file> */
     HUB_ROUTE_COUNTER_GET,     /* GET  /api/v1/counters/{id} (that counter's token) */
+    HUB_ROUTE_ALARM_RAISE,     /* POST /api/v1/counters/{id}/alarm (that counter's token) */
+    HUB_ROUTE_ALARMS,          /* GET  /api/v1/alarms (any desk token) */
+    HUB_ROUTE_ALARM_EVENTS,    /* GET  /api/v1/alarms/events: desks' own stream (any desk token) */
+    HUB_ROUTE_ALARM_ACK,       /* POST /api/v1/alarms/{aid}/ack (any desk token) */
+    HUB_ROUTE_ALARM_CLEAR,     /* POST /api/v1/alarms/{aid}/clear (the raising desk's token) */
 } hub_route_kind;
 
 /* The actions of the wire contract (borne/lan_contract.h), same values as lan_action. */
@@ -49,7 +55,9 @@ typedef enum hub_action {
 typedef struct hub_route {
     hub_route_kind kind;
     hub_action action;         /* HUB_ROUTE_COUNTER */
-    int counter_id;            /* HUB_ROUTE_COUNTER, HUB_ROUTE_COUNTER_GET: 1..9999 */
+    int counter_id;            /* HUB_ROUTE_COUNTER, HUB_ROUTE_COUNTER_GET, */
+                               /* HUB_ROUTE_ALARM_RAISE: 1..9999 */
+    int64_t alarm_id;          /* HUB_ROUTE_ALARM_ACK, HUB_ROUTE_ALARM_CLEAR: >= 1 */
     char file[64];             /* HUB_ROUTE_STATIC: a plain file name in the web root */
 } hub_route;
 
@@ -81,6 +89,11 @@ typedef struct hub_body {
         int channel;                                  /* contact: CONTRACT_CHANNEL_* */
         struct { char service; int counter; } transfer;
         struct { int n; queue_appointment *items; } appts; /* owned: hub_body_free() */
+        struct {
+            bool test;                                /* raise: {"test": true} checks the chain */
+            queue_alarm_ack_kind ack;                 /* ack: {"kind": "vu"|"appelle"|"arrive"} */
+            char reason[QUEUE_ALARM_REASON_MAX];      /* clear: {"reason": "..."} (UTF-8) */
+        } alarm;
     } u;
     char partner[CONTRACT_PARTNER_ID_MAX + 1];        /* finish: partner of a referral, "" = not said */
 } hub_body;

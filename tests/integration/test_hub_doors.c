@@ -237,6 +237,9 @@ static void old_database_keeps_its_keys(void)
                            /* and what migration 3 (contract 2) added, as a version-1 build left it */
                            "DROP TABLE contact; DROP TABLE partner; ALTER TABLE ticket DROP COLUMN partner;"
                            "ALTER TABLE feedback DROP COLUMN reason;"
+                           /* and the safety alarms (migration 4) */
+                           "DROP TABLE alarm_ack; DROP TABLE alarm; DROP TABLE alarm_ack_kind;"
+                           "DROP TABLE alarm_relay_state; ALTER TABLE event DROP COLUMN alarm_id;"
                            "CREATE TABLE hub_idempotency(counter_id INTEGER NOT NULL, key TEXT NOT NULL,"
                            " created_at INTEGER NOT NULL, request INTEGER NOT NULL,"
                            " status INTEGER NOT NULL DEFAULT 0, body TEXT,"

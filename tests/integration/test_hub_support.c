@@ -257,6 +257,7 @@ struct th_sse {
     char url[256];
     char last_event_id[64];
     char source[32];          /* "" or the loopback address the client binds to */
+    char auth[192];           /* "Authorization: Bearer ..." or "" */
 };
 
 static size_t on_stream(char *p, size_t size, size_t n, void *ctx)
@@ -298,6 +299,8 @@ static void *sse_thread(void *arg)
         snprintf(hdr_buf, sizeof hdr_buf, "Last-Event-ID: %s", s->last_event_id);
         hdr = curl_slist_append(hdr, hdr_buf);
     }
+    if (s->auth[0])
+        hdr = curl_slist_append(hdr, s->auth);
     curl_easy_setopt(h, CURLOPT_URL, s->url);
     if (s->source[0]) {
         char iface[48];
@@ -321,12 +324,26 @@ static void *sse_thread(void *arg)
     return NULL;
 }
 
+static th_sse *th_sse_open_with(int port, const char *path, const char *token,
+                                const char *last_event_id, const char *source);
+
 th_sse *th_sse_open(int port, const char *last_event_id)
 {
     return th_sse_open_from(port, last_event_id, NULL);
 }
 
 th_sse *th_sse_open_from(int port, const char *last_event_id, const char *source)
+{
+    return th_sse_open_with(port, "/api/v1/events", NULL, last_event_id, source);
+}
+
+th_sse *th_sse_open_at(int port, const char *path, const char *token, const char *last_event_id)
+{
+    return th_sse_open_with(port, path, token, last_event_id, NULL);
+}
+
+static th_sse *th_sse_open_with(int port, const char *path, const char *token,
+                                const char *last_event_id, const char *source)
 {
     th_sse *s = calloc(1, sizeof *s);
     if (!s)
@@ -337,7 +354,9 @@ th_sse *th_sse_open_from(int port, const char *last_event_id, const char *source
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&s->cond, &ca);
     pthread_condattr_destroy(&ca);
-    snprintf(s->url, sizeof s->url, "http://127.0.0.1:%d/api/v1/events", port);
+    snprintf(s->url, sizeof s->url, "http://127.0.0.1:%d%s", port, path);
+    if (token)
+        snprintf(s->auth, sizeof s->auth, "Authorization: Bearer %s", token);
     if (last_event_id)
         snprintf(s->last_event_id, sizeof s->last_event_id, "%s", last_event_id);
     if (source)

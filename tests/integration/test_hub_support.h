@@ -12,6 +12,7 @@
 #include "borne/config.h"
 #include "borne/hub.h"
 #include "borne/queue.h"
+#include "borne/queue_alarm.h"
 
 /* Counters of the fixture: 1 serves A,F (token TH_TOKEN1); 2 serves A,F,R (TH_TOKEN2);
  * 3 serves F (TH_TOKEN3); 4 serves A and has no token file. Services A, F, R enabled
@@ -80,6 +81,8 @@ th_sse *th_sse_open(int port, const char *last_event_id);
 /* The same from another loopback address (e.g. "127.0.0.5"): many displays are many machines,
  * and the hub holds at most 16 connections per address. */
 th_sse *th_sse_open_from(int port, const char *last_event_id, const char *source);
+/* Same on another stream path, with a counter's bearer token (NULL: none). */
+th_sse *th_sse_open_at(int port, const char *path, const char *token, const char *last_event_id);
 /* Waits up to timeout_ms until the stream so far contains `needle`; returns whether it did. */
 bool th_sse_wait(th_sse *s, const char *needle, int timeout_ms);
 /* Copy of the stream so far (malloc'd). */

@@ -1,0 +1,292 @@
+/* Safety alarms on the LAN API (see include/borne/queue_alarm.h and assets/web/openapi.yaml).
+ *
+ *   POST /api/v1/counters/{id}/alarm   raise, with that desk's token only; {"test": true} checks
+ *                                      the chain. With an Idempotency-Key a replay answers the
+ *                                      first alarm again instead of raising a second one.
+ *   POST /api/v1/alarms/{aid}/ack      {"kind": "vu"|"appelle"|"arrive"}, as the token's desk
+ *   POST /api/v1/alarms/{aid}/clear    {"reason"}, only by the raising desk (a manager clears
+ *                                      from headquarters)
+ *   GET  /api/v1/alarms                the alarms to show, any desk token
+ *   GET  /api/v1/alarms/events         the desks' own event stream, any desk token
+ *
+ * The alarm is silent: displays and the kiosk read /api/v1/state and /api/v1/events without a
+ * token, so alarm events never go there (hub_sse.c skips them) and only a desk's token opens
+ * this stream. Its token travels in the Authorization header (the browser reads the stream with
+ * fetch(), not EventSource, which cannot send headers), so it never lands in a URL or a log.
+ * Each message is the whole list ("event: alarm", {"alarms": [...], "now"}): a desk that missed
+ * one is whole again with the next, and a new stream starts with the current list. */
+#include "hub_internal.h"
+#include "borne/alarm_json.h"
+#include "borne/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+BORNE_LOG_MODULE("hub");
+
+#define RECENT_S (10 * 60)   /* a cleared alarm stays shown this long: who cleared it, why */
+
+bool hub_alarm_event(const queue_event *e)
+{
+    return strncmp(e->kind, "alarm_", 6) == 0;
+}
+
+static const char *desk_name(const hub *h, int counter_id)
+{
+    for (int i = 0; i < h->cfg.setup.n_counters; i++)
+        if (h->cfg.setup.counters[i].id == counter_id)
+            return h->cfg.setup.counters[i].name;
+    return NULL;
+}
+
+/* ---- the list ------------------------------------------------------------------------------ */
+
+static int add_alarm(const queue_alarm *a, void *ctx)
+{
+    json_array_append_new(ctx, alarm_json(a, true));
+    return 0;
+}
+
+/* {"alarms": [...], "now"}, or NULL with *err set. */
+static json_t *alarm_list(hub *h, queue *q, int *err)
+{
+    json_t *list = json_array();
+    int64_t now = hub_now(h);
+    *err = list ? queue_alarm_list(q, now, RECENT_S, add_alarm, list) : QUEUE_ENOMEM;
+    if (*err) {
+        json_decref(list);
+        return NULL;
+    }
+    return json_pack("{s:o, s:I}", "alarms", list, "now", (json_int_t)now);
+}
+
+void hub_alarm_publish(hub *h)
+{
+    int err;
+    json_t *list = alarm_list(h, h->nq, &err);
+    if (!list) {
+        log_error("alarms: %s", queue_errmsg(h->nq));
+        return;
+    }
+    char *json = json_dumps(list, JSON_COMPACT);
+    json_decref(list);
+    size_t n = json ? strlen(json) + 32 : 0;
+    char *msg = json ? malloc(n) : NULL;
+    if (!msg) {
+        log_error("alarms: out of memory");
+        free(json);
+        return;
+    }
+    int w = snprintf(msg, n, "event: alarm\ndata: %s\n\n", json);
+    free(json);
+    hub_sse_set_alarms(h, msg, (size_t)w);
+}
+
+/* ---- answers ------------------------------------------------------------------------------- */
+
+typedef struct reply {
+    int status;
+    char *text;    /* owned */
+} reply;
+
+static reply reply_json(int status, json_t *j)
+{
+    reply r = {status, j ? json_dumps(j, JSON_COMPACT) : NULL};
+    json_decref(j);
+    if (!r.text)
+        r.status = 500;
+    return r;
+}
+
+static reply reply_error(int status, const char *code, const char *message)
+{
+    return reply_json(status, json_pack("{s:s, s:s}", "error", code, "message", message));
+}
+
+static reply reply_engine(queue *q, int err)
+{
+    switch (err) {
+    case QUEUE_ENOTICKET: return reply_error(404, "unknown_alarm", queue_errmsg(q));
+    case QUEUE_ENOCOUNTER: return reply_error(404, "unknown_counter", queue_errmsg(q));
+    case QUEUE_ESTATE: return reply_error(409, "alarm_cleared", queue_errmsg(q));
+    case QUEUE_EINVAL: return reply_error(422, "invalid", queue_errmsg(q));
+    case QUEUE_EFULL: return reply_error(507, "storage_full", queue_errmsg(q));
+    case QUEUE_EBUSY: return reply_error(503, "busy", queue_errmsg(q));
+    default: return reply_error(500, "storage_error", queue_errmsg(q));
+    }
+}
+
+static reply reply_alarm(queue *q, int64_t id, int status)
+{
+    queue_alarm a;
+    int err = queue_alarm_get(q, id, &a);
+    if (err)
+        return reply_engine(q, err);
+    return reply_json(status, json_pack("{s:o}", "alarm", alarm_json(&a, true)));
+}
+
+/* ---- operations ---------------------------------------------------------------------------- */
+
+static reply raise_alarm(hub *h, queue *q, int64_t now, int who, bool test)
+{
+    char uid[QUEUE_ALARM_UID_MAX], actor[24];
+    if (alarm_uid_new(h->cfg.antenne.id, uid) != 0)
+        return reply_error(503, "no_entropy", "cannot draw an alarm id now: retry");
+    snprintf(actor, sizeof actor, "counter:%d", who);
+    queue_alarm_raise_req r = {.uid = uid, .antenne = h->cfg.antenne.id,
+                               .antenne_name = h->cfg.antenne.name, .counter_id = who,
+                               .desk = desk_name(h, who), .test = test, .actor = actor};
+    int64_t id;
+    bool created;
+    int err = queue_alarm_raise(q, now, &r, &id, &created);
+    return err ? reply_engine(q, err) : reply_alarm(q, id, 201);
+}
+
+static reply ack_alarm(hub *h, queue *q, int64_t now, int who, int64_t id,
+                       queue_alarm_ack_kind kind)
+{
+    queue_alarm a;
+    int err = queue_alarm_get(q, id, &a);
+    if (err)
+        return reply_engine(q, err);
+    /* The raiser's own "seen" would stop the escalation while nobody else knows. */
+    if (!a.remote && a.counter_id == who)
+        return reply_error(409, "own_alarm", "the raising desk cannot acknowledge its own alarm");
+    char actor[24];
+    snprintf(actor, sizeof actor, "counter:%d", who);
+    err = queue_alarm_acknowledge(q, now, id, kind, desk_name(h, who), h->cfg.antenne.id,
+                                  0, actor);
+    return err ? reply_engine(q, err) : reply_alarm(q, id, 200);
+}
+
+static reply clear_alarm(hub *h, queue *q, int64_t now, int who, int64_t id, const char *reason)
+{
+    queue_alarm a;
+    int err = queue_alarm_get(q, id, &a);
+    if (err)
+        return reply_engine(q, err);
+    if (a.remote || a.counter_id != who)
+        return reply_error(403, "not_raiser",
+                           "only the desk that raised the alarm (or a manager, from headquarters)"
+                           " clears it");
+    char actor[24];
+    snprintf(actor, sizeof actor, "counter:%d", who);
+    err = queue_alarm_clear(q, now, id, desk_name(h, who), reason, 0, actor);
+    return err ? reply_engine(q, err) : reply_alarm(q, id, 200);
+}
+
+/* ---- the desks' stream ------------------------------------------------------------------------ */
+
+/* The first list comes from the database, not from the notifier's copy, which does not exist
+ * before the first alarm event of this run. */
+static enum MHD_Result open_stream(hub *h, struct MHD_Connection *conn, queue *q)
+{
+    int err;
+    json_t *list = alarm_list(h, q, &err);
+    char *json = list ? json_dumps(list, JSON_COMPACT) : NULL;
+    json_decref(list);
+    size_t n = json ? strlen(json) + 32 : 0;
+    char *first = json ? malloc(n) : NULL;
+    if (first)
+        snprintf(first, n, "event: alarm\ndata: %s\n\n", json);
+    free(json);
+    bool full = false;
+    struct MHD_Response *resp = first ? hub_sse_alarm_response(h, conn, first, &full) : NULL;
+    free(first);
+    if (!resp)
+        return hub_send_error(conn, 503, full ? "too_many_streams" : "unavailable",
+                              "cannot open the alarm stream now");
+    enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+/* ---- routing ------------------------------------------------------------------------------- */
+
+/* Runs one write, through the Idempotency-Key store when the request has a key. */
+static enum MHD_Result keyed_write(hub *h, struct MHD_Connection *conn, hub_conn *c, int who,
+                                   const char *method, const char *url, const char *body,
+                                   size_t len, const hub_route *r, const hub_body *b)
+{
+    const char *key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key");
+    if (key && !hub_idem_key_valid(key))
+        return hub_send_error(conn, 400, "bad_idempotency_key",
+                              "Idempotency-Key: 1-128 visible ASCII characters");
+    int64_t now = hub_now(h);
+    int stored_status = 0;
+    char *stored = NULL;
+    hub_idem_result idem = HUB_IDEM_NEW;
+    if (key)
+        idem = hub_idem_claim(c, who, key, hub_idem_fingerprint(method, url, body, len), now,
+                              &stored_status, &stored);
+    enum MHD_Result ret;
+    if (idem == HUB_IDEM_STORED) {
+        ret = hub_send_json(conn, stored_status, stored, true);
+    } else if (idem == HUB_IDEM_MISMATCH) {
+        ret = hub_send_error(conn, 422, "idempotency_key_reused",
+                             "this Idempotency-Key was used for another request");
+    } else if (idem == HUB_IDEM_PENDING) {
+        ret = hub_send_error(conn, 409, "in_progress",
+                             "a request with this Idempotency-Key is still running");
+    } else if (idem == HUB_IDEM_ERROR) {
+        ret = hub_send_error(conn, 503, "busy", "cannot record the Idempotency-Key now: retry");
+    } else {
+        reply a;
+        if (r->kind == HUB_ROUTE_ALARM_RAISE)
+            a = raise_alarm(h, c->q, now, who, b->u.alarm.test);
+        else if (r->kind == HUB_ROUTE_ALARM_ACK)
+            a = ack_alarm(h, c->q, now, who, r->alarm_id, b->u.alarm.ack);
+        else
+            a = clear_alarm(h, c->q, now, who, r->alarm_id, b->u.alarm.reason);
+        if (key && a.text && a.status < 500)
+            hub_idem_store(c, who, key, a.status, a.text);
+        else if (key)
+            hub_idem_drop(c, who, key);
+        if (a.status < 300)
+            hub_sse_poke(h);
+        ret = a.text ? hub_send_json(conn, a.status, a.text, false) : MHD_NO;
+        free(a.text);
+    }
+    free(stored);
+    return ret;
+}
+
+enum MHD_Result hub_alarm_serve(hub *h, struct MHD_Connection *conn, const char *method,
+                                const char *url, const hub_route *r, const char *body, size_t len)
+{
+    /* Only this antenne's desks: a token from another antenne is not in this hub's config. */
+    int who = hub_token_owner(h, conn);
+    if (!who)
+        return hub_send_error(conn, 401, "unauthorized", "missing or unknown counter token");
+    if (r->kind == HUB_ROUTE_ALARM_RAISE && !desk_name(h, r->counter_id))
+        return hub_send_error(conn, 404, "unknown_counter", "no such counter");
+    if (r->kind == HUB_ROUTE_ALARM_RAISE && who != r->counter_id)
+        return hub_send_error(conn, 403, "forbidden", "a desk raises an alarm only for itself");
+    hub_body b;
+    hub_error perr;
+    int st = hub_body_parse(r, body, len, &b, &perr);
+    if (st)
+        return hub_send_error(conn, st, perr.code, perr.message);
+
+    char why[256];
+    hub_conn *c = hub_conn_get(h, why, sizeof why);
+    if (!c) {
+        log_error("%s", why);
+        return hub_send_error(conn, 503, "unavailable", "database unavailable");
+    }
+    enum MHD_Result ret;
+    if (r->kind == HUB_ROUTE_ALARM_EVENTS) {
+        ret = open_stream(h, conn, c->q);
+    } else if (r->kind == HUB_ROUTE_ALARMS) {
+        int err;
+        json_t *list = alarm_list(h, c->q, &err);
+        reply a = list ? reply_json(200, list) : reply_engine(c->q, err);
+        ret = a.text ? hub_send_json(conn, a.status, a.text, false) : MHD_NO;
+        free(a.text);
+    } else {
+        ret = keyed_write(h, conn, c, who, method, url, body, len, r, &b);
+    }
+    hub_conn_put(h, c);
+    return ret;
+}
