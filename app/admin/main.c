@@ -469,6 +469,11 @@ static int cmd_check_config(admin *a, int argc, char **argv)
     (void)argc, (void)argv;
     printf("%s: antenne %s, %d services, %d counters\n", a->cfg.antenne.name, a->cfg.antenne.id,
            a->cfg.setup.n_services, a->cfg.setup.n_counters);
+    if (!a->cfg.ui.admin_pin[0])
+        printf("note: no [ui] admin_pin: the kiosk keeps its admin screen locked until one is set\n");
+    if (!a->cfg.clock.require_sync)
+        printf("note: [clock] require_sync = false: tickets are issued even before the clock is"
+               " synchronised\n");
     return 0;
 }
 

@@ -108,6 +108,9 @@ expect "unknown command" 2 "unknown command" -- "${A[@]}" explode
 expect "wrong arg count" 2 "usage: borne-admin call COUNTER" -- "${A[@]}" call
 expect "no config" 2 "--config" -- "$admin" list
 
+expect "check-config says the admin screen is locked" 0 "no \\[ui\\] admin_pin" -- "${A[@]}" check-config
+printf '[antenne]\nid = x\nname = Antenne de B\xe9thune\n[service.A]\nlabel_fr = A\n[printer]\ndevice = virtual\n' > "$tmp/latin1.ini"
+expect "Latin-1 antenne name" 1 "latin1.ini:3: name \"Antenne de B\\\\xE9thune\": invalid UTF-8" -- "$admin" --config "$tmp/latin1.ini" check-config
 printf '[antenne]\nid = x\nname = x\n[service.A]\nlabel_fr = A\n[printer]\ndevice = virtual\n[ui]\nidle_s = 1\n' > "$tmp/bad.ini"
 expect "bad config" 1 "bad.ini:9: idle_s" -- "$admin" --config "$tmp/bad.ini" list
 
