@@ -100,6 +100,14 @@ static void bucket_nums(const struct collector_bucket *b, int64_t v[NUM_FIELDS])
     memcpy(v, src, sizeof src);
 }
 
+/* Totals of bounded values (see collector_ingest.h) over any number of rows: one that would pass
+ * INT64_MAX stays there (an absurd total is shown as the largest one, never as garbage). */
+static void add_to(int64_t *total, int64_t v)
+{
+    if (__builtin_add_overflow(*total, v, total))
+        *total = INT64_MAX;
+}
+
 struct export_ctx {
     struct buf *b;
     const struct collector_antennes *antennes;
@@ -165,7 +173,7 @@ static int json_row(void *ctx, const struct collector_row *r)
     bucket_nums(k, v);
     /* revision is a version, not a quantity: never summed (two at 2^53 would not fit). */
     for (int i = 1; i < NUM_FIELDS; i++)
-        x->totals[i] += v[i];
+        add_to(&x->totals[i], v[i]);
     bputs(x->b, x->rows++ ? ",\n" : "\n");
     bputs(x->b, "{\"antenne\":");
     json_text(x->b, r->antenne);
@@ -266,18 +274,18 @@ static int page_row(void *ctx, const struct collector_row *r)
     const struct collector_bucket *b = &r->bucket;
     int64_t w = (collector_ingest_parse_day(b->day) - p->first_monday) / 7;
     if (w >= 0 && w < WEEKS)
-        a->weeks[w] += b->issued;
-    a->issued += b->issued;
-    a->served += b->served;
-    a->no_show += b->no_show;
-    a->appointments += b->appointments_checked_in;
+        add_to(&a->weeks[w], b->issued);
+    add_to(&a->issued, b->issued);
+    add_to(&a->served, b->served);
+    add_to(&a->no_show, b->no_show);
+    add_to(&a->appointments, b->appointments_checked_in);
     a->wait_sum += (double)b->wait.sum_s;
-    a->wait_count += b->wait.count;
+    add_to(&a->wait_count, b->wait.count);
     a->wait_p90_weighted += (double)b->wait.p90_s * (double)b->wait.count;
     a->svc_sum += (double)b->service_time.sum_s;
-    a->svc_count += b->service_time.count;
+    add_to(&a->svc_count, b->service_time.count);
     for (int k = 0; k < 5; k++)
-        a->fb[k] += b->feedback[k];
+        add_to(&a->fb[k], b->feedback[k]);
     return 0;
 }
 
@@ -382,14 +390,15 @@ static void html_score(struct buf *b, double v)
 /* Satisfaction out of 5 (5 = all soleil) from counts in the engine's order. */
 static bool satisfaction(const int64_t fb[5], double *mean, int64_t *answers)
 {
-    int64_t n = 0, score = 0;
+    int64_t n = 0;
+    double score = 0;
     for (int k = 0; k < 5; k++) {
-        n += fb[k];
-        score += (5 - k) * fb[k];
+        add_to(&n, fb[k]);
+        score += (5 - k) * (double)fb[k];
     }
     *answers = n;
     if (n)
-        *mean = (double)score / (double)n;
+        *mean = score / (double)n;
     return n > 0;
 }
 
@@ -685,12 +694,12 @@ int collector_report_page(struct collector_store *store, const struct collector_
     memset(&total, 0, sizeof total);
     size_t attention = 0;
     for (size_t i = 0; i < n; i++) {
-        total.issued += agg[i].issued;
-        total.served += agg[i].served;
+        add_to(&total.issued, agg[i].issued);
+        add_to(&total.served, agg[i].served);
         total.wait_sum += agg[i].wait_sum;
-        total.wait_count += agg[i].wait_count;
+        add_to(&total.wait_count, agg[i].wait_count);
         for (int k = 0; k < 5; k++)
-            total.fb[k] += agg[i].fb[k];
+            add_to(&total.fb[k], agg[i].fb[k]);
         attention += needs_attention(&slots[i], now);
     }
     page_head(&b, now, first_monday, today);

@@ -138,8 +138,8 @@ static void validator_refuses_what_would_overflow(void)
 }
 
 /* Tries: 300 buckets at the largest accepted values (10^12 waits of a day each, revision
- * 2^53 - 1): the page's mean and p90 say 24 h, the JSON export's totals are exact and carry
- * no revision total. */
+ * 2^53 - 1): the page's mean and p90 say 24 h, the JSON export's totals are exact where they
+ * fit, saturated where they do not, and carry no revision total. */
 static void largest_values_sum_without_overflow(void)
 {
     struct collector_store *store = open_store("collector-bounds-max");
@@ -169,6 +169,8 @@ static void largest_values_sum_without_overflow(void)
     json_t *totals = json_object_get(j, "totals");
     CHECK(json_integer_value(json_object_get(totals, "issued")) == 300000000000000LL);
     CHECK(json_object_get(totals, "revision") == NULL);
+    /* 300 x 8.64e16 s of waiting passes 2^63: the total stays at the largest value, never wraps */
+    CHECK(json_integer_value(json_object_get(totals, "wait_sum_s")) == INT64_MAX);
     json_decref(j);
     free(out);
     collector_store_close(store);
