@@ -18,11 +18,19 @@ static void text_ok(const char *s)
         abort();
 }
 
+static char path[64];
+
+static void remove_file(void)
+{
+    unlink(path);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char path[64];
-    if (!path[0])
+    if (!path[0]) {
         snprintf(path, sizeof path, "/tmp/fuzz_config.%d.ini", (int)getpid());
+        atexit(remove_file);
+    }
     FILE *f = fopen(path, "w");
     if (!f)
         return 0;
