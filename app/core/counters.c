@@ -40,20 +40,22 @@ static const char SQL_NEXT[] =
     " LIMIT 1";
 static const char SQL_CALL[] =
     "UPDATE ticket SET state = " SQLV_CALLED ", counter_id = ?1, called_at = ?2, started_at = 0, recalls = 0,"
-    " wait_s = COALESCE(wait_s, ?2 - issued_at) WHERE id = ?3";
+    " wait_s = COALESCE(wait_s, max(0, ?2 - issued_at)) WHERE id = ?3";
 static const char SQL_RECALL[] = "UPDATE ticket SET recalls = recalls + 1 WHERE id = ?";
 static const char SQL_START[] = "UPDATE ticket SET state = " SQLV_SERVING ", started_at = ? WHERE id = ?";
-/* Service time adds up over the counters a transferred ticket went through. */
+/* Service time adds up over the counters a transferred ticket went through. Every duration is
+ * counted as 0 when the wall clock jumped back in between: a negative one would make the hour's
+ * bucket invalid, which the uploader never sends, so HQ would keep that hour's older totals. */
 static const char SQL_FINISH[] =
     "UPDATE ticket SET state = ?1, outcome = ?2, finished_at = ?3, partner = ?5,"
-    " service_s = service_s + (?3 - CASE WHEN started_at > 0 THEN started_at ELSE called_at END)"
+    " service_s = service_s + max(0, ?3 - CASE WHEN started_at > 0 THEN started_at ELSE called_at END)"
     " WHERE id = ?4";
 static const char SQL_NO_SHOW[] =
     "UPDATE ticket SET state = " SQLV_NO_SHOW ", finished_at = ? WHERE id = ?";
 static const char SQL_TRANSFER[] =
     "UPDATE ticket SET state = " SQLV_WAITING ", service = ?1, target_counter = ?2, counter_id = 0,"
     " transferred = 1, recalls = 0, called_at = 0, started_at = 0,"
-    " service_s = service_s + CASE WHEN state = " SQLV_SERVING " THEN ?3 - started_at ELSE 0 END"
+    " service_s = service_s + CASE WHEN state = " SQLV_SERVING " THEN max(0, ?3 - started_at) ELSE 0 END"
     " WHERE id = ?4";
 
 /* Logs what a counter did: the actor is the counter itself. */
