@@ -27,3 +27,17 @@ borne_add_test(NAME test_upload_diskfull SOURCES integration/test_upload_diskful
 add_executable(bench_upload ${CMAKE_CURRENT_LIST_DIR}/bench/bench_upload.c)
 target_link_libraries(bench_upload PRIVATE test_upload_support)
 borne_add_bench(bench_upload)
+
+# Issue 13's headline: a simulated week at one antenne under faults (kiosk process killed, printer
+# out of paper or unplugged, collector down or answering 500, outbox full, clock jumping back).
+# The quick suite runs one day; the slow label runs the week.
+borne_add_test(NAME test_week_faults SOURCES integration/test_week_faults.c
+               LIBS test_upload_support borne_hub_testsupport borne_printer borne_printer_emuctl PkgConfig::SQLITE3
+               LABELS integration TIMEOUT 300
+               ARGS $<TARGET_FILE:borne-collector> $<TARGET_FILE:upload_fault_server> 1 60 quiet
+               ENV no_proxy=127.0.0.1 ${PRINTER_EMU_ENV})
+add_dependencies(test_week_faults borne-printer-emulator borne_pty_shim upload_fault_server borne-collector)
+add_test(NAME test_week_faults_full
+         COMMAND test_week_faults $<TARGET_FILE:borne-collector> $<TARGET_FILE:upload_fault_server> 7 200 anytime)
+set_tests_properties(test_week_faults_full PROPERTIES LABELS slow TIMEOUT 1800
+  ENVIRONMENT "BORNE_TEST_TMP=${BORNE_TEST_TMP};BORNE_ASSETS=${BORNE_ASSETS_DIR};no_proxy=127.0.0.1;${PRINTER_EMU_ENV}")
