@@ -8,7 +8,7 @@ borne_add_test(NAME test_upload_policy SOURCES unit/test_upload_policy.c LIBS bo
 # no_proxy: the board takes proxies from the environment; loopback must never go through one.
 add_library(test_upload_support STATIC ${CMAKE_CURRENT_LIST_DIR}/integration/test_upload_support.c)
 target_include_directories(test_upload_support PUBLIC ${BORNE_INCLUDE_DIR} ${CMAKE_CURRENT_LIST_DIR}/integration)
-target_link_libraries(test_upload_support PUBLIC borne_testlib borne_upload PkgConfig::CURL PkgConfig::JANSSON)
+target_link_libraries(test_upload_support PUBLIC borne_testlib borne_upload PkgConfig::CURL PkgConfig::JANSSON PkgConfig::SQLITE3)
 add_executable(upload_fault_server ${CMAKE_CURRENT_LIST_DIR}/tools/upload_fault_server.c)
 
 borne_add_test(NAME test_upload_offline SOURCES integration/test_upload_offline.c

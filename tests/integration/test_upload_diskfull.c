@@ -3,7 +3,6 @@
  * disk_full, batch count and high-water mark frozen, file sound), then once HQ is back the sent
  * batches free space, building resumes where it stopped, and HQ ends with the board's totals.
  * argv[1]: borne-collector. */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,18 +22,6 @@ static bool full(const upload_status *s)
 static bool failed_again(const upload_status *s)
 {
     return s->failures > failures_seen;
-}
-
-static void check_sound(const char *path)
-{
-    sqlite3 *db;
-    CHECK_INT(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *s;
-    CHECK_INT(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL), SQLITE_OK);
-    CHECK_INT(sqlite3_step(s), SQLITE_ROW);
-    CHECK_STR((const char *)sqlite3_column_text(s, 0), "ok");
-    sqlite3_finalize(s);
-    sqlite3_close(db);
 }
 
 static void test_full_outbox(void)
@@ -71,7 +58,7 @@ static void test_full_outbox(void)
         CHECK_INT(st.high_water, mark);
         CHECK(strstr(st.build_error, "outbox full") != NULL);
     }
-    check_sound(outbox);
+    ut_check_integrity(outbox);
     char from[11], to[11];
     ut_day_text(ut_days_ago(30), from);
     ut_day_text(ut_days_ago(1), to);
@@ -90,7 +77,7 @@ static void test_full_outbox(void)
     CHECK_STR(st.build_error, "");
     CHECK(ut_compare_with_hq(q, &hq, NULL, from, to) > 100);
     upload_stop(u);
-    check_sound(outbox);
+    ut_check_integrity(outbox);
     ut_collector_stop(&hq);
     queue_close(q);
 }

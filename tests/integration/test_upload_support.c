@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,6 +329,18 @@ void ut_simulate(queue *q, int64_t first_day, int days, int per_day, uint32_t se
             CHECK_INT(queue_issue(q, t + 60 * (i + 1), "AF"[i], NULL, &is), 0);
     }
     CHECK(queue_rollover(q, day_start(first_day, days) + 8 * 3600) >= 0);
+}
+
+void ut_check_integrity(const char *path)
+{
+    sqlite3 *db;
+    CHECK_INT(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *s;
+    CHECK_INT(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL), SQLITE_OK);
+    CHECK_INT(sqlite3_step(s), SQLITE_ROW);
+    CHECK_STR((const char *)sqlite3_column_text(s, 0), "ok");
+    sqlite3_finalize(s);
+    sqlite3_close(db);
 }
 
 bool ut_outbox_empty(const upload_status *s)

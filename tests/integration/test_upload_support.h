@@ -61,6 +61,9 @@ int ut_max_revision(const queue_bucket *b, void *ctx);
  * the first difference printed. */
 int ut_compare_with_hq(queue *q, const ut_collector *c, const char *ca_file, const char *from, const char *to);
 
+/* Checks (CHECK) that PRAGMA integrity_check says "ok" for the SQLite file at path. */
+void ut_check_integrity(const char *path);
+
 /* Polls the status (every 20 ms, up to timeout_s) until pred holds. */
 bool ut_wait(upload *u, bool (*pred)(const upload_status *s), int timeout_s, upload_status *out);
 bool ut_outbox_empty(const upload_status *s);

@@ -427,18 +427,6 @@ static bool drained(const upload_status *s)
     return s->outbox_batches == 0 && s->high_water == engine_max && s->last_success_ms > 0;
 }
 
-static void check_db(const char *path)
-{
-    sqlite3 *db;
-    CHECK_INT(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *s;
-    CHECK_INT(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL), SQLITE_OK);
-    CHECK_INT(sqlite3_step(s), SQLITE_ROW);
-    CHECK_STR((const char *)sqlite3_column_text(s, 0), "ok");
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-}
-
 /* Label of ticket id in the engine database, "" when absent. */
 static void db_label(sqlite3 *db, int64_t id, char out[16])
 {
@@ -525,10 +513,10 @@ static void check_end(week *w, const char *from, const char *to)
     int partial = 0, printed = check_printed(w, db, &partial);
     sqlite3_close(db);
     CHECK(printed > 0);
-    check_db(w->F.db_path);
+    ut_check_integrity(w->F.db_path);
     char outbox[600];
     snprintf(outbox, sizeof outbox, "%s.upload", w->F.db_path);
-    check_db(outbox);
+    ut_check_integrity(outbox);
     int buckets = ut_compare_with_hq(w->F.q, &w->hq, NULL, from, to);
     CHECK(buckets > 0);
     printf("tickets: %d reported issued, %" PRId64 " in the database, %d printed whole, %d torn; "
