@@ -20,6 +20,9 @@ borne_add_test(NAME test_upload_faults SOURCES integration/test_upload_faults.c
 borne_add_test(NAME test_upload_tls SOURCES integration/test_upload_tls.c
                LIBS test_upload_support LABELS integration TIMEOUT 120
                ARGS $<TARGET_FILE:borne-collector> ENV no_proxy=127.0.0.1)
+borne_add_test(NAME test_upload_live SOURCES integration/test_upload_live.c
+               LIBS test_upload_support LABELS integration TIMEOUT 120
+               ARGS $<TARGET_FILE:borne-collector> ENV no_proxy=127.0.0.1)
 borne_add_test(NAME test_upload_diskfull SOURCES integration/test_upload_diskfull.c
                LIBS test_upload_support PkgConfig::SQLITE3 LABELS integration TIMEOUT 180
                ARGS $<TARGET_FILE:borne-collector> ENV no_proxy=127.0.0.1)

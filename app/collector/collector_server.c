@@ -1,4 +1,5 @@
 #include "borne/collector_server.h"
+#include "borne/collector_live.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -34,6 +35,7 @@ BORNE_LOG_MODULE("collector");
 
 #define BATCH_PREFIX "/api/v1/antennes/"
 #define BATCH_SUFFIX "/batches"
+#define LIVE_SUFFIX "/live"
 
 struct collector_server {
     const struct collector_config *config;
@@ -43,6 +45,7 @@ struct collector_server {
     struct collector_channel *channel;
     struct http_budget *budget;
     atomic_size_t pending_bytes;   /* request bodies held now, against config->pending_cap */
+    struct collector_live_board *live;   /* latest live snapshot per antenne (collector_live.h) */
     char *cert_pem, *key_pem;
     /* Store connection pool for the readers (exports, page): a request borrows one. */
     pthread_mutex_t mu;
@@ -80,6 +83,7 @@ struct pending {
 struct request {
     void *channel;       /* a channel route's own state (collector_channel_request) */
     bool is_channel;
+    bool is_live;        /* a live snapshot, not a batch: same authentication and cap */
     long antenne;        /* registry index of the path antenne */
     char *body;
     size_t len, cap;
@@ -177,11 +181,11 @@ static bool admin_ok(struct collector_server *s, struct MHD_Connection *c)
     return ok;
 }
 
-/* Path antenne id of a batch URL, or false when the URL is not one. */
-static bool batch_path(const char *url, char *id, size_t size)
+/* Path antenne id of an antenne's URL /api/v1/antennes/<id><suffix>, or false when the URL is not one. */
+static bool antenne_path(const char *url, const char *suffix, char *id, size_t size)
 {
-    size_t lp = strlen(BATCH_PREFIX), ls = strlen(BATCH_SUFFIX), lu = strlen(url);
-    if (lu <= lp + ls || strncmp(url, BATCH_PREFIX, lp) != 0 || strcmp(url + lu - ls, BATCH_SUFFIX) != 0)
+    size_t lp = strlen(BATCH_PREFIX), ls = strlen(suffix), lu = strlen(url);
+    if (lu <= lp + ls || strncmp(url, BATCH_PREFIX, lp) != 0 || strcmp(url + lu - ls, suffix) != 0)
         return false;
     size_t n = lu - lp - ls;
     if (n >= size)
@@ -249,7 +253,8 @@ static enum MHD_Result batch_begin(struct collector_server *s, struct MHD_Connec
                                    void **con_cls)
 {
     char id[COLLECTOR_ID_MAX + 2];
-    batch_path(url, id, sizeof id);
+    if (!antenne_path(url, BATCH_SUFFIX, id, sizeof id))
+        antenne_path(url, LIVE_SUFFIX, id, sizeof id);
     long i = collector_ingest_valid_id(id) ? collector_antennes_find(s->antennes, id) : -1;
     if (i < 0)
         return send_error(c, MHD_HTTP_NOT_FOUND, "unknown_antenne", "no antenne with this id");
@@ -443,6 +448,25 @@ static enum MHD_Result batch_end(struct collector_server *s, struct MHD_Connecti
     return MHD_YES;
 }
 
+static enum MHD_Result live_end(struct collector_server *s, struct MHD_Connection *c, struct request *r)
+{
+    if (r->too_large) {
+        log_reject(r->antenne, s->antennes, 413, "live snapshot over the cap");
+        return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", "the body is over the size cap");
+    }
+    const struct collector_antenne_info *info = collector_antennes_at(s->antennes, (size_t)r->antenne);
+    struct collector_live snap;
+    struct collector_ingest_error err;
+    int64_t now = s->now();
+    if (collector_live_parse(r->body ? r->body : "", r->len, info->id, now, &snap, &err) != COLLECTOR_INGEST_OK) {
+        unsigned status = (unsigned)collector_ingest_http_status(err.status);
+        log_reject(r->antenne, s->antennes, status, err.message);
+        return send_error(c, status, collector_ingest_code(err.status), err.message);
+    }
+    bool kept = collector_live_board_put(s->live, (size_t)r->antenne, &snap, now);
+    return send_json(c, MHD_HTTP_OK, json_pack("{s:b, s:i, s:s}", "kept", kept, "accepted", kept, "batch", snap.id));
+}
+
 static bool query_filter(struct collector_server *s, struct MHD_Connection *c, struct collector_filter *f,
                          const char **why)
 {
@@ -531,7 +555,7 @@ static enum MHD_Result route_request(void *cls, struct MHD_Connection *c, const 
             *upload_data_size = 0;
             return ret;
         }
-        return batch_end(s, c, r);
+        return r->is_live ? live_end(s, c, r) : batch_end(s, c, r);
     }
     if (collector_channel_route(url)) {
         if (!(r = calloc(1, sizeof *r)))
@@ -542,12 +566,21 @@ static enum MHD_Result route_request(void *cls, struct MHD_Connection *c, const 
                                          &r->channel);
     }
     char id[COLLECTOR_ID_MAX + 2];
-    bool is_batch = batch_path(url, id, sizeof id);
+    bool is_batch = antenne_path(url, BATCH_SUFFIX, id, sizeof id);
+    bool is_live = !is_batch && antenne_path(url, LIVE_SUFFIX, id, sizeof id);
     bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-    if (is_batch) {
+    if (is_batch || is_live) {
         if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
             return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method", "use POST");
-        return batch_begin(s, c, url, con_cls);
+        enum MHD_Result ret = batch_begin(s, c, url, con_cls);
+        if (*con_cls)
+            ((struct request *)*con_cls)->is_live = is_live;
+        return ret;
+    }
+    if (strcmp(url, "/api/v1/live") == 0 && get) {
+        if (!admin_ok(s, c))
+            return send_unauthorized(c, "the HQ token is required", false);
+        return send_json(c, MHD_HTTP_OK, collector_live_json(s->live, s->antennes, NULL));
     }
     if (strcmp(url, "/healthz") == 0 && get) {
         char *ok = strdup("ok\n");
@@ -650,6 +683,7 @@ static void free_server(struct collector_server *s)
     stop_writer(s);
     collector_channel_free(s->channel);
     collector_alarms_free(s->alarms);
+    collector_live_board_free(s->live);
     collector_store_close(s->writer);
     for (size_t i = 0; i < s->n_stores; i++)
         collector_store_close(s->stores[i]);
@@ -745,6 +779,11 @@ int collector_server_start(const struct collector_config *config, const struct c
         free_server(s);
         return -1;
     }
+    if (!(s->live = collector_live_board_new(collector_antennes_count(antennes)))) {
+        snprintf(err, errlen, "out of memory");
+        free_server(s);
+        return -1;
+    }
 
     struct sockaddr_storage addr;
     socklen_t addrlen;
@@ -791,6 +830,11 @@ int collector_server_start(const struct collector_config *config, const struct c
     }
     *out = s;
     return 0;
+}
+
+struct collector_live_board *collector_server_live(struct collector_server *server)
+{
+    return server->live;
 }
 
 struct collector_channel *collector_server_channel(struct collector_server *server)

@@ -1,5 +1,6 @@
 /* Headquarters upload thread: build batches into the outbox, send them, report (see upload.h). */
 #include "borne/upload.h"
+#include "borne/upload_live.h"
 #include "borne/clock.h"
 
 #include <errno.h>
@@ -25,6 +26,7 @@
 struct upload {
     /* Fixed after upload_start(). */
     char *batches_url;
+    char *live_url;
     char *token_file;
     char antenne[ANTENNE_MAX + 1];
     char version[UPLOAD_NAME_MAX + 1];
@@ -44,6 +46,9 @@ struct upload {
     char build_error[256];           /* "" when the last build went through */
     int pending;                     /* pending batches, mirrored from the outbox */
     int64_t next_send_ms, next_build_ms, next_health_ms, last_success_ms;
+    int64_t live_check_ms, next_live_ms, live_sent_ms;
+    upload_live live_sent;           /* the last snapshot headquarters took */
+    bool live_ever_sent;
 
     pthread_t thread;
     atomic_bool stop;                /* also read by the HTTP progress callback, lock-free */
@@ -295,6 +300,37 @@ static void succeeded(upload *u, int64_t now, long status)
     publish(u, now, status, "");
 }
 
+/* Live state: sent when it changed, or a period went by, while the antenne is open, and once more
+ * when it closes. Latest only and never stored: while headquarters cannot be reached (the sender is
+ * backing off or refused) nothing is sent at all; the next snapshot after recovery says it all. */
+static void live_tick(upload *u, int64_t now)
+{
+    upload_live l;
+    if (u->sender != UPLOAD_IDLE || upload_live_read(u->q, now / 1000, &l) != QUEUE_OK)
+        return;
+    bool due = !u->live_ever_sent || !upload_live_same(&l, &u->live_sent) ||
+               now - u->live_sent_ms >= u->interval_ms;
+    if (!due || (!l.open && u->live_ever_sent && !u->live_sent.open))
+        return;
+    char token[TOKEN_MAX], error[256], uuid[UPLOAD_UUID_LEN + 1], printer[UPLOAD_NAME_MAX + 1];
+    if (upload_read_token(u->token_file, token, sizeof token, error, sizeof error) != 0)
+        return;
+    uint64_t r1 = random64(u);
+    upload_uuid_v4(r1, random64(u), uuid);
+    pthread_mutex_lock(&u->mu);
+    snprintf(printer, sizeof printer, "%s", u->printer);
+    pthread_mutex_unlock(&u->mu);
+    char *body = upload_live_body(u->antenne, uuid, now / 1000, printer, &l);
+    upload_http_result res;
+    if (body && upload_http_post(u->http, u->live_url, token, uuid, body, strlen(body), &res) == 0) {
+        u->live_sent = l;
+        u->live_sent_ms = now;
+        u->live_ever_sent = true;
+    }
+    free(body);
+    explicit_bzero(token, sizeof token);
+}
+
 /* Tries one batch (entry NULL: health only). Returns true when the next one may go right away. */
 static bool send_one(upload *u, const upload_outbox_entry *entry)
 {
@@ -384,7 +420,8 @@ static int64_t next_due(const upload *u)
     int64_t send_at = u->pending > 0 ? u->next_send_ms
                                      : (u->next_send_ms > u->next_health_ms ? u->next_send_ms
                                                                             : u->next_health_ms);
-    return send_at < u->next_build_ms ? send_at : u->next_build_ms;
+    int64_t due = send_at < u->next_build_ms ? send_at : u->next_build_ms;
+    return due < u->next_live_ms ? due : u->next_live_ms;
 }
 
 /* Sleeps until `due` (injected clock), a kick or a stop; at most one interval of real time, so
@@ -422,6 +459,10 @@ static void *run(void *arg)
             else if (kicked || now >= u->next_health_ms)
                 send_one(u, NULL);
         }
+        if (now >= u->next_live_ms) {
+            live_tick(u, now_ms(u));
+            u->next_live_ms = now + u->live_check_ms;
+        }
     } while (wait_until(u, next_due(u), &kicked));
     return NULL;
 }
@@ -441,6 +482,7 @@ static void release(upload *u)
     queue_close(u->q);
     upload_buckets_free(u->buckets);
     free(u->batches_url);
+    free(u->live_url);
     free(u->token_file);
     free(u);
 }
@@ -523,6 +565,7 @@ int upload_start(upload **out, const upload_config *cfg, char *errbuf, size_t er
     u->started_ms = cfg->started_ms > 0 ? cfg->started_ms : now_ms(u);
     u->batch_max = cfg->batch_max_buckets > 0 ? cfg->batch_max_buckets : 500;
     u->interval_ms = or_default(cfg->interval_ms, 60000);
+    u->live_check_ms = or_default(cfg->live_check_ms, 5000);
     u->base_ms = or_default(cfg->backoff_base_ms, 5000);
     u->cap_ms = or_default(cfg->backoff_cap_ms, 15 * 60000);
     u->unauthorized_ms = or_default(cfg->unauthorized_retry_ms, u->cap_ms);
@@ -536,11 +579,14 @@ int upload_start(upload **out, const upload_config *cfg, char *errbuf, size_t er
     char *base = strndup(cfg->url, base_len);
     char *path = base ? join("/api/v1/antennes/", cfg->antenne, "/batches") : NULL;
     u->batches_url = path ? join(base, path, "") : NULL;
+    free(path);
+    path = base ? join("/api/v1/antennes/", cfg->antenne, "/live") : NULL;
+    u->live_url = path ? join(base, path, "") : NULL;
     free(base);
     free(path);
     u->token_file = strdup(cfg->token_file);
     u->buckets = upload_buckets_new();
-    if (!u->batches_url || !u->token_file || !u->buckets) {
+    if (!u->batches_url || !u->live_url || !u->token_file || !u->buckets) {
         snprintf(errbuf, errlen, "upload: out of memory");
         release(u);
         return -ENOMEM;

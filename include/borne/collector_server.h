@@ -2,6 +2,7 @@
  * of store connections, one per server thread.
  *
  *   POST /api/v1/antennes/<id>/batches   ingest (see collector_ingest.h for the wire contract)
+ *   POST /api/v1/antennes/<id>/live      live snapshot, kept in memory (collector_live.h)
  *   GET  /api/v1/export.csv|export.json  ?from=YYYY-MM-DD&to=YYYY-MM-DD&antenne=<id>&service=<A-Z>  (HQ token)
  *   GET  /                               the HQ page (HQ token: Bearer, or HTTP Basic with it as password)
  *   GET  /healthz                        "ok" (no authentication; for probes)
@@ -33,6 +34,9 @@ int collector_server_start(const struct collector_config *config, const struct c
 
 /* The HQ -> board channel of this server (collector_channel.h): register message types on it. */
 struct collector_channel *collector_server_channel(struct collector_server *server);
+
+/* The latest live snapshot per antenne (collector_live.h), filled by POST .../live. */
+struct collector_live_board *collector_server_live(struct collector_server *server);
 
 /* The port actually bound (useful with port 0). */
 int collector_server_port(const struct collector_server *server);

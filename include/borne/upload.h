@@ -53,6 +53,8 @@ typedef struct upload_config {
     int batch_max_buckets;       /* 0 → 500 */
     int64_t outbox_max_bytes;    /* cap of the outbox file; 0 → 64 MiB */
     int64_t interval_ms;         /* build and health period; 0 → 60 s */
+    int64_t live_check_ms;       /* how often the live state is read (upload_live.h); 0 → 5 s; it is */
+                                 /* sent on change and at least every interval_ms while open */
     int64_t backoff_base_ms;     /* 0 → 5 s */
     int64_t backoff_cap_ms;      /* 0 → 15 min */
     int64_t unauthorized_retry_ms; /* retry period after 401/403/404; 0 → backoff cap */
