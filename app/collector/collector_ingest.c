@@ -19,9 +19,8 @@ struct collector_batch {
 
 static const char *const public_types[] = {"", "particulier", "entreprise", "association", "collectivite"};
 
-__attribute__((format(printf, 3, 4))) static enum collector_ingest_status fail(struct collector_ingest_error *err,
-                                                                               enum collector_ingest_status st,
-                                         const char *fmt, ...)
+enum collector_ingest_status collector_ingest_fail(struct collector_ingest_error *err,
+                                                   enum collector_ingest_status st, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -171,13 +170,13 @@ static enum collector_ingest_status get_int(struct ctx *c, json_t *obj, const ch
 {
     json_t *v = json_object_get(obj, key);
     if (!v)
-        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: missing", c->where, key);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: missing", c->where, key);
     if (!json_is_integer(v))
-        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: expected an integer", c->where, key);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: expected an integer", c->where, key);
     json_int_t n = json_integer_value(v);
     if (n < min || n > max)
-        return fail(c->err, COLLECTOR_INGEST_INVALID, "%s%s: %lld is out of range %lld..%lld", c->where, key,
-                    (long long)n, (long long)min, (long long)max);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID, "%s%s: %lld is out of range %lld..%lld",
+                                     c->where, key, (long long)n, (long long)min, (long long)max);
     *out = n;
     return COLLECTOR_INGEST_OK;
 }
@@ -191,9 +190,9 @@ static enum collector_ingest_status get_str(struct ctx *c, json_t *obj, const ch
 {
     json_t *v = json_object_get(obj, key);
     if (!v)
-        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: missing", c->where, key);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: missing", c->where, key);
     if (!json_is_string(v))
-        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: expected a string", c->where, key);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: expected a string", c->where, key);
     *out = json_string_value(v);
     return COLLECTOR_INGEST_OK;
 }
@@ -202,9 +201,9 @@ static enum collector_ingest_status get_object(struct ctx *c, json_t *obj, const
 {
     json_t *v = json_object_get(obj, key);
     if (!v)
-        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: missing", c->where, key);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: missing", c->where, key);
     if (!json_is_object(v))
-        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: expected an object", c->where, key);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: expected an object", c->where, key);
     *out = v;
     return COLLECTOR_INGEST_OK;
 }
@@ -230,10 +229,11 @@ static enum collector_ingest_status parse_stat(struct ctx *c, json_t *bucket, co
     TRY(get_int(c, o, "p50_s", 0, COLLECTOR_DURATION_MAX, &s->p50_s));
     TRY(get_int(c, o, "p90_s", 0, COLLECTOR_DURATION_MAX, &s->p90_s));
     if (s->p50_s > s->p90_s)
-        return fail(c->err, COLLECTOR_INGEST_INVALID, "%sp50_s (%lld) is greater than p90_s (%lld)", c->where,
-                    (long long)s->p50_s, (long long)s->p90_s);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID, "%sp50_s (%lld) is greater than p90_s (%lld)",
+                                     c->where, (long long)s->p50_s, (long long)s->p90_s);
     if (s->count == 0 && (s->sum_s || s->p50_s || s->p90_s))
-        return fail(c->err, COLLECTOR_INGEST_INVALID, "%scount is 0 but sum or percentiles are not", c->where);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID, "%scount is 0 but sum or percentiles are not",
+                                     c->where);
     c->where[len] = '\0';
     return COLLECTOR_INGEST_OK;
 }
@@ -243,15 +243,17 @@ static enum collector_ingest_status get_counts(struct ctx *c, json_t *obj, const
 {
     json_t *a = json_object_get(obj, key);
     if (!a || !json_is_array(a) || json_array_size(a) != n)
-        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: expected an array of %zu integers", c->where, key, n);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: expected an array of %zu integers",
+                                     c->where, key, n);
     for (size_t k = 0; k < n; k++) {
         json_t *v = json_array_get(a, k);
         if (!json_is_integer(v))
-            return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s[%zu]: expected an integer", c->where, key, k);
+            return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s[%zu]: expected an integer",
+                                         c->where, key, k);
         json_int_t x = json_integer_value(v);
         if (x < 0 || x > COLLECTOR_COUNT_MAX)
-            return fail(c->err, COLLECTOR_INGEST_INVALID, "%s%s[%zu]: %lld is out of range", c->where, key, k,
-                        (long long)x);
+            return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID, "%s%s[%zu]: %lld is out of range",
+                                         c->where, key, k, (long long)x);
         out[k] = x;
     }
     return COLLECTOR_INGEST_OK;
@@ -262,27 +264,29 @@ static enum collector_ingest_status parse_partners(struct ctx *c, json_t *jb, st
 {
     json_t *o = json_object_get(jb, "partners");
     if (!o || !json_is_object(o))
-        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%spartners: expected an object", c->where);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%spartners: expected an object", c->where);
     if (json_object_size(o) > CONTRACT_PARTNERS_MAX)
-        return fail(c->err, COLLECTOR_INGEST_INVALID, "%spartners: %zu partners, at most %d", c->where,
-                    json_object_size(o), CONTRACT_PARTNERS_MAX);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID, "%spartners: %zu partners, at most %d",
+                                     c->where, json_object_size(o), CONTRACT_PARTNERS_MAX);
     const char *id;
     json_t *v;
     size_t len = 0;
     int64_t sum = 0;
     json_object_foreach(o, id, v) {
         if (!contract_partner_id_valid(id))
-            return fail(c->err, COLLECTOR_INGEST_INVALID, "%spartners: \"%.40s\" is not a partner id [a-z0-9-]{1,32}",
-                        c->where, id);
+            return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID,
+                                         "%spartners: \"%.40s\" is not a partner id [a-z0-9-]{1,32}", c->where, id);
         if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > COLLECTOR_COUNT_MAX)
-            return fail(c->err, COLLECTOR_INGEST_INVALID, "%spartners.%s: expected a count", c->where, id);
+            return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID, "%spartners.%s: expected a count",
+                                         c->where, id);
         sum += json_integer_value(v);
         len += (size_t)snprintf(b->partners + len, sizeof b->partners - len, "%s%s=%lld", len ? "," : "", id,
                                 (long long)json_integer_value(v));
     }
     if (sum > b->outcomes[CONTRACT_OUTCOME_PARTNER - 1])
-        return fail(c->err, COLLECTOR_INGEST_INVALID, "%spartners: %lld referrals named, %lld referred in outcomes",
-                    c->where, (long long)sum, (long long)b->outcomes[CONTRACT_OUTCOME_PARTNER - 1]);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID,
+                                     "%spartners: %lld referrals named, %lld referred in outcomes", c->where,
+                                     (long long)sum, (long long)b->outcomes[CONTRACT_OUTCOME_PARTNER - 1]);
     return COLLECTOR_INGEST_OK;
 }
 
@@ -300,16 +304,17 @@ static enum collector_ingest_status check_v2_sums(struct ctx *c, const struct co
     int64_t partner = b->outcomes[CONTRACT_OUTCOME_PARTNER - 1];
     int64_t others = sum_of(b->outcomes, CONTRACT_OUTCOMES_N) - partner;
     if (partner != b->redirected || others != b->served)
-        return fail(c->err, COLLECTOR_INGEST_INVALID,
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID,
                     "%soutcomes: partner %lld and the others %lld must equal redirected %lld and served %lld",
                     c->where, (long long)partner, (long long)others, (long long)b->redirected, (long long)b->served);
     if (sum_of(b->wait_bands, CONTRACT_WAIT_BANDS_N) != b->wait.count)
-        return fail(c->err, COLLECTOR_INGEST_INVALID, "%swait_bands: they add up to %lld, wait.count is %lld",
-                    c->where, (long long)sum_of(b->wait_bands, CONTRACT_WAIT_BANDS_N), (long long)b->wait.count);
+        return collector_ingest_fail(
+            c->err, COLLECTOR_INGEST_INVALID, "%swait_bands: they add up to %lld, wait.count is %lld", c->where,
+            (long long)sum_of(b->wait_bands, CONTRACT_WAIT_BANDS_N), (long long)b->wait.count);
     if (sum_of(b->feedback_reasons, CONTRACT_REASONS_N) >
         b->feedback[CONTRACT_WEATHER_PLUIE - 1] + b->feedback[CONTRACT_WEATHER_ORAGE - 1])
-        return fail(c->err, COLLECTOR_INGEST_INVALID, "%sfeedback_reasons: more reasons than rain and storm ratings",
-                    c->where);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID,
+                                     "%sfeedback_reasons: more reasons than rain and storm ratings", c->where);
     return COLLECTOR_INGEST_OK;
 }
 
@@ -317,7 +322,7 @@ static enum collector_ingest_status parse_bucket(struct ctx *c, json_t *jb, int6
                                                  struct collector_bucket *b)
 {
     if (!json_is_object(jb))
-        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s: expected an object", c->where);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s: expected an object", c->where);
     size_t len = strlen(c->where);
     snprintf(c->where + len, sizeof c->where - len, ".");
 
@@ -325,11 +330,12 @@ static enum collector_ingest_status parse_bucket(struct ctx *c, json_t *jb, int6
     TRY(get_str(c, jb, "day", &day));
     int64_t d = collector_ingest_parse_day(day);
     if (d == INT64_MIN)
-        return fail(c->err, COLLECTOR_INGEST_INVALID, "%sday: \"%.16s\" is not a YYYY-MM-DD date", c->where, day);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID, "%sday: \"%.16s\" is not a YYYY-MM-DD date",
+                                     c->where, day);
     if (d > tomorrow)
-        return fail(c->err, COLLECTOR_INGEST_INVALID, "%sday: %s is after tomorrow", c->where, day);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID, "%sday: %s is after tomorrow", c->where, day);
     if (d < days_from_civil(2000, 1, 1))
-        return fail(c->err, COLLECTOR_INGEST_INVALID, "%sday: %s is before 2000", c->where, day);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID, "%sday: %s is before 2000", c->where, day);
     memcpy(b->day, day, 11);
 
     int64_t hour;
@@ -339,8 +345,8 @@ static enum collector_ingest_status parse_bucket(struct ctx *c, json_t *jb, int6
     TRY(get_str(c, jb, "service", &service));
     /* "" is the bucket of feedback given without naming a service. */
     if (!(service[0] == '\0' || (service[0] >= 'A' && service[0] <= 'Z' && service[1] == '\0')))
-        return fail(c->err, COLLECTOR_INGEST_INVALID, "%sservice: \"%.8s\" is not one capital letter A-Z or \"\"",
-                    c->where, service);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID,
+                                     "%sservice: \"%.8s\" is not one capital letter A-Z or \"\"", c->where, service);
     b->service[0] = service[0];
     b->service[1] = '\0';
 
@@ -349,8 +355,8 @@ static enum collector_ingest_status parse_bucket(struct ctx *c, json_t *jb, int6
     for (i = 0; i < np && strcmp(pub, public_types[i]) != 0; i++)
         ;
     if (i == np)
-        return fail(c->err, COLLECTOR_INGEST_INVALID, "%spublic: \"%.20s\" is not a known public type", c->where,
-                    pub);
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID,
+                                     "%spublic: \"%.20s\" is not a known public type", c->where, pub);
     snprintf(b->public_type, sizeof b->public_type, "%s", pub);
 
     TRY(get_int(c, jb, "revision", 1, COLLECTOR_REVISION_MAX, &b->revision));
@@ -373,14 +379,14 @@ static enum collector_ingest_status parse_bucket(struct ctx *c, json_t *jb, int6
     if (!b->service[0] && (b->issued || b->called || b->served || b->redirected || b->no_show || b->cancelled ||
                            b->expired || b->transferred || b->appointments_checked_in || b->wait.count ||
                            b->service_time.count))
-        return fail(c->err, COLLECTOR_INGEST_INVALID,
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID,
                     "%sservice: \"\" is for feedback and contacts alone; tickets have a service",
                     c->where);
     c->where[len] = '\0';
     return COLLECTOR_INGEST_OK;
 }
 
-static bool printer_word(const char *s)
+int collector_ingest_printer_word(const char *s)
 {
     size_t n = 0;
     for (; s[n]; n++)
@@ -395,27 +401,30 @@ static enum collector_ingest_status parse_health(struct ctx *c, json_t *h, struc
     const char *version, *printer;
     TRY(get_str(c, h, "version", &version));
     if (strlen(version) == 0 || strlen(version) >= sizeof out->version)
-        return fail(c->err, COLLECTOR_INGEST_INVALID, "health.version: 1 to 32 characters expected");
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID, "health.version: 1 to 32 characters expected");
     for (const char *p = version; *p; p++)
         if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
-            return fail(c->err, COLLECTOR_INGEST_INVALID, "health.version: printable ASCII expected");
+            return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID,
+                                         "health.version: printable ASCII expected");
     snprintf(out->version, sizeof out->version, "%s", version);
     TRY(get_count(c, h, "uptime_s", &out->uptime_s));
     TRY(get_str(c, h, "printer", &printer));
-    if (!printer_word(printer))
-        return fail(c->err, COLLECTOR_INGEST_INVALID, "health.printer: a lower-case word [a-z_]{1,32} expected");
+    if (!collector_ingest_printer_word(printer))
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID,
+                                     "health.printer: a lower-case word [a-z_]{1,32} expected");
     snprintf(out->printer, sizeof out->printer, "%s", printer);
     json_t *lu = json_object_get(h, "last_upload");
     if (!lu)
-        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "health.last_upload: missing");
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "health.last_upload: missing");
     if (json_is_null(lu)) {
         out->last_upload = -1;
     } else if (json_is_string(lu)) {
         out->last_upload = collector_ingest_parse_time(json_string_value(lu), 0);
         if (out->last_upload < 0)
-            return fail(c->err, COLLECTOR_INGEST_INVALID, "health.last_upload: not an RFC3339 time");
+            return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID, "health.last_upload: not an RFC3339 time");
     } else {
-        return fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "health.last_upload: expected a string or null");
+        return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE,
+                                     "health.last_upload: expected a string or null");
     }
     TRY(get_count(c, h, "queue_waiting", &out->queue_waiting));
     return COLLECTOR_INGEST_OK;
@@ -427,31 +436,33 @@ static enum collector_ingest_status parse_root(json_t *root, const char *path_an
 {
     struct ctx c = {.err = err};
     if (!json_is_object(root))
-        return fail(err, COLLECTOR_INGEST_BAD_TYPE, "the body must be a JSON object");
+        return collector_ingest_fail(err, COLLECTOR_INGEST_BAD_TYPE, "the body must be a JSON object");
 
     int64_t schema;
     const char *antenne, *id, *sent_at;
     TRY(get_int(&c, root, "schema", INT64_MIN, INT64_MAX, &schema));
     if (schema > CONTRACT_SCHEMA)
-        return fail(err, COLLECTOR_INGEST_INVALID,
+        return collector_ingest_fail(err, COLLECTOR_INGEST_INVALID,
                     "schema: %lld is newer than this headquarters understands (%d..%d): upgrade the collector",
                     (long long)schema, CONTRACT_SCHEMA_MIN, CONTRACT_SCHEMA);
     if (schema < CONTRACT_SCHEMA_MIN)
-        return fail(err, COLLECTOR_INGEST_INVALID, "schema: %lld is not a contract version (%d..%d)",
+        return collector_ingest_fail(err, COLLECTOR_INGEST_INVALID, "schema: %lld is not a contract version (%d..%d)",
                     (long long)schema, CONTRACT_SCHEMA_MIN, CONTRACT_SCHEMA);
     TRY(get_str(&c, root, "antenne", &antenne));
     if (strcmp(antenne, path_antenne) != 0)
-        return fail(err, COLLECTOR_INGEST_MISMATCH, "antenne: \"%.64s\" does not match the path antenne \"%.64s\"",
-                    antenne, path_antenne);
+        return collector_ingest_fail(err, COLLECTOR_INGEST_MISMATCH,
+                                     "antenne: \"%.64s\" does not match the path antenne \"%.64s\"", antenne,
+                                     path_antenne);
     snprintf(b->antenne, sizeof b->antenne, "%s", antenne);
     TRY(get_str(&c, root, "batch", &id));
     if (!valid_uuid(id))
-        return fail(err, COLLECTOR_INGEST_INVALID, "batch: \"%.40s\" is not a UUID", id);
+        return collector_ingest_fail(err, COLLECTOR_INGEST_INVALID, "batch: \"%.40s\" is not a UUID", id);
     snprintf(b->id, sizeof b->id, "%s", id);
     TRY(get_str(&c, root, "sent_at", &sent_at));
     b->sent_at = collector_ingest_parse_time(sent_at, 1);
     if (b->sent_at < 0)
-        return fail(err, COLLECTOR_INGEST_INVALID, "sent_at: \"%.40s\" is not an RFC3339 UTC time", sent_at);
+        return collector_ingest_fail(err, COLLECTOR_INGEST_INVALID, "sent_at: \"%.40s\" is not an RFC3339 UTC time",
+                                     sent_at);
     /* A board whose clock runs ahead must not date its health into the future: the store keeps
      * the latest sent_at, so no later report would ever replace it. */
     if (b->sent_at > now + COLLECTOR_SENT_AT_AHEAD_MAX)
@@ -459,14 +470,15 @@ static enum collector_ingest_status parse_root(json_t *root, const char *path_an
 
     json_t *buckets = json_object_get(root, "buckets");
     if (!buckets || !json_is_array(buckets))
-        return fail(err, COLLECTOR_INGEST_BAD_TYPE, "buckets: expected an array");
+        return collector_ingest_fail(err, COLLECTOR_INGEST_BAD_TYPE, "buckets: expected an array");
     size_t n = json_array_size(buckets);
     if (n > max_buckets)
-        return fail(err, COLLECTOR_INGEST_TOO_MANY, "buckets: %zu buckets, at most %zu per batch", n, max_buckets);
+        return collector_ingest_fail(err, COLLECTOR_INGEST_TOO_MANY, "buckets: %zu buckets, at most %zu per batch", n,
+                                     max_buckets);
     if (n) {
         b->buckets = calloc(n, sizeof *b->buckets);
         if (!b->buckets)
-            return fail(err, COLLECTOR_INGEST_NO_MEMORY, "out of memory");
+            return collector_ingest_fail(err, COLLECTOR_INGEST_NO_MEMORY, "out of memory");
     }
     int64_t tomorrow = (now >= 0 ? now / 86400 : (now - 86399) / 86400) + 1;
     for (size_t i = 0; i < n; i++) {
@@ -478,7 +490,7 @@ static enum collector_ingest_status parse_root(json_t *root, const char *path_an
     json_t *health = json_object_get(root, "health");
     if (health && !json_is_null(health)) {
         if (!json_is_object(health))
-            return fail(err, COLLECTOR_INGEST_BAD_TYPE, "health: expected an object");
+            return collector_ingest_fail(err, COLLECTOR_INGEST_BAD_TYPE, "health: expected an object");
         TRY(parse_health(&c, health, &b->health));
         b->has_health = true;
     }
@@ -498,11 +510,12 @@ enum collector_ingest_status collector_ingest_parse(const char *body, size_t len
     /* Duplicate keys are refused: two "revision" members would make the bucket ambiguous. */
     json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
-        return fail(err, COLLECTOR_INGEST_BAD_JSON, "line %d column %d: %s", jerr.line, jerr.column, jerr.text);
+        return collector_ingest_fail(err, COLLECTOR_INGEST_BAD_JSON, "line %d column %d: %s", jerr.line, jerr.column,
+                                     jerr.text);
 
     struct collector_batch *b = calloc(1, sizeof *b);
     enum collector_ingest_status st = b ? parse_root(root, path_antenne, now, max_buckets, b, err)
-                                        : fail(err, COLLECTOR_INGEST_NO_MEMORY, "out of memory");
+                                        : collector_ingest_fail(err, COLLECTOR_INGEST_NO_MEMORY, "out of memory");
     json_decref(root);
     if (st != COLLECTOR_INGEST_OK) {
         collector_batch_free(b);

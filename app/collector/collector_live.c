@@ -5,40 +5,22 @@
 
 #include <jansson.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-__attribute__((format(printf, 3, 4))) static enum collector_ingest_status
-fail(struct collector_ingest_error *err, enum collector_ingest_status st, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-    va_end(ap);
-    err->status = st;
-    return st;
-}
 
 static bool count_ok(json_int_t n)
 {
     return n >= 0 && n <= COLLECTOR_LIVE_COUNT_MAX;
 }
 
-static bool printer_word(const char *s)
-{
-    size_t n = strlen(s);
-    return n > 0 && n <= 32 && strspn(s, "abcdefghijklmnopqrstuvwxyz_") == n;
-}
-
 static enum collector_ingest_status parse_services(json_t *arr, struct collector_live *out,
                                                    struct collector_ingest_error *err)
 {
     if (!json_is_array(arr))
-        return fail(err, COLLECTOR_INGEST_BAD_TYPE, "services: expected an array");
+        return collector_ingest_fail(err, COLLECTOR_INGEST_BAD_TYPE, "services: expected an array");
     if (json_array_size(arr) > COLLECTOR_LIVE_SERVICES)
-        return fail(err, COLLECTOR_INGEST_INVALID, "services: at most %d", COLLECTOR_LIVE_SERVICES);
+        return collector_ingest_fail(err, COLLECTOR_INGEST_INVALID, "services: at most %d", COLLECTOR_LIVE_SERVICES);
     bool seen[COLLECTOR_LIVE_SERVICES] = {false};
     size_t i;
     json_t *s;
@@ -48,14 +30,16 @@ static enum collector_ingest_status parse_services(json_t *arr, struct collector
         json_error_t je;
         if (json_unpack_ex(s, &je, 0, "{s:s, s:I, s:I}", "service", &letter, "waiting", &waiting, "longest_wait_s",
                            &longest) != 0)
-            return fail(err, COLLECTOR_INGEST_BAD_TYPE, "services[%zu]: %s", i, je.text);
+            return collector_ingest_fail(err, COLLECTOR_INGEST_BAD_TYPE, "services[%zu]: %s", i, je.text);
         if (!(letter[0] >= 'A' && letter[0] <= 'Z' && letter[1] == '\0'))
-            return fail(err, COLLECTOR_INGEST_INVALID, "services[%zu].service: one capital letter A-Z expected", i);
+            return collector_ingest_fail(err, COLLECTOR_INGEST_INVALID,
+                                         "services[%zu].service: one capital letter A-Z expected", i);
         if (seen[letter[0] - 'A'])
-            return fail(err, COLLECTOR_INGEST_INVALID, "services[%zu].service: %c given twice", i, letter[0]);
+            return collector_ingest_fail(err, COLLECTOR_INGEST_INVALID, "services[%zu].service: %c given twice", i,
+                                         letter[0]);
         seen[letter[0] - 'A'] = true;
         if (!count_ok(waiting) || !count_ok(longest))
-            return fail(err, COLLECTOR_INGEST_INVALID, "services[%zu]: counts must be 0..%d", i,
+            return collector_ingest_fail(err, COLLECTOR_INGEST_INVALID, "services[%zu]: counts must be 0..%d", i,
                         COLLECTOR_LIVE_COUNT_MAX);
         out->services[out->n_services++] =
             (struct collector_live_service){letter[0], (int64_t)waiting, (int64_t)longest};
@@ -73,7 +57,8 @@ enum collector_ingest_status collector_live_parse(const char *body, size_t len, 
     json_error_t je;
     json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
     if (!root)
-        return fail(err, COLLECTOR_INGEST_BAD_JSON, "line %d column %d: %s", je.line, je.column, je.text);
+        return collector_ingest_fail(err, COLLECTOR_INGEST_BAD_JSON, "line %d column %d: %s", je.line, je.column,
+                                     je.text);
     json_int_t schema, desks;
     const char *antenne, *id, *at, *printer;
     int open;
@@ -82,24 +67,26 @@ enum collector_ingest_status collector_live_parse(const char *body, size_t len, 
     if (json_unpack_ex(root, &je, 0, "{s:I, s:s, s:s, s:s, s:b, s:I, s:s, s:o}", "schema", &schema, "antenne",
                        &antenne, "id", &id, "at", &at, "open", &open, "desks_open", &desks, "printer", &printer,
                        "services", &services) != 0)
-        st = fail(err, COLLECTOR_INGEST_BAD_TYPE, "%s", je.text);
+        st = collector_ingest_fail(err, COLLECTOR_INGEST_BAD_TYPE, "%s", je.text);
     else if (schema < 2 || schema > CONTRACT_SCHEMA)
-        st = fail(err, COLLECTOR_INGEST_INVALID,
+        st = collector_ingest_fail(err, COLLECTOR_INGEST_INVALID,
                   "schema: live snapshots exist from contract 2; %lld is not one this headquarters understands "
                   "(2..%d)",
                   (long long)schema, CONTRACT_SCHEMA);
     else if (strlen(id) != COLLECTOR_UUID_LEN || strspn(id, "0123456789abcdefABCDEF-") != COLLECTOR_UUID_LEN)
-        st = fail(err, COLLECTOR_INGEST_INVALID, "id: a UUID expected");
+        st = collector_ingest_fail(err, COLLECTOR_INGEST_INVALID, "id: a UUID expected");
     else if (strcmp(antenne, path_antenne) != 0)
-        st = fail(err, COLLECTOR_INGEST_MISMATCH, "antenne: \"%.64s\" does not match the path antenne", antenne);
+        st = collector_ingest_fail(err, COLLECTOR_INGEST_MISMATCH,
+                                   "antenne: \"%.64s\" does not match the path antenne", antenne);
     else if ((out->at = collector_ingest_parse_time(at, 1)) < 0)
-        st = fail(err, COLLECTOR_INGEST_INVALID, "at: \"%.40s\" is not an RFC3339 UTC time", at);
+        st = collector_ingest_fail(err, COLLECTOR_INGEST_INVALID, "at: \"%.40s\" is not an RFC3339 UTC time", at);
     else if (out->at > now + 86400)
-        st = fail(err, COLLECTOR_INGEST_INVALID, "at: more than a day ahead of headquarters' clock");
+        st = collector_ingest_fail(err, COLLECTOR_INGEST_INVALID, "at: more than a day ahead of headquarters' clock");
     else if (!count_ok(desks))
-        st = fail(err, COLLECTOR_INGEST_INVALID, "desks_open: 0..%d expected", COLLECTOR_LIVE_COUNT_MAX);
-    else if (!printer_word(printer))
-        st = fail(err, COLLECTOR_INGEST_INVALID, "printer: a lower-case word [a-z_]{1,32} expected");
+        st = collector_ingest_fail(err, COLLECTOR_INGEST_INVALID, "desks_open: 0..%d expected",
+                                   COLLECTOR_LIVE_COUNT_MAX);
+    else if (!collector_ingest_printer_word(printer))
+        st = collector_ingest_fail(err, COLLECTOR_INGEST_INVALID, "printer: a lower-case word [a-z_]{1,32} expected");
     else
         st = parse_services(services, out, err);
     if (st == COLLECTOR_INGEST_OK) {

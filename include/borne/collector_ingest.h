@@ -129,6 +129,13 @@ enum collector_ingest_status collector_ingest_parse(const char *body, size_t len
 int collector_ingest_http_status(enum collector_ingest_status status);
 const char *collector_ingest_code(enum collector_ingest_status status);
 
+/* Fills err with a status and a formatted message; returns the status (shared by the parsers). */
+__attribute__((format(printf, 3, 4))) enum collector_ingest_status
+collector_ingest_fail(struct collector_ingest_error *err, enum collector_ingest_status st, const char *fmt, ...);
+
+/* True for a printer state word: [a-z_]{1,32}. */
+int collector_ingest_printer_word(const char *s);
+
 /* True for a well-formed antenne id ([a-z0-9-]{1,64}). */
 int collector_ingest_valid_id(const char *id);
 

@@ -16,51 +16,9 @@
 
 static ut_collector hq;
 
-struct buf {
-    char *p;
-    size_t n;
-};
-
-static size_t keep(char *data, size_t size, size_t nmemb, void *ctx)
-{
-    struct buf *b = ctx;
-    char *np = realloc(b->p, b->n + size * nmemb + 1);
-    if (!np)
-        return 0;
-    memcpy(np + b->n, data, size * nmemb);
-    b->p = np;
-    b->n += size * nmemb;
-    b->p[b->n] = '\0';
-    return size * nmemb;
-}
-
-/* One request to the collector; the status, and the answer in *out (to free) when out is given. */
 static long request(const char *path, const char *token, const char *body, char **out)
 {
-    char url[256], auth[160];
-    snprintf(url, sizeof url, "%s%s", hq.url, path);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-    CURL *c = curl_easy_init();
-    struct curl_slist *h = curl_slist_append(NULL, auth);
-    h = curl_slist_append(h, "Content-Type: application/json");
-    struct buf b = {NULL, 0};
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-    if (body)
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    long status = 0;
-    if (curl_easy_perform(c) == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
-    if (out)
-        *out = b.p;
-    else
-        free(b.p);
-    return status;
+    return ut_request(&hq, NULL, path, token, body, out);
 }
 
 /* The antenne's live entry as HQ shows it: waiting (-1 when no snapshot yet) and its board time. */

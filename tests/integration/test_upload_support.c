@@ -402,28 +402,48 @@ static size_t grow(char *data, size_t size, size_t n, void *ctx)
     return size * n;
 }
 
-static json_t *hq_export(const ut_collector *c, const char *ca_file, const char *from, const char *to)
+long ut_request(const ut_collector *c, const char *ca_file, const char *path, const char *token,
+                const char *body, char **out)
 {
-    char url[512];
-    snprintf(url, sizeof url, "%s/api/v1/export.json?from=%s&to=%s&antenne=" UT_ANTENNE, c->url, from, to);
+    char url[512], auth[200];
+    snprintf(url, sizeof url, "%s%s", c->url, path);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
     CURL *curl = curl_easy_init();
-    struct curl_slist *h = curl_slist_append(NULL, "Authorization: Bearer " UT_ADMIN);
+    struct curl_slist *h = curl_slist_append(NULL, auth);
+    h = curl_slist_append(h, "Content-Type: application/json");
     struct growbuf g = { 0 };
     curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, grow);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &g);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
     if (ca_file)
         curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file);
+    if (body)
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
     CURLcode rc = curl_easy_perform(curl);
     long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(h);
     curl_easy_cleanup(curl);
-    json_t *j = rc == CURLE_OK && status == 200 && g.p ? json_loads(g.p, 0, NULL) : NULL;
+    if (out)
+        *out = g.p;
+    else
+        free(g.p);
+    return status;
+}
+
+static json_t *hq_export(const ut_collector *c, const char *ca_file, const char *from, const char *to)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/export.json?from=%s&to=%s&antenne=" UT_ANTENNE, from, to);
+    char *text = NULL;
+    long status = ut_request(c, ca_file, path, UT_ADMIN, NULL, &text);
+    json_t *j = status == 200 && text ? json_loads(text, 0, NULL) : NULL;
     if (!j)
-        fprintf(stderr, "export: curl %d, HTTP %ld: %.200s\n", (int)rc, status, g.p ? g.p : "");
-    free(g.p);
+        fprintf(stderr, "export: HTTP %ld: %.200s\n", status, text ? text : "");
+    free(text);
     return j;
 }
 

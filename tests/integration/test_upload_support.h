@@ -64,6 +64,10 @@ int ut_compare_with_hq(queue *q, const ut_collector *c, const char *ca_file, con
 /* Checks (CHECK) that PRAGMA integrity_check says "ok" for the SQLite file at path. */
 void ut_check_integrity(const char *path);
 
+/* One request to the collector (GET, or POST of `body` when given) with a bearer token; the HTTP
+ * status (0 when the transfer failed), and the answer in *out (to free; out may be NULL). */
+long ut_request(const ut_collector *c, const char *ca_file, const char *path, const char *token,
+                const char *body, char **out);
 /* Polls the status (every 20 ms, up to timeout_s) until pred holds. */
 bool ut_wait(upload *u, bool (*pred)(const upload_status *s), int timeout_s, upload_status *out);
 bool ut_outbox_empty(const upload_status *s);
