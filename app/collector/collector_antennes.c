@@ -182,11 +182,31 @@ static int add_entry(struct collector_antennes *a, size_t *cap, const struct col
     return 0;
 }
 
+/* territory, group, lat, lon of a row. */
+static int parse_place(char **fl, struct collector_antenne_info *info)
+{
+    char *end;
+    size_t tl = strlen(fl[0]);
+    if (tl == 0 || tl >= sizeof info->territory || !collector_ingest_valid_id(fl[1]))
+        return -1;
+    info->lat = strtod(fl[2], &end);
+    if (end == fl[2] || *end || info->lat < -90 || info->lat > 90)
+        return -1;
+    info->lon = strtod(fl[3], &end);
+    if (end == fl[3] || *end || info->lon < -180 || info->lon > 180)
+        return -1;
+    memcpy(info->territory, fl[0], tl + 1);
+    snprintf(info->group, sizeof info->group, "%s", fl[1]);
+    info->has_coords = 1;
+    return 0;
+}
+
 static int parse_csv(struct collector_antennes *a, FILE *f, const char *path, char *err, size_t errlen)
 {
     char line[1024];
     int lineno = 0;
     bool header = false;
+    int columns = 0;
     size_t cap = 0;
     while (fgets(line, sizeof line, f)) {
         lineno++;
@@ -195,17 +215,24 @@ static int parse_csv(struct collector_antennes *a, FILE *f, const char *path, ch
         chomp(line);
         if (line[0] == '#' || line[0] == '\0')
             continue;
-        char *fl[8];
-        int nf = csv_fields(line, fl, 8);
+        char *fl[10];
+        int nf = csv_fields(line, fl, 10);
         if (!header) {
-            if (nf < 4 || strcmp(fl[0], "name") != 0 || strcmp(fl[1], "opened") != 0 ||
-                strcmp(fl[2], "population") != 0 || strcmp(fl[3], "communes") != 0)
-                return fail(err, errlen, path, lineno, "expected the header name,opened,population,communes");
+            static const char *const names[] = {"name", "opened", "population", "communes",
+                                                "territory", "group", "lat", "lon"};
+            columns = nf == 4 || nf == 8 ? nf : 0;
+            for (int i = 0; i < columns; i++)
+                if (strcmp(fl[i], names[i]) != 0)
+                    columns = 0;
+            if (!columns)
+                return fail(err, errlen, path, lineno,
+                            "expected the header name,opened,population,communes[,territory,group,lat,lon]");
             header = true;
             continue;
         }
-        if (nf != 4)
-            return fail(err, errlen, path, lineno, "expected 4 fields: name,opened,population,communes");
+        if (nf != columns)
+            return fail(err, errlen, path, lineno, columns == 4 ? "expected 4 fields like the header"
+                                                                : "expected 8 fields like the header");
         struct collector_antenne_info info;
         memset(&info, 0, sizeof info);
         if (strlen(fl[0]) >= sizeof info.name || collector_antennes_slug(fl[0], info.id, sizeof info.id) != 0)
@@ -216,6 +243,9 @@ static int parse_csv(struct collector_antennes *a, FILE *f, const char *path, ch
         snprintf(info.opened, sizeof info.opened, "%s", fl[1]);
         if (!parse_count(fl[2], &info.population) || !parse_count(fl[3], &info.communes))
             return fail(err, errlen, path, lineno, "population and communes must be non-negative integers");
+        if (columns == 8 && parse_place(fl + 4, &info) != 0)
+            return fail(err, errlen, path, lineno,
+                        "territory (1 to 63 bytes), group ([a-z0-9-] id), lat (-90..90) and lon (-180..180) expected");
         if (collector_antennes_find(a, info.id) >= 0)
             return fail(err, errlen, path, lineno, "two antennes have the same id");
         if (add_entry(a, &cap, &info) != 0)

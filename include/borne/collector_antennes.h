@@ -1,6 +1,9 @@
 /* The antennes a collector knows, with their bearer tokens and the HQ (admin) token.
  *
- * Antennes come from a CSV "name,opened,population,communes" (lines starting with '#' are comments,
+ * Antennes come from a CSV "name,opened,population,communes[,territory,group,lat,lon]" (lines starting
+ * with '#' are comments; the last four columns are optional as a whole, so an older table still loads:
+ * territory is the département served, group the id [a-z0-9-] of the sites sharing a manager,
+ * lat/lon WGS84 degrees),
  * the first other line is the header); the id of an antenne is the slug of its name ("Château-Thierry"
  * -> "chateau-thierry"). Tokens come from a tokens file ("<id> <token>" per line, '#' comments) and/or a
  * directory holding "<id>.token" files. An antenne without a token is known (404 never applies to it)
@@ -24,6 +27,10 @@ struct collector_antenne_info {
     char opened[11];     /* YYYY-MM-DD or "" when planned */
     int64_t population;
     int64_t communes;
+    char territory[64];  /* "" when the table has no such column */
+    char group[COLLECTOR_ID_MAX + 1];
+    double lat, lon;     /* meaningful when has_coords */
+    int has_coords;
 };
 
 /* Builds a registry from a CSV file. Errors are "file:line: message" in err; returns -1 and *out NULL.

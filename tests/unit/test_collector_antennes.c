@@ -59,6 +59,28 @@ static void demo_csv_loads(void)
     CHECK(collector_antennes_find(a, "compiegne") >= 0);
     CHECK_STR(collector_antennes_at(a, (size_t)collector_antennes_find(a, "mel"))->opened, "");
     CHECK_INT(collector_antennes_find(a, "paris"), -1);
+    /* Territories, groups and places: 7 groups of 2 or 3 sites sharing a manager, every antenne placed
+     * in the Region (lat 48.8..51.1, lon 1.3..4.3). */
+    const struct collector_antenne_info *laon = collector_antennes_at(a, (size_t)collector_antennes_find(a, "laon"));
+    CHECK_STR(laon->territory, "Aisne");
+    CHECK_STR(laon->group, "aisne-sud");
+    char groups[8][COLLECTOR_ID_MAX + 1];
+    int sizes[8] = {0}, n_groups = 0;
+    for (size_t k = 0; k < collector_antennes_count(a); k++) {
+        const struct collector_antenne_info *x = collector_antennes_at(a, k);
+        CHECK(x->has_coords && x->lat > 48.8 && x->lat < 51.1 && x->lon > 1.3 && x->lon < 4.3);
+        CHECK(x->territory[0] != '\0');
+        int g = 0;
+        while (g < n_groups && strcmp(groups[g], x->group) != 0)
+            g++;
+        if (g == n_groups && CHECK(n_groups < 8))
+            snprintf(groups[n_groups++], sizeof groups[0], "%s", x->group);
+        if (g < 8)
+            sizes[g]++;
+    }
+    CHECK_INT(n_groups, 7);
+    for (int g = 0; g < n_groups; g++)
+        CHECK(sizes[g] >= 2 && sizes[g] <= 3);
     collector_antennes_free(a);
 }
 
@@ -76,6 +98,16 @@ static void bad_csv_lines(void)
     p = write_file("head.csv", "nom,ouverture\nAmiens,2018-05-22\n");
     CHECK_INT(collector_antennes_load_csv(p, &a, err, sizeof err), -1);
     CHECK(strstr(err, "head.csv:1:") != NULL);
+    /* The place columns come as a whole and must make sense. */
+    p = write_file("place.csv", "name,opened,population,communes,territory,group,lat,lon\n"
+                                "Laon,,1,1,Aisne,aisne-sud,49.56,3.62\nAmiens,,1,1,Somme,Somme Nord,49.9,2.3\n");
+    CHECK_INT(collector_antennes_load_csv(p, &a, err, sizeof err), -1);
+    CHECK(strstr(err, "place.csv:3:") != NULL);
+    p = write_file("lat.csv", "name,opened,population,communes,territory,group,lat,lon\nLaon,,1,1,Aisne,g,95,3\n");
+    CHECK_INT(collector_antennes_load_csv(p, &a, err, sizeof err), -1);
+    p = write_file("short.csv", "name,opened,population,communes,territory,group,lat,lon\nLaon,,1,1\n");
+    CHECK_INT(collector_antennes_load_csv(p, &a, err, sizeof err), -1);
+    CHECK(strstr(err, "short.csv:2:") != NULL);
     p = write_file("quoted.csv", "name,opened,population,communes\n\"Lille, \"\"MEL\"\"\",,5,6\n");
     CHECK_INT(collector_antennes_load_csv(p, &a, err, sizeof err), 0);
     if (a) {
