@@ -1,10 +1,12 @@
 #include "borne/collector_report.h"
+#include "borne/contract.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct buf {
     char *p;
@@ -228,6 +230,7 @@ struct agg {
      * a double (which cannot overflow here) is exact enough */
     double wait_sum, wait_p90_weighted, svc_sum;
     int64_t fb[5];
+    int64_t rows;          /* buckets seen: 0 means "no data", never a count of 0 */
 };
 
 struct page_ctx {
@@ -272,6 +275,7 @@ static int page_row(void *ctx, const struct collector_row *r)
         return 0; /* an antenne removed from the CSV since: its data stays in the exports */
     struct agg *a = &p->agg[i];
     const struct collector_bucket *b = &r->bucket;
+    a->rows++;
     int64_t w = (collector_ingest_parse_day(b->day) - p->first_monday) / 7;
     if (w >= 0 && w < WEEKS)
         add_to(&a->weeks[w], b->issued);
@@ -362,9 +366,10 @@ static void html_ago(struct buf *b, int64_t now, int64_t t)
         bprintf(b, "il y a %lld j", (long long)(d / 86400));
 }
 
-/* Five weather levels in the engine's order (index 0 = soleil, the best; 4 = orage), each an
- * inline SVG (no font dependency) and a word: never colour alone. */
-static const char *const weather_word[5] = {"Ensoleillé", "Éclaircies", "Nuageux", "Pluvieux", "Orageux"};
+/* Five weather levels in the contract's order (index 0 = soleil, the best; 4 = orage), each an
+ * inline SVG (no font dependency) and the kiosk's word (contract_weather_label): never colour
+ * alone. The colour class of level index k is f(5 - k) everywhere (legend and bars): f5 sunny. */
+#define weather_word(k) contract_weather_label((k) + 1)
 static const char *const weather_svg[5] = {
     "<circle cx='14' cy='14' r='6' fill='#f5a300'/>"
     "<path d='M14 2v3M14 23v3M2 14h3M23 14h3M5.5 5.5l2.1 2.1M20.4 20.4l2.1 2.1M5.5 22.5l2.1-2.1M20.4 7.6l2.1-2.1' "
@@ -415,18 +420,18 @@ static void html_weather(struct buf *b, const int64_t fb[5])
     level = level < 1 ? 1 : level > 5 ? 5 : level;
     bprintf(b, "<td><span class='weather lvl%d'><svg viewBox='0 0 28 28' width='28' height='28' aria-hidden='true'>"
                "%s</svg><span><b>%s</b><small>",
-            level, weather_svg[5 - level], weather_word[5 - level]);
+            level, weather_svg[5 - level], weather_word(5 - level));
     html_score(b, mean);
     bputs(b, " / 5 · ");
     html_count(b, n);
     bputs(b, " avis</small></span></span></td><td><div class='dist' role='img' aria-label='");
     for (int k = 0; k < 5; k++)
-        bprintf(b, "%s%s %lld", k ? ", " : "", weather_word[k], (long long)fb[k]);
+        bprintf(b, "%s%s %lld", k ? ", " : "", weather_word(k), (long long)fb[k]);
     bputs(b, "'>");
     for (int k = 0; k < 5; k++)
         if (fb[k])
             bprintf(b, "<span class='f%d' style='width:%.1f%%' title='%s : %lld'></span>", 5 - k,
-                    100.0 * (double)fb[k] / (double)n, weather_word[k], (long long)fb[k]);
+                    100.0 * (double)fb[k] / (double)n, weather_word(k), (long long)fb[k]);
     bputs(b, "</div></td>");
 }
 
@@ -508,9 +513,15 @@ static void page_head(struct buf *b, int64_t now, int64_t first_monday, int64_t 
              "<meta http-equiv='refresh' content='300'>"
              "<title>Borne · siège — fréquentation des antennes</title>");
     bputs(b, page_style);
+    /* The reader's time: headquarters' zone (the process TZ), named. */
+    time_t t = (time_t)now;
+    struct tm tm;
+    char at[32] = "";
+    if (localtime_r(&t, &tm))
+        strftime(at, sizeof at, "%H:%M (%Z)", &tm);
     bprintf(b, "</head><body><header><h1>Fréquentation des antennes</h1><p>du %02d/%02d/%04d au %02d/%02d/%04d"
-               " · mis à jour %02lld:%02lld UTC</p></header><main>",
-            d, m, y, d2, m2, y2, (long long)(now % 86400 / 3600), (long long)(now % 3600 / 60));
+               " · mis à jour à %s</p></header><main>",
+            d, m, y, d2, m2, y2, at);
 }
 
 static void page_cards(struct buf *b, const struct agg *total, size_t n_antennes, size_t attention)
@@ -559,6 +570,10 @@ static void page_attendance(struct buf *b, const struct collector_antennes *an, 
         bputs(b, "<tr><td>");
         html_text(b, collector_antennes_at(an, i)->name);
         bputs(b, "</td>");
+        if (!a->rows) {
+            bprintf(b, "<td colspan='%d' class='muted nodata'>pas de données</td></tr>", WEEKS + 4);
+            continue;
+        }
         for (int w = 0; w < WEEKS; w++) {
             bputs(b, "<td class='n'><div class='cell'>");
             html_count(b, a->weeks[w]);
@@ -583,7 +598,7 @@ static void page_waits(struct buf *b, const struct collector_antennes *an, const
              "<p>Attente moyenne = somme des attentes ÷ nombre d’appels. Le p90 est la moyenne des p90 horaires, "
              "pondérée par le nombre d’appels.</p><div class='legend'>");
     for (int k = 0; k < 5; k++)
-        bprintf(b, "<span><i class='f%d'></i>%d · %s</span>", k + 1, k + 1, weather_word[k]);
+        bprintf(b, "<span><i class='f%d'></i>%s</span>", 5 - k, weather_word(k));
     bputs(b, "</div><table><thead><tr><th>Antenne</th><th class='n'>Attente moyenne</th><th class='n'>Attente p90</th>"
              "<th class='n'>Durée d’entretien</th><th>Météo</th><th>Répartition des avis</th></tr></thead><tbody>");
     for (size_t i = 0; i < collector_antennes_count(an); i++) {
@@ -628,7 +643,12 @@ static void page_devices(struct buf *b, const struct collector_antennes *an, con
              "et file d’attente au moment de l’envoi.</p><table><thead><tr><th>Antenne</th><th>Dernier contact</th>"
              "<th>Imprimante</th><th>Dernier envoi réussi</th><th class='n'>En attente</th><th>Version</th>"
              "<th class='n'>En service depuis</th></tr></thead><tbody>");
-    for (size_t i = 0; i < collector_antennes_count(an); i++) {
+    /* Faults first (silent or printer not ready), then the others, each in registry order. */
+    size_t n = collector_antennes_count(an);
+    for (size_t k = 0; k < 2 * n; k++) {
+        size_t i = k % n;
+        if (needs_attention(&slots[i], now) != (k < n))
+            continue;
         const struct device_slot *s = &slots[i];
         bputs(b, "<tr><td>");
         html_text(b, collector_antennes_at(an, i)->name);

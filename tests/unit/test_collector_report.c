@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "borne/collector_report.h"
 #include "borne/collector_synth.h"
@@ -114,7 +115,15 @@ static void html_page(void)
         return;
     CHECK(strstr(out, "Lille, &quot;&lt;MEL&gt;&quot;") != NULL);
     CHECK(strstr(out, "<MEL>") == NULL);
-    CHECK(strstr(out, "Ensoleillé") != NULL);             /* mean 4.8 */
+    /* The kiosk's words, one order sunny → storm, legend and bars in the same colour (f5 = soleil). */
+    CHECK(strstr(out, "<b>Soleil</b>") != NULL);         /* mean 4.8 */
+    CHECK(strstr(out, "Ensoleillé") == NULL && strstr(out, "Éclaircies") == NULL);
+    const char *legend = strstr(out, "<i class='f5'></i>Soleil");
+    const char *storm = strstr(out, "<i class='f1'></i>Orage");
+    CHECK(legend != NULL && storm != NULL && legend < storm);
+    CHECK(strstr(out, "class='f5' style='width:80.0%' title='Soleil : 16'") != NULL);
+    CHECK(strstr(out, "pas de données") != NULL);       /* Laon: no data, not 0 */
+    CHECK(strstr(out, " UTC") == NULL && strstr(out, "mis à jour à ") != NULL);
     CHECK(strstr(out, "4,8 / 5") != NULL);
     CHECK(strstr(out, "4 min 00") != NULL);               /* 4800 s / 20 calls */
     CHECK(strstr(out, "Papier bientôt fini") != NULL);
@@ -127,6 +136,8 @@ static void html_page(void)
 
 int main(void)
 {
+    setenv("TZ", "Europe/Paris", 1);   /* headquarters' zone: the page says its local time */
+    tzset();
     setup();
     if (antennes && store) {
         RUN(csv_export);
