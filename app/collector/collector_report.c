@@ -81,25 +81,43 @@ static void csv_text(struct buf *b, const char *s)
     bputs(b, "\"");
 }
 
-/* Numeric members of a bucket in wire/CSV order, so CSV and JSON cannot drift apart. */
-#define NUM_FIELDS 23
-static const char *const num_names[NUM_FIELDS] = {
+/* Numeric members of a bucket in wire/CSV order, so CSV and JSON cannot drift apart: contract 1's
+ * first (their columns keep their place), then the bucket's contract version and contract 2's
+ * breakdowns, named <array>_<word> from the contract's lists. */
+#define OUTCOME_COL_(N, v, word, label) "outcomes_" word,
+#define CHANNEL_COL_(N, v, word, label) "channels_" word,
+#define REASON_COL_(N, v, word, label) "feedback_reasons_" word,
+#define BAND_COL_(N, v, word, label, low) "wait_bands_" word,
+static const char *const num_names[] = {
     "revision",      "issued",        "called",        "served",     "redirected",  "no_show",
     "cancelled",     "expired",       "transferred",   "appointments_checked_in",   "wait_sum_s",
     "wait_count",    "wait_p50_s",    "wait_p90_s",    "service_sum_s",             "service_count",
     "service_p50_s", "service_p90_s", "soleil",        "soleil_voile", "nuageux",   "pluie",
-    "orage"};
+    "orage",         "contract",      CONTRACT_OUTCOMES(OUTCOME_COL_) CONTRACT_CHANNELS(CHANNEL_COL_)
+    CONTRACT_REASONS(REASON_COL_) CONTRACT_WAIT_BANDS(BAND_COL_)};
+#define NUM_FIELDS ((int)(sizeof num_names / sizeof num_names[0]))
+#define CONTRACT_FIELD 23   /* a version, like revision: never totalled */
 
 static void bucket_nums(const struct collector_bucket *b, int64_t v[NUM_FIELDS])
 {
-    const int64_t src[NUM_FIELDS] = {
+    const int64_t src[] = {
         b->revision,          b->issued,         b->called,          b->served,
         b->redirected,        b->no_show,        b->cancelled,       b->expired,
         b->transferred,       b->appointments_checked_in,            b->wait.sum_s,
         b->wait.count,        b->wait.p50_s,     b->wait.p90_s,      b->service_time.sum_s,
         b->service_time.count, b->service_time.p50_s, b->service_time.p90_s, b->feedback[0],
-        b->feedback[1],       b->feedback[2],    b->feedback[3],     b->feedback[4]};
+        b->feedback[1],       b->feedback[2],    b->feedback[3],     b->feedback[4], b->schema};
+    _Static_assert(sizeof src / sizeof src[0] == CONTRACT_FIELD + 1, "contract 1 columns, then the version");
     memcpy(v, src, sizeof src);
+    int n = CONTRACT_FIELD + 1;
+    for (int i = 0; i < CONTRACT_OUTCOMES_N; i++)
+        v[n++] = b->outcomes[i];
+    for (int i = 0; i < CONTRACT_CHANNELS_N; i++)
+        v[n++] = b->channels[i];
+    for (int i = 0; i < CONTRACT_REASONS_N; i++)
+        v[n++] = b->feedback_reasons[i];
+    for (int i = 0; i < CONTRACT_WAIT_BANDS_N; i++)
+        v[n++] = b->wait_bands[i];
 }
 
 /* Totals of bounded values (see collector_ingest.h) over any number of rows: one that would pass
@@ -129,6 +147,8 @@ static int csv_row(void *ctx, const struct collector_row *r)
     csv_text(x->b, r->bucket.public_type);
     for (int i = 0; i < NUM_FIELDS; i++)
         bprintf(x->b, ",%lld", (long long)v[i]);
+    bputs(x->b, ",");
+    csv_text(x->b, r->bucket.partners);
     bputs(x->b, "\r\n");
     return x->b->oom ? -1 : 0;
 }
@@ -140,7 +160,7 @@ int collector_report_csv(struct collector_store *store, const struct collector_a
     bputs(&b, "antenne,antenne_name,day,hour,service,public");
     for (int i = 0; i < NUM_FIELDS; i++)
         bprintf(&b, ",%s", num_names[i]);
-    bputs(&b, "\r\n");
+    bputs(&b, ",partners\r\n");
     struct export_ctx x = {.b = &b, .antennes = antennes};
     return finish(&b, collector_store_export(store, filter, csv_row, &x), out, len);
 }
@@ -175,7 +195,8 @@ static int json_row(void *ctx, const struct collector_row *r)
     bucket_nums(k, v);
     /* revision is a version, not a quantity: never summed (two at 2^53 would not fit). */
     for (int i = 1; i < NUM_FIELDS; i++)
-        add_to(&x->totals[i], v[i]);
+        if (i != CONTRACT_FIELD)
+            add_to(&x->totals[i], v[i]);
     bputs(x->b, x->rows++ ? ",\n" : "\n");
     bputs(x->b, "{\"antenne\":");
     json_text(x->b, r->antenne);
@@ -190,8 +211,15 @@ static int json_row(void *ctx, const struct collector_row *r)
             (long long)k->transferred, (long long)k->appointments_checked_in);
     json_stat(x->b, "wait", &k->wait);
     json_stat(x->b, "service_time", &k->service_time);
-    bprintf(x->b, ",\"feedback\":[%lld,%lld,%lld,%lld,%lld]}", (long long)k->feedback[0], (long long)k->feedback[1],
+    bprintf(x->b, ",\"feedback\":[%lld,%lld,%lld,%lld,%lld]", (long long)k->feedback[0], (long long)k->feedback[1],
             (long long)k->feedback[2], (long long)k->feedback[3], (long long)k->feedback[4]);
+    /* Contract 2: the version the bucket came with (1: the breakdowns below are unknown, not 0). */
+    bprintf(x->b, ",\"contract\":%d", k->schema);
+    for (int i = CONTRACT_FIELD + 1; i < NUM_FIELDS; i++)
+        bprintf(x->b, ",\"%s\":%lld", num_names[i], (long long)v[i]);
+    bputs(x->b, ",\"partners\":");
+    json_text(x->b, k->partners);
+    bputs(x->b, "}");
     return x->b->oom ? -1 : 0;
 }
 
@@ -211,9 +239,10 @@ int collector_report_json(struct collector_store *store, const struct collector_
     bputs(&b, "},\"buckets\":[");
     int rc = collector_store_export(store, filter, json_row, &x);
     bprintf(&b, "\n],\"totals\":{\"buckets\":%zu", x.rows);
-    /* revision is a version, not a quantity: no total. */
+    /* revision and contract are versions, not quantities: no total. */
     for (int i = 1; i < NUM_FIELDS; i++)
-        bprintf(&b, ",\"%s\":%lld", num_names[i], (long long)x.totals[i]);
+        if (i != CONTRACT_FIELD)
+            bprintf(&b, ",\"%s\":%lld", num_names[i], (long long)x.totals[i]);
     bputs(&b, "}}\n");
     return finish(&b, rc, out, len);
 }

@@ -72,6 +72,10 @@ static void csv_export(void)
     CHECK(strncmp(out, head, strlen(head)) == 0);
     CHECK(strstr(out, "\r\nlille-mel,\"Lille, \"\"<MEL>\"\"\",") != NULL);
     CHECK(strstr(out, ",10,A,entreprise,1,10,10,10,") != NULL);
+    /* Contract 2's columns come after contract 1's, named from the contract's words; this old
+     * board's rows say contract 1 (the breakdowns unknown). */
+    CHECK(strstr(out, ",orage,contract,outcomes_answered,outcomes_partner,") != NULL);
+    CHECK(strstr(out, ",wait_bands_60+,partners\r\n") != NULL);
     int lines = 0;
     for (const char *p = out; (p = strstr(p, "\r\n")); p += 2)
         lines++;
@@ -101,6 +105,9 @@ static void json_export(void)
     json_t *first = json_array_get(json_object_get(j, "buckets"), 0);
     CHECK_STR(json_string_value(json_object_get(first, "antenne")), "lille-mel");
     CHECK_INT(json_integer_value(json_object_get(json_object_get(first, "wait"), "sum_s")), 2400);
+    CHECK_INT(json_integer_value(json_object_get(first, "contract")), 1);
+    CHECK(json_is_integer(json_object_get(first, "feedback_reasons_attente")));
+    CHECK(json_object_get(t, "contract") == NULL);   /* a version: never totalled */
     CHECK_STR(json_string_value(json_object_get(json_object_get(j, "filter"), "service")), "A");
     json_decref(j);
     free(out);
