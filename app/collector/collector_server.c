@@ -454,6 +454,10 @@ static enum MHD_Result live_end(struct collector_server *s, struct MHD_Connectio
         log_reject(r->antenne, s->antennes, 413, "live snapshot over the cap");
         return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", "the body is over the size cap");
     }
+    if (r->no_room) {
+        log_reject(r->antenne, s->antennes, 503, "pending request memory at its cap");
+        return send_busy(c);
+    }
     const struct collector_antenne_info *info = collector_antennes_at(s->antennes, (size_t)r->antenne);
     struct collector_live snap;
     struct collector_ingest_error err;
