@@ -3,7 +3,9 @@
  * keep-alive clients. Prints batches/s and buckets/s next to the goal: 100 x the load of 2,800 sites
  * uploading every minute = 4,667 batches/s. SQLite is measured a second time while 1,000 slow
  * connections (headers trickled one line every 10 s, reopened when cut) come from other loopback
- * addresses (test_lockout_load.h). Figures only, nothing asserted. */
+ * addresses (test_lockout_load.h). Every run also carries the live state of the 2,800 sites: one
+ * snapshot per site per minute (47/s) posted by another client meanwhile, as the national network's
+ * boards would. Figures only, nothing asserted. */
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -68,6 +70,53 @@ static void *client(void *arg)
         if (status != 200)
             atomic_fetch_add(&failures, 1);
         curl_slist_free_all(headers);
+    }
+    curl_easy_cleanup(c);
+    return NULL;
+}
+
+/* Live snapshots at LIVE_PER_S, one site after the other, until live_stop. */
+#define LIVE_PER_S (SITES / 60.0)
+static atomic_bool live_stop;
+static atomic_long live_sent, live_failures;
+
+static void *live_feeder(void *arg)
+{
+    (void)arg;
+    CURL *c = curl_easy_init();
+    char url[256], auth[128], body[512];
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (long k = 0; c && !atomic_load(&live_stop); k++) {
+        int site = (int)(k % SITES);
+        snprintf(url, sizeof url, "%s/api/v1/antennes/site-%d/live", h.url, site);
+        snprintf(auth, sizeof auth, "Authorization: Bearer %s", harness_token(site));
+        char at[21];
+        collector_synth_time_text((int64_t)time(NULL), at);
+        snprintf(body, sizeof body,
+                 "{\"schema\":2,\"antenne\":\"site-%d\",\"id\":\"123e4567-e89b-42d3-a456-%012ld\",\"at\":\"%s\","
+                 "\"open\":true,\"desks_open\":2,\"printer\":\"ready\",\"services\":[{\"service\":\"A\","
+                 "\"waiting\":%ld,\"longest_wait_s\":%ld}]}",
+                 site, k, at, k % 9, (k % 9) * 120);
+        struct curl_slist *headers = curl_slist_append(NULL, auth);
+        headers = curl_slist_append(headers, "Content-Type: application/json");
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+        long status = 0;
+        if (curl_easy_perform(c) == CURLE_OK)
+            curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        atomic_fetch_add(status == 200 ? &live_sent : &live_failures, 1);
+        curl_slist_free_all(headers);
+        /* Keep the pace: snapshot k + 1 is due at start + (k + 1) / LIVE_PER_S. */
+        double due = (double)(k + 1) / LIVE_PER_S;
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        double late = (double)(ts.tv_sec - start.tv_sec) + (double)(ts.tv_nsec - start.tv_nsec) / 1e9;
+        if (due > late)
+            usleep((useconds_t)((due - late) * 1e6));
     }
     curl_easy_cleanup(c);
     return NULL;
@@ -164,13 +213,19 @@ static void run(const char *backend, int slow)
     }
     atomic_store(&next_job, 0);
     atomic_store(&failures, 0);
-    pthread_t t[CLIENTS];
+    atomic_store(&live_stop, false);
+    atomic_store(&live_sent, 0);
+    atomic_store(&live_failures, 0);
+    pthread_t t[CLIENTS], live;
     double t0 = seconds();
+    pthread_create(&live, NULL, live_feeder, NULL);
     for (int i = 0; i < CLIENTS; i++)
         pthread_create(&t[i], NULL, client, NULL);
     for (int i = 0; i < CLIENTS; i++)
         pthread_join(t[i], NULL);
     double dt = seconds() - t0;
+    atomic_store(&live_stop, true);
+    pthread_join(live, NULL);
     double cpu = cpu_seconds(h.pid);
     if (load)
         lockout_stop(load);
@@ -182,6 +237,8 @@ static void run(const char *backend, int slow)
     printf("%-10s  %6zu batches in %6.2f s: %8.0f batches/s, %9.0f buckets/s  (%.2f x the goal of %.0f batches/s;"
            " failures: %ld)\n",
            backend, n_jobs, dt, rate, (double)buckets / dt, rate / GOAL, GOAL, atomic_load(&failures));
+    printf("%-10s  meanwhile %ld live snapshots (%.0f per minute, goal %d), failures %ld\n", backend,
+           atomic_load(&live_sent), 60.0 * (double)atomic_load(&live_sent) / dt, SITES, atomic_load(&live_failures));
     if (cpu > 0)
         printf("%-10s  collector process CPU %.2f s: %.0f batches per CPU-second (without the database server's "
                "own CPU for PostgreSQL)\n",
