@@ -7,7 +7,7 @@ borne_add_test(NAME test_utf8 SOURCES unit/test_utf8.c LIBS borne_base LABELS un
 # The code under test is compiled into the fuzzers (with libFuzzer's coverage).
 borne_add_fuzz(NAME fuzz_config
   SOURCES fuzz/fuzz_config.c ${PROJECT_SOURCE_DIR}/app/config/config.c ${PROJECT_SOURCE_DIR}/app/base/utf8.c
-  LIBS PkgConfig::INIH borne_printer CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/config)
+  LIBS PkgConfig::INIH borne_printer borne_contract borne_base CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/config)
 borne_add_fuzz(NAME fuzz_apptcsv
   SOURCES fuzz/fuzz_apptcsv.c ${PROJECT_SOURCE_DIR}/app/admin/apptcsv.c ${PROJECT_SOURCE_DIR}/app/base/utf8.c
   LIBS borne_core CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/apptcsv)
