@@ -155,14 +155,13 @@ static enum MHD_Result send_error(struct MHD_Connection *conn, int status, const
     return ret;
 }
 
-/* A refusal for want of room (503, 429): the client may retry after `retry_s` seconds. */
-static enum MHD_Result send_refusal(struct MHD_Connection *conn, int status, const char *code,
-                                    const char *message, int retry_s)
+/* A refusal for want of room (503, 429): the client may retry after `retry_s` seconds. Takes
+ * `text` (an error_text()). */
+static enum MHD_Result send_refusal(struct MHD_Connection *conn, int status, char *text, int retry_s)
 {
-    char *s = error_text(code, message);
-    struct MHD_Response *r = s ? MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE) : NULL;
+    struct MHD_Response *r = text ? MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE) : NULL;
     if (!r) {
-        free(s);
+        free(text);
         return MHD_NO;
     }
     char retry[16];
@@ -214,12 +213,7 @@ static int map_engine_error(int err, bool in_body, const char **code)
     }
 }
 
-/* The answer of one mutation: a status and a JSON text (owned unless `fixed`). */
-typedef struct answer {
-    int status;
-    char *text;
-    bool fixed;
-} answer;
+typedef hub_reply answer;
 
 static void answer_free(answer *a)
 {
@@ -230,7 +224,7 @@ static void answer_free(answer *a)
 
 static answer answer_json(int status, json_t *j)
 {
-    answer a = {status, j ? json_dumps(j, JSON_COMPACT) : NULL, false};
+    answer a = {status, j ? json_dumps(j, JSON_COMPACT) : NULL, false, 0};
     json_decref(j);
     if (!a.text) {
         a.status = 500;
@@ -248,14 +242,14 @@ static answer committed(int status, answer built)
     if (built.status == status && built.text)
         return built;
     answer_free(&built);
-    return (answer){status, done, true};
+    return (answer){status, done, true, 0};
 }
 
 static answer answer_engine(queue *q, int err, bool in_body)
 {
     const char *code;
     int status = map_engine_error(err, in_body, &code);
-    return (answer){status, error_text(code, queue_errmsg(q)), false};
+    return (answer){status, error_text(code, queue_errmsg(q)), false, 0};
 }
 
 /* ---- mutations ----------------------------------------------------------------------------- */
@@ -366,7 +360,7 @@ static answer upsert_appointments(queue *q, int64_t now, const hub_body *b)
                      b->u.appts.items[failed].code, queue_errmsg(q));
         else
             snprintf(msg, sizeof msg, "none saved: %s", queue_errmsg(q));
-        return (answer){status, error_text(code, msg), false};
+        return (answer){status, error_text(code, msg), false, 0};
     }
     return committed(200, answer_json(200, json_pack("{s:i}", "upserted", b->u.appts.n)));
 }
@@ -429,6 +423,68 @@ static int authorize(const hub *h, struct MHD_Connection *conn, const hub_route 
     return 0;
 }
 
+enum MHD_Result hub_keyed_write(struct MHD_Connection *conn, hub_conn *c, const hub_write_req *w,
+                                hub_write_fn write)
+{
+    hub *h = w->h;
+    int who = w->who;
+    const char *key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key");
+    if (key && !hub_idem_key_valid(key))
+        return send_error(conn, 400, "bad_idempotency_key", "Idempotency-Key: 1-128 visible ASCII characters");
+    int64_t now = hub_now(h);
+    int stored_status = 0;
+    char *stored = NULL;
+    hub_idem_result idem = HUB_IDEM_NEW;
+    if (key)
+        idem = hub_idem_claim(c, who, key, hub_idem_fingerprint(w->method, w->url, w->raw, w->raw_len),
+                              now, &stored_status, &stored);
+    enum MHD_Result ret;
+    if (idem == HUB_IDEM_STORED) {
+        ret = send_text(conn, stored_status, stored, true);
+    } else if (idem == HUB_IDEM_MISMATCH) {
+        ret = send_error(conn, 422, "idempotency_key_reused",
+                         "this Idempotency-Key was used for another request");
+    } else if (idem == HUB_IDEM_PENDING) {
+        ret = send_error(conn, 409, "in_progress", "a request with this Idempotency-Key is still running");
+    } else if (idem == HUB_IDEM_ERROR) {
+        ret = send_error(conn, 503, "busy", "cannot record the Idempotency-Key now: retry");
+    } else {
+        answer a = write(c, now, w);
+        if (key && a.text && a.status < 500 && !a.retry_s)
+            hub_idem_store(c, who, key, a.status, a.text);
+        else if (key)   /* nothing kept: a retry runs for real */
+            hub_idem_drop(c, who, key);
+        if (a.status < 300)
+            hub_sse_poke(h);
+        if (a.retry_s) {
+            ret = send_refusal(conn, a.status, a.text, a.retry_s);
+            a.text = NULL;
+        } else {
+            ret = a.text ? send_text(conn, a.status, a.text, false) : MHD_NO;
+        }
+        answer_free(&a);
+    }
+    free(stored);
+    return ret;
+}
+
+static answer run_mutation(hub_conn *c, int64_t now, const hub_write_req *m)
+{
+    if (m->route->kind == HUB_ROUTE_TICKETS) {
+        const char *limit;
+        int retry_s = hub_rate_take(m->h, m->who, now, &limit);
+        if (retry_s > 0)
+            return (answer){429, error_text(limit, strcmp(limit, "daily_quota") == 0
+                                            ? "this token issued its tickets_per_day for today"
+                                            : "this token issues tickets faster than tickets_per_minute"),
+                            false, retry_s};
+        return issue_ticket(c->q, now, m->who, &m->body->u.ticket);
+    }
+    if (m->route->kind == HUB_ROUTE_APPOINTMENTS)
+        return upsert_appointments(c->q, now, m->body);
+    return counter_action(c->q, now, m->route, m->body);
+}
+
 static enum MHD_Result mutation(hub *h, struct MHD_Connection *conn, request *rq)
 {
     const hub_route *r = &rq->route;
@@ -442,12 +498,6 @@ static enum MHD_Result mutation(hub *h, struct MHD_Connection *conn, request *rq
     int st = hub_body_parse(r, rq->body.p ? rq->body.p : "", rq->body.len, &body, &err);
     if (st)
         return send_error(conn, st, err.code, err.message);
-
-    const char *key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key");
-    if (key && !hub_idem_key_valid(key)) {
-        hub_body_free(r, &body);
-        return send_error(conn, 400, "bad_idempotency_key", "Idempotency-Key: 1-128 visible ASCII characters");
-    }
     char why[256];
     hub_conn *c = hub_conn_get(h, why, sizeof why);
     if (!c) {
@@ -455,51 +505,9 @@ static enum MHD_Result mutation(hub *h, struct MHD_Connection *conn, request *rq
         log_error("%s", why);
         return send_error(conn, 503, "unavailable", "database unavailable");
     }
-    int64_t now = hub_now(h);
-    enum MHD_Result ret;
-    int stored_status = 0;
-    char *stored = NULL;
-    hub_idem_result idem = HUB_IDEM_NEW;
-    int retry_s;
-    const char *limit;
-    if (key)
-        idem = hub_idem_claim(c, who, key,
-                              hub_idem_fingerprint(rq->method, rq->url, rq->body.p ? rq->body.p : "",
-                                                   rq->body.len),
-                              now, &stored_status, &stored);
-    if (idem == HUB_IDEM_STORED) {
-        ret = send_text(conn, stored_status, stored, true);
-    } else if (idem == HUB_IDEM_MISMATCH) {
-        ret = send_error(conn, 422, "idempotency_key_reused",
-                         "this Idempotency-Key was used for another request");
-    } else if (idem == HUB_IDEM_PENDING) {
-        ret = send_error(conn, 409, "in_progress", "a request with this Idempotency-Key is still running");
-    } else if (idem == HUB_IDEM_ERROR) {
-        ret = send_error(conn, 503, "busy", "cannot record the Idempotency-Key now: retry");
-    } else if (r->kind == HUB_ROUTE_TICKETS && (retry_s = hub_rate_take(h, who, now, &limit)) > 0) {
-        if (key)   /* nothing was done: a retry after Retry-After runs for real */
-            hub_idem_drop(c, who, key);
-        ret = send_refusal(conn, 429, limit, strcmp(limit, "daily_quota") == 0
-                           ? "this token issued its tickets_per_day for today"
-                           : "this token issues tickets faster than tickets_per_minute", retry_s);
-    } else {
-        answer a;
-        if (r->kind == HUB_ROUTE_TICKETS)
-            a = issue_ticket(c->q, now, who, &body.u.ticket);
-        else if (r->kind == HUB_ROUTE_APPOINTMENTS)
-            a = upsert_appointments(c->q, now, &body);
-        else
-            a = counter_action(c->q, now, r, &body);
-        if (key && a.text && a.status < 500)
-            hub_idem_store(c, who, key, a.status, a.text);
-        else if (key)
-            hub_idem_drop(c, who, key);
-        if (a.status < 300)
-            hub_sse_poke(h);
-        ret = a.text ? send_text(conn, a.status, a.text, false) : MHD_NO;
-        answer_free(&a);
-    }
-    free(stored);
+    hub_write_req w = {h, who, r, &body, rq->method, rq->url, rq->body.p ? rq->body.p : "",
+                       rq->body.len};
+    enum MHD_Result ret = hub_keyed_write(conn, c, &w, run_mutation);
     hub_body_free(r, &body);
     hub_conn_put(h, c);
     return ret;
@@ -595,7 +603,7 @@ static enum MHD_Result get_events(hub *h, struct MHD_Connection *conn)
         h, conn, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Last-Event-ID"),
         http_budget_trusted(h->budget, conn), &full);
     if (!r && full)
-        return send_refusal(conn, 503, "too_many_streams", "every event stream slot is taken", 10);
+        return send_refusal(conn, 503, error_text("too_many_streams", "every event stream slot is taken"), 10);
     if (!r)
         return send_error(conn, 503, "unavailable", "cannot open an event stream now");
     enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, r);

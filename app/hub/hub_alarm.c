@@ -85,14 +85,11 @@ void hub_alarm_publish(hub *h)
 
 /* ---- answers ------------------------------------------------------------------------------- */
 
-typedef struct reply {
-    int status;
-    char *text;    /* owned */
-} reply;
+typedef hub_reply reply;
 
 static reply reply_json(int status, json_t *j)
 {
-    reply r = {status, j ? json_dumps(j, JSON_COMPACT) : NULL};
+    reply r = {.status = status, .text = j ? json_dumps(j, JSON_COMPACT) : NULL};
     json_decref(j);
     if (!r.text)
         r.status = 500;
@@ -204,52 +201,13 @@ static enum MHD_Result open_stream(hub *h, struct MHD_Connection *conn, queue *q
 
 /* ---- routing ------------------------------------------------------------------------------- */
 
-/* Runs one write, through the Idempotency-Key store when the request has a key. */
-static enum MHD_Result keyed_write(hub *h, struct MHD_Connection *conn, hub_conn *c, int who,
-                                   const char *method, const char *url, const char *body,
-                                   size_t len, const hub_route *r, const hub_body *b)
+static reply run_write(hub_conn *c, int64_t now, const hub_write_req *w)
 {
-    const char *key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key");
-    if (key && !hub_idem_key_valid(key))
-        return hub_send_error(conn, 400, "bad_idempotency_key",
-                              "Idempotency-Key: 1-128 visible ASCII characters");
-    int64_t now = hub_now(h);
-    int stored_status = 0;
-    char *stored = NULL;
-    hub_idem_result idem = HUB_IDEM_NEW;
-    if (key)
-        idem = hub_idem_claim(c, who, key, hub_idem_fingerprint(method, url, body, len), now,
-                              &stored_status, &stored);
-    enum MHD_Result ret;
-    if (idem == HUB_IDEM_STORED) {
-        ret = hub_send_json(conn, stored_status, stored, true);
-    } else if (idem == HUB_IDEM_MISMATCH) {
-        ret = hub_send_error(conn, 422, "idempotency_key_reused",
-                             "this Idempotency-Key was used for another request");
-    } else if (idem == HUB_IDEM_PENDING) {
-        ret = hub_send_error(conn, 409, "in_progress",
-                             "a request with this Idempotency-Key is still running");
-    } else if (idem == HUB_IDEM_ERROR) {
-        ret = hub_send_error(conn, 503, "busy", "cannot record the Idempotency-Key now: retry");
-    } else {
-        reply a;
-        if (r->kind == HUB_ROUTE_ALARM_RAISE)
-            a = raise_alarm(h, c->q, now, who, b->u.alarm.test);
-        else if (r->kind == HUB_ROUTE_ALARM_ACK)
-            a = ack_alarm(h, c->q, now, who, r->alarm_id, b->u.alarm.ack);
-        else
-            a = clear_alarm(h, c->q, now, who, r->alarm_id, b->u.alarm.reason);
-        if (key && a.text && a.status < 500)
-            hub_idem_store(c, who, key, a.status, a.text);
-        else if (key)
-            hub_idem_drop(c, who, key);
-        if (a.status < 300)
-            hub_sse_poke(h);
-        ret = a.text ? hub_send_json(conn, a.status, a.text, false) : MHD_NO;
-        free(a.text);
-    }
-    free(stored);
-    return ret;
+    if (w->route->kind == HUB_ROUTE_ALARM_RAISE)
+        return raise_alarm(w->h, c->q, now, w->who, w->body->u.alarm.test);
+    if (w->route->kind == HUB_ROUTE_ALARM_ACK)
+        return ack_alarm(w->h, c->q, now, w->who, w->route->alarm_id, w->body->u.alarm.ack);
+    return clear_alarm(w->h, c->q, now, w->who, w->route->alarm_id, w->body->u.alarm.reason);
 }
 
 enum MHD_Result hub_alarm_serve(hub *h, struct MHD_Connection *conn, const char *method,
@@ -285,7 +243,8 @@ enum MHD_Result hub_alarm_serve(hub *h, struct MHD_Connection *conn, const char 
         ret = a.text ? hub_send_json(conn, a.status, a.text, false) : MHD_NO;
         free(a.text);
     } else {
-        ret = keyed_write(h, conn, c, who, method, url, body, len, r, &b);
+        hub_write_req w = {h, who, r, &b, method, url, body, len};
+        ret = hub_keyed_write(conn, c, &w, run_write);
     }
     hub_conn_put(h, c);
     return ret;

@@ -127,6 +127,35 @@ json_t *hub_appointment_json(const queue_appointment *a);
 json_t *hub_state_json(const hub *h, queue *q, int64_t now, int64_t last_event_id,
                        const queue_event *calls, int n_calls, int *err);
 
+/* The answer of one write: a status and its JSON text (owned unless `fixed`). retry_s > 0 marks
+ * a refusal for want of room: nothing was done, so its Idempotency-Key is forgotten and the
+ * answer carries Retry-After. */
+typedef struct hub_reply {
+    int status;
+    char *text;
+    bool fixed;
+    int retry_s;
+} hub_reply;
+/* One write as the hub received it. */
+typedef struct hub_write_req {
+    hub *h;
+    int who;                    /* the desk whose token the request carries */
+    const hub_route *route;
+    const hub_body *body;       /* parsed */
+    const char *method, *url;   /* with the raw body: the Idempotency-Key's fingerprint */
+    const char *raw;
+    size_t raw_len;
+} hub_write_req;
+typedef hub_reply (*hub_write_fn)(hub_conn *c, int64_t now, const hub_write_req *w);
+
+/* Runs one write through the Idempotency-Key store (hub.c) and answers it: without a key `write`
+ * runs; with one, a replay gets the stored answer (Idempotent-Replayed), a key reused for another
+ * request 422, a key still running 409, a malformed key 400, and a new key runs `write` once and
+ * keeps its answer (a 5xx or a refusal is dropped: the retry runs). A success pokes the event
+ * streams. */
+enum MHD_Result hub_keyed_write(struct MHD_Connection *conn, hub_conn *c, const hub_write_req *w,
+                                hub_write_fn write);
+
 /* Idempotency store (hub_idem.c), on a hub_conn's SQLite connection. */
 int hub_idem_prepare(hub_conn *c, char *errbuf, size_t errlen);
 typedef enum hub_idem_result {
