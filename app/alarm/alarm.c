@@ -40,6 +40,26 @@ bool alarm_wait(alarm_service *a, uint64_t *seen_kick, int64_t ms)
     return stop;
 }
 
+void *alarm_worker_run(alarm_worker *w, void (*collect)(alarm_worker *w, alarm_batch *b),
+                       void (*handle)(alarm_worker *w, const alarm_batch *b, int i))
+{
+    uint64_t kick = 0;
+    alarm_batch *b = malloc(sizeof *b);
+    if (!b) {
+        log_error("%s: out of memory", w->name);
+        return NULL;
+    }
+    do {
+        b->n = 0;
+        b->now = alarm_now(w->a);
+        collect(w, b);
+        for (int i = 0; i < b->n && !alarm_stopping(w->a); i++)
+            handle(w, b, i);
+    } while (!alarm_wait(w->a, &kick, w->a->tick_ms));
+    free(b);
+    return NULL;
+}
+
 void alarm_kick(alarm_service *a)
 {
     if (!a)

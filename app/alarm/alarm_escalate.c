@@ -179,44 +179,36 @@ static void escalate(alarm_service *s, queue *q, const queue_alarm *a, int64_t s
 }
 
 typedef struct due_list {
-    queue_alarm items[8];
-    int64_t slot[8];
-    int n;
+    alarm_batch *b;
     const alarm_service *s;
-    int64_t now;
 } due_list;
 
 static int collect_due(const queue_alarm *a, void *ctx)
 {
     due_list *d = ctx;
-    int64_t due = alarm_escalation_due(a, &d->s->cfg, d->now);
-    if (!due || due > d->now)
+    alarm_batch *b = d->b;
+    int64_t due = alarm_escalation_due(a, &d->s->cfg, b->now);
+    if (!due || due > b->now)
         return 0;
     /* Late by a period or more (board asleep, clock jump): one now, the schedule from now. */
-    d->slot[d->n] = d->now - due < d->s->cfg.alarm.escalate_every_s ? due : d->now;
-    d->items[d->n++] = *a;
-    return d->n == (int)(sizeof d->items / sizeof d->items[0]);
+    b->slot[b->n] = b->now - due < d->s->cfg.alarm.escalate_every_s ? due : b->now;
+    b->items[b->n++] = *a;
+    return b->n == ALARM_BATCH;
+}
+
+static void collect(alarm_worker *w, alarm_batch *b)
+{
+    due_list d = {b, w->a};
+    if (queue_alarm_list(w->q, b->now, 0, collect_due, &d) != QUEUE_OK)
+        log_error("escalate: %s", queue_errmsg(w->q));
+}
+
+static void handle(alarm_worker *w, const alarm_batch *b, int i)
+{
+    escalate(w->a, w->q, &b->items[i], b->slot[i]);
 }
 
 void *alarm_escalate_thread(void *arg)
 {
-    alarm_worker *w = arg;
-    alarm_service *s = w->a;
-    uint64_t kick = 0;
-    due_list *d = malloc(sizeof *d);
-    if (!d) {
-        log_error("escalate: out of memory");
-        return NULL;
-    }
-    do {
-        d->n = 0;
-        d->s = s;
-        d->now = alarm_now(s);
-        if (queue_alarm_list(w->q, d->now, 0, collect_due, d) != QUEUE_OK)
-            log_error("escalate: %s", queue_errmsg(w->q));
-        for (int i = 0; i < d->n && !alarm_stopping(s); i++)
-            escalate(s, w->q, &d->items[i], d->slot[i]);
-    } while (!alarm_wait(s, &kick, s->tick_ms));
-    free(d);
-    return NULL;
+    return alarm_worker_run(arg, collect, handle);
 }

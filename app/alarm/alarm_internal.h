@@ -52,6 +52,22 @@ bool alarm_wait(alarm_service *a, uint64_t *seen_kick, int64_t ms);
 /* Tells the hub the database changed (its notifier would see it within its poll anyway). */
 void alarm_changed(alarm_service *a);
 
+/* The alarms one round of a worker handles (a full batch waits for the next round). */
+#define ALARM_BATCH 8
+typedef struct alarm_batch {
+    queue_alarm items[ALARM_BATCH];
+    int64_t slot[ALARM_BATCH];  /* escalate: the period each escalation is for */
+    bool connected;             /* push: the HQ channel was up when the batch was collected */
+    int n;
+    int64_t now;
+} alarm_batch;
+
+/* The loop of the escalate and push threads: at every tick, or at once when kicked, `collect`
+ * fills the batch (n = 0 and now set before; it logs its own errors), then `handle` runs on each
+ * item until the service stops. Returns NULL (the thread's result). */
+void *alarm_worker_run(alarm_worker *w, void (*collect)(alarm_worker *w, alarm_batch *b),
+                       void (*handle)(alarm_worker *w, const alarm_batch *b, int i));
+
 void *alarm_escalate_thread(void *worker);
 void *alarm_push_thread(void *worker);
 /* The "alarm" message handler of the channel (alarm_relay.c). */

@@ -100,16 +100,11 @@ static void on_sent(void *ctx, const char *key, bool delivered, const char *erro
     pthread_mutex_unlock(&a->mu);
 }
 
-typedef struct pending {
-    queue_alarm items[8];
-    int n;
-} pending;
-
-static int collect(const queue_alarm *a, void *ctx)
+static int collect_unrelayed(const queue_alarm *a, void *ctx)
 {
-    pending *p = ctx;
-    p->items[p->n++] = *a;
-    return p->n == (int)(sizeof p->items / sizeof p->items[0]);
+    alarm_batch *b = ctx;
+    b->items[b->n++] = *a;
+    return b->n == ALARM_BATCH;
 }
 
 /* Records HQ's answers (under the lock, copied out; written to the database without it). */
@@ -190,27 +185,24 @@ static void push_one(alarm_service *a, queue *q, const queue_alarm *al, bool con
     }
 }
 
+/* HQ's answers first, then what is still unconfirmed. */
+static void collect(alarm_worker *w, alarm_batch *b)
+{
+    settle(w->a, w->q);
+    if (queue_alarm_list_unrelayed(w->q, collect_unrelayed, b) != QUEUE_OK)
+        log_error("push: %s", queue_errmsg(w->q));
+    channel_status st = {.connected = false};
+    if (w->a->channel && b->n)
+        channel_get_status(w->a->channel, &st);
+    b->connected = st.connected;
+}
+
+static void handle(alarm_worker *w, const alarm_batch *b, int i)
+{
+    push_one(w->a, w->q, &b->items[i], b->connected);
+}
+
 void *alarm_push_thread(void *arg)
 {
-    alarm_worker *w = arg;
-    alarm_service *a = w->a;
-    uint64_t kick = 0;
-    pending *p = malloc(sizeof *p);
-    if (!p) {
-        log_error("push: out of memory");
-        return NULL;
-    }
-    do {
-        settle(a, w->q);
-        p->n = 0;
-        if (queue_alarm_list_unrelayed(w->q, collect, p) != QUEUE_OK)
-            log_error("push: %s", queue_errmsg(w->q));
-        channel_status st = {.connected = false};
-        if (a->channel && p->n)
-            channel_get_status(a->channel, &st);
-        for (int i = 0; i < p->n && !alarm_stopping(a); i++)
-            push_one(a, w->q, &p->items[i], st.connected);
-    } while (!alarm_wait(a, &kick, a->tick_ms));
-    free(p);
-    return NULL;
+    return alarm_worker_run(arg, collect, handle);
 }
