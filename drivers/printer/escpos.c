@@ -24,6 +24,14 @@ static const escpos_profile profiles[] = {
 
 const uint8_t escpos_clear_buffers[10] = {0x10, 0x14, 0x08, 0x01, 0x03, 0x14, 0x01, 0x06, 0x02, 0x08};
 
+void escpos_done_marker(uint64_t id, uint8_t out[ESCPOS_DONE_MARKER_LEN])
+{
+    static const uint8_t head[] = {GS, '(', 'H', 6, 0, 48, 48};
+    memcpy(out, head, sizeof head);
+    for (int i = 3; i >= 0; i--, id /= 10)
+        out[sizeof head + (size_t)i] = (uint8_t)('0' + id % 10);
+}
+
 const escpos_profile *escpos_profiles(size_t *count)
 {
     *count = sizeof profiles / sizeof profiles[0];
@@ -410,10 +418,47 @@ static void apply_asb(escpos_parser *p)
     p->asb_seen = true;
 }
 
+enum { DONE_HEADER = 0x37, DONE_IDENT = 0x22 };
+
+/* One byte of a process ID response in progress. A byte that breaks the frame ends it; the
+ * frame's bytes after its header are then fed again, so a status reply caught in a false
+ * start is never lost. */
+static void feed_done(escpos_parser *p, uint8_t b)
+{
+    size_t at = p->done_len;
+    bool fits = at == 1 ? b == DONE_IDENT : at < 6 ? b >= 0x20 && b <= 0x7E : b == 0;
+    if (fits && at < 6) {
+        p->done_frame[p->done_len++] = b;
+        return;
+    }
+    p->done_len = 0;
+    if (fits) {
+        memcpy(p->done_id, p->done_frame + 2, sizeof p->done_id);
+        p->done_seen = true;
+        return;
+    }
+    uint8_t again[6];
+    memcpy(again, p->done_frame + 1, at - 1);
+    again[at - 1] = b;
+    p->ignored++;
+    escpos_parser_feed(p, again, at);
+}
+
+bool escpos_parser_done(const escpos_parser *p, uint64_t id)
+{
+    uint8_t want[ESCPOS_DONE_MARKER_LEN];
+    escpos_done_marker(id, want);
+    return p->done_seen && memcmp(p->done_id, want + ESCPOS_DONE_MARKER_LEN - 4, 4) == 0;
+}
+
 void escpos_parser_feed(escpos_parser *p, const uint8_t *buf, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         uint8_t b = buf[i];
+        if (p->done_len > 0) {
+            feed_done(p, b);
+            continue;
+        }
         if (p->asb_len > 0) {
             if ((b & 0x90) == 0) {
                 p->asb[p->asb_len++] = b;
@@ -433,6 +478,9 @@ void escpos_parser_feed(escpos_parser *p, const uint8_t *buf, size_t len)
         } else if ((b & 0x93) == 0x10) {
             p->asb[0] = b;
             p->asb_len = 1;
+        } else if (b == DONE_HEADER) {
+            p->done_frame[0] = b;
+            p->done_len = 1;
         } else {
             p->ignored++;
         }

@@ -1,7 +1,7 @@
 /* Printer driver: one thread owns the transport; other threads only queue jobs and read the
  * state (see printer.h). The thread loops: open (retry every 1.5 s while absent) -> probe with
- * DLE EOT 1..4 -> print a queued job in chunks -> confirm with a status query after the cut ->
- * wait for a job or the next probe. */
+ * DLE EOT 1..4 -> print a queued job in chunks, its completion marker after the cut -> confirm
+ * with the marker's reply and a status query -> wait for a job or the next probe. */
 #include "borne/printer.h"
 #include "borne/clock.h"
 
@@ -23,6 +23,7 @@ enum {
     QUEUE_CAP = 16,
     CHUNK = 256,            /* bytes per write: a ~1 KB ticket goes in 4 writes */
     MARGIN_MS = 2000,       /* added to every line-time deadline: USB latency, printer busy */
+    PROBE_MARGIN_MS = 500,  /* a status query on an idle line: an absent printer shows soon */
     RETRY_OPEN_MS = 1500,   /* retry period while the device is absent */
     JOB_BUF = 8192,         /* a raster QR ticket fits; native tickets stay under ~1 KB */
 };
@@ -88,6 +89,14 @@ static int line_ms(const printer *p, size_t bytes)
     return (int)((int64_t)bytes * 10 * 1000 / baud) + 1;
 }
 
+/* The least time n bytes need to cross our own line (no byte leaves faster than cfg.baud),
+ * less a tenth for the bytes a pty or a UART FIFO takes in a burst. A device that failed
+ * sooner than that after the first byte was sent never received the last one. */
+static int64_t crossing_ms(const printer *p, size_t bytes)
+{
+    return (int64_t)bytes * 10 * 1000 / p->cfg.baud * 9 / 10;
+}
+
 static void set_state(printer *p, printer_state s)
 {
     if (atomic_exchange(&p->state, (int)s) != (int)s && p->cb.on_state)
@@ -151,19 +160,21 @@ static void lose_device(printer *p)
 }
 
 /* Writes everything, in chunks, each allowed its line time plus a margin. -ETIMEDOUT when
- * flow control held the line past that, -errno from the transport otherwise. */
-static int write_all(printer *p, const uint8_t *b, size_t n)
+ * flow control held the line past that, -errno from the transport otherwise. *taken is the
+ * number of bytes the transport accepted, on failure too. */
+static int write_counted(printer *p, const uint8_t *b, size_t n, size_t *taken)
 {
     size_t off = 0;
     while (off < n) {
         size_t c = n - off < CHUNK ? n - off : CHUNK;
         int w = p->ops->write(p->tctx, b + off, c, line_ms(p, c) + MARGIN_MS);
-        if (w < 0)
-            return w;
-        if (w == 0)
-            return -ETIMEDOUT;
+        if (w <= 0) {
+            *taken = off;
+            return w < 0 ? w : -ETIMEDOUT;
+        }
         off += (size_t)w;
     }
+    *taken = off;
     /* Never sp_drain(): it can hang forever on a held CTS. Poll against a deadline instead. */
     int64_t deadline = clock_mono_ms() + line_ms(p, n) + MARGIN_MS;
     for (;;) {
@@ -176,10 +187,18 @@ static int write_all(printer *p, const uint8_t *b, size_t n)
     }
 }
 
-/* Sends DLE EOT 1..4 and waits for the four replies; extra_ms covers bytes still travelling
- * ahead of the query. 0 with *st set, -ETIMEDOUT when flow control held the query itself,
- * -ENODATA when the printer did not answer, -errno when the device is gone. */
-static int probe(printer *p, int extra_ms, printer_state *st)
+static int write_all(printer *p, const uint8_t *b, size_t n)
+{
+    size_t taken;
+    return write_counted(p, b, n, &taken);
+}
+
+/* Sends DLE EOT 1..4 and waits for the four replies, and for the reply to the completion
+ * marker of job `done_id` (0: none) until the deadline; extra_ms covers bytes still travelling
+ * ahead of the query. 0 with *st set (and *done when the marker's reply came), -ETIMEDOUT when
+ * flow control held the query itself, -ENODATA when the printer did not answer, -errno when
+ * the device is gone; *done is valid on failure too. */
+static int query(printer *p, int extra_ms, uint64_t done_id, printer_state *st, bool *done)
 {
     static const uint8_t q[] = {ESCPOS_DLE, ESCPOS_EOT, 1, ESCPOS_DLE, ESCPOS_EOT, 2,
                                 ESCPOS_DLE, ESCPOS_EOT, 3, ESCPOS_DLE, ESCPOS_EOT, 4};
@@ -187,14 +206,21 @@ static int probe(printer *p, int extra_ms, printer_state *st)
     escpos_parser_reset(&ps);
     for (uint8_t n = 1; n <= 4; n++)
         escpos_parser_expect(&ps, n);
+    *done = false;
     int r = write_all(p, q, sizeof q);
     if (r < 0)
         return r;
-    int64_t deadline = clock_mono_ms() + extra_ms + line_ms(p, sizeof q + 4) + 500;
-    while (ps.replied != 0x1E) {
+    int64_t deadline = clock_mono_ms() + extra_ms + line_ms(p, sizeof q + 4) + (done_id ? MARGIN_MS : PROBE_MARGIN_MS);
+    for (;;) {
+        *done = done_id && escpos_parser_done(&ps, done_id);
+        if (ps.replied == 0x1E && (!done_id || *done))
+            break;
         int left = (int)(deadline - clock_mono_ms());
-        if (left <= 0)
-            return -ENODATA;
+        if (left <= 0) {
+            if (ps.replied != 0x1E)
+                return -ENODATA;
+            break;  /* the status came, the marker's reply did not */
+        }
         uint8_t in[64];
         int got = p->ops->read(p->tctx, in, sizeof in, left);
         if (got < 0)
@@ -203,6 +229,12 @@ static int probe(printer *p, int extra_ms, printer_state *st)
     }
     *st = escpos_status_state(&ps.status);
     return 0;
+}
+
+static int probe(printer *p, printer_state *st)
+{
+    bool done;
+    return query(p, 0, 0, st, &done);
 }
 
 /* Publishes the state a probe result means. false when the device is gone (now closed). */
@@ -225,7 +257,7 @@ static bool settle(printer *p, int r, printer_state *st)
 
 static bool refresh(printer *p, printer_state *st)
 {
-    return settle(p, probe(p, 0, st), st);
+    return settle(p, probe(p, st), st);
 }
 
 static void interrupted(printer *p, const job *j)
@@ -244,42 +276,49 @@ static void interrupted(printer *p, const job *j)
     }
 }
 
+/* How a job ends, from what the printer proved. Its marker's reply proves the ticket was
+ * printed and cut, whatever happened after. Without it, the ticket is known to be torn only
+ * when the device failed before the cut could have reached it (the transport never took the
+ * cut, or the failure came sooner than the cut's bytes can cross the line), or when the
+ * printer, asked after the marker, says it stopped (a printer that stopped after the cut would
+ * have answered the marker ahead of that status): then it is reprinted. Anything else may be
+ * on paper (flow control held the line, the device went away after the cut could have reached
+ * it, no answer came), so it is never sent again: two slips with one number are worse than
+ * none. */
 static void run_job(printer *p, const job *j)
 {
-    int n = escpos_encode_ticket(p->prof, &j->t, p->buf, sizeof p->buf);
+    int n = escpos_encode_ticket(p->prof, &j->t, p->buf, sizeof p->buf - ESCPOS_DONE_MARKER_LEN);
     if (n < 0) {
         log_error("job %llu cannot be encoded: %s", (unsigned long long)j->id, strerror(-n));
         report(p, j->id, PRINTER_JOB_FAILED);
         return;
     }
+    escpos_done_marker(j->id, p->buf + n);
+    size_t total = (size_t)n + ESCPOS_DONE_MARKER_LEN;
     set_state(p, PRINTER_PRINTING);
     if (p->torn) {
         int r = write_all(p, escpos_clear_buffers, sizeof escpos_clear_buffers);
         if (r == 0)
             p->torn = false;
     }
-    int r = write_all(p, p->buf, (size_t)n);
-    printer_state st;
-    if (r == 0) {
-        /* The confirmation: a status query queued behind the ticket, answered once the
-         * printer has received all of it. */
-        r = probe(p, line_ms(p, (size_t)n), &st);
-    }
-    if (r == -ETIMEDOUT || r == -ENODATA) {
-        /* Flow control held the line, or the whole ticket went out and no status came back
-         * in the time the printer needs for it: some or all of the ticket may be on paper, so
-         * it is never sent again (two slips with one number are worse than none). The next
-         * job begins with DLE DC4 8 and ESC @, so a remainder cannot come out later. */
+    size_t taken;
+    int64_t sent_at = clock_mono_ms();
+    int r = write_counted(p, p->buf, total, &taken);
+    printer_state st = PRINTER_OFFLINE;
+    bool done = false;
+    if (r == 0)
+        r = query(p, line_ms(p, total), j->id, &st, &done);
+    bool cut_unsent = taken < (size_t)n || clock_mono_ms() - sent_at < crossing_ms(p, (size_t)n);
+    settle(p, r, &st);
+    if (done) {
+        report(p, j->id, PRINTER_JOB_PRINTED);
+    } else if (r == 0 ? !printer_state_can_print(st) : r != -ETIMEDOUT && cut_unsent) {
+        interrupted(p, j);
+    } else {
+        /* The next job begins with DLE DC4 8 and ESC @, so a remainder cannot come out later. */
         p->torn = true;
         report(p, j->id, PRINTER_JOB_TIMEOUT);
-        settle(p, r, &st);
-        return;
     }
-    if (!settle(p, r, &st) || !printer_state_can_print(st)) {
-        interrupted(p, j);
-        return;
-    }
-    report(p, j->id, PRINTER_JOB_PRINTED);
 }
 
 static void *thread_main(void *arg)

@@ -64,6 +64,15 @@ size_t escpos_text(escpos_charset cs, const char *utf8, uint8_t *out, size_t cap
  * rest of a torn ticket does not print it after recovery. */
 extern const uint8_t escpos_clear_buffers[10];
 
+/* The completion marker the driver sends right after a ticket's cut: GS ( H fn=48 m=48 with a
+ * four-digit ID (the job id modulo 10000). Unlike DLE EOT, which is answered on receipt, the
+ * printer answers it in byte order, once everything before it is printed and cut (the
+ * "process ID response" 37 22 d1..d4 00). It needs no paper: a printer that stops right after
+ * the cut still answers it, ahead of any status asked after it; a printer that stopped before
+ * the cut does not. So its reply is the proof that the ticket came out whole. */
+#define ESCPOS_DONE_MARKER_LEN 11
+void escpos_done_marker(uint64_t id, uint8_t out[ESCPOS_DONE_MARKER_LEN]);
+
 /* ---- status parser ---------------------------------------------------------------------- */
 
 /* The printer's condition as last reported. */
@@ -87,6 +96,10 @@ typedef struct escpos_parser {
     uint8_t asb[4];
     uint8_t asb_len;
     uint8_t replied;             /* bit n set when the reply to DLE EOT n arrived */
+    uint8_t done_frame[6];       /* a partial process ID response (37 22 d1..d4, then 00) */
+    uint8_t done_len;
+    bool done_seen;              /* a complete process ID response arrived */
+    uint8_t done_id[4];          /* the ID of the last one */
     bool asb_seen;               /* at least one complete ASB frame */
     escpos_status status;
     uint32_t ignored;            /* garbage bytes skipped (diagnostics) */
@@ -97,8 +110,12 @@ void escpos_parser_reset(escpos_parser *p);
 bool escpos_parser_expect(escpos_parser *p, uint8_t n);
 /* Feeds bytes received from the printer; updates p->status. A byte is a DLE EOT reply only
  * when (b & 0x93) == 0x12 and a query is pending; an ASB frame starts with (b & 0x93) == 0x10
- * and continues with three bytes where (b & 0x90) == 0. Anything else is counted and skipped. */
+ * and continues with three bytes where (b & 0x90) == 0; a process ID response is 37 22, four
+ * bytes 0x20..0x7E and 00 (a frame that breaks off is skipped by its first byte only, the rest
+ * is looked at afresh). Anything else is counted and skipped. */
 void escpos_parser_feed(escpos_parser *p, const uint8_t *buf, size_t len);
+/* True when the process ID response to escpos_done_marker(id) has arrived. */
+bool escpos_parser_done(const escpos_parser *p, uint64_t id);
 /* The state a status means: cover open > paper out > cutter/unrecoverable error > offline >
  * near end > ready. */
 printer_state escpos_status_state(const escpos_status *s);

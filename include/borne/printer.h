@@ -44,12 +44,17 @@ typedef struct printer_ticket {
     char qr[128];         /* QR payload, empty = none */
 } printer_ticket;
 
+/* At most one slip per number: a job is reprinted only when the driver knows its ticket did
+ * not come out whole (see escpos.h, the completion marker). */
 typedef enum printer_job_result {
-    PRINTER_JOB_PRINTED = 0,     /* sent, cut, and status after the cut was fine */
+    PRINTER_JOB_PRINTED = 0,     /* the printer confirmed the cut (its completion marker came
+                                  * back); a fault right after it shows in the state */
     PRINTER_JOB_FAILED,          /* fault or unplug; not reprinted (config) */
-    PRINTER_JOB_TIMEOUT,         /* flow control stalled, or no status came, past the deadline:
-                                  * whether it printed is unknown, so it is never reprinted */
-    PRINTER_JOB_REPRINTING,      /* fault mid-ticket; will be reprinted whole after recovery */
+    PRINTER_JOB_TIMEOUT,         /* flow control stalled, no answer came, or the device went
+                                  * away after the ticket could have reached it: whether it
+                                  * printed is unknown, so it is never reprinted */
+    PRINTER_JOB_REPRINTING,      /* the printer stopped, or the device went away, before the
+                                  * cut; will be reprinted whole after recovery */
 } printer_job_result;
 
 typedef void (*printer_state_fn)(printer_state state, void *ctx);

@@ -56,4 +56,16 @@ size_t printer_fake_take_output(printer_fake *f, uint8_t *out, size_t cap);
 /* How many times open() succeeded. */
 int printer_fake_open_count(printer_fake *f);
 
+/* The fake models the print engine as far as the completion marker needs (escpos.h): it
+ * prints what it receives while its status allows (no paper out, cover open or cutter error),
+ * holds it otherwise, and answers a marker once everything before it is printed (a marker
+ * right after a cut is answered even by a stopped printer). */
+typedef enum printer_fake_fault {
+    PRINTER_FAKE_PAPER_OUT = 1,  /* DLE EOT 2 says paper stop, 4 says paper out */
+    PRINTER_FAKE_UNPLUG,         /* as printer_fake_set_unplugged(true); the rest of the write is lost */
+} printer_fake_fault;
+/* Once the bytes written end with `bytes` (1..8 bytes), `fault` happens there, once: e.g. the
+ * paper runs out right after the cut. */
+void printer_fake_fault_after(printer_fake *f, const uint8_t *bytes, size_t len, printer_fake_fault fault);
+
 #endif

@@ -47,13 +47,14 @@ static void usage(FILE *f)
         "stdout: 'pty /dev/pts/N' when the device (re)appears, 'ticket PATH' per ticket.\n"
         "Control protocol: one command per line, answered 'ok' or 'err <why>':\n"
         "  near_end | paper_out | cover_open | cutter_error   set that condition\n"
-        "  no_answer        ignore DLE EOT status queries\n"
+        "  no_answer        ignore DLE EOT status queries and GS ( H process ID requests\n"
         "  garbage          send stray bytes (never valid status bytes, never XON/XOFF)\n"
         "  xoff_hold        send XOFF and stop reading until 'clear'\n"
         "  unplug [MS]      close the pty; reappear under a new name after MS (default --replug-ms)\n"
         "  clear            back to a healthy printer (sends XON if held)\n"
         "  stats            'tickets=N partial=N bytes=N start_ns=T end_ns=T' (CLOCK_MONOTONIC)\n"
-        "Code pages (ESC t n): 0 PC437, 2 PC850, 16 WPC1252, 19 PC858; status per Epson DLE EOT 1-4.\n",
+        "Code pages (ESC t n): 0 PC437, 2 PC850, 16 WPC1252, 19 PC858; status per Epson DLE EOT 1-4;\n"
+        "GS ( H fn 48 answered 37 22 d1..d4 00 once everything before it is printed.\n",
         f);
 }
 
@@ -76,6 +77,7 @@ typedef struct emu {
     uint8_t buf[BUF_CAP];
     size_t buf_len;
     double tokens;
+    bool line_busy;           /* the last read took all it was allowed: more bytes are waiting */
     int64_t last_ns;
     uint8_t rt[10];
     size_t rt_len;
@@ -222,6 +224,27 @@ static void answer_status(emu *e, uint8_t n)
     send_master(e, &b, 1);
 }
 
+static void on_process_id(const uint8_t id[4], void *ctx)
+{
+    emu *e = ctx;
+    uint8_t reply[] = {0x37, 0x22, id[0], id[1], id[2], id[3], 0x00};
+    if (!e->no_answer)
+        send_master(e, reply, sizeof reply);
+}
+
+/* The print engine keeps up with the line: what was received is printed at once, unless
+ * printing is stopped (then only a process ID request right after a cut still executes). */
+static void print_received(emu *e)
+{
+    size_t used = e->buf_len;
+    if (printing_stopped(e))
+        used = emu_parser_feed_stopped(e->parser, e->buf, e->buf_len);
+    else
+        emu_parser_feed(e->parser, e->buf, e->buf_len);
+    memmove(e->buf, e->buf + used, e->buf_len - used);
+    e->buf_len -= used;
+}
+
 static void store(emu *e, uint8_t b)
 {
     if (e->prev_esc && b == '@' && e->start_ns <= e->end_ns)
@@ -251,6 +274,9 @@ static void receive(emu *e, const uint8_t *in, size_t n)
             store(e, b);
             e->rt_len = 0;
         } else if (e->rt[1] == 0x04 && e->rt_len == 3) {
+            /* Everything received before the query has been printed by now: a process ID
+             * request ahead of it is answered first, as a printer's engine would. */
+            print_received(e);
             answer_status(e, b);
             e->rt_len = 0;
         } else if (e->rt[1] == 0x14 && e->rt_len >= 3) {
@@ -268,10 +294,8 @@ static void receive(emu *e, const uint8_t *in, size_t n)
 
 static void process(emu *e)
 {
-    if (!printing_stopped(e) && e->buf_len) {
-        emu_parser_feed(e->parser, e->buf, e->buf_len);
-        e->buf_len = 0;
-    }
+    if (e->buf_len)
+        print_received(e);
     if (!e->xonxoff || e->master < 0)
         return;
     if (!e->xoff_sent && e->buf_len >= XOFF_AT) {
@@ -366,7 +390,7 @@ static const char *command(emu *e, char *line)
     }
     /* What was printed before the stop stays on the paper as a torn ticket. */
     if (!was_stopped && printing_stopped(e))
-        emu_parser_tear(e->parser);
+        emu_parser_stop(e->parser);
     return "ok\n";
 }
 
@@ -441,8 +465,11 @@ static int run(emu *e)
         int64_t now = now_ns();
         double rate = e->baud / 10.0 / 1e9;  /* bytes per ns */
         e->tokens += (double)(now - e->last_ns) * rate;
-        /* A small bucket: bytes arrive at the line rate, not in bursts saved up while idle. */
-        double burst = e->baud / 10.0 / 1000.0 * 2 + 4;
+        /* A small bucket while the line is idle: bytes arrive at the line rate, not in bursts
+         * saved up while idle. While bytes are waiting, time this process lost to a busy
+         * machine is made up (a wire keeps filling the printer's buffer whatever its CPU
+         * does), up to a second's worth: the printer is never slower than its line rate. */
+        double burst = e->line_busy ? e->baud / 10.0 : e->baud / 10.0 / 1000.0 * 2 + 4;
         if (e->tokens > burst)
             e->tokens = burst;
         e->last_ns = now;
@@ -469,7 +496,8 @@ static int run(emu *e)
             fprintf(stderr, "emulator: poll: %s\n", strerror(errno));
             return 1;
         }
-        if (r > 0 && (pf[0].revents & POLLIN)) {
+        bool polled = pf[0].fd >= 0;
+        if (polled && r > 0 && (pf[0].revents & POLLIN)) {
             uint8_t in[256];
             size_t want = (size_t)e->tokens;
             if (want > sizeof in)
@@ -477,10 +505,13 @@ static int run(emu *e)
             if (want > BUF_CAP - e->buf_len)
                 want = BUF_CAP - e->buf_len;
             ssize_t got = read(e->master, in, want);
+            e->line_busy = got == (ssize_t)want;
             if (got > 0) {
                 e->tokens -= (double)got;
                 receive(e, in, (size_t)got);
             }
+        } else if (polled || !want_read) {
+            e->line_busy = false;  /* nothing waiting, or the line is held */
         }
         process(e);
         if (r > 0 && (pf[1].revents & POLLIN)) {
@@ -580,6 +611,7 @@ int main(int argc, char **argv)
     e.parser = emu_parser_new(e.dots, on_cut, &e);
     if (!e.parser)
         goto end;
+    emu_parser_on_process_id(e.parser, on_process_id);
     if (e.control && (e.listen_fd = listen_control(e.control)) < 0)
         goto end;
     if (open_pty(&e.master, &e.slave_keep, e.slave, sizeof e.slave) != 0 || publish(&e) != 0)

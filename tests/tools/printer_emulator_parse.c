@@ -24,6 +24,7 @@ static const struct {
 struct emu_parser {
     int dots;
     emu_cut_fn on_cut;
+    emu_process_id_fn on_process_id;
     void *ctx;
 
     uint8_t cmd[10];
@@ -245,6 +246,22 @@ void emu_parser_tear(emu_parser *p)
     p->started = false;
 }
 
+void emu_parser_on_process_id(emu_parser *p, emu_process_id_fn fn)
+{
+    p->on_process_id = fn;
+}
+
+static bool between_tickets(const emu_parser *p)
+{
+    return !p->started && !has_content(p);
+}
+
+void emu_parser_stop(emu_parser *p)
+{
+    if (!between_tickets(p))
+        emu_parser_tear(p);
+}
+
 static void text_byte(emu_parser *p, uint8_t b)
 {
     int w = FONT_DOTS * p->width;
@@ -436,12 +453,24 @@ static size_t payload_length(const emu_parser *p)
     return 0;
 }
 
+static void process_id(emu_parser *p)
+{
+    if (p->pay_len == 6 && p->payload[0] == 48 && p->payload[1] == 48) {
+        if (p->on_process_id)
+            p->on_process_id(p->payload + 2, p->ctx);
+    } else {
+        p->unknown++;
+    }
+}
+
 static void payload_done(emu_parser *p)
 {
     if (p->pay_lost)
         p->unknown++;
     else if (p->cmd[1] == '(' && p->cmd[2] == 'k')
         qr_function(p);
+    else if (p->cmd[1] == '(' && p->cmd[2] == 'H')
+        process_id(p);
     else if (p->cmd[1] == 'v' && p->cmd[2] == '0')
         raster(p);
     else
@@ -494,4 +523,19 @@ void emu_parser_feed(emu_parser *p, const uint8_t *buf, size_t len)
 unsigned emu_parser_unknown(const emu_parser *p)
 {
     return p->unknown;
+}
+
+size_t emu_parser_feed_stopped(emu_parser *p, const uint8_t *buf, size_t len)
+{
+    static const uint8_t head[] = {GS, '(', 'H'};
+    size_t i = 0;
+    while (i < len && between_tickets(p)) {
+        bool in_request = p->cmd_len >= sizeof head && memcmp(p->cmd, head, sizeof head) == 0;
+        if (!in_request && (p->cmd_len >= sizeof head || buf[i] != head[p->cmd_len] ||
+                            memcmp(p->cmd, head, p->cmd_len) != 0))
+            break;
+        emu_parser_feed(p, buf + i, 1);
+        i++;
+    }
+    return i;
 }

@@ -50,6 +50,17 @@ void emu_parser_feed(emu_parser *p, const uint8_t *buf, size_t len);
  * so far is emitted as a torn ticket and the parser starts afresh (any partial command is
  * dropped, the next data is not a ticket start unless it begins with ESC @). */
 void emu_parser_tear(emu_parser *p);
+/* GS ( H fn=48 (process ID response request) executed, in byte order: everything before it
+ * has been printed. id: its four ID bytes. The emulator answers 37 22 id 00. */
+typedef void (*emu_process_id_fn)(const uint8_t id[4], void *ctx);
+void emu_parser_on_process_id(emu_parser *p, emu_process_id_fn fn);
+/* Printing stopped (paper out, cover open): a ticket in progress is torn as by
+ * emu_parser_tear; between tickets nothing is lost, a command in progress stays. */
+void emu_parser_stop(emu_parser *p);
+/* While printing is stopped: a process ID request right after a cut still executes (it
+ * prints nothing and everything before it is printed). Feeds the bytes of such a request at
+ * the head of buf and returns how many it took; 0 when the head is anything else. */
+size_t emu_parser_feed_stopped(emu_parser *p, const uint8_t *buf, size_t len);
 /* Code page decoding used for text (also by the emulator's --help self description). */
 const char *emu_codepage_name(uint8_t n);
 /* Unknown or malformed commands skipped so far. */

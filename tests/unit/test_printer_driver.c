@@ -201,6 +201,99 @@ static void test_stall_timeout_and_queue(void)
     printer_fake_free(f);
 }
 
+static int count_cuts(const uint8_t *out, size_t n)
+{
+    const escpos_profile *prof = escpos_profile_find("epson-tm-t20");
+    int cuts = 0;
+    for (const uint8_t *at = out; (at = memmem(at, n - (size_t)(at - out), prof->cut, prof->cut_len)); at += prof->cut_len)
+        cuts++;
+    return cuts;
+}
+
+static bool any_result(printer_job_result r)
+{
+    pthread_mutex_lock(&rec.mu);
+    bool found = false;
+    for (int i = 0; i < rec.n; i++)
+        found = found || rec.results[i] == r;
+    pthread_mutex_unlock(&rec.mu);
+    return found;
+}
+
+/* At most one slip per number: the paper runs out, or the cable is pulled, right after the
+ * printer cut a whole ticket and before the driver read the status asked after it. The ticket
+ * is printed (paper out: the completion marker came back first) or its outcome is unknown
+ * (unplug: nothing came back), never reprinted; a second ticket after recovery proves that
+ * nothing was sent again in between. */
+static void test_fault_after_cut_prints_once(void)
+{
+    const escpos_profile *prof = escpos_profile_find("epson-tm-t20");
+    for (int unplug = 0; unplug <= 1; unplug++) {
+        printf("  %s after the cut\n", unplug ? "unplug" : "paper out");
+        printer_fake *f = printer_fake_new();
+        printer *p = start(f, 50, true);
+        CHECK(wait_state(p, PRINTER_READY));
+        printer_fake_fault_after(f, prof->cut, prof->cut_len, unplug ? PRINTER_FAKE_UNPLUG : PRINTER_FAKE_PAPER_OUT);
+        printer_ticket t = ticket();
+        uint64_t first, second;
+        CHECK_INT(printer_submit(p, &t, &first), 0);
+        if (unplug) {
+            CHECK(wait_result(first, PRINTER_JOB_TIMEOUT));
+            CHECK(wait_state(p, PRINTER_UNPLUGGED));
+            printer_fake_set_unplugged(f, false);
+        } else {
+            CHECK(wait_result(first, PRINTER_JOB_PRINTED));
+            CHECK(wait_state(p, PRINTER_PAPER_OUT));
+            printer_fake_set_status(f, 2, 0x12);
+            printer_fake_set_status(f, 4, 0x12);
+        }
+        CHECK(wait_state(p, PRINTER_READY));
+        t = ticket();
+        snprintf(t.label, sizeof t.label, "F008");
+        CHECK_INT(printer_submit(p, &t, &second), 0);
+        CHECK(wait_result(second, PRINTER_JOB_PRINTED));
+        CHECK(!any_result(PRINTER_JOB_REPRINTING));
+        static uint8_t out[16384];
+        size_t n = printer_fake_take_output(f, out, sizeof out);
+        CHECK_INT(count_cuts(out, n), 2);
+        printer_stop(p);
+        printer_fake_free(f);
+    }
+}
+
+/* The other side of it: the paper runs out, or the cable is pulled, mid-ticket, before the
+ * cut. The marker never comes back (paper out) or the cut never left (unplug), so the torn
+ * ticket is reprinted whole once the printer is back, and only then. */
+static void test_fault_before_cut_reprints(void)
+{
+    static const uint8_t init[] = {0x1B, '@'};
+    for (int unplug = 0; unplug <= 1; unplug++) {
+        printf("  %s before the cut\n", unplug ? "unplug" : "paper out");
+        printer_fake *f = printer_fake_new();
+        printer *p = start(f, 50, true);
+        CHECK(wait_state(p, PRINTER_READY));
+        printer_fake_fault_after(f, init, sizeof init, unplug ? PRINTER_FAKE_UNPLUG : PRINTER_FAKE_PAPER_OUT);
+        printer_ticket t = ticket();
+        uint64_t id;
+        CHECK_INT(printer_submit(p, &t, &id), 0);
+        CHECK(wait_result(id, PRINTER_JOB_REPRINTING));
+        CHECK(wait_state(p, unplug ? PRINTER_UNPLUGGED : PRINTER_PAPER_OUT));
+        if (unplug) {
+            printer_fake_set_unplugged(f, false);
+        } else {
+            printer_fake_set_status(f, 2, 0x12);
+            printer_fake_set_status(f, 4, 0x12);
+        }
+        CHECK(wait_result(id, PRINTER_JOB_PRINTED));
+        static uint8_t out[16384];
+        size_t n = printer_fake_take_output(f, out, sizeof out);
+        /* paper out: the torn copy went out whole (held by the printer, then cleared) */
+        CHECK_INT(count_cuts(out, n), unplug ? 1 : 2);
+        printer_stop(p);
+        printer_fake_free(f);
+    }
+}
+
 /* Bad input is refused with a clear error and nothing is queued. */
 static void test_bad_input(void)
 {
@@ -231,6 +324,8 @@ int main(void)
     RUN(test_silent_offline);
     RUN(test_unplug_replug);
     RUN(test_stall_timeout_and_queue);
+    RUN(test_fault_after_cut_prints_once);
+    RUN(test_fault_before_cut_reprints);
     RUN(test_bad_input);
     return testlib_finish();
 }

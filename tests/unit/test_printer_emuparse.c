@@ -129,6 +129,58 @@ static void test_torn(void)
     emu_parser_free(p);
 }
 
+typedef struct ids {
+    int count;
+    char last[5];
+} ids;
+
+static ids answered;
+
+static void on_process_id(const uint8_t id[4], void *ctx)
+{
+    (void)ctx;
+    answered.count++;
+    memcpy(answered.last, id, 4);
+}
+
+/* The completion marker after the cut is executed in byte order. With printing stopped, it is
+ * still executed right after a cut, even when the stop came in the middle of it, but not while
+ * the rest of a torn ticket is ahead of it; then it waits, and nothing is lost. */
+static void test_process_id(void)
+{
+    printer_ticket t = model();
+    static uint8_t b[ESCPOS_TICKET_MAX + ESCPOS_DONE_MARKER_LEN];
+    int n = escpos_encode_ticket(escpos_profile_find("epson-tm-t20"), &t, b, ESCPOS_TICKET_MAX);
+    CHECK(n > 0);
+    escpos_done_marker(42, b + n);
+    size_t total = (size_t)n + ESCPOS_DONE_MARKER_LEN;
+    seen s = {0};
+    memset(&answered, 0, sizeof answered);
+    emu_parser *p = emu_parser_new(576, on_cut, &s);
+    emu_parser_on_process_id(p, on_process_id);
+    emu_parser_feed(p, b, total);
+    CHECK_INT(s.complete, 1);
+    CHECK_INT(answered.count, 1);
+    CHECK_STR(answered.last, "0042");
+    CHECK_INT(emu_parser_unknown(p), 0);
+
+    /* stopped right after the cut, at every point of the marker */
+    for (size_t at = (size_t)n; at < total; at++) {
+        emu_parser_feed(p, b, at);
+        emu_parser_stop(p);
+        CHECK_INT((int)emu_parser_feed_stopped(p, b + at, total - at), (int)(total - at));
+        CHECK_INT(answered.count, 2 + (int)(at - (size_t)n));
+    }
+    /* stopped mid-ticket: the rest waits, the marker is not answered */
+    int before = answered.count, torn = s.torn;
+    emu_parser_feed(p, b, 40);
+    emu_parser_stop(p);
+    CHECK_INT(s.torn, torn + 1);
+    CHECK_INT((int)emu_parser_feed_stopped(p, b + 40, total - 40), 0);
+    CHECK_INT(answered.count, before);
+    emu_parser_free(p);
+}
+
 /* Text longer than the paper wraps where the printer would (48 columns, fewer when wide). */
 static void test_wrap_at_paper_width(void)
 {
@@ -146,6 +198,7 @@ int main(void)
     RUN(test_every_profile);
     RUN(test_hostile_text);
     RUN(test_torn);
+    RUN(test_process_id);
     RUN(test_wrap_at_paper_width);
     return testlib_finish();
 }

@@ -102,6 +102,42 @@ static void test_split_and_unsolicited(void)
     CHECK(!escpos_parser_expect(&p, 1));
 }
 
+/* The completion marker: GS ( H fn 48 with the job id's last four digits; its reply is told
+ * apart from status replies and ASB frames around it, split anywhere; a reply for another job,
+ * a false start or a frame that breaks off is not taken, and swallows no status reply. */
+static void test_done_marker(void)
+{
+    uint8_t m[ESCPOS_DONE_MARKER_LEN];
+    escpos_done_marker(1234567, m);
+    static const uint8_t want[] = {0x1D, '(', 'H', 6, 0, 48, 48, '4', '5', '6', '7'};
+    CHECK(memcmp(m, want, sizeof want) == 0);
+
+    static const uint8_t b[] = {0x12, 0x37, 0x22, '4', '5', '6', '7', 0x00, 0x1E};
+    for (size_t split = 0; split <= sizeof b; split++) {
+        escpos_parser p;
+        escpos_parser_reset(&p);
+        escpos_parser_expect(&p, 1);
+        escpos_parser_expect(&p, 4);
+        escpos_parser_feed(&p, b, split);
+        escpos_parser_feed(&p, b + split, sizeof b - split);
+        CHECK(escpos_parser_done(&p, 4567));
+        CHECK(escpos_parser_done(&p, 1234567));
+        CHECK(!escpos_parser_done(&p, 4568));
+        CHECK_INT(p.replied, 0x12);
+        CHECK(p.status.near_end);
+    }
+    /* false starts: header then a status reply; header, ident, then a reply mid-ID; no NUL */
+    static const uint8_t bad[] = {0x37, 0x12, 0x37, 0x22, '4', 0x1E, 0x37, 0x22, '4', '5', '6', '7', 0x01};
+    escpos_parser p;
+    escpos_parser_reset(&p);
+    escpos_parser_expect(&p, 1);
+    escpos_parser_expect(&p, 4);
+    escpos_parser_feed(&p, bad, sizeof bad);
+    CHECK(!p.done_seen);
+    CHECK_INT(p.replied, 0x12);
+    CHECK(p.status.near_end);
+}
+
 /* State names are stable strings (UI and HQ health use them). */
 static void test_state_names(void)
 {
@@ -118,6 +154,7 @@ int main(void)
     RUN(test_asb_frame);
     RUN(test_asb_resync);
     RUN(test_split_and_unsolicited);
+    RUN(test_done_marker);
     RUN(test_state_names);
     return testlib_finish();
 }
