@@ -37,10 +37,10 @@ borne_add_bench(bench_upload)
 borne_add_test(NAME test_week_faults SOURCES integration/test_week_faults.c
                LIBS test_upload_support borne_hub_testsupport borne_printer borne_printer_emuctl PkgConfig::SQLITE3
                LABELS integration TIMEOUT 300
-               ARGS $<TARGET_FILE:borne-collector> $<TARGET_FILE:upload_fault_server> 1 60 quiet
+               ARGS $<TARGET_FILE:borne-collector> $<TARGET_FILE:upload_fault_server> 1 60
                ENV no_proxy=127.0.0.1 ${PRINTER_EMU_ENV})
 add_dependencies(test_week_faults borne-printer-emulator borne_pty_shim upload_fault_server borne-collector)
 add_test(NAME test_week_faults_full
-         COMMAND test_week_faults $<TARGET_FILE:borne-collector> $<TARGET_FILE:upload_fault_server> 7 200 anytime)
+         COMMAND test_week_faults $<TARGET_FILE:borne-collector> $<TARGET_FILE:upload_fault_server> 7 200)
 set_tests_properties(test_week_faults_full PROPERTIES LABELS slow TIMEOUT 1800
   ENVIRONMENT "BORNE_TEST_TMP=${BORNE_TEST_TMP};BORNE_ASSETS=${BORNE_ASSETS_DIR};no_proxy=127.0.0.1;${PRINTER_EMU_ENV}")

@@ -16,12 +16,11 @@
  * issued is in the database with its number; no number twice in a day; HQ's stored buckets equal
  * the board's own aggregates; PRAGMA integrity_check ok on the engine database and the outbox.
  *
- * Usage: test_week_faults <borne-collector> <upload_fault_server> <days> <events-per-day> anytime|quiet
- * Printer faults land at any moment (anytime), or only when the kiosk has no ticket on its way to
- * the printer (quiet). Anytime finds the known window where a ticket is printed twice: paper out
- * or unplug after the printer cut a whole ticket and before it answered the status query queued
- * behind it; the driver takes the fault for an interrupted ticket and reprints it. The quick suite
- * runs quiet until the driver settles that case; the slow run is anytime.
+ * Usage: test_week_faults <borne-collector> <upload_fault_server> <days> <events-per-day>
+ * Printer faults land at any moment, tickets on their way to the printer or not: among them the
+ * window where paper out or an unplug comes after the printer cut a whole ticket and before the
+ * driver read the reply after it (the driver's completion marker settles it: printed once, never
+ * reprinted).
  * Seed: BORNE_WEEK_SEED (default: from the clock), printed first. Needs LD_PRELOAD=<pty shim>
  * and BORNE_PRINTER_EMULATOR (set by ctest). */
 #include <dirent.h>
@@ -164,10 +163,6 @@ static int kiosk_main(char **argv)
             if (queued)
                 jobs[n_jobs++] = (kiosk_job){ .job = job, .ticket = is.ticket.id };
             pthread_mutex_unlock(&out_mu);
-        } else if (strncmp(line, "drain", 5) == 0) {
-            for (int i = 0; i < 6000 && !all_jobs_done(); i++)
-                sleep_ms(10);
-            report("drained\n");
         } else if (strncmp(line, "quit", 4) == 0) {
             /* Every job comes to an end (printed, failed or timed out) before the clean exit. */
             for (int i = 0; i < 6000 && !all_jobs_done(); i++)
@@ -384,24 +379,8 @@ static void kiosk_restart(week *w)
     CHECK(kiosk_start(w, small ? OUTBOX_SMALL : 0));
 }
 
-static bool printer_faults_anytime;
-
-/* Quiet mode: the fault lands when no ticket is on its way to the printer (see main). */
-static void kiosk_drain(week *w)
-{
-    char line[256];
-    CHECK_INT((int)write(w->k.to, "drain\n", 6), 6);
-    while (kiosk_line(&w->k, line, sizeof line)) {
-        if (strcmp(line, "drained") == 0)
-            return;
-    }
-    CHECK(!"kiosk died on its own");
-}
-
 static void printer_fault(week *w)
 {
-    if (!printer_faults_anytime)
-        kiosk_drain(w);
     if (rnd(2)) {
         CHECK_INT(emuctl_cmd(&w->emu, "paper_out", NULL, 0), 0);
         w->paper_out = 2 + (int)rnd(6);
@@ -633,8 +612,8 @@ int main(int argc, char **argv)
 {
     if (argc == 7 && strcmp(argv[1], "--kiosk") == 0)
         return kiosk_main(argv);
-    if (argc != 6 || (strcmp(argv[5], "anytime") != 0 && strcmp(argv[5], "quiet") != 0) || !getenv("LD_PRELOAD") || !getenv("BORNE_PRINTER_EMULATOR")) {
-        fprintf(stderr, "usage: %s <borne-collector> <upload_fault_server> <days> <events-per-day> anytime|quiet\n"
+    if (argc != 5 || !getenv("LD_PRELOAD") || !getenv("BORNE_PRINTER_EMULATOR")) {
+        fprintf(stderr, "usage: %s <borne-collector> <upload_fault_server> <days> <events-per-day>\n"
                         "(needs LD_PRELOAD=<borne_pty_shim> and BORNE_PRINTER_EMULATOR, set by ctest)\n",
                 argv[0]);
         return 2;
@@ -648,9 +627,7 @@ int main(int argc, char **argv)
     seed = env ? (uint32_t)strtoul(env, NULL, 10) : (uint32_t)time(NULL);
     days = atoi(argv[3]);
     per_day = atoi(argv[4]);
-    printer_faults_anytime = strcmp(argv[5], "anytime") == 0;
-    printf("seed %u (replay: BORNE_WEEK_SEED=%u), %d days, %d visitors a day, printer faults %s\n", seed, seed,
-           days, per_day, argv[5]);
+    printf("seed %u (replay: BORNE_WEEK_SEED=%u), %d days, %d visitors a day\n", seed, seed, days, per_day);
     fflush(stdout);
     RUN(test_week);
     return testlib_finish();
