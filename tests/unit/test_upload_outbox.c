@@ -146,13 +146,20 @@ static void test_full_then_resume(void)
 }
 
 /* A child puts batches as fast as it can and is SIGKILLed; afterwards the mark is exactly the
- * revision of the last stored batch: no batch without its mark, no mark without its batch. */
+ * revision of the last stored batch: no batch without its mark, no mark without its batch. The
+ * kill waits for the child's word that it has stored a batch this round (on a loaded machine a
+ * fixed delay could end before it even opened the file); the pause after it only varies where
+ * in a write the kill lands. */
 static void test_killed_mid_write(void)
 {
     const char *path = fresh("outbox-crash");
     for (int round = 0; round < 3; round++) {
+        int stored[2];
+        if (!CHECK_INT(pipe(stored), 0))
+            return;
         pid_t pid = fork();
         if (pid == 0) {
+            close(stored[0]);
             upload_outbox *o;
             char err[256];
             if (upload_outbox_open(&o, path, 0, err, sizeof err) != 0) {
@@ -166,13 +173,19 @@ static void test_killed_mid_write(void)
                 /* r in the low half: the version bits overwrite some of the high half. */
                 upload_uuid_v4((uint64_t)round, (uint64_t)r, uuid);
                 rc = upload_outbox_put(o, uuid, "[0]", 1, r, r);
+                if (rc == 0 && r == mark + 1 && write(stored[1], "s", 1) != 1)
+                    _exit(4);
             }
             fprintf(stderr, "child: %s\n", upload_outbox_errmsg(o));
             _exit(3);
         }
         if (!CHECK(pid > 0))
             return;
-        usleep(150000 + 50000 * round);
+        close(stored[1]);
+        char word;
+        CHECK_INT((int)read(stored[0], &word, 1), 1);   /* 0 only if the child died first */
+        close(stored[0]);
+        usleep(20000 + 30000 * round);
         kill(pid, SIGKILL);
         int status;
         waitpid(pid, &status, 0);
