@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "borne/clock.h"
 #include "testlib.h"
 
 static void write_file(const char *path, const char *text, mode_t mode)
@@ -63,19 +64,34 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
+/* A free port below the kernel's ephemeral range. A test that connects, while its collector is
+ * down, to a port inside that range can be given that very port as the connection's source and
+ * connect to itself (TCP simultaneous open); the socket then holds the port the collector is to
+ * bind. And another test's bind(0) or connect() never picks a port outside the range. */
 int ut_free_port(void)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0 };
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    int port = 0;
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-        port = ntohs(a.sin_port);
-    if (fd >= 0)
-        close(fd);
-    return port;
+    int low = 32768, high = 60999;
+    FILE *range = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+    if (range) {
+        if (fscanf(range, "%d %d", &low, &high) != 2)
+            low = 32768, high = 60999;
+        fclose(range);
+    }
+    int base = low > 12000 ? low - 10000 : high + 1, span = low > 12000 ? 10000 : 65536 - base;
+    unsigned seed = (unsigned)getpid() * 2654435761u ^ (unsigned)time(NULL);
+    for (int attempt = 0; attempt < 200 && span > 0; attempt++) {
+        seed = seed * 1103515245u + 12345u;
+        int port = base + (int)((seed >> 8) % (unsigned)span);
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        bool free_port = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
+        if (fd >= 0)
+            close(fd);
+        if (free_port)
+            return port;
+    }
+    return 0;
 }
 
 bool ut_collector_start(ut_collector *c, const char *binary, const char *dir, int port, const char *cert,
@@ -113,7 +129,8 @@ bool ut_collector_start(ut_collector *c, const char *binary, const char *dir, in
     }
     argv[n] = NULL;
     c->pid = spawn(argv, out);
-    for (int i = 0; i < 500 && !c->port; i++) {
+    /* Generous: a sanitized collector on a loaded machine may take many seconds to listen. */
+    for (int64_t until = clock_mono_ms() + 60000; !c->port && clock_mono_ms() < until;) {
         sleep_ms(20);
         FILE *f = fopen(out, "r");
         char line[512];
@@ -159,7 +176,7 @@ pid_t ut_fault_start(const char *binary, const char *dir, int upstream_port, con
                      "--script", (char *)script, NULL };
     pid_t pid = spawn(argv, out);
     *port = 0;
-    for (int i = 0; i < 500 && !*port; i++) {
+    for (int64_t until = clock_mono_ms() + 60000; !*port && clock_mono_ms() < until;) {
         sleep_ms(10);
         FILE *f = fopen(port_file, "r");
         if (f) {
