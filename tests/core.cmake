@@ -6,7 +6,7 @@ target_link_libraries(borne_queue_testsupport PUBLIC borne_core borne_testlib)
 target_include_directories(borne_queue_testsupport PUBLIC
   ${CMAKE_CURRENT_SOURCE_DIR}/unit ${PROJECT_SOURCE_DIR}/app/core)
 
-foreach(t calls numbering errors aggregates appointments visits writers stored alarms)
+foreach(t calls numbering errors aggregates appointments visits writers stored alarms closures)
   borne_add_test(NAME test_queue_${t} SOURCES unit/test_queue_${t}.c
                  LIBS borne_queue_testsupport LABELS unit)
 endforeach()

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static const char SQL_SVC_DISABLE_ALL[] = "UPDATE service SET enabled = 0";
 static const char SQL_SVC_UPSERT[] =
@@ -33,6 +34,17 @@ static const char SQL_CTR_LIST[] =
 static const char SQL_HOURS_LIST[] =
     "SELECT weekday, idx, open_min, close_min FROM hours ORDER BY weekday, idx";
 static const char SQL_SVC_GET[] = "SELECT enabled FROM service WHERE letter = ?";
+static const char SQL_CLOSURE_CLEAR[] = "DELETE FROM closure";
+static const char SQL_CLOSURE_ADD[] = "INSERT OR IGNORE INTO closure(day) VALUES(?)";
+static const char SQL_CLOSURE_LIST[] = "SELECT day FROM closure ORDER BY day";
+
+static bool valid_day(const char *d)
+{
+    int y, m, dd;
+    char tail;
+    return memchr(d, '\0', 11) && strlen(d) == 10 && sscanf(d, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) == 3 &&
+           m >= 1 && m <= 12 && dd >= 1 && dd <= 31;
+}
 
 static int validate(queue *q, const queue_setup *s)
 {
@@ -42,6 +54,12 @@ static int validate(queue *q, const queue_setup *s)
     if (s->n_counters < 0 || s->n_counters > QUEUE_MAX_COUNTERS)
         return q_fail(q, QUEUE_EINVAL, "setup: %d counters (0..%d allowed)", s->n_counters,
                       QUEUE_MAX_COUNTERS);
+    if (s->n_closures < 0 || s->n_closures > QUEUE_MAX_CLOSURES)
+        return q_fail(q, QUEUE_EINVAL, "setup: %d closed days (0..%d allowed)", s->n_closures,
+                      QUEUE_MAX_CLOSURES);
+    for (int i = 0; i < s->n_closures; i++)
+        if (!valid_day(s->closures[i]))
+            return q_fail(q, QUEUE_EINVAL, "setup: closed day %d: YYYY-MM-DD expected", i + 1);
     bool seen[26] = {false};
     for (int i = 0; i < s->n_services; i++) {
         const queue_service *v = &s->services[i];
@@ -160,8 +178,18 @@ static int apply(queue *q, const queue_setup *setup, int64_t now)
             if ((err = q_exec_stmt(q, s, "save hours")))
                 return err;
         }
+    Q_STMT(q, cclr, SQL_CLOSURE_CLEAR);
+    if ((err = q_exec_stmt(q, cclr, "clear closed days")))
+        return err;
+    for (int i = 0; i < setup->n_closures; i++) {
+        Q_STMT(q, s, SQL_CLOSURE_ADD);
+        sqlite3_bind_text(s, 1, setup->closures[i], -1, SQLITE_STATIC);
+        if ((err = q_exec_stmt(q, s, "save closed day")))
+            return err;
+    }
     if ((err = set_setting(q, "last_ticket_min", setup->last_ticket_min)) ||
         (err = set_setting(q, "always_open", setup->always_open)) ||
+        (err = set_setting(q, "public_holidays", setup->public_holidays)) ||
         (err = q_partners_apply(q, setup)))
         return err;
     return q_event(q, now, "setup", "admin", NULL, 0, 0, false);
@@ -224,12 +252,22 @@ static int read_setup(queue *q, queue_setup *out)
     sqlite3_reset(h);
     if (err)
         return err;
-    int64_t last = -1, always = 0;
+    Q_STMT(q, cl, SQL_CLOSURE_LIST);
+    while ((rc = sqlite3_step(cl)) == SQLITE_ROW && out->n_closures < QUEUE_MAX_CLOSURES)
+        q_copy(out->closures[out->n_closures++], sizeof out->closures[0], (const char *)sqlite3_column_text(cl, 0));
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        err = q_sqlfail(q, rc, "read closed days");
+    sqlite3_reset(cl);
+    if (err)
+        return err;
+    int64_t last = -1, always = 0, holidays = 0;
     if ((err = get_setting(q, "last_ticket_min", -1, &last)) ||
-        (err = get_setting(q, "always_open", 0, &always)))
+        (err = get_setting(q, "always_open", 0, &always)) ||
+        (err = get_setting(q, "public_holidays", 0, &holidays)))
         return err;
     out->last_ticket_min = (int)last;
     out->always_open = always != 0;
+    out->public_holidays = holidays != 0;
     return q_partners_read(q, out);
 }
 
@@ -238,6 +276,47 @@ int queue_get_setup(queue *q, queue_setup *out)
     if (!out)
         return q_fail(q, QUEUE_EINVAL, "get_setup: no output");
     return read_setup(q, out);
+}
+
+/* Gregorian Easter Sunday (anonymous algorithm, Meeus/Jones/Butcher) as month and day. */
+static void easter(int y, int *month, int *day)
+{
+    int a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4, f = (b + 8) / 25, g = (b - f + 1) / 3;
+    int h = (19 * a + b - d - g + 15) % 30, i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7;
+    int m = (a + 11 * h + 22 * l) / 451;
+    *month = (h + l - 7 * m + 114) / 31;
+    *day = (h + l - 7 * m + 114) % 31 + 1;
+}
+
+/* Day of the year (0-based) of y-m-d, through UTC arithmetic so no time zone is involved. */
+static int yday(int y, int m, int d)
+{
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12};
+    time_t t = timegm(&tm);
+    struct tm out;
+    gmtime_r(&t, &out);
+    return out.tm_yday;
+}
+
+bool queue_public_holiday(int year, int month, int day)
+{
+    static const int fixed[][2] = {{1, 1}, {5, 1}, {5, 8}, {7, 14}, {8, 15}, {11, 1}, {11, 11}, {12, 25}};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (fixed[i][0] == month && fixed[i][1] == day)
+            return true;
+    int em, ed;
+    easter(year, &em, &ed);
+    int delta = yday(year, month, day) - yday(year, em, ed);
+    return delta == 1 || delta == 39 || delta == 50; /* Easter Monday, Ascension, Whit Monday */
+}
+
+static bool closed_day(const queue_setup *s, const char *day)
+{
+    for (int i = 0; i < s->n_closures; i++)
+        if (strcmp(s->closures[i], day) == 0)
+            return true;
+    int y, m, d;
+    return s->public_holidays && sscanf(day, "%d-%d-%d", &y, &m, &d) == 3 && queue_public_holiday(y, m, d);
 }
 
 /* Whether minute `min` of a day with hours `h` is inside a range, before its last-ticket stop. */
@@ -262,13 +341,23 @@ int q_open_at(queue *q, int64_t now, bool *open, int64_t *next_open)
         return err;
     q_local lt;
     q_localtime(now, &lt);
-    if (s.always_open || open_at(&s.week[lt.weekday], s.last_ticket_min, lt.minute_of_day)) {
+    if (s.always_open ||
+        (!closed_day(&s, lt.day) && open_at(&s.week[lt.weekday], s.last_ticket_min, lt.minute_of_day))) {
         *open = true;
         return QUEUE_OK;
     }
+    /* Closed days can follow each other (Christmas week): look up to a month ahead. */
     if (next_open)
-        for (int add = 0; add <= 7 && !*next_open; add++) {
+        for (int add = 0; add <= 31 && !*next_open; add++) {
             const queue_day_hours *h = &s.week[(lt.weekday + add) % 7];
+            if (add > 0) {
+                q_local other;
+                q_localtime(q_local_moment(lt.day, add, 12 * 60), &other);
+                if (closed_day(&s, other.day))
+                    continue;
+            } else if (closed_day(&s, lt.day)) {
+                continue;
+            }
             for (int r = 0; r < h->n; r++) {
                 int64_t t = q_local_moment(lt.day, add, h->range[r].open_min);
                 if (t > now) {

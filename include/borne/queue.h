@@ -81,6 +81,7 @@ int queue_schema_version(void);
 #define QUEUE_MAX_SERVICES 26
 #define QUEUE_MAX_COUNTERS 32
 #define QUEUE_MAX_RANGES 4
+#define QUEUE_MAX_CLOSURES 64
 
 typedef struct queue_service {
     char letter;                      /* 'A'..'Z', the id and the ticket prefix */
@@ -121,7 +122,14 @@ typedef struct queue_setup {
     int last_ticket_min;              /* minutes before each range's close when tickets stop; */
                                       /* -1 = no early stop */
     bool always_open;                 /* demo/tests: ignore the hours */
+    bool public_holidays;             /* closed on French public holidays (queue_public_holiday) */
+    int n_closures;
+    char closures[QUEUE_MAX_CLOSURES][11]; /* exceptional closed days, local "YYYY-MM-DD" */
 } queue_setup;
+
+/* Whether local day y-m-d is a French public holiday: 1 January, Easter Monday, 1 May, 8 May,
+ * Ascension Thursday, Whit Monday, 14 July, 15 August, 1 November, 11 November, 25 December. */
+bool queue_public_holiday(int year, int month, int day);
 
 /* Replaces services, counters and hours in one transaction (services and counters that
  * disappear are disabled, not deleted: tickets keep referring to them). */
@@ -129,8 +137,8 @@ int queue_apply_setup(queue *q, const queue_setup *setup, int64_t now);
 /* Reads them back (for the UI and the hub). */
 int queue_get_setup(queue *q, queue_setup *out);
 
-/* Whether a ticket can be issued at `now`; when not, *next_open (may be NULL) gets the next
- * opening time or 0 if none is configured. */
+/* Whether a ticket can be issued at `now` (hours, last-ticket stop, closed days); when not,
+ * *next_open (may be NULL) gets the next opening time or 0 if none is configured. */
 bool queue_is_open(queue *q, int64_t now, int64_t *next_open);
 
 /* ---- tickets ---------------------------------------------------------------------------- */
