@@ -4,6 +4,7 @@ borne_add_test(NAME test_apptcsv SOURCES unit/test_apptcsv.c LIBS borne_apptcsv 
 add_test(NAME test_admin_cli COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_admin_cli.sh $<TARGET_FILE:borne-admin>)
 set_tests_properties(test_admin_cli PROPERTIES LABELS integration TIMEOUT 120 ENVIRONMENT "BORNE_TEST_TMP=${BORNE_TEST_TMP}")
 borne_add_test(NAME test_utf8 SOURCES unit/test_utf8.c LIBS borne_base LABELS unit)
+borne_add_test(NAME test_config_business SOURCES unit/test_config_business.c LIBS borne_config PkgConfig::JANSSON LABELS unit)
 # The code under test is compiled into the fuzzers (with libFuzzer's coverage).
 borne_add_fuzz(NAME fuzz_config
   SOURCES fuzz/fuzz_config.c ${PROJECT_SOURCE_DIR}/app/config/config.c ${PROJECT_SOURCE_DIR}/app/base/utf8.c

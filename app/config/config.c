@@ -8,6 +8,7 @@
 #include "borne/config.h"
 #include "borne/escpos.h"
 #include "borne/utf8.h"
+#include "config_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -23,7 +24,7 @@
 /* inih's fixed line buffer (INI_MAX_LINE in Debian's build); longer lines would be split. */
 #define READER_LINE_MAX 200
 
-typedef struct parse_ctx {
+struct parse_ctx {
     FILE *file;
     const char *path;
     char dir[CONFIG_PATH_MAX];
@@ -39,7 +40,7 @@ typedef struct parse_ctx {
     /* duplicate-key detection: section + key seen so far */
     char (*seen)[96];
     size_t n_seen, cap_seen;
-} parse_ctx;
+};
 
 __attribute__((format(printf, 2, 3))) static int fail(parse_ctx *ctx, const char *fmt, ...);
 
@@ -286,6 +287,15 @@ static int on_antenne(parse_ctx *ctx, const char *name, const char *v)
         return copy_text(ctx, "message_fr", c->antenne.message_fr, sizeof c->antenne.message_fr, v);
     if (strcmp(name, "message_en") == 0)
         return copy_text(ctx, "message_en", c->antenne.message_en, sizeof c->antenne.message_en, v);
+    if (strcmp(name, "screen_message_fr") == 0)
+        return copy_text(ctx, name, c->antenne.screen_message_fr, sizeof c->antenne.screen_message_fr, v);
+    if (strcmp(name, "screen_message_en") == 0)
+        return copy_text(ctx, name, c->antenne.screen_message_en, sizeof c->antenne.screen_message_en, v);
+    if (strcmp(name, "waiting_target_min") == 0) {
+        if (!parse_int(v, 0, 600, &c->antenne.waiting_target_min))
+            return fail(ctx, "waiting_target_min \"%s\": minutes from 0 to 600", v);
+        return 1;
+    }
     return fail(ctx, "unknown key \"%s\" in [antenne]", name);
 }
 
@@ -305,6 +315,40 @@ static int on_partner(parse_ctx *ctx, const char *name, const char *v)
     if (!copy_text(ctx, name, p->label, sizeof p->label, v))
         return 0;
     s->n_partners++;
+    return 1;
+}
+
+/* [closures] public_holidays = true, dates = 2026-12-24, 2026-12-31 */
+static int on_closures(parse_ctx *ctx, const char *name, const char *v)
+{
+    queue_setup *s = &ctx->cfg.setup;
+    if (strcmp(name, "public_holidays") == 0) {
+        if (!parse_bool(v, &s->public_holidays))
+            return fail(ctx, "public_holidays \"%s\": true or false", v);
+        return 1;
+    }
+    if (strcmp(name, "dates") != 0)
+        return fail(ctx, "unknown key \"%s\" in [closures] (public_holidays, dates)", name);
+    s->n_closures = 0;
+    for (const char *p = v; *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        size_t n = strcspn(p, " ,");
+        int y, m, d;
+        char day[11];
+        if (n != 10 || sscanf(p, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+            return fail(ctx, "closures: \"%.*s\" is not a YYYY-MM-DD day", (int)(n > 40 ? 40 : n), p);
+        snprintf(day, sizeof day, "%.10s", p);
+        for (int i = 0; i < s->n_closures; i++)
+            if (strcmp(s->closures[i], day) == 0)
+                return fail(ctx, "closures: %s is given twice", day);
+        if (s->n_closures == QUEUE_MAX_CLOSURES)
+            return fail(ctx, "closures: at most %d days", QUEUE_MAX_CLOSURES);
+        memcpy(s->closures[s->n_closures++], day, sizeof day);
+        p += n;
+    }
     return 1;
 }
 
@@ -703,6 +747,8 @@ static int on_entry(void *user, const char *section, const char *name, const cha
         return on_clock(ctx, name, value);
     if (strcmp(section, "alarm") == 0)
         return on_alarm(ctx, name, value);
+    if (strcmp(section, "closures") == 0)
+        return on_closures(ctx, name, value);
     if (section[0] == '\0')
         return fail(ctx, "\"%s\" comes before any [section]", name);
     return fail(ctx, "unknown section [%s]", section);
@@ -869,4 +915,60 @@ end:
     free(ctx->seen);
     free(ctx);
     return rc;
+}
+
+/* ---- business documents (config_business.c feeds them through the same handlers) ---- */
+
+parse_ctx *config_ctx_new(const borne_config *start)
+{
+    parse_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx)
+        return NULL;
+    ctx->cfg = *start;
+    ctx->path = "document";
+    /* The document replaces every business setting of the file; device settings stay. */
+    queue_setup *s = &ctx->cfg.setup;
+    s->n_services = 0;
+    memset(s->services, 0, sizeof s->services);
+    memset(s->week, 0, sizeof s->week);
+    s->last_ticket_min = 15;
+    s->public_holidays = false;
+    s->n_closures = 0;
+    ctx->cfg.antenne.message_fr[0] = ctx->cfg.antenne.message_en[0] = '\0';
+    ctx->cfg.antenne.screen_message_fr[0] = ctx->cfg.antenne.screen_message_en[0] = '\0';
+    ctx->cfg.antenne.waiting_target_min = 0;
+    s->n_partners = 0;
+    memset(s->partners, 0, sizeof s->partners);
+    return ctx;
+}
+
+bool config_ctx_entry(parse_ctx *ctx, const char *section, const char *name, const char *value)
+{
+    ctx->line++;
+    return on_entry(ctx, section, name, value) != 0 && !ctx->err[0];
+}
+
+const char *config_ctx_error(const parse_ctx *ctx)
+{
+    return ctx->err;
+}
+
+int config_ctx_finish(parse_ctx *ctx, borne_config *out, char *errbuf, size_t errlen)
+{
+    if (!ctx->err[0])
+        validate(ctx);
+    if (ctx->err[0]) {
+        snprintf(errbuf, errlen, "%s", ctx->err);
+        return -EINVAL;
+    }
+    *out = ctx->cfg;
+    return 0;
+}
+
+void config_ctx_free(parse_ctx *ctx)
+{
+    if (ctx) {
+        free(ctx->seen);
+        free(ctx);
+    }
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "borne/printer.h"
 #include "borne/queue.h"
@@ -36,7 +37,13 @@ typedef struct borne_config {
         char timezone[64];              /* IANA name; default Europe/Paris */
         char message_fr[CONFIG_TEXT_MAX * 2]; /* printed at the bottom of tickets */
         char message_en[CONFIG_TEXT_MAX * 2];
+        char screen_message_fr[CONFIG_TEXT_MAX * 2]; /* shown on the kiosk's home screen */
+        char screen_message_en[CONFIG_TEXT_MAX * 2];
+        int waiting_target_min;         /* the wait the antenne aims at; 0 = none */
     } antenne;
+    /* Version of the business document from headquarters applied over the file (config_business.h);
+     * 0 = the file's own business settings. */
+    int64_t business_version;
     queue_setup setup;                  /* services, counters, hours, last ticket */
     /* token file of setup.counters[i] for the LAN API; empty = counter cannot use the API */
     char counter_token_files[QUEUE_MAX_COUNTERS][CONFIG_PATH_MAX];
