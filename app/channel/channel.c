@@ -60,14 +60,13 @@ struct channel {
     int64_t backoff_base_ms, backoff_cap_ms;
     long silence_s, connect_ms;
 
-    struct handler handlers[MAX_TYPES];
-    size_t n_handlers;
-
     pthread_t thread;
     bool started;
     CURLM *multi;
 
     pthread_mutex_t mu;      /* everything below */
+    struct handler handlers[MAX_TYPES];
+    size_t n_handlers;
     bool stopping;
     struct type_state states[MAX_TYPES];
     size_t n_states;
@@ -226,6 +225,7 @@ static void finish(channel *ch, const char *type, int64_t id, const char *error,
 
 /* ---- the stream ---------------------------------------------------------------------------------- */
 
+/* Under mu. */
 static const struct handler *handler_of(channel *ch, const char *type)
 {
     for (size_t i = 0; i < ch->n_handlers; i++)
@@ -260,9 +260,11 @@ static void dispatch(channel *ch, int64_t id, const char *type, const char *data
         pthread_mutex_unlock(&ch->mu);
         return;
     }
+    const struct handler *found = handler_of(ch, type);
+    struct handler copy;
+    const struct handler *h = found ? (copy = *found, &copy) : NULL;
     pthread_mutex_unlock(&ch->mu);
 
-    const struct handler *h = handler_of(ch, type);
     json_error_t jerr;
     json_t *obj = json_loadb(data, len, 0, &jerr);
     char err[256] = "";
@@ -620,19 +622,22 @@ int channel_new(channel **out, const channel_config *cfg, char *errbuf, size_t e
 
 int channel_register(channel *ch, const char *type, channel_handler fn, void *ctx)
 {
-    if (ch->started)
-        return -EBUSY;
     if (!type || !channel_type_valid(type) || !fn)
         return -EINVAL;
+    int rc = 0;
+    pthread_mutex_lock(&ch->mu);
     if (handler_of(ch, type))
-        return -EEXIST;
-    if (ch->n_handlers == MAX_TYPES)
-        return -ENOSPC;
-    struct handler *h = &ch->handlers[ch->n_handlers++];
-    snprintf(h->type, sizeof h->type, "%s", type);
-    h->fn = fn;
-    h->ctx = ctx;
-    return 0;
+        rc = -EEXIST;
+    else if (ch->n_handlers == MAX_TYPES)
+        rc = -ENOSPC;
+    if (rc == 0) {
+        struct handler *h = &ch->handlers[ch->n_handlers++];
+        snprintf(h->type, sizeof h->type, "%s", type);
+        h->fn = fn;
+        h->ctx = ctx;
+    }
+    pthread_mutex_unlock(&ch->mu);
+    return rc;
 }
 
 int channel_start(channel *ch, char *errbuf, size_t errlen)

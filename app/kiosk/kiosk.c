@@ -288,6 +288,8 @@ int kiosk_create(kiosk **out, const borne_config *cfg, queue *q, printer *p, SDL
     if (opt) {
         k->clock_trusted = opt->clock_trusted;
         k->clock_trusted_ctx = opt->clock_trusted_ctx;
+        k->apply_business = opt->apply_business;
+        k->apply_business_ctx = opt->apply_business_ctx;
     }
     k->reset_done = -1;
     if (!cfg->ui.admin_pin[0])
@@ -500,6 +502,9 @@ bool kiosk_tick(kiosk *k)
     int64_t now = kiosk_now_ms(k);
     unsigned flags = kiosk_scene_of(k->screen)->flags;
     if (poll_calls(k) && (flags & KIOSK_SCENE_CLOCK))
+        k->dirty = true;
+    if (k->apply_business && (k->screen == KIOSK_HOME || k->screen == KIOSK_CLOSED) &&
+        k->apply_business(k->apply_business_ctx, k->q, now / 1000) > 0 && queue_get_setup(k->q, &k->setup) == QUEUE_OK)
         k->dirty = true;
     poll_open(k);
     time_t t = (time_t)(now / 1000);

@@ -59,6 +59,8 @@ struct kiosk {
     int purge_yday;                       /* local day of the last queue_purge(), -1 = none */
     bool (*clock_trusted)(int64_t now_s, void *ctx);
     void *clock_trusted_ctx;
+    int (*apply_business)(void *ctx, queue *q, int64_t now_s); /* kiosk_options */
+    void *apply_business_ctx;
     bool clock_ok;                        /* latched once clock_trusted() said yes */
     kiosk_keymap keys;
     /* sound and speech (kiosk_access.c) */

@@ -15,6 +15,7 @@
 #include "borne/alarm.h"
 #include "borne/channel.h"
 #include "borne/clock.h"
+#include "borne/fleet.h"
 #include "borne/hub.h"
 #include "borne/kiosk.h"
 #include "borne/log.h"
@@ -25,7 +26,8 @@
 BORNE_LOG_MODULE("kiosk");
 
 typedef struct kiosk_role {
-    const borne_config *cfg;
+    borne_config *cfg;   /* the role's copy: business documents from HQ change it (fleet.h) */
+    fleet *fl;
     queue *q;
     printer *prn;
     hub *hb;
@@ -46,6 +48,7 @@ static bool wall_clock_trusted(int64_t now_s, void *ctx)
 static void destroy(void *self)
 {
     kiosk_role *r = self;
+    fleet_stop(r->fl);
     kiosk_destroy(r->k);
     upload_stop(r->up);
     channel_free(r->hq_channel);   /* before the alarm service: it runs the alarm handler */
@@ -54,6 +57,7 @@ static void destroy(void *self)
     printer_stop(r->prn);
     if (r->q)
         queue_close(r->q);
+    free(r->cfg);
     free(r);
 }
 
@@ -135,6 +139,8 @@ static void start_services(kiosk_role *r, const roles_ctx *ctx)
             log_error("upload to %s not started: %s", cfg->hq.url, err);
             r->up = NULL;
         }
+        if (fleet_start(&r->fl, r->cfg, shell_wake, NULL, err, sizeof err) != 0)
+            log_error("channel to %s not started: %s", cfg->hq.url, err);
     }
     start_alarm(r, err, sizeof err);
 }
@@ -147,7 +153,9 @@ static int start(kiosk_role *r, const shell_env *env, char *errbuf, size_t errle
     screen.priority_writer = true;
     if (queue_open(&r->q, r->cfg->store.path, &screen, errbuf, errlen) != 0)
         return -1;
-    /* The config is the source of truth for services, counters and hours. */
+    /* The config is the source of truth for services, counters and hours, with the last business
+     * document from headquarters over it. */
+    fleet_overlay(r->cfg);
     if (queue_apply_setup(r->q, &r->cfg->setup, (int64_t)time(NULL)) != 0) {
         snprintf(errbuf, errlen, "%s: %s", r->cfg->store.path, queue_errmsg(r->q));
         return -1;
@@ -158,7 +166,8 @@ static int start(kiosk_role *r, const shell_env *env, char *errbuf, size_t errle
     clock_policy_default(&r->policy);
     r->policy.plausible_is_enough = !r->cfg->clock.require_sync;
     kiosk_options ko = {.assets_dir = ctx->assets_dir, .clock_trusted = wall_clock_trusted,
-                        .clock_trusted_ctx = &r->policy};
+                        .clock_trusted_ctx = &r->policy, .apply_business = fleet_apply_pending,
+                        .apply_business_ctx = r->fl};
     return kiosk_create(&r->k, r->cfg, r->q, r->prn, env->renderer, &ko, errbuf, errlen);
 }
 
@@ -170,7 +179,12 @@ static int create(void **self, const shell_env *env, char *errbuf, size_t errlen
         snprintf(errbuf, errlen, "out of memory");
         return -1;
     }
-    r->cfg = ((const roles_ctx *)env->ctx)->cfg;
+    if (!(r->cfg = malloc(sizeof *r->cfg))) {
+        free(r);
+        snprintf(errbuf, errlen, "out of memory");
+        return -1;
+    }
+    *r->cfg = *((const roles_ctx *)env->ctx)->cfg;
     r->last_printer = (printer_state)-1;   /* tell the first state too */
     if (start(r, env, errbuf, errlen) != 0) {
         destroy(r);

@@ -81,9 +81,9 @@ typedef void (*channel_sent_fn)(void *ctx, const char *key, bool delivered, cons
 /* Checks the config and reads the token and the state file; nothing runs yet. *out owns the
  * channel: end with channel_free(). -EINVAL / -errno with errbuf set. */
 int channel_new(channel **out, const channel_config *cfg, char *errbuf, size_t errlen);
-/* Registers the handler of a type; before channel_start() only. -EINVAL (bad name), -EEXIST,
- * -ENOSPC (past 32 types), -EBUSY (already started). A message of a type nobody registered is
- * acknowledged as refused ("no handler for type x"). */
+/* Registers the handler of a type, before or after channel_start() (any thread). -EINVAL (bad
+ * name), -EEXIST, -ENOSPC (past 32 types). A message of a type nobody registered is acknowledged
+ * as refused ("no handler for type x"): register before start to never miss one. */
 int channel_register(channel *ch, const char *type, channel_handler fn, void *ctx);
 /* Starts the thread. */
 int channel_start(channel *ch, char *errbuf, size_t errlen);

@@ -60,6 +60,11 @@ typedef struct kiosk_options {
     /* Where a headset is plugged: the evdev switch devices are found under this directory
      * (NULL → "/dev/input"; "" → no headset jack is watched). */
     const char *input_dir;
+    /* New business settings from headquarters (fleet_apply_pending): called from kiosk_tick only
+     * while no visitor is mid-flow (home or closed screen); returning 1 means the engine's setup
+     * changed and the kiosk reads it again. NULL → never. */
+    int (*apply_business)(void *ctx, queue *q, int64_t now_s);
+    void *apply_business_ctx;
 } kiosk_options;
 
 /* Fills the printer callbacks that forward printer events to the kiosk through SDL_PushEvent.
