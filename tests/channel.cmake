@@ -1,3 +1,9 @@
 # Tests of the HQ <-> board channel (app/channel, app/collector/collector_channel.c).
+add_library(borne_fleet_testsupport STATIC integration/test_fleet_support.c)
+target_link_libraries(borne_fleet_testsupport PUBLIC borne_collector borne_testlib PkgConfig::CURL PkgConfig::JANSSON)
+target_include_directories(borne_fleet_testsupport PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/integration)
+
 borne_add_test(NAME test_channel SOURCES integration/test_channel.c
-  LIBS borne_channel borne_collector PkgConfig::CURL PkgConfig::JANSSON LABELS integration TIMEOUT 180)
+  LIBS borne_channel borne_fleet_testsupport PkgConfig::CURL PkgConfig::JANSSON LABELS integration TIMEOUT 180)
+borne_add_test(NAME test_fleet_config SOURCES integration/test_fleet_config.c
+  LIBS borne_fleet borne_fleet_testsupport LABELS integration TIMEOUT 180)

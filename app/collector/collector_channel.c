@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "borne/channel.h"
+#include "borne/collector_http.h"
 #include "borne/collector_ingest.h"
 #include "borne/collector_store.h"
 #include "borne/log.h"
@@ -47,9 +47,7 @@ struct stream {
 struct chan_request {
     enum route route;
     long antenne;
-    char *body;
-    size_t len;
-    bool too_large;
+    struct collector_body body;
 };
 
 struct collector_channel {
@@ -74,44 +72,14 @@ struct collector_channel {
 
 /* ---- helpers ------------------------------------------------------------------------------------ */
 
-/* Queues r (never cached) and drops our reference. */
-static enum MHD_Result send_response(struct MHD_Connection *c, unsigned status, struct MHD_Response *r,
-                                     const char *type)
-{
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    MHD_add_response_header(r, "Cache-Control", "no-store");
-    enum MHD_Result ret = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    return ret;
-}
-
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, json_t *body)
 {
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    json_decref(body);
-    if (!text)
-        return MHD_NO;
-    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-    if (!r) {
-        free(text);
-        return MHD_NO;
-    }
-    return send_response(c, status, r, "application/json");
+    return collector_http_json(c, status, body);
 }
 
 static enum MHD_Result fail(struct MHD_Connection *c, unsigned status, const char *code, const char *message)
 {
-    return reply(c, status, json_pack("{s:s, s:s}", "error", code, "message", message));
-}
-
-static const char *bearer(struct MHD_Connection *c)
-{
-    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
-        return NULL;
-    for (h += 7; *h == ' '; h++)
-        ;
-    return h;
+    return collector_http_error(c, status, code, message);
 }
 
 static const struct collector_channel_type *find_type(struct collector_channel *ch, const char *name,
@@ -301,7 +269,7 @@ static enum MHD_Result open_stream(struct collector_channel *ch, struct MHD_Conn
         return MHD_NO;
     }
     log_info("%s: channel open", id);
-    return send_response(c, MHD_HTTP_OK, r, "text/event-stream");
+    return collector_http_send(c, MHD_HTTP_OK, r, "text/event-stream");
 }
 
 static void *keepalive_main(void *arg)
@@ -625,7 +593,7 @@ static struct chan_request *begin(struct collector_channel *ch, struct MHD_Conne
         }
     }
     if (route == ROUTE_STREAM || route == ROUTE_ACKS || route == ROUTE_EVENTS) {
-        switch (collector_antennes_check(ch->antennes, (size_t)antenne, bearer(c))) {
+        switch (collector_antennes_check(ch->antennes, (size_t)antenne, collector_http_bearer(c))) {
         case COLLECTOR_AUTH_OK: break;
         case COLLECTOR_AUTH_MISSING:
             log_warn("%s: channel request refused (401): no or wrong token", id);
@@ -667,31 +635,14 @@ enum MHD_Result collector_channel_request(struct collector_channel *ch, struct M
         }
     }
     if (*upload_data_size) {
-        if (!r->too_large && r->len + *upload_data_size <= COLLECTOR_CHANNEL_DATA_MAX) {
-            char *nb = realloc(r->body, r->len + *upload_data_size + 1);
-            if (!nb)
-                return MHD_NO;
-            r->body = nb;
-            memcpy(r->body + r->len, upload_data, *upload_data_size);
-            r->len += *upload_data_size;
-        } else {
-            r->too_large = true;
-        }
+        bool ok = collector_body_add(&r->body, upload_data, *upload_data_size, COLLECTOR_CHANNEL_DATA_MAX);
         *upload_data_size = 0;
-        return MHD_YES;
-    }
-    if (r->too_large)
-        return fail(c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", "the body is over the size cap");
-    json_error_t jerr;
-    json_t *body = json_loadb(r->body ? r->body : "", r->len, 0, &jerr);
-    if (!json_is_object(body)) {
-        json_decref(body);
-        char msg[300];
-        snprintf(msg, sizeof msg, "line %d column %d: %s", jerr.line, jerr.column,
-                 body ? "an object is expected" : jerr.text);
-        return fail(c, MHD_HTTP_BAD_REQUEST, "bad_json", msg);
+        return ok ? MHD_YES : MHD_NO;
     }
     enum MHD_Result ret;
+    json_t *body = collector_body_json(&r->body, c, &ret);
+    if (!body)
+        return ret;
     switch (r->route) {
     case ROUTE_ACKS: ret = on_ack(ch, c, (size_t)r->antenne, body); break;
     case ROUTE_EVENTS: ret = on_event(ch, c, (size_t)r->antenne, body); break;
@@ -705,7 +656,7 @@ void collector_channel_completed(void *state)
 {
     struct chan_request *r = state;
     if (r) {
-        free(r->body);
+        collector_body_free(&r->body);
         free(r);
     }
 }

@@ -15,6 +15,7 @@
 
 #include "borne/collector_channel.h"
 #include "borne/collector_alarm.h"
+#include "borne/collector_fleet.h"
 #include "borne/collector_ingest.h"
 #include "borne/collector_report.h"
 #include "borne/collector_store.h"
@@ -46,6 +47,7 @@ struct collector_server {
     struct http_budget *budget;
     atomic_size_t pending_bytes;   /* request bodies held now, against config->pending_cap */
     struct collector_live_board *live;   /* latest live snapshot per antenne (collector_live.h) */
+    struct collector_fleet *fleet;       /* business documents, board status, audit (collector_fleet.h) */
     char *cert_pem, *key_pem;
     /* Store connection pool for the readers (exports, page): a request borrows one. */
     pthread_mutex_t mu;
@@ -83,6 +85,8 @@ struct pending {
 struct request {
     void *channel;       /* a channel route's own state (collector_channel_request) */
     bool is_channel;
+    void *fleet;         /* a fleet route's own state (collector_fleet_request) */
+    bool is_fleet;
     bool is_live;        /* a live snapshot, not a batch: same authentication and cap */
     long antenne;        /* registry index of the path antenne */
     char *body;
@@ -545,6 +549,8 @@ static enum MHD_Result route_request(void *cls, struct MHD_Connection *c, const 
     if (r && r->is_channel)
         return collector_channel_request(s->channel, c, url, method, false, upload_data, upload_data_size,
                                          &r->channel);
+    if (r && r->is_fleet)
+        return collector_fleet_request(s->fleet, c, url, method, false, upload_data, upload_data_size, &r->fleet);
     if (collector_alarms_route(url)) {
         if (!r && !(r = *con_cls = calloc(1, sizeof *r)))
             return MHD_NO;
@@ -561,11 +567,17 @@ static enum MHD_Result route_request(void *cls, struct MHD_Connection *c, const 
         }
         return r->is_live ? live_end(s, c, r) : batch_end(s, c, r);
     }
-    if (collector_channel_route(url)) {
+    if (collector_channel_route(url) || collector_fleet_route(url)) {
         if (!(r = calloc(1, sizeof *r)))
             return MHD_NO;
-        r->is_channel = true;
         *con_cls = r;
+        /* Later calls of the same request are past these checks (the admin one included). */
+        if (collector_fleet_route(url)) {
+            r->is_fleet = true;
+            return collector_fleet_request(s->fleet, c, url, method, admin_ok(s, c), upload_data, upload_data_size,
+                                           &r->fleet);
+        }
+        r->is_channel = true;
         return collector_channel_request(s->channel, c, url, method, admin_ok(s, c), upload_data, upload_data_size,
                                          &r->channel);
     }
@@ -624,6 +636,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     struct request *r = *con_cls;
     if (r) {
         collector_channel_completed(r->channel);
+        collector_fleet_completed(r->fleet);
         collector_alarms_done(r->alarm);
         collector_batch_free(r->pending.batch);
         drop_body(s, r);
@@ -685,6 +698,7 @@ static void stop_writer(struct collector_server *s)
 static void free_server(struct collector_server *s)
 {
     stop_writer(s);
+    collector_fleet_free(s->fleet);
     collector_channel_free(s->channel);
     collector_alarms_free(s->alarms);
     collector_live_board_free(s->live);
@@ -775,7 +789,8 @@ int collector_server_start(const struct collector_config *config, const struct c
         free_server(s);
         return -1;
     }
-    if (collector_channel_new(config, antennes, now, &s->channel, err, errlen) != 0) {
+    if (collector_channel_new(config, antennes, now, &s->channel, err, errlen) != 0 ||
+        collector_fleet_new(config, antennes, s->channel, now, &s->fleet, err, errlen) != 0) {
         free_server(s);
         return -1;
     }

@@ -28,7 +28,7 @@ struct bucket_col {
 static struct bucket_col bucket_cols[MAX_BUCKET_COLS];
 static int n_bucket_cols;
 static struct store_added_column added[MAX_BUCKET_COLS + 1];
-static char schema_buf[4096], upsert_buf[8192], export_buf[2048];
+static char schema_buf[8192], upsert_buf[8192], export_buf[2048];
 
 /* The newer report wins; a stored sent_at further ahead of this receipt than ingest allows is a
  * board clock that ran ahead before the collector clamped it (9999-12-31), and loses, so it cannot
@@ -72,6 +72,15 @@ const char *store_sql[STMT_COUNT] = {
     [STMT_CHAN_LIST] = "SELECT id, antenne, type, created_at, acked_at, ok, error, result FROM channel_messages"
                        " WHERE (CAST($1 AS TEXT) = '' OR antenne = $1) AND (CAST($2 AS TEXT) = '' OR type = $2)"
                        " ORDER BY id DESC LIMIT $3",
+    [STMT_KV_PUT] = "INSERT INTO fleet_kv (ns, key, value, updated_at) VALUES ($1, $2, $3, $4)"
+                    " ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    [STMT_KV_LIST] = "SELECT key, value, updated_at FROM fleet_kv WHERE ns = $1 ORDER BY key",
+    /* The next id of the namespace is taken inside the INSERT: one writer per namespace (the fleet
+     * module's mutex) keeps it unique. */
+    [STMT_LOG_ADD] = "INSERT INTO fleet_log (id, ns, at, value)"
+                     " SELECT COALESCE(MAX(id), 0) + 1, CAST($1 AS TEXT), CAST($2 AS BIGINT), CAST($3 AS TEXT)"
+                     " FROM fleet_log WHERE ns = $1",
+    [STMT_LOG_LIST] = "SELECT id, value, at FROM fleet_log WHERE ns = $1 ORDER BY id DESC LIMIT $2",
 };
 
 static const char channel_schema_sql[] =
@@ -84,7 +93,13 @@ static const char channel_schema_sql[] =
     "CREATE INDEX IF NOT EXISTS channel_unacked ON channel_messages (antenne, id) WHERE acked_at = 0;"
     "CREATE TABLE IF NOT EXISTS channel_events ("
     " antenne TEXT NOT NULL, key TEXT NOT NULL, type TEXT NOT NULL, at BIGINT NOT NULL, data TEXT NOT NULL,"
-    " received_at BIGINT NOT NULL, PRIMARY KEY (antenne, key));";
+    " received_at BIGINT NOT NULL, PRIMARY KEY (antenne, key));"
+    /* The fleet's small records (documents, published versions, board status) and its audit log. */
+    "CREATE TABLE IF NOT EXISTS fleet_kv ("
+    " ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, updated_at BIGINT NOT NULL,"
+    " PRIMARY KEY (ns, key));"
+    "CREATE TABLE IF NOT EXISTS fleet_log ("
+    " id BIGINT NOT NULL, ns TEXT NOT NULL, at BIGINT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (ns, id));";
 
 static void add_col(const char *name, int index, int since, size_t offset)
 {
@@ -479,4 +494,47 @@ int collector_store_channel_list(struct collector_store *store, const char *ante
     struct list_ctx lc = {fn, ctx};
     struct store_param p[] = {text(antenne ? antenne : ""), text(type ? type : ""), num(limit)};
     return store->ops->query(store->impl, STMT_CHAN_LIST, p, 3, list_row, &lc, store->error, sizeof store->error);
+}
+
+/* ---- fleet records (collector_fleet.h) ---------------------------------------------------------- */
+
+int collector_store_kv_put(struct collector_store *store, const char *ns, const char *key, const char *value,
+                           int64_t at)
+{
+    struct store_param p[] = {text(ns), text(key), text(value), num(at)};
+    return exec_one(store, STMT_KV_PUT, p, 4, NULL);
+}
+
+struct kv_ctx {
+    collector_kv_fn fn;
+    void *ctx;
+};
+
+static int kv_row(void *ctx, const char *const *c, int n)
+{
+    struct kv_ctx *k = ctx;
+    if (n != 3)
+        return -1;
+    return k->fn(k->ctx, c[0] ? c[0] : "", c[1] ? c[1] : "", col_int(c[2]));
+}
+
+int collector_store_kv_list(struct collector_store *store, const char *ns, collector_kv_fn fn, void *ctx)
+{
+    struct kv_ctx k = {fn, ctx};
+    struct store_param p[] = {text(ns)};
+    return store->ops->query(store->impl, STMT_KV_LIST, p, 1, kv_row, &k, store->error, sizeof store->error);
+}
+
+int collector_store_log_add(struct collector_store *store, const char *ns, int64_t at, const char *value)
+{
+    struct store_param p[] = {text(ns), num(at), text(value)};
+    return exec_one(store, STMT_LOG_ADD, p, 3, NULL);
+}
+
+int collector_store_log_list(struct collector_store *store, const char *ns, int64_t limit, collector_kv_fn fn,
+                             void *ctx)
+{
+    struct kv_ctx k = {fn, ctx};
+    struct store_param p[] = {text(ns), num(limit)};
+    return store->ops->query(store->impl, STMT_LOG_LIST, p, 2, kv_row, &k, store->error, sizeof store->error);
 }

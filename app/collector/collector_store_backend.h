@@ -22,6 +22,10 @@ enum store_stmt {
     STMT_CHAN_MAX_ID,
     STMT_CHAN_EVENT,
     STMT_CHAN_LIST,
+    STMT_KV_PUT,
+    STMT_KV_LIST,
+    STMT_LOG_ADD,
+    STMT_LOG_LIST,
     STMT_COUNT
 };
 

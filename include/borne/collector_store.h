@@ -105,4 +105,19 @@ typedef int (*collector_channel_message_fn)(void *ctx, const struct collector_ch
 int collector_store_channel_list(struct collector_store *store, const char *antenne, const char *type, int64_t limit,
                                  collector_channel_message_fn fn, void *ctx);
 
+/* ---- fleet records: small JSON values by (namespace, key), and an append-only log ----------- */
+
+/* key, value, and the time (updated_at for records, at for the log; for the log, key is the id). */
+typedef int (*collector_kv_fn)(void *ctx, const char *key, const char *value, int64_t at);
+/* Creates or replaces (ns, key). */
+int collector_store_kv_put(struct collector_store *store, const char *ns, const char *key, const char *value,
+                           int64_t at);
+/* Every record of ns by key. */
+int collector_store_kv_list(struct collector_store *store, const char *ns, collector_kv_fn fn, void *ctx);
+/* Appends to the log of ns (ids 1, 2, ... per ns; one writer per ns at a time). */
+int collector_store_log_add(struct collector_store *store, const char *ns, int64_t at, const char *value);
+/* The newest `limit` entries of ns, newest first. */
+int collector_store_log_list(struct collector_store *store, const char *ns, int64_t limit, collector_kv_fn fn,
+                             void *ctx);
+
 #endif

@@ -17,82 +17,17 @@
 #include "borne/collector_channel.h"
 #include "borne/collector_config.h"
 #include "borne/collector_server.h"
+#include "test_fleet_support.h"
 #include "testlib.h"
 
-#define ADMIN_TOKEN "hq-admin-token-0123456789"
-#define TOKEN(n) "token-of-site-" #n "-0123456789"
+#define ADMIN_TOKEN FLEET_ADMIN_TOKEN
 
+static struct fleet_hq hq;
 static const char *dir;
-static struct collector_config config;
-static struct collector_antennes *antennes;
-static struct collector_server *server;
-static char base_url[64];
 
-static int64_t wall(void)
-{
-    return (int64_t)time(NULL);
-}
-
-static void write_file(const char *path, const char *text, mode_t mode)
-{
-    FILE *f = fopen(path, "w");
-    fputs(text, f);
-    fclose(f);
-    chmod(path, mode);
-}
-
-/* Polls cond every 10 ms for up to 30 s. */
-static bool wait_for(bool (*cond)(void *), void *ctx)
-{
-    for (int i = 0; i < 3000; i++) {
-        if (cond(ctx))
-            return true;
-        usleep(10000);
-    }
-    return cond(ctx);
-}
-
-static size_t collect(char *ptr, size_t size, size_t nmemb, void *userdata)
-{
-    char **buf = userdata;
-    size_t have = *buf ? strlen(*buf) : 0, n = size * nmemb;
-    char *nb = realloc(*buf, have + n + 1);
-    memcpy(nb + have, ptr, n);
-    nb[have + n] = '\0';
-    *buf = nb;
-    return n;
-}
-
-/* One request; returns the status and the parsed JSON answer in *out (may be NULL). */
 static long http(const char *method, const char *path, const char *token, const char *body, json_t **out)
 {
-    char url[512], auth[256];
-    snprintf(url, sizeof url, "%s%s", base_url, path);
-    CURL *e = curl_easy_init();
-    struct curl_slist *h = NULL;
-    if (token) {
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-        h = curl_slist_append(h, auth);
-    }
-    h = curl_slist_append(h, "Content-Type: application/json");
-    char *resp = NULL;
-    curl_easy_setopt(e, CURLOPT_URL, url);
-    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, &resp);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT, 20L);
-    if (body)
-        curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
-    long code = 0;
-    if (curl_easy_perform(e) == CURLE_OK)
-        curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(e);
-    if (out)
-        *out = resp ? json_loads(resp, 0, NULL) : NULL;
-    free(resp);
-    return code;
+    return fleet_http(&hq, method, path, token, body, out);
 }
 
 static int64_t publish(const char *antenne, const char *type, const char *data)
@@ -195,7 +130,7 @@ static bool later_arrived(void *ctx)
 static channel *board_start(void)
 {
     channel_config cfg = {
-        .url = base_url,
+        .url = hq.url,
         .antenne = "site-0",
         .token_file = testlib_path(dir, "board.token"),
         .state_path = testlib_path(dir, "channel.json"),
@@ -210,7 +145,7 @@ static channel *board_start(void)
     CHECK_INT(channel_register(ch, "echo", on_echo, NULL), -EEXIST);
     CHECK_INT(channel_register(ch, "Bad-Type", on_echo, NULL), -EINVAL);
     CHECK_INT(channel_start(ch, err, sizeof err), 0);
-    CHECK(wait_for(site0_online, NULL));
+    CHECK(fleet_wait_for(site0_online, NULL));
     return ch;
 }
 
@@ -268,7 +203,7 @@ static void test_delivery_and_ack(void)
     channel *ch = board_start();
     int64_t id = publish("site-0", "echo", "{\"n\":1}");
     struct ack_wait w = {id};
-    CHECK(wait_for(is_acked, &w));
+    CHECK(fleet_wait_for(is_acked, &w));
     json_t *result = NULL;
     CHECK_INT(acked(id, NULL, 0, &result), 1);
     CHECK_INT(json_integer_value(json_object_get(json_object_get(result, "echo"), "n")), 1);
@@ -277,24 +212,24 @@ static void test_delivery_and_ack(void)
     /* Refused by the handler: the exact reason reaches HQ. */
     id = publish("site-0", "echo", "{\"refuse\":true}");
     w.id = id;
-    CHECK(wait_for(is_acked, &w));
+    CHECK(fleet_wait_for(is_acked, &w));
     char error[256];
     CHECK_INT(acked(id, error, sizeof error, NULL), 0);
     CHECK_STR(error, "refused as asked");
 
     /* A type nobody registered on the board. */
     w.id = publish("site-0", "nothing", "{}");
-    CHECK(wait_for(is_acked, &w));
+    CHECK(fleet_wait_for(is_acked, &w));
     CHECK_INT(acked(w.id, error, sizeof error, NULL), 0);
     CHECK_STR(error, "no handler for type nothing");
 
     /* Deferred: acknowledged only when the handler completes it. */
     w.id = publish("site-0", "later", "{}");
-    CHECK(wait_for(later_arrived, NULL));
+    CHECK(fleet_wait_for(later_arrived, NULL));
     CHECK_INT(acked(w.id, NULL, 0, NULL), -1);
     CHECK_INT(channel_complete(ch, "later", w.id + 100, NULL, NULL), -ENOENT);
     CHECK_INT(channel_complete(ch, "later", deferred_id, NULL, json_pack("{s:s}", "done", "yes")), 0);
-    CHECK(wait_for(is_acked, &w));
+    CHECK(fleet_wait_for(is_acked, &w));
     CHECK_INT(acked(w.id, NULL, 0, NULL), 1);
     channel_free(ch);
 }
@@ -308,7 +243,7 @@ static void test_offline_then_reconnect_and_resend(void)
     pthread_mutex_unlock(&mu);
     channel *ch = board_start();
     struct ack_wait w = {id};
-    CHECK(wait_for(is_acked, &w));
+    CHECK(fleet_wait_for(is_acked, &w));
     CHECK_INT(acked(id, NULL, 0, NULL), 1);
     channel_free(ch);
 
@@ -317,10 +252,10 @@ static void test_offline_then_reconnect_and_resend(void)
     id = publish("site-0", "echo", "{\"n\":3}");
     char state[256];
     snprintf(state, sizeof state, "{\"echo\":{\"id\":%lld,\"ok\":true,\"error\":\"\"}}", (long long)id);
-    write_file(testlib_path(dir, "channel.json"), state, 0600);
+    fleet_write_file(testlib_path(dir, "channel.json"), state, 0600);
     ch = board_start();
     w.id = id;
-    CHECK(wait_for(is_acked, &w));
+    CHECK(fleet_wait_for(is_acked, &w));
     json_t *result = NULL;
     CHECK_INT(acked(id, NULL, 0, &result), 1);
     CHECK(json_is_true(json_object_get(result, "duplicate")));
@@ -334,24 +269,24 @@ static void test_offline_then_reconnect_and_resend(void)
 static void test_forged_antenne(void)
 {
     /* The token of site-0 on site-1's channel, acks and events: 403, nothing recorded. */
-    CHECK_INT(http("GET", "/api/v1/antennes/site-1/channel", TOKEN(0), NULL, NULL), 403);
+    CHECK_INT(http("GET", "/api/v1/antennes/site-1/channel", fleet_token(0), NULL, NULL), 403);
     int64_t id = publish("site-1", "echo", "{}");
     char body[128];
     snprintf(body, sizeof body, "{\"id\":%lld,\"type\":\"echo\",\"ok\":true}", (long long)id);
-    CHECK_INT(http("POST", "/api/v1/antennes/site-1/channel/acks", TOKEN(0), body, NULL), 403);
+    CHECK_INT(http("POST", "/api/v1/antennes/site-1/channel/acks", fleet_token(0), body, NULL), 403);
     CHECK_INT(acked(id, NULL, 0, NULL), -1);
     /* site-0 acknowledging site-1's message id on its own route changes nothing either. */
     json_t *ans;
-    CHECK_INT(http("POST", "/api/v1/antennes/site-0/channel/acks", TOKEN(0), body, &ans), 200);
+    CHECK_INT(http("POST", "/api/v1/antennes/site-0/channel/acks", fleet_token(0), body, &ans), 200);
     CHECK(json_is_false(json_object_get(ans, "recorded")));
     json_decref(ans);
     CHECK_INT(acked(id, NULL, 0, NULL), -1);
-    CHECK_INT(http("POST", "/api/v1/antennes/site-1/channel/events", TOKEN(0),
+    CHECK_INT(http("POST", "/api/v1/antennes/site-1/channel/events", fleet_token(0),
                    "{\"type\":\"ping\",\"key\":\"k\",\"at\":1,\"data\":{}}", NULL), 403);
     CHECK_INT(http("GET", "/api/v1/antennes/site-0/channel", NULL, NULL, NULL), 401);
-    CHECK_INT(http("POST", "/api/v1/antennes/site-0/channel/messages", TOKEN(0), "{\"type\":\"x\",\"data\":{}}",
+    CHECK_INT(http("POST", "/api/v1/antennes/site-0/channel/messages", fleet_token(0), "{\"type\":\"x\",\"data\":{}}",
                    NULL), 401);
-    CHECK_INT(http("GET", "/api/v1/antennes/nowhere/channel", TOKEN(0), NULL, NULL), 404);
+    CHECK_INT(http("GET", "/api/v1/antennes/nowhere/channel", fleet_token(0), NULL, NULL), 404);
 }
 
 static void test_events(void)
@@ -360,11 +295,11 @@ static void test_events(void)
     struct sent a = {0}, b = {0}, c = {0}, d = {0};
     json_t *data = json_pack("{s:i}", "n", 1);
     CHECK_INT(channel_send(ch, "ping", "event-1", 1700000000, data, on_sent, &a), 0);
-    CHECK(wait_for(sent_done, &a));
+    CHECK(fleet_wait_for(sent_done, &a));
     CHECK(a.delivered);
     /* The same key again: delivered (HQ answers duplicate), handled once. */
     CHECK_INT(channel_send(ch, "ping", "event-1", 1700000000, data, on_sent, &b), 0);
-    CHECK(wait_for(sent_done, &b));
+    CHECK(fleet_wait_for(sent_done, &b));
     CHECK(b.delivered);
     pthread_mutex_lock(&mu);
     CHECK_INT(hq_events, 1);
@@ -374,8 +309,8 @@ static void test_events(void)
     CHECK_INT(channel_send(ch, "unknown", "event-2", 1700000000, data, on_sent, &c), 0);
     json_t *bad = json_pack("{s:b}", "bad", 1);
     CHECK_INT(channel_send(ch, "ping", "event-3", 1700000000, bad, on_sent, &d), 0);
-    CHECK(wait_for(sent_done, &c));
-    CHECK(wait_for(sent_done, &d));
+    CHECK(fleet_wait_for(sent_done, &c));
+    CHECK(fleet_wait_for(sent_done, &d));
     CHECK(!c.delivered);
     CHECK(!d.delivered);
     CHECK(strstr(c.error, "422") != NULL);
@@ -392,36 +327,20 @@ static void test_events(void)
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    dir = testlib_tmpdir("channel");
-    write_file(testlib_path(dir, "antennes.csv"),
-               "name,opened,population,communes\nSite 0,2020-01-01,1,1\nSite 1,2020-01-01,1,1\n", 0644);
-    write_file(testlib_path(dir, "tokens.txt"), "site-0 " TOKEN(0) "\nsite-1 " TOKEN(1) "\n", 0600);
-    write_file(testlib_path(dir, "hq.token"), ADMIN_TOKEN "\n", 0600);
-    write_file(testlib_path(dir, "board.token"), TOKEN(0) "\n", 0600);
-    collector_config_defaults(&config);
-    config.port = 0;
-    config.threads = 2;
-    snprintf(config.storage, sizeof config.storage, "%s", testlib_path(dir, "collector.sqlite"));
-    char err[512];
-    if (collector_antennes_load_csv(testlib_path(dir, "antennes.csv"), &antennes, err, sizeof err) != 0 ||
-        collector_antennes_load_tokens(antennes, testlib_path(dir, "tokens.txt"), err, sizeof err) != 0 ||
-        collector_antennes_load_admin_token(antennes, testlib_path(dir, "hq.token"), err, sizeof err) != 0 ||
-        collector_server_start(&config, antennes, wall, &server, err, sizeof err) != 0) {
-        fprintf(stderr, "setup: %s\n", err);
+    if (!fleet_hq_start(&hq, "channel", 2))
         return 1;
-    }
+    dir = hq.dir;
+    fleet_write_file(testlib_path(dir, "board.token"), fleet_token(0), 0600);
     struct collector_channel_type ping = {.name = "ping", .on_event = on_hq_event};
-    CHECK_INT(collector_channel_register(collector_server_channel(server), &ping), 0);
-    CHECK_INT(collector_channel_register(collector_server_channel(server), &ping), -EEXIST);
-    snprintf(base_url, sizeof base_url, "http://127.0.0.1:%d", collector_server_port(server));
+    CHECK_INT(collector_channel_register(collector_server_channel(hq.server), &ping), 0);
+    CHECK_INT(collector_channel_register(collector_server_channel(hq.server), &ping), -EEXIST);
 
     RUN(test_delivery_and_ack);
     RUN(test_offline_then_reconnect_and_resend);
     RUN(test_forged_antenne);
     RUN(test_events);
 
-    collector_server_stop(server);
-    collector_antennes_free(antennes);
+    fleet_hq_stop(&hq);
     curl_global_cleanup();
     return testlib_finish();
 }

@@ -1,0 +1,50 @@
+/* Headquarters' side of running the fleet: the business documents of the antennes (see
+ * config_business.h for their members) and what each board runs.
+ *
+ * Documents have scopes with inheritance: "region" → "group:<name>" → "antenne:<id>". A group
+ * document lists its antennes in "antennes": [...] (membership, not a setting). The document an
+ * antenne gets is the merge of the three (objects merged member by member, anything else replaced
+ * by the nearer scope), plus "version". Editing a scope changes a draft; publishing gives the
+ * changed antennes a new version (one counter for the whole fleet) and sends it over the channel;
+ * an antenne whose merged document did not change gets nothing. Each board answers with the
+ * version it runs or the exact reason it refused.
+ *
+ *   GET  /api/v1/config/documents                    every scope's draft
+ *   PUT  /api/v1/config/documents/<scope>            replace a scope's draft (body: the document)
+ *   GET  /api/v1/config/preview                      per antenne, what publishing would change
+ *   POST /api/v1/config/publish                      publish every change: {"version", "antennes"}
+ *   GET  /api/v1/config/status                       per antenne: published, running, refusal, online
+ *   GET  /api/v1/config/audit?limit=                 who changed and published what, newest first
+ *   GET  /config                                     the console page
+ * All need the HQ token (Bearer, or Basic with the token as password: the Basic user name, or
+ * the X-Borne-Actor header, is who the audit log names).
+ *
+ * Threads: any; one mutex and the module's own store connection. */
+#ifndef BORNE_COLLECTOR_FLEET_H
+#define BORNE_COLLECTOR_FLEET_H
+
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "borne/collector_antennes.h"
+#include "borne/collector_channel.h"
+#include "borne/collector_config.h"
+
+struct collector_fleet;
+
+/* Opens its store connection and registers the "config" type on the channel. 0, or -1 with err. */
+int collector_fleet_new(const struct collector_config *config, const struct collector_antennes *antennes,
+                        struct collector_channel *channel, collector_channel_clock_fn now,
+                        struct collector_fleet **out, char *err, size_t errlen);
+void collector_fleet_free(struct collector_fleet *f);
+
+/* Routing, as collector_channel_route/request/completed. */
+bool collector_fleet_route(const char *url);
+enum MHD_Result collector_fleet_request(struct collector_fleet *f, struct MHD_Connection *c, const char *url,
+                                        const char *method, bool admin, const char *upload_data,
+                                        size_t *upload_data_size, void **state);
+void collector_fleet_completed(void *state);
+
+#endif

@@ -1,0 +1,320 @@
+/* Central configuration end to end in one process: documents edited and published at a real
+ * collector, a board's fleet module (channel, validation, deferred apply) on a real engine
+ * database, and what HQ then shows. The kiosk's part (apply when idle) is the call it makes. */
+#include <curl/curl.h>
+#include <errno.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "borne/config.h"
+#include "borne/fleet.h"
+#include "borne/queue.h"
+#include "test_fleet_support.h"
+#include "testlib.h"
+
+static struct fleet_hq hq;
+static borne_config cfg;
+static queue *q;
+static fleet *fl;
+static int wakes;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void on_wake(void *ctx)
+{
+    (void)ctx;
+    pthread_mutex_lock(&mu);
+    wakes++;
+    pthread_mutex_unlock(&mu);
+}
+
+static bool woken(void *ctx)
+{
+    pthread_mutex_lock(&mu);
+    bool w = wakes > *(int *)ctx;
+    pthread_mutex_unlock(&mu);
+    return w;
+}
+
+static json_t *status_of(const char *antenne)
+{
+    json_t *ans = NULL, *row = NULL;
+    if (fleet_http(&hq, "GET", "/api/v1/config/status", FLEET_ADMIN_TOKEN, NULL, &ans) == 200) {
+        size_t i;
+        json_t *r;
+        json_array_foreach(json_object_get(ans, "antennes"), i, r) {
+            if (strcmp(json_string_value(json_object_get(r, "antenne")), antenne) == 0)
+                row = json_incref(r);
+        }
+    }
+    json_decref(ans);
+    return row;
+}
+
+struct want {
+    const char *antenne;
+    const char *member; /* "running" or "refused" */
+    json_int_t running;
+};
+
+static bool status_is(void *ctx)
+{
+    struct want *w = ctx;
+    json_t *row = status_of(w->antenne);
+    bool ok = strcmp(w->member, "running") == 0
+                  ? json_integer_value(json_object_get(row, "running")) == w->running
+                  : json_object_get(row, "refused") != NULL;
+    json_decref(row);
+    return ok;
+}
+
+static bool online(void *ctx)
+{
+    (void)ctx;
+    json_t *row = status_of("site-0");
+    bool on = json_is_true(json_object_get(row, "online"));
+    json_decref(row);
+    return on;
+}
+
+static long put_doc(const char *scope, const char *body)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/config/documents/%s", scope);
+    return fleet_http(&hq, "PUT", path, FLEET_ADMIN_TOKEN, body, NULL);
+}
+
+static json_int_t publish(size_t *n_antennes)
+{
+    json_t *ans = NULL;
+    CHECK_INT(fleet_http(&hq, "POST", "/api/v1/config/publish", FLEET_ADMIN_TOKEN, "{}", &ans), 200);
+    json_int_t v = json_integer_value(json_object_get(ans, "version"));
+    if (n_antennes)
+        *n_antennes = json_array_size(json_object_get(ans, "antennes"));
+    json_decref(ans);
+    return v;
+}
+
+/* What the kiosk does when it is at home: apply what waits. */
+static int apply_when_idle(int wakes_before)
+{
+    CHECK(fleet_wait_for(woken, &wakes_before));
+    return fleet_apply_pending(fl, q, (int64_t)time(NULL));
+}
+
+static bool has_service(char letter)
+{
+    queue_setup s;
+    if (queue_get_setup(q, &s) != QUEUE_OK)
+        return false;
+    for (int i = 0; i < s.n_services; i++)
+        if (s.services[i].letter == letter && s.services[i].enabled)
+            return true;
+    return false;
+}
+
+#define REGION                                                                                           \
+    "{\"services\": [{\"letter\": \"A\", \"labels\": {\"fr\": \"Aides\", \"en\": \"Grants\"}, \"order\": 1}," \
+    " {\"letter\": \"N\", \"labels\": {\"fr\": \"Nouveau dispositif\", \"en\": \"New scheme\"}, \"order\": 2}]," \
+    " \"hours\": {\"mon\": \"00:00-24:00\", \"tue\": \"00:00-24:00\", \"wed\": \"00:00-24:00\","           \
+    " \"thu\": \"00:00-24:00\", \"fri\": \"00:00-24:00\", \"sat\": \"00:00-24:00\", \"sun\": \"00:00-24:00\"," \
+    " \"last_ticket_before_close\": 0}, \"closures\": {\"public_holidays\": false},"                     \
+    " \"messages\": {\"ticket\": {\"fr\": \"Merci de votre visite\"}}}"
+
+static void publish_reaches_the_board_and_hq_sees_it(void)
+{
+    CHECK(fleet_wait_for(online, NULL));
+    CHECK(!has_service('N'));
+    CHECK_INT(put_doc("region", REGION), 200);
+    CHECK_INT(put_doc("group:avesnois", "{\"antennes\": [\"site-0\", \"site-1\"], \"waiting_target_min\": 15}"), 200);
+    /* The preview names what changes, per antenne, before anything is sent. */
+    json_t *pre = NULL;
+    CHECK_INT(fleet_http(&hq, "GET", "/api/v1/config/preview", FLEET_ADMIN_TOKEN, NULL, &pre), 200);
+    CHECK_INT(json_array_size(json_object_get(pre, "antennes")), 3);
+    char *text = json_dumps(pre, JSON_COMPACT);
+    CHECK(strstr(text, "\"path\":\"services\"") != NULL);
+    CHECK(strstr(text, "\"path\":\"waiting_target_min\"") != NULL);
+    free(text);
+    json_decref(pre);
+
+    int before = wakes;
+    size_t n = 0;
+    json_int_t v = publish(&n);
+    CHECK_INT(v, 1);
+    CHECK_INT(n, 3);
+    /* Validated on arrival, applied only when the kiosk says it is idle. */
+    CHECK_INT(apply_when_idle(before), 1);
+    CHECK(has_service('N'));
+    CHECK_INT(cfg.business_version, 1);
+    CHECK_INT(cfg.antenne.waiting_target_min, 15);
+    CHECK_STR(cfg.antenne.message_fr, "Merci de votre visite");
+    struct want w = {"site-0", "running", 1};
+    CHECK(fleet_wait_for(status_is, &w));
+    /* site-1 has no board here: published, not running. */
+    json_t *row = status_of("site-1");
+    CHECK_INT(json_integer_value(json_object_get(row, "published")), 1);
+    CHECK(!json_object_get(row, "running"));
+    CHECK(json_is_false(json_object_get(row, "online")));
+    json_decref(row);
+    /* Nothing changed: publishing again sends nothing. */
+    CHECK_INT(publish(&n), 0);
+    CHECK_INT(n, 0);
+}
+
+static void an_invalid_document_is_refused_by_the_board(void)
+{
+    CHECK_INT(put_doc("antenne:site-0", "{\"colour\": \"red\"}"), 200);
+    size_t n = 0;
+    CHECK_INT(publish(&n), 2);
+    CHECK_INT(n, 1);
+    struct want w = {"site-0", "refused", 0};
+    CHECK(fleet_wait_for(status_is, &w));
+    json_t *row = status_of("site-0");
+    const char *error = json_string_value(json_object_get(json_object_get(row, "refused"), "error"));
+    CHECK(error && strstr(error, "unknown key \"colour\""));
+    CHECK_INT(json_integer_value(json_object_get(row, "running")), 1);
+    json_decref(row);
+    CHECK_INT(cfg.business_version, 1);
+    CHECK(has_service('N'));
+    CHECK_INT(fleet_apply_pending(fl, q, (int64_t)time(NULL)), 0);
+
+    /* HQ's own checks: a version in a draft, an unknown scope, members outside a group. */
+    CHECK_INT(put_doc("antenne:site-0", "{\"version\": 9}"), 422);
+    CHECK_INT(put_doc("antenne:nowhere", "{}"), 404);
+    CHECK_INT(put_doc("region", "{\"antennes\": [\"site-0\"]}"), 422);
+    CHECK_INT(fleet_http(&hq, "GET", "/api/v1/config/status", NULL, NULL, NULL), 401);
+}
+
+static int64_t today_noon(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    tm.tm_hour = 12;
+    tm.tm_min = tm.tm_sec = 0;
+    return (int64_t)mktime(&tm);
+}
+
+static void a_closure_and_a_fixed_document_apply(void)
+{
+    char today[16], doc[128];
+    time_t t = (time_t)today_noon();
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    CHECK(queue_is_open(q, today_noon(), NULL));
+    snprintf(doc, sizeof doc, "{\"closures\": {\"dates\": [\"%s\"]}}", today);
+    CHECK_INT(put_doc("antenne:site-0", doc), 200);
+    int before = wakes;
+    CHECK_INT(publish(NULL), 3);
+    CHECK_INT(apply_when_idle(before), 1);
+    CHECK(!queue_is_open(q, today_noon(), NULL));
+    struct want w = {"site-0", "running", 3};
+    CHECK(fleet_wait_for(status_is, &w));
+    json_t *row = status_of("site-0");
+    CHECK(!json_object_get(row, "refused"));
+    json_decref(row);
+}
+
+static bool message_refused(void *ctx)
+{
+    json_t *ans = NULL;
+    bool found = false;
+    if (fleet_http(&hq, "GET", "/api/v1/channel/messages?antenne=site-0&type=config&limit=1", FLEET_ADMIN_TOKEN,
+                   NULL, &ans) == 200) {
+        json_t *m = json_array_get(json_object_get(ans, "messages"), 0);
+        const char *e = json_string_value(json_object_get(m, "error"));
+        found = json_integer_value(json_object_get(m, "acked_at")) && e && strstr(e, ctx);
+    }
+    json_decref(ans);
+    return found;
+}
+
+static void an_older_version_is_refused(void)
+{
+    /* Sent around the publishing logic, as a replay would be. */
+    CHECK_INT(fleet_http(&hq, "POST", "/api/v1/antennes/site-0/channel/messages", FLEET_ADMIN_TOKEN,
+                         "{\"type\": \"config\", \"data\": {\"version\": 2, \"services\": [{\"letter\": \"A\","
+                         " \"labels\": {\"fr\": \"Aides\"}}]}}",
+                         NULL),
+              201);
+    CHECK(fleet_wait_for(message_refused, (void *)"version 2 is older than the running version 3"));
+    CHECK_INT(cfg.business_version, 3);
+    CHECK(has_service('N'));
+}
+
+static void the_last_good_document_survives_a_restart(void)
+{
+    borne_config fresh;
+    char err[256];
+    CHECK_INT(config_load(testlib_path(hq.dir, "borne.ini"), &fresh, err, sizeof err), 0);
+    CHECK_INT(fresh.business_version, 0);
+    fleet_overlay(&fresh);
+    CHECK_INT(fresh.business_version, 3);
+    CHECK_INT(fresh.setup.n_services, 2);
+    CHECK_INT(fresh.setup.n_closures, 1);
+}
+
+static void the_audit_log_says_who(void)
+{
+    json_t *ans = NULL;
+    CHECK_INT(fleet_http(&hq, "GET", "/api/v1/config/audit?limit=50", FLEET_ADMIN_TOKEN, NULL, &ans), 200);
+    json_t *entries = json_object_get(ans, "entries");
+    int edits = 0, publishes = 0;
+    size_t i;
+    json_t *e;
+    json_array_foreach(entries, i, e) {
+        CHECK_STR(json_string_value(json_object_get(e, "by")), "test-admin");
+        const char *action = json_string_value(json_object_get(e, "action"));
+        edits += strcmp(action, "edit") == 0;
+        publishes += strcmp(action, "publish") == 0;
+    }
+    CHECK_INT(edits, 4);
+    CHECK_INT(publishes, 3);
+    json_decref(ans);
+    /* The console page asks for the token, then is served. */
+    CHECK_INT(fleet_http(&hq, "GET", "/config", NULL, NULL, NULL), 401);
+}
+
+int main(void)
+{
+    setenv("TZ", "Europe/Paris", 1);
+    tzset();
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (!fleet_hq_start(&hq, "fleet_config", 3))
+        return 1;
+    char ini[2048], err[512];
+    fleet_write_file(testlib_path(hq.dir, "board.token"), fleet_token(0), 0600);
+    snprintf(ini, sizeof ini,
+             "[antenne]\nid = site-0\nname = Site 0\n[service.A]\nlabel_fr = Aides\n[counter.1]\nservices = A\n"
+             "[hours]\nalways_open = false\nmon = 00:00-24:00\ntue = 00:00-24:00\nwed = 00:00-24:00\n"
+             "thu = 00:00-24:00\nfri = 00:00-24:00\nsat = 00:00-24:00\nsun = 00:00-24:00\n"
+             "last_ticket_before_close = 0\n[printer]\ndevice = virtual\n"
+             "[hq]\nurl = %s\ntoken_file = board.token\n[store]\npath = board.db\n[clock]\nrequire_sync = false\n",
+             hq.url);
+    fleet_write_file(testlib_path(hq.dir, "borne.ini"), ini, 0644);
+    if (config_load(testlib_path(hq.dir, "borne.ini"), &cfg, err, sizeof err) != 0 ||
+        queue_open(&q, cfg.store.path, &cfg.queue, err, sizeof err) != 0 ||
+        queue_apply_setup(q, &cfg.setup, (int64_t)time(NULL)) != QUEUE_OK ||
+        fleet_start(&fl, &cfg, on_wake, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "board: %s\n", err);
+        return 1;
+    }
+
+    RUN(publish_reaches_the_board_and_hq_sees_it);
+    RUN(an_invalid_document_is_refused_by_the_board);
+    RUN(a_closure_and_a_fixed_document_apply);
+    RUN(an_older_version_is_refused);
+    RUN(the_last_good_document_survives_a_restart);
+    RUN(the_audit_log_says_who);
+
+    fleet_stop(fl);
+    queue_close(q);
+    fleet_hq_stop(&hq);
+    curl_global_cleanup();
+    return testlib_finish();
+}
