@@ -144,8 +144,8 @@ int fleet_apply_pending(void *fleet_ctx, queue *q, int64_t now)
     memcpy(c->antenne.screen_message_fr, next->antenne.screen_message_fr, sizeof c->antenne.screen_message_fr);
     memcpy(c->antenne.screen_message_en, next->antenne.screen_message_en, sizeof c->antenne.screen_message_en);
     c->antenne.waiting_target_min = next->antenne.waiting_target_min;
-    c->antenne.n_partners = next->antenne.n_partners;
-    memcpy(c->antenne.partners, next->antenne.partners, sizeof c->antenne.partners);
+    c->setup.n_partners = next->setup.n_partners;
+    memcpy(c->setup.partners, next->setup.partners, sizeof c->setup.partners);
     c->business_version = version;
     pthread_mutex_unlock(&f->mu);
     json_t *result = json_pack("{s:I}", "version", (json_int_t)version);

@@ -110,7 +110,7 @@ static const char *const migrations[] = {
     /* 4: safety alarms (alarms.c) */
     q_alarm_schema,
     /* 5: exceptional closed days (public holidays are computed, a setting says whether they close) */
-    "CREATE TABLE closure(day TEXT PRIMARY KEY CHECK(length(day) = 10));",
+    "CREATE TABLE IF NOT EXISTS closure(day TEXT PRIMARY KEY CHECK(length(day) = 10));",
 };
 _Static_assert(CONTRACT_REASONS_N == 5 && CONTRACT_CHANNELS_N == 2,
                "migration 3 checks reason 0..5 and channel 1..2");
