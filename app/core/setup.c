@@ -31,12 +31,14 @@ static const char SQL_SVC_LIST[] =
     "SELECT letter, label_fr, label_en, enabled, ord FROM service ORDER BY ord, letter";
 static const char SQL_CTR_LIST[] =
     "SELECT id, name, services FROM counter WHERE enabled = 1 ORDER BY id";
+/* Opening hours and closed days in one statement (read at every "is it open" check): a closed
+ * day comes as weekday -1 with the day in the last column. */
 static const char SQL_HOURS_LIST[] =
-    "SELECT weekday, idx, open_min, close_min FROM hours ORDER BY weekday, idx";
+    "SELECT weekday, idx, open_min, close_min, NULL FROM hours"
+    " UNION ALL SELECT -1, 0, 0, 0, day FROM closure ORDER BY 1, 2, 5";
 static const char SQL_SVC_GET[] = "SELECT enabled FROM service WHERE letter = ?";
 static const char SQL_CLOSURE_CLEAR[] = "DELETE FROM closure";
 static const char SQL_CLOSURE_ADD[] = "INSERT OR IGNORE INTO closure(day) VALUES(?)";
-static const char SQL_CLOSURE_LIST[] = "SELECT day FROM closure ORDER BY day";
 
 static bool valid_day(const char *d)
 {
@@ -240,6 +242,8 @@ static int read_setup(queue *q, queue_setup *out)
     Q_STMT(q, h, SQL_HOURS_LIST);
     while ((rc = sqlite3_step(h)) == SQLITE_ROW) {
         int d = sqlite3_column_int(h, 0);
+        if (d == -1 && out->n_closures < QUEUE_MAX_CLOSURES)
+            q_copy(out->closures[out->n_closures++], sizeof out->closures[0], (const char *)sqlite3_column_text(h, 4));
         if (d < 0 || d > 6 || out->week[d].n >= QUEUE_MAX_RANGES)
             continue;
         queue_day_hours *dh = &out->week[d];
@@ -250,14 +254,6 @@ static int read_setup(queue *q, queue_setup *out)
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         err = q_sqlfail(q, rc, "read hours");
     sqlite3_reset(h);
-    if (err)
-        return err;
-    Q_STMT(q, cl, SQL_CLOSURE_LIST);
-    while ((rc = sqlite3_step(cl)) == SQLITE_ROW && out->n_closures < QUEUE_MAX_CLOSURES)
-        q_copy(out->closures[out->n_closures++], sizeof out->closures[0], (const char *)sqlite3_column_text(cl, 0));
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        err = q_sqlfail(q, rc, "read closed days");
-    sqlite3_reset(cl);
     if (err)
         return err;
     int64_t last = -1, always = 0, holidays = 0;
