@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,17 @@ static json_t *merged_for(json_t *docs, const char *id)
     return out;
 }
 
+/* printf into a path buffer; a path too long for it ends in "..." (shown, never used as a key). */
+__attribute__((format(printf, 3, 4))) static void sub_path(char *out, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out, cap, fmt, ap);
+    va_end(ap);
+    if (n >= (int)cap)
+        memcpy(out + cap - 4, "...", 4);
+}
+
 /* Appends {"path", "before", "after"} for every difference (absent = null). */
 static void diff(const json_t *a, const json_t *b, const char *path, json_t *out)
 {
@@ -159,12 +171,12 @@ static void diff(const json_t *a, const json_t *b, const char *path, json_t *out
         json_t *v;
         char sub[256];
         json_object_foreach((json_t *)a, key, v) {
-            snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key);
+            sub_path(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key);
             diff(v, json_object_get(b, key), sub, out);
         }
         json_object_foreach((json_t *)b, key, v) {
             if (!json_object_get(a, key)) {
-                snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key);
+                sub_path(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key);
                 diff(NULL, v, sub, out);
             }
         }
@@ -173,7 +185,7 @@ static void diff(const json_t *a, const json_t *b, const char *path, json_t *out
     if (json_is_array(a) && json_is_array(b) && json_array_size(a) == json_array_size(b)) {
         char sub[256];
         for (size_t i = 0; i < json_array_size(a); i++) {
-            snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+            sub_path(sub, sizeof sub, "%s[%zu]", path, i);
             diff(json_array_get(a, i), json_array_get(b, i), sub, out);
         }
         return;
