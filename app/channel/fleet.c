@@ -15,7 +15,7 @@ BORNE_LOG_MODULE("fleet");
 
 struct fleet {
     borne_config *cfg;        /* main's; business fields written on the SDL thread only */
-    channel *ch;
+    channel *ch;              /* borrowed: the role's HQ channel */
     void (*wake)(void *ctx);
     void *wake_ctx;
     char business_path[CONFIG_PATH_MAX + 32];
@@ -30,11 +30,6 @@ struct fleet {
 void fleet_business_path(const borne_config *cfg, char *out, size_t cap)
 {
     snprintf(out, cap, "%s.business.json", cfg->store.path);
-}
-
-void fleet_channel_state_path(const borne_config *cfg, char *out, size_t cap)
-{
-    snprintf(out, cap, "%s.channel.json", cfg->store.path);
 }
 
 void fleet_overlay(borne_config *cfg)
@@ -163,8 +158,8 @@ int fleet_apply_pending(void *fleet_ctx, queue *q, int64_t now)
     return 1;
 }
 
-int fleet_start(fleet **out, borne_config *cfg, void (*wake)(void *ctx), void *wake_ctx, char *errbuf,
-                size_t errlen)
+int fleet_start(fleet **out, channel *ch, borne_config *cfg, void (*wake)(void *ctx), void *wake_ctx,
+                char *errbuf, size_t errlen)
 {
     *out = NULL;
     fleet *f = calloc(1, sizeof *f);
@@ -174,24 +169,13 @@ int fleet_start(fleet **out, borne_config *cfg, void (*wake)(void *ctx), void *w
     }
     pthread_mutex_init(&f->mu, NULL);
     f->cfg = cfg;
+    f->ch = ch;
     f->wake = wake;
     f->wake_ctx = wake_ctx;
     fleet_business_path(cfg, f->business_path, sizeof f->business_path);
-    char state[CONFIG_PATH_MAX + 32];
-    fleet_channel_state_path(cfg, state, sizeof state);
-    channel_config cc = {
-        .url = cfg->hq.url,
-        .antenne = cfg->antenne.id,
-        .token_file = cfg->hq.token_file,
-        .ca_file = cfg->hq.ca_file[0] ? cfg->hq.ca_file : NULL,
-        .state_path = state,
-    };
-    int rc = channel_new(&f->ch, &cc, errbuf, errlen);
-    if (rc == 0)
-        rc = channel_register(f->ch, "config", on_config, f);
-    if (rc == 0)
-        rc = channel_start(f->ch, errbuf, errlen);
+    int rc = channel_register(ch, "config", on_config, f);
     if (rc != 0) {
+        snprintf(errbuf, errlen, "channel type \"config\": %s", strerror(-rc));
         fleet_stop(f);
         return rc;
     }
@@ -203,14 +187,8 @@ void fleet_stop(fleet *f)
 {
     if (!f)
         return;
-    channel_free(f->ch);
     json_decref(f->pending_doc);
     free(f->pending_cfg);
     pthread_mutex_destroy(&f->mu);
     free(f);
-}
-
-channel *fleet_channel(fleet *f)
-{
-    return f ? f->ch : NULL;
 }

@@ -48,10 +48,10 @@ static bool wall_clock_trusted(int64_t now_s, void *ctx)
 static void destroy(void *self)
 {
     kiosk_role *r = self;
-    fleet_stop(r->fl);
     kiosk_destroy(r->k);
     upload_stop(r->up);
-    channel_free(r->hq_channel);   /* before the alarm service: it runs the alarm handler */
+    channel_free(r->hq_channel);   /* before the alarm service and the fleet: it runs their handlers */
+    fleet_stop(r->fl);
     alarm_stop(r->alarms);
     hub_stop(r->hb);
     printer_stop(r->prn);
@@ -88,7 +88,8 @@ static void notify_hub(void *h)
 }
 
 /* The safety alarm (escalation, panic button) with the hub, whose desks raise and hear it, and
- * the HQ channel it is relayed over (the channel starts once the alarm type is registered). */
+ * the one HQ channel it is relayed over, which also brings the business documents (fleet.h); the
+ * channel starts once both rooms' types are registered. */
 static void start_alarm(kiosk_role *r, char *err, size_t errlen)
 {
     const borne_config *cfg = r->cfg;
@@ -102,6 +103,8 @@ static void start_alarm(kiosk_role *r, char *err, size_t errlen)
         if (channel_new(&r->hq_channel, &cc, err, errlen) != 0) {
             log_error("HQ channel not started: %s", err);
             r->hq_channel = NULL;
+        } else if (fleet_start(&r->fl, r->hq_channel, r->cfg, shell_wake, NULL, err, errlen) != 0) {
+            log_error("business documents from HQ not received: %s", err);
         }
     }
     if (r->hb) {
@@ -139,8 +142,6 @@ static void start_services(kiosk_role *r, const roles_ctx *ctx)
             log_error("upload to %s not started: %s", cfg->hq.url, err);
             r->up = NULL;
         }
-        if (fleet_start(&r->fl, r->cfg, shell_wake, NULL, err, sizeof err) != 0)
-            log_error("channel to %s not started: %s", cfg->hq.url, err);
     }
     start_alarm(r, err, sizeof err);
 }

@@ -1,6 +1,6 @@
-/* The board's part of running the fleet from headquarters: the channel (channel.h) with the
- * message types of the fleet — "config" (business documents, config_business.h) — started from
- * the config's [hq] settings.
+/* The board's part of running the fleet from headquarters: the message types of the fleet —
+ * "config" (business documents, config_business.h) — on the board's one HQ channel (channel.h),
+ * which the role creates and shares with the other rooms (alarm relay, ...).
  *
  * Config flow: a "config" message carries a complete business document. On the channel thread it
  * is validated against the running settings (config_business_apply: any refusal — unknown key,
@@ -29,23 +29,19 @@ typedef struct fleet fleet;
 
 /* Where the last good business document lives: "<store.path>.business.json". */
 void fleet_business_path(const borne_config *cfg, char *out, size_t cap);
-/* "<store.path>.channel.json": the channel's last handled ids. */
-void fleet_channel_state_path(const borne_config *cfg, char *out, size_t cap);
 
 /* At start, before the engine gets the setup: applies the last good document over *cfg (a missing
  * file changes nothing; a file that no longer validates is logged and the file's settings serve). */
 void fleet_overlay(borne_config *cfg);
 
-/* Starts the channel to cfg->hq.url with the fleet's types registered. cfg is borrowed (main's
- * config; must outlive the fleet). wake (may be NULL) is called from the channel thread when a
- * document waits for fleet_apply_pending(). 0, or a negative errno with errbuf set (nothing runs). */
-int fleet_start(fleet **out, borne_config *cfg, void (*wake)(void *ctx), void *wake_ctx, char *errbuf,
-                size_t errlen);
-/* Stops the channel and frees. NULL is ignored. */
+/* Registers the fleet's types on ch (borrowed; register before channel_start() so no message is
+ * refused for want of a handler). cfg is borrowed (the role's config; must outlive the fleet).
+ * wake (may be NULL) is called from the channel thread when a document waits for
+ * fleet_apply_pending(). 0, or a negative errno with errbuf set (nothing registered). */
+int fleet_start(fleet **out, channel *ch, borne_config *cfg, void (*wake)(void *ctx), void *wake_ctx,
+                char *errbuf, size_t errlen);
+/* Frees. NULL is ignored. Free the channel first: its thread runs the fleet's handlers. */
 void fleet_stop(fleet *f);
-
-/* The channel, for other rooms' message types and events (alarm, ...). */
-channel *fleet_channel(fleet *f);
 
 /* SDL thread, only when no visitor is mid-flow (the kiosk_options.apply_business signature;
  * fleet_ctx is the fleet, NULL → 0). Applies a waiting document: 1 applied (re-read the engine's

@@ -21,6 +21,7 @@ static struct fleet_hq hq;
 static borne_config cfg;
 static queue *q;
 static fleet *fl;
+static channel *ch;
 static int wakes;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -280,6 +281,19 @@ static void the_audit_log_says_who(void)
     CHECK_INT(fleet_http(&hq, "GET", "/config", NULL, NULL, NULL), 401);
 }
 
+/* As the kiosk role does: one channel, the fleet's types registered before it starts. */
+static int board_channel_start(char *err, size_t errlen)
+{
+    channel_config cc = {.url = cfg.hq.url, .antenne = cfg.antenne.id, .token_file = cfg.hq.token_file,
+                         .state_path = testlib_path(hq.dir, "board.db.channel")};
+    int rc = channel_new(&ch, &cc, err, errlen);
+    if (rc == 0)
+        rc = fleet_start(&fl, ch, &cfg, on_wake, NULL, err, errlen);
+    if (rc == 0)
+        rc = channel_start(ch, err, errlen);
+    return rc;
+}
+
 int main(void)
 {
     setenv("TZ", "Europe/Paris", 1);
@@ -300,7 +314,7 @@ int main(void)
     if (config_load(testlib_path(hq.dir, "borne.ini"), &cfg, err, sizeof err) != 0 ||
         queue_open(&q, cfg.store.path, &cfg.queue, err, sizeof err) != 0 ||
         queue_apply_setup(q, &cfg.setup, (int64_t)time(NULL)) != QUEUE_OK ||
-        fleet_start(&fl, &cfg, on_wake, NULL, err, sizeof err) != 0) {
+        board_channel_start(err, sizeof err) != 0) {
         fprintf(stderr, "board: %s\n", err);
         return 1;
     }
@@ -312,6 +326,7 @@ int main(void)
     RUN(the_last_good_document_survives_a_restart);
     RUN(the_audit_log_says_who);
 
+    channel_free(ch);
     fleet_stop(fl);
     queue_close(q);
     fleet_hq_stop(&hq);
