@@ -74,10 +74,17 @@ static int on_config(void *ctx, const channel_message *msg, json_t **result, cha
     /* Validated against the settings the board would run: the waiting document if any. */
     const borne_config *base = f->pending_cfg ? f->pending_cfg : f->cfg;
     *next = *base;
-    int rc = config_business_apply(next, msg->data, next, err, errlen);
+    int rc = -EINVAL;
+    if (!json_is_string(json_object_get(msg->data, "antenne")))
+        snprintf(err, errlen, "the document names no antenne");
+    else
+        rc = config_business_apply(next, msg->data, next, err, errlen);
     if (rc != 0) {
+        int64_t serving = base->business_version;
         pthread_mutex_unlock(&f->mu);
         free(next);
+        log_warn("business document (message %lld) refused, version %lld still serves: %s", (long long)msg->id,
+                 (long long)serving, err);
         return rc;
     }
     if (f->pending_doc) {

@@ -195,7 +195,7 @@ static void diff(const json_t *a, const json_t *b, const char *path, json_t *out
 }
 
 /* Under mu: per antenne whose merged document differs from what it was last sent,
- * {"antenne", "document" (without version), "changes": [...]}. */
+ * {"antenne", "document" (without version and addressee), "changes": [...]}. */
 static json_t *pending_changes(struct collector_fleet *f, json_t *docs, json_t *published)
 {
     json_t *out = json_array();
@@ -205,6 +205,7 @@ static json_t *pending_changes(struct collector_fleet *f, json_t *docs, json_t *
         json_t *before = json_object_get(json_object_get(published, id), "doc");
         json_t *old = before ? json_deep_copy(before) : json_object();
         json_object_del(old, "version");
+        json_object_del(old, "antenne");
         json_t *changes = json_array();
         diff(old, doc, "", changes);
         if (json_array_size(changes) > 0 && json_object_size(doc) > 0)
@@ -359,6 +360,7 @@ static enum MHD_Result publish(struct collector_fleet *f, struct MHD_Connection 
         const char *id = json_string_value(json_object_get(ch, "antenne"));
         json_t *doc = json_object_get(ch, "document");
         json_object_set_new(doc, "version", json_integer(version));
+        json_object_set_new(doc, "antenne", json_string(id));
         char err[256];
         int64_t mid = 0;
         long index = collector_antennes_find(f->antennes, id);

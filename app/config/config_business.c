@@ -202,6 +202,13 @@ int config_business_apply(const borne_config *local, const json_t *doc, borne_co
                      (long long)local->business_version);
         return -EINVAL;
     }
+    /* Documents are merged per antenne at HQ: one addressed to another is a routing fault or a forgery. */
+    const json_t *antenne = json_object_get(doc, "antenne");
+    if (antenne && (!json_is_string(antenne) || strcmp(json_string_value(antenne), local->antenne.id) != 0)) {
+        snprintf(errbuf, errlen, "the document is for antenne \"%.64s\", this board is \"%s\"",
+                 json_is_string(antenne) ? json_string_value(antenne) : "?", local->antenne.id);
+        return -EINVAL;
+    }
     walk w = {.ctx = config_ctx_new(local)};
     if (!w.ctx) {
         snprintf(errbuf, errlen, "out of memory");
@@ -211,7 +218,7 @@ int config_business_apply(const borne_config *local, const json_t *doc, borne_co
     json_t *member;
     bool ok = true;
     json_object_foreach((json_t *)doc, key, member) {
-        if (strcmp(key, "version") == 0)
+        if (strcmp(key, "version") == 0 || strcmp(key, "antenne") == 0)
             continue;
         if (strcmp(key, "services") == 0)
             ok = services(&w, member);

@@ -1,7 +1,7 @@
 /* Business documents: the settings headquarters holds for an antenne, applied over the board's
  * own INI file. Device settings (printer, hub, tokens, role, store) always come from the file.
  *
- *   { "version": 7,
+ *   { "version": 7, "antenne": "fourmies",
  *     "services": [ {"letter": "A", "labels": {"fr": "Aides", "en": "Grants"}, "order": 1,
  *                    "enabled": true}, ... ],
  *     "hours": {"mon": "09:00-12:00,13:30-17:00", ..., "sun": "closed",
@@ -24,9 +24,10 @@
 
 #include "borne/config.h"
 
-/* Applies doc over `local` into *out (local and out may be the same). Refuses a version not
- * above local->business_version ("version 3 is older than the running version 5"; equal:
- * "version 5 is already running"). Returns 0, or -EINVAL with the reason in errbuf and *out
+/* Applies doc over `local` into *out (local and out may be the same). Refuses a document whose
+ * "antenne" (optional here; the channel requires it, fleet.h) is not local->antenne.id, and a
+ * version not above local->business_version ("version 3 is older than the running version 5";
+ * equal: "version 5 is already running"). Returns 0, or -EINVAL with the reason in errbuf and *out
  * untouched. */
 int config_business_apply(const borne_config *local, const json_t *doc, borne_config *out, char *errbuf,
                           size_t errlen);

@@ -3,9 +3,9 @@
  * which the role creates and shares with the other rooms (alarm relay, ...).
  *
  * Config flow: a "config" message carries a complete business document. On the channel thread it
- * is validated against the running settings (config_business_apply: any refusal — unknown key,
- * letter clash, overlapping hours, a version not newer than the running one — is acknowledged with
- * its sentence and nothing changes). A valid one waits, and the SDL loop is woken (wake); the
+ * is validated against the running settings (config_business_apply: any refusal — a document
+ * naming no antenne or another one, unknown key, letter clash, overlapping hours, a version not
+ * newer than the running one — is logged and acknowledged with its sentence, and nothing changes). A valid one waits, and the SDL loop is woken (wake); the
  * kiosk calls fleet_apply_pending() when no visitor is mid-flow (home or closed screen): the
  * engine's services, hours and closed days change in one transaction, the business fields of the
  * running config are replaced, the document is kept on disk as the last good one

@@ -41,6 +41,19 @@ static bool woken(void *ctx)
     return w;
 }
 
+/* As the kiosk role does: one channel, the fleet's types registered before it starts. */
+static int board_channel_start(char *err, size_t errlen)
+{
+    channel_config cc = {.url = cfg.hq.url, .antenne = cfg.antenne.id, .token_file = cfg.hq.token_file,
+                         .state_path = testlib_path(hq.dir, "board.db.channel")};
+    int rc = channel_new(&ch, &cc, err, errlen);
+    if (rc == 0)
+        rc = fleet_start(&fl, ch, &cfg, on_wake, NULL, err, errlen);
+    if (rc == 0)
+        rc = channel_start(ch, err, errlen);
+    return rc;
+}
+
 static json_t *status_of(const char *antenne)
 {
     json_t *ans = NULL, *row = NULL;
@@ -166,22 +179,48 @@ static void publish_reaches_the_board_and_hq_sees_it(void)
     CHECK_INT(n, 0);
 }
 
+struct refusal {
+    const char *antenne;
+    const char *error; /* a part of the board's sentence */
+};
+
+static bool refused_with(void *ctx)
+{
+    struct refusal *w = ctx;
+    json_t *row = status_of(w->antenne);
+    const char *error = json_string_value(json_object_get(json_object_get(row, "refused"), "error"));
+    bool ok = error && strstr(error, w->error);
+    json_decref(row);
+    return ok;
+}
+
 static void an_invalid_document_is_refused_by_the_board(void)
 {
-    CHECK_INT(put_doc("antenne:site-0", "{\"colour\": \"red\"}"), 200);
-    size_t n = 0;
-    CHECK_INT(publish(&n), 2);
-    CHECK_INT(n, 1);
-    struct want w = {"site-0", "refused", 0};
-    CHECK(fleet_wait_for(status_is, &w));
-    json_t *row = status_of("site-0");
-    const char *error = json_string_value(json_object_get(json_object_get(row, "refused"), "error"));
-    CHECK(error && strstr(error, "unknown key \"colour\""));
-    CHECK_INT(json_integer_value(json_object_get(row, "running")), 1);
-    json_decref(row);
-    CHECK_INT(cfg.business_version, 1);
-    CHECK(has_service('N'));
-    CHECK_INT(fleet_apply_pending(fl, q, (int64_t)time(NULL)), 0);
+    /* Each one published, refused by the board with its sentence at HQ, version 1 still serving. */
+    static const struct {
+        const char *doc, *error;
+    } bad[] = {
+        {"{\"colour\": \"red\"}", "unknown key \"colour\""},
+        {"{\"services\": [{\"letter\": \"A\", \"labels\": {\"fr\": \"Aides\"}},"
+         " {\"letter\": \"A\", \"labels\": {\"fr\": \"Autre\"}}]}",
+         "letter A is given twice"},
+        {"{\"hours\": {\"mon\": \"09:00-12:00,11:00-17:00\"}}", "not overlap"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_INT(put_doc("antenne:site-0", bad[i].doc), 200);
+        size_t n = 0;
+        CHECK_INT(publish(&n), (json_int_t)(2 + i));
+        CHECK_INT(n, 1);
+        struct refusal w = {"site-0", bad[i].error};
+        if (!CHECK(fleet_wait_for(refused_with, &w)))
+            fprintf(stderr, "  case %zu: no refusal with \"%s\" at HQ\n", i, bad[i].error);
+        json_t *row = status_of("site-0");
+        CHECK_INT(json_integer_value(json_object_get(row, "running")), 1);
+        json_decref(row);
+        CHECK_INT(cfg.business_version, 1);
+        CHECK(has_service('N'));
+        CHECK_INT(fleet_apply_pending(fl, q, (int64_t)time(NULL)), 0);
+    }
 
     /* HQ's own checks: a version in a draft, an unknown scope, members outside a group. */
     CHECK_INT(put_doc("antenne:site-0", "{\"version\": 9}"), 422);
@@ -211,10 +250,10 @@ static void a_closure_and_a_fixed_document_apply(void)
     snprintf(doc, sizeof doc, "{\"closures\": {\"dates\": [\"%s\"]}}", today);
     CHECK_INT(put_doc("antenne:site-0", doc), 200);
     int before = wakes;
-    CHECK_INT(publish(NULL), 3);
+    CHECK_INT(publish(NULL), 5);
     CHECK_INT(apply_when_idle(before), 1);
     CHECK(!queue_is_open(q, today_noon(), NULL));
-    struct want w = {"site-0", "running", 3};
+    struct want w = {"site-0", "running", 5};
     CHECK(fleet_wait_for(status_is, &w));
     json_t *row = status_of("site-0");
     CHECK(!json_object_get(row, "refused"));
@@ -235,17 +274,57 @@ static bool message_refused(void *ctx)
     return found;
 }
 
-static void an_older_version_is_refused(void)
+/* Sent around the publishing logic (HQ's raw message route), as a replay or a forgery would be. */
+static void send_raw_config(const char *data)
 {
-    /* Sent around the publishing logic, as a replay would be. */
-    CHECK_INT(fleet_http(&hq, "POST", "/api/v1/antennes/site-0/channel/messages", FLEET_ADMIN_TOKEN,
-                         "{\"type\": \"config\", \"data\": {\"version\": 2, \"services\": [{\"letter\": \"A\","
-                         " \"labels\": {\"fr\": \"Aides\"}}]}}",
-                         NULL),
-              201);
-    CHECK(fleet_wait_for(message_refused, (void *)"version 2 is older than the running version 3"));
-    CHECK_INT(cfg.business_version, 3);
+    char body[1024];
+    snprintf(body, sizeof body, "{\"type\": \"config\", \"data\": %s}", data);
+    CHECK_INT(fleet_http(&hq, "POST", "/api/v1/antennes/site-0/channel/messages", FLEET_ADMIN_TOKEN, body, NULL), 201);
+}
+
+#define ONE_SERVICE "\"services\": [{\"letter\": \"A\", \"labels\": {\"fr\": \"Aides\"}}]"
+
+static void an_older_version_or_another_antenne_is_refused(void)
+{
+    send_raw_config("{\"version\": 2, \"antenne\": \"site-0\", " ONE_SERVICE "}");
+    CHECK(fleet_wait_for(message_refused, (void *)"version 2 is older than the running version 5"));
+    send_raw_config("{\"version\": 99, \"antenne\": \"site-1\", " ONE_SERVICE "}");
+    CHECK(fleet_wait_for(message_refused, (void *)"the document is for antenne \"site-1\", this board is \"site-0\""));
+    send_raw_config("{\"version\": 99, " ONE_SERVICE "}");
+    CHECK(fleet_wait_for(message_refused, (void *)"the document names no antenne"));
+    /* Refused whole: nothing waits, version 5 and its services still serve. */
+    CHECK_INT(fleet_apply_pending(fl, q, (int64_t)time(NULL)), 0);
+    CHECK_INT(cfg.business_version, 5);
     CHECK(has_service('N'));
+}
+
+static bool offline(void *ctx)
+{
+    return !online(ctx);
+}
+
+/* A board offline at publish time gets the document when it comes back (the collector resends
+ * what was not acknowledged). */
+static void a_board_offline_at_publish_gets_it_back_online(void)
+{
+    channel_free(ch);
+    ch = NULL;
+    fleet_stop(fl);
+    fl = NULL;
+    CHECK(fleet_wait_for(offline, NULL));
+    CHECK_INT(put_doc("antenne:site-0", "{\"messages\": {\"screen\": {\"fr\": \"Fermé le 24\"}}}"), 200);
+    CHECK_INT(publish(NULL), 6);
+    char err[512];
+    int before = wakes;
+    if (!CHECK_INT(board_channel_start(err, sizeof err), 0)) {
+        fprintf(stderr, "board: %s\n", err);
+        return;
+    }
+    CHECK_INT(apply_when_idle(before), 1);
+    CHECK_INT(cfg.business_version, 6);
+    CHECK_STR(cfg.antenne.screen_message_fr, "Fermé le 24");
+    struct want w = {"site-0", "running", 6};
+    CHECK(fleet_wait_for(status_is, &w));
 }
 
 static void the_last_good_document_survives_a_restart(void)
@@ -255,9 +334,10 @@ static void the_last_good_document_survives_a_restart(void)
     CHECK_INT(config_load(testlib_path(hq.dir, "borne.ini"), &fresh, err, sizeof err), 0);
     CHECK_INT(fresh.business_version, 0);
     fleet_overlay(&fresh);
-    CHECK_INT(fresh.business_version, 3);
+    CHECK_INT(fresh.business_version, 6);
     CHECK_INT(fresh.setup.n_services, 2);
-    CHECK_INT(fresh.setup.n_closures, 1);
+    CHECK_INT(fresh.setup.n_closures, 0);
+    CHECK_STR(fresh.antenne.screen_message_fr, "Fermé le 24");
 }
 
 static void the_audit_log_says_who(void)
@@ -274,24 +354,11 @@ static void the_audit_log_says_who(void)
         edits += strcmp(action, "edit") == 0;
         publishes += strcmp(action, "publish") == 0;
     }
-    CHECK_INT(edits, 4);
-    CHECK_INT(publishes, 3);
+    CHECK_INT(edits, 7);
+    CHECK_INT(publishes, 6);
     json_decref(ans);
     /* The console page asks for the token, then is served. */
     CHECK_INT(fleet_http(&hq, "GET", "/config", NULL, NULL, NULL), 401);
-}
-
-/* As the kiosk role does: one channel, the fleet's types registered before it starts. */
-static int board_channel_start(char *err, size_t errlen)
-{
-    channel_config cc = {.url = cfg.hq.url, .antenne = cfg.antenne.id, .token_file = cfg.hq.token_file,
-                         .state_path = testlib_path(hq.dir, "board.db.channel")};
-    int rc = channel_new(&ch, &cc, err, errlen);
-    if (rc == 0)
-        rc = fleet_start(&fl, ch, &cfg, on_wake, NULL, err, errlen);
-    if (rc == 0)
-        rc = channel_start(ch, err, errlen);
-    return rc;
 }
 
 int main(void)
@@ -322,7 +389,8 @@ int main(void)
     RUN(publish_reaches_the_board_and_hq_sees_it);
     RUN(an_invalid_document_is_refused_by_the_board);
     RUN(a_closure_and_a_fixed_document_apply);
-    RUN(an_older_version_is_refused);
+    RUN(an_older_version_or_another_antenne_is_refused);
+    RUN(a_board_offline_at_publish_gets_it_back_online);
     RUN(the_last_good_document_survives_a_restart);
     RUN(the_audit_log_says_who);
 
