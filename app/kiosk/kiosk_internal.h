@@ -79,6 +79,7 @@ struct kiosk {
     bool priority;
     queue_issued issued;
     bool issued_ok, issued_appointment;
+    bool no_desk_open;                    /* no open desk serves the issued ticket's service yet */
     print_status print;
     uint64_t job;
     int64_t result_until_ms;
@@ -154,7 +155,8 @@ void kiosk_after_service(kiosk *k);
 void kiosk_issue(kiosk *k);
 /* Prints k->issued and sets the result screen's hold time. */
 void kiosk_print_issued(kiosk *k);
-/* "3 personnes avant vous", "Attente estimée : 10 à 15 min" for k->issued. */
+/* "3 personnes avant vous", "Attente estimée : 10 à 15 min" for k->issued; the wait says that no
+ * desk is open yet rather than promise minutes while none is. */
 void kiosk_ticket_figures(const kiosk *k, char *ahead, size_t ahead_n, char *wait, size_t wait_n);
 /* The issued ticket's service label in the session's language ("" when unknown). */
 const char *kiosk_ticket_service(const kiosk *k);

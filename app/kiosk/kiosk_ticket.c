@@ -16,7 +16,9 @@ void kiosk_ticket_figures(const kiosk *k, char *ahead, size_t ahead_n, char *wai
                             : is->people_ahead == 1 ? "result.ahead.1"
                                                     : "result.ahead.n";
     ui_format(ahead, ahead_n, kiosk_tr(k, ahead_key), "n", n, (const char *)NULL);
-    const char *wait_key = is->wait_min_lo == is->wait_min_hi ? "result.wait.one" : "result.wait";
+    const char *wait_key = k->no_desk_open                     ? "result.no_desk"
+                           : is->wait_min_lo == is->wait_min_hi ? "result.wait.one"
+                                                                : "result.wait";
     ui_format(wait, wait_n, kiosk_tr(k, wait_key), "lo", lo, "hi", hi, (const char *)NULL);
 }
 
@@ -87,8 +89,20 @@ static void format_ticket(kiosk *k, printer_ticket *t)
                                                                                         : k->cfg->antenne.message_en);
 }
 
+/* Whether an open desk serves the issued ticket's service: the estimate means nothing before. */
+static bool desk_open_for(kiosk *k, char service)
+{
+    queue_service_stats st[QUEUE_MAX_SERVICES + 1];
+    int n = queue_service_stats_now(k->q, kiosk_now_s(k), st, QUEUE_MAX_SERVICES + 1);
+    for (int i = 0; i < n; i++)
+        if (st[i].letter == service)
+            return st[i].open_counters > 0;
+    return n < 0;   /* figures unreadable: say what the engine estimated */
+}
+
 void kiosk_print_issued(kiosk *k)
 {
+    k->no_desk_open = !desk_open_for(k, k->issued.ticket.service);
     k->print = PRINT_FAILED;
     k->job = 0;
     if (k->p) {

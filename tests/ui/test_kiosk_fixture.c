@@ -13,6 +13,9 @@ const fixture_screen fixture_screens[3] = {
     {"24in-portrait-1080x1920", 1080, 1920, 300.0, 530.0},
 };
 
+/* The 7" boards' other panel (1024x600 on the same 154x86 mm glass). */
+const fixture_screen fixture_screen_1024 = {"7in-1024x600", 1024, 600, 154.0, 86.0};
+
 int64_t fixture_kiosk_clock(void *ctx)
 {
     return ((fixture *)ctx)->now_ms;
@@ -33,9 +36,9 @@ static void demo_setup(borne_config *c)
     static const struct { char letter; const char *fr, *en; } svc[] = {
         {'A', "Aides individuelles", "Individual grants"},
         {'F', "Formation & emploi", "Training & jobs"},
-        {'O', "Orientation & apprentissage", "Guidance & apprenticeship"},
+        {'P', "Orientation & apprentissage", "Guidance & apprenticeship"},
         {'E', "Entreprises & associations", "Businesses & associations"},
-        {'I', "Information / autre demande", "Information / other"},
+        {'D', "Information / autre demande", "Information / other"},
     };
     queue_setup *s = &c->setup;
     s->n_services = 5;
@@ -47,8 +50,8 @@ static void demo_setup(borne_config *c)
         s->services[i].order = i;
     }
     s->n_counters = 2;
-    s->counters[0] = (queue_counter_def){1, "Guichet 1", "AFOI"};
-    s->counters[1] = (queue_counter_def){2, "Guichet 2", "AFEI"};
+    s->counters[0] = (queue_counter_def){1, "Guichet 1", "AFPD"};
+    s->counters[1] = (queue_counter_def){2, "Guichet 2", "AFED"};
     for (int d = 0; d < 5; d++) {
         s->week[d].n = 2;
         s->week[d].range[0].open_min = 9 * 60;

@@ -27,6 +27,7 @@ typedef struct fixture_screen {
 
 /* The three screens every UI rule is checked on. */
 extern const fixture_screen fixture_screens[3];
+extern const fixture_screen fixture_screen_1024;
 
 typedef struct fixture {
     borne_config cfg;

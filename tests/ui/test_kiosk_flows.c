@@ -103,7 +103,7 @@ static void no_printer_still_issues(void)
         return;
     CHECK(fixture_tap(&f, "Prendre un ticket"));
     CHECK(fixture_tap(&f, "Information"));
-    CHECK_STR(kiosk_last_ticket(f.k), "I001");
+    CHECK_STR(kiosk_last_ticket(f.k), "D001");
     CHECK(kiosk_frame_has_text(f.k, "L'imprimante ne fonctionne pas"));
     fixture_close(&f);
 }
@@ -466,6 +466,78 @@ static void language_switch_and_back(void)
     fixture_close(&f);
 }
 
+/* Back from the first inner screen (tap or the keypad's back key) keeps the session's language. */
+static void back_keeps_the_language(void)
+{
+    fixture f;
+    if (!CHECK(fixture_open(&f, "flow-lang-back", screen10, NULL, fixture_open_time_ms(), true)))
+        return;
+    CHECK(fixture_tap(&f, "English"));
+    static const char *const entries[] = {"Take a ticket", "I have an appointment", "Give feedback"};
+    for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++) {
+        CHECK(fixture_tap(&f, entries[i]));
+        CHECK(fixture_tap(&f, "Back"));
+        CHECK_INT(kiosk_current_screen(f.k), KIOSK_HOME);
+        if (!CHECK(kiosk_frame_has_text(f.k, "Take a ticket")))
+            fprintf(stderr, "after Back from \"%s\" the session is no longer in English\n", entries[i]);
+        CHECK(fixture_tap(&f, entries[i]));
+        SDL_Event e;
+        memset(&e, 0, sizeof e);
+        e.type = SDL_KEYDOWN;
+        e.key.keysym.sym = SDLK_KP_MINUS;
+        kiosk_handle_event(f.k, &e);
+        CHECK_INT(kiosk_current_screen(f.k), KIOSK_HOME);
+        CHECK(kiosk_frame_has_text(f.k, "Take a ticket"));
+    }
+    fixture_close(&f);
+}
+
+/* The wording of the figures: nobody ahead is said plainly; no wait is promised while no desk
+ * is open. */
+static void figures_tell_the_truth(void)
+{
+    fixture f;
+    if (!CHECK(fixture_open(&f, "flow-figures", screen10, NULL, fixture_open_time_ms(), true)))
+        return;
+    CHECK(fixture_tap(&f, "Prendre un ticket"));
+    CHECK(fixture_tap(&f, "Aides individuelles"));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_RESULT);
+    CHECK(!kiosk_frame_has_text(f.k, "Personne avant vous"));
+    CHECK(kiosk_frame_has_text(f.k, "Aucune personne avant vous"));
+    /* No desk is open yet: no "1 to 5 min", but the plain fact. */
+    CHECK(!kiosk_frame_has_text(f.k, "Attente estimée"));
+    CHECK(kiosk_frame_has_text(f.k, "Aucun guichet n'est encore ouvert"));
+    CHECK(fixture_tap(&f, "Terminé"));
+    /* A desk opens: the estimate comes back. */
+    CHECK_INT(queue_counter_open(f.q, f.now_ms / 1000, 1), 0);
+    CHECK(fixture_tap(&f, "Prendre un ticket"));
+    CHECK(fixture_tap(&f, "Aides individuelles"));
+    CHECK(kiosk_frame_has_text(f.k, "1 personne avant vous"));
+    CHECK(kiosk_frame_has_text(f.k, "Attente estimée"));
+    fixture_close(&f);
+}
+
+static void always_open(borne_config *c)
+{
+    c->setup.always_open = true;
+}
+
+/* The demo ignores the hours: on a Sunday it issues tickets, so home must not say "fermé". */
+static void always_open_sunday_says_open(void)
+{
+    fixture f;
+    int64_t sunday = testlib_local_time(2026, 11, 29, 11, 0, 0) * 1000;
+    if (!CHECK(fixture_open(&f, "flow-sunday", screen10, always_open, sunday, true)))
+        return;
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_HOME);
+    CHECK(!kiosk_frame_has_text(f.k, "fermé"));
+    CHECK(kiosk_frame_has_text(f.k, "ouvert toute la journée"));
+    CHECK(fixture_tap(&f, "Prendre un ticket"));
+    CHECK(fixture_tap(&f, "Aides individuelles"));
+    CHECK_STR(kiosk_last_ticket(f.k), "A001");
+    fixture_close(&f);
+}
+
 static void push_finger(Uint32 type, float x, float y)
 {
     SDL_Event e;
@@ -544,7 +616,7 @@ static void scripted_scenario(void)
              "expect services\n"
              "tap Orientation\n"
              "expect result\n"
-             "see O001\n"
+             "see P001\n"
              "shot %s\n"
              "tap Terminé\n"
              "expect home\n",
@@ -581,6 +653,9 @@ int main(void)
     RUN(starting_until_the_clock_is_trusted);
     RUN(keys_follow_the_focus_order);
     RUN(language_switch_and_back);
+    RUN(back_keeps_the_language);
+    RUN(figures_tell_the_truth);
+    RUN(always_open_sunday_says_open);
     RUN(run_loop_until_quit);
     RUN(screens_dir_gets_a_png_per_screen);
     RUN(scripted_scenario);

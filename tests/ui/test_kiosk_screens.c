@@ -120,6 +120,49 @@ static void one_size(const fixture_screen *sc, const char *lang_button)
     fixture_close(&f);
 }
 
+/* The worst week a closed screen meets: seven days of split hours, no two days alike (nothing to
+ * merge into "Lundi – Vendredi"). */
+static void split_week(borne_config *c)
+{
+    for (int d = 0; d < 7; d++) {
+        c->setup.week[d].n = 2;
+        c->setup.week[d].range[0].open_min = 8 * 60 + 30 + d;
+        c->setup.week[d].range[0].close_min = 12 * 60 + 15;
+        c->setup.week[d].range[1].open_min = 13 * 60 + 45;
+        c->setup.week[d].range[1].close_min = 18 * 60 + 30;
+    }
+}
+
+static void closed_worst_week_on(const fixture_screen *sc, const char *lang_button)
+{
+    fixture f;
+    /* Monday 23:30: closed until Tuesday morning. */
+    int64_t night = testlib_local_time(2026, 11, 23, 23, 30, 0) * 1000;
+    if (!CHECK(fixture_open(&f, "closed-week", sc, split_week, night, true)))
+        return;
+    char dir[800];
+    snprintf(dir, sizeof dir, "%s/%s", screens_root, sc->name);
+    mkdir(dir, 0755);
+    if (lang_button)
+        CHECK(fixture_tap(&f, lang_button));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_CLOSED);
+    check_and_save(&f, sc->name, lang_button ? "en" : "fr", "closed-split-week");
+    /* Every day of the week is on screen, and its second range too. */
+    CHECK(kiosk_frame_has_text(f.k, lang_button ? "Sunday" : "Dimanche"));
+    CHECK(kiosk_frame_has_text(f.k, "08:36"));
+    CHECK(kiosk_frame_has_text(f.k, "18:30"));
+    fixture_close(&f);
+}
+
+static void closed_worst_week(void)
+{
+    const fixture_screen *all[] = {&fixture_screens[0], &fixture_screen_1024, &fixture_screens[1], &fixture_screens[2]};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        closed_worst_week_on(all[i], NULL);
+        closed_worst_week_on(all[i], "English");
+    }
+}
+
 static void screens_fr(void)
 {
     for (int i = 0; i < 3; i++)
@@ -139,6 +182,7 @@ int main(void)
     const char *tmp = getenv("BORNE_TEST_TMP");
     snprintf(screens_root, sizeof screens_root, "%s/screens", tmp && *tmp ? tmp : "/tmp");
     mkdir(screens_root, 0755);
+    RUN(closed_worst_week);
     RUN(screens_fr);
     RUN(screens_en);
     return testlib_finish();

@@ -5,93 +5,132 @@
 #include <stdio.h>
 #include <string.h>
 
-static void draw_closed(const kiosk_layout *l)
+/* The week as a table, one row per run of days with the same hours: "Lundi – Vendredi | 09:00 –
+ * 12:00 | 13:30 – 17:00". One row per day and the ranges in columns never wrap, so a week of
+ * split hours is seven lines whatever the screen; the size is the largest that fits. */
+typedef struct week_rows {
+    int n;
+    char days[7][96];
+    char range[7][QUEUE_MAX_RANGES][48];
+    int n_ranges[7];
+} week_rows;
+
+static void week_table(const kiosk_layout *l, week_rows *w)
 {
     const kiosk *k = l->k;
-    int hh = kl_header(l);
-    SDL_Rect a = kl_screen_area(l);
-    a.y = hh + l->gap;
-    a.h = ui_height(l->u) - hh - l->gap - l->margin;
-    /* Landscape: the message on the left, the week and the language on the right. */
-    SDL_Rect week = a;
-    if (!l->portrait && !l->small)
-        week = kl_cut_right(&a, a.w * 48 / 100, l->gap * 2);
-    int lang_h = kl_button_h(l, l->body, 1);
-    int lw = kl_language_button_w(l, lang_h);
-    int icon = kl_lines_h(l, l->title, true, 1);
-    /* The same screen says "starting" while the clock is not trusted yet. */
-    const char *title = kiosk_tr(k, k->clock_ok ? "closed.title" : "starting.title");
-    SDL_Rect trow;
-    if (l->small) {
-        /* 7-inch: the language button shares the title's row. */
-        int two = kl_lines_h(l, KL_MIN_CAP, true, 2);
-        trow = kl_cut_top(&a, lang_h > two ? lang_h : two, l->gap);
-        SDL_Rect lang = kl_cut_right(&trow, lw, l->gap);
-        lang.h = lang_h;
-        kl_language_button(l, lang);
-    } else {
-        SDL_Rect *lang_col = l->portrait ? &a : &week;
-        SDL_Rect bottom = kl_cut_bottom(lang_col, lang_h, l->gap);
-        kl_language_button(l, (SDL_Rect){bottom.x, bottom.y, lw < bottom.w ? lw : bottom.w, lang_h});
-        trow = kl_cut_top(&a, kl_text_h(l, title, l->title, true, a.w - icon - kl_mm(l, 3)), l->gap);
-    }
-    ui_icon(l->u, UI_ICON_LOCK, (SDL_Rect){trow.x, trow.y, icon, icon}, l->t->ink, l->t->page);
-    trow.x += icon + kl_mm(l, 3);
-    trow.w -= icon + kl_mm(l, 3);
-    kl_text(l, trow, title, l->title, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
-    if (!l->small)
-        kl_text_block(l, &a, kiosk_tr(k, k->clock_ok ? "closed.body" : "starting.body"), l->body, false,
-                   l->t->ink, l->gap);
-    if (k->next_open > 0) {
-        time_t t = (time_t)k->next_open;
-        struct tm tm;
-        localtime_r(&t, &tm);
-        char date[96], when[128], line[200];
-        kl_format_date(l, date, sizeof date, &tm);
-        snprintf(when, sizeof when, "%s %02d:%02d", date, tm.tm_hour, tm.tm_min);
-        ui_format(line, sizeof line, kiosk_tr(k, "closed.next"), "when", when, (const char *)NULL);
-        kl_text_block(l, &a, line, l->body, true, l->t->ink, l->gap);
-    }
-    if (l->portrait || l->small)
-        week = a;
-    a = week;
-    /* The week, consecutive days with the same hours merged: "Lundi – Vendredi : ...". */
-    int pad = kl_mm(l, l->small ? 2 : 3);
-    char lines[7][240];
-    int n_lines[7], n = 0, total = (l->small ? 0 : kl_lines_h(l, l->body, true, 1) + kl_mm(l, 1)) + 2 * pad;
+    w->n = 0;
     for (int d = 0; d < 7;) {
         int e = d;
         while (e + 1 < 7 && memcmp(&k->setup.week[e + 1], &k->setup.week[d], sizeof k->setup.week[d]) == 0)
             e++;
-        char hours[160], k1[16], k2[16];
-        kl_format_hours(l, hours, sizeof hours, d);
+        char k1[16], k2[16];
         snprintf(k1, sizeof k1, "day.%d", d + 1);
         snprintf(k2, sizeof k2, "day.%d", e + 1);
-        char days[96];
+        int r = w->n++;
         if (e == d)
-            snprintf(days, sizeof days, "%s", kiosk_tr(k, k1));
+            snprintf(w->days[r], sizeof w->days[r], "%s", kiosk_tr(k, k1));
         else
-            ui_format(days, sizeof days, kiosk_tr(k, "hours.days"), "first", kiosk_tr(k, k1), "last", kiosk_tr(k, k2),
-                      (const char *)NULL);
-        ui_format(lines[n], sizeof lines[n], kiosk_tr(k, "hours.line"), "days", days, "hours", hours,
-                  (const char *)NULL);
-        n_lines[n] = kl_text_h(l, lines[n], l->body, false, a.w - 2 * pad);
-        total += n_lines[n] + kl_mm(l, 1);
-        n++;
+            ui_format(w->days[r], sizeof w->days[r], kiosk_tr(k, "hours.days"), "first", kiosk_tr(k, k1), "last",
+                      kiosk_tr(k, k2), (const char *)NULL);
+        const queue_day_hours *h = &k->setup.week[d];
+        w->n_ranges[r] = h->n ? h->n : 1;
+        if (!h->n)
+            snprintf(w->range[r][0], sizeof w->range[r][0], "%s", kiosk_tr(k, "hours.closed"));
+        for (int i = 0; i < h->n; i++) {
+            char o[16], c[16];
+            snprintf(o, sizeof o, "%02d:%02d", h->range[i].open_min / 60, h->range[i].open_min % 60);
+            snprintf(c, sizeof c, "%02d:%02d", h->range[i].close_min / 60, h->range[i].close_min % 60);
+            /* No spaces around the dash: digits in a column read as times in every language,
+             * and the two ranges of a day then fit a 7-inch line. */
+            snprintf(w->range[r][i], sizeof w->range[r][i], "%s\xE2\x80\x93%s", o, c);
+        }
         d = e + 1;
     }
-    if (total < a.h)
-        a.h = total;
-    ui_fill_rounded(l->u, a, kl_mm(l, 2.5), l->t->panel);
-    SDL_Rect in = {a.x + pad, a.y + pad, a.w - 2 * pad, a.h - 2 * pad};
-    if (!l->small)
-        kl_text(l, kl_cut_top(&in, kl_lines_h(l, l->body, true, 1), kl_mm(l, 1)), kiosk_tr(k, "closed.hours"), l->body, true,
-             l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
-    for (int i = 0; i < n; i++)
-        kl_text(l, kl_cut_top(&in, n_lines[i], kl_mm(l, 1)), lines[i], l->body, false, l->t->ink, UI_ALIGN_START,
-             UI_ALIGN_START);
 }
 
+/* Column widths of the table at cap; returns the table's width (without padding). The days'
+ * column is as wide as the longest day name: "Lundi – Vendredi" wraps on two lines there. */
+static int week_columns(const kiosk_layout *l, const week_rows *w, double cap, int col[1 + QUEUE_MAX_RANGES], int sep)
+{
+    memset(col, 0, sizeof(int) * (1 + QUEUE_MAX_RANGES));
+    int cols = 1;
+    for (int d = 1; d <= 7; d++) {
+        char key[16];
+        snprintf(key, sizeof key, "day.%d", d);
+        int dw = ui_text_width(l->u, kiosk_tr(l->k, key), cap, true);
+        if (dw > col[0])
+            col[0] = dw;
+    }
+    for (int r = 0; r < w->n; r++) {
+        for (int i = 0; i < w->n_ranges[r]; i++) {
+            int rw = ui_text_width(l->u, w->range[r][i], cap, false);
+            if (rw > col[1 + i])
+                col[1 + i] = rw;
+            if (1 + i + 1 > cols)
+                cols = 1 + i + 1;
+        }
+    }
+    int total = 0;
+    for (int i = 0; i < cols; i++)
+        total += col[i] + (i ? sep : 0);
+    return total;
+}
+
+/* The size of the week in a box of w×h: the largest cap up to the body size that fits (never
+ * under the 5 mm rule); the heading "Horaires d'ouverture" goes first when room is short. */
+typedef struct week_fit {
+    double cap;
+    bool heading;
+    int pad, sep, head_h, height;
+    int col[1 + QUEUE_MAX_RANGES];
+    int row_h[7];
+} week_fit;
+
+static week_fit fit_week(const kiosk_layout *l, const week_rows *w, int box_w, int box_h)
+{
+    week_fit f = {.cap = l->body, .heading = true, .pad = kl_mm(l, l->small ? 1.5 : 3)};
+    for (;;) {
+        f.sep = kl_mm(l, f.cap * 0.6);
+        int width = week_columns(l, w, f.cap, f.col, f.sep) + 2 * f.pad;
+        f.head_h = f.heading ? kl_lines_h(l, f.cap, true, 1) + kl_mm(l, 1) : 0;
+        f.height = f.head_h + 2 * f.pad;
+        for (int r = 0; r < w->n; r++) {
+            int lines = ui_text_lines(l->u, w->days[r], f.col[0], f.cap, true);
+            f.row_h[r] = kl_lines_h(l, f.cap, true, lines > 0 ? lines : 1);
+            f.height += f.row_h[r];
+        }
+        if (width <= box_w && f.height <= box_h)
+            return f;
+        if (f.heading && f.height > box_h)
+            f.heading = false;
+        else if (f.cap <= KL_MIN_CAP)
+            return f;   /* too small a screen for the rule: the checks say so */
+        else
+            f.cap = f.cap - 0.25 < KL_MIN_CAP ? KL_MIN_CAP : f.cap - 0.25;
+    }
+}
+
+static void draw_week(const kiosk_layout *l, const week_rows *w, const week_fit *f, SDL_Rect a)
+{
+    SDL_Rect panel = {a.x, a.y, a.w, f->height};
+    ui_fill_rounded(l->u, panel, kl_mm(l, 2.5), l->t->panel);
+    SDL_Rect in = {a.x + f->pad, a.y + f->pad, a.w - 2 * f->pad, f->height - 2 * f->pad};
+    if (f->heading)
+        kl_text(l, kl_cut_top(&in, f->head_h - kl_mm(l, 1), kl_mm(l, 1)), kiosk_tr(l->k, "closed.hours"), f->cap, true,
+                l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
+    for (int r = 0; r < w->n; r++) {
+        SDL_Rect row = kl_cut_top(&in, f->row_h[r], 0);
+        SDL_Rect cell = kl_cut_left(&row, f->col[0], f->sep);
+        kl_text(l, cell, w->days[r], f->cap, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
+        for (int i = 0; i < w->n_ranges[r]; i++) {
+            cell = kl_cut_left(&row, f->col[1 + i], f->sep);
+            kl_text(l, cell, w->range[r][i], f->cap, false, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
+        }
+    }
+}
+
+/* "Réouverture : mardi 08:30" within the coming week (the table gives the date's context),
+ * the full date further away. */
 static void next_open_text(const kiosk *k, char *line, size_t n)
 {
     line[0] = '\0';
@@ -100,11 +139,62 @@ static void next_open_text(const kiosk *k, char *line, size_t n)
     time_t t = (time_t)k->next_open;
     struct tm tm;
     localtime_r(&t, &tm);
-    kiosk_layout l = {.k = (kiosk *)k};
     char date[96], when[128];
-    kl_format_date(&l, date, sizeof date, &tm);
+    if (k->next_open - kiosk_now_s(k) < 6 * 86400) {
+        char key[16];
+        snprintf(key, sizeof key, "day.%d", tm.tm_wday == 0 ? 7 : tm.tm_wday);
+        snprintf(date, sizeof date, "%s", kiosk_tr(k, key));
+    } else {
+        kiosk_layout l = {.k = (kiosk *)k};
+        kl_format_date(&l, date, sizeof date, &tm);
+    }
     snprintf(when, sizeof when, "%s %02d:%02d", date, tm.tm_hour, tm.tm_min);
     ui_format(line, n, kiosk_tr(k, "closed.next"), "when", when, (const char *)NULL);
+}
+
+static void draw_closed(const kiosk_layout *l)
+{
+    const kiosk *k = l->k;
+    /* A 7-inch screen has no room for the date band and seven lines of hours: the hours matter
+     * more to whoever arrives after hours than the date. */
+    int hh = l->small ? 0 : kl_header(l);
+    SDL_Rect a = kl_screen_area(l);
+    if (hh) {
+        a.y = hh + l->gap;
+        a.h = ui_height(l->u) - hh - l->gap - l->margin;
+    }
+    /* The lock and "closed" on one line; when it opens again beside the language button; the
+     * week under them. */
+    const char *title = kiosk_tr(k, k->clock_ok ? "closed.title" : "starting.title");
+    double title_cap = l->small ? l->body : l->title;
+    int icon = kl_lines_h(l, title_cap, true, 1);
+    SDL_Rect trow = kl_cut_top(&a, kl_text_h(l, title, title_cap, true, a.w - icon - kl_mm(l, 3)), kl_mm(l, 1));
+    ui_icon(l->u, UI_ICON_LOCK, (SDL_Rect){trow.x, trow.y, icon, icon}, l->t->ink, l->t->page);
+    trow.x += icon + kl_mm(l, 3);
+    trow.w -= icon + kl_mm(l, 3);
+    kl_text(l, trow, title, title_cap, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
+    int lang_h = kl_button_h(l, l->body, 1);
+    int lw = kl_language_button_w(l, lang_h);
+    char next[200];
+    next_open_text(k, next, sizeof next);
+    int next_h = next[0] ? kl_text_h(l, next, l->body, true, a.w - lw - l->gap * 2) : 0;
+    SDL_Rect nrow = kl_cut_top(&a, next_h > lang_h ? next_h : lang_h, l->gap);
+    SDL_Rect lang = kl_cut_right(&nrow, lw, l->gap * 2);
+    lang.h = lang_h;
+    kl_language_button(l, lang);
+    if (next[0])
+        kl_text(l, nrow, next, l->body, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_CENTER);
+    week_rows w;
+    week_table(l, &w);
+    const char *body = kiosk_tr(k, k->clock_ok ? "closed.body" : "starting.body");
+    int body_h = kl_text_h(l, body, l->body, false, a.w) + l->gap * 2;
+    week_fit with_body = fit_week(l, &w, a.w, a.h - body_h);
+    week_fit alone = fit_week(l, &w, a.w, a.h);
+    if (with_body.cap == alone.cap && with_body.heading == alone.heading && with_body.height <= a.h - body_h) {
+        kl_text_block(l, &a, body, l->body, false, l->t->ink, l->gap * 2);
+        alone = with_body;
+    }
+    draw_week(l, &w, &alone, a);
 }
 
 static bool on_event(kiosk *k, const kiosk_scene_event *e)

@@ -14,8 +14,13 @@ static void draw_calls_and_hours(const kiosk_layout *l, SDL_Rect a)
     int lw = kl_language_button_w(l, lang_h);
     kl_language_button(l, (SDL_Rect){lang.x, lang.y, lw < lang.w ? lw : lang.w, lang_h});
     char hours[160], line[200];
+    /* A kiosk that ignores the hours (always_open) issues tickets on a closed day too: "fermé"
+     * would then be false. */
     kl_format_hours(l, hours, sizeof hours, (tm.tm_wday + 6) % 7);
-    ui_format(line, sizeof line, kiosk_tr(k, "home.hours_today"), "hours", hours, (const char *)NULL);
+    if (k->setup.always_open)
+        snprintf(line, sizeof line, "%s", kiosk_tr(k, "home.open_all_day"));
+    else
+        ui_format(line, sizeof line, kiosk_tr(k, "home.hours_today"), "hours", hours, (const char *)NULL);
     int icon = kl_lines_h(l, l->body, false, 1) * 4 / 5;
     int text_w = a.w - icon - kl_mm(l, 2);
     int need = ui_text_width(l->u, line, l->body, false);

@@ -24,15 +24,8 @@ static void draw_result(const kiosk_layout *l)
         return;
     }
     const queue_issued *is = &k->issued;
-    char n[16], lo[16], hi[16], ahead[96], wait[96];
-    snprintf(n, sizeof n, "%d", is->people_ahead);
-    snprintf(lo, sizeof lo, "%d", is->wait_min_lo);
-    snprintf(hi, sizeof hi, "%d", is->wait_min_hi);
-    ui_format(ahead, sizeof ahead,
-              kiosk_tr(k, is->people_ahead == 0 ? "result.ahead.0" : is->people_ahead == 1 ? "result.ahead.1" : "result.ahead.n"),
-              "n", n, (const char *)NULL);
-    ui_format(wait, sizeof wait, kiosk_tr(k, is->wait_min_lo == is->wait_min_hi ? "result.wait.one" : "result.wait"), "lo",
-              lo, "hi", hi, (const char *)NULL);
+    char ahead[96], wait[160];
+    kiosk_ticket_figures(k, ahead, sizeof ahead, wait, sizeof wait);
     bool failed = k->print == PRINT_FAILED || k->print == PRINT_WAITING;
     const char *msg = kiosk_tr(k, k->print == PRINT_DONE      ? "result.printed"
                                   : k->print == PRINT_FAILED  ? "result.print_failed"
