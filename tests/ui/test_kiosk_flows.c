@@ -74,14 +74,23 @@ static void paper_out_still_issues_and_keeps_number(void)
     if (!CHECK(fixture_open(&f, "flow-paper", screen10, NULL, fixture_open_time_ms(), true)))
         return;
     CHECK(fixture_pump(&f, printer_ready, 5000));
+    CHECK(!kiosk_frame_has_text(f.k, "Plus de papier"));
     printer_fake_set_status(f.fake, 4, 0x12 | 0x60);
     CHECK(fixture_pump(&f, printer_paper_out, 5000));
+    fixture_pump(&f, NULL, 0);   /* the state change reaches the kiosk as an SDL event */
+    /* Home says it before the visitor chooses, and what to do. */
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_HOME);
+    CHECK(kiosk_frame_has_text(f.k, "Plus de papier"));
+    CHECK(kiosk_frame_has_text(f.k, "Notez-le"));
     CHECK(fixture_tap(&f, "Prendre un ticket"));
     CHECK(fixture_tap(&f, "Formation"));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_RESULT);
     CHECK_STR(kiosk_last_ticket(f.k), "F001");
     CHECK(kiosk_frame_has_text(f.k, "F001"));
     CHECK(kiosk_frame_has_text(f.k, "L'imprimante ne fonctionne pas"));
+    CHECK(kiosk_frame_has_text(f.k, "Votre ticket est bien enregistré : notez"));
+    /* The number to note cannot be misread: no I, O or Q beside digits. */
+    CHECK(strpbrk(kiosk_last_ticket(f.k), "IOQ") == NULL);
     CHECK(kiosk_result_hold_s(f.k) > 15);
     queue_ticket t;
     CHECK_INT(queue_get_ticket(f.q, 1, &t), 0);

@@ -89,6 +89,9 @@ static void one_size(const fixture_screen *sc, const char *lang_button)
     printer_fake_set_status(f.fake, 4, 0x12 | 0x60);   /* paper out */
     SDL_Delay(200);
     fixture_pump(&f, NULL, 0);
+    kiosk_show(f.k, KIOSK_HOME);
+    check_and_save(&f, sc->name, lang, "home-paper-out");
+    CHECK(kiosk_frame_has_text(f.k, lang_button ? "Out of paper" : "Plus de papier"));
     kiosk_show(f.k, KIOSK_SERVICES);
     CHECK(fixture_tap(&f, lang_button ? "Training" : "Formation"));
     check_and_save(&f, sc->name, lang, "result-paper-out");

@@ -40,6 +40,8 @@ static void draw_calls_and_hours(const kiosk_layout *l, SDL_Rect a)
     int head_h = 2 * pad + kl_lines_h(l, l->body, true, 1) + l->gap;
     while (rows > 0 && head_h + rows * (row_h + kl_mm(l, 1)) > a.h)
         rows--;
+    if (rows == 0)
+        return;   /* no room for one call (the printer banner took it): the display shows them */
     int panel_h = head_h + rows * (row_h + kl_mm(l, 1));
     if (panel_h < a.h)
         a.h = panel_h;
@@ -48,8 +50,7 @@ static void draw_calls_and_hours(const kiosk_layout *l, SDL_Rect a)
     SDL_Rect title = kl_cut_top(&in, kl_lines_h(l, l->body, true, 1), l->gap);
     kl_text(l, title, kiosk_tr(k, "home.last_calls"), l->body, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
     if (k->n_calls == 0) {
-        if (rows > 0)
-            kl_text(l, in, kiosk_tr(k, "home.no_calls"), l->body, false, l->t->muted, UI_ALIGN_START, UI_ALIGN_START);
+        kl_text(l, in, kiosk_tr(k, "home.no_calls"), l->body, false, l->t->muted, UI_ALIGN_START, UI_ALIGN_START);
         return;
     }
     for (int i = 0; i < k->n_calls && i < rows; i++) {
@@ -61,13 +62,46 @@ static void draw_calls_and_hours(const kiosk_layout *l, SDL_Rect a)
     }
 }
 
+/* The catalog key of the printer banner, or NULL while tickets print. A printer still being
+ * probed (start-up) is not a fault yet. */
+static const char *printer_banner_key(const kiosk *k)
+{
+    if (!k->p)
+        return "home.printer_down";
+    printer_state st = printer_get_state(k->p);
+    if (printer_state_can_print(st) || st == PRINTER_PROBING)
+        return NULL;
+    return st == PRINTER_PAPER_OUT ? "home.paper_out" : "home.printer_down";
+}
+
+/* Before the visitor chooses: no paper ticket will come out, and what to do instead. */
+static void draw_printer_banner(const kiosk_layout *l, SDL_Rect *a, const char *msg)
+{
+    int pad = kl_mm(l, l->small ? 1.5 : 2.5);
+    int icon = kl_mm(l, l->small ? 8 : 11);
+    int text_w = a->w - 2 * pad - icon - kl_mm(l, 3);
+    int th = kl_text_h(l, msg, l->body, true, text_w);
+    SDL_Rect b = kl_cut_top(a, (th > icon ? th : icon) + 2 * pad, l->gap);
+    ui_fill_rounded(l->u, b, kl_mm(l, 2), l->t->panel);
+    ui_outline(l->u, b, kl_mm(l, 0.8), l->t->alert);
+    ui_icon(l->u, UI_ICON_WARNING, (SDL_Rect){b.x + pad, b.y + pad, icon, icon}, l->t->alert, l->t->panel);
+    kl_text(l, (SDL_Rect){b.x + pad + icon + kl_mm(l, 3), b.y + pad, text_w, th}, msg, l->body, true, l->t->alert,
+            UI_ALIGN_START, UI_ALIGN_CENTER);
+}
+
 static void draw_home(const kiosk_layout *l)
 {
     const kiosk *k = l->k;
-    int hh = kl_header(l);
+    const char *banner = printer_banner_key(k);
+    /* A 7-inch screen has no row to spare: the banner takes the date band's place. */
+    int hh = banner && l->small ? 0 : kl_header(l);
     SDL_Rect a = kl_screen_area(l);
-    a.y = hh + l->gap;
-    a.h = ui_height(l->u) - hh - l->gap - l->margin;
+    if (hh) {
+        a.y = hh + l->gap;
+        a.h = ui_height(l->u) - hh - l->gap - l->margin;
+    }
+    if (banner)
+        draw_printer_banner(l, &a, kiosk_tr(k, banner));
     struct { int id; const char *label, *sub; ui_icon_kind icon; ui_button_kind kind; } entries[3] = {
         {T_TAKE, "home.take_ticket", "home.take_ticket.sub", UI_ICON_TICKET, UI_BUTTON_PRIMARY},
         {T_APPOINTMENT, "home.appointment", "home.appointment.sub", UI_ICON_CALENDAR, UI_BUTTON_PRIMARY},
@@ -99,6 +133,10 @@ static bool on_event(kiosk *k, const kiosk_scene_event *e)
     }
     if (e->kind == KIOSK_EV_NOWHERE)
         return kiosk_admin_corner(k, e->x, e->y);
+    if (e->kind == KIOSK_EV_PRINTER) {
+        kiosk_dirty(k);   /* the banner comes and goes with the printer */
+        return true;
+    }
     if (e->kind != KIOSK_EV_TARGET)
         return false;
     switch (e->target) {
@@ -114,7 +152,10 @@ static bool on_event(kiosk *k, const kiosk_scene_event *e)
 static void describe(kiosk *k, kiosk_spoken *d)
 {
     kiosk_say_title(d, kiosk_tr(k, "home.welcome"));
-    if (k->n_calls) {
+    const char *banner = printer_banner_key(k);
+    if (banner)
+        kiosk_say_state(d, kiosk_tr(k, banner));
+    else if (k->n_calls) {
         char s[128];
         ui_format(s, sizeof s, kiosk_tr(k, "home.call"), "label", k->calls[0].label, "counter", k->calls[0].counter,
                   (const char *)NULL);
