@@ -16,12 +16,12 @@
 #define KIOSK_RESULT_FAIL_S 60   /* result screen when the printer failed: time to note it */
 #define KIOSK_THANKS_S 12        /* thank-you screen, with the optional service question */
 #define KIOSK_IDLE_WARN_S 20     /* the idle warning shows this long before the reset (WCAG 2.2.1) */
-#define KIOSK_STACK_MAX 8        /* back stack depth: home → services → public → priority is 4 */
+#define KIOSK_STACK_MAX 8        /* back stack depth: home → services → public is 3 */
 
 /* Target ids. Families take a base plus an index. */
 enum {
     T_TAKE = 1, T_APPOINTMENT, T_FEEDBACK, T_LANG, T_BACK, T_HOME,
-    T_PRIO_NO, T_PRIO_YES, T_KEY_ERASE, T_KEY_OK, T_TAKE_NORMAL, T_MORE_TIME, T_DONE,
+    T_PRIORITY, T_KEY_ERASE, T_KEY_OK, T_TAKE_NORMAL, T_MORE_TIME, T_DONE,
     T_ADMIN_TEST, T_ADMIN_RESET, T_ADMIN_CLOSE,
     T_SERVICE = 100,      /* + index in setup */
     T_PUBLIC = 200,       /* + queue_public */
@@ -160,6 +160,9 @@ void kiosk_print_issued(kiosk *k);
 void kiosk_ticket_figures(const kiosk *k, char *ahead, size_t ahead_n, char *wait, size_t wait_n);
 /* The issued ticket's service label in the session's language ("" when unknown). */
 const char *kiosk_ticket_service(const kiosk *k);
+/* The same with the priority mark for a priority ticket ("Aides individuelles · prioritaire"):
+ * the line printed on the ticket and spoken. */
+void kiosk_ticket_service_line(const kiosk *k, char *out, size_t n);
 /* The ticket as spoken: number, service, people ahead, wait. */
 void kiosk_ticket_words(const kiosk *k, char *out, size_t n);
 /* Catalog key of the print status line ("result.printed", ...). */

@@ -201,14 +201,14 @@ SDL_Rect kl_grid_cell(const kiosk_layout *l, SDL_Rect area, int n, int cols, int
     return (SDL_Rect){area.x + (i % cols) * (w + l->gap), area.y + (i / cols) * (h + l->gap), w, h};
 }
 
-void kl_service_tiles(const kiosk_layout *l, SDL_Rect area, int cols)
+void kl_service_tiles(const kiosk_layout *l, SDL_Rect area, int cols, int extra)
 {
     const kiosk *k = l->k;
     int idx[QUEUE_MAX_SERVICES];
     int n = kiosk_services_shown(k, idx);
     for (int i = 0; i < n; i++) {
         const queue_service *s = &k->setup.services[idx[i]];
-        ui_button_spec b = {.id = T_SERVICE + idx[i], .rect = kl_grid_cell(l, area, n, cols, i),
+        ui_button_spec b = {.id = T_SERVICE + idx[i], .rect = kl_grid_cell(l, area, n + extra, cols, i),
                             .label = kiosk_service_label(k, idx[i]), .badge = s->letter,
                             .kind = UI_BUTTON_SECONDARY, .cap_mm = l->body,
                             .regular = ui_to_mm(l->u, area.w) / cols < 90};

@@ -62,7 +62,8 @@ int kl_language_button_w(const kiosk_layout *l, int h);
 void kl_language_button(const kiosk_layout *l, SDL_Rect r);
 /* Cell i of n tiles in a grid of `cols` columns filling area. */
 SDL_Rect kl_grid_cell(const kiosk_layout *l, SDL_Rect area, int n, int cols, int i);
-void kl_service_tiles(const kiosk_layout *l, SDL_Rect area, int cols);
+/* The service tiles in a grid of `cols` columns, leaving `extra` cells free after them. */
+void kl_service_tiles(const kiosk_layout *l, SDL_Rect area, int cols, int extra);
 void kl_status_line(const kiosk_layout *l, SDL_Rect row, const char *msg, bool failed);
 /* The phone-layout digit keypad, and the area it takes from *a. */
 void kl_keypad(const kiosk_layout *l, SDL_Rect a);

@@ -30,6 +30,15 @@ const char *kiosk_ticket_service(const kiosk *k)
     return "";
 }
 
+void kiosk_ticket_service_line(const kiosk *k, char *out, size_t n)
+{
+    if (k->issued.ticket.priority)
+        ui_format(out, n, kiosk_tr(k, "ticket.priority_service"), "service", kiosk_ticket_service(k),
+                  (const char *)NULL);
+    else
+        snprintf(out, n, "%s", kiosk_ticket_service(k));
+}
+
 /* "Votre numéro : A 42, aides individuelles, 3 personnes avant vous, attente 10 à 15 minutes":
  * the letter apart from the number so that the voice says "A 42", not "a quarante-deux" run
  * together or "A zero zero four two". */
@@ -48,8 +57,10 @@ void kiosk_ticket_words(const kiosk *k, char *out, size_t n)
     snprintf(spaced, sizeof spaced, "%.*s %s", (int)letters, label, digits);
     char ahead[96], wait[96];
     kiosk_ticket_figures(k, ahead, sizeof ahead, wait, sizeof wait);
-    ui_format(out, n, kiosk_tr(k, "speech.ticket"), "label", spaced, "service", kiosk_ticket_service(k), "ahead",
-              ahead, "wait", wait, (const char *)NULL);
+    char service[160];
+    kiosk_ticket_service_line(k, service, sizeof service);
+    ui_format(out, n, kiosk_tr(k, "speech.ticket"), "label", spaced, "service", service, "ahead", ahead, "wait", wait,
+              (const char *)NULL);
 }
 
 const char *kiosk_print_message_key(const kiosk *k)
@@ -76,9 +87,7 @@ static void format_ticket(kiosk *k, printer_ticket *t)
     memset(t, 0, sizeof *t);
     snprintf(t->antenne, sizeof t->antenne, "%s", k->cfg->antenne.name);
     snprintf(t->label, sizeof t->label, "%s", is->ticket.label);
-    for (int i = 0; i < k->setup.n_services; i++)
-        if (k->setup.services[i].letter == is->ticket.service)
-            snprintf(t->service, sizeof t->service, "%s", kiosk_service_label(k, i));
+    kiosk_ticket_service_line(k, t->service, sizeof t->service);
     time_t at = (time_t)is->ticket.issued_at;
     struct tm tm;
     localtime_r(&at, &tm);
@@ -137,10 +146,10 @@ void kiosk_issue(kiosk *k)
 
 void kiosk_after_service(kiosk *k)
 {
+    /* The priority is a toggle on the services screen (ui.ask_priority), not a step: a walk-in
+     * ticket is two taps whoever asks for priority. */
     if (k->screen == KIOSK_SERVICES && k->cfg->ui.ask_public_type)
         kiosk_scene_next(k, KIOSK_PUBLIC);
-    else if ((k->screen == KIOSK_SERVICES || k->screen == KIOSK_PUBLIC) && k->cfg->ui.ask_priority)
-        kiosk_scene_next(k, KIOSK_PRIORITY);
     else
         kiosk_issue(k);
 }

@@ -128,19 +128,53 @@ static void optional_steps_reach_the_engine(void)
     fixture f;
     if (!CHECK(fixture_open(&f, "flow-steps", screen10, ask_steps, fixture_open_time_ms(), true)))
         return;
+    CHECK(fixture_pump(&f, printer_ready, 5000));
+    printed_len = 0;
     CHECK(fixture_tap(&f, "Prendre un ticket"));
+    /* The priority is a toggle on the services screen: tapped on, then the service. */
+    CHECK(fixture_tap(&f, "Je suis prioritaire"));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_SERVICES);
     CHECK(fixture_tap(&f, "Entreprises"));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_PUBLIC);
     CHECK(fixture_tap(&f, "Une association"));
-    CHECK_INT(kiosk_current_screen(f.k), KIOSK_PRIORITY);
-    CHECK(kiosk_frame_has_text(f.k, "Mobilité réduite"));
-    CHECK(fixture_tap(&f, "Oui, en priorité"));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_RESULT);
     queue_ticket t;
     CHECK_INT(queue_get_ticket(f.q, 1, &t), 0);
     CHECK_STR(t.label, "E001");
     CHECK_INT(t.public_type, QUEUE_PUBLIC_ASSOCIATION);
     CHECK(t.priority);
+    /* Marked on screen and on paper. */
+    CHECK(kiosk_frame_has_text(f.k, "Votre numéro prioritaire"));
+    CHECK(fixture_pump(&f, ticket_printed, 5000));
+    CHECK(contains(printed, printed_len, "PRIORITAIRE"));
+    fixture_close(&f);
+}
+
+static void ask_priority_only(borne_config *c)
+{
+    c->ui.ask_priority = true;
+}
+
+/* With the priority offered, a walk-in ticket is still two taps; tapped twice the toggle is off. */
+static void priority_offered_in_two_taps(void)
+{
+    fixture f;
+    if (!CHECK(fixture_open(&f, "flow-prio", screen10, ask_priority_only, fixture_open_time_ms(), true)))
+        return;
+    CHECK(fixture_tap(&f, "Prendre un ticket"));
+    CHECK(fixture_tap(&f, "Aides individuelles"));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_RESULT);
+    queue_ticket t;
+    CHECK_INT(queue_get_ticket(f.q, 1, &t), 0);
+    CHECK(!t.priority);
+    CHECK(!kiosk_frame_has_text(f.k, "prioritaire"));
+    CHECK(fixture_tap(&f, "Terminé"));
+    CHECK(fixture_tap(&f, "Prendre un ticket"));
+    CHECK(fixture_tap(&f, "Je suis prioritaire"));
+    CHECK(fixture_tap(&f, "Je suis prioritaire"));
+    CHECK(fixture_tap(&f, "Aides individuelles"));
+    CHECK_INT(queue_get_ticket(f.q, 2, &t), 0);
+    CHECK(!t.priority);
     fixture_close(&f);
 }
 
@@ -653,6 +687,7 @@ int main(void)
     RUN(paper_out_still_issues_and_keeps_number);
     RUN(no_printer_still_issues);
     RUN(optional_steps_reach_the_engine);
+    RUN(priority_offered_in_two_taps);
     RUN(checkin_answers_offer_a_normal_ticket);
     RUN(feedback_in_one_tap);
     RUN(idle_counts_down_and_goes_home);

@@ -74,15 +74,16 @@ static void one_size(const fixture_screen *sc, const char *lang_button)
     f.cfg.ui.ask_public_type = true;
     f.cfg.ui.ask_priority = true;
     kiosk_show(f.k, KIOSK_SERVICES);
+    check_and_save(&f, sc->name, lang, "services-priority-offered");
+    CHECK(fixture_tap(&f, lang_button ? "I need priority" : "Je suis prioritaire"));
+    check_and_save(&f, sc->name, lang, "services-priority-on");
     CHECK(fixture_tap(&f, lang_button ? "Individual grants" : "Aides individuelles"));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_PUBLIC);
     check_and_save(&f, sc->name, lang, "public");
     CHECK(fixture_tap(&f, lang_button ? "A business" : "Une entreprise"));
-    CHECK_INT(kiosk_current_screen(f.k), KIOSK_PRIORITY);
-    check_and_save(&f, sc->name, lang, "priority");
-    CHECK(fixture_tap(&f, lang_button ? "No" : "Non"));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_RESULT);
-    check_and_save(&f, sc->name, lang, "result");
+    check_and_save(&f, sc->name, lang, "result-priority");
+    CHECK(kiosk_frame_has_text(f.k, lang_button ? "priority number" : "numéro prioritaire"));
     f.cfg.ui.ask_public_type = false;
     f.cfg.ui.ask_priority = false;
 

@@ -53,7 +53,9 @@ static void draw_result(const kiosk_layout *l)
     ui_fill_rounded(l->u, card, kl_mm(l, 3), l->t->band);
     int pad = kl_mm(l, 4);
     SDL_Rect in = {card.x + pad, card.y + pad, card.w - 2 * pad, card.h - 2 * pad};
-    const char *title = kiosk_tr(k, k->issued_appointment ? "result.appointment" : "result.title");
+    const char *title = kiosk_tr(k, k->issued_appointment ? "result.appointment"
+                                    : is->ticket.priority  ? "result.title_priority"
+                                                           : "result.title");
     SDL_Rect t = kl_cut_top(&in, kl_text_h(l, title, l->body, true, in.w), 0);
     kl_text(l, t, title, l->body, true, l->t->band_ink, UI_ALIGN_CENTER, UI_ALIGN_START);
     ui_text_style big = {.cap_mm = ui_to_mm(l->u, in.h) * 0.55, .min_cap_mm = KL_MIN_CAP, .bold = true,

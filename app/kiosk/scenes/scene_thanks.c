@@ -12,7 +12,7 @@ static void draw_thanks(const kiosk_layout *l)
     SDL_Rect a = kl_title_row(l, T_DONE, "result.done", UI_ICON_CHECK, kiosk_tr(k, "thanks.ask"));
     if (l->portrait)
         kl_text_block(l, &a, kiosk_tr(k, "thanks.body"), l->body, false, l->t->ink, l->gap);
-    kl_service_tiles(l, a, 2);
+    kl_service_tiles(l, a, 2, 0);
 }
 
 static bool on_event(kiosk *k, const kiosk_scene_event *e)
