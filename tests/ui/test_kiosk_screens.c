@@ -34,6 +34,11 @@ static void check_and_save(fixture *f, const char *size, const char *lang, const
         CHECK(res.targets > 0);
 }
 
+static bool printer_paper_out(fixture *f)
+{
+    return printer_get_state(f->p) == PRINTER_PAPER_OUT;
+}
+
 static void show_and_check(fixture *f, const char *size, const char *lang, kiosk_screen s)
 {
     kiosk_show(f->k, s);
@@ -88,8 +93,8 @@ static void one_size(const fixture_screen *sc, const char *lang_button)
     f.cfg.ui.ask_priority = false;
 
     printer_fake_set_status(f.fake, 4, 0x12 | 0x60);   /* paper out */
-    SDL_Delay(200);
-    fixture_pump(&f, NULL, 0);
+    CHECK(fixture_pump(&f, printer_paper_out, 5000));
+    fixture_pump(&f, NULL, 0);   /* the state change reaches the kiosk as an SDL event */
     kiosk_show(f.k, KIOSK_HOME);
     check_and_save(&f, sc->name, lang, "home-paper-out");
     CHECK(kiosk_frame_has_text(f.k, lang_button ? "Out of paper" : "Plus de papier"));
