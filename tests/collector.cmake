@@ -70,3 +70,20 @@ target_link_libraries(bench_collector PRIVATE borne_testlib borne_collector born
   PkgConfig::PQ Threads::Threads)
 collector_uses_server(bench_collector)
 borne_add_bench(bench_collector)
+
+# The steering console and the HQ page in Debian's headless Chromium (playwright-core installed from
+# the hub tests' lockfile into the same build directory, hence the shared lock).
+find_program(BORNE_NODE node)
+find_program(BORNE_NPM npm)
+find_program(BORNE_CHROMIUM chromium)
+if(BORNE_NODE AND BORNE_NPM AND BORNE_CHROMIUM)
+  set(console_web ${CMAKE_CURRENT_BINARY_DIR}/hub-web)
+  set(console_web_src ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_hub_web)
+  add_test(NAME test_collector_console
+    COMMAND sh -c "mkdir -p '${console_web}' && cp '${console_web_src}/package.json' '${console_web_src}/package-lock.json' '${console_web}/' && cd '${console_web}' && '${BORNE_NPM}' ci --no-audit --no-fund --prefer-offline --loglevel=error && exec '${BORNE_NODE}' '${CMAKE_CURRENT_SOURCE_DIR}/integration/test_collector_console.js' '$<TARGET_FILE:borne-collector>' '${console_web}/node_modules'")
+  set_tests_properties(test_collector_console PROPERTIES LABELS integration TIMEOUT 300 RESOURCE_LOCK hub_web
+    ENVIRONMENT "BORNE_TEST_TMP=${BORNE_TEST_TMP};BORNE_ASSETS=${BORNE_ASSETS_DIR}")
+else()
+  add_test(NAME test_collector_console COMMAND sh -c "echo 'test_collector_console needs node, npm and chromium: run board/dev/deps' >&2; exit 1")
+  set_tests_properties(test_collector_console PROPERTIES LABELS integration)
+endif()

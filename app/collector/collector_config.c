@@ -1,4 +1,5 @@
 #include "borne/collector_config.h"
+#include "borne/collector_console.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -12,7 +13,8 @@ const char collector_config_usage[] =
     "                       [--sqlite PATH | --postgresql CONNINFO] --antennes-csv FILE\n"
     "                       [--tokens FILE] [--tokens-dir DIR] [--admin-token-file FILE]\n"
     "                       [--cert FILE --key FILE] [--body-cap BYTES] [--max-buckets N]\n"
-    "                       [--pending-cap BYTES] [--groups FILE] [--alarms-journal FILE]\n";
+    "                       [--pending-cap BYTES] [--groups FILE] [--alarms-journal FILE]\n"
+    "                       [--wait-target-min N]\n";
 
 void collector_config_defaults(struct collector_config *c)
 {
@@ -26,6 +28,7 @@ void collector_config_defaults(struct collector_config *c)
     c->backend = COLLECTOR_BACKEND_SQLITE;
     snprintf(c->storage, sizeof c->storage, "borne-collector.sqlite");
     snprintf(c->alarms_journal, sizeof c->alarms_journal, "borne-collector-alarms.jsonl");
+    c->wait_target_min = 15;
 }
 
 static int set_str(char *dst, size_t size, const char *v)
@@ -100,6 +103,11 @@ static const char *apply(struct collector_config *c, const char *section, const 
                                                            : NULL;
         if (dst)
             return set_str(dst, COLLECTOR_PATH_MAX, pathv) ? "path too long" : NULL;
+    } else if (strcmp(section, "console") == 0) {
+        if (strcmp(key, "wait_target_min") == 0)
+            return set_num(&n, value, 1, 60) || !collector_console_target_ok((int)n)
+                       ? "wait_target_min: a bound of the wait bands expected (5, 10, 15, 20, 30, 45 or 60)"
+                       : (c->wait_target_min = (int)n, NULL);
     } else if (strcmp(section, "tls") == 0) {
         char *dst = strcmp(key, "cert") == 0 ? c->cert : strcmp(key, "key") == 0 ? c->key : NULL;
         if (dst)
@@ -158,7 +166,7 @@ static const struct flag flags[] = {
     {"--tokens", "antennes", "tokens"},          {"--tokens-dir", "antennes", "tokens_dir"},
     {"--admin-token-file", "antennes", "admin_token_file"}, {"--cert", "tls", "cert"},
     {"--key", "tls", "key"},                     {"--groups", "antennes", "groups"},
-    {"--alarms-journal", "storage", "alarms_journal"},
+    {"--alarms-journal", "storage", "alarms_journal"}, {"--wait-target-min", "console", "wait_target_min"},
 };
 
 int collector_config_parse_args(struct collector_config *c, int argc, char **argv, char *err, size_t errlen)

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "borne/collector_channel.h"
+#include "borne/collector_console.h"
 #include "borne/collector_alarm.h"
 #include "borne/collector_fleet.h"
 #include "borne/collector_ingest.h"
@@ -538,6 +539,36 @@ static enum MHD_Result hq_get(struct collector_server *s, struct MHD_Connection 
     return send_buffer(c, MHD_HTTP_OK, type, out, len, NULL, NULL);
 }
 
+/* The steering console (collector_console.h): same HQ credentials as the page. */
+static enum MHD_Result console_get(struct collector_server *s, struct MHD_Connection *c, const char *url)
+{
+    bool now_page = strcmp(url, "/console") == 0;
+    if (!now_page && strcmp(url, "/console/period") != 0)
+        return send_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such resource");
+    if (!admin_ok(s, c))
+        return send_unauthorized(c, "the HQ token is required", true);
+    int64_t now = s->now();
+    struct collector_console_query q;
+    const char *why = NULL;
+#define ARG(name) MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name)
+    if (collector_console_query_parse(s->antennes, now, ARG("period"), ARG("date"), ARG("territory"), ARG("group"),
+                                      ARG("antenne"), &q, &why) != 0)
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "bad_query", why);
+#undef ARG
+    struct collector_store *st = pool_take(s);
+    char *out;
+    size_t len;
+    int target = s->config->wait_target_min;
+    int rc = now_page ? collector_console_now(st, s->antennes, s->live, target, now, &q, &out, &len)
+                      : collector_console_period(st, s->antennes, target, now, &q, &out, &len);
+    if (rc != 0)
+        log_error("console failed: %s", collector_store_error(st));
+    pool_give(s, st);
+    if (rc != 0)
+        return send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "storage unavailable, retry later");
+    return send_buffer(c, MHD_HTTP_OK, "text/html; charset=utf-8", out, len, NULL, NULL);
+}
+
 /* Routing: first call of a request (headers in), body chunks, then the final call. */
 static enum MHD_Result route_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                      const char *version, const char *upload_data, size_t *upload_data_size,
@@ -602,6 +633,8 @@ static enum MHD_Result route_request(void *cls, struct MHD_Connection *c, const 
         char *ok = strdup("ok\n");
         return ok ? send_buffer(c, MHD_HTTP_OK, "text/plain", ok, 3, NULL, NULL) : MHD_NO;
     }
+    if (strncmp(url, "/console", 8) == 0 && get)
+        return console_get(s, c, url);
     if (strcmp(url, "/") == 0 || strcmp(url, "/api/v1/export.csv") == 0 || strcmp(url, "/api/v1/export.json") == 0) {
         if (!get)
             return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method", "use GET");

@@ -9,12 +9,15 @@
  *                alarms_journal = borne-collector-alarms.jsonl   (safety alarms, see collector_alarm.h)
  *   [antennes]   csv = antennes.csv   tokens = tokens.txt   tokens_dir = tokens/   admin_token_file = hq.token
  *                groups = groups.csv  (lines "<antenne id>,<group>": antennes that hear each other's alarms)
+ *   [console]    wait_target_min = 15   (the region's waiting target, minutes: a bound of the wait bands,
+ *                                       so the share served within it is exact; collector_console.h)
  *   [tls]        cert = cert.pem      key = key.pem       (both or neither; HTTPS when set)
  *
  * Relative paths in the INI are relative to the INI file's directory.
  * Flags: --config FILE --listen ADDR --port N --threads N --sqlite PATH --postgresql CONNINFO
  *        --antennes-csv FILE --tokens FILE --tokens-dir DIR --admin-token-file FILE --cert FILE --key FILE
  *        --body-cap BYTES --max-buckets N --pending-cap BYTES --groups FILE --alarms-journal FILE
+ *        --wait-target-min N
  */
 #ifndef BORNE_COLLECTOR_CONFIG_H
 #define BORNE_COLLECTOR_CONFIG_H
@@ -43,6 +46,7 @@ struct collector_config {
     char alarms_journal[COLLECTOR_PATH_MAX];
     char cert[COLLECTOR_PATH_MAX];
     char key[COLLECTOR_PATH_MAX];
+    int wait_target_min;
 };
 
 /* Defaults: 127.0.0.1:8480, 4 threads, 4 MiB, 20000 buckets, SQLite "borne-collector.sqlite". */

@@ -94,9 +94,34 @@ async function openCounterPage(context, port, counter) {
   return page;
 }
 
+// Text lines of the page that overlap another text's lines ("a" overlaps "b").
+function textOverlaps(page) {
+  return page.evaluate(() => {
+    const out = [];
+    const boxes = [];
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (!n.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      for (const r of range.getClientRects())
+        if (r.width > 0 && r.height > 0) boxes.push({ r, text: n.textContent.trim().slice(0, 30) });
+    }
+    const shrink = 2;   // line boxes of adjacent lines may touch
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r, b = boxes[j].r;
+        if (a.left + shrink < b.right && b.left + shrink < a.right &&
+            a.top + shrink < b.bottom && b.top + shrink < a.bottom)
+          out.push(`"${boxes[i].text}" overlaps "${boxes[j].text}"`);
+      }
+    return out;
+  });
+}
+
 function finish() {
   console.log(`${failures ? 0 : 1} passed, ${failures ? 1 : 0} failed`);
   process.exit(failures ? 1 : 0);
 }
 
-module.exports = { TOKENS, tmpBase, check, startServer, api, launch, newPage, openCounterPage, finish };
+module.exports = { TOKENS, tmpBase, check, startServer, api, launch, newPage, openCounterPage, textOverlaps, finish };

@@ -18,8 +18,8 @@ const [server, modules] = process.argv.slice(2);
 
 // Elements whose box leaves the viewport (hidden and empty ones aside), and text lines that
 // overlap another text's lines.
-function outside(page) {
-  return page.evaluate(() => {
+async function outside(page) {
+  const out = await page.evaluate(() => {
     const out = [];
     for (const el of document.querySelectorAll('body *')) {
       const r = el.getBoundingClientRect();
@@ -30,25 +30,9 @@ function outside(page) {
     }
     if (document.documentElement.scrollHeight > innerHeight)
       out.push(`page height ${document.documentElement.scrollHeight} > ${innerHeight}`);
-    const boxes = [];
-    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-      if (!n.textContent.trim()) continue;
-      const range = document.createRange();
-      range.selectNodeContents(n);
-      for (const r of range.getClientRects())
-        if (r.width > 0 && r.height > 0) boxes.push({ r, text: n.textContent.trim().slice(0, 30) });
-    }
-    const shrink = 2;   // line boxes of adjacent lines may touch
-    for (let i = 0; i < boxes.length; i++)
-      for (let j = i + 1; j < boxes.length; j++) {
-        const a = boxes[i].r, b = boxes[j].r;
-        if (a.left + shrink < b.right && b.left + shrink < a.right &&
-            a.top + shrink < b.bottom && b.top + shrink < a.bottom)
-          out.push(`"${boxes[i].text}" overlaps "${boxes[j].text}"`);
-      }
     return out;
   });
+  return out.concat(await t.textOverlaps(page));
 }
 
 async function displayFits(srv, browser) {

@@ -1,0 +1,69 @@
+/* The steering console of headquarters (served by borne-collector, French, no script, no CDN):
+ *
+ *   GET /console          "Maintenant": every antenne's live state (open or closed, people waiting,
+ *                         longest wait against the target, desks open, printer, last sign of life),
+ *                         alerts first; ?territory=&group= filter.
+ *   GET /console/period   a period (?period=day|week|month&date=YYYY-MM-DD, default the week of today)
+ *                         for the region, a territory, a group or an antenne (?territory=&group=&antenne=):
+ *                         attendance and waits per antenne, territories and groups side by side, arrivals
+ *                         per day and the weekday × hour heat map, the wait distribution with the share
+ *                         served within the target, outcomes, partners, channels, the satisfaction weather
+ *                         (sunny → storm, the kiosk's words) and the reasons given.
+ *
+ * Only the stored aggregates and the live snapshots are read: counts, never a person. Charts are SVG
+ * and HTML/CSS written here. A figure that cannot be known says so: "pas de données" for a scope with no
+ * bucket in the period; outcomes, channels, partners, reasons and wait bands are summed over buckets of
+ * contract 2 only and the page says how many tickets came from boards of contract 1 (their breakdown is
+ * unknown, never 0). Each figure carries data-k="<name>" so a test can read it from the rendered page.
+ *
+ * Both page functions return 0 with *out a malloc'ed NUL-terminated page of *len bytes (caller frees), or
+ * -1 (store error, see collector_store_error(); or out of memory) with *out NULL.
+ */
+#ifndef BORNE_COLLECTOR_CONSOLE_H
+#define BORNE_COLLECTOR_CONSOLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "borne/collector_antennes.h"
+#include "borne/collector_live.h"
+#include "borne/collector_store.h"
+
+enum collector_period {
+    COLLECTOR_PERIOD_DAY,
+    COLLECTOR_PERIOD_WEEK,   /* ISO week, Monday to Sunday */
+    COLLECTOR_PERIOD_MONTH,
+};
+
+/* Who and when a page is about; "" = no restriction. */
+struct collector_console_query {
+    enum collector_period period;
+    int64_t day;                            /* a day inside the period (days since 1970-01-01) */
+    char territory[64];
+    char group[COLLECTOR_ID_MAX + 1];
+    char antenne[COLLECTOR_ID_MAX + 1];
+};
+
+/* Fills q from the request's parameters (each may be NULL or ""): period "day", "week" (default) or
+ * "month"; date YYYY-MM-DD (default: today from now); territory, group, antenne must name ones the
+ * registry knows. Returns 0, or -1 with *why saying which parameter is wrong (q then undefined). */
+int collector_console_query_parse(const struct collector_antennes *antennes, int64_t now, const char *period,
+                                  const char *date, const char *territory, const char *group,
+                                  const char *antenne, struct collector_console_query *q, const char **why);
+
+/* True for a waiting target (minutes) the wait bands can judge exactly: the upper bound of a band
+ * (5, 10, 15, 20, 30, 45 or 60). */
+bool collector_console_target_ok(int minutes);
+
+/* The "Maintenant" page at time now (Unix seconds); target_min is the region's waiting target. */
+int collector_console_now(struct collector_store *store, const struct collector_antennes *antennes,
+                          struct collector_live_board *live, int target_min, int64_t now,
+                          const struct collector_console_query *q, char **out, size_t *len);
+
+/* The page of a period. */
+int collector_console_period(struct collector_store *store, const struct collector_antennes *antennes,
+                             int target_min, int64_t now, const struct collector_console_query *q, char **out,
+                             size_t *len);
+
+#endif
