@@ -87,3 +87,7 @@ else()
   add_test(NAME test_collector_console COMMAND sh -c "echo 'test_collector_console needs node, npm and chromium: run board/dev/deps' >&2; exit 1")
   set_tests_properties(test_collector_console PROPERTIES LABELS integration)
 endif()
+
+# Steering alerts with an injected clock, a real webhook receiver and a sendmail stand-in.
+borne_add_test(NAME test_collector_alerts SOURCES integration/test_collector_alerts.c
+  LIBS borne_collector PkgConfig::MHD LABELS integration)

@@ -75,11 +75,4 @@ int alarm_on_message(void *ctx, const channel_message *msg, json_t **result, cha
                      size_t errlen);
 void *alarm_panic_thread(void *worker);
 
-/* One HTTP request with libcurl (its own handle, no signals), abandoned when the service stops
- * (the escalation's webhook).
- * Returns the HTTP status, or 0 on a network or TLS failure (why in errbuf). *body (may be NULL)
- * gets the answer, malloc'd and NUL-terminated. */
-long alarm_http(alarm_service *a, const char *url, const char *json, long timeout_s,
-                char *errbuf, size_t errlen);
-
 #endif

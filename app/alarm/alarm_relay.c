@@ -2,64 +2,17 @@
  * thread sends every version HQ has not confirmed as an "alarm" event, and the channel's thread
  * merges the "alarm" messages HQ sends (the group's alarms, acknowledgements and clears made
  * elsewhere). Both carry whole documents (alarm_json.h, wrapped as {"alarm": document}) and merge
- * them, so a resend, a duplicate or a reordering never matters. Also the webhook's HTTP POST. */
+ * them, so a resend, a duplicate or a reordering never matters. */
 #include "alarm_internal.h"
 #include "borne/alarm_json.h"
 #include "borne/log.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 BORNE_LOG_MODULE("alarm");
-
-/* ---- HTTP (the webhook) --------------------------------------------------------------------- */
-
-static size_t discard(char *p, size_t size, size_t n, void *ctx)
-{
-    (void)p, (void)ctx;
-    return size * n;
-}
-
-static int on_progress(void *ctx, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d)
-{
-    (void)a, (void)b, (void)c, (void)d;
-    return alarm_stopping(ctx);
-}
-
-long alarm_http(alarm_service *a, const char *url, const char *json, long timeout_s,
-                char *errbuf, size_t errlen)
-{
-    CURL *h = curl_easy_init();
-    if (!h) {
-        snprintf(errbuf, errlen, "out of memory");
-        return 0;
-    }
-    struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
-    char cerr[CURL_ERROR_SIZE] = "";
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, json);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout_s);
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, a);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
-    CURLcode rc = curl_easy_perform(h);
-    long status = 0;
-    if (rc == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    else
-        snprintf(errbuf, errlen, "%s", cerr[0] ? cerr : curl_easy_strerror(rc));
-    curl_easy_cleanup(h);
-    curl_slist_free_all(hdr);
-    return status;
-}
 
 /* ---- HQ -> board ------------------------------------------------------------------------------ */
 

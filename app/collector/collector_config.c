@@ -14,7 +14,8 @@ const char collector_config_usage[] =
     "                       [--tokens FILE] [--tokens-dir DIR] [--admin-token-file FILE]\n"
     "                       [--cert FILE --key FILE] [--body-cap BYTES] [--max-buckets N]\n"
     "                       [--pending-cap BYTES] [--groups FILE] [--alarms-journal FILE]\n"
-    "                       [--wait-target-min N]\n";
+    "                       [--wait-target-min N] [--alert-webhook-url URL] [--alert-mail-to ADDRS]\n"
+    "                       [--sendmail PATH]\n";
 
 void collector_config_defaults(struct collector_config *c)
 {
@@ -29,6 +30,7 @@ void collector_config_defaults(struct collector_config *c)
     snprintf(c->storage, sizeof c->storage, "borne-collector.sqlite");
     snprintf(c->alarms_journal, sizeof c->alarms_journal, "borne-collector-alarms.jsonl");
     c->wait_target_min = 15;
+    snprintf(c->alert_sink.sendmail, sizeof c->alert_sink.sendmail, "/usr/sbin/sendmail");
 }
 
 static int set_str(char *dst, size_t size, const char *v)
@@ -108,6 +110,12 @@ static const char *apply(struct collector_config *c, const char *section, const 
             return set_num(&n, value, 1, 60) || !collector_console_target_ok((int)n)
                        ? "wait_target_min: a bound of the wait bands expected (5, 10, 15, 20, 30, 45 or 60)"
                        : (c->wait_target_min = (int)n, NULL);
+        char *dst = strcmp(key, "alert_webhook_url") == 0 ? c->alert_sink.webhook_url
+                    : strcmp(key, "alert_mail_to") == 0   ? c->alert_sink.mail_to
+                    : strcmp(key, "sendmail") == 0        ? c->alert_sink.sendmail
+                                                          : NULL;
+        if (dst)
+            return set_str(dst, sizeof c->alert_sink.sendmail, value) ? "value too long" : NULL;
     } else if (strcmp(section, "tls") == 0) {
         char *dst = strcmp(key, "cert") == 0 ? c->cert : strcmp(key, "key") == 0 ? c->key : NULL;
         if (dst)
@@ -167,6 +175,8 @@ static const struct flag flags[] = {
     {"--admin-token-file", "antennes", "admin_token_file"}, {"--cert", "tls", "cert"},
     {"--key", "tls", "key"},                     {"--groups", "antennes", "groups"},
     {"--alarms-journal", "storage", "alarms_journal"}, {"--wait-target-min", "console", "wait_target_min"},
+    {"--alert-webhook-url", "console", "alert_webhook_url"}, {"--alert-mail-to", "console", "alert_mail_to"},
+    {"--sendmail", "console", "sendmail"},
 };
 
 int collector_config_parse_args(struct collector_config *c, int argc, char **argv, char *err, size_t errlen)

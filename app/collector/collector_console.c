@@ -1,4 +1,5 @@
 #include "borne/collector_console.h"
+#include "borne/collector_alerts.h"
 #include "borne/contract.h"
 
 #include <stdio.h>
@@ -375,15 +376,11 @@ static void html_percent(struct buf *b, int64_t part, int64_t whole)
 
 /* ---- "Maintenant" ----------------------------------------------------------------------------- */
 
-/* A board sends its snapshot at least every minute while open: ten minutes of silence is a fault. */
-#define LIVE_SILENT_S 600
-
 struct now_row {
     bool has_live, seen;
     struct collector_live live;
     int64_t last_seen;
-    int alerts;
-    const char *alert[3];
+    unsigned alerts;   /* collector_alert_conditions() bits */
 };
 
 struct seen_ctx {
@@ -400,18 +397,6 @@ static int now_device(void *ctx, const struct collector_device *d)
         x->rows[i].last_seen = d->last_seen;
     }
     return 0;
-}
-
-static void now_assess(struct now_row *r, int target_min, int64_t now)
-{
-    if (!r->has_live)
-        return;
-    if (r->live.open && collector_live_longest_wait(&r->live) > (int64_t)target_min * 60)
-        r->alert[r->alerts++] = "Attente trop longue";
-    if (strcmp(html_printer_severity(r->live.printer), "ok") != 0)
-        r->alert[r->alerts++] = "Imprimante";
-    if (r->live.open && now - r->live.received_at > LIVE_SILENT_S)
-        r->alert[r->alerts++] = "Silencieuse";
 }
 
 static void now_row_html(struct buf *b, const struct collector_antenne_info *info, const struct now_row *r,
@@ -450,8 +435,9 @@ static void now_row_html(struct buf *b, const struct collector_antenne_info *inf
     buf_puts(b, "</td><td>");
     html_ago(b, now, l->received_at);
     buf_puts(b, "</td><td class='alerts'>");
-    for (int k = 0; k < r->alerts; k++)
-        html_badge(b, "bad", r->alert[k]);
+    for (int k = 0; k < COLLECTOR_ALERT_KINDS; k++)
+        if (r->alerts & (1u << k))
+            html_badge(b, "bad", collector_alert_label((enum collector_alert_kind)k));
     buf_puts(b, "</td></tr>");
 }
 
@@ -472,13 +458,14 @@ int collector_console_now(struct collector_store *store, const struct collector_
             continue;
         shown++;
         rows[i].has_live = collector_live_board_get(live, i, &rows[i].live);
-        now_assess(&rows[i], target_min, now);
+        if (rows[i].has_live)
+            rows[i].alerts = collector_alert_conditions(&rows[i].live, target_min, now);
         if (rows[i].has_live && rows[i].live.open) {
             open++;
             count_add(&waiting, collector_live_waiting(&rows[i].live));
             over += collector_live_longest_wait(&rows[i].live) > (int64_t)target_min * 60;
         }
-        alerting += rows[i].alerts > 0;
+        alerting += rows[i].alerts != 0;
     }
     page_open(&b, "maintenant", "now", now, 60);
     buf_puts(&b, "<form class='filter' method='get' action='/console'>");
@@ -501,7 +488,7 @@ int collector_console_now(struct collector_store *store, const struct collector_
                target_min);
     for (size_t k = 0; k < 2 * n; k++) {
         size_t i = k % n;
-        if (!in_scope(collector_antennes_at(antennes, i), q) || (rows[i].alerts > 0) != (k < n))
+        if (!in_scope(collector_antennes_at(antennes, i), q) || (rows[i].alerts != 0) != (k < n))
             continue;
         now_row_html(&b, collector_antennes_at(antennes, i), &rows[i], target_min, now);
     }

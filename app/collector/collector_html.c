@@ -233,6 +233,12 @@ static const struct printer_word *printer_word(const char *state)
     return NULL;
 }
 
+const char *html_printer_label(const char *state)
+{
+    const struct printer_word *w = printer_word(state);
+    return w ? w->label : state;
+}
+
 const char *html_printer_severity(const char *state)
 {
     const struct printer_word *w = printer_word(state);

@@ -55,6 +55,8 @@ void html_weather(struct buf *b, const int64_t fb[5]);
 
 /* Printer state of a board ("ready", "paper_out", ...): "ok", "warn" or "bad", and its badge. */
 const char *html_printer_severity(const char *state);
+/* "Prête", "Plus de papier", ...; an unknown state as it came. */
+const char *html_printer_label(const char *state);
 void html_printer(struct buf *b, const char *state);
 void html_badge(struct buf *b, const char *severity, const char *label);
 

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
+#include "borne/collector_alerts.h"
 #include "borne/collector_channel.h"
 #include "borne/collector_console.h"
 #include "borne/collector_alarm.h"
@@ -49,6 +51,12 @@ struct collector_server {
     atomic_size_t pending_bytes;   /* request bodies held now, against config->pending_cap */
     struct collector_live_board *live;   /* latest live snapshot per antenne (collector_live.h) */
     struct collector_fleet *fleet;       /* business documents, board status, audit (collector_fleet.h) */
+    /* Steering alerts (collector_alerts.h): their own thread, since a webhook or sendmail may block. */
+    struct collector_alerts *alerts;
+    pthread_t alert_thread;
+    bool alert_started, alert_stop;
+    pthread_mutex_t amu;
+    pthread_cond_t acv;
     char *cert_pem, *key_pem;
     /* Store connection pool for the readers (exports, page): a request borrows one. */
     pthread_mutex_t mu;
@@ -714,6 +722,48 @@ static char *read_file(const char *path, char *err, size_t errlen)
     return data;
 }
 
+/* How often the alert rules look at the live board: a wait over target is sent within this. */
+#define ALERT_TICK_S 15
+
+static bool alerts_stopping(void *ctx)
+{
+    struct collector_server *s = ctx;
+    pthread_mutex_lock(&s->amu);
+    bool stop = s->alert_stop;
+    pthread_mutex_unlock(&s->amu);
+    return stop;
+}
+
+static void *alert_main(void *arg)
+{
+    struct collector_server *s = arg;
+    pthread_mutex_lock(&s->amu);
+    while (!s->alert_stop) {
+        pthread_mutex_unlock(&s->amu);
+        collector_alerts_tick(s->alerts, s->now());
+        pthread_mutex_lock(&s->amu);
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += ALERT_TICK_S;
+        while (!s->alert_stop && pthread_cond_timedwait(&s->acv, &s->amu, &until) == 0)
+            ;
+    }
+    pthread_mutex_unlock(&s->amu);
+    return NULL;
+}
+
+static void stop_alerts(struct collector_server *s)
+{
+    if (!s->alert_started)
+        return;
+    pthread_mutex_lock(&s->amu);
+    s->alert_stop = true;
+    pthread_cond_signal(&s->acv);
+    pthread_mutex_unlock(&s->amu);
+    pthread_join(s->alert_thread, NULL);
+    s->alert_started = false;
+}
+
 /* The writer commits and resumes everything queued, then exits; later batches get a 503. MHD forbids
  * stopping the daemon with suspended connections, so this runs before MHD_stop_daemon(). */
 static void stop_writer(struct collector_server *s)
@@ -732,6 +782,8 @@ static void free_server(struct collector_server *s)
 {
     stop_writer(s);
     collector_fleet_free(s->fleet);
+    stop_alerts(s);
+    collector_alerts_free(s->alerts);
     collector_channel_free(s->channel);
     collector_alarms_free(s->alarms);
     collector_live_board_free(s->live);
@@ -746,6 +798,8 @@ static void free_server(struct collector_server *s)
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->qmu);
     pthread_cond_destroy(&s->queued);
+    pthread_mutex_destroy(&s->amu);
+    pthread_cond_destroy(&s->acv);
     http_budget_free(s->budget);
     free(s);
 }
@@ -785,6 +839,12 @@ int collector_server_start(const struct collector_config *config, const struct c
     pthread_cond_init(&s->cv, NULL);
     pthread_mutex_init(&s->qmu, NULL);
     pthread_cond_init(&s->queued, NULL);
+    pthread_mutex_init(&s->amu, NULL);
+    pthread_condattr_t mono;
+    pthread_condattr_init(&mono);
+    pthread_condattr_setclock(&mono, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->acv, &mono);
+    pthread_condattr_destroy(&mono);
     size_t n = (size_t)config->threads;
     s->stores = calloc(n, sizeof *s->stores);
     s->free_stores = calloc(n, sizeof *s->free_stores);
@@ -831,11 +891,19 @@ int collector_server_start(const struct collector_config *config, const struct c
         free_server(s);
         return -1;
     }
-    if (!(s->live = collector_live_board_new(collector_antennes_count(antennes)))) {
+    if (!(s->live = collector_live_board_new(collector_antennes_count(antennes))) ||
+        !(s->alerts = collector_alerts_new(antennes, s->live, config->wait_target_min, &config->alert_sink,
+                                           alerts_stopping, s))) {
         snprintf(err, errlen, "out of memory");
         free_server(s);
         return -1;
     }
+    if (pthread_create(&s->alert_thread, NULL, alert_main, s) != 0) {
+        snprintf(err, errlen, "cannot start the alert thread");
+        free_server(s);
+        return -1;
+    }
+    s->alert_started = true;
 
     struct sockaddr_storage addr;
     socklen_t addrlen;

@@ -11,19 +11,22 @@
  *                groups = groups.csv  (lines "<antenne id>,<group>": antennes that hear each other's alarms)
  *   [console]    wait_target_min = 15   (the region's waiting target, minutes: a bound of the wait bands,
  *                                       so the share served within it is exact; collector_console.h)
+ *                alert_webhook_url = https://...   alert_mail_to = a@x,b@y   sendmail = /usr/sbin/sendmail
+ *                                      (steering alerts, collector_alerts.h; empty = not sent that way)
  *   [tls]        cert = cert.pem      key = key.pem       (both or neither; HTTPS when set)
  *
  * Relative paths in the INI are relative to the INI file's directory.
  * Flags: --config FILE --listen ADDR --port N --threads N --sqlite PATH --postgresql CONNINFO
  *        --antennes-csv FILE --tokens FILE --tokens-dir DIR --admin-token-file FILE --cert FILE --key FILE
  *        --body-cap BYTES --max-buckets N --pending-cap BYTES --groups FILE --alarms-journal FILE
- *        --wait-target-min N
+ *        --wait-target-min N --alert-webhook-url URL --alert-mail-to ADDRS --sendmail PATH
  */
 #ifndef BORNE_COLLECTOR_CONFIG_H
 #define BORNE_COLLECTOR_CONFIG_H
 
 #include <stddef.h>
 
+#include "borne/collector_alerts.h"
 #include "borne/collector_store.h"
 
 #define COLLECTOR_PATH_MAX 1024
@@ -47,6 +50,7 @@ struct collector_config {
     char cert[COLLECTOR_PATH_MAX];
     char key[COLLECTOR_PATH_MAX];
     int wait_target_min;
+    struct collector_alert_sink alert_sink;
 };
 
 /* Defaults: 127.0.0.1:8480, 4 threads, 4 MiB, 20000 buckets, SQLite "borne-collector.sqlite". */

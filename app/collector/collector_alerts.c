@@ -1,0 +1,211 @@
+#include "borne/collector_alerts.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "borne/log.h"
+#include "collector_html.h"
+
+BORNE_LOG_MODULE("alerts");
+
+/* A webhook answers within this or is given up (the next change is sent anyway). */
+#define WEBHOOK_TIMEOUT_S 10
+#define SENDMAIL_DEADLINE_MS 30000
+
+static const char *const words[COLLECTOR_ALERT_KINDS] = {"wait", "printer", "silent"};
+static const char *const labels[COLLECTOR_ALERT_KINDS] = {"Attente trop longue", "Imprimante en panne",
+                                                          "Silencieuse"};
+
+const char *collector_alert_word(enum collector_alert_kind k)
+{
+    return words[k];
+}
+
+const char *collector_alert_label(enum collector_alert_kind k)
+{
+    return labels[k];
+}
+
+unsigned collector_alert_conditions(const struct collector_live *l, int target_min, int64_t now)
+{
+    unsigned c = 0;
+    if (l->open && collector_live_longest_wait(l) > (int64_t)target_min * 60)
+        c |= 1u << COLLECTOR_ALERT_WAIT;
+    if (strcmp(html_printer_severity(l->printer), "bad") == 0)
+        c |= 1u << COLLECTOR_ALERT_PRINTER;
+    if (l->open && now - l->received_at > COLLECTOR_ALERT_SILENT_S)
+        c |= 1u << COLLECTOR_ALERT_SILENT;
+    return c;
+}
+
+struct alert_state {
+    int64_t since[COLLECTOR_ALERT_KINDS];   /* when the condition was first seen holding; 0 = it does not */
+    bool fired[COLLECTOR_ALERT_KINDS];
+};
+
+struct collector_alerts {
+    const struct collector_antennes *antennes;
+    struct collector_live_board *live;
+    int target_min;
+    const struct collector_alert_sink *sink;
+    alarm_send_stop_fn stop;
+    void *stop_ctx;
+    pthread_mutex_t mu;   /* guards state (the console reads it) */
+    struct alert_state *state;
+    size_t n;
+};
+
+/* One change to send: what fired or cleared, with the snapshot that said so. */
+struct change {
+    size_t antenne;
+    enum collector_alert_kind kind;
+    bool fired;
+    int64_t since;
+    struct collector_live live;
+};
+
+struct collector_alerts *collector_alerts_new(const struct collector_antennes *antennes,
+                                              struct collector_live_board *live, int target_min,
+                                              const struct collector_alert_sink *sink, alarm_send_stop_fn stop,
+                                              void *stop_ctx)
+{
+    struct collector_alerts *al = calloc(1, sizeof *al);
+    size_t n = collector_antennes_count(antennes);
+    if (!al || !(al->state = calloc(n ? n : 1, sizeof *al->state))) {
+        free(al);
+        return NULL;
+    }
+    al->antennes = antennes;
+    al->live = live;
+    al->target_min = target_min;
+    al->sink = sink;
+    al->stop = stop;
+    al->stop_ctx = stop_ctx;
+    al->n = n;
+    pthread_mutex_init(&al->mu, NULL);
+    return al;
+}
+
+void collector_alerts_free(struct collector_alerts *al)
+{
+    if (!al)
+        return;
+    pthread_mutex_destroy(&al->mu);
+    free(al->state);
+    free(al);
+}
+
+static void rfc3339(int64_t t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(out, 32, "%lld", (long long)t);
+}
+
+static void send_webhook(struct collector_alerts *al, const struct change *c, int64_t now)
+{
+    const struct collector_antenne_info *info = collector_antennes_at(al->antennes, c->antenne);
+    char since[32], at[32];
+    rfc3339(c->since, since);
+    rfc3339(now, at);
+    json_t *msg = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s}", "event", "steering_alert",
+                            "state", c->fired ? "fired" : "cleared", "kind", words[c->kind], "antenne", info->id,
+                            "antenne_name", info->name, "territory", info->territory, "group", info->group, "since",
+                            since, "at", at, "longest_wait_s", (json_int_t)collector_live_longest_wait(&c->live),
+                            "target_s", (json_int_t)al->target_min * 60, "printer", c->live.printer);
+    char *body = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
+    json_decref(msg);
+    char why[256] = "out of memory";
+    long st = body ? alarm_send_webhook(al->sink->webhook_url, body, WEBHOOK_TIMEOUT_S, al->stop, al->stop_ctx, why,
+                                        sizeof why)
+                   : 0;
+    if (st < 200 || st >= 300)
+        log_error("webhook %s: %s", al->sink->webhook_url, st ? "refused" : why);
+    free(body);
+}
+
+static void send_mail(struct collector_alerts *al, const struct change *c)
+{
+    const struct collector_antenne_info *info = collector_antennes_at(al->antennes, c->antenne);
+    char subject[320], when[32] = "";
+    snprintf(subject, sizeof subject, "[Borne] %s : %s%s", info->name, c->fired ? "" : "fin d'alerte, ",
+             labels[c->kind]);
+    time_t t = (time_t)c->since;
+    struct tm tm;
+    if (localtime_r(&t, &tm))
+        strftime(when, sizeof when, "%d/%m/%Y %H:%M", &tm);
+    struct buf b = {0};
+    buf_printf(&b, "Antenne : %s (%s, groupe %s)\n%s depuis le %s.\n\n", info->name, info->territory, info->group,
+               c->fired ? labels[c->kind] : "Alerte terminée, elle durait", when);
+    buf_printf(&b, "Attente la plus longue : %lld min (objectif %d min). Imprimante : %s. Antenne %s.\n",
+               (long long)(collector_live_longest_wait(&c->live) / 60), al->target_min,
+               html_printer_label(c->live.printer), c->live.open ? "ouverte" : "fermée");
+    char *body;
+    size_t len;
+    char *text = NULL;
+    if (buf_finish(&b, 0, &body, &len) == 0) {
+        text = alarm_send_mail_text(al->sink->mail_to, subject, body);
+        free(body);
+    }
+    if (!text || alarm_send_mail(al->sink->sendmail, text, SENDMAIL_DEADLINE_MS, al->stop, al->stop_ctx) != 0)
+        log_error("alert mail to %s not sent", al->sink->mail_to);
+    free(text);
+}
+
+int collector_alerts_tick(struct collector_alerts *al, int64_t now)
+{
+    struct change *changes = malloc((al->n ? al->n : 1) * COLLECTOR_ALERT_KINDS * sizeof *changes);
+    if (!changes) {
+        log_error("alerts: out of memory");
+        return 0;
+    }
+    int n = 0;
+    for (size_t i = 0; i < al->n; i++) {
+        struct collector_live l;
+        if (!collector_live_board_get(al->live, i, &l))
+            continue;
+        unsigned conds = collector_alert_conditions(&l, al->target_min, now);
+        pthread_mutex_lock(&al->mu);
+        struct alert_state *s = &al->state[i];
+        for (int k = 0; k < COLLECTOR_ALERT_KINDS; k++) {
+            bool holds = conds & (1u << k);
+            if (holds && !s->since[k])
+                s->since[k] = k == COLLECTOR_ALERT_SILENT ? l.received_at + COLLECTOR_ALERT_SILENT_S : now;
+            bool due = holds && (k != COLLECTOR_ALERT_PRINTER || now - s->since[k] >= COLLECTOR_ALERT_PRINTER_S);
+            if (due != s->fired[k] && (due || !holds)) {
+                s->fired[k] = due;
+                changes[n++] = (struct change){i, (enum collector_alert_kind)k, due, s->since[k], l};
+            }
+            if (!holds)
+                s->since[k] = 0;
+        }
+        pthread_mutex_unlock(&al->mu);
+    }
+    for (int i = 0; i < n; i++) {
+        log_notice("alert %s %s: %s", words[changes[i].kind], changes[i].fired ? "fired" : "cleared",
+                   collector_antennes_at(al->antennes, changes[i].antenne)->id);
+        if (al->sink->webhook_url[0])
+            send_webhook(al, &changes[i], now);
+        if (al->sink->mail_to[0])
+            send_mail(al, &changes[i]);
+    }
+    free(changes);
+    return n;
+}
+
+int collector_alerts_active(struct collector_alerts *al, collector_alert_fn fn, void *ctx)
+{
+    int rc = 0;
+    pthread_mutex_lock(&al->mu);
+    for (size_t i = 0; i < al->n && !rc; i++)
+        for (int k = 0; k < COLLECTOR_ALERT_KINDS && !rc; k++)
+            if (al->state[i].fired[k])
+                rc = fn(ctx, i, (enum collector_alert_kind)k, al->state[i].since[k]);
+    pthread_mutex_unlock(&al->mu);
+    return rc;
+}

@@ -1,0 +1,78 @@
+/* Steering alerts of headquarters: rules over the antennes' live state (collector_live.h), each
+ * alert sent once when it fires and once when it clears, by webhook and by mail through the system's
+ * sendmail (the alarm module's sender, alarm_send.h), and shown on the console.
+ *
+ * Rules, per antenne:
+ *   wait     open and the longest current wait is over the waiting target: fires at once, clears when
+ *            the wait is back within the target or the antenne closes;
+ *   printer  the printer has not been ready for COLLECTOR_ALERT_PRINTER_S (10 min) in a row: fires
+ *            then (a paper change does not page anyone), clears when it is ready;
+ *   silent   the last snapshot said open and none came for COLLECTOR_ALERT_SILENT_S (10 min; a board
+ *            sends one at least every minute while open): clears with the next snapshot.
+ * An antenne that never sent a snapshot since the collector started has no alert (nothing is known).
+ *
+ * Webhook body (POST, JSON): {"event": "steering_alert", "state": "fired" | "cleared", "kind": "wait" |
+ * "printer" | "silent", "antenne", "antenne_name", "territory", "group", "since", "at" (RFC 3339 UTC),
+ * "longest_wait_s", "target_s", "printer"}. The mail says the same in French.
+ *
+ * Threads: collector_alerts_tick() is called by one thread (the server's alert thread, or a test);
+ * collector_alerts_active() may be called from any thread meanwhile.
+ */
+#ifndef BORNE_COLLECTOR_ALERTS_H
+#define BORNE_COLLECTOR_ALERTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "borne/alarm_send.h"
+#include "borne/collector_antennes.h"
+#include "borne/collector_live.h"
+
+#define COLLECTOR_ALERT_PRINTER_S 600
+#define COLLECTOR_ALERT_SILENT_S 600
+
+enum collector_alert_kind {
+    COLLECTOR_ALERT_WAIT,
+    COLLECTOR_ALERT_PRINTER,
+    COLLECTOR_ALERT_SILENT,
+    COLLECTOR_ALERT_KINDS
+};
+
+/* "wait", "printer", "silent", and the console's French label. */
+const char *collector_alert_word(enum collector_alert_kind k);
+const char *collector_alert_label(enum collector_alert_kind k);
+
+/* The rules' conditions for a snapshot at now, bit (1 << kind) each; the printer's bit is set as soon
+ * as it is not ready (the 10 minutes are the tracker's). Pure: the console's "Maintenant" page shows
+ * these. */
+unsigned collector_alert_conditions(const struct collector_live *l, int target_min, int64_t now);
+
+/* Where alerts go; an empty field turns that way off. */
+struct collector_alert_sink {
+    char webhook_url[1024];
+    char mail_to[1024];      /* comma-separated addresses */
+    char sendmail[1024];     /* run with -t */
+};
+
+struct collector_alerts;
+
+/* The registry, the live board and the sink are borrowed (they outlive the tracker); stop (may be
+ * NULL) abandons a send in progress (alarm_send.h). Returns NULL when out of memory. */
+struct collector_alerts *collector_alerts_new(const struct collector_antennes *antennes,
+                                              struct collector_live_board *live, int target_min,
+                                              const struct collector_alert_sink *sink, alarm_send_stop_fn stop,
+                                              void *stop_ctx);
+void collector_alerts_free(struct collector_alerts *al);
+
+/* Evaluates every antenne at now and sends each alert that fired or cleared since the last call (one
+ * webhook POST and one mail each; blocking). Returns the number of alerts that fired or cleared. A
+ * failed send is logged and not retried: the next change is sent anyway. */
+int collector_alerts_tick(struct collector_alerts *al, int64_t now);
+
+/* Active alerts (fired, not cleared), antenne by antenne in registry order; a non-zero return of fn
+ * stops the walk. since: when the condition began (Unix seconds). */
+typedef int (*collector_alert_fn)(void *ctx, size_t antenne, enum collector_alert_kind kind, int64_t since);
+int collector_alerts_active(struct collector_alerts *al, collector_alert_fn fn, void *ctx);
+
+#endif

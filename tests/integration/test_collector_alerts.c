@@ -1,0 +1,241 @@
+/* Steering alerts with an injected clock: live snapshots on the collector's live board, the rules
+ * evaluated at chosen moments, a real webhook receiver (libmicrohttpd on loopback) and a sendmail
+ * stand-in (a shell script that keeps each message). Each alert reaches the webhook and the mail
+ * exactly once when it fires and once when it clears: a wait over target at once; a printer fault
+ * only after 10 minutes in a row (a paper change under that pages nobody); a board that said "open"
+ * and went silent after 10 minutes. An antenne never heard from has no alert. */
+#include "borne/collector_alerts.h"
+#include "borne/collector_antennes.h"
+#include "borne/collector_live.h"
+#include "testlib.h"
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const int64_t T0 = 1780000000;
+
+#define HOOKS_MAX 32
+static char hooks[HOOKS_MAX][1024];
+static int n_hooks;
+static pthread_mutex_t hook_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static enum MHD_Result on_hook(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                               const char *version, const char *data, size_t *size, void **state)
+{
+    (void)cls, (void)url, (void)method, (void)version;
+    if (!*state) {
+        *state = c;
+        return MHD_YES;
+    }
+    if (*size) {
+        pthread_mutex_lock(&hook_mu);
+        if (n_hooks < HOOKS_MAX)
+            snprintf(hooks[n_hooks++], sizeof hooks[0], "%.*s", (int)*size, data);
+        pthread_mutex_unlock(&hook_mu);
+        *size = 0;
+        return MHD_YES;
+    }
+    struct MHD_Response *r = MHD_create_response_from_buffer(2, "ok", MHD_RESPMEM_PERSISTENT);
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* Webhook bodies received so far holding every given fragment. */
+static int hooks_with(const char *a, const char *b, const char *c)
+{
+    int n = 0;
+    pthread_mutex_lock(&hook_mu);
+    for (int i = 0; i < n_hooks; i++)
+        n += strstr(hooks[i], a) && strstr(hooks[i], b) && strstr(hooks[i], c);
+    pthread_mutex_unlock(&hook_mu);
+    return n;
+}
+
+static int count_lines(const char *path, const char *prefix)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    int n = 0;
+    char line[1024];
+    while (fgets(line, sizeof line, f))
+        n += strncmp(line, prefix, strlen(prefix)) == 0;
+    fclose(f);
+    return n;
+}
+
+static struct collector_live snapshot(bool open, int64_t at, const char *printer, int64_t waiting, int64_t longest)
+{
+    struct collector_live l;
+    memset(&l, 0, sizeof l);
+    snprintf(l.id, sizeof l.id, "00000000-0000-4000-8000-%012lld", (long long)at % 1000000000000LL);
+    l.at = at;
+    l.received_at = at;
+    l.open = open;
+    l.desks_open = open ? 2 : 0;
+    snprintf(l.printer, sizeof l.printer, "%s", printer);
+    l.n_services = 1;
+    l.services[0] = (struct collector_live_service){'A', waiting, longest};
+    return l;
+}
+
+struct active {
+    char seen[8][96];
+    int n;
+    const struct collector_antennes *a;
+};
+
+static int on_active(void *ctx, size_t antenne, enum collector_alert_kind kind, int64_t since)
+{
+    (void)since;
+    struct active *x = ctx;
+    if (x->n < 8)
+        snprintf(x->seen[x->n++], sizeof x->seen[0], "%s:%s", collector_antennes_at(x->a, antenne)->id,
+                 collector_alert_word(kind));
+    return 0;
+}
+
+static int active_count(struct collector_alerts *al, const struct collector_antennes *a)
+{
+    struct active x = {.a = a};
+    collector_alerts_active(al, on_active, &x);
+    return x.n;
+}
+
+static void test_rules(void)
+{
+    const char *dir = testlib_tmpdir("collector_alerts");
+    const char *mails = testlib_path(dir, "mails.txt");
+    char script[600];
+    snprintf(script, sizeof script, "#!/bin/sh\n[ \"$1\" = -t ] || exit 64\ncat >> '%s'\n", mails);
+    testlib_write_file(dir, "sendmail", script, 0755);
+    struct MHD_Daemon *hook = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL, NULL, on_hook,
+                                               NULL, MHD_OPTION_END);
+    CHECK(hook != NULL);
+    int port = MHD_get_daemon_info(hook, MHD_DAEMON_INFO_BIND_PORT)->port;
+
+    const char *csv = testlib_write_file(dir, "antennes.csv",
+                                         "name,opened,population,communes,territory,group,lat,lon\n"
+                                         "Fourmies,2016-11-28,1,1,Nord,avesnois,50.0,4.0\n"
+                                         "Amiens,2018-05-22,1,1,Somme,somme,49.9,2.3\n"
+                                         "Arras,2020-09-21,1,1,Pas-de-Calais,artois,50.3,2.8\n"
+                                         "Laon,,1,1,Aisne,aisne-sud,49.6,3.6\n",
+                                         0644);
+    struct collector_antennes *a = NULL;
+    char err[256];
+    CHECK_INT(collector_antennes_load_csv(csv, &a, err, sizeof err), 0);
+    struct collector_live_board *live = collector_live_board_new(collector_antennes_count(a));
+    struct collector_alert_sink sink;
+    memset(&sink, 0, sizeof sink);
+    snprintf(sink.webhook_url, sizeof sink.webhook_url, "http://127.0.0.1:%d/hook", port);
+    snprintf(sink.mail_to, sizeof sink.mail_to, "direction@example.org");
+    snprintf(sink.sendmail, sizeof sink.sendmail, "%s", testlib_path(dir, "sendmail"));
+    struct collector_alerts *al = collector_alerts_new(a, live, 15, &sink, NULL, NULL);
+    CHECK(al != NULL);
+    const long fourmies = collector_antennes_find(a, "fourmies"), amiens = collector_antennes_find(a, "amiens"),
+               arras = collector_antennes_find(a, "arras");
+
+    /* T0: Fourmies over the target (25 min > 15), Amiens out of paper, Arras fine. */
+    struct collector_live s = snapshot(true, T0, "ready", 6, 1500);
+    collector_live_board_put(live, (size_t)fourmies, &s, T0);
+    s = snapshot(true, T0, "paper_out", 1, 60);
+    collector_live_board_put(live, (size_t)amiens, &s, T0);
+    s = snapshot(true, T0, "ready", 2, 300);
+    collector_live_board_put(live, (size_t)arras, &s, T0);
+    CHECK_INT(collector_alerts_tick(al, T0), 1);
+    CHECK_INT(hooks_with("\"state\":\"fired\"", "\"kind\":\"wait\"", "\"antenne\":\"fourmies\""), 1);
+    CHECK_INT(count_lines(mails, "Subject: "), 1);
+    CHECK_INT(count_lines(mails, "To: direction@example.org"), 1);
+    CHECK_INT(active_count(al, a), 1);
+
+    /* The same state a minute later: nothing new. The printer is out for 9 min: still nothing. */
+    for (int64_t t = T0 + 60; t <= T0 + 540; t += 60) {
+        s = snapshot(true, t, "paper_out", 1, 60);
+        collector_live_board_put(live, (size_t)amiens, &s, t);
+        s = snapshot(true, t, "ready", 6, 1500 + (t - T0));
+        collector_live_board_put(live, (size_t)fourmies, &s, t);
+        s = snapshot(true, t, "ready", 2, 300);
+        collector_live_board_put(live, (size_t)arras, &s, t);
+        CHECK_INT(collector_alerts_tick(al, t), 0);
+    }
+    /* 10 minutes out of paper: the printer alert, once. */
+    s = snapshot(true, T0 + 600, "paper_out", 1, 60);
+    collector_live_board_put(live, (size_t)amiens, &s, T0 + 600);
+    CHECK_INT(collector_alerts_tick(al, T0 + 600), 1);
+    CHECK_INT(hooks_with("\"state\":\"fired\"", "\"kind\":\"printer\"", "\"antenne\":\"amiens\""), 1);
+    CHECK_INT(collector_alerts_tick(al, T0 + 610), 0);
+
+    /* Fourmies is back within the target, Amiens has paper: both clear, once. */
+    s = snapshot(true, T0 + 620, "ready", 2, 420);
+    collector_live_board_put(live, (size_t)fourmies, &s, T0 + 620);
+    s = snapshot(true, T0 + 620, "ready", 0, 0);
+    collector_live_board_put(live, (size_t)amiens, &s, T0 + 620);
+    s = snapshot(true, T0 + 620, "ready", 2, 300);
+    collector_live_board_put(live, (size_t)arras, &s, T0 + 620);
+    CHECK_INT(collector_alerts_tick(al, T0 + 620), 2);
+    CHECK_INT(hooks_with("\"state\":\"cleared\"", "\"kind\":\"wait\"", "\"antenne\":\"fourmies\""), 1);
+    CHECK_INT(hooks_with("\"state\":\"cleared\"", "\"kind\":\"printer\"", "\"antenne\":\"amiens\""), 1);
+    CHECK_INT(active_count(al, a), 0);
+
+    /* A printer out for 5 minutes then fixed pages nobody. */
+    s = snapshot(true, T0 + 700, "cover_open", 0, 0);
+    collector_live_board_put(live, (size_t)amiens, &s, T0 + 700);
+    CHECK_INT(collector_alerts_tick(al, T0 + 700), 0);
+    s = snapshot(true, T0 + 1000, "ready", 0, 0);
+    collector_live_board_put(live, (size_t)amiens, &s, T0 + 1000);
+    CHECK_INT(collector_alerts_tick(al, T0 + 1000), 0);
+
+    /* Arras said "open" at T0 + 620 and then nothing: silent after 10 minutes, not before. Fourmies
+     * and Amiens keep sending. Closing clears it when the board speaks again. */
+    for (int64_t t = T0 + 1060; t <= T0 + 1300; t += 60) {
+        s = snapshot(true, t, "ready", 1, 100);
+        collector_live_board_put(live, (size_t)fourmies, &s, t);
+        collector_live_board_put(live, (size_t)amiens, &s, t);
+        int fired = collector_alerts_tick(al, t);
+        CHECK_INT(fired, t - (T0 + 620) > COLLECTOR_ALERT_SILENT_S && t - 60 - (T0 + 620) <= COLLECTOR_ALERT_SILENT_S);
+    }
+    CHECK_INT(hooks_with("\"state\":\"fired\"", "\"kind\":\"silent\"", "\"antenne\":\"arras\""), 1);
+    s = snapshot(false, T0 + 1400, "ready", 0, 0);
+    collector_live_board_put(live, (size_t)arras, &s, T0 + 1400);
+    collector_live_board_put(live, (size_t)fourmies, &s, T0 + 1400);
+    collector_live_board_put(live, (size_t)amiens, &s, T0 + 1400);
+    CHECK_INT(collector_alerts_tick(al, T0 + 1400), 1);
+    CHECK_INT(hooks_with("\"state\":\"cleared\"", "\"kind\":\"silent\"", "\"antenne\":\"arras\""), 1);
+
+    /* Closed antennes silent for hours, and Laon never heard from: no alert. */
+    CHECK_INT(collector_alerts_tick(al, T0 + 20000), 0);
+    /* Every change went out once by each way: 3 fired + 3 cleared. */
+    pthread_mutex_lock(&hook_mu);
+    CHECK_INT(n_hooks, 6);
+    pthread_mutex_unlock(&hook_mu);
+    CHECK_INT(count_lines(mails, "Subject: =?UTF-8?B?"), 6);
+    CHECK_INT(count_lines(mails, "Antenne : Arras (Pas-de-Calais, groupe artois)"), 2);
+
+    collector_alerts_free(al);
+    collector_live_board_free(live);
+    collector_antennes_free(a);
+    MHD_stop_daemon(hook);
+}
+
+/* The rules' conditions as the console shows them. */
+static void test_conditions(void)
+{
+    struct collector_live l = snapshot(true, T0, "near_end", 3, 900);
+    CHECK_INT(collector_alert_conditions(&l, 15, T0), 0);   /* exactly the target; paper low is no fault */
+    l.services[0].longest_wait_s = 901;
+    CHECK_INT(collector_alert_conditions(&l, 15, T0), 1u << COLLECTOR_ALERT_WAIT);
+    l.open = false;
+    snprintf(l.printer, sizeof l.printer, "offline");
+    CHECK_INT(collector_alert_conditions(&l, 15, T0 + 5000), 1u << COLLECTOR_ALERT_PRINTER);
+}
+
+int main(void)
+{
+    RUN(test_conditions);
+    RUN(test_rules);
+    return testlib_finish();
+}
