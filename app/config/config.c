@@ -37,6 +37,7 @@ struct parse_ctx {
     int service_line[QUEUE_MAX_SERVICES];
     int device_line;
     int alarm_line;                 /* [alarm] panic_counter */
+    int language_line;              /* [ui] language or languages, whichever came last */
     /* duplicate-key detection: section + key seen so far */
     char (*seen)[96];
     size_t n_seen, cap_seen;
@@ -543,13 +544,63 @@ static int on_printer(parse_ctx *ctx, const char *name, const char *v)
     return fail(ctx, "unknown key \"%s\" in [printer]", name);
 }
 
+const char *const config_known_languages[] = {"fr", "en", "nl", "de", "es", "ar", NULL};
+
+static bool known_language(const char *code, size_t len)
+{
+    for (const char *const *k = config_known_languages; *k; k++)
+        if (strlen(*k) == len && strncmp(*k, code, len) == 0)
+            return true;
+    return false;
+}
+
+static int unknown_language(parse_ctx *ctx, const char *name, const char *code, size_t len)
+{
+    char known[64] = "";
+    for (const char *const *k = config_known_languages; *k; k++)
+        snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", k == config_known_languages ? "" : ",",
+                 *k);
+    return fail(ctx, "%s: unknown language \"%.*s\" (known: %s)", name, (int)len, code, known);
+}
+
+/* "fr, en,ar": known codes, each once. */
+static int parse_languages(parse_ctx *ctx, const char *v)
+{
+    borne_config *c = &ctx->cfg;
+    c->ui.n_languages = 0;
+    for (const char *p = v;;) {
+        p += strspn(p, " \t");
+        size_t len = strcspn(p, ", \t");
+        if (len == 0)
+            return fail(ctx, "languages \"%s\": language codes separated by commas, such as fr,en,ar", v);
+        if (!known_language(p, len))
+            return unknown_language(ctx, "languages", p, len);
+        for (int i = 0; i < c->ui.n_languages; i++)
+            if (strlen(c->ui.languages[i]) == len && strncmp(c->ui.languages[i], p, len) == 0)
+                return fail(ctx, "languages: \"%.*s\" is listed twice", (int)len, p);
+        snprintf(c->ui.languages[c->ui.n_languages++], sizeof c->ui.languages[0], "%.*s", (int)len, p);
+        p += len;
+        p += strspn(p, " \t");
+        if (!*p)
+            return 1;
+        if (*p != ',')
+            return fail(ctx, "languages \"%s\": language codes separated by commas, such as fr,en,ar", v);
+        p++;
+    }
+}
+
 static int on_ui(parse_ctx *ctx, const char *name, const char *v)
 {
     borne_config *c = &ctx->cfg;
     if (strcmp(name, "language") == 0) {
-        if (strlen(v) != 2 || !islower((unsigned char)v[0]) || !islower((unsigned char)v[1]))
-            return fail(ctx, "language \"%s\": a two-letter code such as fr or en", v);
+        if (!known_language(v, strlen(v)))
+            return unknown_language(ctx, "language", v, strlen(v));
+        ctx->language_line = ctx->line;
         return copy_text(ctx, "language", c->ui.language, sizeof c->ui.language, v);
+    }
+    if (strcmp(name, "languages") == 0) {
+        ctx->language_line = ctx->line;
+        return parse_languages(ctx, v);
     }
     if (strcmp(name, "width_mm") == 0 || strcmp(name, "height_mm") == 0) {
         double *dst = name[0] == 'w' ? &c->ui.width_mm : &c->ui.height_mm;
@@ -800,6 +851,11 @@ static bool validate(parse_ctx *ctx)
             return fail_at(ctx, ctx->alarm_line, "[alarm] panic_device needs panic_key and a"
                            " panic_counter naming a [counter.N]");
     }
+    bool offered = false;
+    for (int i = 0; i < c->ui.n_languages; i++)
+        offered |= strcmp(c->ui.languages[i], c->ui.language) == 0;
+    if (!offered)
+        return fail_at(ctx, ctx->language_line, "[ui] language %s is not among [ui] languages", c->ui.language);
     char why[256];
     if (config_check_role(c, why, sizeof why) != 0)
         return fail_at(ctx, ctx->device_line, "%s", why);
@@ -851,6 +907,8 @@ void config_defaults(borne_config *out)
     out->printer.reprint_after_fault = true;
     out->printer.probe_interval_ms = 1000;
     snprintf(out->ui.language, sizeof out->ui.language, "fr");
+    for (const char *const *k = config_known_languages; *k && out->ui.n_languages < CONFIG_LANGS_MAX; k++)
+        snprintf(out->ui.languages[out->ui.n_languages++], sizeof out->ui.languages[0], "%s", *k);
     out->ui.width_mm = 155;
     out->ui.height_mm = 86;
     out->ui.idle_s = 60;

@@ -15,6 +15,11 @@
 
 #define CONFIG_PATH_MAX 256
 #define CONFIG_TEXT_MAX 96
+#define CONFIG_LANGS_MAX 8
+
+/* The languages this firmware has catalogs for (assets/i18n/<code>.cat), in the order the home
+ * scene offers them; [ui] languages picks among them. NULL-terminated. */
+extern const char *const config_known_languages[];
 
 typedef enum config_orientation { CONFIG_LANDSCAPE = 0, CONFIG_PORTRAIT } config_orientation;
 
@@ -52,7 +57,11 @@ typedef struct borne_config {
     printer_config printer;
     bool printer_virtual;               /* demo: start the printer emulator ourselves */
     struct {
-        char language[8];               /* "fr" default */
+        char language[8];               /* "fr" default: the language a session starts in */
+        /* [ui] languages = fr,en,...: the languages offered, in that order (default: all of
+         * config_known_languages); always holds `language` */
+        char languages[CONFIG_LANGS_MAX][8];
+        int n_languages;
         double width_mm, height_mm;     /* visible screen size, for physical sizing */
         config_orientation orientation;
         int idle_s;                     /* back home after; default 60 */

@@ -69,6 +69,9 @@ static void defaults_fill_what_is_omitted(void)
     CHECK(c.setup.services[0].enabled);
     CHECK_INT(c.retention_days, 30);
     CHECK_STR(c.ui.language, "fr");
+    CHECK_INT(c.ui.n_languages, 6);   /* every language the firmware has, French first */
+    CHECK_STR(c.ui.languages[0], "fr");
+    CHECK_STR(c.ui.languages[5], "ar");
     CHECK_STR(c.store.path, "/var/lib/borne/borne.db");
     CHECK(c.clock.require_sync);
     CHECK_INT(c.hub.tickets_per_minute, 30);
@@ -117,6 +120,11 @@ static void bad_files_are_refused_with_their_line(void)
         {"counter id not a number", MINIMAL "[counter.x]\nservices = A\n", 9, "number from 1 to 999"},
         {"bad baud", MINIMAL "[printer]\nbaud = 12345\n", 9, "baud"},
         {"unknown printer model", MINIMAL "[printer]\nmodel = epson-tm-t1000\n", 9, "epson-tm-t20"},
+        {"unknown language", MINIMAL "[ui]\nlanguage = fr\nlanguages = fr, en, pt\n", 10, "unknown language \"pt\""},
+        {"unknown default language", MINIMAL "[ui]\nlanguage = it\n", 9, "unknown language \"it\""},
+        {"language listed twice", MINIMAL "[ui]\nlanguages = fr,ar,fr\n", 9, "listed twice"},
+        {"empty language in the list", MINIMAL "[ui]\nlanguages = fr,,en\n", 9, "separated by commas"},
+        {"default language not offered", MINIMAL "[ui]\nlanguages = en,de\n", 9, "not among [ui] languages"},
         {"unknown role", MINIMAL "[device]\nrole = printer\n", 9, "kiosk, counter or display"},
         {"counter role without hub url", MINIMAL "[counter.1]\nservices = A\n[device]\nrole = counter\ncounter = 1\n",
          11, "[hub] url"},
