@@ -3,7 +3,7 @@
 # No LeakSanitizer suppressions are needed: the dummy driver and SDL_ttf free everything.
 set(BORNE_UI_ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)
 
-borne_add_test(NAME test_ui_i18n SOURCES ui/test_ui_i18n.c LIBS borne_ui LABELS unit ui ENV ${BORNE_UI_ENV})
+borne_add_test(NAME test_ui_i18n SOURCES ui/test_ui_i18n.c LIBS borne_ui borne_config LABELS unit ui ENV ${BORNE_UI_ENV})
 borne_add_test(NAME test_ui_check SOURCES ui/test_ui_check.c LIBS borne_ui LABELS unit ui ENV ${BORNE_UI_ENV})
 
 # A kiosk on a real engine, printer driver (in-memory fake transport) and dummy SDL window.
@@ -28,4 +28,8 @@ borne_add_test(NAME test_kiosk_scenes SOURCES ui/test_kiosk_scenes.c LIBS borne_
                LABELS ui TIMEOUT 120 ENV ${BORNE_UI_ENV})
 # Speech with real espeak-ng into the speech module's memory sink.
 borne_add_test(NAME test_kiosk_speech SOURCES ui/test_kiosk_speech.c LIBS borne_kiosk_fixture
+               LABELS ui TIMEOUT 120 ENV ${BORNE_UI_ENV})
+
+# Languages at run time: French fallback of a missing key, a bad catalog left out and reported.
+borne_add_test(NAME test_kiosk_lang SOURCES ui/test_kiosk_lang.c LIBS borne_kiosk_fixture
                LABELS ui TIMEOUT 120 ENV ${BORNE_UI_ENV})

@@ -61,8 +61,9 @@ void kiosk_dirty(kiosk *k) { k->dirty = true; }
 const char *kiosk_tr(const kiosk *k, const char *key)
 {
     const char *v = ui_catalog_get(k->langs[k->lang], key);
-    /* A key missing in a newer language falls back to the default language, then the key. */
-    return v ? v : ui_tr(k->langs[k->default_lang], key);
+    /* A key missing in a language falls back to French, the catalog every other one is translated
+     * from (test_ui_i18n lists any key a shipped catalog lacks). */
+    return v ? v : ui_tr(k->french, key);
 }
 
 const char *kiosk_service_label(const kiosk *k, int index)
@@ -72,6 +73,7 @@ const char *kiosk_service_label(const kiosk *k, int index)
     return fr || !s->label_en[0] ? s->label_fr : s->label_en;
 }
 
+const char *kiosk_lang_problem(const kiosk *k) { return k->lang_problem; }
 kiosk_screen kiosk_current_screen(const kiosk *k) { return k->screen; }
 ui *kiosk_get_ui(kiosk *k) { return k->ui; }
 const char *kiosk_last_ticket(const kiosk *k) { return k->issued_ok ? k->issued.ticket.label : ""; }
@@ -221,34 +223,48 @@ static bool poll_open(kiosk *k)
 
 /* ---- creation -------------------------------------------------------------------------------- */
 
+static int load_catalog(ui_catalog **out, const char *assets, const char *code, char *errbuf, size_t errlen)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/i18n/%s.cat", assets, code);
+    return ui_catalog_load(out, path, errbuf, errlen);
+}
+
+/* French always loads (it is what a missing key falls back to; without it the kiosk does not
+ * start). Another configured language whose catalog is missing or bad is left out of the row
+ * with an error naming file:line; the admin screen lists it (kiosk_lang_problem). */
 static int load_langs(kiosk *k, const char *assets, char *errbuf, size_t errlen)
 {
-    char dir[600];
-    snprintf(dir, sizeof dir, "%s/i18n", assets);
-    char codes[KIOSK_MAX_LANGS][UI_LANG_MAX];
-    int n = ui_catalog_list(dir, codes, KIOSK_MAX_LANGS);
-    if (n <= 0) {
-        snprintf(errbuf, errlen, "%s: no language catalog", dir);
+    if (load_catalog(&k->french, assets, "fr", errbuf, errlen) != 0)
         return -1;
-    }
-    for (int i = 0; i < n; i++) {
-        char path[sizeof dir + sizeof codes + 8];
-        snprintf(path, sizeof path, "%s/%s.cat", dir, codes[i]);
-        if (ui_catalog_load(&k->langs[k->n_langs], path, errbuf, errlen) != 0)
-            return -1;
-        k->n_langs++;
-    }
-    /* French first on the switch order, then the others alphabetically. */
-    for (int i = 0; i < k->n_langs; i++)
-        if (strcmp(ui_catalog_lang(k->langs[i]), "fr") == 0 && i > 0) {
-            ui_catalog *fr = k->langs[i];
-            memmove(&k->langs[1], &k->langs[0], (size_t)i * sizeof fr);
-            k->langs[0] = fr;
+    const borne_config *c = k->cfg;
+    for (int i = 0; i < c->ui.n_languages && k->n_langs < KIOSK_MAX_LANGS; i++) {
+        const char *code = c->ui.languages[i];
+        char why[400];
+        if (strcmp(code, "fr") == 0) {
+            k->langs[k->n_langs++] = k->french;
+        } else if (load_catalog(&k->langs[k->n_langs], assets, code, why, sizeof why) == 0) {
+            k->n_langs++;
+        } else {
+            log_error("%s: language %s is not offered, the kiosk serves in the others", why, code);
+            const char *file = strrchr(why, '/');
+            size_t used = strlen(k->lang_problem);
+            snprintf(k->lang_problem + used, sizeof k->lang_problem - used, "%s%s", used ? "; " : "",
+                     file ? file + 1 : why);
         }
-    k->default_lang = 0;
-    for (int i = 0; i < k->n_langs; i++)
-        if (strcmp(ui_catalog_lang(k->langs[i]), k->cfg->ui.language) == 0)
+    }
+    if (k->n_langs == 0)
+        k->langs[k->n_langs++] = k->french;
+    /* The session's starting language, or French when its catalog did not load. */
+    k->default_lang = -1;
+    for (int i = 0; i < k->n_langs && k->default_lang < 0; i++)
+        if (strcmp(ui_catalog_lang(k->langs[i]), c->ui.language) == 0)
             k->default_lang = i;
+    for (int i = 0; i < k->n_langs && k->default_lang < 0; i++)
+        if (k->langs[i] == k->french)
+            k->default_lang = i;
+    if (k->default_lang < 0)
+        k->default_lang = 0;
     k->lang = k->default_lang;
     return 0;
 }
@@ -312,7 +328,9 @@ void kiosk_destroy(kiosk *k)
     kiosk_headset_stop(k->headset_watch);
     kiosk_access_close(k);
     for (int i = 0; i < k->n_langs; i++)
-        ui_catalog_free(k->langs[i]);
+        if (k->langs[i] != k->french)
+            ui_catalog_free(k->langs[i]);
+    ui_catalog_free(k->french);
     ui_destroy(k->ui);
     free(k);
 }

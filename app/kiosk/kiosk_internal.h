@@ -8,7 +8,7 @@
 #include "borne/ui_i18n.h"
 #include "kiosk_keys.h"
 
-#define KIOSK_MAX_LANGS 8
+#define KIOSK_MAX_LANGS CONFIG_LANGS_MAX
 #define KIOSK_LAST_CALLS 3
 #define KIOSK_PIN_TRIES 3
 #define KIOSK_LOCKOUT_S 300
@@ -45,8 +45,10 @@ struct kiosk {
     char screens_dir[512];
     int shots;
 
-    ui_catalog *langs[KIOSK_MAX_LANGS];
+    ui_catalog *langs[KIOSK_MAX_LANGS];   /* offered, in the config's order */
     int n_langs, lang, default_lang;
+    ui_catalog *french;                   /* where a missing key is looked up; may be in langs */
+    char lang_problem[256];               /* catalogs that did not load (file:line: why) */
     queue_setup setup;
 
     kiosk_screen screen;
@@ -134,6 +136,7 @@ void kiosk_access_key(kiosk *k, kiosk_action a);
 void kiosk_access_session_end(kiosk *k);
 const char *kiosk_audio_problem(const kiosk *k);
 const char *kiosk_voice_problem(const kiosk *k);
+const char *kiosk_lang_problem(const kiosk *k);
 
 /* The evdev headset jack watcher (kiosk_headset.c): a thread that forwards SW_HEADPHONE_INSERT as
  * SDL events kiosk_handle_event() consumes. NULL when the board has no jack. */

@@ -139,7 +139,13 @@ struct tm kl_local_now(const kiosk_layout *l)
 
 int kl_language_button_w(const kiosk_layout *l, int h)
 {
-    return ui_text_width(l->u, "Français", l->body, true) + h + kl_mm(l, 8);
+    /* As wide as the longest name it may show, so it never changes size as it cycles. */
+    int widest = 0;
+    for (int i = 0; i < l->k->n_langs; i++) {
+        int w = ui_text_width(l->u, ui_tr(l->k->langs[i], "lang.name"), l->body, true);
+        widest = w > widest ? w : widest;
+    }
+    return widest + h + kl_mm(l, 8);
 }
 
 /* Blue band: antenne name and date on the left, the time on the right. Returns its height. */

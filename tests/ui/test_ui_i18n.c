@@ -1,9 +1,10 @@
 /* Catalog loading (good files, every kind of bad line with file:line), the shipped catalogs
- * agreeing on their keys, and placeholder filling. */
+ * holding every French key (the missing-key check), and placeholder filling. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "borne/config.h"
 #include "borne/ui_i18n.h"
 #include "testlib.h"
 
@@ -70,32 +71,88 @@ static void bad_lines_are_refused_with_file_and_line(void)
     CHECK(strstr(err, "absent.cat: ") != NULL);
 }
 
-static void shipped_catalogs_have_the_same_keys(void)
+static int cmp_name(const void *a, const void *b) { return strcmp(a, b); }
+
+/* The {name} placeholders of s, sorted and joined, so two values can be compared. */
+static void placeholders_of(const char *s, char *out, size_t n)
+{
+    char names[16][32];
+    int k = 0;
+    for (const char *p = strchr(s, '{'); p && k < 16; p = strchr(p + 1, '{')) {
+        const char *close = strchr(p, '}');
+        if (!close)
+            break;
+        snprintf(names[k++], sizeof names[0], "%.*s", (int)(close - p - 1), p + 1);
+    }
+    qsort(names, (size_t)k, sizeof names[0], cmp_name);
+    out[0] = '\0';
+    for (int i = 0; i < k; i++)
+        snprintf(out + strlen(out), n - strlen(out), "{%s}", names[i]);
+}
+
+/* The missing-key check: every shipped catalog has every key of French (the reference the others
+ * are translated from), no key French lacks, the same placeholders in each value, and says its
+ * name, direction and voice. Lists every fault before failing. */
+static void shipped_catalogs_have_every_french_key(void)
 {
     char i18n[600];
     snprintf(i18n, sizeof i18n, "%s/i18n", getenv("BORNE_ASSETS") ? getenv("BORNE_ASSETS") : "assets");
-    char langs[8][UI_LANG_MAX];
-    int n = ui_catalog_list(i18n, langs, 8);
-    CHECK(n >= 2);
-    ui_catalog *cats[8] = {0};
+    char langs[16][UI_LANG_MAX];
+    int n = ui_catalog_list(i18n, langs, 16);
+    CHECK(n >= 6);
+    ui_catalog *cats[16] = {0}, *fr = NULL;
     for (int i = 0; i < n; i++) {
         char path[sizeof i18n + sizeof langs + 8], err[256];
         snprintf(path, sizeof path, "%s/%s.cat", i18n, langs[i]);
         if (!CHECK_INT(ui_catalog_load(&cats[i], path, err, sizeof err), 0))
             fprintf(stderr, "%s\n", err);
+        else if (strcmp(langs[i], "fr") == 0)
+            fr = cats[i];
     }
-    CHECK_STR(langs[0], "en");
-    CHECK_STR(langs[1], "fr");
-    for (int i = 1; i < n; i++) {
-        if (!cats[0] || !cats[i])
+    /* The config offers exactly the languages shipped. */
+    int known = 0;
+    for (const char *const *k = config_known_languages; *k; k++, known++) {
+        bool shipped = false;
+        for (int i = 0; i < n; i++)
+            shipped |= strcmp(langs[i], *k) == 0;
+        if (!CHECK(shipped))
+            fprintf(stderr, "  config_known_languages has %s, assets/i18n has no %s.cat\n", *k, *k);
+    }
+    CHECK_INT(known, n);
+    if (!CHECK(fr != NULL))
+        return;
+    int missing = 0;
+    for (int i = 0; i < n; i++) {
+        if (!cats[i])
             continue;
-        CHECK_INT(ui_catalog_count(cats[i]), ui_catalog_count(cats[0]));
-        for (size_t k = 0; k < ui_catalog_count(cats[0]); k++) {
-            const char *key = ui_catalog_key(cats[0], k);
-            if (!CHECK(ui_catalog_get(cats[i], key) != NULL))
-                fprintf(stderr, "  %s lacks %s\n", ui_catalog_lang(cats[i]), key);
+        const char *lang = ui_catalog_lang(cats[i]);
+        for (size_t k = 0; k < ui_catalog_count(fr); k++) {
+            const char *key = ui_catalog_key(fr, k);
+            const char *v = ui_catalog_get(cats[i], key);
+            if (!v) {
+                fprintf(stderr, "  %s.cat lacks %s\n", lang, key);
+                missing++;
+                continue;
+            }
+            char want[256], got[256];
+            placeholders_of(ui_catalog_get(fr, key), want, sizeof want);
+            placeholders_of(v, got, sizeof got);
+            if (!CHECK_STR(got, want))
+                fprintf(stderr, "  %s.cat %s: placeholders %s, French has %s\n", lang, key, got, want);
+            if (!CHECK(v[0] != '\0'))
+                fprintf(stderr, "  %s.cat %s is empty\n", lang, key);
         }
+        for (size_t k = 0; k < ui_catalog_count(cats[i]); k++)
+            if (!CHECK(ui_catalog_get(fr, ui_catalog_key(cats[i], k)) != NULL))
+                fprintf(stderr, "  %s.cat has %s, which fr.cat lacks\n", lang, ui_catalog_key(cats[i], k));
+        const char *direction = ui_catalog_get(cats[i], "lang.dir");
+        CHECK(direction && (strcmp(direction, "ltr") == 0 || strcmp(direction, "rtl") == 0));
+        const char *voice = ui_catalog_get(cats[i], "lang.voice");
+        if (!CHECK(voice && strcmp(voice, lang) == 0))
+            fprintf(stderr, "  %s.cat: lang.voice is %s\n", lang, voice ? voice : "missing");
     }
+    if (!CHECK_INT(missing, 0))
+        fprintf(stderr, "  %d keys missing: a missing key shows in French on the kiosk\n", missing);
     for (int i = 0; i < n; i++)
         ui_catalog_free(cats[i]);
     CHECK_INT(ui_catalog_list(testlib_path(dir, "nowhere"), langs, 8), -1);
@@ -120,7 +177,7 @@ int main(void)
     dir = testlib_tmpdir("ui-i18n");
     RUN(loads_values_escapes_and_comments);
     RUN(bad_lines_are_refused_with_file_and_line);
-    RUN(shipped_catalogs_have_the_same_keys);
+    RUN(shipped_catalogs_have_every_french_key);
     RUN(placeholders_are_filled);
     return testlib_finish();
 }

@@ -67,7 +67,7 @@ static void draw_admin(const kiosk_layout *l)
 {
     const kiosk *k = l->k;
     SDL_Rect a = kl_title_row(l, T_ADMIN_CLOSE, "admin.close", UI_ICON_BACK, kiosk_tr(k, "admin.title"));
-    char state_key[32], line[200], n1[16], n2[16], n3[16];
+    char state_key[32], line[400], n1[16], n2[16], n3[16];
     snprintf(state_key, sizeof state_key, "printer.%s", k->p ? printer_state_name(printer_get_state(k->p)) : "none");
     ui_format(line, sizeof line, kiosk_tr(k, "admin.printer"), "state", kiosk_tr(k, state_key), (const char *)NULL);
     int icon = kl_mm(l, 10);
@@ -88,13 +88,18 @@ static void draw_admin(const kiosk_layout *l)
         kl_text(l, kl_cut_top(&a, kl_lines_h(l, l->body, false, 1), l->gap), line, l->body, false, l->t->ink, UI_ALIGN_START,
              UI_ALIGN_START);
     }
-    /* Silent fallbacks started with: no audio device, languages without their voice. */
+    /* Silent fallbacks started with: no audio device, languages without their voice, catalogs that
+     * did not load. */
     if (kiosk_audio_problem(k)[0]) {
         ui_format(line, sizeof line, kiosk_tr(k, "admin.silent"), "why", kiosk_audio_problem(k), (const char *)NULL);
         kl_text_block(l, &a, line, l->body, false, l->t->alert, l->gap);
     }
     if (kiosk_voice_problem(k)[0]) {
         ui_format(line, sizeof line, kiosk_tr(k, "admin.voices"), "langs", kiosk_voice_problem(k), (const char *)NULL);
+        kl_text_block(l, &a, line, l->body, false, l->t->alert, l->gap);
+    }
+    if (kiosk_lang_problem(k)[0]) {
+        ui_format(line, sizeof line, kiosk_tr(k, "admin.langs"), "why", kiosk_lang_problem(k), (const char *)NULL);
         kl_text_block(l, &a, line, l->body, false, l->t->alert, l->gap);
     }
     int bh = kl_button_h(l, l->body, 2);
