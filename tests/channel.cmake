@@ -7,3 +7,7 @@ borne_add_test(NAME test_channel SOURCES integration/test_channel.c
   LIBS borne_channel borne_fleet_testsupport PkgConfig::CURL PkgConfig::JANSSON LABELS integration TIMEOUT 180)
 borne_add_test(NAME test_fleet_config SOURCES integration/test_fleet_config.c
   LIBS borne_fleet borne_fleet_testsupport LABELS integration TIMEOUT 180)
+# The kiosk's side of central configuration (services screen, closed screen, never mid-flow).
+borne_add_test(NAME test_kiosk_fleet SOURCES ui/test_kiosk_fleet.c
+  LIBS borne_kiosk_fixture borne_fleet borne_fleet_testsupport LABELS ui integration TIMEOUT 180
+  ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)

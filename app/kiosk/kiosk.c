@@ -521,9 +521,6 @@ bool kiosk_tick(kiosk *k)
     unsigned flags = kiosk_scene_of(k->screen)->flags;
     if (poll_calls(k) && (flags & KIOSK_SCENE_CLOCK))
         k->dirty = true;
-    if (k->apply_business && (k->screen == KIOSK_HOME || k->screen == KIOSK_CLOSED) &&
-        k->apply_business(k->apply_business_ctx, k->q, now / 1000) > 0 && queue_get_setup(k->q, &k->setup) == QUEUE_OK)
-        k->dirty = true;
     poll_open(k);
     time_t t = (time_t)(now / 1000);
     struct tm tm;
@@ -551,6 +548,13 @@ bool kiosk_tick(kiosk *k)
         } else if (quiet >= (int64_t)(idle_total_s(k) - KIOSK_IDLE_WARN_S) * 1000 && k->screen != KIOSK_IDLE) {
             kiosk_scene_next(k, KIOSK_IDLE);
         }
+    }
+    /* Last, so a session that ended in this tick lets a waiting document apply now, not at the
+     * next wake-up; then the new hours and closed days decide the screen. */
+    if (k->apply_business && (k->screen == KIOSK_HOME || k->screen == KIOSK_CLOSED) &&
+        k->apply_business(k->apply_business_ctx, k->q, now / 1000) > 0 && queue_get_setup(k->q, &k->setup) == QUEUE_OK) {
+        k->dirty = true;
+        poll_open(k);
     }
     return k->dirty;
 }
