@@ -80,7 +80,7 @@ if(BORNE_NODE AND BORNE_NPM AND BORNE_CHROMIUM)
   set(console_web ${CMAKE_CURRENT_BINARY_DIR}/hub-web)
   set(console_web_src ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_hub_web)
   add_test(NAME test_collector_console
-    COMMAND sh -c "mkdir -p '${console_web}' && cp '${console_web_src}/package.json' '${console_web_src}/package-lock.json' '${console_web}/' && cd '${console_web}' && '${BORNE_NPM}' ci --no-audit --no-fund --prefer-offline --loglevel=error && exec '${BORNE_NODE}' '${CMAKE_CURRENT_SOURCE_DIR}/integration/test_collector_console.js' '$<TARGET_FILE:borne-collector>' '${console_web}/node_modules'")
+    COMMAND sh -c "mkdir -p '${console_web}' && cp '${console_web_src}/package.json' '${console_web_src}/package-lock.json' '${console_web}/' && cd '${console_web}' && '${BORNE_NPM}' ci --no-audit --no-fund --prefer-offline --loglevel=error && exec '${BORNE_NODE}' '${CMAKE_CURRENT_SOURCE_DIR}/integration/test_collector_console.js' '$<TARGET_FILE:borne-collector>' '$<TARGET_FILE:borne-collector-passwd>' '${console_web}/node_modules'")
   set_tests_properties(test_collector_console PROPERTIES LABELS integration TIMEOUT 300 RESOURCE_LOCK hub_web
     ENVIRONMENT "BORNE_TEST_TMP=${BORNE_TEST_TMP};BORNE_ASSETS=${BORNE_ASSETS_DIR}")
 else()
@@ -91,3 +91,5 @@ endif()
 # Steering alerts with an injected clock, a real webhook receiver and a sendmail stand-in.
 borne_add_test(NAME test_collector_alerts SOURCES integration/test_collector_alerts.c
   LIBS borne_collector PkgConfig::MHD LABELS integration)
+
+borne_add_test(NAME test_collector_users SOURCES unit/test_collector_users.c LIBS borne_collector LABELS unit)

@@ -15,7 +15,7 @@ const char collector_config_usage[] =
     "                       [--cert FILE --key FILE] [--body-cap BYTES] [--max-buckets N]\n"
     "                       [--pending-cap BYTES] [--groups FILE] [--alarms-journal FILE]\n"
     "                       [--wait-target-min N] [--alert-webhook-url URL] [--alert-mail-to ADDRS]\n"
-    "                       [--sendmail PATH]\n";
+    "                       [--sendmail PATH] [--users FILE]\n";
 
 void collector_config_defaults(struct collector_config *c)
 {
@@ -110,6 +110,8 @@ static const char *apply(struct collector_config *c, const char *section, const 
             return set_num(&n, value, 1, 60) || !collector_console_target_ok((int)n)
                        ? "wait_target_min: a bound of the wait bands expected (5, 10, 15, 20, 30, 45 or 60)"
                        : (c->wait_target_min = (int)n, NULL);
+        if (strcmp(key, "users") == 0)
+            return set_str(c->users, sizeof c->users, pathv) ? "path too long" : NULL;
         char *dst = strcmp(key, "alert_webhook_url") == 0 ? c->alert_sink.webhook_url
                     : strcmp(key, "alert_mail_to") == 0   ? c->alert_sink.mail_to
                     : strcmp(key, "sendmail") == 0        ? c->alert_sink.sendmail
@@ -176,7 +178,7 @@ static const struct flag flags[] = {
     {"--key", "tls", "key"},                     {"--groups", "antennes", "groups"},
     {"--alarms-journal", "storage", "alarms_journal"}, {"--wait-target-min", "console", "wait_target_min"},
     {"--alert-webhook-url", "console", "alert_webhook_url"}, {"--alert-mail-to", "console", "alert_mail_to"},
-    {"--sendmail", "console", "sendmail"},
+    {"--sendmail", "console", "sendmail"},       {"--users", "console", "users"},
 };
 
 int collector_config_parse_args(struct collector_config *c, int argc, char **argv, char *err, size_t errlen)

@@ -275,9 +275,12 @@ static const char console_style[] =
     ".gauge{display:flex;flex-direction:column;gap:3px;min-width:120px}"
     ".gauge .track{height:6px;background:var(--line);border-radius:3px;overflow:hidden}"
     ".gauge .fill{height:100%;background:#2e7d46}.gauge .fill.over{background:#c0392b}"
+    "form.who{display:flex;gap:8px;align-items:center;color:#c9d6ea}form.who button{font:inherit;color:#fff;"
+    "background:rgba(255,255,255,.12);border:0;border-radius:16px;padding:6px 14px;cursor:pointer}"
     "</style>";
 
-static void page_open(struct buf *b, const char *title, const char *tab, int64_t now, int refresh_s)
+static void page_open(struct buf *b, const char *title, const char *tab, const struct collector_console_query *q,
+                      int64_t now, int refresh_s)
 {
     buf_puts(b, "<!doctype html><html lang='fr'><head><meta charset='utf-8'>"
                 "<meta name='viewport' content='width=device-width,initial-scale=1'>");
@@ -295,9 +298,16 @@ static void page_open(struct buf *b, const char *title, const char *tab, int64_t
         strftime(at, sizeof at, "%d/%m/%Y %H:%M (%Z)", &tm);
     buf_puts(b, "</head><body><header><h1>Console de pilotage</h1><p>");
     html_text(b, at);
-    buf_printf(b, "</p><nav class='tabs'><a href='/console'%s>Maintenant</a><a href='/console/period'%s>Période</a>"
-                  "<a href='/'>Page du siège</a></nav></header><main>",
+    buf_printf(b, "</p><nav class='tabs'><a href='/console'%s>Maintenant</a><a href='/console/period'%s>Période</a>",
                strcmp(tab, "now") == 0 ? " class='on'" : "", strcmp(tab, "period") == 0 ? " class='on'" : "");
+    if (q->reader[0]) {
+        buf_puts(b, "<form class='who' method='post' action='/console/logout'><span id='reader'>");
+        html_text(b, q->reader);
+        buf_printf(b, "</span><input type='hidden' name='csrf' value='%s'><button type='submit'>Se déconnecter</button>"
+                      "</form>", q->csrf);
+    } else
+        buf_puts(b, "<a href='/'>Page du siège</a>");
+    buf_puts(b, "</nav></header><main>");
 }
 
 static void page_close(struct buf *b)
@@ -467,7 +477,7 @@ int collector_console_now(struct collector_store *store, const struct collector_
         }
         alerting += rows[i].alerts != 0;
     }
-    page_open(&b, "maintenant", "now", now, 60);
+    page_open(&b, "maintenant", "now", q, now, 60);
     buf_puts(&b, "<form class='filter' method='get' action='/console'>");
     select_field(&b, antennes, FIELD_TERRITORY, q->territory);
     select_field(&b, antennes, FIELD_GROUP, q->group);
@@ -934,7 +944,7 @@ int collector_console_period(struct collector_store *store, const struct collect
     for (size_t i = 0; i < n; i++)
         tally_merge(&total, &per[i]);
 
-    page_open(&b, "période", "period", now, 0);
+    page_open(&b, "période", "period", q, now, 0);
     period_form(&b, antennes, q);
     period_title(&b, antennes, q, x->first, x->last);
     if (!total.rows) {

@@ -16,6 +16,7 @@
 
 #include "borne/collector_alerts.h"
 #include "borne/collector_channel.h"
+#include "borne/collector_signin.h"
 #include "borne/collector_console.h"
 #include "borne/collector_alarm.h"
 #include "borne/collector_fleet.h"
@@ -53,6 +54,7 @@ struct collector_server {
     struct collector_fleet *fleet;       /* business documents, board status, audit (collector_fleet.h) */
     /* Steering alerts (collector_alerts.h): their own thread, since a webhook or sendmail may block. */
     struct collector_alerts *alerts;
+    struct collector_users *users;       /* console sign-in (collector_users.h) */
     pthread_t alert_thread;
     bool alert_started, alert_stop;
     pthread_mutex_t amu;
@@ -106,6 +108,7 @@ struct request {
     bool queued;         /* handed to the writer: the next call answers with its result */
     struct pending pending;
     struct collector_alarm_req *alarm;   /* an alarm route's own state (collector_alarm.c) */
+    void *signin;                        /* a sign-in route's own state (collector_signin.c) */
 };
 
 static struct collector_store *pool_take(struct collector_server *s)
@@ -518,12 +521,18 @@ static bool query_filter(struct collector_server *s, struct MHD_Connection *c, s
 static enum MHD_Result hq_get(struct collector_server *s, struct MHD_Connection *c, const char *url)
 {
     bool page = strcmp(url, "/") == 0;
-    if (!admin_ok(s, c))
+    struct collector_reader who;
+    if (!collector_signin_reader(s->users, c, admin_ok(s, c), s->now(), &who))
         return send_unauthorized(c, "the HQ token is required", page);
     struct collector_filter f;
     const char *why = NULL;
     if (!page && !query_filter(s, c, &f, &why))
         return send_error(c, MHD_HTTP_BAD_REQUEST, "bad_query", why);
+    /* A group's manager reads the exports of one of their antennes at a time, never the region's page. */
+    if (who.group[0] && (page || !f.antenne[0] ||
+                         strcmp(collector_antennes_at(s->antennes, (size_t)collector_antennes_find(s->antennes, f.antenne))
+                                    ->group, who.group) != 0))
+        return send_error(c, MHD_HTTP_FORBIDDEN, "scope", "outside your group: ask for antenne=<one of yours>");
     struct collector_store *st = pool_take(s);
     char *out;
     size_t len;
@@ -553,9 +562,14 @@ static enum MHD_Result console_get(struct collector_server *s, struct MHD_Connec
     bool now_page = strcmp(url, "/console") == 0;
     if (!now_page && strcmp(url, "/console/period") != 0)
         return send_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such resource");
-    if (!admin_ok(s, c))
-        return send_unauthorized(c, "the HQ token is required", true);
     int64_t now = s->now();
+    struct collector_reader who;
+    if (!collector_signin_reader(s->users, c, admin_ok(s, c), now, &who)) {
+        if (s->config->users[0])
+            return send_buffer(c, MHD_HTTP_SEE_OTHER, "text/plain", strdup(""), 0, MHD_HTTP_HEADER_LOCATION,
+                               "/console/login");
+        return send_unauthorized(c, "the HQ token is required", true);
+    }
     struct collector_console_query q;
     const char *why = NULL;
 #define ARG(name) MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name)
@@ -563,6 +577,16 @@ static enum MHD_Result console_get(struct collector_server *s, struct MHD_Connec
                                       ARG("antenne"), &q, &why) != 0)
         return send_error(c, MHD_HTTP_BAD_REQUEST, "bad_query", why);
 #undef ARG
+    /* A group's manager sees their group only: another group or an antenne of one is refused. */
+    if (who.group[0]) {
+        long a = q.antenne[0] ? collector_antennes_find(s->antennes, q.antenne) : -1;
+        if ((q.group[0] && strcmp(q.group, who.group) != 0) ||
+            (a >= 0 && strcmp(collector_antennes_at(s->antennes, (size_t)a)->group, who.group) != 0))
+            return send_error(c, MHD_HTTP_FORBIDDEN, "scope", "outside your group");
+        snprintf(q.group, sizeof q.group, "%s", who.group);
+    }
+    snprintf(q.reader, sizeof q.reader, "%s", who.name);
+    snprintf(q.csrf, sizeof q.csrf, "%s", who.csrf);
     struct collector_store *st = pool_take(s);
     char *out;
     size_t len;
@@ -590,6 +614,12 @@ static enum MHD_Result route_request(void *cls, struct MHD_Connection *c, const 
                                          &r->channel);
     if (r && r->is_fleet)
         return collector_fleet_request(s->fleet, c, url, method, false, upload_data, upload_data_size, &r->fleet);
+    if (collector_signin_route(url)) {
+        if (!r && !(r = *con_cls = calloc(1, sizeof *r)))
+            return MHD_NO;
+        return collector_signin_request(s->users, c, url, method, s->config->cert[0] != '\0', s->now(), upload_data,
+                                        upload_data_size, &r->signin);
+    }
     if (collector_alarms_route(url)) {
         if (!r && !(r = *con_cls = calloc(1, sizeof *r)))
             return MHD_NO;
@@ -679,6 +709,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
         collector_channel_completed(r->channel);
         collector_fleet_completed(r->fleet);
         collector_alarms_done(r->alarm);
+        collector_signin_done(r->signin);
         collector_batch_free(r->pending.batch);
         drop_body(s, r);
         free(r);
@@ -784,6 +815,7 @@ static void free_server(struct collector_server *s)
     collector_fleet_free(s->fleet);
     stop_alerts(s);
     collector_alerts_free(s->alerts);
+    collector_users_free(s->users);
     collector_channel_free(s->channel);
     collector_alarms_free(s->alarms);
     collector_live_board_free(s->live);
@@ -895,6 +927,10 @@ int collector_server_start(const struct collector_config *config, const struct c
         !(s->alerts = collector_alerts_new(antennes, s->live, config->wait_target_min, &config->alert_sink,
                                            alerts_stopping, s))) {
         snprintf(err, errlen, "out of memory");
+        free_server(s);
+        return -1;
+    }
+    if (collector_users_load(config->users, antennes, &s->users, err, errlen) != 0) {
         free_server(s);
         return -1;
     }

@@ -13,6 +13,7 @@
  *                                       so the share served within it is exact; collector_console.h)
  *                alert_webhook_url = https://...   alert_mail_to = a@x,b@y   sendmail = /usr/sbin/sendmail
  *                                      (steering alerts, collector_alerts.h; empty = not sent that way)
+ *                users = users.txt    (who signs in to the console, collector_users.h)
  *   [tls]        cert = cert.pem      key = key.pem       (both or neither; HTTPS when set)
  *
  * Relative paths in the INI are relative to the INI file's directory.
@@ -20,6 +21,7 @@
  *        --antennes-csv FILE --tokens FILE --tokens-dir DIR --admin-token-file FILE --cert FILE --key FILE
  *        --body-cap BYTES --max-buckets N --pending-cap BYTES --groups FILE --alarms-journal FILE
  *        --wait-target-min N --alert-webhook-url URL --alert-mail-to ADDRS --sendmail PATH
+ *        --users FILE
  */
 #ifndef BORNE_COLLECTOR_CONFIG_H
 #define BORNE_COLLECTOR_CONFIG_H
@@ -51,6 +53,7 @@ struct collector_config {
     char key[COLLECTOR_PATH_MAX];
     int wait_target_min;
     struct collector_alert_sink alert_sink;
+    char users[COLLECTOR_PATH_MAX];
 };
 
 /* Defaults: 127.0.0.1:8480, 4 threads, 4 MiB, 20000 buckets, SQLite "borne-collector.sqlite". */

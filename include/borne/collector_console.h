@@ -43,6 +43,9 @@ struct collector_console_query {
     char territory[64];
     char group[COLLECTOR_ID_MAX + 1];
     char antenne[COLLECTOR_ID_MAX + 1];
+    /* who reads (the page names them and offers to sign out): "" with the HQ token */
+    char reader[65];
+    char csrf[65];          /* the session's token for the sign-out form */
 };
 
 /* Fills q from the request's parameters (each may be NULL or ""): period "day", "week" (default) or

@@ -9,18 +9,21 @@
 //   - at 1366×768 and 1920×1080 no element leaves the viewport sideways and no two text boxes overlap;
 //   - the HQ page's legend, its bars, the console's legend and the CSV export's columns all go
 //     sunny → storm in the kiosk's words, and a legend swatch has the colour of its bars.
+//   - people sign in (Argon2id hashes from borne-collector-passwd): a wrong password is refused, the
+//     session cookie is HttpOnly and SameSite=Strict; a group's manager sees their group's figures and
+//     gets 403 for another group's pages and exports; signing out needs the form's CSRF token.
 // Screenshots in BORNE_TEST_TMP: console_<view>_<W>x<H>.png, hq_page_<W>x<H>.png.
 //
-// Usage: node test_collector_console.js <borne-collector> <node_modules dir>
+// Usage: node test_collector_console.js <borne-collector> <borne-collector-passwd> <node_modules dir>
 'use strict';
 
-const { spawn } = require('child_process');
+const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const readline = require('readline');
 const t = require('./test_hub_lib.js');
 
-const [collectorBin, modules] = process.argv.slice(2);
+const [collectorBin, passwdBin, modules] = process.argv.slice(2);
 const dir = fs.mkdtempSync(path.join(t.tmpBase, 'collector_console-'));
 const HQ_TOKEN = 'hq-console-token-0123456789';
 const WEATHER = ['Soleil', 'Soleil voilé', 'Nuageux', 'Pluie', 'Orage'];
@@ -30,6 +33,7 @@ const REASONS = ['attente', 'accueil', 'reponse', 'locaux', 'autre'];
 const BANDS = ['0-5', '5-10', '10-15', '15-20', '20-30', '30-45', '45-60', '60+'];
 const BAND_LOW = [0, 5, 10, 15, 20, 30, 45, 60];
 const TARGET_MIN = 15;
+const USERS = { directrice: 'mot-de-passe-de-la-region', 'gestion-aisne-sud': 'mot-de-passe-du-groupe' };
 
 function slug(name) {
   return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
@@ -245,6 +249,78 @@ async function view(browser, port, name, p, sizes) {
   return results;
 }
 
+// A browser context of its own (no HQ token), signed in through the form.
+async function signIn(b, port, name, password) {
+  const ctx = await b.newContext();
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => t.check(false, 'page error: ' + e.message));
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto(`http://127.0.0.1:${port}/console`);
+  t.check(page.url().endsWith('/console/login'), `${name}: the console asks to sign in (${page.url()})`);
+  await page.fill('input[name=name]', name);
+  await page.fill('input[name=password]', password);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  return { ctx, page };
+}
+
+async function signedIn(b, port, uploaded, all, date, inMonth, sizes) {
+  // A wrong password: refused, the form says so, no cookie.
+  const wrong = await signIn(b, port, 'directrice', 'pas-le-bon-mot-de-passe');
+  t.check((await wrong.page.textContent('.error')) === 'Nom ou mot de passe incorrect.', 'a wrong password is refused');
+  t.check((await wrong.ctx.cookies()).length === 0, 'no session after a wrong password');
+  await wrong.page.screenshot({ path: path.join(t.tmpBase, 'console_login_refused_1366x768.png') });
+  await wrong.ctx.close();
+
+  // The region's director: every group.
+  const dir = await signIn(b, port, 'directrice', USERS.directrice);
+  t.check(dir.page.url().endsWith('/console'), `the director lands on the console (${dir.page.url()})`);
+  const cookie = (await dir.ctx.cookies()).find((c) => c.name === 'borne_session');
+  t.check(cookie && cookie.httpOnly && cookie.sameSite === 'Strict' && cookie.value.length === 64,
+          `session cookie HttpOnly, SameSite=Strict (${JSON.stringify(cookie)})`);
+  t.check((await dir.page.textContent('#reader')) === 'directrice', 'the page names who reads');
+  const other = await dir.page.goto(`http://127.0.0.1:${port}/console/period?period=week&date=${date}&group=cote-d-opale`);
+  t.check(other.status() === 200, 'the director reads any group');
+  // Signing out needs the form's token: a forged POST carrying the cookie is refused.
+  for (const form of [{}, { csrf: '0'.repeat(64) }]) {
+    const r = await dir.ctx.request.post(`http://127.0.0.1:${port}/console/logout`, { form, maxRedirects: 0 });
+    t.check(r.status() === 403, `sign-out without the right CSRF token is a 403 (${r.status()})`);
+  }
+  t.check((await dir.page.goto(`http://127.0.0.1:${port}/console`)).status() === 200, 'still signed in after the forged posts');
+  await Promise.all([dir.page.waitForNavigation(), dir.page.click('form.who button')]);
+  t.check(dir.page.url().endsWith('/console/login'), `signing out leads to the form (${dir.page.url()})`);
+  await dir.page.goto(`http://127.0.0.1:${port}/console`);
+  t.check(dir.page.url().endsWith('/console/login'), 'the old session no longer opens the console');
+  await dir.ctx.close();
+
+  // A group's manager: their group's antennes and figures only.
+  const mgr = await signIn(b, port, 'gestion-aisne-sud', USERS['gestion-aisne-sud']);
+  const mine = all.filter((a) => a.group === 'aisne-sud');
+  const rows = await mgr.page.evaluate(() => [...document.querySelectorAll('#now tbody tr')].map((r) => r.dataset.antenne));
+  t.check(JSON.stringify(rows.sort()) === JSON.stringify(mine.map((a) => a.id).sort()),
+          `the manager's Maintenant lists their group only (${rows})`);
+  for (const [width, height] of sizes) {
+    await mgr.page.setViewportSize({ width, height });
+    const res = await mgr.page.goto(`http://127.0.0.1:${port}/console/period?period=month&date=${date}`);
+    t.check(res.status() === 200, 'the manager reads their period page');
+    const faults = await layoutFaults(mgr.page);
+    t.check(faults.length === 0, `manager's page at ${width}×${height}: ${faults.slice(0, 8).join('; ')}`);
+    await mgr.page.screenshot({ path: path.join(t.tmpBase, `console_manager_${width}x${height}.png`), fullPage: true });
+  }
+  checkFigures('manager month', await figures(mgr.page),
+               expect(uploaded, (a, bk) => inMonth(a, bk) && a.group === 'aisne-sud'), mine);
+  const other2 = all.find((a) => a.group !== 'aisne-sud');
+  for (const p of [`/console/period?group=${other2.group}`, `/console/period?antenne=${other2.id}`,
+                   `/console?group=${other2.group}`, `/api/v1/export.csv?antenne=${other2.id}`,
+                   '/api/v1/export.json', '/']) {
+    const r = await mgr.ctx.request.get(`http://127.0.0.1:${port}${p}`, { maxRedirects: 0 });
+    t.check(r.status() === 403, `the manager cannot read ${p} (${r.status()})`);
+  }
+  const ownCsv = await mgr.ctx.request.get(`http://127.0.0.1:${port}/api/v1/export.csv?antenne=${mine[0].id}&from=${date}`);
+  t.check(ownCsv.status() === 200 && (await ownCsv.text()).includes(`\r\n${mine[0].id},`),
+          `the manager exports their own antenne (${ownCsv.status()})`);
+  await mgr.ctx.close();
+}
+
 async function main() {
   const all = antennes();
   t.check(all.length >= 19 && all.every((a) => a.territory && a.group), 'the antennes table has territories and groups');
@@ -252,10 +328,17 @@ async function main() {
   fs.writeFileSync(path.join(dir, 'tokens.txt'), all.map((a) => `${a.id} ${tokens[a.id]}`).join('\n') + '\n',
                    { mode: 0o600 });
   fs.writeFileSync(path.join(dir, 'hq.token'), HQ_TOKEN + '\n', { mode: 0o600 });
+  const hash = (pw) => execFileSync(passwdBin, [], { input: pw + '\n' }).toString().trim();
+  fs.writeFileSync(path.join(dir, 'users.txt'), [
+    '# console users',
+    `directrice region ${hash(USERS.directrice)}`,
+    `gestion-aisne-sud group:aisne-sud ${hash(USERS['gestion-aisne-sud'])}`,
+  ].join('\n') + '\n', { mode: 0o600 });
   const child = spawn(collectorBin, ['--port', '0', '--sqlite', path.join(dir, 'hq.sqlite'),
     '--antennes-csv', path.join(process.env.BORNE_ASSETS, 'collector', 'antennes-hdf.csv'),
     '--tokens', path.join(dir, 'tokens.txt'), '--admin-token-file', path.join(dir, 'hq.token'),
-    '--alarms-journal', path.join(dir, 'alarms.jsonl'), '--wait-target-min', String(TARGET_MIN)],
+    '--alarms-journal', path.join(dir, 'alarms.jsonl'), '--wait-target-min', String(TARGET_MIN),
+    '--users', path.join(dir, 'users.txt')],
   { stdio: ['ignore', 'pipe', 'inherit'] });
   const first = await new Promise((r) => readline.createInterface({ input: child.stdout }).once('line', r));
   const m = /listening on http:\/\/[^:]+:(\d+)/.exec(first || '');
@@ -303,14 +386,18 @@ async function main() {
     // Bad queries: clear errors.
     for (const q of ['?period=year', '?territory=Atlantide', '?group=nope', '?antenne=nowhere', '?date=2026-13-45'])
       t.check((await hqGet(port, '/console/period' + q)).status === 400, `console/period${q} is a 400`);
-    t.check((await fetch(`http://127.0.0.1:${port}/console`)).status === 401, 'the console needs the HQ credentials');
+    const anon = await fetch(`http://127.0.0.1:${port}/console`, { redirect: 'manual' });
+    t.check(anon.status === 303 && anon.headers.get('location') === '/console/login',
+            `without credentials the console sends to the sign-in form (${anon.status})`);
+    const badToken = await fetch(`http://127.0.0.1:${port}/console`, { headers: { Authorization: 'Bearer not-the-hq-token-000' }, redirect: 'manual' });
+    t.check(badToken.status === 303, `a wrong token opens nothing (${badToken.status})`);
 
     const { chromium } = require(path.join(modules, 'playwright-core'));
     browser = {
       context: await (await chromium.launch({
         executablePath: '/usr/bin/chromium', headless: true,
         args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      })).newContext({ httpCredentials: { username: 'siege', password: HQ_TOKEN }, timezoneId: 'Europe/Paris' }),
+      })).newContext({ extraHTTPHeaders: { Authorization: 'Bearer ' + HQ_TOKEN }, timezoneId: 'Europe/Paris' }),
     };
     const sizes = [[1366, 768], [1920, 1080]];
     const date = dayText(monday);
@@ -385,6 +472,8 @@ async function main() {
     const csvFb = [0, 0, 0, 0, 0];
     for (const l of csv.slice(1).filter((x) => x)) cols.forEach((c, i) => { csvFb[i] += Number(l.split(',')[c]); });
     t.check(JSON.stringify(csvFb) === JSON.stringify(e.fb), `export weather columns = uploaded (${csvFb} / ${e.fb})`);
+
+    await signedIn(browser.context.browser(), port, uploaded, all, date, inMonth, sizes);
   } finally {
     if (browser) await browser.context.browser().close();
     const done = new Promise((r) => child.on('exit', r));
