@@ -13,7 +13,9 @@
 #include <string.h>
 #include <time.h>
 
-enum { EXIT_REFUSED = 1, EXIT_USAGE = 2 };
+/* EXIT_BUSY: quiet-window's "not now" (the antenne is open or opens soon), so a script can tell
+ * it from a failure. */
+enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_BUSY = 3 };
 
 typedef struct admin {
     borne_config cfg;
@@ -477,6 +479,38 @@ static int cmd_check_config(admin *a, int argc, char **argv)
     return 0;
 }
 
+/* For borne-update: maintenance (a package upgrade, a restart, a rollback if the new version fails)
+ * only while the antenne is closed and stays closed for MINUTES. Hours and closures come from the
+ * database, which holds what the kiosk applies (the file's or HQ's). */
+static int cmd_quiet_window(admin *a, int argc, char **argv)
+{
+    long minutes = 60;
+    if (argc == 1) {
+        char *end;
+        minutes = strtol(argv[0], &end, 10);
+        if (*end || minutes < 0 || minutes > 24 * 60)
+            return usage_error("quiet-window: MINUTES from 0 to 1440, not \"%s\"", argv[0]);
+    }
+    /* queue_is_open reads "closed" on a database error: read the hours first, so a failure is a
+     * failure and never a green light. */
+    queue_setup setup;
+    int rc = queue_get_setup(a->q, &setup);
+    if (rc)
+        return refused(a, "quiet-window", rc);
+    int64_t next_open = 0;
+    if (queue_is_open(a->q, a->now, &next_open)) {
+        printf("open now: not a quiet window\n");
+        return EXIT_BUSY;
+    }
+    if (next_open && next_open - a->now < (int64_t)minutes * 60) {
+        printf("closed, but opens in %lld min (< %ld): not a quiet window\n",
+               (long long)((next_open - a->now) / 60), minutes);
+        return EXIT_BUSY;
+    }
+    printf("closed for at least %ld min: quiet window\n", minutes);
+    return 0;
+}
+
 static const command commands[] = {
     {"check-config", "", 0, 0, false, cmd_check_config, "validate the config file, touch nothing"},
     {"init", "", 0, 0, true, cmd_init, "create or migrate the database, apply services, counters, hours"},
@@ -497,6 +531,8 @@ static const command commands[] = {
     {"stats", "[YYYY-MM-DD]", 0, 1, true, cmd_stats, "the day's aggregates (today by default)"},
     {"events", "[AFTER_ID]", 0, 1, true, cmd_events, "the event log"},
     {"rollover", "", 0, 0, true, cmd_rollover, "expire earlier days' tickets and purge old notes"},
+    {"quiet-window", "[MINUTES]", 0, 1, true, cmd_quiet_window,
+     "exit 0 if closed for MINUTES (default 60), 3 if not: when to upgrade"},
 };
 
 static void usage(FILE *out)

@@ -108,6 +108,13 @@ expect "unknown command" 2 "unknown command" -- "${A[@]}" explode
 expect "wrong arg count" 2 "usage: borne-admin call COUNTER" -- "${A[@]}" call
 expect "no config" 2 "--config" -- "$admin" list
 
+# borne-update upgrades only in a quiet window: closed now and for the next MINUTES.
+expect "quiet window: open" 3 "open now" -- "${A[@]}" --now ${monday}T10:00 quiet-window
+expect "quiet window: opens too soon" 3 "opens in 30 min" -- "${A[@]}" --now ${monday}T13:00 quiet-window 45
+expect "quiet window: lunch is long enough" 0 "quiet window" -- "${A[@]}" --now ${monday}T12:45 quiet-window 30
+expect "quiet window: night" 0 "quiet window" -- "${A[@]}" --now ${monday}T22:00 quiet-window
+expect "quiet window: bad minutes" 2 "MINUTES" -- "${A[@]}" quiet-window soon
+
 expect "check-config says the admin screen is locked" 0 "no \\[ui\\] admin_pin" -- "${A[@]}" check-config
 printf '[antenne]\nid = x\nname = Antenne de B\xe9thune\n[service.A]\nlabel_fr = A\n[printer]\ndevice = virtual\n' > "$tmp/latin1.ini"
 expect "Latin-1 antenne name" 1 "latin1.ini:3: name \"Antenne de B\\\\xE9thune\": invalid UTF-8" -- "$admin" --config "$tmp/latin1.ini" check-config
