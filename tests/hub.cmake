@@ -62,12 +62,15 @@ borne_add_bench(bench_hub)
 
 borne_add_test(NAME test_client SOURCES integration/test_client.c
                LIBS borne_client borne_hub_testsupport LABELS integration)
+# The appliance driven as the shell drives it, by taps and holds (shared by the appliance tests).
+add_library(borne_appliance_testsupport STATIC integration/test_appliance_support.c)
+target_link_libraries(borne_appliance_testsupport PUBLIC borne_appliance borne_hub_testsupport borne_ui)
 borne_add_test(NAME test_appliance SOURCES integration/test_appliance.c
-               LIBS borne_appliance borne_hub_testsupport LABELS ui integration
+               LIBS borne_appliance_testsupport LABELS ui integration
                ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)
 # Every size and state of the desk appliance through the frame checks; the PNGs stay in the build tree.
 borne_add_test(NAME test_appliance_screens SOURCES integration/test_appliance_screens.c
-               LIBS borne_appliance borne_hub_testsupport LABELS ui integration
+               LIBS borne_appliance_testsupport LABELS ui integration
                ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)
 borne_add_test(NAME test_appliance_token SOURCES unit/test_appliance_token.c
                LIBS borne_appliance borne_secret_testsupport LABELS unit)

@@ -4,7 +4,7 @@
  * with whole words, waiting counts beside them (under them in portrait; on a second page on a
  * 7-inch panel). Buttons that make no sense in the current state are not drawn (rather than
  * greyed): on a touch screen a grey button is still tapped. */
-#include "borne/appliance.h"
+#include "appliance_internal.h"
 
 #include "borne/secret.h"
 #include "borne/shell.h"
@@ -16,20 +16,6 @@
 
 #include "borne/ui_text.h"
 #include "borne/ui_widget.h"
-
-enum {
-    B_CALL = 1, B_RECALL, B_START, B_FINISH, B_REDIRECT, B_NO_SHOW, B_TRANSFER, B_OPEN, B_PAUSE,
-    B_CLOSE, B_CANCEL, B_DETAILS, B_BACK,
-    B_SERVICE0 = 100,   /* + index of the service in the view: transfer target */
-};
-
-struct appliance {
-    ui *ui;
-    client *client;
-    client_view view;
-    bool picking;       /* transfer: choosing the service */
-    bool details;       /* compact panel: the waiting list and the note instead of the visitor */
-};
 
 int appliance_create(appliance **out, SDL_Renderer *r, const appliance_options *o, char *errbuf,
                      size_t errlen)
@@ -43,7 +29,9 @@ int appliance_create(appliance **out, SDL_Renderer *r, const appliance_options *
     shell_wake_type();   /* registered here, on the SDL thread, before the client's threads wake */
     ui_options uo = {.assets_dir = o->assets_dir ? o->assets_dir : "assets",
                      .width_mm = o->width_mm, .height_mm = o->height_mm, .readback = o->readback};
+    a->counter_id = o->counter_id;
     if (ui_create(&a->ui, r, &uo, errbuf, errlen) != 0 ||
+        appliance_alarm_init(a, o, errbuf, errlen) != 0 ||
         client_start(&a->client, o->hub_url, o->counter_id, o->token, &o->client, shell_wake, NULL,
                      errbuf, errlen) != 0) {
         appliance_destroy(a);
@@ -58,6 +46,7 @@ void appliance_destroy(appliance *a)
     if (!a)
         return;
     client_stop(a->client);
+    appliance_alarm_fini(a);
     ui_destroy(a->ui);
     free(a);
 }
@@ -86,6 +75,7 @@ bool appliance_handle_event(appliance *a, const SDL_Event *e)
     }
     bool redraw = false;
     int id = ui_input(a->ui, e, &redraw);
+    redraw |= appliance_alarm_event(a, e, id);
     switch (id) {
     case B_CALL: act(a, LAN_ACT_CALL_NEXT, 0, 0); break;
     case B_RECALL: act(a, LAN_ACT_RECALL, 0, 0); break;
@@ -110,6 +100,16 @@ bool appliance_handle_event(appliance *a, const SDL_Event *e)
     return redraw || id != UI_NO_TARGET;
 }
 
+bool appliance_tick(appliance *a)
+{
+    return appliance_alarm_tick(a);
+}
+
+int appliance_next_wakeup_ms(appliance *a)
+{
+    return appliance_alarm_next_ms(a);
+}
+
 /* ---- drawing ---------------------------------------------------------------------------------- */
 
 /* Sizes in millimetres of the panel. A 7-inch board (155 × 86 mm) has room for the visitor and
@@ -119,13 +119,6 @@ bool appliance_handle_event(appliance *a, const SDL_Event *e)
 #define ROW_MIN_MM 16.0        /* 15 mm targets, and a millimetre of slack for rounding */
 #define ROW_MAX_MM 22.0
 #define LABEL_MIN_MM 3.0       /* seated at arm's length: smaller than the kiosk's 5 mm */
-
-typedef struct layout {
-    bool compact;
-    int pad, gap;
-    SDL_Rect current, buttons, side;   /* side.w == 0 on a compact panel */
-    double cap;                         /* button labels */
-} layout;
 
 static layout lay_out(appliance *a, int band)
 {
@@ -166,8 +159,8 @@ static double label_cap(appliance *a, const layout *l)
     return cap < LABEL_MIN_MM ? LABEL_MIN_MM : cap;
 }
 
-static void text(appliance *a, SDL_Rect box, const char *s, double cap_mm, bool bold, SDL_Color fg,
-                 ui_align align)
+void appliance_text(appliance *a, SDL_Rect box, const char *s, double cap_mm, bool bold, SDL_Color fg,
+                    ui_align align)
 {
     ui_text_style st = {.cap_mm = cap_mm, .min_cap_mm = cap_mm < LABEL_MIN_MM ? cap_mm : LABEL_MIN_MM,
                         .bold = bold, .fg = fg, .halign = align, .valign = UI_ALIGN_CENTER};
@@ -175,14 +168,14 @@ static void text(appliance *a, SDL_Rect box, const char *s, double cap_mm, bool 
 }
 
 /* The largest cap height (<= max_mm) whose lines fill at most `fill` of the box's height. */
-static double cap_for(appliance *a, SDL_Rect box, double max_mm, double fill)
+double appliance_cap_for(appliance *a, SDL_Rect box, double max_mm, double fill)
 {
     double mm = ui_to_mm(a->ui, box.h) * fill / 1.6;   /* a line is about 1.6 caps high */
     return mm > max_mm ? max_mm : mm;
 }
 
-static void button(appliance *a, const layout *l, int id, SDL_Rect r, const char *label,
-                   ui_button_kind kind)
+void appliance_button(appliance *a, const layout *l, int id, SDL_Rect r, const char *label,
+                      ui_button_kind kind)
 {
     ui_button_spec b = {.id = id, .rect = r, .label = label, .kind = kind, .cap_mm = l->cap,
                         .min_cap_mm = LABEL_MIN_MM};
@@ -190,7 +183,7 @@ static void button(appliance *a, const layout *l, int id, SDL_Rect r, const char
 }
 
 /* Lays out `n` buttons of one row in r with gaps of gap pixels. */
-static SDL_Rect cell(SDL_Rect r, int i, int n, int gap)
+SDL_Rect appliance_cell(SDL_Rect r, int i, int n, int gap)
 {
     int w = (r.w - gap * (n - 1)) / n;
     return (SDL_Rect){r.x + i * (w + gap), r.y, w, r.h};
@@ -237,8 +230,8 @@ static void draw_current(appliance *a, const layout *l, int64_t now)
         label = (SDL_Rect){in.x, in.y, in.w * 28 / 100, in.h};
         info = (SDL_Rect){label.x + label.w, in.y, in.w - label.w, in.h};
     }
-    double label_cap = cap_for(a, label, 16, 0.95);
-    double info_cap = l->compact ? LABEL_MIN_MM : cap_for(a, info, 5, 0.45);
+    double label_cap = appliance_cap_for(a, label, 16, 0.95);
+    double info_cap = l->compact ? LABEL_MIN_MM : appliance_cap_for(a, info, 5, 0.45);
     if (info_cap < LABEL_MIN_MM)
         info_cap = LABEL_MIN_MM;
     /* An error always shows; a confirmation ("A042 appelé.") only while no visitor is shown, as
@@ -246,14 +239,16 @@ static void draw_current(appliance *a, const layout *l, int64_t now)
     const char *shown = v->message[0] && (v->message_is_error || !v->has_ticket) ? v->message : NULL;
     SDL_Color info_fg = v->message[0] && v->message_is_error ? th->alert : th->ink;
     if (!v->has_ticket) {
-        text(a, label, "—", label_cap, true, th->ink, UI_ALIGN_START);
-        text(a, info, shown ? shown : v->counter_state == LAN_COUNTER_OPEN ? "Aucun visiteur appelé."
-                      : v->counter_state == LAN_COUNTER_PAUSED ? "Guichet en pause." : "Guichet fermé.",
-             info_cap, false, shown ? info_fg : th->ink, UI_ALIGN_START);
+        appliance_text(a, label, "—", label_cap, true, th->ink, UI_ALIGN_START);
+        appliance_text(a, info, shown ? shown
+                                : v->counter_state == LAN_COUNTER_OPEN ? "Aucun visiteur appelé."
+                                : v->counter_state == LAN_COUNTER_PAUSED ? "Guichet en pause."
+                                : "Guichet fermé.",
+                       info_cap, false, shown ? info_fg : th->ink, UI_ALIGN_START);
         return;
     }
     const lan_ticket *t = &v->ticket;
-    text(a, label, t->label, label_cap, true, th->ink, UI_ALIGN_START);
+    appliance_text(a, label, t->label, label_cap, true, th->ink, UI_ALIGN_START);
     int64_t called = t->called_at ? t->called_at : now + v->skew;
     long waited = (long)((called - t->issued_at) / 60);
     char line[LAN_NAME_MAX + LAN_NOTE_MAX + 160], appt[LAN_NOTE_MAX + 64] = "";
@@ -263,14 +258,14 @@ static void draw_current(appliance *a, const layout *l, int64_t now)
              t->state == LAN_TICKET_SERVING ? "en entretien" : "appelé", waited < 0 ? 0 : waited,
              t->priority ? " · prioritaire" : "", t->recalls ? " · rappelé" : "", appt[0] ? "\n" : "",
              appt);
-    text(a, info, shown ? shown : line, info_cap, false, shown ? info_fg : th->ink, UI_ALIGN_START);
+    appliance_text(a, info, shown ? shown : line, info_cap, false, shown ? info_fg : th->ink, UI_ALIGN_START);
     if (note_here) {
         SDL_Rect box = {in.x, in.y + body_h, in.w, in.h - body_h};
         ui_fill_rounded(a->ui, box, ui_mm(a->ui, 1.5), th->band);
         appointment_line(v, appt, sizeof appt, true);
         int inset = ui_mm(a->ui, 2);
-        text(a, (SDL_Rect){box.x + inset, box.y, box.w - 2 * inset, box.h}, appt,
-             cap_for(a, box, 4.5, 0.3), false, th->band_ink, UI_ALIGN_START);
+        appliance_text(a, (SDL_Rect){box.x + inset, box.y, box.w - 2 * inset, box.h}, appt,
+                       appliance_cap_for(a, box, 4.5, 0.3), false, th->band_ink, UI_ALIGN_START);
     }
 }
 
@@ -282,7 +277,7 @@ static void draw_services(appliance *a, SDL_Rect r)
     const ui_theme *th = ui_get_theme(u);
     const client_view *v = &a->view;
     int head = ui_mm(u, 9), gap = ui_mm(u, 1.5);
-    text(a, (SDL_Rect){r.x, r.y, r.w, head}, "En attente", 4.5, true, th->muted, UI_ALIGN_START);
+    appliance_text(a, (SDL_Rect){r.x, r.y, r.w, head}, "En attente", 4.5, true, th->muted, UI_ALIGN_START);
     int count_w = ui_mm(u, 14), name_w = r.w - count_w;
     char names[LAN_MAX_SERVICES][LAN_NAME_MAX + 8];
     int lines[LAN_MAX_SERVICES];
@@ -306,7 +301,7 @@ static void draw_services(appliance *a, SDL_Rect r)
             char cell_text[24];
             snprintf(cell_text, sizeof cell_text, "%c  %d", s->letter, s->waiting);
             SDL_Rect box = {r.x + (i % cols) * cell_w, y + (i / cols) * cell_h, cell_w, cell_h - gap};
-            text(a, box, cell_text, 4, s->mine, s->mine ? th->ink : th->muted, UI_ALIGN_START);
+            appliance_text(a, box, cell_text, 4, s->mine, s->mine ? th->ink : th->muted, UI_ALIGN_START);
         }
         return;
     }
@@ -316,8 +311,8 @@ static void draw_services(appliance *a, SDL_Rect r)
         char count[16];
         snprintf(count, sizeof count, "%d", s->waiting);
         SDL_Color fg = s->mine ? th->ink : th->muted;
-        text(a, (SDL_Rect){r.x, y, name_w, row_h}, names[i], cap, s->mine, fg, UI_ALIGN_START);
-        text(a, (SDL_Rect){r.x + name_w, y, count_w, row_h}, count, cap, true, fg, UI_ALIGN_END);
+        appliance_text(a, (SDL_Rect){r.x, y, name_w, row_h}, names[i], cap, s->mine, fg, UI_ALIGN_START);
+        appliance_text(a, (SDL_Rect){r.x + name_w, y, count_w, row_h}, count, cap, true, fg, UI_ALIGN_END);
         y += row_h + gap;
     }
 }
@@ -336,14 +331,16 @@ static void draw_details(appliance *a, const layout *l)
         SDL_Rect box = {r.x, r.y, r.w, r.h * 2 / 5};
         ui_fill_rounded(a->ui, box, ui_mm(a->ui, 1.5), th->band);
         int inset = ui_mm(a->ui, 2);
-        text(a, (SDL_Rect){box.x + inset, box.y, box.w - 2 * inset, box.h}, appt, 4, false,
-             th->band_ink, UI_ALIGN_START);
+        appliance_text(a, (SDL_Rect){box.x + inset, box.y, box.w - 2 * inset, box.h}, appt, 4, false,
+                       th->band_ink, UI_ALIGN_START);
         r.y += box.h + l->gap;
         r.h -= box.h + l->gap;
     }
     draw_services(a, r);
 }
 
+/* Three rows of whole-word buttons; the last one has four cells, the fourth always the discreet
+ * alarm control (on every page: an agent in trouble does not go back first). */
 static void draw_buttons(appliance *a, const layout *l)
 {
     const client_view *v = &a->view;
@@ -353,47 +350,67 @@ static void draw_buttons(appliance *a, const layout *l)
     SDL_Rect rows[3];
     for (int i = 0; i < 3; i++)
         rows[i] = (SDL_Rect){r.x, r.y + i * (h + gap), r.w, h};
+    SDL_Rect last = rows[2];
     if (a->details) {
-        button(a, l, B_BACK, cell(rows[2], 2, 3, gap), "Retour", UI_BUTTON_SECONDARY);
-        return;
-    }
-    if (a->picking) {
+        appliance_button(a, l, B_BACK, appliance_cell(last, 2, 4, gap),
+                         "Retour", UI_BUTTON_SECONDARY);
+    } else if (a->picking) {
         int per_row = (v->n_services + 1) / 2;
         for (int i = 0; i < v->n_services; i++) {
             char label[LAN_NAME_MAX + 8];
             snprintf(label, sizeof label, "Vers %c", v->services[i].letter);
-            button(a, l, B_SERVICE0 + i, cell(rows[i / per_row], i % per_row, per_row, gap), label,
-                   UI_BUTTON_SECONDARY);
+            appliance_button(a, l, B_SERVICE0 + i,
+                             appliance_cell(rows[i / per_row], i % per_row, per_row, gap), label,
+                             UI_BUTTON_SECONDARY);
         }
-        button(a, l, B_CANCEL, cell(rows[2], 0, 1, gap), "Annuler", UI_BUTTON_SECONDARY);
-        return;
+        appliance_button(a, l, B_CANCEL, appliance_cell(last, 0, 4, gap),
+                         "Annuler", UI_BUTTON_SECONDARY);
+    } else {
+        /* A shown alarm takes the first row (its answers or its clear), or all while the raiser
+         * picks a reason. On a 7" panel its text also needs the first row: the answers go to
+         * the second, and the visit's buttons wait for the alarm to be put away. */
+        bool shown = appliance_alarm_shown(a);
+        int first = shown && l->compact ? 1 : 0;
+        int taken = shown ? first + appliance_alarm_draw_rows(a, l, rows + first, 3 - first) : 0;
+        if (taken == 3)
+            return;
+        bool open = v->counter_state == LAN_COUNTER_OPEN;
+        const lan_ticket *t = v->has_ticket ? &v->ticket : NULL;
+        if (open && !t && !taken)
+            appliance_button(a, l, B_CALL, rows[0], "Appeler le suivant", UI_BUTTON_PRIMARY);
+        if (t && t->state == LAN_TICKET_CALLED && !taken) {
+            appliance_button(a, l, B_RECALL, appliance_cell(rows[0], 0, 3, gap),
+                             "Rappeler", UI_BUTTON_SECONDARY);
+            appliance_button(a, l, B_START, appliance_cell(rows[0], 1, 3, gap),
+                             "Accueillir", UI_BUTTON_SECONDARY);
+            /* Offered only once the hub accepts it: a refused tap teaches nothing. */
+            if (t->recalls >= v->recalls_before_no_show)
+                appliance_button(a, l, B_NO_SHOW, appliance_cell(rows[0], 2, 3, gap), "Absent",
+                                 UI_BUTTON_SECONDARY);
+        }
+        if (t && taken < 2) {
+            appliance_button(a, l, B_FINISH, appliance_cell(rows[1], 0, 3, gap),
+                             "Terminé", UI_BUTTON_PRIMARY);
+            appliance_button(a, l, B_REDIRECT, appliance_cell(rows[1], 1, 3, gap),
+                             "Réorienté", UI_BUTTON_SECONDARY);
+            appliance_button(a, l, B_TRANSFER, appliance_cell(rows[1], 2, 3, gap),
+                             "Transférer", UI_BUTTON_SECONDARY);
+        }
+        int k = 0;
+        if (v->counter_state != LAN_COUNTER_OPEN)
+            appliance_button(a, l, B_OPEN, appliance_cell(last, k++, 4, gap),
+                             "Ouvrir", UI_BUTTON_SECONDARY);
+        if (open)
+            appliance_button(a, l, B_PAUSE, appliance_cell(last, k++, 4, gap),
+                             "Pause", UI_BUTTON_SECONDARY);
+        if (v->counter_state != LAN_COUNTER_CLOSED && !t)
+            appliance_button(a, l, B_CLOSE, appliance_cell(last, k, 4, gap),
+                             "Fermer", UI_BUTTON_SECONDARY);
+        if (l->compact && !appliance_alarm_shown(a))
+            appliance_button(a, l, B_DETAILS, appliance_cell(last, 2, 4, gap),
+                             "Détails", UI_BUTTON_SECONDARY);
     }
-    bool open = v->counter_state == LAN_COUNTER_OPEN;
-    const lan_ticket *t = v->has_ticket ? &v->ticket : NULL;
-    if (open && !t)
-        button(a, l, B_CALL, rows[0], "Appeler le suivant", UI_BUTTON_PRIMARY);
-    if (t && t->state == LAN_TICKET_CALLED) {
-        button(a, l, B_RECALL, cell(rows[0], 0, 3, gap), "Rappeler", UI_BUTTON_SECONDARY);
-        button(a, l, B_START, cell(rows[0], 1, 3, gap), "Accueillir", UI_BUTTON_SECONDARY);
-        /* Offered only once the hub accepts it: a refused tap teaches nothing. */
-        if (t->recalls >= v->recalls_before_no_show)
-            button(a, l, B_NO_SHOW, cell(rows[0], 2, 3, gap), "Absent", UI_BUTTON_SECONDARY);
-    }
-    if (t) {
-        button(a, l, B_FINISH, cell(rows[1], 0, 3, gap), "Terminé", UI_BUTTON_PRIMARY);
-        button(a, l, B_REDIRECT, cell(rows[1], 1, 3, gap), "Réorienté", UI_BUTTON_SECONDARY);
-        button(a, l, B_TRANSFER, cell(rows[1], 2, 3, gap), "Transférer", UI_BUTTON_SECONDARY);
-    }
-    int k = 0;
-    SDL_Rect last = rows[2];
-    if (v->counter_state != LAN_COUNTER_OPEN)
-        button(a, l, B_OPEN, cell(last, k++, 3, gap), "Ouvrir", UI_BUTTON_SECONDARY);
-    if (open)
-        button(a, l, B_PAUSE, cell(last, k++, 3, gap), "Pause", UI_BUTTON_SECONDARY);
-    if (v->counter_state != LAN_COUNTER_CLOSED && !t)
-        button(a, l, B_CLOSE, cell(last, k, 3, gap), "Fermer", UI_BUTTON_SECONDARY);
-    if (l->compact)
-        button(a, l, B_DETAILS, cell(last, 2, 3, gap), "Détails", UI_BUTTON_SECONDARY);
+    appliance_alarm_draw_control(a, l, appliance_cell(last, 3, 4, gap));
 }
 
 /* The kiosk's printer in words, when the desk must know (a visitor may leave without a slip). */
@@ -410,6 +427,17 @@ static const char *printer_words(const char *state)
     return NULL;
 }
 
+/* The alarm in the visitor's place until it is put away; on a 7" panel over the first row of
+ * buttons too (draw_buttons leaves it). */
+static void draw_alarm_panel(appliance *a, layout l)
+{
+    if (l.compact) {
+        int row_h = (l.buttons.h - 2 * l.gap) / 3;
+        l.current.h = l.buttons.y + row_h - l.current.y;
+    }
+    appliance_alarm_draw_panel(a, &l);
+}
+
 int appliance_draw(appliance *a, int64_t now)
 {
     ui *u = a->ui;
@@ -420,7 +448,7 @@ int appliance_draw(appliance *a, int64_t now)
     int band = ui_mm(u, ui_to_mm(u, ui_width(u)) < COMPACT_BELOW_MM ? 9 : 11);
     layout l = lay_out(a, band);
     l.cap = label_cap(a, &l);
-    a->details = a->details && l.compact;
+    a->details = a->details && l.compact && !appliance_alarm_shown(a);
     const char *fault = v->connected ? printer_words(v->printer) : NULL;
     bool alarm = fault && !v->printer_can_print;
     /* A fault that stops the slips turns the band red, and its words say it too. */
@@ -430,13 +458,17 @@ int appliance_draw(appliance *a, int64_t now)
     snprintf(title, sizeof title, "%s · %s", v->counter_name[0] ? v->counter_name : "Guichet",
              v->counter_state == LAN_COUNTER_OPEN ? "ouvert"
              : v->counter_state == LAN_COUNTER_PAUSED ? "en pause" : "fermé");
-    text(a, (SDL_Rect){l.pad, 0, w * 2 / 5 - l.pad, band}, title, 4.5, true, band_ink, UI_ALIGN_START);
+    appliance_text(a, (SDL_Rect){l.pad, 0, w * 2 / 5 - l.pad, band}, title, 4.5, true, band_ink,
+                   UI_ALIGN_START);
     const char *status = !v->connected ? "Hub injoignable, reconnexion…"
-                         : fault ? fault : v->busy ? "Envoi…" : "En direct";
-    text(a, (SDL_Rect){w * 2 / 5, 0, w * 3 / 5 - l.pad, band}, status, 4, !v->connected || fault,
-         band_ink, UI_ALIGN_END);
+                         : fault ? fault : !v->alarm_link ? "Alerte indisponible"
+                         : v->busy || v->alarm_busy ? "Envoi…" : "En direct";
+    appliance_text(a, (SDL_Rect){w * 2 / 5, 0, w * 3 / 5 - l.pad, band}, status, 4, !v->connected || fault,
+                   band_ink, UI_ALIGN_END);
     if (a->details)
         draw_details(a, &l);
+    else if (appliance_alarm_shown(a))
+        draw_alarm_panel(a, l);
     else
         draw_current(a, &l, now);
     draw_buttons(a, &l);

@@ -17,12 +17,36 @@
 #define STREAM_TIMEOUT_S 40   /* the hub sends a keep-alive every 15 s: silence means it is gone */
 #define REQUEST_TIMEOUT_S 5
 
+typedef enum job_kind { JOB_DESK, JOB_ALARM_RAISE, JOB_ALARM_ACK, JOB_ALARM_CLEAR } job_kind;
+
 typedef struct pending {
     bool active;
-    lan_action action;
-    char body[96];
+    job_kind kind;
+    lan_action action;          /* JOB_DESK */
+    char path[96];              /* under LAN_API_PREFIX */
+    char body[512];
     char key[37];
 } pending;
+
+struct client;
+
+/* One server-sent event stream: the public one (state, calls) or the desks' alarm stream. */
+typedef struct stream {
+    struct client *c;
+    const char *path;           /* under LAN_API_PREFIX */
+    bool with_token;
+    bool *up;                   /* the view's flag for it, guarded by mu */
+    void (*dispatch)(struct client *c, const char *event, const char *data);
+    pthread_t thread;
+    bool started;
+    /* parser: this stream's thread only */
+    char line[64 * 1024];
+    size_t line_len;
+    char event[32];
+    char *data;
+    size_t data_len;
+    char last_id[32];
+} stream;
 
 struct client {
     char url[URL_MAX];
@@ -36,19 +60,13 @@ struct client {
     pthread_cond_t cond;
     bool stop;
     client_view view;          /* guarded by mu */
-    pending job;                /* guarded by mu */
+    pending job;                /* guarded by mu: the desk's operation */
+    pending alarm_job;          /* guarded by mu: an alarm operation, never behind the desk's */
     bool want_view;             /* guarded by mu: the worker should GET the counter's view */
     int64_t view_asked;         /* guarded by mu: ticket whose appointment was asked or known */
-    pthread_t stream_thread, worker_thread;
-    bool stream_started, worker_started;
-
-    /* stream parser: stream thread only */
-    char line[64 * 1024];
-    size_t line_len;
-    char event[32];
-    char *data;
-    size_t data_len;
-    char last_id[32];
+    pthread_t worker_thread, alarm_worker_thread;
+    bool worker_started, alarm_worker_started;
+    stream events, alarms;
 };
 
 static const struct { const char *code, *text; } MESSAGES[] = {
@@ -62,7 +80,20 @@ static const struct { const char *code, *text; } MESSAGES[] = {
     {"forbidden", "Ce jeton appartient à un autre guichet."},
     {"service_disabled", "Ce service est fermé."},
     {"storage_full", "Stockage plein sur la borne : prévenez l'administrateur."},
+    {"own_alarm", "Un autre guichet doit répondre à votre alerte."},
+    {"not_raiser", "Seul le guichet qui a donné l'alerte la lève."},
+    {"alarm_cleared", "Cette alerte est déjà levée."},
+    {"unknown_alarm", "Alerte inconnue du hub."},
 };
+
+/* The agent's words for an error code of the hub ("Erreur du hub." when unknown). */
+static const char *message_for(const char *code)
+{
+    for (size_t i = 0; code && i < sizeof MESSAGES / sizeof MESSAGES[0]; i++)
+        if (strcmp(code, MESSAGES[i].code) == 0)
+            return MESSAGES[i].text;
+    return "Erreur du hub.";
+}
 
 int client_new_key(char out[37])
 {
@@ -197,7 +228,9 @@ static void apply_state(client *c, json_t *st)
     v->have_state = true;
     v->skew = json_integer_value(json_object_get(st, "now")) - (int64_t)time(NULL);
     v->last_event_id = json_integer_value(json_object_get(st, "last_event_id"));
-    copy(v->antenne, sizeof v->antenne, json_string_value(json_object_get(json_object_get(st, "antenne"), "name")));
+    json_t *antenne = json_object_get(st, "antenne");
+    copy(v->antenne, sizeof v->antenne, json_string_value(json_object_get(antenne, "name")));
+    copy(v->antenne_id, sizeof v->antenne_id, json_string_value(json_object_get(antenne, "id")));
     json_t *svcs = json_object_get(st, "services");
     v->n_services = 0;
     for (size_t i = 0; i < json_array_size(svcs) && v->n_services < LAN_MAX_SERVICES; i++) {
@@ -245,31 +278,115 @@ static void apply_state(client *c, json_t *st)
     check_appointment(c);
 }
 
-/* ---- event stream ----------------------------------------------------------------------------- */
+/* ---- alarms ---------------------------------------------------------------------------------- */
+
+/* A document of the desks' alarm stream or of an alarm operation's answer (borne/alarm_json.h).
+ * A missing field reads as 0/""/false; an unknown acknowledgement kind as LAN_ALARM_ACK_NONE. */
+static void alarm_from_json(json_t *j, lan_alarm *a)
+{
+    memset(a, 0, sizeof *a);
+    a->id = json_integer_value(json_object_get(j, "id"));
+    copy(a->antenne, sizeof a->antenne, json_string_value(json_object_get(j, "antenne")));
+    copy(a->antenne_name, sizeof a->antenne_name, json_string_value(json_object_get(j, "antenne_name")));
+    a->counter = (int)json_integer_value(json_object_get(j, "counter"));
+    copy(a->desk, sizeof a->desk, json_string_value(json_object_get(j, "desk")));
+    a->raised_at = json_integer_value(json_object_get(j, "raised_at"));
+    a->test = json_is_true(json_object_get(j, "test"));
+    a->remote = json_is_true(json_object_get(j, "remote"));
+    int relay = lan_alarm_relay_from_name(json_string_value(json_object_get(j, "relay")));
+    a->relay = relay < 0 ? LAN_ALARM_RELAY_PENDING : (lan_alarm_relay)relay;
+    a->escalations = (int)json_integer_value(json_object_get(j, "escalations"));
+    a->cleared_at = json_integer_value(json_object_get(j, "cleared_at"));
+    copy(a->cleared_by, sizeof a->cleared_by, json_string_value(json_object_get(j, "cleared_by")));
+    copy(a->clear_reason, sizeof a->clear_reason, json_string_value(json_object_get(j, "clear_reason")));
+    size_t i;
+    json_t *k;
+    json_array_foreach(json_object_get(j, "acks"), i, k) {
+        if (a->n_acks == LAN_ALARM_ACKS_MAX)
+            break;
+        int kind = lan_alarm_ack_from_name(json_string_value(json_object_get(k, "kind")));
+        a->acks[a->n_acks].kind = kind < 0 ? LAN_ALARM_ACK_NONE : (lan_alarm_ack)kind;
+        copy(a->acks[a->n_acks].who, sizeof a->acks[0].who, json_string_value(json_object_get(k, "who")));
+        copy(a->acks[a->n_acks].antenne, sizeof a->acks[0].antenne,
+             json_string_value(json_object_get(k, "antenne")));
+        a->acks[a->n_acks].at = json_integer_value(json_object_get(k, "at"));
+        a->n_acks++;
+    }
+}
+
+/* Caller holds mu. The whole list of the stream: the active alarms first, so that a list longer
+ * than LAN_ALARMS_MAX loses only cleared ones. */
+static void apply_alarms(client *c, json_t *list)
+{
+    client_view *v = &c->view;
+    v->n_alarms = 0;
+    for (int live = 1; live >= 0; live--) {
+        size_t i;
+        json_t *doc;
+        json_array_foreach(list, i, doc) {
+            bool active = json_integer_value(json_object_get(doc, "cleared_at")) == 0;
+            if (active == (live == 1) && v->n_alarms < LAN_ALARMS_MAX)
+                alarm_from_json(doc, &v->alarms[v->n_alarms++]);
+        }
+    }
+}
+
+/* Caller holds mu. The alarm an operation answered, before the stream brings the list. */
+static void upsert_alarm(client *c, json_t *doc)
+{
+    client_view *v = &c->view;
+    lan_alarm a;
+    alarm_from_json(doc, &a);
+    for (int i = 0; i < v->n_alarms; i++)
+        if (v->alarms[i].id == a.id) {
+            v->alarms[i] = a;
+            return;
+        }
+    int n = v->n_alarms < LAN_ALARMS_MAX ? v->n_alarms : LAN_ALARMS_MAX - 1;
+    memmove(&v->alarms[1], &v->alarms[0], (size_t)n * sizeof v->alarms[0]);
+    v->alarms[0] = a;
+    v->n_alarms = n + 1;
+}
+
+static void dispatch_alarms(client *c, const char *event, const char *data)
+{
+    if (strcmp(event, "alarm") != 0)
+        return;
+    json_t *j = json_loads(data, 0, NULL);
+    if (!j)
+        return;
+    pthread_mutex_lock(&c->mu);
+    apply_alarms(c, json_object_get(j, "alarms"));
+    pthread_mutex_unlock(&c->mu);
+    json_decref(j);
+    changed(c);
+}
+
+/* ---- event streams ---------------------------------------------------------------------------- */
 
 /* A call or recall event: queued in the view for the display's announcements. */
-static void note_call(client *c)
+static void note_call(client *c, const char *event, const char *data)
 {
-    json_t *e = json_loads(c->data, 0, NULL);
+    json_t *e = json_loads(data, 0, NULL);
     if (!e)
         return;
     pthread_mutex_lock(&c->mu);
     client_call *call = &c->view.calls[c->view.n_calls_total % CLIENT_CALLS];
     copy(call->label, sizeof call->label, json_string_value(json_object_get(e, "label")));
     call->counter_id = (int)json_integer_value(json_object_get(e, "counter"));
-    call->recall = strcmp(c->event, "recall") == 0;
+    call->recall = strcmp(event, "recall") == 0;
     c->view.n_calls_total++;
     pthread_mutex_unlock(&c->mu);
     json_decref(e);
     changed(c);
 }
 
-static void dispatch(client *c)
+static void dispatch_events(client *c, const char *event, const char *data)
 {
-    if ((strcmp(c->event, "call") == 0 || strcmp(c->event, "recall") == 0) && c->data)
-        note_call(c);
-    if (strcmp(c->event, "state") == 0 && c->data) {
-        json_t *st = json_loads(c->data, 0, NULL);
+    if (strcmp(event, "call") == 0 || strcmp(event, "recall") == 0)
+        note_call(c, event, data);
+    if (strcmp(event, "state") == 0) {
+        json_t *st = json_loads(data, 0, NULL);
         if (st) {
             pthread_mutex_lock(&c->mu);
             apply_state(c, st);
@@ -278,16 +395,22 @@ static void dispatch(client *c)
             changed(c);
         }
     }
-    c->event[0] = '\0';
-    c->data_len = 0;
-    if (c->data)
-        c->data[0] = '\0';
 }
 
-static void stream_line(client *c, char *line)
+static void dispatch(stream *s)
+{
+    if (s->data)
+        s->dispatch(s->c, s->event, s->data);
+    s->event[0] = '\0';
+    s->data_len = 0;
+    if (s->data)
+        s->data[0] = '\0';
+}
+
+static void stream_line(stream *s, char *line)
 {
     if (line[0] == '\0') {
-        dispatch(c);
+        dispatch(s);
         return;
     }
     if (line[0] == ':')
@@ -301,42 +424,52 @@ static void stream_line(client *c, char *line)
         value = line + strlen(line);
     }
     if (strcmp(line, "event") == 0) {
-        copy(c->event, sizeof c->event, value);
+        copy(s->event, sizeof s->event, value);
     } else if (strcmp(line, "id") == 0) {
-        copy(c->last_id, sizeof c->last_id, value);
+        copy(s->last_id, sizeof s->last_id, value);
     } else if (strcmp(line, "data") == 0) {
         size_t n = strlen(value);
-        char *d = realloc(c->data, c->data_len + n + 2);
+        char *d = realloc(s->data, s->data_len + n + 2);
         if (!d)
             return;
-        c->data = d;
-        if (c->data_len)
-            d[c->data_len++] = '\n';
-        memcpy(d + c->data_len, value, n + 1);
-        c->data_len += n;
+        s->data = d;
+        if (s->data_len)
+            d[s->data_len++] = '\n';
+        memcpy(d + s->data_len, value, n + 1);
+        s->data_len += n;
     }
+}
+
+/* Caller does not hold mu. Sets the stream's flag in the view; tells when it changed. */
+static void stream_up(stream *s, bool up)
+{
+    client *c = s->c;
+    pthread_mutex_lock(&c->mu);
+    bool was = *s->up;
+    *s->up = up;
+    pthread_mutex_unlock(&c->mu);
+    if (was != up)
+        changed(c);
 }
 
 static size_t on_stream(char *p, size_t size, size_t n, void *ctx)
 {
-    client *c = ctx;
+    stream *s = ctx;
+    client *c = s->c;
     size_t len = size * n;
+    stream_up(s, true);
     pthread_mutex_lock(&c->mu);
-    bool was = c->view.connected;
-    c->view.connected = true;
     bool stop = c->stop;
     pthread_mutex_unlock(&c->mu);
-    if (!was)
-        changed(c);
     for (size_t i = 0; i < len; i++) {
         if (p[i] == '\n') {
-            c->line[c->line_len] = '\0';
-            if (c->line_len && c->line[c->line_len - 1] == '\r')
-                c->line[c->line_len - 1] = '\0';
-            stream_line(c, c->line);
-            c->line_len = 0;
-        } else if (c->line_len < sizeof c->line - 1) {
-            c->line[c->line_len++] = p[i];
+            s->line[s->line_len] = '\0';
+            if (s->line_len && s->line[s->line_len - 1] == '\r')
+                s->line[s->line_len - 1] = '\0';
+            stream_line(s, s->line);
+            s->line_len = 0;
+        } else if (s->line_len < sizeof s->line - 1) {
+            s->line[s->line_len++] = p[i];
         }
     }
     return stop ? 0 : len;
@@ -345,7 +478,7 @@ static size_t on_stream(char *p, size_t size, size_t n, void *ctx)
 static int on_progress(void *ctx, curl_off_t a, curl_off_t b, curl_off_t d, curl_off_t e)
 {
     (void)a, (void)b, (void)d, (void)e;
-    client *c = ctx;
+    client *c = ((stream *)ctx)->c;
     pthread_mutex_lock(&c->mu);
     bool stop = c->stop;
     pthread_mutex_unlock(&c->mu);
@@ -354,43 +487,43 @@ static int on_progress(void *ctx, curl_off_t a, curl_off_t b, curl_off_t d, curl
 
 static void *stream_main(void *arg)
 {
-    client *c = arg;
+    stream *s = arg;
+    client *c = s->c;
     CURL *h = curl_easy_init();
     char url[URL_MAX + 32], lei[64];
-    snprintf(url, sizeof url, "%s" LAN_API_PREFIX "/events", c->url);
+    snprintf(url, sizeof url, "%s" LAN_API_PREFIX "%s", c->url, s->path);
     do {
         struct curl_slist *hdr = NULL;
-        if (c->last_id[0]) {
-            snprintf(lei, sizeof lei, "Last-Event-ID: %s", c->last_id);
+        if (s->last_id[0]) {
+            snprintf(lei, sizeof lei, "Last-Event-ID: %s", s->last_id);
             hdr = curl_slist_append(hdr, lei);
         }
-        c->line_len = 0;
-        c->event[0] = '\0';
-        c->data_len = 0;
+        if (s->with_token)   /* in a header, never in the URL (logs) */
+            hdr = curl_slist_append(hdr, c->auth);
+        s->line_len = 0;
+        s->event[0] = '\0';
+        s->data_len = 0;
         curl_easy_reset(h);
         curl_easy_setopt(h, CURLOPT_URL, url);
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
         curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_stream);
-        curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, s);
         curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
         curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-        curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
+        curl_easy_setopt(h, CURLOPT_XFERINFODATA, s);
         curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 3L);
         curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
         curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)STREAM_TIMEOUT_S);
+        /* a refusal (401, 503) is not a stream: its body must not read as one */
+        curl_easy_setopt(h, CURLOPT_FAILONERROR, 1L);
         curl_easy_perform(h);
         curl_slist_free_all(hdr);
-        pthread_mutex_lock(&c->mu);
-        bool was = c->view.connected;
-        c->view.connected = false;
-        pthread_mutex_unlock(&c->mu);
-        if (was)
-            changed(c);
+        stream_up(s, false);
     } while (pause_ms(c, c->opts.retry_ms));
     curl_easy_cleanup(h);
-    free(c->data);
-    c->data = NULL;
+    free(s->data);
+    s->data = NULL;
     return NULL;
 }
 
@@ -409,13 +542,12 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
     return len;
 }
 
-/* One request with the counter's token: a POST of `job`, or (job NULL) the GET of the
- * counter's own view. Returns the HTTP status, or 0 when the hub could not be reached. */
-static long request(client *c, CURL *h, const pending *job, char **answer)
+/* One request with the counter's token to `path` (under LAN_API_PREFIX): a POST of `job`, or
+ * (job NULL) a GET. Returns the HTTP status, or 0 when the hub could not be reached. */
+static long request(client *c, CURL *h, const char *path, const pending *job, char **answer)
 {
-    char url[URL_MAX + 64], key[64];
-    snprintf(url, sizeof url, "%s" LAN_API_PREFIX "/counters/%d%s%s", c->url, c->counter_id, job ? "/" : "",
-             job ? lan_action_name(job->action) : "");
+    char url[URL_MAX + 128], key[64];
+    snprintf(url, sizeof url, "%s" LAN_API_PREFIX "%s", c->url, path);
     struct curl_slist *hdr = curl_slist_append(NULL, c->auth);
     curl_easy_reset(h);
     if (job) {
@@ -438,16 +570,44 @@ static long request(client *c, CURL *h, const pending *job, char **answer)
     return status;
 }
 
-static void set_message(client *c, bool error, const char *text)
+/* The desk's message, or (alarm) the alarm's. */
+static void set_message(client *c, bool alarm, bool error, const char *text)
 {
     pthread_mutex_lock(&c->mu);
-    copy(c->view.message, sizeof c->view.message, text);
-    c->view.message_is_error = error;
+    copy(alarm ? c->view.alarm_message : c->view.message, CLIENT_MSG_MAX, text);
+    if (alarm)
+        c->view.alarm_message_is_error = error;
+    else
+        c->view.message_is_error = error;
     pthread_mutex_unlock(&c->mu);
     changed(c);
 }
 
-/* The answer of a finished operation into the view and the agent's message. */
+/* Sends `job` with its one Idempotency-Key until an answer that is not worth retrying (network
+ * errors, 5xx and "in_progress" are), the give-up time or the stop; while it retries, the agent
+ * reads `retrying`. Returns the HTTP status, -1 when given up, 0 when stopping; *answer is the
+ * body (malloc'd) or NULL. */
+static long send_job(client *c, CURL *h, const pending *job, const char *retrying, char **answer)
+{
+    time_t give_up = time(NULL) + c->opts.give_up_s;
+    for (;;) {
+        *answer = NULL;
+        long status = request(c, h, job->path, job, answer);
+        bool retry = status == 0 || status >= 500 || (status == 409 && *answer &&
+                                                      strstr(*answer, "\"in_progress\""));
+        if (!retry)
+            return status;
+        free(*answer);
+        *answer = NULL;
+        if (time(NULL) >= give_up)
+            return -1;
+        set_message(c, job->kind != JOB_DESK, true, retrying);
+        if (!pause_ms(c, c->opts.retry_ms))
+            return 0;
+    }
+}
+
+/* The answer of a finished desk operation into the view and the agent's message. */
 static void conclude(client *c, const pending *job, long status, const char *answer)
 {
     json_t *j = answer ? json_loads(answer, 0, NULL) : NULL;
@@ -460,14 +620,33 @@ static void conclude(client *c, const pending *job, long status, const char *ans
         if (job->action == LAN_ACT_CALL_NEXT && label)
             snprintf(msg, sizeof msg, "%s appelé.", label);
     } else if (error) {
-        const char *code = json_string_value(json_object_get(j, "error"));
-        copy(msg, sizeof msg, "Erreur du hub.");
-        for (size_t i = 0; code && i < sizeof MESSAGES / sizeof MESSAGES[0]; i++)
-            if (strcmp(code, MESSAGES[i].code) == 0)
-                copy(msg, sizeof msg, MESSAGES[i].text);
+        copy(msg, sizeof msg, message_for(json_string_value(json_object_get(j, "error"))));
     }
     copy(c->view.message, sizeof c->view.message, msg);
     c->view.message_is_error = error;
+    pthread_mutex_unlock(&c->mu);
+    json_decref(j);
+}
+
+/* The answer of an alarm operation: the alarm at once into the list (the stream follows), or
+ * words that tell the agent to phone when a raise did not reach the hub. status -1: given up. */
+static void conclude_alarm(client *c, const pending *job, long status, const char *answer)
+{
+    json_t *j = answer ? json_loads(answer, 0, NULL) : NULL;
+    char msg[CLIENT_MSG_MAX] = "";
+    bool ok = status >= 200 && status < 300;
+    const char *why = status < 0 ? "hub injoignable"
+                                 : message_for(json_string_value(json_object_get(j, "error")));
+    if (!ok && job->kind == JOB_ALARM_RAISE)
+        snprintf(msg, sizeof msg, "ALERTE NON ENVOYÉE : téléphonez. (%s)", why);
+    else if (!ok)
+        snprintf(msg, sizeof msg, "Non envoyé : %s", why);
+    pthread_mutex_lock(&c->mu);
+    json_t *doc = json_object_get(j, "alarm");
+    if (ok && json_is_object(doc))
+        upsert_alarm(c, doc);
+    copy(c->view.alarm_message, sizeof c->view.alarm_message, msg);
+    c->view.alarm_message_is_error = !ok;
     pthread_mutex_unlock(&c->mu);
     json_decref(j);
 }
@@ -477,8 +656,9 @@ static void conclude(client *c, const pending *job, long status, const char *ans
  * again. */
 static void fetch_view(client *c, CURL *h)
 {
-    char *answer = NULL;
-    long status = request(c, h, NULL, &answer);
+    char *answer = NULL, path[32];
+    snprintf(path, sizeof path, "/counters/%d", c->counter_id);
+    long status = request(c, h, path, NULL, &answer);
     json_t *j = status == 200 && answer ? json_loads(answer, 0, NULL) : NULL;
     pthread_mutex_lock(&c->mu);
     if (j)
@@ -513,28 +693,10 @@ static void *worker_main(void *arg)
             fetch_view(c, h);
             continue;
         }
-        time_t give_up = time(NULL) + c->opts.give_up_s;
-        long status;
         char *answer;
-        for (;;) {
-            answer = NULL;
-            status = request(c, h, &job, &answer);
-            bool retry = status == 0 || status >= 500 || (status == 409 && answer &&
-                                                          strstr(answer, "\"in_progress\""));
-            if (!retry)
-                break;
-            free(answer);
-            answer = NULL;
-            if (time(NULL) >= give_up) {
-                status = -1;
-                break;
-            }
-            set_message(c, true, "Hub injoignable : nouvelle tentative…");
-            if (!pause_ms(c, c->opts.retry_ms))
-                break;
-        }
+        long status = send_job(c, h, &job, "Hub injoignable : nouvelle tentative…", &answer);
         if (status == -1)
-            set_message(c, true, "Hub injoignable : l'action n'a pas été faite.");
+            set_message(c, false, true, "Hub injoignable : l'action n'a pas été faite.");
         else if (status > 0)
             conclude(c, &job, status, answer);
         free(answer);
@@ -548,13 +710,66 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
+/* Alarm operations run on their own thread: a raise never waits behind a call being retried. */
+static void *alarm_worker_main(void *arg)
+{
+    client *c = arg;
+    CURL *h = curl_easy_init();
+    for (;;) {
+        pthread_mutex_lock(&c->mu);
+        while (!c->stop && !c->alarm_job.active)
+            pthread_cond_wait(&c->cond, &c->mu);
+        pending job = c->alarm_job;
+        bool stop = c->stop;
+        pthread_mutex_unlock(&c->mu);
+        if (stop)
+            break;
+        char *answer;
+        long status = send_job(c, h, &job, job.kind == JOB_ALARM_RAISE
+                               ? "Alerte pas encore envoyée : hub injoignable. Téléphonez."
+                               : "Hub injoignable : nouvelle tentative…", &answer);
+        if (status != 0)
+            conclude_alarm(c, &job, status, answer);
+        free(answer);
+        pthread_mutex_lock(&c->mu);
+        c->alarm_job.active = false;
+        c->view.alarm_busy = false;
+        pthread_mutex_unlock(&c->mu);
+        changed(c);
+    }
+    curl_easy_cleanup(h);
+    return NULL;
+}
+
+/* Hands `job` to its worker with a new Idempotency-Key; -1 when one of its kind is pending. */
+static int submit(client *c, pending *job)
+{
+    bool alarm = job->kind != JOB_DESK;
+    if (!(alarm ? c->alarm_worker_started : c->worker_started) || client_new_key(job->key) != 0)
+        return -1;
+    job->active = true;
+    pthread_mutex_lock(&c->mu);
+    pending *slot = alarm ? &c->alarm_job : &c->job;
+    bool free_slot = !slot->active;
+    if (free_slot) {
+        *slot = *job;
+        copy(alarm ? c->view.alarm_message : c->view.message, CLIENT_MSG_MAX, "");
+        if (alarm)
+            c->view.alarm_busy = true, c->view.alarm_message_is_error = false;
+        else
+            c->view.busy = true, c->view.message_is_error = false;
+        pthread_cond_broadcast(&c->cond);
+    }
+    pthread_mutex_unlock(&c->mu);
+    if (free_slot)
+        changed(c);
+    return free_slot ? 0 : -1;
+}
+
 int client_act(client *c, lan_action action, lan_outcome outcome, char to_service, int to_counter)
 {
-    if (!c->worker_started)
-        return -1;
-    pending job = {.active = true, .action = action};
-    if (client_new_key(job.key) != 0)
-        return -1;
+    pending job = {.kind = JOB_DESK, .action = action};
+    snprintf(job.path, sizeof job.path, "/counters/%d/%s", c->counter_id, lan_action_name(action));
     if (action == LAN_ACT_FINISH)
         snprintf(job.body, sizeof job.body, "{\"outcome\":\"%s\"}",
                  lan_outcome_name(outcome ? outcome : LAN_OUTCOME_ANSWERED));
@@ -564,19 +779,41 @@ int client_act(client *c, lan_action action, lan_outcome outcome, char to_servic
         snprintf(job.body, sizeof job.body, "{\"service\":\"%c\"}", to_service);
     else if (action == LAN_ACT_TRANSFER)
         snprintf(job.body, sizeof job.body, "{\"counter\":%d}", to_counter);
-    pthread_mutex_lock(&c->mu);
-    bool free_slot = !c->job.active;
-    if (free_slot) {
-        c->job = job;
-        c->view.busy = true;
-        c->view.message[0] = '\0';
-        c->view.message_is_error = false;
-        pthread_cond_broadcast(&c->cond);
-    }
-    pthread_mutex_unlock(&c->mu);
-    if (free_slot)
-        changed(c);
-    return free_slot ? 0 : -1;
+    return submit(c, &job);
+}
+
+int client_alarm_raise(client *c, bool test)
+{
+    pending job = {.kind = JOB_ALARM_RAISE};
+    snprintf(job.path, sizeof job.path, "/counters/%d/alarm", c->counter_id);
+    snprintf(job.body, sizeof job.body, "%s", test ? "{\"test\":true}" : "{}");
+    return submit(c, &job);
+}
+
+int client_alarm_ack(client *c, int64_t alarm_id, lan_alarm_ack kind)
+{
+    if (alarm_id <= 0 || !lan_alarm_ack_name(kind)[0])
+        return -1;
+    pending job = {.kind = JOB_ALARM_ACK};
+    snprintf(job.path, sizeof job.path, "/alarms/%lld/ack", (long long)alarm_id);
+    snprintf(job.body, sizeof job.body, "{\"kind\":\"%s\"}", lan_alarm_ack_name(kind));
+    return submit(c, &job);
+}
+
+int client_alarm_clear(client *c, int64_t alarm_id, const char *reason)
+{
+    if (alarm_id <= 0 || !reason || !reason[0] || strlen(reason) >= LAN_ALARM_REASON_MAX)
+        return -1;
+    pending job = {.kind = JOB_ALARM_CLEAR};
+    snprintf(job.path, sizeof job.path, "/alarms/%lld/clear", (long long)alarm_id);
+    json_t *body = json_pack("{s:s}", "reason", reason);   /* NULL: not UTF-8 */
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    bool fits = text && strlen(text) < sizeof job.body;
+    if (fits)
+        memcpy(job.body, text, strlen(text) + 1);
+    free(text);
+    return fits ? submit(c, &job) : -1;
 }
 
 void client_get_view(client *c, client_view *out)
@@ -622,10 +859,20 @@ int client_start(client **out, const char *hub_url, int counter_id, const char *
     pthread_mutex_init(&c->mu, NULL);
     clock_cond_init(&c->cond);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    c->stream_started = pthread_create(&c->stream_thread, NULL, stream_main, c) == 0;
-    c->worker_started = c->stream_started && counter_id != 0 &&
-                        pthread_create(&c->worker_thread, NULL, worker_main, c) == 0;
-    if (!c->stream_started || (counter_id != 0 && !c->worker_started)) {
+    c->events = (stream){.c = c, .path = "/events", .up = &c->view.connected,
+                         .dispatch = dispatch_events};
+    c->alarms = (stream){.c = c, .path = "/alarms/events", .with_token = true,
+                         .up = &c->view.alarm_link, .dispatch = dispatch_alarms};
+    bool ok = (c->events.started = pthread_create(&c->events.thread, NULL, stream_main,
+                                                  &c->events) == 0);
+    /* a desk also has its operations, the alarm stream and the alarm operations */
+    if (ok && counter_id != 0)
+        ok = (c->worker_started = pthread_create(&c->worker_thread, NULL, worker_main, c) == 0) &&
+             (c->alarms.started = pthread_create(&c->alarms.thread, NULL, stream_main,
+                                                 &c->alarms) == 0) &&
+             (c->alarm_worker_started = pthread_create(&c->alarm_worker_thread, NULL,
+                                                       alarm_worker_main, c) == 0);
+    if (!ok) {
         client_stop(c);
         snprintf(errbuf, errlen, "cannot start the client threads");
         return -1;
@@ -642,10 +889,14 @@ void client_stop(client *c)
     c->stop = true;
     pthread_cond_broadcast(&c->cond);
     pthread_mutex_unlock(&c->mu);
-    if (c->stream_started)
-        pthread_join(c->stream_thread, NULL);
+    if (c->events.started)
+        pthread_join(c->events.thread, NULL);
+    if (c->alarms.started)
+        pthread_join(c->alarms.thread, NULL);
     if (c->worker_started)
         pthread_join(c->worker_thread, NULL);
+    if (c->alarm_worker_started)
+        pthread_join(c->alarm_worker_thread, NULL);
     pthread_cond_destroy(&c->cond);
     pthread_mutex_destroy(&c->mu);
     free(c);

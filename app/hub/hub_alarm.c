@@ -17,6 +17,7 @@
  * one is whole again with the next, and a new stream starts with the current list. */
 #include "hub_internal.h"
 #include "borne/alarm_json.h"
+#include "borne/lan_contract.h"
 #include "borne/log.h"
 
 #include <stdio.h>
@@ -24,6 +25,17 @@
 #include <string.h>
 
 BORNE_LOG_MODULE("hub");
+
+/* The desk appliance reads these words from the wire contract: the engine's values are its. */
+_Static_assert((int)QUEUE_ALARM_ACK_SEEN == LAN_ALARM_ACK_SEEN &&
+               (int)QUEUE_ALARM_ACK_CALLING == LAN_ALARM_ACK_CALLING &&
+               (int)QUEUE_ALARM_ACK_COMING == LAN_ALARM_ACK_COMING,
+               "acknowledgement kinds: engine and LAN contract differ");
+_Static_assert((int)QUEUE_ALARM_RELAY_PENDING == LAN_ALARM_RELAY_PENDING &&
+               (int)QUEUE_ALARM_RELAY_SENT == LAN_ALARM_RELAY_SENT &&
+               (int)QUEUE_ALARM_RELAY_UNREACHABLE == LAN_ALARM_RELAY_UNREACHABLE &&
+               (int)QUEUE_ALARM_RELAY_LOCAL_ONLY == LAN_ALARM_RELAY_LOCAL_ONLY,
+               "relay states: engine and LAN contract differ");
 
 #define RECENT_S (10 * 60)   /* a cleared alarm stays shown this long: who cleared it, why */
 

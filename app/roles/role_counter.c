@@ -66,7 +66,9 @@ static int minute_now(void)
 
 static bool tick(void *self)
 {
-    return ((counter_role *)self)->drawn_minute != minute_now();
+    counter_role *r = self;
+    bool alarm = appliance_tick(r->a);   /* every time: it also rings and raises */
+    return alarm || r->drawn_minute != minute_now();
 }
 
 static int render(void *self)
@@ -78,11 +80,12 @@ static int render(void *self)
 
 static int next_wakeup_ms(void *self)
 {
-    (void)self;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-    return (int)(60000 - ms % 60000);
+    int minute = (int)(60000 - ms % 60000);
+    int alarm = appliance_next_wakeup_ms(((counter_role *)self)->a);
+    return alarm >= 0 && alarm < minute ? alarm : minute;
 }
 
 static const char *status(void *self)

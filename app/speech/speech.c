@@ -108,11 +108,13 @@ static int16_t *make_tone(speech_tone tone, size_t *n)
     static const note click[] = {{2000.0, 12, 6000}};
     static const note done[] = {{523.25, 110, 8000}, {659.25, 110, 8000}, {783.99, 220, 8000}};
     static const note error[] = {{329.63, 220, 9000}, {261.63, 320, 9000}};
+    static const note alarm[] = {{880.0, 240, 10000}, {660.0, 240, 10000}, {880.0, 240, 10000}};
     switch (tone) {
     case SPEECH_TONE_CHIME: return make_notes(chime, 2, 5.0, n);
     case SPEECH_TONE_CLICK: return make_notes(click, 1, 300.0, n);
     case SPEECH_TONE_DONE: return make_notes(done, 3, 6.0, n);
     case SPEECH_TONE_ERROR: return make_notes(error, 2, 4.0, n);
+    case SPEECH_TONE_ALARM: return make_notes(alarm, 3, 4.0, n);
     default: return NULL;
     }
 }

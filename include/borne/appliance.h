@@ -3,7 +3,10 @@
  * buttons: Appeler le suivant, Rappeler, Absent, Terminé, Transférer, Ouvrir / Pause / Fermer; waiting counts per service; the
  * current visitor with the time waited and, for an appointment, its time and the agent's note
  * ("Rendez-vous de 10:30 — note : …"); "Hub injoignable" while the hub is away (operations
- * are retried with their idempotency key, never done twice).
+ * are retried with their idempotency key, never done twice). The silent safety alarm: a discreet
+ * "Alerte" button held 2 s (or Ctrl+Alt+A) raises it; another desk's alarm takes the visitor's
+ * panel with "J'ai vu / J'appelle / J'arrive" and rings until answered; the raiser sees who
+ * answered, "transmise au siège" or not, and clears it with a reason (appliance_alarm.c).
  *
  * Threads: everything here runs on the SDL thread; the client's threads only wake it with an
  * SDL user event (shell_wake(), borne/shell.h).
@@ -20,6 +23,7 @@
 #include <SDL2/SDL.h>
 
 #include "borne/client.h"
+#include "borne/speech.h"
 #include "borne/ui.h"
 
 typedef struct appliance appliance;
@@ -32,6 +36,9 @@ typedef struct appliance_options {
     double width_mm, height_mm;    /* visible screen size; <= 0 → 96 dpi */
     bool readback;                 /* keep the pixels of each frame (tests, screenshots) */
     client_options client;
+    /* tests: the alarm tone goes here (copied; its ctx outlives the appliance); NULL → the SDL
+     * audio device (none: the desk only shows alarms, logged) */
+    const speech_sink *sink;
 } appliance_options;
 
 int appliance_create(appliance **out, SDL_Renderer *r, const appliance_options *o, char *errbuf,
@@ -40,6 +47,12 @@ void appliance_destroy(appliance *a);
 
 /* Feeds an SDL event (taps, keys, client wake-ups). Returns whether to redraw. */
 bool appliance_handle_event(appliance *a, const SDL_Event *e);
+/* Time-driven work: the alarm's press-and-hold (raises after LAN_ALARM_HOLD_MS held) and its tone
+ * (every 3 s while another desk's alarm waits for this desk's answer). Returns whether to redraw.
+ * Call it at least as often as appliance_next_wakeup_ms() asks. */
+bool appliance_tick(appliance *a);
+/* Milliseconds until appliance_tick() has something to do (>= 0), or -1 when nothing is due. */
+int appliance_next_wakeup_ms(appliance *a);
 /* Draws one frame for wall-clock time `now` (Unix seconds); the caller presents it. */
 int appliance_draw(appliance *a, int64_t now);
 ui *appliance_get_ui(appliance *a);

@@ -4,10 +4,12 @@
  * (counter id 0) for the state and the calls to announce. It knows the wire contract only
  * (borne/lan_contract.h): neither the engine nor the hub server.
  *
- * Threads: client_start() starts two threads: the stream reader (reconnects every second
- * while the hub is away, sending Last-Event-ID) and the action worker, which also fetches the
+ * Threads: client_start() starts the stream reader (reconnects every second while the hub is
+ * away, sending Last-Event-ID) and, for a desk, the action worker, which also fetches the
  * desk's own view when the current ticket is an appointment whose note it does not have yet
- * (after a restart, or a call made from another screen of the same desk). The UI thread reads a
+ * (after a restart, or a call made from another screen of the same desk), the reader of the
+ * desks' alarm stream (GET /alarms/events, the token in the header; never the public stream)
+ * and the alarm worker, so that a raise never waits behind a desk operation being retried. The UI thread reads a
  * copy of the current view with client_get_view() and asks for operations with client_act(),
  * which never blocks. `notify` is called from those threads whenever the view changed (the
  * roles wake the shell's loop from it, shell_wake()); it must be thread-safe.
@@ -57,6 +59,7 @@ typedef struct client_view {
     char message[CLIENT_MSG_MAX];   /* French, for the agent: last error or confirmation */
     bool message_is_error;
     char antenne[LAN_NAME_MAX * 2];
+    char antenne_id[LAN_NAME_MAX];  /* as in alarms' "antenne" and their acknowledgements' */
     char counter_name[LAN_NAME_MAX];
     lan_counter_state counter_state;
     bool has_ticket;
@@ -85,6 +88,14 @@ typedef struct client_view {
     /* the first n_calls_history of them came from the first snapshot (calls made before the
      * client started): history to show, not news to announce */
     uint64_t n_calls_history;
+    /* Safety alarms of the antenne and its group (desks only), from the desks' alarm stream:
+     * the active ones first, then those cleared in the last minutes (borne/alarm_json.h). */
+    bool alarm_link;                /* the alarm stream is up */
+    int n_alarms;
+    lan_alarm alarms[LAN_ALARMS_MAX];
+    bool alarm_busy;                /* an alarm operation is pending */
+    char alarm_message[CLIENT_MSG_MAX];   /* French: the last alarm operation's failure */
+    bool alarm_message_is_error;
 } client_view;
 
 typedef struct client_options {
@@ -106,6 +117,15 @@ void client_get_view(client *c, client_view *out);
  * only (0 = unchanged). Returns 0, or -1 when one is already pending or the client is
  * read-only. */
 int client_act(client *c, lan_action action, lan_outcome outcome, char to_service, int to_counter);
+
+/* Alarm operations of this desk (POST /counters/{id}/alarm, /alarms/{id}/ack and /clear), one
+ * at a time beside the desk's operation, each with its Idempotency-Key across its retries. The
+ * answer's alarm goes into the view at once; a raise that fails says "ALERTE NON ENVOYÉE :
+ * téléphonez." in alarm_message. reason: 1 to LAN_ALARM_REASON_MAX - 1 bytes of UTF-8. Return
+ * 0, or -1 when one is already pending, the client is read-only or an argument is invalid. */
+int client_alarm_raise(client *c, bool test);
+int client_alarm_ack(client *c, int64_t alarm_id, lan_alarm_ack kind);
+int client_alarm_clear(client *c, int64_t alarm_id, const char *reason);
 
 /* A new random Idempotency-Key (UUID version 4) into out[37]. Returns 0 or -1. */
 int client_new_key(char out[37]);

@@ -77,6 +77,27 @@
     X(INT64, called_at)                                                                          \
     X(INT64, started_at)
 
+/* Safety alarms (the desks' alarm routes and stream, borne/alarm_json.h for the document).
+ * An acknowledgement's "kind" (the engine's queue_alarm_ack_kind, same values from 1):
+ * X(ENUM_SUFFIX, wire word, the agent's words). */
+#define LAN_ALARM_ACKS(X)                                                                        \
+    X(SEEN, "vu", "J'ai vu")                                                                     \
+    X(CALLING, "appelle", "J'appelle")                                                           \
+    X(COMING, "arrive", "J'arrive")
+
+/* Whether the alarm left the antenne, "relay" (the engine's queue_alarm_relay, same order). */
+#define LAN_ALARM_RELAYS(X)                                                                      \
+    X(PENDING, "pending")                                                                        \
+    X(SENT, "sent")                                                                              \
+    X(UNREACHABLE, "unreachable")                                                                \
+    X(LOCAL_ONLY, "local_only")
+
+#define LAN_ALARM_HOLD_MS 2000   /* press and hold to raise, the same on every desk */
+#define LAN_ALARMS_MAX 8         /* alarms a desk shows at once (active, then recently cleared) */
+#define LAN_ALARM_ACKS_MAX 16
+#define LAN_ALARM_NAME_MAX 96    /* desk, antenne or person names */
+#define LAN_ALARM_REASON_MAX 200
+
 #define LAN_ENUM_ACTION_(id, name) LAN_ACT_##id,
 typedef enum lan_action { LAN_ACT_NONE = 0, LAN_ACTIONS(LAN_ENUM_ACTION_) LAN_ACT_COUNT } lan_action;
 #undef LAN_ENUM_ACTION_
@@ -108,6 +129,38 @@ typedef struct lan_ticket {
     LAN_TICKET_FIELDS(LAN_DECL_FIELD_)
 } lan_ticket;
 #undef LAN_DECL_FIELD_
+
+#define LAN_ENUM_ALARM_ACK_(id, word, label) LAN_ALARM_ACK_##id,
+typedef enum lan_alarm_ack { LAN_ALARM_ACK_NONE = 0, LAN_ALARM_ACKS(LAN_ENUM_ALARM_ACK_) LAN_ALARM_ACK_COUNT } lan_alarm_ack;
+#undef LAN_ENUM_ALARM_ACK_
+
+#define LAN_ENUM_ALARM_RELAY_(id, word) LAN_ALARM_RELAY_##id,
+typedef enum lan_alarm_relay { LAN_ALARM_RELAYS(LAN_ENUM_ALARM_RELAY_) LAN_ALARM_RELAY_COUNT } lan_alarm_relay;
+#undef LAN_ENUM_ALARM_RELAY_
+
+/* An alarm as a desk sees it (the document with the hub's "id", "remote" and "relay"). */
+typedef struct lan_alarm {
+    int64_t id;                  /* the hub's id, for ack and clear */
+    char antenne[LAN_NAME_MAX];
+    char antenne_name[LAN_ALARM_NAME_MAX];
+    int counter;                 /* the raising desk (of `antenne`) */
+    char desk[LAN_ALARM_NAME_MAX];
+    int64_t raised_at;
+    bool test;
+    bool remote;                 /* raised at another antenne of the group */
+    lan_alarm_relay relay;
+    int escalations;
+    int64_t cleared_at;          /* 0: active */
+    char cleared_by[LAN_ALARM_NAME_MAX];
+    char clear_reason[LAN_ALARM_REASON_MAX];
+    int n_acks;
+    struct {
+        lan_alarm_ack kind;
+        char who[LAN_ALARM_NAME_MAX];
+        char antenne[LAN_NAME_MAX];
+        int64_t at;
+    } acks[LAN_ALARM_ACKS_MAX];
+} lan_alarm;
 
 /* An appointment as a desk sees it with its own token (never in the public state). */
 typedef struct lan_appointment {
@@ -144,6 +197,28 @@ static inline const char *lan_outcome_name(lan_outcome o)
 #undef LAN_OUTCOME_NAME_
     return (unsigned)o < sizeof names / sizeof names[0] ? names[o] : "";
 }
+static inline const char *lan_alarm_ack_name(lan_alarm_ack k)
+{
+#define LAN_ALARM_ACK_NAME_(id, word, label) word,
+    static const char *const names[] = {"", LAN_ALARM_ACKS(LAN_ALARM_ACK_NAME_)};
+#undef LAN_ALARM_ACK_NAME_
+    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "";
+}
+
+/* "J'ai vu", "J'appelle", "J'arrive"; "" for NONE and out of range. */
+static inline const char *lan_alarm_ack_label(lan_alarm_ack k)
+{
+#define LAN_ALARM_ACK_LABEL_(id, word, label) label,
+    static const char *const labels[] = {"", LAN_ALARM_ACKS(LAN_ALARM_ACK_LABEL_)};
+#undef LAN_ALARM_ACK_LABEL_
+    return (unsigned)k < sizeof labels / sizeof labels[0] ? labels[k] : "";
+}
+
+static inline const char *lan_alarm_relay_name(lan_alarm_relay r)
+{
+    static const char *const names[] = {LAN_ALARM_RELAYS(LAN_NAME_)};
+    return (unsigned)r < sizeof names / sizeof names[0] ? names[r] : "";
+}
 #undef LAN_NAME_
 
 /* Value of a name, or -1 when the name is not in the list (NULL too). */
@@ -158,6 +233,8 @@ static inline const char *lan_action_name_i_(int i) { return lan_action_name((la
 static inline const char *lan_ticket_state_name_i_(int i) { return lan_ticket_state_name((lan_ticket_state)i); }
 static inline const char *lan_counter_state_name_i_(int i) { return lan_counter_state_name((lan_counter_state)i); }
 static inline const char *lan_outcome_name_i_(int i) { return lan_outcome_name((lan_outcome)i); }
+static inline const char *lan_alarm_ack_name_i_(int i) { return lan_alarm_ack_name((lan_alarm_ack)i); }
+static inline const char *lan_alarm_relay_name_i_(int i) { return lan_alarm_relay_name((lan_alarm_relay)i); }
 
 static inline int lan_action_from_name(const char *name)
 {
@@ -174,6 +251,15 @@ static inline int lan_counter_state_from_name(const char *name)
 static inline int lan_outcome_from_name(const char *name)
 {
     return lan_lookup_(name, lan_outcome_name_i_, 1, LAN_OUTCOME_COUNT);
+}
+
+static inline int lan_alarm_ack_from_name(const char *name)
+{
+    return lan_lookup_(name, lan_alarm_ack_name_i_, 1, LAN_ALARM_ACK_COUNT);
+}
+static inline int lan_alarm_relay_from_name(const char *name)
+{
+    return lan_lookup_(name, lan_alarm_relay_name_i_, 0, LAN_ALARM_RELAY_COUNT);
 }
 
 /* A desk token: 1..LAN_TOKEN_MAX visible ASCII characters (no space). */

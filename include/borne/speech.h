@@ -37,6 +37,7 @@ typedef enum speech_tone {
     SPEECH_TONE_CLICK,      /* a key or a tap (a few ms) */
     SPEECH_TONE_DONE,       /* the ticket printed: rising notes */
     SPEECH_TONE_ERROR,      /* something failed: two low notes */
+    SPEECH_TONE_ALARM,      /* a desk's safety alarm: high, low, high (the browser desk's) */
 } speech_tone;
 
 /* Where the audio goes: the SDL audio device in production (speech_sdl_sink), a recorder in

@@ -2,34 +2,18 @@
  * hub: an agent taps Ouvrir then "Appeler le suivant"; the engine has the ticket called and the
  * screen shows it; with the hub gone the screen says so. Then a checked-in appointment is
  * called: its time and private note are drawn under the visitor, also by an appliance started
- * afterwards (which must ask the hub for them), and they go once the visitor is done. Writes
- * appliance.png and appliance_note.png. */
+ * afterwards (which must ask the hub for them), and they go once the visitor is done. Then the
+ * safety alarm, end to end (test_alarm). Writes appliance-1024x600-*.png. */
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "borne/appliance.h"
-#include "test_hub_support.h"
+#include "test_appliance_support.h"
 #include "testlib.h"
 
-static th_fixture F;
+#define WAIT_MS 8000
 
-/* Handles events until pred holds on the app's view (or 8 s pass), redrawing as it goes. */
-static bool pump(appliance *a, bool (*pred)(const client_view *))
-{
-    int64_t until = th_usec() + 8000000;
-    client_view v;
-    do {
-        SDL_Event e;
-        if (SDL_WaitEventTimeout(&e, 20))
-            appliance_handle_event(a, &e);
-        appliance_get_view(a, &v);
-        if (pred(&v)) {
-            appliance_draw(a, th_now(&F));
-            return true;
-        }
-    } while (th_usec() < until);
-    return false;
-}
+static th_fixture F;
 
 static bool has_state(const client_view *v) { return v->have_state && v->connected; }
 static bool is_open(const client_view *v) { return !v->busy && v->counter_state == LAN_COUNTER_OPEN; }
@@ -38,74 +22,33 @@ static bool offline(const client_view *v) { return !v->connected; }
 static bool has_note(const client_view *v) { return !v->busy && v->has_appointment; }
 static bool no_ticket(const client_view *v) { return !v->busy && v->connected && !v->has_ticket; }
 
-/* Taps the target labelled `label` in the last frame; false if there is none. */
-static bool tap(appliance *a, const char *label)
-{
-    ui_report rep = ui_get_report(appliance_get_ui(a));
-    for (int i = 0; i < rep.n_targets; i++) {
-        if (strcmp(rep.targets[i].label, label) != 0)
-            continue;
-        SDL_Rect r = rep.targets[i].rect;
-        SDL_Event e = {0};
-        e.button.type = SDL_MOUSEBUTTONDOWN;
-        e.button.button = SDL_BUTTON_LEFT;
-        e.button.x = r.x + r.w / 2;
-        e.button.y = r.y + r.h / 2;
-        appliance_handle_event(a, &e);
-        e.button.type = SDL_MOUSEBUTTONUP;
-        appliance_handle_event(a, &e);
-        return true;
-    }
-    return false;
-}
-
-static bool drawn(appliance *a, const char *needle)
-{
-    ui_report rep = ui_get_report(appliance_get_ui(a));
-    for (int i = 0; i < rep.n_texts; i++)
-        if (strstr(rep.texts[i].text, needle))
-            return true;
-    return false;
-}
-
 static void test_counter_screen(void)
 {
-    CHECK_INT(SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS), 0);
-    SDL_Window *w = SDL_CreateWindow("counter", 0, 0, 1024, 600, 0);
-    SDL_Renderer *r = w ? SDL_CreateRenderer(w, -1, SDL_RENDERER_SOFTWARE) : NULL;
-    CHECK(r != NULL);
-    char url[64], err[256];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", F.port);
-    appliance_options o = {.assets_dir = getenv("BORNE_ASSETS"), .hub_url = url, .counter_id = 1,
-                           .token = TH_TOKEN1, .width_mm = 217, .height_mm = 136, .readback = true,
-                           .client = {.retry_ms = 100}};
-    appliance *a = NULL;
-    CHECK_INT(appliance_create(&a, r, &o, err, sizeof err), 0);
-    if (!a)
-        return;
+    ta_desk d;
+    if (!ta_open(&d, &F, 1, TH_TOKEN1, 1024, 600, 217, 136))
+        goto end;
     queue_issued is;
     CHECK_INT(queue_issue(F.q, th_now(&F), 'F', NULL, &is), QUEUE_OK);
-    CHECK(pump(a, has_state));
-    CHECK(drawn(a, "Guichet 1 · fermé"));
-    CHECK(!tap(a, "Appeler le suivant"));     /* a closed counter has no call button */
-    CHECK(tap(a, "Ouvrir"));
-    CHECK(pump(a, is_open));
-    CHECK(tap(a, "Appeler le suivant"));
-    CHECK(pump(a, has_ticket));
-    CHECK(drawn(a, "F001"));
-    CHECK(drawn(a, "Formation et emploi · appelé"));
+    CHECK(ta_pump(&d, has_state, WAIT_MS));
+    CHECK(ta_drawn(&d, "Guichet 1 · fermé"));
+    CHECK(!ta_tap(&d, "Appeler le suivant"));     /* a closed counter has no call button */
+    CHECK(ta_tap(&d, "Ouvrir"));
+    CHECK(ta_pump(&d, is_open, WAIT_MS));
+    CHECK(ta_tap(&d, "Appeler le suivant"));
+    CHECK(ta_pump(&d, has_ticket, WAIT_MS));
+    CHECK(ta_drawn(&d, "F001"));
+    CHECK(ta_drawn(&d, "Formation et emploi · appelé"));
     queue_ticket t;
     CHECK_INT(queue_get_ticket(F.q, is.ticket.id, &t), QUEUE_OK);
     CHECK_INT(t.state, QUEUE_CALLED);
     CHECK_INT(t.counter_id, 1);
-    CHECK_INT(ui_save_png(appliance_get_ui(a), testlib_path(F.dir, "appliance.png")), 0);
-    fprintf(stderr, "   screenshot: %s\n", testlib_path(F.dir, "appliance.png"));
+    ta_shot(&d, "called", NULL);
 
     th_hub_down(&F);
-    CHECK(pump(a, offline));
-    CHECK(drawn(a, "Hub injoignable, reconnexion…"));
+    CHECK(ta_pump(&d, offline, WAIT_MS));
+    CHECK(ta_drawn(&d, "Hub injoignable, reconnexion…"));
     th_hub_up(&F);
-    CHECK(pump(a, has_state));
+    CHECK(ta_pump(&d, has_state, WAIT_MS));
 
     /* an appointment for F, due at 09:55, checked in at the kiosk, then called */
     queue_appointment rdv = {.code = "RDV-UI-1", .at = th_now(&F) - 300, .service = 'F',
@@ -113,42 +56,228 @@ static void test_counter_screen(void)
     CHECK_INT(queue_appointment_upsert(F.q, th_now(&F), &rdv), QUEUE_OK);
     queue_issued ci;
     CHECK_INT(queue_check_in(F.q, th_now(&F), "RDV-UI-1", &ci), QUEUE_OK);
-    CHECK(pump(a, has_ticket));
-    CHECK(!drawn(a, "Rendez-vous de"));     /* F001 is a walk-in */
-    CHECK(tap(a, "Terminé"));
-    CHECK(pump(a, no_ticket));
-    CHECK(tap(a, "Appeler le suivant"));
-    CHECK(pump(a, has_note));
-    CHECK(drawn(a, ci.ticket.label));
-    CHECK(drawn(a, "Rendez-vous de 09:55 — note : Dossier Pôle emploi, deuxième rendez-vous"));
-    CHECK_INT(ui_save_png(appliance_get_ui(a), testlib_path(F.dir, "appliance_note.png")), 0);
-    fprintf(stderr, "   screenshot: %s\n", testlib_path(F.dir, "appliance_note.png"));
+    CHECK(ta_pump(&d, has_ticket, WAIT_MS));
+    CHECK(!ta_drawn(&d, "Rendez-vous de"));     /* F001 is a walk-in */
+    CHECK(ta_tap(&d, "Terminé"));
+    CHECK(ta_pump(&d, no_ticket, WAIT_MS));
+    CHECK(ta_tap(&d, "Appeler le suivant"));
+    CHECK(ta_pump(&d, has_note, WAIT_MS));
+    CHECK(ta_drawn(&d, ci.ticket.label));
+    CHECK(ta_drawn(&d, "Rendez-vous de 09:55 — note : Dossier Pôle emploi, deuxième rendez-vous"));
+    ta_shot(&d, "note", NULL);
 
     /* an appliance started now learns the note from the hub, not from its own call */
-    appliance_destroy(a);
-    a = NULL;
-    CHECK_INT(appliance_create(&a, r, &o, err, sizeof err), 0);
-    if (!a)
-        return;
-    CHECK(pump(a, has_note));
-    CHECK(drawn(a, "Rendez-vous de 09:55 — note : Dossier Pôle emploi"));
-    CHECK(tap(a, "Terminé"));
-    CHECK(pump(a, no_ticket));
-    CHECK(!drawn(a, "Dossier Pôle emploi"));
+    ta_close(&d);
+    if (!ta_open(&d, &F, 1, TH_TOKEN1, 1024, 600, 217, 136))
+        goto end;
+    CHECK(ta_pump(&d, has_note, WAIT_MS));
+    CHECK(ta_drawn(&d, "Rendez-vous de 09:55 — note : Dossier Pôle emploi"));
+    CHECK(ta_tap(&d, "Terminé"));
+    CHECK(ta_pump(&d, no_ticket, WAIT_MS));
+    CHECK(!ta_drawn(&d, "Dossier Pôle emploi"));
     client_view v;
-    appliance_get_view(a, &v);
+    appliance_get_view(d.a, &v);
     CHECK(!v.has_appointment && v.appointment.note[0] == '\0');
+end:
+    ta_close(&d);
+}
 
-    appliance_destroy(a);
-    SDL_DestroyRenderer(r);
-    SDL_DestroyWindow(w);
-    SDL_Quit();
+/* ---- the safety alarm ------------------------------------------------------------------------- */
+
+static const lan_alarm *alarm_of(const client_view *v, const char *desk, bool active)
+{
+    for (int i = 0; i < v->n_alarms; i++)
+        if (strcmp(v->alarms[i].desk, desk) == 0 && (v->alarms[i].cleared_at == 0) == active)
+            return &v->alarms[i];
+    return NULL;
+}
+
+static bool alarm_ready(const client_view *v) { return v->have_state && v->alarm_link; }
+static bool raising(const client_view *v) { return v->alarm_busy || v->n_alarms > 0; }
+static bool own_raised(const client_view *v) { return !v->alarm_busy && alarm_of(v, "Guichet 1", true); }
+static bool own_acked(const client_view *v)
+{
+    const lan_alarm *a = alarm_of(v, "Guichet 1", true);
+    return a && a->n_acks > 0;
+}
+static bool own_unreachable(const client_view *v)
+{
+    const lan_alarm *a = alarm_of(v, "Guichet 1", true);
+    return a && a->relay == LAN_ALARM_RELAY_UNREACHABLE;
+}
+static bool own_sent(const client_view *v)
+{
+    const lan_alarm *a = alarm_of(v, "Guichet 1", true);
+    return a && a->relay == LAN_ALARM_RELAY_SENT;
+}
+static bool own_cleared(const client_view *v) { return !alarm_of(v, "Guichet 1", true) && alarm_of(v, "Guichet 1", false); }
+static bool not_sent_yet(const client_view *v) { return strstr(v->alarm_message, "pas encore envoyée") != NULL; }
+static bool paused(const client_view *v) { return !v->busy && v->counter_state == LAN_COUNTER_PAUSED; }
+static bool other_heard(const client_view *v) { return alarm_of(v, "Guichet 2", true) != NULL; }
+static bool other_answered(const client_view *v)
+{
+    const lan_alarm *a = alarm_of(v, "Guichet 2", true);
+    for (int i = 0; a && i < a->n_acks; i++)
+        if (strcmp(a->acks[i].who, "Guichet 1") == 0)
+            return true;
+    return false;
+}
+static bool other_cleared(const client_view *v) { return !alarm_of(v, "Guichet 2", true) && alarm_of(v, "Guichet 2", false); }
+
+static int64_t own_alarm_id(ta_desk *d)
+{
+    client_view v;
+    appliance_get_view(d->a, &v);
+    const lan_alarm *a = alarm_of(&v, "Guichet 1", true);
+    return a ? a->id : 0;
+}
+
+static long post(const char *path, const char *token, const char *body, char *answer, size_t cap)
+{
+    th_response r;
+    long st = th_http(&F, "POST", path, token, NULL, body, &r);
+    if (answer)
+        snprintf(answer, cap, "%s", r.body ? r.body : "");
+    th_response_free(&r);
+    return st;
+}
+
+/* Raised on the appliance by pressing and holding "Alerte" (a tap or a short press raise
+ * nothing); heard on desk 3's alarm stream; desk 3's answer, then "transmise au siège" or not,
+ * shown on the raiser's appliance; cleared there with a reason. A raise while the hub is away
+ * says so at once and goes when the hub is back. Then another desk's alarm on this paused desk:
+ * banner, tone until answered, "J'arrive" tapped reaches the others. */
+static void test_alarm(void)
+{
+    ta_desk d;
+    th_sse *desk3 = th_sse_open_at(F.port, "/api/v1/alarms/events", TH_TOKEN3, NULL);
+    if (!ta_open(&d, &F, 1, TH_TOKEN1, 1024, 600, 217, 136))
+        goto end;
+    CHECK(ta_pump(&d, alarm_ready, WAIT_MS));
+    CHECK(th_sse_wait(desk3, "event: alarm\n", WAIT_MS));
+
+    CHECK(ta_tap(&d, "Alerte"));
+    CHECK(ta_press(&d, "Alerte"));
+    ta_run(&d, 800);
+    ta_release(&d);
+    ta_run(&d, LAN_ALARM_HOLD_MS);
+    client_view v;
+    appliance_get_view(d.a, &v);
+    CHECK(!raising(&v));
+    th_response r;
+    CHECK_INT(th_http(&F, "GET", "/api/v1/alarms", TH_TOKEN3, NULL, NULL, &r), 200);
+    CHECK(r.body && strstr(r.body, "\"alarms\":[]"));
+    th_response_free(&r);
+
+    int64_t pressed = th_usec();
+    CHECK(ta_press(&d, "Alerte"));
+    CHECK(ta_pump(&d, raising, WAIT_MS));
+    int64_t raised = th_usec();
+    ta_release(&d);
+    CHECK(raised - pressed >= LAN_ALARM_HOLD_MS * 1000LL);
+    CHECK(th_sse_wait(desk3, "\"desk\":\"Guichet 1\"", WAIT_MS));
+    int64_t heard = th_usec();
+    CHECK(ta_pump(&d, own_raised, WAIT_MS));
+    int64_t id = own_alarm_id(&d);
+    CHECK(id > 0);
+    CHECK(ta_drawn(&d, "Votre alerte depuis 10:00"));
+    CHECK(ta_drawn(&d, "Personne n'a encore répondu."));
+
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/alarms/%lld/ack", (long long)id);
+    int64_t acked = th_usec();
+    CHECK_INT(post(path, TH_TOKEN3, "{\"kind\":\"arrive\"}", NULL, 0), 200);
+    CHECK(ta_pump(&d, own_acked, WAIT_MS));
+    int64_t seen = th_usec();
+    CHECK(ta_drawn(&d, "Guichet 3 : j'arrive (10:00)"));
+    fprintf(stderr, "   held %.2f s; raise → desk 3's alarm stream %.0f ms; desk 3's answer → "
+            "appliance %.0f ms (SDL dummy driver, loopback hub)\n", (raised - pressed) / 1e6,
+            (heard - raised) / 1e3, (seen - acked) / 1e3);
+
+    CHECK_INT(queue_alarm_set_relay(F.q, th_now(&F), id, QUEUE_ALARM_RELAY_UNREACHABLE, 0), QUEUE_OK);
+    CHECK(ta_pump(&d, own_unreachable, WAIT_MS));
+    CHECK(ta_drawn(&d, "Alerte non transmise : réseau indisponible"));
+    queue_alarm qa;
+    CHECK_INT(queue_alarm_get(F.q, id, &qa), QUEUE_OK);
+    CHECK_INT(queue_alarm_set_relay(F.q, th_now(&F), id, QUEUE_ALARM_RELAY_SENT, qa.revision), QUEUE_OK);
+    CHECK(ta_pump(&d, own_sent, WAIT_MS));
+    CHECK(ta_drawn(&d, "Alerte transmise au siège"));
+    ta_shot(&d, "alarm-raised", NULL);
+
+    CHECK(ta_tap(&d, "Lever l'alerte…"));
+    CHECK(ta_tap(&d, "Situation réglée"));
+    CHECK(ta_pump(&d, own_cleared, WAIT_MS));
+    CHECK(th_sse_wait(desk3, "\"cleared_by\":\"Guichet 1\",\"clear_reason\":\"Situation réglée\"", WAIT_MS));
+    CHECK(ta_drawn(&d, "Levée à 10:00 par Guichet 1"));
+    CHECK(ta_drawn(&d, "Situation réglée"));
+    CHECK(ta_tap(&d, "Masquer"));
+    CHECK(!ta_drawn(&d, "Alerte levée"));
+
+    /* the hub away: the raiser is told at once, and the alarm goes when it is back */
+    th_hub_down(&F);
+    CHECK(ta_press(&d, "Alerte"));
+    CHECK(ta_pump(&d, not_sent_yet, WAIT_MS));
+    ta_release(&d);
+    CHECK(ta_drawn(&d, "Alerte pas encore envoyée : hub injoignable. Téléphonez."));
+    th_hub_up(&F);
+    th_sse_close(desk3);   /* its stream ended with the hub */
+    desk3 = th_sse_open_at(F.port, "/api/v1/alarms/events", TH_TOKEN3, NULL);
+    CHECK(ta_pump(&d, own_raised, WAIT_MS));
+    CHECK(ta_drawn(&d, "Votre alerte depuis 10:00"));
+    CHECK(ta_tap(&d, "Lever l'alerte…"));
+    CHECK(ta_tap(&d, "Déclenchée par erreur"));
+    CHECK(ta_pump(&d, own_cleared, WAIT_MS));
+    CHECK(ta_tap(&d, "Masquer"));
+
+    /* another desk's alarm on this desk, paused */
+    CHECK(ta_tap(&d, "Pause"));
+    CHECK(ta_pump(&d, paused, WAIT_MS));
+    size_t quiet = speech_memory_samples(d.sound, SPEECH_PART_TONE);
+    char answer[4096];
+    int64_t raised2 = th_usec();
+    CHECK_INT(post("/api/v1/counters/2/alarm", TH_TOKEN2, "{}", answer, sizeof answer), 201);
+    CHECK(ta_pump(&d, other_heard, WAIT_MS));
+    int64_t banner = th_usec();
+    CHECK(ta_drawn(&d, "ALERTE — Guichet 2 depuis 10:00"));
+    CHECK(ta_drawn(&d, "Guichet 1 · en pause"));
+    int64_t until = th_usec() + WAIT_MS * 1000LL;
+    while (speech_memory_samples(d.sound, SPEECH_PART_TONE) == quiet && th_usec() < until)
+        ta_run(&d, 20);
+    CHECK(speech_memory_samples(d.sound, SPEECH_PART_TONE) > quiet);
+    fprintf(stderr, "   desk 2's raise → banner on the paused appliance %.0f ms\n",
+            (banner - raised2) / 1e3);
+    ta_shot(&d, "alarm-received", NULL);
+    CHECK(ta_tap(&d, "J'arrive"));
+    CHECK(th_sse_wait(desk3, "\"kind\":\"arrive\",\"who\":\"Guichet 1\"", WAIT_MS));
+    CHECK(ta_pump(&d, other_answered, WAIT_MS));
+    CHECK(ta_drawn(&d, "Guichet 1 : j'arrive (10:00)"));
+    CHECK_INT(appliance_next_wakeup_ms(d.a), -1);   /* answered: the tone stops */
+
+    json_t *raised_doc = json_loads(answer, 0, NULL);
+    snprintf(path, sizeof path, "/api/v1/alarms/%lld/clear",
+             (long long)json_integer_value(json_object_get(json_object_get(raised_doc, "alarm"), "id")));
+    json_decref(raised_doc);
+    CHECK_INT(post(path, TH_TOKEN2, "{\"reason\":\"Usager reparti calmement\"}", NULL, 0), 200);
+    CHECK(ta_pump(&d, other_cleared, WAIT_MS));
+    CHECK(ta_drawn(&d, "Alerte levée — Guichet 2"));
+    ta_shot(&d, "alarm-cleared", NULL);
+    CHECK(ta_drawn(&d, "Levée à 10:00 par Guichet 2"));   /* the report keeps a text's start */
+    appliance_get_view(d.a, &v);
+    CHECK_STR(alarm_of(&v, "Guichet 2", false)->clear_reason, "Usager reparti calmement");
+    CHECK(ta_tap(&d, "Masquer"));
+    CHECK(ta_drawn(&d, "—"));   /* the visitor's panel is back */
+end:
+    ta_close(&d);
+    th_sse_close(desk3);
 }
 
 int main(void)
 {
     th_start(&F, "appliance", false);
+    CHECK_INT(SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS), 0);
     RUN(test_counter_screen);
+    RUN(test_alarm);
+    SDL_Quit();
     th_stop(&F);
     return testlib_finish();
 }

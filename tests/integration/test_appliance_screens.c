@@ -1,19 +1,21 @@
 /* The desk appliance as agents see it, at every board size (7" 800×480, 10" 1024×600 and
  * 1280×800, the 21.5" upright 1080×1920), with the worst content a desk meets: a two-digit desk,
  * ten services with long names, three-digit waiting counts, a priority visitor recalled, an
- * appointment with a long note, the transfer choice, the hub gone. Every frame goes through the
+ * appointment with a long note, the transfer choice, the hub gone, and the safety alarm's states
+ * (another desk's, another antenne's with a manager's answer, this desk's own held, raised, not
+ * transmitted, its reasons, a cleared one). Every frame goes through the
  * frame checks (no text cut or ellipsised, no text on another, targets >= 15 mm, contrast >= 7:1)
  * and is written as appliance-<W>x<H>-<state>.png under the build tree for a person to look at. */
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "borne/appliance.h"
-#include "borne/ui_check.h"
-#include "test_hub_support.h"
+#include "test_appliance_support.h"
 #include "testlib.h"
 
-static th_fixture F;
+#define WAIT_MS 8000
 
+static th_fixture F;
 
 typedef struct profile {
     int w, h;
@@ -34,99 +36,158 @@ static ui_rules desk_rules(void)
     return r;
 }
 
-static bool pump(appliance *a, bool (*pred)(const client_view *))
-{
-    int64_t until = th_usec() + 8000000;
-    client_view v;
-    do {
-        SDL_Event e;
-        if (SDL_WaitEventTimeout(&e, 20))
-            appliance_handle_event(a, &e);
-        appliance_get_view(a, &v);
-        if (pred(&v)) {
-            appliance_draw(a, th_now(&F));
-            return true;
-        }
-    } while (th_usec() < until);
-    return false;
-}
-
 static bool has_state(const client_view *v) { return v->have_state && v->connected && !v->busy; }
 static bool is_open(const client_view *v) { return !v->busy && v->counter_state == LAN_COUNTER_OPEN; }
 static bool recalled(const client_view *v) { return !v->busy && v->has_ticket && v->ticket.recalls > 0; }
 static bool has_note(const client_view *v) { return !v->busy && v->has_appointment; }
 static bool no_ticket(const client_view *v) { return !v->busy && v->connected && !v->has_ticket; }
 static bool offline(const client_view *v) { return !v->connected; }
-static bool idle(const client_view *v) { return !v->busy; }
+static bool idle(const client_view *v) { return !v->busy && !v->alarm_busy; }
 
-static bool tap(appliance *a, const char *label)
+/* ---- the alarm's states ---- */
+
+static int n_active(const client_view *v)
 {
-    ui_report rep = ui_get_report(appliance_get_ui(a));
-    for (int i = 0; i < rep.n_targets; i++) {
-        if (strcmp(rep.targets[i].label, label) != 0)
-            continue;
-        SDL_Rect r = rep.targets[i].rect;
-        SDL_Event e = {0};
-        e.button.type = SDL_MOUSEBUTTONDOWN;
-        e.button.button = SDL_BUTTON_LEFT;
-        e.button.x = r.x + r.w / 2;
-        e.button.y = r.y + r.h / 2;
-        appliance_handle_event(a, &e);
-        e.button.type = SDL_MOUSEBUTTONUP;
-        appliance_handle_event(a, &e);
-        return true;
-    }
-    fprintf(stderr, "   no target \"%s\" on screen\n", label);
-    return false;
+    int n = 0;
+    for (int i = 0; i < v->n_alarms; i++)
+        n += v->alarms[i].cleared_at == 0;
+    return n;
+}
+static const lan_alarm *active_of(const client_view *v, int counter)
+{
+    for (int i = 0; i < v->n_alarms; i++)
+        if (!v->alarms[i].cleared_at && !v->alarms[i].remote && v->alarms[i].counter == counter)
+            return &v->alarms[i];
+    return NULL;
+}
+static bool none_active(const client_view *v) { return !v->alarm_busy && v->alarm_link && n_active(v) == 0; }
+static int answered_here(const client_view *v)
+{
+    int n = 0;
+    for (int i = 0; i < v->n_alarms; i++)
+        for (int k = 0; !v->alarms[i].cleared_at && k < v->alarms[i].n_acks; k++)
+            n += strcmp(v->alarms[i].acks[k].who, "Guichet 12") == 0;
+    return n;
+}
+static bool heard_with_acks(const client_view *v)
+{
+    const lan_alarm *a = active_of(v, 3);
+    return a && a->n_acks == 1 && n_active(v) == 2 && v->alarms[0].n_acks == 1 &&
+           v->alarms[1].n_acks == 1;
+}
+static bool answered_one(const client_view *v) { return !v->alarm_busy && answered_here(v) == 1; }
+static bool answered_two(const client_view *v) { return !v->alarm_busy && answered_here(v) == 2; }
+static bool one_active(const client_view *v) { return !v->alarm_busy && n_active(v) == 1; }
+static bool raising(const client_view *v) { return v->alarm_busy || active_of(v, 12); }
+static bool own_unreachable(const client_view *v)
+{
+    const lan_alarm *a = active_of(v, 12);
+    return a && a->n_acks == 1 && a->relay == LAN_ALARM_RELAY_UNREACHABLE;
 }
 
-/* Checks the frame just drawn and writes it. */
-static void shot(appliance *a, const profile *p, const char *state)
+static int64_t raise_as(const char *path, const char *token)
 {
-    ui_rules rules = desk_rules();
-    ui_check_result res;
-    ui *u = appliance_get_ui(a);
-    int problems = ui_check_frame(u, &rules, &res);
-    char name[96];
-    snprintf(name, sizeof name, "appliance-%dx%d-%s.png", p->w, p->h, state);
-    CHECK_INT(ui_save_png(u, testlib_path(F.dir, name)), 0);
-    if (problems)
-        fprintf(stderr, "   %s:\n%s", name, res.problems);
-    CHECK_INT(problems, 0);
+    th_response r;
+    CHECK_INT(th_http(&F, "POST", path, token, NULL, "{}", &r), 201);
+    json_t *j = json_loads(r.body ? r.body : "", 0, NULL);
+    int64_t id = json_integer_value(json_object_get(json_object_get(j, "alarm"), "id"));
+    json_decref(j);
+    th_response_free(&r);
+    return id;
+}
+
+/* The alarm's screens, with the longest words they meet: another desk's alarm and one of
+ * another antenne of the group (its long name) with a manager's answer; this desk's own alarm,
+ * held, answered, not transmitted; the reasons to clear it; a cleared alarm. */
+static void walk_alarm(ta_desk *d, const ui_rules *rules)
+{
+    int64_t now = th_now(&F);
+    char uid[48];
+    snprintf(uid, sizeof uid, "villeneuve.%dx%d", d->w, d->h);
+    queue_alarm_raise_req remote = {.uid = uid, .antenne = "villeneuve-d-ascq",
+                                    .antenne_name = "Antenne de Villeneuve-d'Ascq – Hôtel de Région",
+                                    .counter_id = 14, .desk = "Guichet 14", .remote = true,
+                                    .actor = "hq"};
+    int64_t remote_id;
+    bool created;
+    CHECK_INT(queue_alarm_raise(F.q, now, &remote, &remote_id, &created), QUEUE_OK);
+    int64_t other = raise_as("/api/v1/counters/3/alarm", TH_TOKEN2);
+    for (int i = 0; i < 2; i++)
+        CHECK_INT(queue_alarm_acknowledge(F.q, now, i ? other : remote_id, QUEUE_ALARM_ACK_CALLING,
+                                          "Responsable du groupe Sambre-Avesnois", "hq", 0, "hq"),
+                  QUEUE_OK);
+    CHECK(ta_pump(d, heard_with_acks, WAIT_MS));
+    ta_shot(d, "alarm-received", rules);
+    CHECK(ta_tap(d, "J'appelle"));   /* the next one waiting for this desk comes in its place */
+    CHECK(ta_pump(d, answered_one, WAIT_MS));
+    ta_shot(d, "alarm-next", rules);
+    CHECK(ta_tap(d, "J'arrive"));
+    CHECK(ta_pump(d, answered_two, WAIT_MS));
+    CHECK_INT(queue_alarm_clear(F.q, now, remote_id, "Responsable (siège)", "Réglé sur place", 0, "hq"),
+              QUEUE_OK);
+    CHECK(ta_pump(d, one_active, WAIT_MS));
+    ta_shot(d, "alarm-answered", rules);
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/alarms/%lld/clear", (long long)other);
+    th_response r;
+    CHECK_INT(th_http(&F, "POST", path, TH_TOKEN2, NULL,
+                      "{\"reason\":\"Usager reparti calmement après l'intervention du voisin\"}", &r), 200);
+    th_response_free(&r);
+    CHECK(ta_pump(d, none_active, WAIT_MS));
+    ta_shot(d, "alarm-cleared", rules);
+    for (int i = 0; i < 2 && ta_drawn(d, "Alerte levée"); i++)   /* the remote one, desk 3's */
+        CHECK(ta_tap(d, "Masquer"));
+    CHECK(!ta_drawn(d, "Alerte levée"));
+
+    CHECK(ta_press(d, "Alerte"));
+    ta_run(d, LAN_ALARM_HOLD_MS / 2);
+    ta_shot(d, "alarm-hold", rules);
+    CHECK(ta_pump(d, raising, WAIT_MS));
+    ta_release(d);
+    CHECK(ta_pump(d, one_active, WAIT_MS));
+    client_view v;
+    appliance_get_view(d->a, &v);
+    int64_t own = active_of(&v, 12) ? active_of(&v, 12)->id : 0;
+    snprintf(path, sizeof path, "/api/v1/alarms/%lld/ack", (long long)own);
+    CHECK_INT(th_http(&F, "POST", path, TH_TOKEN2, NULL, "{\"kind\":\"arrive\"}", &r), 200);
+    th_response_free(&r);
+    CHECK_INT(queue_alarm_set_relay(F.q, th_now(&F), own, QUEUE_ALARM_RELAY_UNREACHABLE, 0), QUEUE_OK);
+    CHECK(ta_pump(d, own_unreachable, WAIT_MS));
+    ta_shot(d, "alarm-raised", rules);
+    CHECK(ta_tap(d, "Lever l'alerte…"));
+    CHECK(ta_pump(d, idle, WAIT_MS));
+    ta_shot(d, "alarm-reasons", rules);
+    CHECK(ta_tap(d, "Situation réglée"));
+    CHECK(ta_pump(d, none_active, WAIT_MS));
+    CHECK(ta_tap(d, "Masquer"));
+    CHECK(ta_pump(d, idle, WAIT_MS));
+    /* past the hub's 10 minutes of cleared alarms: the next size's appliance starts without */
+    F.now += 11 * 60;
 }
 
 static void walk(const profile *p)
 {
-    SDL_Window *w = SDL_CreateWindow("desk", 0, 0, p->w, p->h, 0);
-    SDL_Renderer *r = w ? SDL_CreateRenderer(w, -1, SDL_RENDERER_SOFTWARE) : NULL;
-    if (!CHECK(r != NULL))
-        return;
-    char url[64], err[256];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", F.port);
-    appliance_options o = {.assets_dir = getenv("BORNE_ASSETS"), .hub_url = url, .counter_id = 12,
-                           .token = TH_TOKEN1, .width_mm = p->w_mm, .height_mm = p->h_mm,
-                           .readback = true, .client = {.retry_ms = 100}};
-    appliance *a = NULL;
-    CHECK_INT(appliance_create(&a, r, &o, err, sizeof err), 0);
-    if (!a)
+    ui_rules rules = desk_rules();
+    ta_desk d;
+    if (!ta_open(&d, &F, 12, TH_TOKEN1, p->w, p->h, p->w_mm, p->h_mm))
         goto end;
-    CHECK(pump(a, has_state));
-    shot(a, p, "closed");
-    CHECK(tap(a, "Ouvrir"));
-    CHECK(pump(a, is_open));
-    shot(a, p, "open");
-    CHECK(tap(a, "Appeler le suivant"));
-    CHECK(pump(a, idle));
-    CHECK(tap(a, "Rappeler"));
-    CHECK(pump(a, recalled));
-    shot(a, p, "called");
-    CHECK(tap(a, "Transférer"));
-    CHECK(pump(a, idle));
-    shot(a, p, "transfer");
-    CHECK(tap(a, "Annuler"));
-    CHECK(pump(a, idle));
-    CHECK(tap(a, "Terminé"));
-    CHECK(pump(a, no_ticket));
+    CHECK(ta_pump(&d, has_state, WAIT_MS));
+    ta_shot(&d, "closed", &rules);
+    CHECK(ta_tap(&d, "Ouvrir"));
+    CHECK(ta_pump(&d, is_open, WAIT_MS));
+    ta_shot(&d, "open", &rules);
+    CHECK(ta_tap(&d, "Appeler le suivant"));
+    CHECK(ta_pump(&d, idle, WAIT_MS));
+    CHECK(ta_tap(&d, "Rappeler"));
+    CHECK(ta_pump(&d, recalled, WAIT_MS));
+    ta_shot(&d, "called", &rules);
+    CHECK(ta_tap(&d, "Transférer"));
+    CHECK(ta_pump(&d, idle, WAIT_MS));
+    ta_shot(&d, "transfer", &rules);
+    CHECK(ta_tap(&d, "Annuler"));
+    CHECK(ta_pump(&d, idle, WAIT_MS));
+    CHECK(ta_tap(&d, "Terminé"));
+    CHECK(ta_pump(&d, no_ticket, WAIT_MS));
 
     queue_appointment rdv = {.code = "RDV-W", .at = th_now(&F) - 60, .service = 'K',
                              .counter_id = 12,
@@ -137,36 +198,32 @@ static void walk(const profile *p)
     queue_issued ci;
     CHECK_INT(queue_check_in(F.q, th_now(&F), rdv.code, &ci), QUEUE_OK);
     /* Called through the API, as another screen of the same desk would: the appliance must
-     * learn the visitor and the note from the hub. (A tap here was once not taken in CI, right
-     * after "Terminé" — not understood yet; see the closing note.) */
+     * learn the visitor and the note from the hub. */
     th_response resp;
     CHECK_INT(th_http(&F, "POST", "/api/v1/counters/12/call-next", TH_TOKEN1, NULL, NULL, &resp), 200);
     th_response_free(&resp);
-    CHECK(pump(a, has_note));
-    shot(a, p, "appointment");
+    CHECK(ta_pump(&d, has_note, WAIT_MS));
+    ta_shot(&d, "appointment", &rules);
     if (p->w_mm < 190) {   /* a 7" panel keeps the note and the waiting list on a second page */
-        CHECK(tap(a, "Détails"));
-        CHECK(pump(a, idle));
-        shot(a, p, "details");
-        CHECK(tap(a, "Retour"));
-        CHECK(pump(a, idle));
+        CHECK(ta_tap(&d, "Détails"));
+        CHECK(ta_pump(&d, idle, WAIT_MS));
+        ta_shot(&d, "details", &rules);
+        CHECK(ta_tap(&d, "Retour"));
+        CHECK(ta_pump(&d, idle, WAIT_MS));
     }
-    CHECK(tap(a, "Terminé"));
-    CHECK(pump(a, no_ticket));
+    walk_alarm(&d, &rules);   /* with the visitor in front of the desk */
+    CHECK(ta_tap(&d, "Terminé"));
+    CHECK(ta_pump(&d, no_ticket, WAIT_MS));
 
     th_hub_down(&F);
-    CHECK(pump(a, offline));
-    shot(a, p, "offline");
+    CHECK(ta_pump(&d, offline, WAIT_MS));
+    ta_shot(&d, "offline", &rules);
     th_hub_up(&F);
-    CHECK(pump(a, has_state));
-    CHECK(tap(a, "Fermer"));
-    CHECK(pump(a, idle));
+    CHECK(ta_pump(&d, has_state, WAIT_MS));
+    CHECK(ta_tap(&d, "Fermer"));
+    CHECK(ta_pump(&d, idle, WAIT_MS));
 end:
-    appliance_destroy(a);
-    if (r)
-        SDL_DestroyRenderer(r);
-    if (w)
-        SDL_DestroyWindow(w);
+    ta_close(&d);
 }
 
 static void test_every_size(void)

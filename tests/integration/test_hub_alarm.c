@@ -2,6 +2,7 @@
  * token of another antenne is refused, only the raiser clears), a replayed raise is one alarm,
  * acknowledgements seen by every desk, and the silence: the desks' own stream carries the alarm
  * while the public stream and state (displays, kiosk) carry nothing of it. */
+#include "borne/lan_contract.h"
 #include "test_hub_support.h"
 #include "testlib.h"
 
@@ -154,9 +155,19 @@ static void test_alarm_from_elsewhere(void)
     th_sse_close(desk2);
 }
 
+/* The desk appliance reads the words the hub writes from the LAN contract. */
+static void test_contract_words(void)
+{
+    for (int k = LAN_ALARM_ACK_SEEN; k < LAN_ALARM_ACK_COUNT; k++)
+        CHECK_STR(lan_alarm_ack_name((lan_alarm_ack)k), queue_alarm_ack_name((queue_alarm_ack_kind)k));
+    for (int r = 0; r < LAN_ALARM_RELAY_COUNT; r++)
+        CHECK_STR(lan_alarm_relay_name((lan_alarm_relay)r), queue_alarm_relay_name((queue_alarm_relay)r));
+}
+
 int main(void)
 {
     th_start(&F, "hub_alarm", false);
+    RUN(test_contract_words);
     RUN(test_token_rules_and_replay);
     RUN(test_desks_hear_public_does_not);
     RUN(test_alarm_from_elsewhere);
