@@ -1,5 +1,6 @@
 /* Safety alarms at headquarters (include/borne/collector_alarm.h). */
 #include "borne/collector_alarm.h"
+#include "borne/collector_http.h"
 #include "borne/alarm_json.h"
 #include "borne/collector_channel.h"
 #include "borne/log.h"
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,9 +27,7 @@ typedef struct entry {
 struct collector_alarm_req {
     enum { REQ_LIST, REQ_PAGE, REQ_ACK, REQ_CLEAR } kind;
     char uid[QUEUE_ALARM_UID_MAX];
-    char *body;
-    size_t len;
-    bool too_big;
+    struct collector_body body;
 };
 
 struct collector_alarms {
@@ -269,53 +267,37 @@ static int replay(struct collector_alarms *a, const char *path, char *err, size_
 
 /* ---- HTTP ----------------------------------------------------------------------------------- */
 
-static enum MHD_Result send_text(struct MHD_Connection *c, unsigned status, const char *type,
-                                 char *text)
+static enum MHD_Result send_page(struct MHD_Connection *c, char *html)
 {
-    if (!text)
+    struct MHD_Response *r = html ? MHD_create_response_from_buffer(strlen(html), html,
+                                                                    MHD_RESPMEM_MUST_FREE) : NULL;
+    if (!r) {
+        free(html);
         return MHD_NO;
-    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text,
-                                                             MHD_RESPMEM_MUST_FREE);
+    }
+    return collector_http_send(c, MHD_HTTP_OK, r, "text/html; charset=utf-8");
+}
+
+/* 401 with a Basic challenge: the console in a browser asks for the HQ token. */
+static enum MHD_Result refuse(struct MHD_Connection *c)
+{
+    json_t *j = json_pack("{s:s, s:s}", "error", "unauthorized", "message", "the HQ token is required");
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    struct MHD_Response *r = text ? MHD_create_response_from_buffer(strlen(text), text,
+                                                                    MHD_RESPMEM_MUST_FREE) : NULL;
     if (!r) {
         free(text);
         return MHD_NO;
     }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    MHD_add_response_header(r, "Cache-Control", "no-store");
-    if (status == MHD_HTTP_UNAUTHORIZED)
-        MHD_add_response_header(r, "WWW-Authenticate", "Basic realm=\"borne-collector\", charset=\"UTF-8\"");
-    enum MHD_Result ret = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    return ret;
-}
-
-static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_t *j)
-{
-    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-    json_decref(j);
-    return send_text(c, status, "application/json", text);
-}
-
-static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *code,
-                                  const char *message)
-{
-    return send_json(c, status, json_pack("{s:s, s:s}", "error", code, "message", message));
-}
-
-static const char *bearer(struct MHD_Connection *c)
-{
-    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
-        return NULL;
-    for (h += 7; *h == ' ';)
-        h++;
-    return h;
+    MHD_add_response_header(r, "WWW-Authenticate", "Basic realm=\"borne-collector\", charset=\"UTF-8\"");
+    return collector_http_send(c, MHD_HTTP_UNAUTHORIZED, r, "application/json");
 }
 
 /* The HQ token as a bearer token (scripts) or as the Basic password (the console in a browser). */
 static bool admin(const struct collector_alarms *a, struct MHD_Connection *c)
 {
-    if (collector_antennes_check_admin(a->antennes, bearer(c)))
+    if (collector_antennes_check_admin(a->antennes, collector_http_bearer(c)))
         return true;
     char *pass = NULL;
     char *user = MHD_basic_auth_get_username_password(c, &pass);
@@ -341,18 +323,18 @@ static enum MHD_Result begin(struct collector_alarms *a, struct MHD_Connection *
     bool post = strcmp(method, "POST") == 0;
     {
         if (!admin(a, c))
-            return send_error(c, MHD_HTTP_UNAUTHORIZED, "unauthorized", "the HQ token is required");
+            return refuse(c);
         if (strcmp(url, "/alarms") == 0 || strcmp(url, "/api/v1/alarms") == 0) {
             if (!get)
-                return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method", "use GET");
+                return collector_http_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method", "use GET");
             r->kind = strcmp(url, "/alarms") == 0 ? REQ_PAGE : REQ_LIST;
         } else {
             const char *uid = url + 15, *slash = strchr(uid, '/');
             if (!slash || (size_t)(slash - uid) >= sizeof r->uid ||
                 (strcmp(slash, "/ack") != 0 && strcmp(slash, "/clear") != 0))
-                return send_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such resource");
+                return collector_http_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such resource");
             if (!post)
-                return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method", "use POST");
+                return collector_http_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method", "use POST");
             snprintf(r->uid, sizeof r->uid, "%.*s", (int)(slash - uid), uid);
             r->kind = slash[1] == 'a' ? REQ_ACK : REQ_CLEAR;
         }
@@ -363,9 +345,8 @@ static enum MHD_Result begin(struct collector_alarms *a, struct MHD_Connection *
 
 /* A manager's acknowledgement or clear, from the console or a script. */
 static enum MHD_Result hq_write(struct collector_alarms *a, struct MHD_Connection *c,
-                                struct collector_alarm_req *r)
+                                struct collector_alarm_req *r, json_t *j)
 {
-    json_t *j = json_loadb(r->body ? r->body : "", r->len, 0, NULL);
     const char *who = json_string_value(json_object_get(j, "who"));
     const char *what = json_string_value(json_object_get(j, r->kind == REQ_ACK ? "kind" : "reason"));
     pthread_mutex_lock(&a->mu);
@@ -378,14 +359,14 @@ static enum MHD_Result hq_write(struct collector_alarms *a, struct MHD_Connectio
     enum MHD_Result ret;
     int kind = r->kind == REQ_ACK ? queue_alarm_ack_from_name(what) : 0;
     if (!found) {
-        ret = send_error(c, MHD_HTTP_NOT_FOUND, "unknown_alarm", "no such alarm");
+        ret = collector_http_error(c, MHD_HTTP_NOT_FOUND, "unknown_alarm", "no such alarm");
     } else if (!who || !who[0] || strlen(who) >= QUEUE_ALARM_NAME_MAX || !what || !what[0] ||
                strlen(what) >= QUEUE_ALARM_REASON_MAX || kind < 0) {
-        ret = send_error(c, MHD_HTTP_UNPROCESSABLE_CONTENT, "bad_body",
+        ret = collector_http_error(c, MHD_HTTP_UNPROCESSABLE_CONTENT, "bad_body",
                          r->kind == REQ_ACK ? "{\"kind\": \"vu\"|\"appelle\"|\"arrive\", \"who\": name}"
                                             : "{\"reason\": text, \"who\": name}");
     } else if (doc.cleared_at) {
-        ret = send_error(c, MHD_HTTP_CONFLICT, "alarm_cleared", "alarm already cleared");
+        ret = collector_http_error(c, MHD_HTTP_CONFLICT, "alarm_cleared", "alarm already cleared");
     } else {
         if (r->kind == REQ_ACK) {
             /* A full list already tells everyone that people answered: one more changes nothing. */
@@ -401,10 +382,9 @@ static enum MHD_Result hq_write(struct collector_alarms *a, struct MHD_Connectio
         }
         json_t *merged = NULL;
         ret = accept_doc(a, &doc, &merged) == 0 && merged
-                  ? send_json(c, MHD_HTTP_OK, json_pack("{s:o}", "alarm", merged))
-                  : send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "out of memory, retry");
+                  ? collector_http_json(c, MHD_HTTP_OK, json_pack("{s:o}", "alarm", merged))
+                  : collector_http_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "out of memory, retry");
     }
-    json_decref(j);
     return ret;
 }
 
@@ -567,36 +547,31 @@ enum MHD_Result collector_alarms_request(struct collector_alarms *a, struct MHD_
         if (!ok)
             return ret;
         if (r->kind == REQ_LIST)
-            return send_json(c, MHD_HTTP_OK, list_json(a));
+            return collector_http_json(c, MHD_HTTP_OK, list_json(a));
         if (r->kind == REQ_PAGE)
-            return send_text(c, MHD_HTTP_OK, "text/html; charset=utf-8", page(a));
+            return send_page(c, page(a));
         return MHD_YES;   /* a POST: its body comes next */
     }
     if (*upload_size) {
-        if (r->len + *upload_size > BODY_MAX) {
-            r->too_big = true;
-        } else {
-            char *p = realloc(r->body, r->len + *upload_size + 1);
-            if (!p)
-                return MHD_NO;
-            memcpy(p + r->len, upload, *upload_size);
-            r->body = p;
-            r->len += *upload_size;
-            p[r->len] = '\0';
-        }
+        if (!collector_body_add(&r->body, upload, *upload_size, BODY_MAX))
+            return MHD_NO;
         *upload_size = 0;
         return MHD_YES;
     }
-    if (r->too_big)
-        return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "body_too_large", "over 64 KiB");
-    return hq_write(a, c, r);
+    enum MHD_Result ret;
+    json_t *j = collector_body_json(&r->body, c, &ret);
+    if (!j)
+        return ret;
+    ret = hq_write(a, c, r, j);
+    json_decref(j);
+    return ret;
 }
 
 void collector_alarms_done(struct collector_alarm_req *r)
 {
     if (!r)
         return;
-    free(r->body);
+    collector_body_free(&r->body);
     free(r);
 }
 

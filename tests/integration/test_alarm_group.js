@@ -235,6 +235,18 @@ async function main() {
     t.check(atHq && atHq.raised_at === alarm2.raised_at,
       `HQ has the alarm with its original time (${atHq && atHq.raised_at} vs ${alarm2.raised_at})`);
     await other.waitForSelector(cardOf(alarm2.uid), { timeout: 15000 * SLACK });
+    // the manager answers from HQ (a script, the bearer token); the raiser sees it
+    const managerAck = await hq('POST', `/api/v1/alarms/${alarm2.uid}/ack`, { kind: 'appelle', who: 'Responsable de groupe' });
+    t.check(managerAck.status === 200, `HQ acknowledges (${managerAck.status})`);
+    await colleague.waitForFunction((sel) => (document.querySelector(sel) || {}).textContent
+      ?.includes('Responsable de groupe (hq) : j\'appelle'), `${cardOf(alarm2.uid)} .alarm-acks`, { timeout: 15000 * SLACK });
+    const garbled = await fetch(`http://127.0.0.1:${collectorPort}/api/v1/alarms/${alarm2.uid}/ack`, {
+      method: 'POST', headers: { 'Authorization': 'Bearer ' + HQ_TOKEN }, body: '{"kind": ',
+    });
+    t.check(garbled.status === 400, `HQ: a body that is not JSON is refused (${garbled.status})`);
+    const anonymous = await fetch(`http://127.0.0.1:${collectorPort}/alarms`);
+    t.check(anonymous.status === 401 && (anonymous.headers.get('www-authenticate') || '').startsWith('Basic'),
+      `HQ console without the token: 401 with a Basic challenge (${anonymous.status})`);
 
     // 3. clear with a reason; HQ's console and counts
     await raiser.click(`${cardOf(uid)} .alarm-clear-open`);
