@@ -15,3 +15,8 @@ else()
   add_test(NAME test_alarm_group COMMAND sh -c "echo 'test_alarm_group needs node, npm and chromium: run board/dev/deps' >&2; exit 1")
   set_tests_properties(test_alarm_group PROPERTIES LABELS integration)
 endif()
+
+# The alarm is silent for the public: display pixels, public state and stream, kiosk pixels.
+borne_add_test(NAME test_alarm_silence SOURCES integration/test_alarm_silence.c
+               LIBS borne_display borne_hub_testsupport borne_kiosk_fixture LABELS ui integration
+               ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)
