@@ -161,8 +161,8 @@ void kiosk_access_key(kiosk *k, kiosk_action a)
     case KIOSK_ACT_LARGE_TEXT:
         k->large = !k->large;
         kiosk_dirty(k);
-        if (k->speech_on)
-            say(k, SPEECH_TONE_NONE, kiosk_tr(k, k->large ? "speech.large_on" : "speech.large_off"));
+        /* Said even with speech off: whoever pressed it may not read the screen well. */
+        say(k, SPEECH_TONE_NONE, kiosk_tr(k, k->large ? "speech.large_on" : "speech.large_off"));
         break;
     default:
         break;

@@ -23,6 +23,7 @@ enum {
     T_TAKE = 1, T_APPOINTMENT, T_FEEDBACK, T_LANG, T_BACK, T_HOME,
     T_PRIORITY, T_KEY_ERASE, T_KEY_OK, T_TAKE_NORMAL, T_MORE_TIME, T_DONE,
     T_ADMIN_TEST, T_ADMIN_RESET, T_ADMIN_CLOSE,
+    T_LARGE_TEXT,
     T_SERVICE = 100,      /* + index in setup */
     T_PUBLIC = 200,       /* + queue_public */
     T_KEY = 300,          /* + digit */

@@ -6,12 +6,18 @@
 
 void kiosk_layout_init(kiosk_layout *l, kiosk *k)
 {
-    *l = (kiosk_layout){.k = k, .u = k->ui, .t = ui_get_theme(k->ui), .portrait = ui_portrait(k->ui)};
+    /* Large text magnifies the whole layout: the screen is laid out as a smaller one (fewer
+     * tiles per row, wrapped labels, the 7-inch economies) with every size in its millimetres. */
+    double zoom = k->large ? KL_LARGE_SCALE : 1.0;
+    ui_set_zoom(k->ui, zoom);
+    *l = (kiosk_layout){.k = k, .u = k->ui, .t = ui_get_theme(k->ui), .portrait = ui_portrait(k->ui),
+                        .large = k->large};
     double w = ui_to_mm(k->ui, ui_width(k->ui)), h = ui_to_mm(k->ui, ui_height(k->ui));
     double shortest = w < h ? w : h;
     l->small = shortest < 120;
-    /* Body type grows with the screen: 5 mm on a 7-inch board, up to 9 mm on big screens. */
-    l->body = shortest / 20.0;
+    /* Body type grows with the screen: 5 mm on a 7-inch board, up to 9 mm on big screens. It is
+     * chosen from the physical size, so large text is 1.5 times the screen's normal text. */
+    l->body = shortest * zoom / 20.0;
     if (l->body < KL_MIN_CAP)
         l->body = KL_MIN_CAP;
     if (l->body > 9.0)
@@ -193,6 +199,19 @@ void kl_language_button(const kiosk_layout *l, SDL_Rect r)
     const kiosk *k = l->k;
     const char *next = ui_tr(k->langs[(k->lang + 1) % k->n_langs], "lang.name");
     kl_button(l, T_LANG, r, next, NULL, UI_ICON_GLOBE, UI_BUTTON_SECONDARY, l->body);
+}
+
+int kl_large_text_button_w(const kiosk_layout *l, int h)
+{
+    return ui_text_width(l->u, kiosk_tr(l->k, "home.large_text"), l->body, true) + h / 2 + kl_mm(l, 8);
+}
+
+/* A toggle: ticked and thick-bordered while the session shows large text. */
+void kl_large_text_button(const kiosk_layout *l, SDL_Rect r)
+{
+    ui_button_spec b = {.id = T_LARGE_TEXT, .rect = r, .label = kiosk_tr(l->k, "home.large_text"),
+                        .kind = UI_BUTTON_SECONDARY, .cap_mm = l->body, .selected = l->large};
+    ui_button(l->u, &b);
 }
 
 /* n tiles in a grid filling area; cols chosen by the caller. */

@@ -14,6 +14,7 @@
 #include "borne/ui_widget.h"
 
 #define KL_MIN_CAP 5.0
+#define KL_LARGE_SCALE 1.5   /* large-text mode: every size 1.5 times its normal one */
 #define KL_MIN_TARGET 16.0   /* 1 mm above the 15 mm rule, for rounding at any density */
 
 typedef struct kiosk_layout {
@@ -21,6 +22,7 @@ typedef struct kiosk_layout {
     ui *u;
     const ui_theme *t;
     double body, title;
+    bool large;          /* the session's large-text mode: sizes are in magnified millimetres */
     int gap, margin;
     bool portrait;
     bool small;          /* 7-inch class: every millimetre counts */
@@ -60,6 +62,9 @@ SDL_Rect kl_title_row(const kiosk_layout *l, int button_id, const char *button_k
                       const char *title);
 int kl_language_button_w(const kiosk_layout *l, int h);
 void kl_language_button(const kiosk_layout *l, SDL_Rect r);
+/* The large-text toggle (home), and the width its label needs at height h. */
+int kl_large_text_button_w(const kiosk_layout *l, int h);
+void kl_large_text_button(const kiosk_layout *l, SDL_Rect r);
 /* Cell i of n tiles in a grid of `cols` columns filling area. */
 SDL_Rect kl_grid_cell(const kiosk_layout *l, SDL_Rect area, int n, int cols, int i);
 /* The service tiles in a grid of `cols` columns, leaving `extra` cells free after them. */

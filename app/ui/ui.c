@@ -21,7 +21,8 @@ struct ui {
     ui_fonts *fonts;
     int w, h;
     double width_mm, height_mm;
-    double px_per_mm;
+    double px_per_mm;      /* physical */
+    double zoom;           /* layout millimetres per physical one (large text: 1.5) */
     bool readback;
     uint32_t *pixels;
     int pix_w, pix_h;
@@ -61,6 +62,7 @@ int ui_create(ui **out, SDL_Renderer *r, const ui_options *opt, char *errbuf, si
     u->width_mm = opt->width_mm;
     u->height_mm = opt->height_mm;
     u->readback = opt->readback;
+    u->zoom = 1.0;
     u->pressed = UI_NO_TARGET;
     u->focused = UI_NO_TARGET;
     if (ui_fonts_create(&u->fonts, r, opt->assets_dir, errbuf, errlen) != 0) {
@@ -93,9 +95,12 @@ ui_fonts *ui_get_fonts(const ui *u) { return u->fonts; }
 int ui_width(const ui *u) { return u->w; }
 int ui_height(const ui *u) { return u->h; }
 bool ui_portrait(const ui *u) { return u->h > u->w; }
-double ui_px_per_mm(const ui *u) { return u->px_per_mm; }
-int ui_mm(const ui *u, double mm) { return (int)ceil(mm * u->px_per_mm - 1e-6); }
-double ui_to_mm(const ui *u, int px) { return px / u->px_per_mm; }
+double ui_px_per_mm(const ui *u) { return u->px_per_mm * u->zoom; }
+int ui_mm(const ui *u, double mm) { return (int)ceil(mm * ui_px_per_mm(u) - 1e-6); }
+double ui_to_mm(const ui *u, int px) { return px / ui_px_per_mm(u); }
+double ui_physical_mm(const ui *u, int px) { return px / u->px_per_mm; }
+void ui_set_zoom(ui *u, double zoom) { u->zoom = zoom > 0 ? zoom : 1.0; }
+double ui_zoom(const ui *u) { return u->zoom; }
 void ui_set_readback(ui *u, bool on) { u->readback = on; }
 bool ui_get_readback(const ui *u) { return u->readback; }
 

@@ -98,7 +98,7 @@ int ui_check_frame(const ui *u, const ui_rules *rules, ui_check_result *res)
             problems++;
             note(res, "clipped: \"%s\" box %dx%d+%d+%d\n", t->text, t->box.w, t->box.h, t->box.x, t->box.y);
         }
-        double cap_mm = ui_to_mm(u, t->cap_px);
+        double cap_mm = ui_physical_mm(u, t->cap_px);
         if (cap_mm < res->min_cap_mm)
             res->min_cap_mm = cap_mm;
         /* 0.05 mm of slack: the rule is in mm, fonts come in whole pixels. */
@@ -132,13 +132,13 @@ int ui_check_frame(const ui *u, const ui_rules *rules, ui_check_result *res)
         SDL_Rect vis;
         if (!SDL_IntersectRect(&t->rect, &screen, &vis))
             vis = (SDL_Rect){0, 0, 0, 0};
-        double side = ui_to_mm(u, vis.w < vis.h ? vis.w : vis.h);
+        double side = ui_physical_mm(u, vis.w < vis.h ? vis.w : vis.h);
         if (side < res->min_target_mm)
             res->min_target_mm = side;
         if (side + 0.05 < rules->min_target_mm) {
             res->small_targets++;
             problems++;
-            note(res, "small target: \"%s\" %.1fx%.1f mm\n", t->label, ui_to_mm(u, vis.w), ui_to_mm(u, vis.h));
+            note(res, "small target: \"%s\" %.1fx%.1f mm\n", t->label, ui_physical_mm(u, vis.w), ui_physical_mm(u, vis.h));
         }
     }
     /* Two targets on the same spot make a tap ambiguous; two texts on each other are unreadable. */

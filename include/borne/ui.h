@@ -80,10 +80,17 @@ int ui_width(const ui *u);
 int ui_height(const ui *u);
 bool ui_portrait(const ui *u);
 double ui_px_per_mm(const ui *u);
-/* Millimetres to pixels, rounded up so a size is never smaller than asked. */
+/* Millimetres to pixels, rounded up so a size is never smaller than asked. Millimetres of the
+ * layout: times the zoom in physical ones. */
 int ui_mm(const ui *u, double mm);
-/* Pixels to millimetres. */
+/* Pixels to millimetres of the layout. */
 double ui_to_mm(const ui *u, int px);
+/* Pixels to physical millimetres, whatever the zoom (what the checks measure). */
+double ui_physical_mm(const ui *u, int px);
+/* Magnifies everything laid out in millimetres (text, targets, gaps): a large-text mode lays the
+ * same screen out as a smaller one at 1.5. 1 by default; ui_px_per_mm() includes it. */
+void ui_set_zoom(ui *u, double zoom);
+double ui_zoom(const ui *u);
 /* Changes the physical size (for example when the screen configuration changes). */
 void ui_set_physical_size(ui *u, double width_mm, double height_mm);
 void ui_set_readback(ui *u, bool on);

@@ -1,7 +1,8 @@
-/* Every kiosk screen, in every language, at 800x480 (7"), 1280x800 (10") and 1080x1920 (24"
- * portrait): no text clipped, every target >= 15 mm, text >= 5 mm cap height, contrast >= 7:1,
- * all computed from what the frame drew (report + pixels read back). Each screen's PNG is kept
- * under $BORNE_TEST_TMP/screens/<size>/ as an artefact. */
+/* Every kiosk screen, in every language, in normal and large text, at 800x480 (7"), 1024x600
+ * (10.1"), 1280x800 (10") and 1080x1920 (24" portrait): no text clipped, every target >= 15 mm,
+ * text >= 5 mm cap height (7.5 mm in large text: 1.5 times), contrast >= 7:1, all computed from
+ * what the frame drew (report + pixels read back). Each screen's PNG is kept under
+ * $BORNE_TEST_TMP/screens/<size>[-large]/ as an artefact. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +18,15 @@ static char screens_root[600];
 static void check_and_save(fixture *f, const char *size, const char *lang, const char *what)
 {
     ui *u = kiosk_get_ui(f->k);
+    bool large = strstr(size, "-large") != NULL;
+    /* The mode lasts the whole session: every screen of the visit shows it. */
+    CHECK(kiosk_large_text(f->k) == large);
     char path[900];
     snprintf(path, sizeof path, "%s/%s/%s-%s.png", screens_root, size, lang, what);
     CHECK_INT(kiosk_screenshot(f->k, path), 0);
     ui_rules rules = ui_rules_kiosk();
+    if (large)
+        rules.min_cap_mm *= 1.5;
     ui_check_result res;
     int problems = ui_check_frame(u, &rules, &res);
     if (problems)
@@ -45,14 +51,24 @@ static void show_and_check(fixture *f, const char *size, const char *lang, kiosk
     check_and_save(f, size, lang, kiosk_screen_name(s));
 }
 
-static void one_size(const fixture_screen *sc, const char *lang_button)
+static void large_key(fixture *f)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_KEYDOWN;
+    e.key.keysym.sym = SDLK_KP_0;
+    kiosk_handle_event(f->k, &e);
+}
+
+static void one_size(const fixture_screen *sc, const char *lang_button, bool large)
 {
     fixture f;
     if (!CHECK(fixture_open(&f, "screens", sc, NULL, fixture_open_time_ms(), true)))
         return;
     const char *lang = lang_button ? "en" : "fr";
-    char dir[800];
-    snprintf(dir, sizeof dir, "%s/%s", screens_root, sc->name);
+    char size[128], dir[800];
+    snprintf(size, sizeof size, "%s%s", sc->name, large ? "-large" : "");
+    snprintf(dir, sizeof dir, "%s/%s", screens_root, size);
     mkdir(dir, 0755);
 
     /* Some calls, so the home screen shows the last-calls panel filled. */
@@ -67,27 +83,32 @@ static void one_size(const fixture_screen *sc, const char *lang_button)
     fixture_advance(&f, 1000);
     if (lang_button)
         CHECK(fixture_tap(&f, lang_button));
+    if (large) {
+        /* The home scene's button turns it on, and says so. */
+        kiosk_render(f.k);
+        CHECK(fixture_tap(&f, lang_button ? "Large text" : "Grands caractères"));
+    }
 
-    check_and_save(&f, sc->name, lang, "home");
+    check_and_save(&f, size, lang, "home");
     CHECK(kiosk_frame_has_text(f.k, "Guichet 2"));
     static const kiosk_screen plain[] = {KIOSK_SERVICES, KIOSK_CHECKIN, KIOSK_FEEDBACK, KIOSK_IDLE,
                                          KIOSK_ADMIN_PIN, KIOSK_ADMIN};
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
-        show_and_check(&f, sc->name, lang, plain[i]);
+        show_and_check(&f, size, lang, plain[i]);
 
     /* The optional steps, the result, the check-in error and the thank-you come from real flows. */
     f.cfg.ui.ask_public_type = true;
     f.cfg.ui.ask_priority = true;
     kiosk_show(f.k, KIOSK_SERVICES);
-    check_and_save(&f, sc->name, lang, "services-priority-offered");
+    check_and_save(&f, size, lang, "services-priority-offered");
     CHECK(fixture_tap(&f, lang_button ? "I need priority" : "Je suis prioritaire"));
-    check_and_save(&f, sc->name, lang, "services-priority-on");
+    check_and_save(&f, size, lang, "services-priority-on");
     CHECK(fixture_tap(&f, lang_button ? "Individual grants" : "Aides individuelles"));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_PUBLIC);
-    check_and_save(&f, sc->name, lang, "public");
+    check_and_save(&f, size, lang, "public");
     CHECK(fixture_tap(&f, lang_button ? "A business" : "Une entreprise"));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_RESULT);
-    check_and_save(&f, sc->name, lang, "result-priority");
+    check_and_save(&f, size, lang, "result-priority");
     CHECK(kiosk_frame_has_text(f.k, lang_button ? "priority number" : "numéro prioritaire"));
     f.cfg.ui.ask_public_type = false;
     f.cfg.ui.ask_priority = false;
@@ -96,11 +117,11 @@ static void one_size(const fixture_screen *sc, const char *lang_button)
     CHECK(fixture_pump(&f, printer_paper_out, 5000));
     fixture_pump(&f, NULL, 0);   /* the state change reaches the kiosk as an SDL event */
     kiosk_show(f.k, KIOSK_HOME);
-    check_and_save(&f, sc->name, lang, "home-paper-out");
+    check_and_save(&f, size, lang, "home-paper-out");
     CHECK(kiosk_frame_has_text(f.k, lang_button ? "Out of paper" : "Plus de papier"));
     kiosk_show(f.k, KIOSK_SERVICES);
     CHECK(fixture_tap(&f, lang_button ? "Training" : "Formation"));
-    check_and_save(&f, sc->name, lang, "result-paper-out");
+    check_and_save(&f, size, lang, "result-paper-out");
     printer_fake_set_status(f.fake, 4, 0x12);
 
     kiosk_show(f.k, KIOSK_CHECKIN);
@@ -108,22 +129,25 @@ static void one_size(const fixture_screen *sc, const char *lang_button)
     e.type = SDL_TEXTINPUT;
     snprintf(e.text.text, sizeof e.text.text, "NOPE-42");
     kiosk_handle_event(f.k, &e);
-    check_and_save(&f, sc->name, lang, "checkin-typed");
+    check_and_save(&f, size, lang, "checkin-typed");
     CHECK(fixture_tap(&f, lang_button ? "Confirm" : "Valider"));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN_ERROR);
-    check_and_save(&f, sc->name, lang, "checkin_error");
+    check_and_save(&f, size, lang, "checkin_error");
 
     kiosk_show(f.k, KIOSK_FEEDBACK);
     CHECK(fixture_tap(&f, lang_button ? "Sunny" : "Soleil"));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_THANKS);
-    check_and_save(&f, sc->name, lang, "thanks");
+    check_and_save(&f, size, lang, "thanks");
 
     /* Outside the opening hours: the closed screen, with no ticket button. */
     f.now_ms = testlib_local_time(2026, 11, 23, 19, 30, 0) * 1000;
     kiosk_show(f.k, KIOSK_HOME);
     kiosk_tick(f.k);
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_CLOSED);
-    check_and_save(&f, sc->name, lang, "closed");
+    /* The keypad's key turns large text on (and off) on any scene. */
+    if (kiosk_large_text(f.k) != large)
+        large_key(&f);
+    check_and_save(&f, size, lang, "closed");
     int x, y;
     CHECK(!kiosk_find_target(f.k, lang_button ? "Take a ticket" : "Prendre un ticket", &x, &y));
     fixture_close(&f);
@@ -172,16 +196,38 @@ static void closed_worst_week(void)
     }
 }
 
+/* Normal text on every board: the 7" panels (800x480, 1024x600), the 10" and the 24" portrait. */
+static const fixture_screen *normal_screens(int i)
+{
+    const fixture_screen *all[] = {&fixture_screens[0], &fixture_screen_1024, &fixture_screens[1], &fixture_screens[2]};
+    return i < 4 ? all[i] : NULL;
+}
+
 static void screens_fr(void)
 {
-    for (int i = 0; i < 3; i++)
-        one_size(&fixture_screens[i], NULL);
+    for (int i = 0; normal_screens(i); i++)
+        one_size(normal_screens(i), NULL, false);
 }
 
 static void screens_en(void)
 {
-    for (int i = 0; i < 3; i++)
-        one_size(&fixture_screens[i], "English");
+    for (int i = 0; normal_screens(i); i++)
+        one_size(normal_screens(i), "English", false);
+}
+
+/* Large text, on the screens whose every scene reflows so far (the landscape ones are next). */
+static const int large_screens[] = {2};
+
+static void screens_large_fr(void)
+{
+    for (size_t i = 0; i < sizeof large_screens / sizeof large_screens[0]; i++)
+        one_size(&fixture_screens[large_screens[i]], NULL, true);
+}
+
+static void screens_large_en(void)
+{
+    for (size_t i = 0; i < sizeof large_screens / sizeof large_screens[0]; i++)
+        one_size(&fixture_screens[large_screens[i]], "English", true);
 }
 
 int main(void)
@@ -194,5 +240,7 @@ int main(void)
     RUN(closed_worst_week);
     RUN(screens_fr);
     RUN(screens_en);
+    RUN(screens_large_fr);
+    RUN(screens_large_en);
     return testlib_finish();
 }

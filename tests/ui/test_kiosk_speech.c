@@ -177,6 +177,40 @@ static void tones_and_session_reset(void)
     fixture_close(&f);
 }
 
+static bool wait_spoken(fixture *f, const char *needle)
+{
+    int64_t end = speech_now_us() + 3000000;
+    while (!spoken_has(f, needle) && speech_now_us() < end)
+        SDL_Delay(2);
+    return spoken_has(f, needle);
+}
+
+/* Large text: the key or the home scene's button, said aloud even with speech off, kept for the
+ * visit, gone when the session ends. */
+static void large_text_spoken_and_reset(void)
+{
+    fixture f;
+    if (!CHECK(fixture_open(&f, "speech-large", screen10, NULL, fixture_open_time_ms(), true)))
+        return;
+    CHECK(!kiosk_speech_on(f.k));
+    key(&f, SDLK_KP_0);
+    CHECK(kiosk_large_text(f.k));
+    CHECK(wait_spoken(&f, "Grands caractères"));
+    key(&f, SDLK_KP_0);
+    CHECK(!kiosk_large_text(f.k));
+    CHECK(wait_spoken(&f, "Caractères normaux"));
+    CHECK(fixture_tap(&f, "Grands caractères"));
+    CHECK(kiosk_large_text(f.k));
+    CHECK(fixture_tap(&f, "Prendre un ticket"));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_SERVICES);
+    CHECK(kiosk_large_text(f.k));
+    for (int i = 0; i < 70; i++)
+        fixture_advance(&f, 1000);
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_HOME);
+    CHECK(!kiosk_large_text(f.k));
+    fixture_close(&f);
+}
+
 int main(void)
 {
     setenv("TZ", "Europe/Paris", 1);
@@ -185,5 +219,6 @@ int main(void)
     RUN(stop_bound_without_new_speech);
     RUN(digits_only_in_a_headset);
     RUN(tones_and_session_reset);
+    RUN(large_text_spoken_and_reset);
     return testlib_finish();
 }

@@ -10,9 +10,18 @@ static void draw_calls_and_hours(const kiosk_layout *l, SDL_Rect a)
     const kiosk *k = l->k;
     struct tm tm = kl_local_now(l);
     int lang_h = kl_button_h(l, l->body, 1);
-    SDL_Rect lang = kl_cut_bottom(&a, lang_h, l->gap);
-    int lw = kl_language_button_w(l, lang_h);
+    int lw = kl_language_button_w(l, lang_h), xw = kl_large_text_button_w(l, lang_h);
+    /* The language and the text size side by side, or one above the other when they do not fit. */
+    SDL_Rect lang = kl_cut_bottom(&a, lang_h, l->gap), large;
+    if (lw + l->gap + xw <= lang.w) {
+        large = kl_cut_right(&lang, xw, l->gap);
+    } else {
+        int lines = ui_text_lines(l->u, kiosk_tr(k, "home.large_text"), a.w - kl_mm(l, 8), l->body, true);
+        large = kl_cut_bottom(&a, kl_button_h(l, l->body, lines > 0 ? lines : 2), l->gap);
+        xw = large.w;
+    }
     kl_language_button(l, (SDL_Rect){lang.x, lang.y, lw < lang.w ? lw : lang.w, lang_h});
+    kl_large_text_button(l, (SDL_Rect){large.x, large.y, xw < large.w ? xw : large.w, large.h});
     char hours[160], line[200];
     /* A kiosk that ignores the hours (always_open) issues tickets on a closed day too: "fermé"
      * would then be false. */
@@ -25,19 +34,25 @@ static void draw_calls_and_hours(const kiosk_layout *l, SDL_Rect a)
     int text_w = a.w - icon - kl_mm(l, 2);
     int need = ui_text_width(l->u, line, l->body, false);
     int hours_lines = need <= text_w ? 1 : need <= 2 * text_w - kl_mm(l, 20) ? 2 : 3;
-    SDL_Rect hrow = kl_cut_bottom(&a, kl_lines_h(l, l->body, false, hours_lines), l->gap);
-    ui_icon(l->u, UI_ICON_CLOCK, (SDL_Rect){hrow.x, hrow.y, icon, icon}, l->t->ink, l->t->page);
-    hrow.x += icon + kl_mm(l, 2);
-    hrow.w -= icon + kl_mm(l, 2);
-    kl_text(l, hrow, line, l->body, false, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
+    int hours_h = kl_text_h(l, line, l->body, false, text_w);
+    if (hours_h < kl_lines_h(l, l->body, false, hours_lines))
+        hours_h = kl_lines_h(l, l->body, false, hours_lines);
 
     /* The last calls panel takes only the height of its lines (one call on small screens). */
     double cap = l->small ? l->body : l->body * 1.2;
     int row_h = kl_lines_h(l, cap, true, 1);
     int pad = kl_mm(l, l->small ? 2 : 3);
+    int head_h = 2 * pad + kl_lines_h(l, l->body, true, 1) + l->gap;
+    /* Today's hours give way to the last call where both do not fit (the closed screen has them). */
+    if (head_h + row_h + kl_mm(l, 1) + hours_h + l->gap <= a.h) {
+        SDL_Rect hrow = kl_cut_bottom(&a, hours_h, l->gap);
+        ui_icon(l->u, UI_ICON_CLOCK, (SDL_Rect){hrow.x, hrow.y, icon, icon}, l->t->ink, l->t->page);
+        hrow.x += icon + kl_mm(l, 2);
+        hrow.w -= icon + kl_mm(l, 2);
+        kl_text(l, hrow, line, l->body, false, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
+    }
     int max_rows = l->small ? 1 : KIOSK_LAST_CALLS;
     int rows = k->n_calls == 0 ? 1 : k->n_calls < max_rows ? k->n_calls : max_rows;
-    int head_h = 2 * pad + kl_lines_h(l, l->body, true, 1) + l->gap;
     while (rows > 0 && head_h + rows * (row_h + kl_mm(l, 1)) > a.h)
         rows--;
     if (rows == 0)
@@ -144,6 +159,7 @@ static bool on_event(kiosk *k, const kiosk_scene_event *e)
     case T_APPOINTMENT: kiosk_reset_flow(k); kiosk_scene_start(k, KIOSK_CHECKIN); return true;
     case T_FEEDBACK: kiosk_reset_flow(k); kiosk_scene_start(k, KIOSK_FEEDBACK); return true;
     case T_LANG: kiosk_next_language(k); return true;
+    case T_LARGE_TEXT: kiosk_access_key(k, KIOSK_ACT_LARGE_TEXT); return true;
     case T_BACK: return true;   /* home is where Back ends */
     default: return false;
     }
@@ -165,6 +181,7 @@ static void describe(kiosk *k, kiosk_spoken *d)
     kiosk_say_choice(d, T_APPOINTMENT, kiosk_tr(k, "home.appointment"), "");
     kiosk_say_choice(d, T_FEEDBACK, kiosk_tr(k, "home.feedback"), "");
     kiosk_say_choice(d, T_LANG, kiosk_next_language_name(k), "");
+    kiosk_say_choice(d, T_LARGE_TEXT, kiosk_tr(k, "home.large_text"), kiosk_key_words(k, "large_text"));
 }
 
 const kiosk_scene kiosk_scene_home = {
