@@ -381,6 +381,14 @@ static void printer_event(kiosk *k, const SDL_Event *e)
 
 static void activate(kiosk *k, int target)
 {
+    if (target == T_PAGE_PREV || target == T_PAGE_NEXT) {
+        k->page += target == T_PAGE_NEXT ? 1 : -1;
+        if (k->page < 0)
+            k->page = 0;
+        ui_input_reset(k->ui);
+        kiosk_dirty(k);
+        return;
+    }
     kiosk_scene_event ev = {.kind = KIOSK_EV_TARGET, .target = target, .now_ms = kiosk_now_ms(k)};
     if (!kiosk_scene_event_send(k, &ev) && target == T_BACK)
         kiosk_scene_back(k);

@@ -23,7 +23,7 @@ enum {
     T_TAKE = 1, T_APPOINTMENT, T_FEEDBACK, T_LANG, T_BACK, T_HOME,
     T_PRIORITY, T_KEY_ERASE, T_KEY_OK, T_TAKE_NORMAL, T_MORE_TIME, T_DONE,
     T_ADMIN_TEST, T_ADMIN_RESET, T_ADMIN_CLOSE,
-    T_LARGE_TEXT,
+    T_LARGE_TEXT, T_PAGE_PREV, T_PAGE_NEXT,
     T_SERVICE = 100,      /* + index in setup */
     T_PUBLIC = 200,       /* + queue_public */
     T_KEY = 300,          /* + digit */
@@ -72,6 +72,11 @@ struct kiosk {
     char audio_problem[160];              /* why the kiosk is silent, for the admin screen */
     char voice_problem[96];               /* languages spoken with the French voice */
     bool speech_on, headset, large;
+    /* A list longer than the screen (service tiles in large text) shows by pages: the page asked
+     * for, and what the last frame drew: whether it paged, the services on the page, whether
+     * more pages follow. */
+    int page, tile_first, tile_n;
+    bool tile_paged, tile_more;
     int volume_pct;
     struct kiosk_headset *headset_watch;
     char swallow_text;                    /* the digit a key press typed: its text event is ignored */

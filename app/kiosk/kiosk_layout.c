@@ -15,9 +15,8 @@ void kiosk_layout_init(kiosk_layout *l, kiosk *k)
     double w = ui_to_mm(k->ui, ui_width(k->ui)), h = ui_to_mm(k->ui, ui_height(k->ui));
     double shortest = w < h ? w : h;
     l->small = shortest < 120;
-    /* Body type grows with the screen: 5 mm on a 7-inch board, up to 9 mm on big screens. It is
-     * chosen from the physical size, so large text is 1.5 times the screen's normal text. */
-    l->body = shortest * zoom / 20.0;
+    /* Body type grows with the screen: 5 mm on a 7-inch board, up to 9 mm on big screens. */
+    l->body = shortest / 20.0;
     if (l->body < KL_MIN_CAP)
         l->body = KL_MIN_CAP;
     if (l->body > 9.0)
@@ -154,11 +153,16 @@ int kl_language_button_w(const kiosk_layout *l, int h)
     return widest + h + kl_mm(l, 8);
 }
 
+int kl_header_h(const kiosk_layout *l)
+{
+    return kl_lines_h(l, l->body, true, 2) + 2 * kl_mm(l, l->small ? 1.5 : 3);
+}
+
 /* Blue band: antenne name and date on the left, the time on the right. Returns its height. */
 int kl_header(const kiosk_layout *l)
 {
     int pad = kl_mm(l, l->small ? 1.5 : 3);
-    int h = kl_lines_h(l, l->body, true, 2) + 2 * pad;
+    int h = kl_header_h(l);
     SDL_Rect band = {0, 0, ui_width(l->u), h};
     ui_fill(l->u, band, l->t->band);
     struct tm tm = kl_local_now(l);
@@ -181,16 +185,20 @@ SDL_Rect kl_title_row(const kiosk_layout *l, int button_id, const char *button_k
 {
     SDL_Rect a = kl_screen_area(l);
     int bh = kl_button_h(l, l->body, 1);
-    int title_h = kl_lines_h(l, l->small ? KL_MIN_CAP : l->title, true, 2);
-    int row_h = bh > title_h ? bh : title_h;
-    SDL_Rect row = kl_cut_top(&a, row_h, l->gap);
     const char *label = kiosk_tr(l->k, button_key);
     int bw = ui_text_width(l->u, label, l->body, true) + kl_mm(l, 6) + bh + kl_mm(l, 3);
+    /* The question takes the lines it needs beside the button (three in large text). */
+    double cap = l->small ? KL_MIN_CAP : l->title;
+    int title_h = kl_text_h(l, title, cap, true, a.w - bw - l->gap * 2);
+    if (title_h < kl_lines_h(l, cap, true, 2))
+        title_h = kl_lines_h(l, cap, true, 2);
+    int row_h = bh > title_h ? bh : title_h;
+    SDL_Rect row = kl_cut_top(&a, row_h, l->gap);
     SDL_Rect b = kl_cut_left(&row, bw, l->gap * 2);
     b.h = bh;
     b.y = row.y + (row_h - bh) / 2;
     kl_button(l, button_id, b, label, NULL, icon, UI_BUTTON_SECONDARY, l->body);
-    kl_text(l, row, title, l->title, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_CENTER);
+    kl_text(l, row, title, cap, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_CENTER);
     return a;
 }
 
@@ -201,17 +209,33 @@ void kl_language_button(const kiosk_layout *l, SDL_Rect r)
     kl_button(l, T_LANG, r, next, NULL, UI_ICON_GLOBE, UI_BUTTON_SECONDARY, l->body);
 }
 
-int kl_large_text_button_w(const kiosk_layout *l, int h)
+/* It says what it does: "large text", then "normal text" while the session shows large text. */
+static const char *large_text_label(const kiosk_layout *l)
 {
-    return ui_text_width(l->u, kiosk_tr(l->k, "home.large_text"), l->body, true) + h / 2 + kl_mm(l, 8);
+    return kiosk_tr(l->k, l->large ? "home.normal_text" : "home.large_text");
 }
 
-/* A toggle: ticked and thick-bordered while the session shows large text. */
+/* A setting rather than a choice of the visit: the smallest words a kiosk shows (5 mm), so it
+ * keeps to one line and leaves room for the hours and the calls; the body size in large text. */
+static double large_text_cap(const kiosk_layout *l)
+{
+    return l->large ? l->body : KL_MIN_CAP;
+}
+
+int kl_large_text_button_w(const kiosk_layout *l)
+{
+    return ui_text_width(l->u, large_text_label(l), large_text_cap(l), true) + kl_mm(l, 8);
+}
+
+int kl_large_text_button_h(const kiosk_layout *l, int w)
+{
+    int lines = ui_text_lines(l->u, large_text_label(l), w - kl_mm(l, 6), large_text_cap(l), true);
+    return kl_button_h(l, large_text_cap(l), lines > 0 ? lines : 2);
+}
+
 void kl_large_text_button(const kiosk_layout *l, SDL_Rect r)
 {
-    ui_button_spec b = {.id = T_LARGE_TEXT, .rect = r, .label = kiosk_tr(l->k, "home.large_text"),
-                        .kind = UI_BUTTON_SECONDARY, .cap_mm = l->body, .selected = l->large};
-    ui_button(l->u, &b);
+    kl_button(l, T_LARGE_TEXT, r, large_text_label(l), NULL, UI_ICON_NONE, UI_BUTTON_SECONDARY, large_text_cap(l));
 }
 
 /* n tiles in a grid filling area; cols chosen by the caller. */
@@ -226,19 +250,62 @@ SDL_Rect kl_grid_cell(const kiosk_layout *l, SDL_Rect area, int n, int cols, int
     return (SDL_Rect){area.x + (i % cols) * (w + l->gap), area.y + (i / cols) * (h + l->gap), w, h};
 }
 
-void kl_service_tiles(const kiosk_layout *l, SDL_Rect area, int cols, int extra)
+/* Large text: one tile per row, the extra cells first (a visitor taps a service last), and pages
+ * with "previous" and "more" buttons when they do not all fit (the words never shrink back). */
+SDL_Rect kl_service_tiles(const kiosk_layout *l, SDL_Rect area, int cols, int extra)
 {
-    const kiosk *k = l->k;
+    kiosk *k = l->k;
     int idx[QUEUE_MAX_SERVICES];
     int n = kiosk_services_shown(k, idx);
-    for (int i = 0; i < n; i++) {
-        const queue_service *s = &k->setup.services[idx[i]];
-        ui_button_spec b = {.id = T_SERVICE + idx[i], .rect = kl_grid_cell(l, area, n + extra, cols, i),
-                            .label = kiosk_service_label(k, idx[i]), .badge = s->letter,
-                            .kind = UI_BUTTON_SECONDARY, .cap_mm = l->body,
+    int cells = n + extra, first = 0, shown = cells;
+    bool extra_first = l->large;
+    k->tile_paged = false;
+    if (l->large) {
+        cols = 1;
+        int tile_h = kl_button_h(l, l->body, 1);
+        int rows = (area.h + l->gap) / (tile_h + l->gap);
+        if (rows < cells) {
+            int per_page = rows - 1 > 1 ? rows - 1 : 1;
+            int pages = (cells + per_page - 1) / per_page;
+            if (k->page >= pages)
+                k->page = pages - 1;
+            first = k->page * per_page;
+            shown = cells - first < per_page ? cells - first : per_page;
+            k->tile_paged = true;
+            k->tile_more = k->page + 1 < pages;
+            SDL_Rect nav = kl_cut_bottom(&area, tile_h, l->gap);
+            SDL_Rect prev = kl_cut_left(&nav, (nav.w - l->gap) / 2, l->gap);
+            if (k->page > 0)
+                kl_button(l, T_PAGE_PREV, prev, kiosk_tr(k, "common.prev"), NULL, UI_ICON_BACK, UI_BUTTON_SECONDARY,
+                          l->body);
+            if (k->tile_more)
+                kl_button(l, T_PAGE_NEXT, nav, kiosk_tr(k, "common.next"), NULL, UI_ICON_NONE, UI_BUTTON_PRIMARY,
+                          l->body);
+            area.h = shown * (tile_h + l->gap) - l->gap;
+        }
+    }
+    SDL_Rect extra_cell = {0, 0, 0, 0};
+    k->tile_first = -1;
+    k->tile_n = 0;
+    for (int j = 0; j < shown; j++) {
+        int g = first + j;
+        int service = extra_first ? g - extra : g;
+        SDL_Rect r = kl_grid_cell(l, area, shown, cols, j);
+        if (service < 0 || service >= n) {
+            if (!extra_cell.w)
+                extra_cell = r;
+            continue;
+        }
+        if (k->tile_first < 0)
+            k->tile_first = service;
+        k->tile_n++;
+        const queue_service *s = &k->setup.services[idx[service]];
+        ui_button_spec b = {.id = T_SERVICE + idx[service], .rect = r, .label = kiosk_service_label(k, idx[service]),
+                            .badge = s->letter, .kind = UI_BUTTON_SECONDARY, .cap_mm = l->body,
                             .regular = ui_to_mm(l->u, area.w) / cols < 90};
         ui_button(l->u, &b);
     }
+    return extra_cell;
 }
 
 void kl_status_line(const kiosk_layout *l, SDL_Rect row, const char *msg, bool failed)
@@ -301,6 +368,7 @@ void kl_code_field(const kiosk_layout *l, SDL_Rect *a, const char *shown, bool c
     if (can_ok)
         kl_button(l, T_KEY_OK, row, kiosk_tr(l->k, "checkin.validate"), NULL, l->small ? UI_ICON_NONE : UI_ICON_CHECK,
                UI_BUTTON_PRIMARY, l->body);
-    if (hint)
+    /* The hint only where it fits whole (the title already asks for the code). */
+    if (hint && kl_text_h(l, hint, l->body, false, a->w) <= a->h)
         kl_text(l, *a, hint, l->body, false, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
 }

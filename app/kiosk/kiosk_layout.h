@@ -54,21 +54,26 @@ void kl_format_date(const kiosk_layout *l, char *out, size_t n, const struct tm 
 void kl_format_hours(const kiosk_layout *l, char *out, size_t n, int weekday_mon0);
 struct tm kl_local_now(const kiosk_layout *l);
 
-/* Blue band: antenne name and date, the time. Returns its height. */
+/* Blue band: antenne name and date, the time. Returns its height (kl_header_h without drawing). */
 int kl_header(const kiosk_layout *l);
+int kl_header_h(const kiosk_layout *l);
 /* Title row of the inner screens: a back (or other) button, the question next to it. Returns the
  * area left under it. */
 SDL_Rect kl_title_row(const kiosk_layout *l, int button_id, const char *button_key, ui_icon_kind icon,
                       const char *title);
 int kl_language_button_w(const kiosk_layout *l, int h);
 void kl_language_button(const kiosk_layout *l, SDL_Rect r);
-/* The large-text toggle (home), and the width its label needs at height h. */
-int kl_large_text_button_w(const kiosk_layout *l, int h);
+/* The large-text toggle (home), the width its label needs on one line, the height it needs in
+ * width w. */
+int kl_large_text_button_w(const kiosk_layout *l);
+int kl_large_text_button_h(const kiosk_layout *l, int w);
 void kl_large_text_button(const kiosk_layout *l, SDL_Rect r);
 /* Cell i of n tiles in a grid of `cols` columns filling area. */
 SDL_Rect kl_grid_cell(const kiosk_layout *l, SDL_Rect area, int n, int cols, int i);
-/* The service tiles in a grid of `cols` columns, leaving `extra` cells free after them. */
-void kl_service_tiles(const kiosk_layout *l, SDL_Rect area, int cols, int extra);
+/* The service tiles in a grid of `cols` columns, leaving `extra` cells free after them (before
+ * them in large text); returns the first of those, or an empty rect when large text shows them on
+ * another page. */
+SDL_Rect kl_service_tiles(const kiosk_layout *l, SDL_Rect area, int cols, int extra);
 void kl_status_line(const kiosk_layout *l, SDL_Rect row, const char *msg, bool failed);
 /* The phone-layout digit keypad, and the area it takes from *a. */
 void kl_keypad(const kiosk_layout *l, SDL_Rect a);

@@ -33,6 +33,8 @@ static void enter(kiosk *k, kiosk_screen s)
         k->shot_pending = true;
     k->screen = s;
     k->screen_at_ms = kiosk_now_ms(k);
+    k->page = k->tile_first = k->tile_n = 0;
+    k->tile_paged = k->tile_more = false;
     kiosk_dirty(k);
     /* A finger still down on the old screen must not activate what is under it on the new one. */
     ui_input_reset(k->ui);
@@ -165,8 +167,14 @@ void kiosk_say_services(kiosk *k, kiosk_spoken *d)
 {
     int idx[QUEUE_MAX_SERVICES];
     int n = kiosk_services_shown(k, idx);
-    for (int i = 0; i < n; i++)
+    /* The page the last frame drew (all of them before the first frame). */
+    int first = k->tile_paged ? k->tile_first : 0, last = k->tile_paged ? first + k->tile_n : n;
+    if (k->tile_paged && k->page > 0)
+        kiosk_say_choice(d, T_PAGE_PREV, kiosk_tr(k, "common.prev"), "");
+    for (int i = first; i < last; i++)
         kiosk_say_choice(d, T_SERVICE + idx[i], kiosk_service_label(k, idx[i]), "");
+    if (k->tile_paged && k->tile_more)
+        kiosk_say_choice(d, T_PAGE_NEXT, kiosk_tr(k, "common.next"), "");
 }
 
 void kiosk_say_digit_keys(kiosk *k, kiosk_spoken *d)

@@ -90,7 +90,9 @@ static void one_size(const fixture_screen *sc, const char *lang_button, bool lar
     }
 
     check_and_save(&f, size, lang, "home");
-    CHECK(kiosk_frame_has_text(f.k, "Guichet 2"));
+    /* Large text on a landscape screen leaves the last calls to the waiting room's display. */
+    if (!large || sc->h > sc->w)
+        CHECK(kiosk_frame_has_text(f.k, "Guichet 2"));
     static const kiosk_screen plain[] = {KIOSK_SERVICES, KIOSK_CHECKIN, KIOSK_FEEDBACK, KIOSK_IDLE,
                                          KIOSK_ADMIN_PIN, KIOSK_ADMIN};
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
@@ -196,10 +198,12 @@ static void closed_worst_week(void)
     }
 }
 
-/* Normal text on every board: the 7" panels (800x480, 1024x600), the 10" and the 24" portrait. */
+/* 1024x600 panels come in 7" (fixture_screen_1024, checked by closed_worst_week) and 10.1". */
+static const fixture_screen tablet_1024 = {"10in-1024x600", 1024, 600, 222.0, 125.0};
+
 static const fixture_screen *normal_screens(int i)
 {
-    const fixture_screen *all[] = {&fixture_screens[0], &fixture_screen_1024, &fixture_screens[1], &fixture_screens[2]};
+    const fixture_screen *all[] = {&fixture_screens[0], &tablet_1024, &fixture_screens[1], &fixture_screens[2]};
     return i < 4 ? all[i] : NULL;
 }
 
@@ -215,19 +219,26 @@ static void screens_en(void)
         one_size(normal_screens(i), "English", false);
 }
 
-/* Large text, on the screens whose every scene reflows so far (the landscape ones are next). */
-static const int large_screens[] = {2};
+/* Large text on the 10" screens and the 24" portrait. On the 7" panels (86 mm high) the scenes
+ * do not hold 7.5 mm text with their targets yet (the keypad, the week, home): not checked until
+ * they do. */
+
+static const fixture_screen *large_screens(int i)
+{
+    const fixture_screen *all[] = {&tablet_1024, &fixture_screens[1], &fixture_screens[2]};
+    return i < 3 ? all[i] : NULL;
+}
 
 static void screens_large_fr(void)
 {
-    for (size_t i = 0; i < sizeof large_screens / sizeof large_screens[0]; i++)
-        one_size(&fixture_screens[large_screens[i]], NULL, true);
+    for (int i = 0; large_screens(i); i++)
+        one_size(large_screens(i), NULL, true);
 }
 
 static void screens_large_en(void)
 {
-    for (size_t i = 0; i < sizeof large_screens / sizeof large_screens[0]; i++)
-        one_size(&fixture_screens[large_screens[i]], "English", true);
+    for (int i = 0; large_screens(i); i++)
+        one_size(large_screens(i), "English", true);
 }
 
 int main(void)

@@ -5,23 +5,28 @@
 #include <stdio.h>
 #include <string.h>
 
-static void draw_calls_and_hours(const kiosk_layout *l, SDL_Rect a)
+/* The language and the text size side by side, or one above the other when they do not fit;
+ * taken from the bottom of *a. */
+static void draw_settings(const kiosk_layout *l, SDL_Rect *a)
 {
-    const kiosk *k = l->k;
-    struct tm tm = kl_local_now(l);
     int lang_h = kl_button_h(l, l->body, 1);
-    int lw = kl_language_button_w(l, lang_h), xw = kl_large_text_button_w(l, lang_h);
-    /* The language and the text size side by side, or one above the other when they do not fit. */
-    SDL_Rect lang = kl_cut_bottom(&a, lang_h, l->gap), large;
+    int lw = kl_language_button_w(l, lang_h), xw = kl_large_text_button_w(l);
+    SDL_Rect lang = kl_cut_bottom(a, lang_h, l->gap), large;
     if (lw + l->gap + xw <= lang.w) {
         large = kl_cut_right(&lang, xw, l->gap);
     } else {
-        int lines = ui_text_lines(l->u, kiosk_tr(k, "home.large_text"), a.w - kl_mm(l, 8), l->body, true);
-        large = kl_cut_bottom(&a, kl_button_h(l, l->body, lines > 0 ? lines : 2), l->gap);
+        large = kl_cut_bottom(a, kl_large_text_button_h(l, a->w), l->gap);
         xw = large.w;
     }
     kl_language_button(l, (SDL_Rect){lang.x, lang.y, lw < lang.w ? lw : lang.w, lang_h});
     kl_large_text_button(l, (SDL_Rect){large.x, large.y, xw < large.w ? xw : large.w, large.h});
+}
+
+static void draw_calls_and_hours(const kiosk_layout *l, SDL_Rect a)
+{
+    const kiosk *k = l->k;
+    struct tm tm = kl_local_now(l);
+    draw_settings(l, &a);
     char hours[160], line[200];
     /* A kiosk that ignores the hours (always_open) issues tickets on a closed day too: "fermé"
      * would then be false. */
@@ -30,26 +35,28 @@ static void draw_calls_and_hours(const kiosk_layout *l, SDL_Rect a)
         snprintf(line, sizeof line, "%s", kiosk_tr(k, "home.open_all_day"));
     else
         ui_format(line, sizeof line, kiosk_tr(k, "home.hours_today"), "hours", hours, (const char *)NULL);
-    int icon = kl_lines_h(l, l->body, false, 1) * 4 / 5;
-    int text_w = a.w - icon - kl_mm(l, 2);
-    int need = ui_text_width(l->u, line, l->body, false);
-    int hours_lines = need <= text_w ? 1 : need <= 2 * text_w - kl_mm(l, 20) ? 2 : 3;
-    int hours_h = kl_text_h(l, line, l->body, false, text_w);
-    if (hours_h < kl_lines_h(l, l->body, false, hours_lines))
-        hours_h = kl_lines_h(l, l->body, false, hours_lines);
-
     /* The last calls panel takes only the height of its lines (one call on small screens). */
     double cap = l->small ? l->body : l->body * 1.2;
     int row_h = kl_lines_h(l, cap, true, 1);
     int pad = kl_mm(l, l->small ? 2 : 3);
     int head_h = 2 * pad + kl_lines_h(l, l->body, true, 1) + l->gap;
-    /* Today's hours give way to the last call where both do not fit (the closed screen has them). */
-    if (head_h + row_h + kl_mm(l, 1) + hours_h + l->gap <= a.h) {
+    /* Today's hours beside the last call: at the body size, else at the smallest, else they give
+     * way to the call (the closed screen has them). */
+    int room = a.h - head_h - row_h - kl_mm(l, 1) - l->gap;
+    double hours_cap = l->body;
+    int icon = kl_lines_h(l, hours_cap, false, 1) * 4 / 5;
+    int hours_h = kl_text_h(l, line, hours_cap, false, a.w - icon - kl_mm(l, 2));
+    if (hours_h > room) {
+        hours_cap = KL_MIN_CAP;
+        icon = kl_lines_h(l, hours_cap, false, 1) * 4 / 5;
+        hours_h = kl_text_h(l, line, hours_cap, false, a.w - icon - kl_mm(l, 2));
+    }
+    if (hours_h <= room) {
         SDL_Rect hrow = kl_cut_bottom(&a, hours_h, l->gap);
         ui_icon(l->u, UI_ICON_CLOCK, (SDL_Rect){hrow.x, hrow.y, icon, icon}, l->t->ink, l->t->page);
         hrow.x += icon + kl_mm(l, 2);
         hrow.w -= icon + kl_mm(l, 2);
-        kl_text(l, hrow, line, l->body, false, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
+        kl_text(l, hrow, line, hours_cap, false, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
     }
     int max_rows = l->small ? 1 : KIOSK_LAST_CALLS;
     int rows = k->n_calls == 0 ? 1 : k->n_calls < max_rows ? k->n_calls : max_rows;
@@ -108,8 +115,14 @@ static void draw_home(const kiosk_layout *l)
 {
     const kiosk *k = l->k;
     const char *banner = printer_banner_key(k);
-    /* A 7-inch screen has no row to spare: the banner takes the date band's place. */
-    int hh = banner && l->small ? 0 : kl_header(l);
+    /* Large text on a landscape screen: the three choices across the whole width, the settings
+     * under them; the last calls stay on the waiting room's display, and the band with the name
+     * and the time only shows where the choices keep their size. A 7-inch screen has no row to
+     * spare for a printer banner either: it takes the band's place. */
+    bool wide = l->large && !l->portrait;
+    int choices_h = 3 * (kl_button_h(l, l->body, 1) + l->gap) + 2 * (kl_button_h(l, l->body, 1) + l->gap);
+    bool band = !(banner && l->small) && (!wide || kl_header_h(l) + l->gap + choices_h + l->margin <= ui_height(l->u));
+    int hh = band ? kl_header(l) : 0;
     SDL_Rect a = kl_screen_area(l);
     if (hh) {
         a.y = hh + l->gap;
@@ -123,12 +136,18 @@ static void draw_home(const kiosk_layout *l)
         {T_FEEDBACK, "home.feedback", "home.feedback.sub", UI_ICON_SPEECH, UI_BUTTON_SECONDARY},
     };
     SDL_Rect col;
-    if (l->portrait)
+    if (wide) {
+        /* Under a printer banner the settings give way to the choices (the keypad's key still
+         * switches the text size). */
+        if (a.h >= 4 * (kl_button_h(l, l->body, 1) + l->gap))
+            draw_settings(l, &a);
+        col = a;
+    } else if (l->portrait)
         col = kl_cut_top(&a, a.h * 62 / 100, l->gap * 2);
     else
         col = kl_cut_left(&a, a.w * (l->small ? 50 : 56) / 100, l->gap * 2);
     int bh = (col.h - 2 * l->gap) / 3;
-    double cap = l->small ? l->body : l->title;
+    double cap = l->small || wide ? l->body : l->title;
     /* Second lines only where they fit without squeezing the main words. */
     bool subs = bh >= kl_lines_h(l, cap, true, 2) + kl_lines_h(l, cap * 0.6, false, 2) + kl_mm(l, 6);
     for (int i = 0; i < 3; i++) {
@@ -136,7 +155,8 @@ static void draw_home(const kiosk_layout *l)
         kl_button(l, entries[i].id, r, kiosk_tr(k, entries[i].label), subs ? kiosk_tr(k, entries[i].sub) : NULL,
                entries[i].icon, entries[i].kind, cap);
     }
-    draw_calls_and_hours(l, a);
+    if (!wide)
+        draw_calls_and_hours(l, a);
 }
 
 static bool on_event(kiosk *k, const kiosk_scene_event *e)
@@ -181,7 +201,8 @@ static void describe(kiosk *k, kiosk_spoken *d)
     kiosk_say_choice(d, T_APPOINTMENT, kiosk_tr(k, "home.appointment"), "");
     kiosk_say_choice(d, T_FEEDBACK, kiosk_tr(k, "home.feedback"), "");
     kiosk_say_choice(d, T_LANG, kiosk_next_language_name(k), "");
-    kiosk_say_choice(d, T_LARGE_TEXT, kiosk_tr(k, "home.large_text"), kiosk_key_words(k, "large_text"));
+    kiosk_say_choice(d, T_LARGE_TEXT, kiosk_tr(k, k->large ? "home.normal_text" : "home.large_text"),
+                     kiosk_key_words(k, "large_text"));
 }
 
 const kiosk_scene kiosk_scene_home = {

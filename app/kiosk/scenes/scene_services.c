@@ -15,10 +15,10 @@ static void draw_services(const kiosk_layout *l)
     }
     /* The toggle is the grid's last cell (the free one when the services are odd in number).
      * On: the primary colour and a tick, so the state is not told by colour alone. */
-    int idx[QUEUE_MAX_SERVICES];
-    int n = kiosk_services_shown(k, idx);
-    kl_service_tiles(l, a, 2, 1);
-    ui_button_spec b = {.id = T_PRIORITY, .rect = kl_grid_cell(l, a, n + 1, 2, n), .label = kiosk_tr(k, "services.priority"),
+    SDL_Rect cell = kl_service_tiles(l, a, 2, 1);
+    if (!cell.w)
+        return;
+    ui_button_spec b = {.id = T_PRIORITY, .rect = cell, .label = kiosk_tr(k, "services.priority"),
                         .icon = k->priority ? UI_ICON_CHECK : UI_ICON_PRIORITY,
                         .kind = k->priority ? UI_BUTTON_PRIMARY : UI_BUTTON_SECONDARY, .cap_mm = l->body,
                         .regular = ui_to_mm(l->u, a.w) / 2 < 90};
@@ -48,7 +48,7 @@ static void describe(kiosk *k, kiosk_spoken *d)
         kiosk_say_state(d, kiosk_tr(k, "services.priority_on"));
     kiosk_say_choice(d, T_BACK, kiosk_tr(k, "common.back"), kiosk_key_words(k, "back"));
     kiosk_say_services(k, d);
-    if (k->cfg->ui.ask_priority)
+    if (k->cfg->ui.ask_priority && (!k->tile_paged || k->page == 0))
         kiosk_say_choice(d, T_PRIORITY, kiosk_tr(k, "services.priority"), "");
 }
 
