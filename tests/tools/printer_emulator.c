@@ -50,7 +50,7 @@ static void usage(FILE *f)
         "  no_answer        ignore DLE EOT status queries and GS ( H process ID requests\n"
         "  garbage          send stray bytes (never valid status bytes, never XON/XOFF)\n"
         "  xoff_hold        send XOFF and stop reading until 'clear'\n"
-        "  unplug [MS]      close the pty; reappear under a new name after MS (default --replug-ms)\n"
+        "  unplug [MS]      remove the link, close the pty; reappear under a new name after MS (default --replug-ms)\n"
         "  clear            back to a healthy printer (sends XON if held)\n"
         "  stats            'tickets=N partial=N bytes=N start_ns=T end_ns=T' (CLOCK_MONOTONIC)\n"
         "Code pages (ESC t n): 0 PC437, 2 PC850, 16 WPC1252, 19 PC858; status per Epson DLE EOT 1-4;\n"
@@ -316,6 +316,11 @@ static void unplug(emu *e, int ms)
     /* Take the next pty before closing this one, so the device comes back under a new name. */
     if (open_pty(&e->next_master, &e->next_keep, e->next_slave, sizeof e->next_slave) != 0)
         e->next_master = e->next_keep = -1;
+    /* The link goes first, as /dev/serial/by-id does: once closed, this pty's number can be
+     * handed to another emulator (tests run in parallel), and a driver retrying through a
+     * stale link would print on someone else's printer. */
+    if (e->link && unlink(e->link) != 0)
+        fprintf(stderr, "emulator: unlink %s: %s\n", e->link, strerror(errno));
     close(e->master);
     close(e->slave_keep);
     e->master = e->slave_keep = -1;
