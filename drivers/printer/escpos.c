@@ -15,11 +15,11 @@
  * cutter and cuts partially (the stub keeps the ticket from falling on the floor). The
  * generic raster profile is for clones without GS ( k: it feeds with ESC d 4 then GS V 1. */
 static const escpos_profile profiles[] = {
-    {"epson-tm-t20", ESCPOS_CHARSET_WPC1252, 16, {GS, 'V', 66, 0}, 4, ESCPOS_QR_NATIVE, 48, 576},
-    {"epson-tm-t88", ESCPOS_CHARSET_WPC1252, 16, {GS, 'V', 66, 0}, 4, ESCPOS_QR_NATIVE, 42, 512},
-    {"epson-pc858", ESCPOS_CHARSET_PC858, 19, {GS, 'V', 66, 0}, 4, ESCPOS_QR_NATIVE, 48, 576},
-    {"generic-pc858-raster", ESCPOS_CHARSET_PC858, 19, {ESC, 'd', 4, GS, 'V', 1}, 6, ESCPOS_QR_RASTER, 48, 576},
-    {"generic-pc858-noqr", ESCPOS_CHARSET_PC858, 19, {ESC, 'd', 4, GS, 'V', 1}, 6, ESCPOS_QR_NONE, 32, 384},
+    {"epson-tm-t20", ESCPOS_CHARSET_WPC1252, 16, {GS, 'V', 66, 0}, 4, ESCPOS_QR_NATIVE, 48, 576, true},
+    {"epson-tm-t88", ESCPOS_CHARSET_WPC1252, 16, {GS, 'V', 66, 0}, 4, ESCPOS_QR_NATIVE, 42, 512, true},
+    {"epson-pc858", ESCPOS_CHARSET_PC858, 19, {GS, 'V', 66, 0}, 4, ESCPOS_QR_NATIVE, 48, 576, true},
+    {"generic-pc858-raster", ESCPOS_CHARSET_PC858, 19, {ESC, 'd', 4, GS, 'V', 1}, 6, ESCPOS_QR_RASTER, 48, 576, false},
+    {"generic-pc858-noqr", ESCPOS_CHARSET_PC858, 19, {ESC, 'd', 4, GS, 'V', 1}, 6, ESCPOS_QR_NONE, 32, 384, false},
 };
 
 const uint8_t escpos_clear_buffers[10] = {0x10, 0x14, 0x08, 0x01, 0x03, 0x14, 0x01, 0x06, 0x02, 0x08};

@@ -284,7 +284,8 @@ static void interrupted(printer *p, const job *j)
  * have answered the marker ahead of that status): then it is reprinted. Anything else may be
  * on paper (flow control held the line, the device went away after the cut could have reached
  * it, no answer came), so it is never sent again: two slips with one number are worse than
- * none. */
+ * none. A profile without the marker has only the status after the cut: "can print" counts as
+ * printed, a fault there may have come before or after the cut, so it is not reprinted. */
 static void run_job(printer *p, const job *j)
 {
     int n = escpos_encode_ticket(p->prof, &j->t, p->buf, sizeof p->buf - ESCPOS_DONE_MARKER_LEN);
@@ -293,8 +294,12 @@ static void run_job(printer *p, const job *j)
         report(p, j->id, PRINTER_JOB_FAILED);
         return;
     }
-    escpos_done_marker(j->id, p->buf + n);
-    size_t total = (size_t)n + ESCPOS_DONE_MARKER_LEN;
+    bool marker = p->prof->done_marker;
+    size_t total = (size_t)n;
+    if (marker) {
+        escpos_done_marker(j->id, p->buf + n);
+        total += ESCPOS_DONE_MARKER_LEN;
+    }
     set_state(p, PRINTER_PRINTING);
     if (p->torn) {
         int r = write_all(p, escpos_clear_buffers, sizeof escpos_clear_buffers);
@@ -307,14 +312,20 @@ static void run_job(printer *p, const job *j)
     printer_state st = PRINTER_OFFLINE;
     bool done = false;
     if (r == 0)
-        r = query(p, line_ms(p, total), j->id, &st, &done);
+        r = query(p, line_ms(p, total), marker ? j->id : 0, &st, &done);
     bool cut_unsent = taken < (size_t)n || clock_mono_ms() - sent_at < crossing_ms(p, (size_t)n);
+    bool answered = r == 0 && printer_state_can_print(st);
+    if (!marker)
+        done = answered;
     settle(p, r, &st);
     if (done) {
         report(p, j->id, PRINTER_JOB_PRINTED);
-    } else if (r == 0 ? !printer_state_can_print(st) : r != -ETIMEDOUT && cut_unsent) {
+    } else if (r == 0 ? marker && !answered : r != -ETIMEDOUT && cut_unsent) {
         interrupted(p, j);
     } else {
+        if (answered)
+            log_warn("job %llu: the printer is ready but never confirmed the cut: is [printer] model right?",
+                     (unsigned long long)j->id);
         /* The next job begins with DLE DC4 8 and ESC @, so a remainder cannot come out later. */
         p->torn = true;
         report(p, j->id, PRINTER_JOB_TIMEOUT);

@@ -33,6 +33,8 @@ typedef struct escpos_profile {
     escpos_qr qr;
     uint8_t columns;             /* characters per line in font A at normal size */
     uint16_t dots;               /* printable width in dots (raster QR centring) */
+    bool done_marker;            /* answers the completion marker (below): Epson TM models do,
+                                  * clones often ignore GS ( H */
 } escpos_profile;
 
 /* The built-in profiles, *count entries; static storage. The first one is the default. */

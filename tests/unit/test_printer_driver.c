@@ -294,6 +294,42 @@ static void test_fault_before_cut_reprints(void)
     }
 }
 
+/* A clone that ignores the completion marker (generic profiles): a ticket whose status after
+ * the cut is fine is printed; a fault there may have come before or after the cut, so the
+ * ticket is not reprinted (unknown, TIMEOUT). */
+static void test_profile_without_marker(void)
+{
+    const escpos_profile *prof = escpos_profile_find("generic-pc858-raster");
+    CHECK(prof && !prof->done_marker);
+    printer_fake *f = printer_fake_new();
+    pthread_mutex_lock(&rec.mu);
+    rec.n = 0;
+    pthread_mutex_unlock(&rec.mu);
+    printer_config cfg = {.device = "fake", .baud = 115200, .model = "generic-pc858-raster", .probe_interval_ms = 50,
+                          .reprint_after_fault = true};
+    printer_callbacks cb = {.on_job = on_job};
+    printer *p = NULL;
+    CHECK_INT(printer_start(&p, &cfg, &printer_fake_ops, f, &cb), 0);
+    CHECK(wait_state(p, PRINTER_READY));
+    printer_ticket t = ticket();
+    uint64_t first, second;
+    CHECK_INT(printer_submit(p, &t, &first), 0);
+    CHECK(wait_result(first, PRINTER_JOB_PRINTED));
+    printer_fake_fault_after(f, prof->cut, prof->cut_len, PRINTER_FAKE_PAPER_OUT);
+    CHECK_INT(printer_submit(p, &t, &second), 0);
+    CHECK(wait_result(second, PRINTER_JOB_TIMEOUT));
+    CHECK(wait_state(p, PRINTER_PAPER_OUT));
+    printer_fake_set_status(f, 2, 0x12);
+    printer_fake_set_status(f, 4, 0x12);
+    CHECK(wait_state(p, PRINTER_READY));
+    CHECK(!any_result(PRINTER_JOB_REPRINTING));
+    static uint8_t out[16384];
+    size_t n = printer_fake_take_output(f, out, sizeof out);
+    CHECK(memmem(out, n, (const uint8_t[]){0x1D, '(', 'H'}, 3) == NULL);
+    printer_stop(p);
+    printer_fake_free(f);
+}
+
 /* Bad input is refused with a clear error and nothing is queued. */
 static void test_bad_input(void)
 {
@@ -326,6 +362,7 @@ int main(void)
     RUN(test_stall_timeout_and_queue);
     RUN(test_fault_after_cut_prints_once);
     RUN(test_fault_before_cut_reprints);
+    RUN(test_profile_without_marker);
     RUN(test_bad_input);
     return testlib_finish();
 }
