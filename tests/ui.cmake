@@ -26,6 +26,9 @@ borne_add_bench(bench_kiosk)
 # checks in and gives feedback.
 borne_add_test(NAME test_kiosk_scenes SOURCES ui/test_kiosk_scenes.c LIBS borne_kiosk_fixture
                LABELS ui TIMEOUT 120 ENV ${BORNE_UI_ENV})
+# An absent keypad (missing, unplugged), no audio device, a missing voice: the kiosk serves.
+borne_add_test(NAME test_kiosk_bad_input SOURCES ui/test_kiosk_bad_input.c LIBS borne_kiosk_fixture
+               LABELS ui TIMEOUT 120 ENV ${BORNE_UI_ENV})
 # Speech with real espeak-ng into the speech module's memory sink.
 borne_add_test(NAME test_kiosk_speech SOURCES ui/test_kiosk_speech.c LIBS borne_kiosk_fixture
                LABELS ui TIMEOUT 120 ENV ${BORNE_UI_ENV})

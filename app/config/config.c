@@ -38,6 +38,11 @@ struct parse_ctx {
     int device_line;
     int alarm_line;                 /* [alarm] panic_counter */
     int language_line;              /* [ui] language or languages, whichever came last */
+    struct {
+        uint16_t code;
+        int line;
+    } keypad_given[KEYPAD_MAP_MAX]; /* keys bound by [keypad] lines, to refuse one bound twice */
+    int n_keypad_given;
     /* duplicate-key detection: section + key seen so far */
     char (*seen)[96];
     size_t n_seen, cap_seen;
@@ -760,6 +765,41 @@ static int on_store(parse_ctx *ctx, const char *name, const char *v)
     return copy_path(ctx, "path", ctx->cfg.store.path, sizeof ctx->cfg.store.path, v);
 }
 
+/* One line per action; a key the file binds wins over the default map, a key it binds twice is
+ * an error. */
+static int on_keypad(parse_ctx *ctx, const char *name, const char *v)
+{
+    if (strcmp(name, "device") == 0)
+        return copy_path(ctx, name, ctx->cfg.keypad.device, sizeof ctx->cfg.keypad.device, v);
+    keypad_action a = keypad_action_named(name);
+    if (a == KEYPAD_NONE) {
+        char known[256] = "";
+        for (int i = 1; i < KEYPAD_ACTION_COUNT; i++) {
+            size_t used = strlen(known);
+            snprintf(known + used, sizeof known - used, "%s%s", i > 1 ? ", " : "", keypad_action_name((keypad_action)i));
+        }
+        return fail(ctx, "unknown key \"%s\" in [keypad] (device, or an action: %s)", name, known);
+    }
+    uint16_t codes[KEYPAD_LIST_MAX];
+    char err[160];
+    int n = keypad_parse_keys(v, codes, err, sizeof err);
+    if (n < 0)
+        return fail(ctx, "%s: %s", name, err);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < ctx->n_keypad_given; j++)
+            if (ctx->keypad_given[j].code == codes[i])
+                return fail(ctx, "%s: %s is already bound on line %d", name, keypad_key_name(codes[i]),
+                            ctx->keypad_given[j].line);
+    if (ctx->n_keypad_given + n > KEYPAD_MAP_MAX || keypad_map_bind(&ctx->cfg.keypad.map, a, codes, n) != 0)
+        return fail(ctx, "%s: more than %d keys in [keypad]", name, KEYPAD_MAP_MAX);
+    for (int i = 0; i < n; i++) {
+        ctx->keypad_given[ctx->n_keypad_given].code = codes[i];
+        ctx->keypad_given[ctx->n_keypad_given].line = ctx->line;
+        ctx->n_keypad_given++;
+    }
+    return 1;
+}
+
 static int on_entry(void *user, const char *section, const char *name, const char *value)
 {
     parse_ctx *ctx = user;
@@ -796,6 +836,8 @@ static int on_entry(void *user, const char *section, const char *name, const cha
         return on_store(ctx, name, value);
     if (strcmp(section, "clock") == 0)
         return on_clock(ctx, name, value);
+    if (strcmp(section, "keypad") == 0)
+        return on_keypad(ctx, name, value);
     if (strcmp(section, "alarm") == 0)
         return on_alarm(ctx, name, value);
     if (strcmp(section, "closures") == 0)
@@ -917,6 +959,7 @@ void config_defaults(borne_config *out)
     out->hub.tickets_per_day = 300;
     snprintf(out->store.path, sizeof out->store.path, "/var/lib/borne/borne.db");
     out->clock.require_sync = true;
+    keypad_map_default(&out->keypad.map);
     out->alarm.escalate_after_s = 120;
     snprintf(out->alarm.sendmail, sizeof out->alarm.sendmail, "/usr/sbin/sendmail");
 }

@@ -4,6 +4,8 @@
 
 #include "borne/log.h"
 
+#include <linux/input-event-codes.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,7 +281,6 @@ int kiosk_create(kiosk **out, const borne_config *cfg, queue *q, printer *p, SDL
         return -1;
     }
     k->cfg = cfg;
-    kiosk_keymap_default(&k->keys);
     k->q = q;
     k->p = p;
     if (opt)
@@ -294,6 +295,7 @@ int kiosk_create(kiosk **out, const borne_config *cfg, queue *q, printer *p, SDL
         return -1;
     }
     kiosk_access_open(k, opt);
+    k->keypad = kiosk_keypad_start(cfg->keypad.device, k->keypad_problem, sizeof k->keypad_problem);
     k->headset_watch = kiosk_headset_start(opt && opt->input_dir ? opt->input_dir : "/dev/input", &k->headset);
     k->speech_on = k->headset;
     if (queue_get_setup(q, &k->setup) != QUEUE_OK)
@@ -326,6 +328,7 @@ void kiosk_destroy(kiosk *k)
     if (!k)
         return;
     kiosk_headset_stop(k->headset_watch);
+    kiosk_keypad_stop(k->keypad);
     kiosk_access_close(k);
     for (int i = 0; i < k->n_langs; i++)
         if (k->langs[i] != k->french)
@@ -406,37 +409,38 @@ static void text_input(kiosk *k, const char *text)
     kiosk_scene_event_send(k, &ev);
 }
 
-/* A key of the keypad (or a keyboard). On scenes where a code is typed, digits type (whatever
- * NumLock says) and Enter validates; elsewhere the keypad's digits move the focus. */
-static void key_down(kiosk *k, const SDL_KeyboardEvent *key)
+/* A key of the keypad (or a keyboard), by its evdev code, from SDL or from the keypad device. On
+ * scenes where a code is typed, digits type (whatever NumLock says) and Enter validates; elsewhere
+ * the keys do what the map says. Returns the digit typed, or -1. */
+static int key_press(kiosk *k, int code, bool shift)
 {
-    SDL_Keycode sym = key->keysym.sym;
     bool digits = kiosk_scene_of(k->screen)->flags & KIOSK_SCENE_DIGITS;
-    int digit = kiosk_key_digit(sym);
-    k->swallow_text = 0;
+    int digit = keypad_key_digit(code);
+    k->input_at_ms = kiosk_now_ms(k);
+    kiosk_access_input(k);
+    k->dirty = true;
     if (digits && digit >= 0) {
         activate(k, T_KEY + digit);
-        k->swallow_text = (char)('0' + digit);
-        return;
+        return digit;
     }
-    kiosk_action a = kiosk_keymap_lookup(&k->keys, sym);
-    if (sym == SDLK_TAB && (key->keysym.mod & KMOD_SHIFT))
-        a = KIOSK_ACT_UP;
-    if ((kiosk_scene_of(k->screen)->flags & KIOSK_SCENE_ANY_INPUT_BACK) && a != KIOSK_ACT_SELECT) {
+    keypad_action a = keypad_map_lookup(&k->cfg->keypad.map, code);
+    if (code == KEY_TAB && shift)
+        a = KEYPAD_UP;
+    if ((kiosk_scene_of(k->screen)->flags & KIOSK_SCENE_ANY_INPUT_BACK) && a != KEYPAD_SELECT) {
         kiosk_scene_back(k);
-        return;
+        return -1;
     }
     int focused = ui_focused(k->ui);
     switch (a) {
-    case KIOSK_ACT_UP: case KIOSK_ACT_LEFT:
+    case KEYPAD_UP: case KEYPAD_LEFT:
         ui_focus_prev(k->ui);
         kiosk_access_focus(k);
         break;
-    case KIOSK_ACT_DOWN: case KIOSK_ACT_RIGHT:
+    case KEYPAD_DOWN: case KEYPAD_RIGHT:
         ui_focus_next(k->ui);
         kiosk_access_focus(k);
         break;
-    case KIOSK_ACT_SELECT:
+    case KEYPAD_SELECT:
         if (focused != UI_NO_TARGET)
             activate(k, focused);
         else if (digits)
@@ -446,10 +450,10 @@ static void key_down(kiosk *k, const SDL_KeyboardEvent *key)
             kiosk_access_focus(k);
         }
         break;
-    case KIOSK_ACT_BACK:
+    case KEYPAD_BACK:
         activate(k, T_BACK);
         break;
-    case KIOSK_ACT_ERASE:
+    case KEYPAD_ERASE:
         if (digits)
             activate(k, T_KEY_ERASE);
         break;
@@ -457,7 +461,7 @@ static void key_down(kiosk *k, const SDL_KeyboardEvent *key)
         kiosk_access_key(k, a);
         break;
     }
-    k->dirty = true;
+    return -1;
 }
 
 bool kiosk_handle_event(kiosk *k, const SDL_Event *e)
@@ -491,11 +495,12 @@ bool kiosk_handle_event(kiosk *k, const SDL_Event *e)
     case SDL_FINGERUP: case SDL_MOUSEBUTTONUP: case SDL_FINGERMOTION:
         input = true;
         break;
-    case SDL_KEYDOWN:
-        k->input_at_ms = kiosk_now_ms(k);
-        kiosk_access_input(k);
-        key_down(k, &e->key);
+    case SDL_KEYDOWN: {
+        int digit = key_press(k, kiosk_key_evdev(&e->key.keysym), e->key.keysym.mod & KMOD_SHIFT);
+        /* SDL follows a typed digit with its text event (NumLock on, number row): not twice. */
+        k->swallow_text = digit >= 0 ? (char)('0' + digit) : 0;
         return true;
+    }
     case SDL_TEXTINPUT:
         input = true;
         text_input(k, e->text.text);
@@ -509,6 +514,12 @@ bool kiosk_handle_event(kiosk *k, const SDL_Event *e)
         if (kiosk_headset_event(e, &plugged)) {
             kiosk_set_headset(k, plugged);
             return k->dirty;
+        }
+        int code;
+        if (kiosk_keypad_event(k, e, &code)) {
+            if (code >= 0)
+                key_press(k, code, false);
+            return true;
         }
         break;
     }

@@ -136,21 +136,21 @@ void kiosk_access_typed(kiosk *k, char c, bool secret)
 
 void kiosk_access_tone(kiosk *k, speech_tone tone) { say(k, tone, NULL); }
 
-void kiosk_access_key(kiosk *k, kiosk_action a)
+void kiosk_access_key(kiosk *k, keypad_action a)
 {
     switch (a) {
-    case KIOSK_ACT_REPEAT:
+    case KEYPAD_REPEAT:
         k->speech_on = true;
         speak_scene(k);
         break;
-    case KIOSK_ACT_SPEECH:
+    case KEYPAD_SPEECH:
         k->speech_on = !k->speech_on;
         if (k->speech_on)
             speak_scene(k);
         break;
-    case KIOSK_ACT_VOLUME_UP:
-    case KIOSK_ACT_VOLUME_DOWN: {
-        int v = k->volume_pct + (a == KIOSK_ACT_VOLUME_UP ? VOLUME_STEP : -VOLUME_STEP);
+    case KEYPAD_VOLUME_UP:
+    case KEYPAD_VOLUME_DOWN: {
+        int v = k->volume_pct + (a == KEYPAD_VOLUME_UP ? VOLUME_STEP : -VOLUME_STEP);
         k->volume_pct = v < VOLUME_MIN ? VOLUME_MIN : v > VOLUME_MAX ? VOLUME_MAX : v;
         char n[16], text[64];
         snprintf(n, sizeof n, "%d", k->volume_pct);
@@ -158,7 +158,7 @@ void kiosk_access_key(kiosk *k, kiosk_action a)
         say(k, SPEECH_TONE_NONE, text);
         break;
     }
-    case KIOSK_ACT_LARGE_TEXT:
+    case KEYPAD_LARGE_TEXT:
         k->large = !k->large;
         kiosk_dirty(k);
         /* Said even with speech off: whoever pressed it may not read the screen well. */

@@ -65,7 +65,6 @@ struct kiosk {
     int (*apply_business)(void *ctx, queue *q, int64_t now_s); /* kiosk_options */
     void *apply_business_ctx;
     bool clock_ok;                        /* latched once clock_trusted() said yes */
-    kiosk_keymap keys;
     /* sound and speech (kiosk_access.c) */
     speech *speech;                       /* NULL: silent (no audio device) */
     speech_sdl audio;
@@ -79,6 +78,9 @@ struct kiosk {
     bool tile_paged, tile_more;
     int volume_pct;
     struct kiosk_headset *headset_watch;
+    struct kiosk_keypad *keypad;          /* [keypad] device reader, NULL: the keys SDL delivers */
+    /* why the configured keypad is not there, for the admin screen ("" when it is) */
+    char keypad_problem[CONFIG_PATH_MAX + 96];
     char swallow_text;                    /* the digit a key press typed: its text event is ignored */
 
     /* ticket flow */
@@ -138,7 +140,7 @@ void kiosk_access_focus(kiosk *k);
 /* A character was typed on a code scene; `secret`: never spoken (the admin PIN). */
 void kiosk_access_typed(kiosk *k, char c, bool secret);
 void kiosk_access_tone(kiosk *k, speech_tone tone);
-void kiosk_access_key(kiosk *k, kiosk_action a);
+void kiosk_access_key(kiosk *k, keypad_action a);
 void kiosk_access_session_end(kiosk *k);
 const char *kiosk_audio_problem(const kiosk *k);
 const char *kiosk_voice_problem(const kiosk *k);
@@ -150,6 +152,15 @@ struct kiosk_headset *kiosk_headset_start(const char *input_dir, bool *plugged_n
 void kiosk_headset_stop(struct kiosk_headset *h);
 /* Whether e is the watcher's event; *plugged is then its state. */
 bool kiosk_headset_event(const SDL_Event *e, bool *plugged);
+
+/* The [keypad] device reader (kiosk_keypad.c): a thread forwarding its key presses as SDL events.
+ * A missing device is written into problem (the kiosk serves by touch; the thread opens it again
+ * when it is plugged in); NULL when none is configured or the thread cannot start (problem says). */
+struct kiosk_keypad *kiosk_keypad_start(const char *path, char *problem, size_t problem_len);
+void kiosk_keypad_stop(struct kiosk_keypad *kp);
+/* Whether e is the reader's event: *code is then the evdev key pressed, or -1 when the device came
+ * or went (k->keypad_problem updated). */
+bool kiosk_keypad_event(kiosk *k, const SDL_Event *e, int *code);
 
 /* Marks the screen for redrawing. */
 void kiosk_dirty(kiosk *k);

@@ -1,86 +1,44 @@
-/* The keypad's key map (see kiosk_keys.h). */
+/* Evdev codes and SDL scancodes of the keys borne/keypad.h names (see kiosk_keys.h). */
 #include "kiosk_keys.h"
 
-#include <stdio.h>
-#include <string.h>
+#include <linux/input-event-codes.h>
 
+#define KP(n) {KEY_KP##n, SDL_SCANCODE_KP_##n}
+#define NUM(n) {KEY_##n, SDL_SCANCODE_##n}
 static const struct {
-    const char *name, *keys;
-} actions[KIOSK_ACT_COUNT] = {
-    [KIOSK_ACT_NONE] = {"none", ""},
-#define KIOSK_ACTION_ROW(id, name, keys) [KIOSK_ACT_##id] = {name, keys},
-    KIOSK_ACTIONS(KIOSK_ACTION_ROW)
-#undef KIOSK_ACTION_ROW
+    int code;
+    SDL_Scancode sc;
+} table[] = {
+    KP(0), KP(1), KP(2), KP(3), KP(4), KP(5), KP(6), KP(7), KP(8), KP(9),
+    {KEY_KPENTER, SDL_SCANCODE_KP_ENTER}, {KEY_KPMINUS, SDL_SCANCODE_KP_MINUS}, {KEY_KPPLUS, SDL_SCANCODE_KP_PLUS},
+    {KEY_KPASTERISK, SDL_SCANCODE_KP_MULTIPLY}, {KEY_KPSLASH, SDL_SCANCODE_KP_DIVIDE},
+    {KEY_KPDOT, SDL_SCANCODE_KP_PERIOD}, {KEY_KPEQUAL, SDL_SCANCODE_KP_EQUALS}, {KEY_KPCOMMA, SDL_SCANCODE_KP_COMMA},
+    {KEY_NUMLOCK, SDL_SCANCODE_NUMLOCKCLEAR},
+    NUM(0), NUM(1), NUM(2), NUM(3), NUM(4), NUM(5), NUM(6), NUM(7), NUM(8), NUM(9),
+    NUM(A), NUM(B), NUM(C), NUM(D), NUM(E), NUM(F), NUM(G), NUM(H), NUM(I), NUM(J), NUM(K), NUM(L), NUM(M),
+    NUM(N), NUM(O), NUM(P), NUM(Q), NUM(R), NUM(S), NUM(T), NUM(U), NUM(V), NUM(W), NUM(X), NUM(Y), NUM(Z),
+    {KEY_ENTER, SDL_SCANCODE_RETURN}, {KEY_ESC, SDL_SCANCODE_ESCAPE}, NUM(BACKSPACE), NUM(TAB), NUM(SPACE),
+    NUM(DELETE), NUM(INSERT), NUM(HOME), NUM(END), NUM(PAGEUP), NUM(PAGEDOWN), NUM(UP), NUM(DOWN), NUM(LEFT),
+    NUM(RIGHT), NUM(MINUS), {KEY_EQUAL, SDL_SCANCODE_EQUALS}, {KEY_DOT, SDL_SCANCODE_PERIOD}, NUM(SLASH),
+    NUM(F1), NUM(F2), NUM(F3), NUM(F4), NUM(F5), NUM(F6), NUM(F7), NUM(F8), NUM(F9), NUM(F10), NUM(F11), NUM(F12),
+    NUM(VOLUMEUP), NUM(VOLUMEDOWN), NUM(MUTE), NUM(HELP),
 };
+#undef KP
+#undef NUM
 
-const char *kiosk_action_name(kiosk_action a) { return a > 0 && a < KIOSK_ACT_COUNT ? actions[a].name : "none"; }
-
-kiosk_action kiosk_action_named(const char *name)
+int kiosk_key_evdev(const SDL_Keysym *key)
 {
-    for (int a = 1; a < KIOSK_ACT_COUNT; a++)
-        if (strcmp(actions[a].name, name) == 0)
-            return (kiosk_action)a;
-    return KIOSK_ACT_NONE;
+    SDL_Scancode sc = key->scancode != SDL_SCANCODE_UNKNOWN ? key->scancode : SDL_GetScancodeFromKey(key->sym);
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (table[i].sc == sc)
+            return table[i].code;
+    return -1;
 }
 
-int kiosk_keymap_set(kiosk_keymap *m, kiosk_action a, const char *keys, char *errbuf, size_t errlen)
+SDL_Scancode kiosk_key_scancode(int code)
 {
-    kiosk_keymap next = *m;
-    int w = 0;
-    for (int i = 0; i < next.n; i++)
-        if (next.keys[i].action != a)
-            next.keys[w++] = next.keys[i];
-    next.n = w;
-    for (const char *p = keys; *p;) {
-        size_t len = strcspn(p, ",");
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)len, p);
-        p += len + (p[len] == ',');
-        char *s = name;
-        while (*s == ' ')
-            s++;
-        for (size_t e = strlen(s); e > 0 && s[e - 1] == ' '; e--)
-            s[e - 1] = '\0';
-        if (!*s)
-            continue;
-        SDL_Keycode key = SDL_GetKeyFromName(s);
-        if (key == SDLK_UNKNOWN) {
-            snprintf(errbuf, errlen, "unknown key \"%s\" (SDL key names: \"Keypad 8\", \"Escape\", \"F1\")", s);
-            return -1;
-        }
-        if (next.n == KIOSK_KEYMAP_MAX) {
-            snprintf(errbuf, errlen, "more than %d keys in the map", KIOSK_KEYMAP_MAX);
-            return -1;
-        }
-        next.keys[next.n].key = key;
-        next.keys[next.n].action = a;
-        next.n++;
-    }
-    *m = next;
-    return 0;
-}
-
-void kiosk_keymap_default(kiosk_keymap *m)
-{
-    char err[128];
-    m->n = 0;
-    for (int a = 1; a < KIOSK_ACT_COUNT; a++)
-        kiosk_keymap_set(m, (kiosk_action)a, actions[a].keys, err, sizeof err);
-}
-
-kiosk_action kiosk_keymap_lookup(const kiosk_keymap *m, SDL_Keycode key)
-{
-    for (int i = 0; i < m->n; i++)
-        if (m->keys[i].key == key)
-            return m->keys[i].action;
-    return KIOSK_ACT_NONE;
-}
-
-int kiosk_key_digit(SDL_Keycode key)
-{
-    if (key >= SDLK_0 && key <= SDLK_9)
-        return key - SDLK_0;
-    if (key >= SDLK_KP_1 && key <= SDLK_KP_9)
-        return key - SDLK_KP_1 + 1;
-    return key == SDLK_KP_0 ? 0 : -1;
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (table[i].code == code)
+            return table[i].sc;
+    return SDL_SCANCODE_UNKNOWN;
 }

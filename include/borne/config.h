@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "borne/keypad.h"
 #include "borne/printer.h"
 #include "borne/queue.h"
 
@@ -98,6 +99,11 @@ typedef struct borne_config {
         char panic_key[32];             /* its key: "KEY_F12", "BTN_0", or a number */
         int panic_counter;              /* the desk the button raises as (a [counter.N]) */
     } alarm;
+    struct {
+        char device[CONFIG_PATH_MAX];   /* evdev keyboard read by the kiosk itself (grabbed);
+                                           empty (default): the keys SDL delivers */
+        keypad_map map;                 /* default keypad_map_default(), lines of [keypad] */
+    } keypad;
     struct {
         /* true (default): no ticket before the clock is known synchronised (a board without RTC
          * boots in 1970); false: a plausible date is enough (an RTC board, the demo). */

@@ -143,6 +143,9 @@ void kiosk_set_headset(kiosk *k, bool plugged);
 bool kiosk_speech_on(const kiosk *k);
 /* Whether the session shows large text. */
 bool kiosk_large_text(const kiosk *k);
+/* Why the configured keypad ([keypad] device) is not there ("path: reason"), "" when it is or
+ * when none is configured. The admin screen shows it. */
+const char *kiosk_keypad_problem(const kiosk *k);
 
 /* Seconds left on the idle countdown while KIOSK_IDLE shows, else -1. */
 int kiosk_idle_seconds_left(const kiosk *k);

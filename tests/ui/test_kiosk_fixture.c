@@ -90,6 +90,12 @@ void fixture_spoken(fixture *f, char *out, size_t n)
 bool fixture_open(fixture *f, const char *name, const fixture_screen *s, void (*tweak)(borne_config *cfg),
                   int64_t now_ms, bool with_printer)
 {
+    return fixture_open_with(f, name, s, tweak, now_ms, with_printer, NULL);
+}
+
+bool fixture_open_with(fixture *f, const char *name, const fixture_screen *s, void (*tweak)(borne_config *cfg),
+                       int64_t now_ms, bool with_printer, const fixture_extra *x)
+{
     memset(f, 0, sizeof *f);
     setenv("TZ", "Europe/Paris", 1);
     tzset();
@@ -127,13 +133,13 @@ bool fixture_open(fixture *f, const char *name, const fixture_screen *s, void (*
             return false;
         }
     }
-    const char *assets = getenv("BORNE_ASSETS");
+    const char *assets = x && x->assets_dir ? x->assets_dir : getenv("BORNE_ASSETS");
     pthread_mutex_init(&f->spoken_mu, NULL);
     f->audio = speech_memory_create();
     speech_sink sink = speech_memory_sink(f->audio);
     kiosk_options ko = {.assets_dir = assets ? assets : "assets", .clock = {fixture_kiosk_clock, f},
-                        .readback = true, .audio_sink = &sink, .on_spoken = on_spoken, .on_spoken_ctx = f,
-                        .input_dir = ""};
+                        .readback = true, .audio_sink = x && x->sdl_audio ? NULL : &sink, .on_spoken = on_spoken,
+                        .on_spoken_ctx = f, .input_dir = ""};
     if (kiosk_create(&f->k, &f->cfg, f->q, f->p, f->r, &ko, err, sizeof err) != 0) {
         fprintf(stderr, "kiosk_create: %s\n", err);
         return false;

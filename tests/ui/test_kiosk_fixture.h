@@ -52,6 +52,14 @@ int64_t fixture_open_time_ms(void);
  * Returns false (with a message on stderr) when something failed. */
 bool fixture_open(fixture *f, const char *name, const fixture_screen *s, void (*tweak)(borne_config *cfg),
                   int64_t now_ms, bool with_printer);
+/* The same, with the program's own sound (the SDL audio device: SDL_AUDIODRIVER decides) instead
+ * of the memory sink when sdl_audio, and another assets directory when assets_dir is set. */
+typedef struct fixture_extra {
+    bool sdl_audio;
+    const char *assets_dir;
+} fixture_extra;
+bool fixture_open_with(fixture *f, const char *name, const fixture_screen *s, void (*tweak)(borne_config *cfg),
+                       int64_t now_ms, bool with_printer, const fixture_extra *x);
 void fixture_close(fixture *f);
 /* The kiosk as a row of the shell (self = the fixture). */
 extern const shell_role fixture_kiosk_role;

@@ -94,6 +94,10 @@ static void draw_admin(const kiosk_layout *l)
         ui_format(line, sizeof line, kiosk_tr(k, "admin.silent"), "why", kiosk_audio_problem(k), (const char *)NULL);
         kl_text_block(l, &a, line, l->body, false, l->t->alert, l->gap);
     }
+    if (k->keypad_problem[0]) {
+        ui_format(line, sizeof line, kiosk_tr(k, "admin.keypad"), "why", k->keypad_problem, (const char *)NULL);
+        kl_text_block(l, &a, line, l->body, false, l->t->alert, l->gap);
+    }
     if (kiosk_voice_problem(k)[0]) {
         ui_format(line, sizeof line, kiosk_tr(k, "admin.voices"), "langs", kiosk_voice_problem(k), (const char *)NULL);
         kl_text_block(l, &a, line, l->body, false, l->t->alert, l->gap);

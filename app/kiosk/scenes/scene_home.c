@@ -179,7 +179,7 @@ static bool on_event(kiosk *k, const kiosk_scene_event *e)
     case T_APPOINTMENT: kiosk_reset_flow(k); kiosk_scene_start(k, KIOSK_CHECKIN); return true;
     case T_FEEDBACK: kiosk_reset_flow(k); kiosk_scene_start(k, KIOSK_FEEDBACK); return true;
     case T_LANG: kiosk_next_language(k); return true;
-    case T_LARGE_TEXT: kiosk_access_key(k, KIOSK_ACT_LARGE_TEXT); return true;
+    case T_LARGE_TEXT: kiosk_access_key(k, KEYPAD_LARGE_TEXT); return true;
     case T_BACK: return true;   /* home is where Back ends */
     default: return false;
     }
