@@ -345,14 +345,19 @@ static size_t first_with(const struct collector_antennes *a, size_t i, enum fiel
     return j;
 }
 
-static void select_field(struct buf *b, const struct collector_antennes *a, enum field f, const char *chosen)
+static void select_field(struct buf *b, const struct collector_antennes *a, enum field f,
+                         const struct collector_console_query *q)
 {
-    buf_printf(b, "<label>%s<select name='%s'><option value=''>%s</option>",
-               f == FIELD_TERRITORY ? "Territoire" : "Groupe", f == FIELD_TERRITORY ? "territory" : "group",
-               f == FIELD_TERRITORY ? "Tous les territoires" : "Tous les groupes");
+    const char *chosen = f == FIELD_TERRITORY ? q->territory : q->group;
+    buf_printf(b, "<label>%s<select name='%s'>", f == FIELD_TERRITORY ? "Territoire" : "Groupe",
+               f == FIELD_TERRITORY ? "territory" : "group");
+    if (f == FIELD_TERRITORY || !q->group_locked)
+        buf_printf(b, "<option value=''>%s</option>",
+                   f == FIELD_TERRITORY ? "Tous les territoires" : "Tous les groupes");
     for (size_t i = 0; i < collector_antennes_count(a); i++) {
-        const char *v = field_of(collector_antennes_at(a, i), f);
-        if (!*v || first_with(a, i, f) != i)
+        const struct collector_antenne_info *info = collector_antennes_at(a, i);
+        const char *v = field_of(info, f);
+        if (!*v || first_with(a, i, f) != i || (q->group_locked && strcmp(info->group, q->group) != 0))
             continue;
         buf_puts(b, "<option value='");
         html_text(b, v);
@@ -479,8 +484,8 @@ int collector_console_now(struct collector_store *store, const struct collector_
     }
     page_open(&b, "maintenant", "now", q, now, 60);
     buf_puts(&b, "<form class='filter' method='get' action='/console'>");
-    select_field(&b, antennes, FIELD_TERRITORY, q->territory);
-    select_field(&b, antennes, FIELD_GROUP, q->group);
+    select_field(&b, antennes, FIELD_TERRITORY, q);
+    select_field(&b, antennes, FIELD_GROUP, q);
     buf_puts(&b, "<button type='submit'>Filtrer</button></form>");
     buf_printf(&b, "<div class='cards'><div class='card'><b data-k='now.open'>%lld / %lld</b><span>antennes ouvertes"
                    "</span></div><div class='card'><b data-k='now.waiting'>",
@@ -534,11 +539,13 @@ static void period_form(struct buf *b, const struct collector_antennes *a, const
         buf_printf(b, "<option value='%s'%s>%s</option>", period_word((enum collector_period)p),
                    (int)q->period == p ? " selected" : "", labels[p]);
     buf_printf(b, "</select></label><label>Date<input type='date' name='date' value='%s'></label>", date);
-    select_field(b, a, FIELD_TERRITORY, q->territory);
-    select_field(b, a, FIELD_GROUP, q->group);
+    select_field(b, a, FIELD_TERRITORY, q);
+    select_field(b, a, FIELD_GROUP, q);
     buf_puts(b, "<label>Antenne<select name='antenne'><option value=''>Toutes les antennes</option>");
     for (size_t i = 0; i < collector_antennes_count(a); i++) {
         const struct collector_antenne_info *info = collector_antennes_at(a, i);
+        if (q->group_locked && strcmp(info->group, q->group) != 0)
+            continue;
         buf_printf(b, "<option value='%s'%s>", info->id, strcmp(info->id, q->antenne) == 0 ? " selected" : "");
         html_text(b, info->name);
         buf_puts(b, "</option>");

@@ -584,6 +584,7 @@ static enum MHD_Result console_get(struct collector_server *s, struct MHD_Connec
             (a >= 0 && strcmp(collector_antennes_at(s->antennes, (size_t)a)->group, who.group) != 0))
             return send_error(c, MHD_HTTP_FORBIDDEN, "scope", "outside your group");
         snprintf(q.group, sizeof q.group, "%s", who.group);
+        q.group_locked = true;
     }
     snprintf(q.reader, sizeof q.reader, "%s", who.name);
     snprintf(q.csrf, sizeof q.csrf, "%s", who.csrf);

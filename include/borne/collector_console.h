@@ -46,6 +46,7 @@ struct collector_console_query {
     /* who reads (the page names them and offers to sign out): "" with the HQ token */
     char reader[65];
     char csrf[65];          /* the session's token for the sign-out form */
+    bool group_locked;      /* the reader may see `group` only (a group's manager): no other is offered */
 };
 
 /* Fills q from the request's parameters (each may be NULL or ""): period "day", "week" (default) or

@@ -72,7 +72,7 @@ static struct collector_live snapshot(bool open, int64_t at, const char *printer
 {
     struct collector_live l;
     memset(&l, 0, sizeof l);
-    snprintf(l.id, sizeof l.id, "00000000-0000-4000-8000-%012lld", (long long)at % 1000000000000LL);
+    snprintf(l.id, sizeof l.id, "00000000-0000-4000-8000-%012llu", (unsigned long long)at % 1000000000000ULL);
     l.at = at;
     l.received_at = at;
     l.open = open;

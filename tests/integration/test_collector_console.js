@@ -306,6 +306,10 @@ async function signedIn(b, port, uploaded, all, date, inMonth, sizes) {
     t.check(faults.length === 0, `manager's page at ${width}×${height}: ${faults.slice(0, 8).join('; ')}`);
     await mgr.page.screenshot({ path: path.join(t.tmpBase, `console_manager_${width}x${height}.png`), fullPage: true });
   }
+  const offered = await mgr.page.evaluate(() => [...document.querySelectorAll('select[name=antenne] option')]
+    .map((o) => o.value).filter((v) => v));
+  t.check(JSON.stringify(offered.sort()) === JSON.stringify(mine.map((a) => a.id).sort()),
+          `the manager is offered their antennes only (${offered})`);
   checkFigures('manager month', await figures(mgr.page),
                expect(uploaded, (a, bk) => inMonth(a, bk) && a.group === 'aisne-sud'), mine);
   const other2 = all.find((a) => a.group !== 'aisne-sud');
