@@ -33,6 +33,7 @@ struct ui {
     int n_fills, n_texts, n_targets;
     bool overflow;
 
+    bool rtl;              /* right-to-left: every rect drawn or registered is mirrored */
     int pressed;           /* target held down, or UI_NO_TARGET */
     int focused;           /* target with keyboard focus, or UI_NO_TARGET */
 };
@@ -104,6 +105,23 @@ double ui_zoom(const ui *u) { return u->zoom; }
 void ui_set_readback(ui *u, bool on) { u->readback = on; }
 bool ui_get_readback(const ui *u) { return u->readback; }
 
+void ui_set_rtl(ui *u, bool rtl) { u->rtl = rtl; }
+bool ui_rtl(const ui *u) { return u->rtl; }
+
+SDL_Rect ui_flip(const ui *u, SDL_Rect r)
+{
+    if (u->rtl)
+        r.x = u->w - r.x - r.w;
+    return r;
+}
+
+static SDL_FPoint flip_point(const ui *u, SDL_FPoint p)
+{
+    if (u->rtl)
+        p.x = (float)u->w - p.x;
+    return p;
+}
+
 void ui_set_physical_size(ui *u, double width_mm, double height_mm)
 {
     u->width_mm = width_mm;
@@ -135,6 +153,8 @@ static const ui_target_rec *find_target(const ui *u, int id)
     return NULL;
 }
 
+static void outline(ui *u, SDL_Rect r, int t, SDL_Color c);
+
 static void draw_focus_ring(ui *u)
 {
     const ui_target_rec *t = find_target(u, u->focused);
@@ -144,8 +164,8 @@ static void draw_focus_ring(ui *u)
     int th = ui_mm(u, 0.8);
     SDL_Rect outer = {t->rect.x - 2 * th, t->rect.y - 2 * th, t->rect.w + 4 * th, t->rect.h + 4 * th};
     SDL_Rect inner = {t->rect.x - th, t->rect.y - th, t->rect.w + 2 * th, t->rect.h + 2 * th};
-    ui_outline(u, outer, th, u->theme->ink);
-    ui_outline(u, inner, th, u->theme->focus);
+    outline(u, outer, th, u->theme->ink);
+    outline(u, inner, th, u->theme->focus);
 }
 
 int ui_end_frame(ui *u)
@@ -212,18 +232,24 @@ static void set_color(ui *u, SDL_Color c)
 
 void ui_fill(ui *u, SDL_Rect r, SDL_Color c)
 {
+    r = ui_flip(u, r);
     set_color(u, c);
     SDL_RenderFillRect(u->r, &r);
     record_fill(u, r, c);
 }
 
-void ui_outline(ui *u, SDL_Rect r, int t, SDL_Color c)
+static void outline(ui *u, SDL_Rect r, int t, SDL_Color c)
 {
     set_color(u, c);
     SDL_Rect sides[4] = {
         {r.x, r.y, r.w, t}, {r.x, r.y + r.h - t, r.w, t}, {r.x, r.y, t, r.h}, {r.x + r.w - t, r.y, t, r.h},
     };
     SDL_RenderFillRects(u->r, sides, 4);
+}
+
+void ui_outline(ui *u, SDL_Rect r, int t, SDL_Color c)
+{
+    outline(u, ui_flip(u, r), t, c);
 }
 
 /* Circles and polygons are triangle fans through SDL_RenderGeometry, which the software
@@ -254,6 +280,8 @@ static void fan(ui *u, float cx, float cy, float radius, float a0, float a1, SDL
 
 void ui_fill_circle(ui *u, int cx, int cy, int radius, SDL_Color c)
 {
+    if (u->rtl)
+        cx = u->w - cx;
     fan(u, (float)cx, (float)cy, (float)radius, 0.0f, 2.0f * (float)M_PI, c);
     /* Recorded as its inscribed square: text over a circle is over that colour. */
     int half = (int)(radius * 0.7);
@@ -262,6 +290,7 @@ void ui_fill_circle(ui *u, int cx, int cy, int radius, SDL_Color c)
 
 void ui_fill_rounded(ui *u, SDL_Rect r, int radius, SDL_Color c)
 {
+    r = ui_flip(u, r);
     if (radius * 2 > r.w)
         radius = r.w / 2;
     if (radius * 2 > r.h)
@@ -281,14 +310,21 @@ void ui_fill_rounded(ui *u, SDL_Rect r, int radius, SDL_Color c)
     record_fill(u, r, c);
 }
 
-void ui_fill_triangle(ui *u, SDL_FPoint a, SDL_FPoint b, SDL_FPoint c, SDL_Color col)
+static void triangle(ui *u, SDL_FPoint a, SDL_FPoint b, SDL_FPoint c, SDL_Color col)
 {
     SDL_Vertex v[3] = {{a, col, {0, 0}}, {b, col, {0, 0}}, {c, col, {0, 0}}};
     SDL_RenderGeometry(u->r, NULL, v, 3, NULL, 0);
 }
 
+void ui_fill_triangle(ui *u, SDL_FPoint a, SDL_FPoint b, SDL_FPoint c, SDL_Color col)
+{
+    triangle(u, flip_point(u, a), flip_point(u, b), flip_point(u, c), col);
+}
+
 void ui_line(ui *u, SDL_FPoint a, SDL_FPoint b, float width, SDL_Color c)
 {
+    a = flip_point(u, a);
+    b = flip_point(u, b);
     float dx = b.x - a.x, dy = b.y - a.y;
     float len = sqrtf(dx * dx + dy * dy);
     if (len <= 0.0f)
@@ -296,8 +332,8 @@ void ui_line(ui *u, SDL_FPoint a, SDL_FPoint b, float width, SDL_Color c)
     float nx = -dy / len * width / 2.0f, ny = dx / len * width / 2.0f;
     SDL_FPoint p0 = {a.x + nx, a.y + ny}, p1 = {b.x + nx, b.y + ny};
     SDL_FPoint p2 = {b.x - nx, b.y - ny}, p3 = {a.x - nx, a.y - ny};
-    ui_fill_triangle(u, p0, p1, p2, c);
-    ui_fill_triangle(u, p0, p2, p3, c);
+    triangle(u, p0, p1, p2, c);
+    triangle(u, p0, p2, p3, c);
 }
 
 void ui_record_text(ui *u, const ui_text_rec *rec)
@@ -329,7 +365,7 @@ void ui_target(ui *u, int id, SDL_Rect r, const char *label)
     }
     ui_target_rec *t = &u->targets[u->n_targets++];
     t->id = id;
-    t->rect = r;
+    t->rect = ui_flip(u, r);
     snprintf(t->label, sizeof t->label, "%s", label ? label : "");
 }
 

@@ -185,9 +185,22 @@ static void draw(const canvas *c, ui_icon_kind kind, SDL_Color fg, SDL_Color bg)
     }
 }
 
+/* Icons that point somewhere (back, erase, the speech bubble's tail) are mirrored right to left
+ * with the layout; the others (a clock, a tick, a printer, the weather) keep their look. */
+static bool has_direction(ui_icon_kind kind)
+{
+    return kind == UI_ICON_BACK || kind == UI_ICON_ERASE || kind == UI_ICON_SPEECH;
+}
+
 void ui_icon(ui *u, ui_icon_kind kind, SDL_Rect box, SDL_Color fg, SDL_Color bg)
 {
+    bool rtl = ui_rtl(u);
+    if (rtl && !has_direction(kind)) {
+        box = ui_flip(u, box);
+        ui_set_rtl(u, false);
+    }
     int s = box.w < box.h ? box.w : box.h;
     canvas c = {u, (float)(box.x + (box.w - s) / 2), (float)(box.y + (box.h - s) / 2), (float)s};
     draw(&c, kind, fg, bg);
+    ui_set_rtl(u, rtl);
 }

@@ -13,6 +13,7 @@
 #define TEXT_MAX 1024            /* longest text drawn, bytes */
 #define LINES_MAX 24
 #define SHRINK_STEP 0.94         /* each shrink step: 6 % smaller cap height */
+#define TEXT_RUNS_MAX 32         /* direction runs in one line */
 
 typedef struct font_slot {
     TTF_Font *font;
@@ -26,6 +27,7 @@ typedef struct line_entry {
     uint32_t hash;
     int size;
     bool bold;
+    bool rtl;                    /* shaped right to left */
     SDL_Color fg;
     SDL_Texture *tex;
     int w, h;
@@ -177,7 +179,167 @@ static uint32_t hash_text(const char *s)
     return h;
 }
 
-static line_entry *get_line(ui_fonts *f, font_slot *fs, bool bold, const char *text, SDL_Color fg)
+/* ---- direction: a small subset of the Unicode bidirectional algorithm (UAX #9) --------------
+ * Enough for a kiosk's texts: Arabic words, Latin names (an antenne, a desk), numbers, times and
+ * ticket codes, punctuation; no explicit embeddings or isolates. Paragraph direction from the
+ * first strong letter (P2-P3), numbers with their separators (W4), numbers after Latin are Latin
+ * (W7), neutrals take the direction around them or the paragraph's (N1-N2), levels (I1-I2) and the
+ * reordering of runs (L2). Each run is then shaped by HarfBuzz in its own direction. */
+
+enum { BIDI_L, BIDI_R, BIDI_EN, BIDI_CS, BIDI_N };
+
+static uint32_t next_cp(const char *s, size_t n, size_t *i)
+{
+    const unsigned char *p = (const unsigned char *)s + *i;
+    size_t left = n - *i;
+    uint32_t cp = p[0];
+    size_t len = 1;
+    if (cp >= 0xF0 && left >= 4) {
+        cp = ((cp & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) | (p[3] & 0x3Fu);
+        len = 4;
+    } else if (cp >= 0xE0 && left >= 3) {
+        cp = ((cp & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+        len = 3;
+    } else if (cp >= 0xC0 && left >= 2) {
+        cp = ((cp & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+        len = 2;
+    }
+    *i += len;
+    return cp;
+}
+
+static int bidi_class(uint32_t cp)
+{
+    if ((cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFF))
+        return BIDI_R;
+    if (cp >= '0' && cp <= '9')
+        return BIDI_EN;
+    if (cp == ',' || cp == '.' || cp == ':' || cp == '/')
+        return BIDI_CS;
+    if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || (cp >= 0x00C0 && cp <= 0x024F && cp != 0xD7 && cp != 0xF7) ||
+        (cp >= 0x0370 && cp <= 0x052F))
+        return BIDI_L;
+    return BIDI_N;
+}
+
+bool ui_text_is_rtl(const char *text, bool ui_rtl)
+{
+    size_t n = strlen(text);
+    for (size_t i = 0; i < n;) {
+        int c = bidi_class(next_cp(text, n, &i));
+        if (c == BIDI_L || c == BIDI_R)
+            return c == BIDI_R;
+    }
+    return ui_rtl;
+}
+
+int ui_text_runs(const char *text, size_t n, bool para_rtl, ui_text_run *runs, int max)
+{
+    if (n > TEXT_MAX)
+        n = TEXT_MAX;
+    static _Thread_local struct { size_t at; int cls, level; } ch[TEXT_MAX];
+    int m = 0;
+    for (size_t i = 0; i < n;) {
+        ch[m].at = i;
+        ch[m].cls = bidi_class(next_cp(text, n, &i));
+        m++;
+    }
+    int para = para_rtl ? BIDI_R : BIDI_L;
+    for (int i = 1; i + 1 < m; i++)   /* W4: 1,5 or 12:30 is one number */
+        if (ch[i].cls == BIDI_CS && ch[i - 1].cls == BIDI_EN && ch[i + 1].cls == BIDI_EN)
+            ch[i].cls = BIDI_EN;
+    int strong = para;                /* W7: a number after Latin letters is Latin */
+    for (int i = 0; i < m; i++) {
+        if (ch[i].cls == BIDI_L || ch[i].cls == BIDI_R)
+            strong = ch[i].cls;
+        else if (ch[i].cls == BIDI_EN && strong == BIDI_L)
+            ch[i].cls = BIDI_L;
+        else if (ch[i].cls == BIDI_CS)
+            ch[i].cls = BIDI_N;
+    }
+    for (int i = 0; i < m;) {         /* N1-N2: numbers count as right to left around neutrals */
+        if (ch[i].cls != BIDI_N) {
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j < m && ch[j].cls == BIDI_N)
+            j++;
+        int before = i == 0 ? para : ch[i - 1].cls == BIDI_L ? BIDI_L : BIDI_R;
+        int after = j == m ? para : ch[j].cls == BIDI_L ? BIDI_L : BIDI_R;
+        for (int k = i; k < j; k++)
+            ch[k].cls = before == after ? before : para;
+        i = j;
+    }
+    int base = para_rtl ? 1 : 0, top = base;
+    for (int i = 0; i < m; i++) {     /* I1-I2 */
+        int c = ch[i].cls;
+        ch[i].level = base == 0 ? (c == BIDI_L ? 0 : c == BIDI_R ? 1 : 2) : (c == BIDI_R ? 1 : 2);
+        top = ch[i].level > top ? ch[i].level : top;
+    }
+    int nr = 0;
+    for (int i = 0; i < m && nr < max;) {
+        int j = i;
+        while (j < m && ch[j].level == ch[i].level)
+            j++;
+        size_t end = j == m ? n : ch[j].at;
+        runs[nr++] = (ui_text_run){ch[i].at, end - ch[i].at, ch[i].level % 2 == 1, ch[i].level};
+        i = j;
+    }
+    /* L2: from the highest level down to the lowest odd one, reverse every sequence of runs at
+     * that level or above. */
+    int lowest_odd = base % 2 == 1 ? base : base + 1;
+    for (int lv = top; lv >= lowest_odd; lv--)
+        for (int i = 0; i < nr;) {
+            if (runs[i].level < lv) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < nr && runs[j].level >= lv)
+                j++;
+            for (int a = i, b = j - 1; a < b; a++, b--) {
+                ui_text_run t = runs[a];
+                runs[a] = runs[b];
+                runs[b] = t;
+            }
+            i = j;
+        }
+    return nr;
+}
+
+static void set_direction(TTF_Font *font, bool rtl)
+{
+    /* Without a script HarfBuzz uses its default shaper: Arabic letters would stay unjoined. */
+    TTF_SetFontDirection(font, rtl ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
+    TTF_SetFontScriptName(font, rtl ? "Arab" : "Latn");
+}
+
+static int run_width(TTF_Font *font, const char *s, size_t n, bool rtl)
+{
+    char buf[TEXT_MAX];
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    int w = 0, h = 0;
+    set_direction(font, rtl);
+    TTF_SizeUTF8(font, buf, &w, &h);
+    return w;
+}
+
+/* Width of text[0..n) laid out in runs; the paragraph's direction comes from the whole text. */
+static int bidi_width(TTF_Font *font, const char *s, size_t n, bool para_rtl)
+{
+    ui_text_run runs[TEXT_RUNS_MAX];
+    int nr = ui_text_runs(s, n, para_rtl, runs, TEXT_RUNS_MAX);
+    int w = 0;
+    for (int i = 0; i < nr; i++)
+        w += run_width(font, s + runs[i].start, runs[i].len, runs[i].rtl);
+    return w;
+}
+
+static line_entry *get_line(ui_fonts *f, font_slot *fs, bool bold, bool rtl, const char *text, SDL_Color fg)
 {
     uint32_t h = hash_text(text);
     line_entry *free_slot = NULL, *oldest = &f->lines[0];
@@ -188,7 +350,7 @@ static line_entry *get_line(ui_fonts *f, font_slot *fs, bool bold, const char *t
                 free_slot = e;
             continue;
         }
-        if (e->hash == h && e->size == fs->size && e->bold == bold && e->fg.r == fg.r && e->fg.g == fg.g &&
+        if (e->hash == h && e->size == fs->size && e->bold == bold && e->rtl == rtl && e->fg.r == fg.r && e->fg.g == fg.g &&
             e->fg.b == fg.b && e->fg.a == fg.a && strcmp(e->text, text) == 0) {
             e->frame = f->frame;
             return e;
@@ -198,6 +360,7 @@ static line_entry *get_line(ui_fonts *f, font_slot *fs, bool bold, const char *t
     }
     line_entry *e = free_slot ? free_slot : oldest;
     drop_line(e);
+    set_direction(fs->font, rtl);
     SDL_Surface *s = TTF_RenderUTF8_Blended(fs->font, text, fg);
     if (!s)
         return NULL;
@@ -213,21 +376,10 @@ static line_entry *get_line(ui_fonts *f, font_slot *fs, bool bold, const char *t
     e->hash = h;
     e->size = fs->size;
     e->bold = bold;
+    e->rtl = rtl;
     e->fg = fg;
     e->frame = f->frame;
     return e;
-}
-
-static int width_of(TTF_Font *font, const char *s, size_t n)
-{
-    char buf[TEXT_MAX];
-    if (n >= sizeof buf)
-        n = sizeof buf - 1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    int w = 0, h = 0;
-    TTF_SizeUTF8(font, buf, &w, &h);
-    return w;
 }
 
 typedef struct line_span {
@@ -236,7 +388,7 @@ typedef struct line_span {
 
 /* Greedy word wrap of text into spans no wider than max_w. Returns the number of lines, or -1
  * when a single word is wider than max_w or more than LINES_MAX lines are needed. */
-static int wrap(TTF_Font *font, const char *text, int max_w, line_span *out)
+static int wrap(TTF_Font *font, const char *text, int max_w, bool para_rtl, line_span *out)
 {
     int n = 0;
     size_t pos = 0, total = strlen(text);
@@ -255,11 +407,11 @@ static int wrap(TTF_Font *font, const char *text, int max_w, line_span *out)
             if (word == word_end)
                 break;
             size_t cand_start = line_end == line_start ? word : line_start;
-            if (width_of(font, text + cand_start, word_end - cand_start) <= max_w) {
+            if (bidi_width(font, text + cand_start, word_end - cand_start, para_rtl) <= max_w) {
                 line_start = cand_start;
                 line_end = word_end;
             } else {
-                if (width_of(font, text + word, word_end - word) > max_w)
+                if (bidi_width(font, text + word, word_end - word, para_rtl) > max_w)
                     return -1;
                 if (n == LINES_MAX)
                     return -1;
@@ -279,32 +431,50 @@ static int wrap(TTF_Font *font, const char *text, int max_w, line_span *out)
     return n;
 }
 
-static int block_height(TTF_Font *font, int lines)
+/* Height of a line as rendered: the font's height, or more where shaped glyphs reach past its
+ * ascent or descent (Arabic hamza and vowel marks do in DejaVu Sans). */
+static int line_extent(TTF_Font *font, const char *s, size_t n, bool para_rtl)
 {
-    return (lines - 1) * TTF_FontLineSkip(font) + TTF_FontHeight(font);
+    ui_text_run runs[TEXT_RUNS_MAX];
+    int nr = ui_text_runs(s, n, para_rtl, runs, TEXT_RUNS_MAX), h = TTF_FontHeight(font);
+    for (int i = 0; i < nr; i++) {
+        char buf[TEXT_MAX];
+        snprintf(buf, sizeof buf, "%.*s", (int)runs[i].len, s + runs[i].start);
+        int rw = 0, rh = 0;
+        set_direction(font, runs[i].rtl);
+        if (TTF_SizeUTF8(font, buf, &rw, &rh) == 0 && rh > h)
+            h = rh;
+    }
+    return h;
 }
 
-static bool layout_fits(TTF_Font *font, const char *text, SDL_Rect box, int max_lines, line_span *spans, int *n)
+/* Lines are TTF_FontLineSkip apart from the box's top; the last one sets the bottom. */
+static int block_height(TTF_Font *font, const char *text, const line_span *spans, int lines, bool para_rtl)
 {
-    *n = wrap(font, text, box.w, spans);
+    const line_span *last = &spans[lines - 1];
+    return (lines - 1) * TTF_FontLineSkip(font) + line_extent(font, text + last->start, last->len, para_rtl);
+}
+
+static bool layout_fits(TTF_Font *font, const char *text, SDL_Rect box, int max_lines, bool para_rtl, line_span *spans,
+                        int *n)
+{
+    *n = wrap(font, text, box.w, para_rtl, spans);
     if (*n < 0)
         return false;
     if (max_lines > 0 && *n > max_lines)
         return false;
-    return block_height(font, *n) <= box.h;
+    return block_height(font, text, spans, *n, para_rtl) <= box.h;
 }
 
 /* Cuts `line` (a NUL-terminated copy) so that it plus an ellipsis fits max_w. */
-static void ellipsize(TTF_Font *font, char *line, size_t cap, int max_w)
+static void ellipsize(TTF_Font *font, char *line, size_t cap, int max_w, bool para_rtl)
 {
     static const char dots[] = "\xE2\x80\xA6";  /* U+2026 */
     size_t len = strlen(line);
     for (;;) {
         char buf[TEXT_MAX + 4];
         snprintf(buf, sizeof buf, "%.*s%s", (int)len, line, dots);
-        int w = 0, h = 0;
-        TTF_SizeUTF8(font, buf, &w, &h);
-        if (w <= max_w || len == 0) {
+        if (bidi_width(font, buf, strlen(buf), para_rtl) <= max_w || len == 0) {
             snprintf(line, cap, "%s", buf);
             return;
         }
@@ -322,6 +492,12 @@ static int cap_px_for(ui *u, double mm)
 bool ui_text(ui *u, SDL_Rect box, const char *text, const ui_text_style *st)
 {
     ui_fonts *f = ui_get_fonts(u);
+    /* Right to left the box is mirrored with the layout and "start" is its right side. */
+    box = ui_flip(u, box);
+    ui_align halign = st->halign;
+    if (ui_rtl(u) && halign != UI_ALIGN_CENTER)
+        halign = halign == UI_ALIGN_START ? UI_ALIGN_END : UI_ALIGN_START;
+    bool para_rtl = ui_text_is_rtl(text, ui_rtl(u));
     ui_text_rec rec = {0};
     rec.box = box;
     rec.fg = st->fg;
@@ -337,13 +513,13 @@ bool ui_text(ui *u, SDL_Rect box, const char *text, const ui_text_style *st)
     int cap = cap_px_for(u, st->cap_mm);
     int min_cap = st->min_cap_mm > 0 ? cap_px_for(u, st->min_cap_mm) : cap;
     font_slot *fs = font_for_cap(f, st->bold, cap);
-    bool fits = fs && layout_fits(fs->font, buf, box, st->max_lines, spans, &n);
+    bool fits = fs && layout_fits(fs->font, buf, box, st->max_lines, para_rtl, spans, &n);
     while (fs && !fits && cap > min_cap) {
         cap = (int)(cap * SHRINK_STEP);
         if (cap < min_cap)
             cap = min_cap;
         fs = font_for_cap(f, st->bold, cap);
-        fits = fs && layout_fits(fs->font, buf, box, st->max_lines, spans, &n);
+        fits = fs && layout_fits(fs->font, buf, box, st->max_lines, para_rtl, spans, &n);
     }
     if (!fs) {
         rec.fit = false;
@@ -356,7 +532,7 @@ bool ui_text(ui *u, SDL_Rect box, const char *text, const ui_text_style *st)
         /* Still too big at the smallest allowed size: keep what fits and end with an ellipsis;
          * the report says so. A word wider than the box is cut on its own line. */
         rec.fit = false;
-        n = wrap(fs->font, buf, box.w, spans);
+        n = wrap(fs->font, buf, box.w, para_rtl, spans);
         if (n < 0) {
             n = 1;
             spans[0] = (line_span){0, strcspn(buf, "\n")};
@@ -373,7 +549,7 @@ bool ui_text(ui *u, SDL_Rect box, const char *text, const ui_text_style *st)
     rec.cap_px = fs->cap_px;
     rec.lines = n;
 
-    int block = block_height(fs->font, n);
+    int block = block_height(fs->font, buf, spans, n, para_rtl);
     int y = box.y;
     if (st->valign == UI_ALIGN_CENTER)
         y += (box.h - block) / 2;
@@ -384,21 +560,39 @@ bool ui_text(ui *u, SDL_Rect box, const char *text, const ui_text_style *st)
         char line[TEXT_MAX + 4];
         snprintf(line, sizeof line, "%.*s", (int)spans[i].len, buf + spans[i].start);
         if (truncated_last && i == n - 1)
-            ellipsize(fs->font, line, sizeof line, box.w);
+            ellipsize(fs->font, line, sizeof line, box.w, para_rtl);
         if (!line[0])
             continue;
-        line_entry *e = get_line(f, fs, st->bold, line, st->fg);
-        if (!e) {
-            rec.fit = false;
-            continue;
+        /* The line's runs, each shaped in its direction, placed left to right in visual order. */
+        ui_text_run runs[TEXT_RUNS_MAX];
+        int nr = ui_text_runs(line, strlen(line), para_rtl, runs, TEXT_RUNS_MAX);
+        line_entry *parts[TEXT_RUNS_MAX];
+        int line_w = 0, line_h = 0, drawn = 0;
+        for (int r = 0; r < nr; r++) {
+            char part[TEXT_MAX + 4];
+            snprintf(part, sizeof part, "%.*s", (int)runs[r].len, line + runs[r].start);
+            line_entry *e = part[0] ? get_line(f, fs, st->bold, runs[r].rtl, part, st->fg) : NULL;
+            if (!e) {
+                rec.fit = rec.fit && part[0] == '\0';
+                continue;
+            }
+            parts[drawn++] = e;
+            line_w += e->w;
+            line_h = e->h > line_h ? e->h : line_h;
         }
         int x = box.x;
-        if (st->halign == UI_ALIGN_CENTER)
-            x += (box.w - e->w) / 2;
-        else if (st->halign == UI_ALIGN_END)
-            x += box.w - e->w;
-        SDL_Rect dst = {x, y + i * skip, e->w, e->h};
-        SDL_RenderCopy(ui_renderer(u), e->tex, NULL, &dst);
+        if (halign == UI_ALIGN_CENTER)
+            x += (box.w - line_w) / 2;
+        else if (halign == UI_ALIGN_END)
+            x += box.w - line_w;
+        for (int r = 0; r < drawn; r++) {
+            SDL_Rect dst = {x, y + i * skip, parts[r]->w, parts[r]->h};
+            SDL_RenderCopy(ui_renderer(u), parts[r]->tex, NULL, &dst);
+            x += parts[r]->w;
+        }
+        if (drawn == 0)
+            continue;
+        SDL_Rect dst = {x - line_w, y + i * skip, line_w, line_h};
         if (ink.w == 0)
             ink = dst;
         else
@@ -415,10 +609,7 @@ bool ui_text(ui *u, SDL_Rect box, const char *text, const ui_text_style *st)
 int ui_text_width(ui *u, const char *text, double cap_mm, bool bold)
 {
     font_slot *fs = font_for_cap(ui_get_fonts(u), bold, cap_px_for(u, cap_mm));
-    int w = 0, h = 0;
-    if (fs)
-        TTF_SizeUTF8(fs->font, text, &w, &h);
-    return w;
+    return fs ? bidi_width(fs->font, text, strlen(text), ui_text_is_rtl(text, ui_rtl(u))) : 0;
 }
 
 int ui_text_lines(ui *u, const char *text, int width, double cap_mm, bool bold)
@@ -427,7 +618,18 @@ int ui_text_lines(ui *u, const char *text, int width, double cap_mm, bool bold)
     char buf[TEXT_MAX];
     snprintf(buf, sizeof buf, "%s", text);
     line_span spans[LINES_MAX];
-    return fs ? wrap(fs->font, buf, width, spans) : -1;
+    return fs ? wrap(fs->font, buf, width, ui_text_is_rtl(buf, ui_rtl(u)), spans) : -1;
+}
+
+int ui_text_height(ui *u, const char *text, int width, double cap_mm, bool bold)
+{
+    font_slot *fs = font_for_cap(ui_get_fonts(u), bold, cap_px_for(u, cap_mm));
+    char buf[TEXT_MAX];
+    snprintf(buf, sizeof buf, "%s", text);
+    line_span spans[LINES_MAX];
+    bool para_rtl = ui_text_is_rtl(buf, ui_rtl(u));
+    int n = fs ? wrap(fs->font, buf, width, para_rtl, spans) : -1;
+    return n > 0 ? block_height(fs->font, buf, spans, n, para_rtl) : -1;
 }
 
 int ui_line_height(ui *u, double cap_mm, bool bold)

@@ -72,6 +72,12 @@ bool ui_button(ui *u, const ui_button_spec *b)
             /* A letter badge needs room for a 5 mm letter; below that the words say it alone. */
             if (b->badge && s < ui_mm(u, 10))
                 s = 0;
+            /* The words come first: a long word (German) that would not fit beside the icon,
+             * even at the smallest size and on two lines, takes the icon's room. */
+            int beside = in.w - s - pad - 2 * ui_mm(u, 3);
+            int need = ui_text_lines(u, b->label, beside, min_cap, !b->regular);
+            if (s > 0 && !b->sublabel && (need < 0 || ui_line_height(u, min_cap, !b->regular) * need > in.h))
+                s = 0;
             icon_box = (SDL_Rect){in.x, in.y + (in.h - s) / 2, s, s};
             if (s > 0)
                 text_box = (SDL_Rect){in.x + s + pad, in.y, in.w - s - pad, in.h};

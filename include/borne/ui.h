@@ -96,6 +96,16 @@ void ui_set_physical_size(ui *u, double width_mm, double height_mm);
 void ui_set_readback(ui *u, bool on);
 bool ui_get_readback(const ui *u);
 
+/* Right to left (Arabic): from now on every rect and point the drawing and target calls receive
+ * is mirrored about the screen's vertical axis, so a layout written left to right comes out
+ * mirrored (back button on the right, first tile on the right, text aligned right) without the
+ * callers changing. Text itself is never mirrored (ui_text shapes and orders it), nor are the
+ * icons that carry no direction (ui_icon). Reports, hits and the focus ring are in screen space. */
+void ui_set_rtl(ui *u, bool rtl);
+bool ui_rtl(const ui *u);
+/* Where a rect of the layout lands on the screen (itself when left to right). */
+SDL_Rect ui_flip(const ui *u, SDL_Rect r);
+
 /* ---- frame -------------------------------------------------------------------------------- */
 
 /* Starts a frame: clears the report and the targets, clears the screen to `bg`. */

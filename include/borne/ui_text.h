@@ -48,6 +48,22 @@ int ui_text_width(ui *u, const char *text, double cap_mm, bool bold);
 /* Number of lines `text` wraps into within `width` pixels at that size, or -1 when a single word
  * is wider than `width` (ui_text would then shrink it). For laying out boxes before drawing. */
 int ui_text_lines(ui *u, const char *text, int width, double cap_mm, bool bold);
+/* Direction. A text's paragraph runs right to left when its first letter is Arabic (or, with no
+ * letter at all, when the screen is right to left). Within a line, runs of one direction are
+ * shaped by HarfBuzz (SDL_ttf) in that direction: Arabic letters joined, numbers, times, ticket
+ * codes and Latin names left to right inside Arabic text. */
+typedef struct ui_text_run {
+    size_t start, len;     /* bytes of the line */
+    bool rtl;
+    int level;             /* embedding level (UAX #9): 0 left to right, 1 Arabic, 2 a number in it */
+} ui_text_run;
+bool ui_text_is_rtl(const char *text, bool ui_rtl);
+/* The runs of text[0..n) in visual order, left to right on the screen. Returns how many (<= max). */
+int ui_text_runs(const char *text, size_t n, bool para_rtl, ui_text_run *runs, int max);
+
+/* Height in pixels `text` takes wrapped within `width` at that size, marks reaching past the
+ * font's height included, or -1 when a single word is wider than `width`. */
+int ui_text_height(ui *u, const char *text, int width, double cap_mm, bool bold);
 /* Line height in pixels at that size (what one line of ui_text takes). */
 int ui_line_height(ui *u, double cap_mm, bool bold);
 
