@@ -11,9 +11,9 @@ add_library(borne_kiosk_fixture STATIC ui/test_kiosk_fixture.c)
 target_link_libraries(borne_kiosk_fixture PUBLIC borne_kiosk borne_shell borne_testlib)
 target_include_directories(borne_kiosk_fixture PUBLIC ${BORNE_INCLUDE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/ui)
 
-# Every screen x language x (800x480, 1280x800, 1080x1920): PNGs in ${BORNE_TEST_TMP}/screens.
+# Every screen x language of assets/i18n x (800x480, 1280x800, 1080x1920): PNGs in ${BORNE_TEST_TMP}/screens.
 borne_add_test(NAME test_kiosk_screens SOURCES ui/test_kiosk_screens.c LIBS borne_kiosk_fixture
-               LABELS ui TIMEOUT 300 ENV ${BORNE_UI_ENV})
+               LABELS ui TIMEOUT 600 ENV ${BORNE_UI_ENV})
 borne_add_test(NAME test_kiosk_flows SOURCES ui/test_kiosk_flows.c LIBS borne_kiosk_fixture
                LABELS ui TIMEOUT 120 ENV ${BORNE_UI_ENV})
 

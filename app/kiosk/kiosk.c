@@ -62,7 +62,12 @@ void kiosk_dirty(kiosk *k) { k->dirty = true; }
 
 const char *kiosk_tr(const kiosk *k, const char *key)
 {
-    const char *v = ui_catalog_get(k->langs[k->lang], key);
+    return kiosk_tr_in(k, k->langs[k->lang], key);
+}
+
+const char *kiosk_tr_in(const kiosk *k, const ui_catalog *c, const char *key)
+{
+    const char *v = ui_catalog_get(c, key);
     /* A key missing in a language falls back to French, the catalog every other one is translated
      * from (test_ui_i18n lists any key a shipped catalog lacks). */
     return v ? v : ui_tr(k->french, key);
@@ -70,8 +75,13 @@ const char *kiosk_tr(const kiosk *k, const char *key)
 
 const char *kiosk_service_label(const kiosk *k, int index)
 {
+    return kiosk_service_label_in(k, k->langs[k->lang], index);
+}
+
+const char *kiosk_service_label_in(const kiosk *k, const ui_catalog *c, int index)
+{
     const queue_service *s = &k->setup.services[index];
-    bool fr = strcmp(ui_catalog_lang(k->langs[k->lang]), "fr") == 0;
+    bool fr = strcmp(ui_catalog_lang(c), "fr") == 0;
     return fr || !s->label_en[0] ? s->label_fr : s->label_en;
 }
 
@@ -138,15 +148,16 @@ int kiosk_services_shown(const kiosk *k, int idx[QUEUE_MAX_SERVICES])
     return n;
 }
 
-void kiosk_next_language(kiosk *k)
+void kiosk_set_language(kiosk *k, int i)
 {
-    k->lang = (k->lang + 1) % k->n_langs;
+    if (i >= 0 && i < k->n_langs)
+        k->lang = i;
     k->dirty = true;
 }
 
-const char *kiosk_next_language_name(const kiosk *k)
+const char *kiosk_language_name(const kiosk *k, int i)
 {
-    return ui_tr(k->langs[(k->lang + 1) % k->n_langs], "lang.name");
+    return ui_tr(k->langs[i], "lang.name");
 }
 
 void kiosk_show(kiosk *k, kiosk_screen s)
@@ -567,6 +578,10 @@ bool kiosk_tick(kiosk *k)
         } else if (quiet >= (int64_t)(idle_total_s(k) - KIOSK_IDLE_WARN_S) * 1000 && k->screen != KIOSK_IDLE) {
             kiosk_scene_next(k, KIOSK_IDLE);
         }
+    } else if (k->screen == KIOSK_HOME && k->lang != k->default_lang &&
+               now - k->input_at_ms >= (int64_t)idle_total_s(k) * 1000) {
+        /* A visitor who chose a language and walked away: the next one finds the default. */
+        kiosk_session_end(k);
     }
     /* Last, so a session that ended in this tick lets a waiting document apply now, not at the
      * next wake-up; then the new hours and closed days decide the screen. */
@@ -607,6 +622,8 @@ int kiosk_next_wakeup_ms(const kiosk *k)
 static int render_frame(kiosk *k)
 {
     ui_begin_frame(k->ui, ui_get_theme(k->ui)->page);
+    /* Arabic mirrors the whole layout (ui.h); everything below is written left to right. */
+    ui_set_rtl(k->ui, strcmp(kiosk_tr(k, "lang.dir"), "rtl") == 0);
     kiosk_layout l;
     kiosk_layout_init(&l, k);
     kiosk_scene_of(k->screen)->draw(&l);

@@ -28,6 +28,7 @@ enum {
     T_PUBLIC = 200,       /* + queue_public */
     T_KEY = 300,          /* + digit */
     T_WEATHER = 400,      /* + level 1..5 */
+    T_LANG_ROW = 500,     /* + index in langs */
 };
 
 typedef enum print_status { PRINT_NONE = 0, PRINT_PENDING, PRINT_DONE, PRINT_FAILED, PRINT_WAITING } print_status;
@@ -91,6 +92,7 @@ struct kiosk {
     bool issued_ok, issued_appointment;
     bool no_desk_open;                    /* no open desk serves the issued ticket's service yet */
     print_status print;
+    bool printed_french;                  /* the printer could not print the session's language */
     uint64_t job;
     int64_t result_until_ms;
 
@@ -121,13 +123,17 @@ struct kiosk {
 int64_t kiosk_now_ms(const kiosk *k);
 int64_t kiosk_now_s(const kiosk *k);
 const char *kiosk_tr(const kiosk *k, const char *key);
-/* Service label in the current language. */
+/* The same in catalog c (the printed ticket may be in French while the screen is not). */
+const char *kiosk_tr_in(const kiosk *k, const ui_catalog *c, const char *key);
+/* Service label in the current language, or in c's. */
 const char *kiosk_service_label(const kiosk *k, int index);
+const char *kiosk_service_label_in(const kiosk *k, const ui_catalog *c, int index);
 /* The enabled services in display order (indexes in setup); returns how many. */
 int kiosk_services_shown(const kiosk *k, int idx[QUEUE_MAX_SERVICES]);
-void kiosk_next_language(kiosk *k);
-/* The name of the language the language button switches to, in that language. */
-const char *kiosk_next_language_name(const kiosk *k);
+/* The session goes on in langs[i] until it ends. */
+void kiosk_set_language(kiosk *k, int i);
+/* Name of langs[i] in that language ("Deutsch", "العربية"). */
+const char *kiosk_language_name(const kiosk *k, int i);
 /* Five taps within 4 s in the top-left corner open the PIN scene; true when this tap did. */
 bool kiosk_admin_corner(kiosk *k, int x, int y);
 /* Sound and speech (kiosk_access.c). */
@@ -185,8 +191,9 @@ const char *kiosk_ticket_service(const kiosk *k);
 void kiosk_ticket_service_line(const kiosk *k, char *out, size_t n);
 /* The ticket as spoken: number, service, people ahead, wait. */
 void kiosk_ticket_words(const kiosk *k, char *out, size_t n);
-/* Catalog key of the print status line ("result.printed", ...). */
-const char *kiosk_print_message_key(const kiosk *k);
+/* The print status line ("Votre ticket est imprimé : prenez-le.", and where the ticket came out
+ * in French, a sentence saying so). */
+void kiosk_print_message(const kiosk *k, char *out, size_t n);
 /* Records the feedback given (fb_level) with the optional service letter (0: none). */
 void kiosk_commit_feedback(kiosk *k, char service);
 

@@ -73,11 +73,11 @@ int kl_lines_h(const kiosk_layout *l, double cap, bool bold, int n)
  * (ui_text then shrinks it). */
 int kl_text_h(const kiosk_layout *l, const char *s, double cap, bool bold, int w)
 {
-    int n = ui_text_lines(l->u, s, w, cap, bold);
-    if (n > 0)
-        return kl_lines_h(l, cap, bold, n);
-    n = ui_text_lines(l->u, s, w, KL_MIN_CAP, bold);
-    return kl_lines_h(l, KL_MIN_CAP, bold, n > 0 ? n : 1);
+    int h = ui_text_height(l->u, s, w, cap, bold);
+    if (h > 0)
+        return h;
+    h = ui_text_height(l->u, s, w, KL_MIN_CAP, bold);
+    return h > 0 ? h : kl_lines_h(l, KL_MIN_CAP, bold, 1);
 }
 
 /* Draws s at the top of *a, taking the height it needs. */
@@ -144,21 +144,15 @@ struct tm kl_local_now(const kiosk_layout *l)
 
 int kl_language_button_w(const kiosk_layout *l, int h)
 {
-    /* As wide as the longest name it may show, so it never changes size as it cycles. */
-    int widest = 0;
-    for (int i = 0; i < l->k->n_langs; i++) {
-        int w = ui_text_width(l->u, ui_tr(l->k->langs[i], "lang.name"), l->body, true);
-        widest = w > widest ? w : widest;
-    }
-    return widest + h + kl_mm(l, 8);
+    return ui_text_width(l->u, kiosk_tr(l->k, "lang.choose"), l->body, true) + h + kl_mm(l, 8);
 }
 
+/* Blue band: antenne name and date on the left, the time on the right. Returns its height. */
 int kl_header_h(const kiosk_layout *l)
 {
     return kl_lines_h(l, l->body, true, 2) + 2 * kl_mm(l, l->small ? 1.5 : 3);
 }
 
-/* Blue band: antenne name and date on the left, the time on the right. Returns its height. */
 int kl_header(const kiosk_layout *l)
 {
     int pad = kl_mm(l, l->small ? 1.5 : 3);
@@ -204,9 +198,47 @@ SDL_Rect kl_title_row(const kiosk_layout *l, int button_id, const char *button_k
 
 void kl_language_button(const kiosk_layout *l, SDL_Rect r)
 {
+    kl_button(l, T_LANG, r, kiosk_tr(l->k, "lang.choose"), NULL, UI_ICON_GLOBE, UI_BUTTON_SECONDARY, l->body);
+}
+
+/* Widest language name at the body size, bold (the row's words). */
+static int widest_language_name(const kiosk_layout *l)
+{
+    int widest = 0;
+    for (int i = 0; i < l->k->n_langs; i++) {
+        int w = ui_text_width(l->u, kiosk_language_name(l->k, i), l->body, true);
+        widest = w > widest ? w : widest;
+    }
+    return widest;
+}
+
+int kl_language_row_h(const kiosk_layout *l, int w, int *cols)
+{
+    int n = l->k->n_langs, need = widest_language_name(l) + 2 * kl_mm(l, 4);
+    /* One row if the names fit, else two or three rows of equal cells: never a shrunk name. */
+    for (int rows = 1; rows <= 3; rows++) {
+        int c = (n + rows - 1) / rows;
+        if ((w - (c - 1) * l->gap) / c >= need) {
+            *cols = c;
+            return rows * kl_button_h(l, l->body, 1) + (rows - 1) * l->gap;
+        }
+    }
+    *cols = 0;
+    return -1;
+}
+
+void kl_language_row(const kiosk_layout *l, SDL_Rect area, int cols)
+{
     const kiosk *k = l->k;
-    const char *next = ui_tr(k->langs[(k->lang + 1) % k->n_langs], "lang.name");
-    kl_button(l, T_LANG, r, next, NULL, UI_ICON_GLOBE, UI_BUTTON_SECONDARY, l->body);
+    int rows = (k->n_langs + cols - 1) / cols;
+    int h = (area.h - (rows - 1) * l->gap) / rows;
+    int w = (area.w - (cols - 1) * l->gap) / cols;
+    for (int i = 0; i < k->n_langs; i++) {
+        SDL_Rect r = {area.x + (i % cols) * (w + l->gap), area.y + (i / cols) * (h + l->gap), w, h};
+        ui_button_spec b = {.id = T_LANG_ROW + i, .rect = r, .label = kiosk_language_name(k, i),
+                            .kind = UI_BUTTON_SECONDARY, .cap_mm = l->body, .selected = i == k->lang};
+        ui_button(l->u, &b);
+    }
 }
 
 /* It says what it does: "large text", then "normal text" while the session shows large text. */
@@ -323,10 +355,16 @@ void kl_status_line(const kiosk_layout *l, SDL_Rect row, const char *msg, bool f
 void kl_keypad(const kiosk_layout *l, SDL_Rect a)
 {
     static const char *const digits[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"};
+    /* The keypad sits where the mirrored layout puts it, but its digits keep the phone order in
+     * every language, like the keypad under the visitor's fingers. */
+    bool rtl = ui_rtl(l->u);
+    a = ui_flip(l->u, a);
+    ui_set_rtl(l->u, false);
     for (int i = 0; i < 10; i++) {
         SDL_Rect r = kl_grid_cell(l, a, 12, 3, i == 9 ? 10 : i);
         kl_button(l, i == 9 ? T_KEY : T_KEY + i + 1, r, digits[i], NULL, UI_ICON_NONE, UI_BUTTON_SECONDARY, l->title);
     }
+    ui_set_rtl(l->u, rtl);
 }
 
 SDL_Rect kl_keypad_area(const kiosk_layout *l, SDL_Rect *a)
@@ -362,11 +400,18 @@ void kl_code_field(const kiosk_layout *l, SDL_Rect *a, const char *shown, bool c
         kl_text(l, tb, shown, cap, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_CENTER);
     int bh = kl_button_h(l, l->body, 1);
     SDL_Rect row = kl_cut_top(a, bh, l->gap);
-    SDL_Rect erase = kl_cut_left(&row, (row.w - l->gap) / 2, l->gap);
-    kl_button(l, T_KEY_ERASE, erase, kiosk_tr(l->k, "checkin.erase"), NULL, l->small ? UI_ICON_NONE : UI_ICON_ERASE,
+    /* Each button as wide as its word needs, the rest shared: "Bestätigen" is longer than
+     * "Löschen". */
+    const char *erase_word = kiosk_tr(l->k, "checkin.erase"), *ok_word = kiosk_tr(l->k, "checkin.validate");
+    int pad = 2 * kl_mm(l, 4);
+    int we = ui_text_width(l->u, erase_word, l->body, true) + pad, wo = ui_text_width(l->u, ok_word, l->body, true) + pad;
+    int spare = row.w - l->gap - we - wo;
+    int erase_w = spare > 0 ? we + spare / 2 : (row.w - l->gap) * we / (we + wo);
+    SDL_Rect erase = kl_cut_left(&row, erase_w, l->gap);
+    kl_button(l, T_KEY_ERASE, erase, erase_word, NULL, l->small ? UI_ICON_NONE : UI_ICON_ERASE,
            UI_BUTTON_SECONDARY, l->body);
     if (can_ok)
-        kl_button(l, T_KEY_OK, row, kiosk_tr(l->k, "checkin.validate"), NULL, l->small ? UI_ICON_NONE : UI_ICON_CHECK,
+        kl_button(l, T_KEY_OK, row, ok_word, NULL, l->small ? UI_ICON_NONE : UI_ICON_CHECK,
                UI_BUTTON_PRIMARY, l->body);
     /* The hint only where it fits whole (the title already asks for the code). */
     if (hint && kl_text_h(l, hint, l->body, false, a->w) <= a->h)

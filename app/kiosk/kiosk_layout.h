@@ -68,6 +68,11 @@ void kl_language_button(const kiosk_layout *l, SDL_Rect r);
 int kl_large_text_button_w(const kiosk_layout *l);
 int kl_large_text_button_h(const kiosk_layout *l, int w);
 void kl_large_text_button(const kiosk_layout *l, SDL_Rect r);
+/* The row of the offered languages, each named in its own language, the session's one ticked.
+ * kl_language_row_h: the height it takes in width w and its columns, or -1 when the names do not
+ * fit even three rows (then a scene shows them). */
+int kl_language_row_h(const kiosk_layout *l, int w, int *cols);
+void kl_language_row(const kiosk_layout *l, SDL_Rect area, int cols);
 /* Cell i of n tiles in a grid of `cols` columns filling area. */
 SDL_Rect kl_grid_cell(const kiosk_layout *l, SDL_Rect area, int n, int cols, int i);
 /* The service tiles in a grid of `cols` columns, leaving `extra` cells free after them (before

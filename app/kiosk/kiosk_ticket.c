@@ -1,11 +1,13 @@
 /* The ticket flow: issuing, printing, and the words of a ticket on screen, paper and speech. */
 #include "kiosk_scene.h"
 
+#include "borne/escpos.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-void kiosk_ticket_figures(const kiosk *k, char *ahead, size_t ahead_n, char *wait, size_t wait_n)
+static void figures_in(const kiosk *k, const ui_catalog *c, char *ahead, size_t ahead_n, char *wait, size_t wait_n)
 {
     const queue_issued *is = &k->issued;
     char n[16], lo[16], hi[16];
@@ -15,28 +17,42 @@ void kiosk_ticket_figures(const kiosk *k, char *ahead, size_t ahead_n, char *wai
     const char *ahead_key = is->people_ahead == 0   ? "result.ahead.0"
                             : is->people_ahead == 1 ? "result.ahead.1"
                                                     : "result.ahead.n";
-    ui_format(ahead, ahead_n, kiosk_tr(k, ahead_key), "n", n, (const char *)NULL);
+    ui_format(ahead, ahead_n, kiosk_tr_in(k, c, ahead_key), "n", n, (const char *)NULL);
     const char *wait_key = k->no_desk_open                     ? "result.no_desk"
                            : is->wait_min_lo == is->wait_min_hi ? "result.wait.one"
                                                                 : "result.wait";
-    ui_format(wait, wait_n, kiosk_tr(k, wait_key), "lo", lo, "hi", hi, (const char *)NULL);
+    ui_format(wait, wait_n, kiosk_tr_in(k, c, wait_key), "lo", lo, "hi", hi, (const char *)NULL);
+}
+
+void kiosk_ticket_figures(const kiosk *k, char *ahead, size_t ahead_n, char *wait, size_t wait_n)
+{
+    figures_in(k, k->langs[k->lang], ahead, ahead_n, wait, wait_n);
+}
+
+static const char *service_in(const kiosk *k, const ui_catalog *c)
+{
+    for (int i = 0; i < k->setup.n_services; i++)
+        if (k->setup.services[i].letter == k->issued.ticket.service)
+            return kiosk_service_label_in(k, c, i);
+    return "";
+}
+
+static void service_line_in(const kiosk *k, const ui_catalog *c, char *out, size_t n)
+{
+    if (k->issued.ticket.priority)
+        ui_format(out, n, kiosk_tr_in(k, c, "ticket.priority_service"), "service", service_in(k, c), (const char *)NULL);
+    else
+        snprintf(out, n, "%s", service_in(k, c));
 }
 
 const char *kiosk_ticket_service(const kiosk *k)
 {
-    for (int i = 0; i < k->setup.n_services; i++)
-        if (k->setup.services[i].letter == k->issued.ticket.service)
-            return kiosk_service_label(k, i);
-    return "";
+    return service_in(k, k->langs[k->lang]);
 }
 
 void kiosk_ticket_service_line(const kiosk *k, char *out, size_t n)
 {
-    if (k->issued.ticket.priority)
-        ui_format(out, n, kiosk_tr(k, "ticket.priority_service"), "service", kiosk_ticket_service(k),
-                  (const char *)NULL);
-    else
-        snprintf(out, n, "%s", kiosk_ticket_service(k));
+    service_line_in(k, k->langs[k->lang], out, n);
 }
 
 /* "Votre numéro : A 42, aides individuelles, 3 personnes avant vous, attente 10 à 15 minutes":
@@ -63,12 +79,14 @@ void kiosk_ticket_words(const kiosk *k, char *out, size_t n)
               (const char *)NULL);
 }
 
-const char *kiosk_print_message_key(const kiosk *k)
+void kiosk_print_message(const kiosk *k, char *out, size_t n)
 {
-    return k->print == PRINT_DONE      ? "result.printed"
-           : k->print == PRINT_FAILED  ? "result.print_failed"
-           : k->print == PRINT_WAITING ? "result.print_waiting"
-                                       : "result.printing";
+    const char *key = k->print == PRINT_DONE      ? "result.printed"
+                      : k->print == PRINT_FAILED  ? "result.print_failed"
+                      : k->print == PRINT_WAITING ? "result.print_waiting"
+                                                  : "result.printing";
+    bool french = k->printed_french && (k->print == PRINT_DONE || k->print == PRINT_PENDING);
+    snprintf(out, n, "%s%s%s", kiosk_tr(k, key), french ? " " : "", french ? kiosk_tr(k, "result.ticket_french") : "");
 }
 
 /* The feedback is given by the one tap on a weather picture; the optional service asked on the
@@ -81,19 +99,19 @@ void kiosk_commit_feedback(kiosk *k, char service)
 }
 
 
-static void format_ticket(kiosk *k, printer_ticket *t)
+static void ticket_in(const kiosk *k, const ui_catalog *c, printer_ticket *t)
 {
     const queue_issued *is = &k->issued;
     memset(t, 0, sizeof *t);
     snprintf(t->antenne, sizeof t->antenne, "%s", k->cfg->antenne.name);
     snprintf(t->label, sizeof t->label, "%s", is->ticket.label);
-    kiosk_ticket_service_line(k, t->service, sizeof t->service);
+    service_line_in(k, c, t->service, sizeof t->service);
     time_t at = (time_t)is->ticket.issued_at;
     struct tm tm;
     localtime_r(&at, &tm);
     strftime(t->when, sizeof t->when, "%d/%m/%Y %H:%M", &tm);
-    kiosk_ticket_figures(k, t->ahead, sizeof t->ahead, t->wait, sizeof t->wait);
-    bool fr = strcmp(ui_catalog_lang(k->langs[k->lang]), "fr") == 0;
+    figures_in(k, c, t->ahead, sizeof t->ahead, t->wait, sizeof t->wait);
+    bool fr = strcmp(ui_catalog_lang(c), "fr") == 0;
     snprintf(t->message, sizeof t->message, "%s", fr || !k->cfg->antenne.message_en[0] ? k->cfg->antenne.message_fr
                                                                                         : k->cfg->antenne.message_en);
 }
@@ -109,10 +127,39 @@ static bool desk_open_for(kiosk *k, char service)
     return n < 0;   /* figures unreadable: say what the engine estimated */
 }
 
+static bool ticket_prints(escpos_charset cs, const printer_ticket *t)
+{
+    const char *fields[] = {t->antenne, t->service, t->when, t->ahead, t->wait, t->message};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (!escpos_can_print(cs, fields[i]))
+            return false;
+    return true;
+}
+
+/* The ticket follows the visitor's language where the printer's code page has its letters
+ * (French, English, Dutch, German, Spanish on both code pages); otherwise (Arabic) it is printed
+ * in French with a first line saying so, and the screen tells the visitor in their language. */
+static void format_ticket(kiosk *k, printer_ticket *t)
+{
+    ticket_in(k, k->langs[k->lang], t);
+    const escpos_profile *prof = escpos_profile_find(k->cfg->printer.model);
+    k->printed_french = prof && !ticket_prints(prof->charset, t);
+    if (!k->printed_french)
+        return;
+    ticket_in(k, k->french, t);
+    char message[sizeof t->message];
+    snprintf(message, sizeof message, "%s", t->message);
+    /* The note first: the antenne's own message is what gets cut if both are too long. */
+    size_t len = (size_t)snprintf(t->message, sizeof t->message, "%s", kiosk_tr_in(k, k->french, "result.ticket_french"));
+    if (message[0] && len + 1 < sizeof t->message)
+        snprintf(t->message + len, sizeof t->message - len, " %s", message);
+}
+
 void kiosk_print_issued(kiosk *k)
 {
     k->no_desk_open = !desk_open_for(k, k->issued.ticket.service);
     k->print = PRINT_FAILED;
+    k->printed_french = false;
     k->job = 0;
     if (k->p) {
         printer_ticket t;

@@ -136,35 +136,45 @@ static size_t utf8_next(const unsigned char *s, uint32_t *cp)
     return n;
 }
 
-size_t escpos_text(escpos_charset cs, const char *utf8, uint8_t *out, size_t cap)
+/* What code point cp becomes in cs: one byte, a fallback string, or NULL when the code page has
+ * nothing for it. `one` holds the single byte. */
+static const char *map_cp(escpos_charset cs, uint32_t cp, char one[2])
 {
     const uint16_t *upper = cs == ESCPOS_CHARSET_PC858 ? upper_pc858 : upper_wpc1252;
+    one[1] = '\0';
+    if (cp < 0x80) {
+        one[0] = (char)cp;
+        return one;
+    }
+    for (size_t i = 0; i < 128; i++)
+        if (upper[i] == cp) {
+            one[0] = (char)(0x80 + i);
+            return one;
+        }
+    for (size_t i = 0; i < sizeof fallbacks / sizeof fallbacks[0]; i++)
+        if (fallbacks[i].cp == cp)
+            return fallbacks[i].ascii;
+    return NULL;
+}
+
+static bool is_control(uint32_t cp)
+{
+    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
+}
+
+size_t escpos_text(escpos_charset cs, const char *utf8, uint8_t *out, size_t cap)
+{
     const unsigned char *s = (const unsigned char *)utf8;
     size_t len = 0;
     while (*s) {
         uint32_t cp;
         s += utf8_next(s, &cp);
-        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+        if (is_control(cp))
             continue;  /* a control byte would be a printer command: never pass it through */
-        const char *rep = "?";
-        char one[2] = {0, 0};
-        if (cp < 0x80) {
-            one[0] = (char)cp;
-            rep = one;
-        } else {
-            bool found = false;
-            for (size_t i = 0; i < 128 && !found; i++)
-                if (upper[i] == cp) {
-                    one[0] = (char)(0x80 + i);
-                    rep = one;
-                    found = true;
-                }
-            for (size_t i = 0; !found && i < sizeof fallbacks / sizeof fallbacks[0]; i++)
-                if (fallbacks[i].cp == cp) {
-                    rep = fallbacks[i].ascii;
-                    found = true;
-                }
-        }
+        char one[2];
+        const char *rep = map_cp(cs, cp, one);
+        if (!rep)
+            rep = "?";
         size_t n = strlen(rep);
         if (len + n > cap)
             break;
@@ -172,6 +182,19 @@ size_t escpos_text(escpos_charset cs, const char *utf8, uint8_t *out, size_t cap
         len += n;
     }
     return len;
+}
+
+bool escpos_can_print(escpos_charset cs, const char *utf8)
+{
+    const unsigned char *s = (const unsigned char *)utf8;
+    while (*s) {
+        uint32_t cp;
+        s += utf8_next(s, &cp);
+        char one[2];
+        if (!is_control(cp) && !map_cp(cs, cp, one))
+            return false;
+    }
+    return true;
 }
 
 /* Output buffer with sticky overflow: encode everything, check once at the end. */

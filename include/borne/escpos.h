@@ -58,6 +58,10 @@ int escpos_encode_ticket(const escpos_profile *prof, const printer_ticket *t, ui
  * encoder, exposed for tests and the test page. Writes at most cap bytes (no terminator);
  * returns the length. */
 size_t escpos_text(escpos_charset cs, const char *utf8, uint8_t *out, size_t cap);
+/* Whether every character of utf8 prints in cs as itself or its documented fallback (no '?'):
+ * the kiosk prints a ticket in the visitor's language only then (Arabic never prints on these
+ * code pages). Control bytes, which escpos_text drops, do not count. */
+bool escpos_can_print(escpos_charset cs, const char *utf8);
 
 /* Real-time commands (sent by the driver, outside the ticket). */
 #define ESCPOS_DLE 0x10

@@ -1,12 +1,14 @@
 /* The kiosk's languages at run time: a key missing from a catalog shows in French (never as a key
  * name), a catalog with a syntax error is left out with file:line on the admin screen while the
- * kiosk serves in the others. */
+ * kiosk serves in the others; the row of languages on home; Arabic mirrored and shaped; the
+ * printed ticket in the visitor's language where the printer's code page has its letters. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "borne/ui_text.h"
 #include "test_kiosk_fixture.h"
 #include "testlib.h"
 
@@ -67,7 +69,7 @@ static void missing_key_shows_in_french(void)
     setenv("BORNE_ASSETS", shipped, 1);
     if (!CHECK(ok))
         return;
-    CHECK(kiosk_frame_has_text(f.k, "Wartenummer ziehen"));
+    CHECK(kiosk_frame_has_text(f.k, "Nummer ziehen"));
     CHECK(kiosk_frame_has_text(f.k, "Donner mon avis"));
     CHECK(!kiosk_frame_has_text(f.k, "home.feedback"));
     fixture_close(&f);
@@ -91,6 +93,183 @@ static void bad_catalog_is_left_out_and_reported(void)
     fixture_close(&f);
 }
 
+static char printed[8192];
+static size_t printed_len;
+
+static bool printer_ready(fixture *f) { return printer_get_state(f->p) == PRINTER_READY; }
+
+static const char *printed_says;   /* the result screen's "printed" line in the session's language */
+
+static bool ticket_printed(fixture *f)
+{
+    printed_len += printer_fake_take_output(f->fake, (uint8_t *)printed + printed_len, sizeof printed - 1 - printed_len);
+    return kiosk_frame_has_text(f->k, printed_says);
+}
+
+static bool has_bytes(const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= printed_len; i++)
+        if (memcmp(printed + i, needle, n) == 0)
+            return true;
+    return false;
+}
+
+/* Taps the language named `name`: on home's row, or through the language scene. */
+static bool choose_language(fixture *f, const char *name)
+{
+    int x, y;
+    if (!kiosk_find_target(f->k, name, &x, &y) && !fixture_tap(f, "Langue"))
+        return false;
+    return fixture_tap(f, name);
+}
+
+/* From home, in `lang_name`, one walk-in ticket; the bytes the printer got are in `printed`. */
+static bool ticket_in(fixture *f, const char *lang_name, const char *take, const char *service, const char *says)
+{
+    printed_says = says;
+    if (!CHECK(fixture_pump(f, printer_ready, 5000)))
+        return false;
+    printer_fake_take_output(f->fake, (uint8_t *)printed, sizeof printed);
+    printed_len = 0;
+    if (!CHECK(choose_language(f, lang_name)) || !CHECK(fixture_tap(f, take)) || !CHECK(fixture_tap(f, service)))
+        return false;
+    bool ok = CHECK(fixture_pump(f, ticket_printed, 5000));
+    printed[printed_len] = '\0';
+    return ok;
+}
+
+static void row_of_languages_keeps_the_choice_for_the_session(void)
+{
+    fixture f;
+    if (!CHECK(fixture_open(&f, "lang-row", &fixture_screens[2], NULL, fixture_open_time_ms(), true)))
+        return;
+    /* Every language named in its own language on the language scene, reached from home. */
+    static const char *const names[] = {"Français", "English", "Nederlands", "Deutsch", "Español", "العربية"};
+    int x, y;
+    CHECK(fixture_tap(&f, "Langue"));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_LANGUAGE);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!CHECK(kiosk_find_target(f.k, names[i], &x, &y)))
+            fprintf(stderr, "  no \"%s\" on the language scene\n", names[i]);
+    CHECK(fixture_tap(&f, "Español"));
+    CHECK(kiosk_frame_has_text(f.k, "Sacar un número"));
+    CHECK(fixture_tap(&f, "Sacar un número"));
+    CHECK(kiosk_frame_has_text(f.k, "¿Cuál es el motivo de su visita?"));
+    /* Back keeps it; the end of the session goes back to French. */
+    CHECK(fixture_tap(&f, "Volver"));
+    CHECK(kiosk_frame_has_text(f.k, "Dar mi opinión"));
+    fixture_advance(&f, 10 * 60 * 1000);
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_HOME);
+    if (!CHECK(kiosk_frame_has_text(f.k, "Prendre un ticket")))
+        fprintf(stderr, "  home stayed in the visitor's language after the idle time\n");
+    fixture_close(&f);
+
+    /* A landscape home has no room for the row: a button opens the language scene. */
+    if (!CHECK(fixture_open(&f, "lang-scene", &fixture_screens[0], NULL, fixture_open_time_ms(), true)))
+        return;
+    CHECK(fixture_tap(&f, "Langue"));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_LANGUAGE);
+    CHECK(fixture_tap(&f, "Deutsch"));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_HOME);
+    CHECK(kiosk_frame_has_text(f.k, "Nummer ziehen"));
+    fixture_close(&f);
+}
+
+static void arabic(borne_config *c) { snprintf(c->ui.language, sizeof c->ui.language, "ar"); }
+
+/* x of the target labelled `label`, -1 when absent. */
+static int target_x(fixture *f, const char *label)
+{
+    int x, y;
+    return kiosk_find_target(f->k, label, &x, &y) ? x : -1;
+}
+
+static void arabic_is_mirrored_and_shaped(void)
+{
+    fixture f;
+    if (!CHECK(fixture_open(&f, "lang-rtl", screen10, arabic, fixture_open_time_ms(), true)))
+        return;
+    int w = screen10->w;
+    /* Mirrored: the back button on the right, the first service tile right of the second, the
+     * first home button (take a ticket) on the right half. */
+    int take = target_x(&f, "أخذ تذكرة");
+    CHECK(take > w / 2);
+    kiosk_show(f.k, KIOSK_SERVICES);
+    int back = target_x(&f, "رجوع");
+    if (!CHECK(back > w / 2))
+        fprintf(stderr, "  back button at x=%d of %d\n", back, w);
+    ui_report rep = ui_get_report(kiosk_get_ui(f.k));
+    int first = -1, second = -1;
+    for (int i = 0; i < rep.n_targets; i++)
+        if (rep.targets[i].id >= 100 && rep.targets[i].id < 200) {
+            if (first < 0)
+                first = i;
+            else if (second < 0 && rep.targets[i].rect.y == rep.targets[first].rect.y)
+                second = i;
+        }
+    if (CHECK(first >= 0 && second >= 0))
+        CHECK(rep.targets[first].rect.x > rep.targets[second].rect.x);
+    /* The code keypad keeps the phone order: 1 left of 3. */
+    kiosk_show(f.k, KIOSK_CHECKIN);
+    CHECK(target_x(&f, "1") < target_x(&f, "3"));
+
+    /* Shaped: a joined word is not as wide as its letters set apart (isolated forms). */
+    ui *u = kiosk_get_ui(f.k);
+    static const char word[] = "العربية";
+    int joined = ui_text_width(u, word, 6.0, false), apart = 0;
+    for (size_t i = 0; i < sizeof word - 1; i += 2) {
+        char letter[3] = {word[i], word[i + 1], '\0'};
+        apart += ui_text_width(u, letter, 6.0, false);
+    }
+    if (!CHECK(joined > 0 && abs(joined - apart) > joined / 20))
+        fprintf(stderr, "  joined %d px, letters apart %d px: no shaping?\n", joined, apart);
+    /* Ordered: in Arabic text a ticket code stays left to right and comes visually first (left)
+     * when it ends the sentence. */
+    static const char said[] = "رقمكم: A042";
+    ui_text_run runs[8];
+    int n = ui_text_runs(said, strlen(said), ui_text_is_rtl(said, false), runs, 8);
+    CHECK(ui_text_is_rtl(said, false));
+    if (CHECK(n >= 2)) {
+        CHECK(!runs[0].rtl);
+        CHECK(strncmp(said + runs[0].start, "A042", 4) == 0);
+        CHECK(runs[n - 1].rtl);
+        CHECK(runs[n - 1].start == 0);
+    }
+    /* Times: "09:00 – 12:00" in Arabic reads right to left, opening time on the right. */
+    static const char hours[] = "اليوم: 09:00 – 12:00";
+    n = ui_text_runs(hours, strlen(hours), true, runs, 8);
+    if (CHECK(n >= 3))
+        CHECK(strncmp(hours + runs[0].start, "12:00", 5) == 0);
+    fixture_close(&f);
+}
+
+static void ticket_follows_the_language_the_printer_can_print(void)
+{
+    fixture f;
+    if (!CHECK(fixture_open(&f, "lang-ticket", screen10, NULL, fixture_open_time_ms(), true)))
+        return;
+    /* German: its letters are on the code page, the ticket is in German. */
+    if (ticket_in(&f, "Deutsch", "Nummer ziehen", "Individual grants", "Ihr Ticket ist gedruckt")) {
+        CHECK(has_bytes("Niemand vor Ihnen"));
+        CHECK(has_bytes("Noch ist kein Schalter ge\xF6" "ffnet"));   /* WPC1252 */
+        CHECK(!has_bytes("avant vous"));
+    }
+    fixture_advance(&f, 10 * 60 * 1000);
+    /* Arabic: no code page has its letters; printed in French, with a line in French saying so,
+     * and the screen says it in Arabic. */
+    if (ticket_in(&f, "العربية", "أخذ تذكرة", "Individual grants", "تمت طباعة تذكرتكم")) {
+        CHECK(has_bytes("1 personne avant vous"));
+        CHECK(has_bytes("Ticket imprim\xE9 en fran\xE7" "ais"));   /* WPC1252 */
+        CHECK(!has_bytes("??"));
+        kiosk_spoken d;
+        kiosk_describe(f.k, &d);
+        if (!CHECK(strstr(d.state, "طُبعت تذكرتكم بالفرنسية") != NULL))
+            fprintf(stderr, "  result says \"%s\"\n", d.state);
+    }
+    fixture_close(&f);
+}
+
 int main(void)
 {
     setenv("TZ", "Europe/Paris", 1);
@@ -98,5 +277,8 @@ int main(void)
     snprintf(shipped, sizeof shipped, "%s", getenv("BORNE_ASSETS") ? getenv("BORNE_ASSETS") : "assets");
     RUN(missing_key_shows_in_french);
     RUN(bad_catalog_is_left_out_and_reported);
+    RUN(row_of_languages_keeps_the_choice_for_the_session);
+    RUN(arabic_is_mirrored_and_shaped);
+    RUN(ticket_follows_the_language_the_printer_can_print);
     return testlib_finish();
 }

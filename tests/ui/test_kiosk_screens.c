@@ -81,8 +81,10 @@ static void one_size(const fixture_screen *sc, const char *lang_button, bool lar
     CHECK_INT(queue_call_next(f.q, f.now_ms / 1000, 1, &t), 0);
     CHECK_INT(queue_call_next(f.q, f.now_ms / 1000 + 30, 2, &t), 0);
     fixture_advance(&f, 1000);
-    if (lang_button)
+    if (lang_button) {
+        CHECK(fixture_tap(&f, "Langue"));   /* the language scene, then the language's name */
         CHECK(fixture_tap(&f, lang_button));
+    }
     if (large) {
         /* The home scene's button turns it on, and says so. */
         kiosk_render(f.k);
@@ -94,7 +96,7 @@ static void one_size(const fixture_screen *sc, const char *lang_button, bool lar
     if (!large || sc->h > sc->w)
         CHECK(kiosk_frame_has_text(f.k, "Guichet 2"));
     static const kiosk_screen plain[] = {KIOSK_SERVICES, KIOSK_CHECKIN, KIOSK_FEEDBACK, KIOSK_IDLE,
-                                         KIOSK_ADMIN_PIN, KIOSK_ADMIN};
+                                         KIOSK_ADMIN_PIN, KIOSK_ADMIN, KIOSK_LANGUAGE};
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
         show_and_check(&f, size, lang, plain[i]);
 
@@ -178,8 +180,10 @@ static void closed_worst_week_on(const fixture_screen *sc, const char *lang_butt
     char dir[800];
     snprintf(dir, sizeof dir, "%s/%s", screens_root, sc->name);
     mkdir(dir, 0755);
-    if (lang_button)
+    if (lang_button) {
+        CHECK(fixture_tap(&f, "Langue"));   /* the language scene, then the language's name */
         CHECK(fixture_tap(&f, lang_button));
+    }
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_CLOSED);
     check_and_save(&f, sc->name, lang_button ? "en" : "fr", "closed-split-week");
     /* Every day of the week is on screen, and its second range too. */

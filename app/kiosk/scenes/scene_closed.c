@@ -202,7 +202,7 @@ static bool on_event(kiosk *k, const kiosk_scene_event *e)
     if (e->kind == KIOSK_EV_NOWHERE)
         return kiosk_admin_corner(k, e->x, e->y);
     if (e->kind == KIOSK_EV_TARGET && e->target == T_LANG) {
-        kiosk_next_language(k);
+        kiosk_scene_next(k, KIOSK_LANGUAGE);
         return true;
     }
     return e->kind == KIOSK_EV_TARGET && e->target == T_BACK;
@@ -214,7 +214,7 @@ static void describe(kiosk *k, kiosk_spoken *d)
     char line[200];
     next_open_text(k, line, sizeof line);
     kiosk_say_state(d, line[0] ? line : kiosk_tr(k, k->clock_ok ? "closed.body" : "starting.body"));
-    kiosk_say_choice(d, T_LANG, kiosk_next_language_name(k), "");
+    kiosk_say_choice(d, T_LANG, kiosk_tr(k, "lang.choose"), "");
 }
 
 const kiosk_scene kiosk_scene_closed = {

@@ -178,7 +178,7 @@ static bool on_event(kiosk *k, const kiosk_scene_event *e)
     case T_TAKE: kiosk_reset_flow(k); kiosk_scene_start(k, KIOSK_SERVICES); return true;
     case T_APPOINTMENT: kiosk_reset_flow(k); kiosk_scene_start(k, KIOSK_CHECKIN); return true;
     case T_FEEDBACK: kiosk_reset_flow(k); kiosk_scene_start(k, KIOSK_FEEDBACK); return true;
-    case T_LANG: kiosk_next_language(k); return true;
+    case T_LANG: kiosk_scene_next(k, KIOSK_LANGUAGE); return true;
     case T_LARGE_TEXT: kiosk_access_key(k, KEYPAD_LARGE_TEXT); return true;
     case T_BACK: return true;   /* home is where Back ends */
     default: return false;
@@ -200,7 +200,7 @@ static void describe(kiosk *k, kiosk_spoken *d)
     kiosk_say_choice(d, T_TAKE, kiosk_tr(k, "home.take_ticket"), "");
     kiosk_say_choice(d, T_APPOINTMENT, kiosk_tr(k, "home.appointment"), "");
     kiosk_say_choice(d, T_FEEDBACK, kiosk_tr(k, "home.feedback"), "");
-    kiosk_say_choice(d, T_LANG, kiosk_next_language_name(k), "");
+    kiosk_say_choice(d, T_LANG, kiosk_tr(k, "lang.choose"), "");
     kiosk_say_choice(d, T_LARGE_TEXT, kiosk_tr(k, k->large ? "home.normal_text" : "home.large_text"),
                      kiosk_key_words(k, "large_text"));
 }

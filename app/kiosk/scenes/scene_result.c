@@ -27,10 +27,8 @@ static void draw_result(const kiosk_layout *l)
     char ahead[96], wait[160];
     kiosk_ticket_figures(k, ahead, sizeof ahead, wait, sizeof wait);
     bool failed = k->print == PRINT_FAILED || k->print == PRINT_WAITING;
-    const char *msg = kiosk_tr(k, k->print == PRINT_DONE      ? "result.printed"
-                                  : k->print == PRINT_FAILED  ? "result.print_failed"
-                                  : k->print == PRINT_WAITING ? "result.print_waiting"
-                                                              : "result.printing");
+    char msg[400];
+    kiosk_print_message(k, msg, sizeof msg);
     int icon_w = kl_mm(l, failed ? 14 : 11) + kl_mm(l, 3);
 
     SDL_Rect card, done, status = {0, 0, 0, 0};
@@ -116,7 +114,9 @@ static void describe(kiosk *k, kiosk_spoken *d)
     char s[256];
     kiosk_ticket_words(k, s, sizeof s);
     kiosk_say_title(d, s);
-    kiosk_say_state(d, kiosk_tr(k, kiosk_print_message_key(k)));
+    char msg[400];
+    kiosk_print_message(k, msg, sizeof msg);
+    kiosk_say_state(d, msg);
     kiosk_say_choice(d, T_DONE, kiosk_tr(k, "result.done"), "");
 }
 

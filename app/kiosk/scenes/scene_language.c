@@ -1,0 +1,38 @@
+/* The languages offered, each named in its own language, where home has no room for their row
+ * (7-inch boards). Choosing one keeps it for the session and goes back. */
+#include "../kiosk_scene.h"
+
+static void draw_language(const kiosk_layout *l)
+{
+    SDL_Rect a = kl_title_row(l, T_BACK, "common.back", UI_ICON_BACK, kiosk_tr(l->k, "lang.choose"));
+    int cols;
+    if (kl_language_row_h(l, a.w, &cols) < 0)
+        cols = 1;
+    int rows = (l->k->n_langs + cols - 1) / cols;
+    int most = rows * kl_mm(l, 30) + (rows - 1) * l->gap;
+    if (a.h > most)
+        a.h = most;
+    kl_language_row(l, a, cols);
+}
+
+static bool on_event(kiosk *k, const kiosk_scene_event *e)
+{
+    if (e->kind != KIOSK_EV_TARGET || e->target < T_LANG_ROW || e->target >= T_LANG_ROW + k->n_langs)
+        return false;
+    kiosk_set_language(k, e->target - T_LANG_ROW);
+    kiosk_scene_back(k);
+    return true;
+}
+
+static void describe(kiosk *k, kiosk_spoken *d)
+{
+    kiosk_say_title(d, kiosk_tr(k, "lang.choose"));
+    kiosk_say_choice(d, T_BACK, kiosk_tr(k, "common.back"), kiosk_key_words(k, "back"));
+    for (int i = 0; i < k->n_langs; i++)
+        kiosk_say_choice(d, T_LANG_ROW + i, kiosk_language_name(k, i), "");
+}
+
+const kiosk_scene kiosk_scene_language = {
+    .on_event = on_event, .draw = draw_language, .describe = describe, .back = KIOSK_BACK_POP,
+    .flags = KIOSK_SCENE_TIMED,
+};
