@@ -392,9 +392,14 @@ static void admin_pin_locks_out(void)
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_ADMIN);
     CHECK(kiosk_frame_has_text(f.k, "2 tickets"));
     CHECK(fixture_tap(&f, "Page de test"));
+    /* A double tap on "Vider la file" does not confirm: the second tap lands on "Non". */
+    CHECK(kiosk_find_target(f.k, "Vider la file", &x, &y));
+    kiosk_tap(f.k, x, y);
+    CHECK(kiosk_frame_has_text(f.k, "Annuler les 2 tickets en attente ?"));
+    kiosk_tap(f.k, x, y);
+    CHECK(!kiosk_frame_has_text(f.k, "Tickets annulés"));
     CHECK(fixture_tap(&f, "Vider la file"));
-    CHECK(kiosk_frame_has_text(f.k, "Confirmer"));
-    CHECK(fixture_tap(&f, "Confirmer"));
+    CHECK(fixture_tap(&f, "Oui, vider"));
     CHECK(kiosk_frame_has_text(f.k, "Tickets annulés : 2"));
     queue_ticket t;
     CHECK_INT(queue_get_ticket(f.q, 1, &t), 0);

@@ -110,13 +110,21 @@ static void draw_admin(const kiosk_layout *l)
     if (bh > a.h)
         bh = a.h;
     SDL_Rect brow = kl_cut_top(&a, bh, l->gap);
-    SDL_Rect test = kl_cut_left(&brow, (brow.w - l->gap) / 2, l->gap);
-    kl_button(l, T_ADMIN_TEST, test, kiosk_tr(k, "admin.test"), NULL, UI_ICON_PRINTER, UI_BUTTON_SECONDARY, l->body);
-    snprintf(n1, sizeof n1, "%d", k->admin_waiting);
-    ui_format(line, sizeof line, kiosk_tr(k, k->reset_armed ? "admin.reset_confirm" : "admin.reset"), "n", n1,
-              (const char *)NULL);
-    kl_button(l, T_ADMIN_RESET, brow, line, NULL, UI_ICON_WARNING, k->reset_armed ? UI_BUTTON_PRIMARY : UI_BUTTON_SECONDARY,
-           l->body);
+    SDL_Rect left = kl_cut_left(&brow, (brow.w - l->gap) / 2, l->gap);
+    if (k->reset_armed) {
+        /* The confirmation is NOT where the first tap landed: a double tap lands on "No". The
+         * question, under the row, says how many. */
+        kl_button(l, T_ADMIN_RESET, left, kiosk_tr(k, "admin.reset_confirm"), NULL, UI_ICON_WARNING, UI_BUTTON_PRIMARY,
+                  l->body);
+        kl_button(l, T_ADMIN_KEEP, brow, kiosk_tr(k, "admin.reset_keep"), NULL, UI_ICON_BACK, UI_BUTTON_SECONDARY,
+                  l->body);
+        snprintf(n1, sizeof n1, "%d", k->admin_waiting);
+        ui_format(line, sizeof line, kiosk_tr(k, "admin.reset_question"), "n", n1, (const char *)NULL);
+        kl_text_block(l, &a, line, l->body, true, l->t->alert, l->gap);
+        return;
+    }
+    kl_button(l, T_ADMIN_TEST, left, kiosk_tr(k, "admin.test"), NULL, UI_ICON_PRINTER, UI_BUTTON_SECONDARY, l->body);
+    kl_button(l, T_ADMIN_RESET, brow, kiosk_tr(k, "admin.reset"), NULL, UI_ICON_WARNING, UI_BUTTON_SECONDARY, l->body);
 }
 
 static void on_enter(kiosk *k) { refresh(k); }
@@ -138,6 +146,10 @@ static bool on_event(kiosk *k, const kiosk_scene_event *e)
             printer_submit_test(k->p, NULL);
         kiosk_dirty(k);
         return true;
+    case T_ADMIN_KEEP:
+        k->reset_armed = false;
+        kiosk_dirty(k);
+        return true;
     case T_ADMIN_RESET:
         if (k->reset_armed)
             admin_reset(k);
@@ -155,13 +167,18 @@ static bool on_event(kiosk *k, const kiosk_scene_event *e)
 static void describe(kiosk *k, kiosk_spoken *d)
 {
     kiosk_say_title(d, kiosk_tr(k, "admin.title"));
-    char line[200], n[16];
-    snprintf(n, sizeof n, "%d", k->admin_waiting);
     kiosk_say_choice(d, T_ADMIN_CLOSE, kiosk_tr(k, "admin.close"), kiosk_key_words(k, "back"));
+    if (k->reset_armed) {
+        char line[200], n[16];
+        snprintf(n, sizeof n, "%d", k->admin_waiting);
+        ui_format(line, sizeof line, kiosk_tr(k, "admin.reset_question"), "n", n, (const char *)NULL);
+        kiosk_say_state(d, line);
+        kiosk_say_choice(d, T_ADMIN_RESET, kiosk_tr(k, "admin.reset_confirm"), "");
+        kiosk_say_choice(d, T_ADMIN_KEEP, kiosk_tr(k, "admin.reset_keep"), "");
+        return;
+    }
     kiosk_say_choice(d, T_ADMIN_TEST, kiosk_tr(k, "admin.test"), "");
-    ui_format(line, sizeof line, kiosk_tr(k, k->reset_armed ? "admin.reset_confirm" : "admin.reset"), "n", n,
-              (const char *)NULL);
-    kiosk_say_choice(d, T_ADMIN_RESET, line, "");
+    kiosk_say_choice(d, T_ADMIN_RESET, kiosk_tr(k, "admin.reset"), "");
 }
 
 const kiosk_scene kiosk_scene_admin = {
