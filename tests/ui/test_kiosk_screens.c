@@ -100,11 +100,13 @@ static void one_size(const fixture_screen *sc, const char *lang_button, bool lar
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
         show_and_check(&f, size, lang, plain[i]);
 
-    /* The admin's confirmation, whole words. */
-    kiosk_show(f.k, KIOSK_ADMIN);
-    CHECK(fixture_tap(&f, lang_button ? "Clear the queue" : "Vider la file"));
-    check_and_save(&f, sc->name, lang, "admin-confirm");
-    CHECK(kiosk_frame_has_text(f.k, lang_button ? "Yes, clear" : "Oui, vider"));
+    /* The admin's confirmation, whole words (staff read it in normal text). */
+    if (!large) {
+        kiosk_show(f.k, KIOSK_ADMIN);
+        CHECK(fixture_tap(&f, lang_button ? "Clear the queue" : "Vider la file"));
+        check_and_save(&f, sc->name, lang, "admin-confirm");
+        CHECK(kiosk_frame_has_text(f.k, lang_button ? "Yes, clear" : "Oui, vider"));
+    }
 
     /* The optional steps, the result, the check-in error and the thank-you come from real flows. */
     f.cfg.ui.ask_public_type = true;
