@@ -672,6 +672,30 @@ static void fetch_view(client *c, CURL *h)
         changed(c);
 }
 
+/* Sends one operation, concludes it and frees its slot. */
+static void run_job(client *c, CURL *h, const pending *job)
+{
+    bool alarm = job->kind != JOB_DESK;
+    char *answer;
+    long status = send_job(c, h, job, job->kind == JOB_ALARM_RAISE
+                           ? "Alerte pas encore envoyée : hub injoignable. Téléphonez."
+                           : "Hub injoignable : nouvelle tentative…", &answer);
+    if (alarm && status != 0)
+        conclude_alarm(c, job, status, answer);
+    else if (status == -1)
+        set_message(c, false, true, "Hub injoignable : l'action n'a pas été faite.");
+    else if (status > 0)
+        conclude(c, job, status, answer);
+    free(answer);
+    pthread_mutex_lock(&c->mu);
+    if (alarm)
+        c->alarm_job.active = c->view.alarm_busy = false;
+    else
+        c->job.active = c->view.busy = false;
+    pthread_mutex_unlock(&c->mu);
+    changed(c);
+}
+
 static void *worker_main(void *arg)
 {
     client *c = arg;
@@ -689,22 +713,10 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&c->mu);
         if (stop)
             break;
-        if (view) {
+        if (view)
             fetch_view(c, h);
-            continue;
-        }
-        char *answer;
-        long status = send_job(c, h, &job, "Hub injoignable : nouvelle tentative…", &answer);
-        if (status == -1)
-            set_message(c, false, true, "Hub injoignable : l'action n'a pas été faite.");
-        else if (status > 0)
-            conclude(c, &job, status, answer);
-        free(answer);
-        pthread_mutex_lock(&c->mu);
-        c->job.active = false;
-        c->view.busy = false;
-        pthread_mutex_unlock(&c->mu);
-        changed(c);
+        else
+            run_job(c, h, &job);
     }
     curl_easy_cleanup(h);
     return NULL;
@@ -724,18 +736,7 @@ static void *alarm_worker_main(void *arg)
         pthread_mutex_unlock(&c->mu);
         if (stop)
             break;
-        char *answer;
-        long status = send_job(c, h, &job, job.kind == JOB_ALARM_RAISE
-                               ? "Alerte pas encore envoyée : hub injoignable. Téléphonez."
-                               : "Hub injoignable : nouvelle tentative…", &answer);
-        if (status != 0)
-            conclude_alarm(c, &job, status, answer);
-        free(answer);
-        pthread_mutex_lock(&c->mu);
-        c->alarm_job.active = false;
-        c->view.alarm_busy = false;
-        pthread_mutex_unlock(&c->mu);
-        changed(c);
+        run_job(c, h, &job);
     }
     curl_easy_cleanup(h);
     return NULL;
