@@ -191,8 +191,8 @@ static void test_alarm(void)
     int64_t seen = th_usec();
     CHECK(ta_drawn(&d, "Guichet 3 : j'arrive (10:00)"));
     fprintf(stderr, "   held %.2f s; raise → desk 3's alarm stream %.0f ms; desk 3's answer → "
-            "appliance %.0f ms (SDL dummy driver, loopback hub)\n", (raised - pressed) / 1e6,
-            (heard - raised) / 1e3, (seen - acked) / 1e3);
+            "appliance %.0f ms (SDL %s video driver, loopback hub)\n", (raised - pressed) / 1e6,
+            (heard - raised) / 1e3, (seen - acked) / 1e3, SDL_GetCurrentVideoDriver());
 
     CHECK_INT(queue_alarm_set_relay(F.q, th_now(&F), id, QUEUE_ALARM_RELAY_UNREACHABLE, 0), QUEUE_OK);
     CHECK(ta_pump(&d, own_unreachable, WAIT_MS));
