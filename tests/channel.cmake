@@ -11,3 +11,4 @@ borne_add_test(NAME test_fleet_config SOURCES integration/test_fleet_config.c
 borne_add_test(NAME test_kiosk_fleet SOURCES ui/test_kiosk_fleet.c
   LIBS borne_kiosk_fixture borne_fleet borne_fleet_testsupport LABELS ui integration TIMEOUT 180
   ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)
+borne_add_test(NAME test_collector_health SOURCES unit/test_collector_health.c LIBS borne_collector LABELS unit)

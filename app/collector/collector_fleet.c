@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "borne/collector_health.h"
 #include "borne/collector_http.h"
 #include "borne/collector_ingest.h"
 #include "borne/collector_store.h"
@@ -23,6 +24,7 @@ BORNE_LOG_MODULE("fleet");
 #define NS_STATUS "status"       /* antenne → {"running", "refused": {"version", "error"}} */
 #define NS_META "meta"           /* "version" → {"version": n} */
 #define NS_AUDIT "audit"
+#define NS_HEALTH "health"       /* antenne → {"report": {...}, "sent_at", "received_at"} */
 
 enum route { R_NONE, R_DOCS, R_DOC_PUT, R_PREVIEW, R_PUBLISH, R_STATUS, R_AUDIT, R_PAGE };
 
@@ -402,11 +404,13 @@ static enum MHD_Result publish(struct collector_fleet *f, struct MHD_Connection 
 static enum MHD_Result status(struct collector_fleet *f, struct MHD_Connection *c)
 {
     pthread_mutex_lock(&f->mu);
-    json_t *published = records(f, NS_PUBLISHED), *st = records(f, NS_STATUS);
+    json_t *published = records(f, NS_PUBLISHED), *st = records(f, NS_STATUS), *health = records(f, NS_HEALTH);
     pthread_mutex_unlock(&f->mu);
-    if (!published || !st) {
+    int64_t now = f->now();
+    if (!published || !st || !health) {
         json_decref(published);
         json_decref(st);
+        json_decref(health);
         return collector_http_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "storage unavailable");
     }
     json_t *rows = json_array();
@@ -422,10 +426,21 @@ static enum MHD_Result status(struct collector_fleet *f, struct MHD_Connection *
             json_object_set(row, "refused", json_object_get(s, "refused"));
         if (s && json_object_get(s, "warning"))
             json_object_set(row, "warning", json_object_get(s, "warning"));
+        json_t *h = json_object_get(health, id);
+        if (h) {
+            json_object_set(row, "health", json_object_get(h, "report"));
+            json_object_set(row, "health_received_at", json_object_get(h, "received_at"));
+        }
+        json_object_set_new(row, "flags",
+                            collector_health_flags(json_object_get(h, "report"),
+                                                   json_integer_value(json_object_get(h, "sent_at")),
+                                                   json_integer_value(json_object_get(h, "received_at")),
+                                                   json_object_get(json_object_get(p, "doc"), "hours"), now));
         json_array_append_new(rows, row);
     }
     json_decref(published);
     json_decref(st);
+    json_decref(health);
     return collector_http_json(c, MHD_HTTP_OK, json_pack("{s:o}", "antennes", rows));
 }
 
@@ -456,7 +471,8 @@ static enum MHD_Result get_audit(struct collector_fleet *f, struct MHD_Connectio
     return collector_http_json(c, MHD_HTTP_OK, json_pack("{s:o}", "entries", rows));
 }
 
-/* The console page: drafts by scope, the preview (diff), publish, and which board runs what. */
+/* The console page: drafts by scope, the preview (diff), publish, which board runs what and its
+ * health with HQ's flags. */
 static const char page_html[] =
     "<!doctype html><html lang=fr><head><meta charset=utf-8><title>Borne - configuration</title>"
     "<style>body{font-family:sans-serif;margin:1em 2em;color:#111}textarea{width:100%;height:14em;"
@@ -474,10 +490,17 @@ static const char page_html[] =
     "return j}"
     "async function load(){const d=await api('GET','documents');const x=d.documents[$('scope').value];"
     "$('doc').value=JSON.stringify(x?x.body:{},null,2)}"
+    /* Text from boards (refusals, errors) is escaped before it goes into the table. */
+    "const esc=t=>String(t\x3f\x3f'').replace(/[&<>\"']/g,c=>'&#'+c.charCodeAt(0)+';');"
+    "const health=h=>h?esc(h.version)+' · config '+h.config_version+' · imprimante '+esc(h.printer)+' · disque libre '+"
+    "Math.round(h.disk_free_bytes/1048576)+' Mio · en attente '+h.upload_backlog+' · '+(h.clock_synced?'heure ok':"
+    "'heure non synchronisée')+(h.last_error?' · '+esc(h.last_error):''):'';"
+    "const flag={silent:'muette',disk_full:'disque plein',clock:'horloge'};"
     "async function status(){const s=await api('GET','status');$('status').innerHTML="
-    "'<tr><th>antenne<th>en ligne<th>publiée<th>en service<th>refus</tr>'+s.antennes.map(a=>"
-    "'<tr><td>'+a.antenne+'<td>'+(a.online?'oui':'non')+'<td>'+(a.published\x3f\x3f'')+'<td class='+"
-    "(a.running===a.published?'ok':'bad')+'>'+(a.running\x3f\x3f'')+'<td class=bad>'+(a.refused?a.refused.error:'')+"
+    "'<tr><th>antenne<th>en ligne<th>publiée<th>en service<th>refus<th>alertes<th>santé</tr>'+s.antennes.map(a=>"
+    "'<tr><td>'+esc(a.antenne)+'<td>'+(a.online?'oui':'non')+'<td>'+esc(a.published)+'<td class='+"
+    "(a.running===a.published?'ok':'bad')+'>'+esc(a.running)+'<td class=bad>'+(a.refused?esc(a.refused.error):'')+"
+    "'<td class=bad>'+a.flags.map(f=>flag[f]||esc(f)).join(', ')+'<td>'+health(a.health)+"
     "'</tr>').join('');const l=await api('GET','audit?limit=20');$('audit').textContent="
     "l.entries.map(e=>new Date(e.at*1000).toLocaleString()+' '+e.by+' '+e.action+' '+(e.scope||('v'+e.version)))"
     ".join('\\n')}"
@@ -591,6 +614,27 @@ void collector_fleet_completed(void *state)
     }
 }
 
+/* A board's health report (collector_health.h), kept as its latest. */
+static int on_health(void *ctx, const char *antenne, const char *key, int64_t at, const json_t *data, char *err,
+                     size_t errlen)
+{
+    (void)key;
+    struct collector_fleet *f = ctx;
+    if (collector_health_check(data, err, errlen) != 0) {
+        log_warn("%s: health report refused: %s", antenne, err);
+        return -1;
+    }
+    json_t *rec = json_pack("{s:O, s:I, s:I}", "report", data, "sent_at", (json_int_t)at, "received_at",
+                            (json_int_t)f->now());
+    pthread_mutex_lock(&f->mu);
+    int rc = rec ? put_record(f, NS_HEALTH, antenne, rec) : -1;
+    pthread_mutex_unlock(&f->mu);
+    json_decref(rec);
+    if (rc != 0)
+        snprintf(err, errlen, "storage unavailable");
+    return rc;
+}
+
 int collector_fleet_new(const struct collector_config *config, const struct collector_antennes *antennes,
                         struct collector_channel *channel, collector_channel_clock_fn now,
                         struct collector_fleet **out, char *err, size_t errlen)
@@ -610,8 +654,9 @@ int collector_fleet_new(const struct collector_config *config, const struct coll
         return -1;
     }
     struct collector_channel_type config_type = {.name = "config", .on_ack = on_config_ack, .ctx = f};
-    if (collector_channel_register(channel, &config_type) != 0) {
-        snprintf(err, errlen, "the \"config\" channel type is taken");
+    struct collector_channel_type health_type = {.name = "health", .on_event = on_health, .ctx = f};
+    if (collector_channel_register(channel, &config_type) != 0 || collector_channel_register(channel, &health_type) != 0) {
+        snprintf(err, errlen, "the \"config\" or \"health\" channel type is taken");
         collector_fleet_free(f);
         return -1;
     }

@@ -16,6 +16,7 @@
 #include "borne/channel.h"
 #include "borne/clock.h"
 #include "borne/fleet.h"
+#include "borne/fleet_health.h"
 #include "borne/hub.h"
 #include "borne/kiosk.h"
 #include "borne/log.h"
@@ -37,6 +38,8 @@ typedef struct kiosk_role {
     kiosk *k;
     clock_policy policy;
     printer_state last_printer;
+    const char *version;
+    int64_t started_ms, next_health_ms;   /* monotonic */
     char status[96];
 } kiosk_role;
 
@@ -187,6 +190,8 @@ static int create(void **self, const shell_env *env, char *errbuf, size_t errlen
     }
     *r->cfg = *((const roles_ctx *)env->ctx)->cfg;
     r->last_printer = (printer_state)-1;   /* tell the first state too */
+    r->version = ((const roles_ctx *)env->ctx)->version;
+    r->started_ms = r->next_health_ms = clock_mono_ms();
     if (start(r, env, errbuf, errlen) != 0) {
         destroy(r);
         return -1;
@@ -216,10 +221,37 @@ static void forward_printer_state(kiosk_role *r)
         upload_set_printer_state(r->up, printer_state_name(now));
 }
 
+/* The health report to HQ (fleet_health.h), at start and every period, over the channel. */
+static void report_health(kiosk_role *r)
+{
+    int64_t mono = clock_mono_ms();
+    if (!r->hq_channel || mono < r->next_health_ms)
+        return;
+    r->next_health_ms = mono + FLEET_HEALTH_PERIOD_S * 1000;
+    upload_status us = {0};
+    if (r->up)
+        upload_get_status(r->up, &us);
+    int64_t now = (int64_t)time(NULL);
+    fleet_health_input in = {
+        .version = r->version,
+        .config_version = r->cfg->business_version,
+        .uptime_s = (mono - r->started_ms) / 1000,
+        .store_path = r->cfg->store.path,
+        .clock_synced = clock_check(&r->policy, now) == CLOCK_TRUSTED_SYNCED,
+        .printer = r->prn ? printer_state_name(printer_get_state(r->prn)) : "none",
+        .last_error = us.build_error[0] ? us.build_error : us.last_error,
+        .upload_backlog = us.outbox_batches,
+    };
+    int rc = fleet_health_send(r->hq_channel, &in, now);
+    if (rc != 0)
+        log_warn("health report not queued: %s", strerror(-rc));
+}
+
 static bool tick(void *self)
 {
     kiosk_role *r = self;
     forward_printer_state(r);
+    report_health(r);
     return kiosk_tick(r->k);
 }
 

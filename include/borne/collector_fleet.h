@@ -13,7 +13,8 @@
  *   PUT  /api/v1/config/documents/<scope>            replace a scope's draft (body: the document)
  *   GET  /api/v1/config/preview                      per antenne, what publishing would change
  *   POST /api/v1/config/publish                      publish every change: {"version", "antennes"}
- *   GET  /api/v1/config/status                       per antenne: published, running, refusal, online
+ *   GET  /api/v1/config/status                       per antenne: published, running, refusal, online,
+ *                                                    the last health report and its flags (collector_health.h)
  *   GET  /api/v1/config/audit?limit=                 who changed and published what, newest first
  *   GET  /config                                     the console page
  * All need the HQ token (Bearer, or Basic with the token as password: the Basic user name, or
@@ -34,7 +35,7 @@
 
 struct collector_fleet;
 
-/* Opens its store connection and registers the "config" type on the channel. 0, or -1 with err. */
+/* Opens its store connection and registers the "config" and "health" types on the channel. 0, or -1 with err. */
 int collector_fleet_new(const struct collector_config *config, const struct collector_antennes *antennes,
                         struct collector_channel *channel, collector_channel_clock_fn now,
                         struct collector_fleet **out, char *err, size_t errlen);

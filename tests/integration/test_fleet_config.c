@@ -13,6 +13,7 @@
 
 #include "borne/config.h"
 #include "borne/fleet.h"
+#include "borne/fleet_health.h"
 #include "borne/queue.h"
 #include "test_fleet_support.h"
 #include "testlib.h"
@@ -327,6 +328,71 @@ static void a_board_offline_at_publish_gets_it_back_online(void)
     CHECK(fleet_wait_for(status_is, &w));
 }
 
+static bool health_shown(void *ctx)
+{
+    (void)ctx;
+    json_t *row = status_of("site-0");
+    bool shown = json_object_get(row, "health") != NULL;
+    json_decref(row);
+    return shown;
+}
+
+static pthread_mutex_t sent_mu = PTHREAD_MUTEX_INITIALIZER;
+static int sent_outcome; /* 0 pending, 1 delivered, -1 refused */
+static char sent_error[256];
+
+static void on_sent(void *ctx, const char *key, bool delivered, const char *error)
+{
+    (void)ctx;
+    (void)key;
+    pthread_mutex_lock(&sent_mu);
+    sent_outcome = delivered ? 1 : -1;
+    snprintf(sent_error, sizeof sent_error, "%s", error ? error : "");
+    pthread_mutex_unlock(&sent_mu);
+}
+
+static bool sent_answered(void *ctx)
+{
+    (void)ctx;
+    pthread_mutex_lock(&sent_mu);
+    bool done = sent_outcome != 0;
+    pthread_mutex_unlock(&sent_mu);
+    return done;
+}
+
+/* The board's health report reaches HQ's status with its flags; a malformed one is refused. */
+static void health_reports_reach_hq_with_their_flags(void)
+{
+    fleet_health_input in = {.version = "0.3.0", .config_version = cfg.business_version, .uptime_s = 42,
+                             .store_path = cfg.store.path, .clock_synced = false, .printer = "paper_out",
+                             .last_error = "HTTP 503 from headquarters", .upload_backlog = 3};
+    CHECK_INT(fleet_health_send(ch, &in, (int64_t)time(NULL)), 0);
+    CHECK(fleet_wait_for(health_shown, NULL));
+    json_t *row = status_of("site-0");
+    json_t *h = json_object_get(row, "health");
+    CHECK_INT(json_integer_value(json_object_get(h, "config_version")), 6);
+    CHECK_STR(json_string_value(json_object_get(h, "printer")), "paper_out");
+    CHECK_INT(json_integer_value(json_object_get(h, "upload_backlog")), 3);
+    CHECK(json_integer_value(json_object_get(h, "disk_total_bytes")) > 0);
+    char *flags = json_dumps(json_object_get(row, "flags"), JSON_COMPACT);
+    CHECK_STR(flags, "[\"clock\"]"); /* open all day and just heard from: not silent */
+    free(flags);
+    json_decref(row);
+    /* site-1 never reported and is open by its published hours: silent. */
+    row = status_of("site-1");
+    flags = json_dumps(json_object_get(row, "flags"), JSON_COMPACT);
+    CHECK_STR(flags, "[\"silent\"]");
+    free(flags);
+    json_decref(row);
+
+    json_t *bad = json_pack("{s:s}", "version", "0.3.0");
+    CHECK_INT(channel_send(ch, "health", "health-bad", (int64_t)time(NULL), bad, on_sent, NULL), 0);
+    json_decref(bad);
+    CHECK(fleet_wait_for(sent_answered, NULL));
+    CHECK_INT(sent_outcome, -1);
+    CHECK(strstr(sent_error, "HTTP 422") != NULL); /* HQ logs why: config_version missing */
+}
+
 static void the_last_good_document_survives_a_restart(void)
 {
     borne_config fresh;
@@ -391,6 +457,7 @@ int main(void)
     RUN(a_closure_and_a_fixed_document_apply);
     RUN(an_older_version_or_another_antenne_is_refused);
     RUN(a_board_offline_at_publish_gets_it_back_online);
+    RUN(health_reports_reach_hq_with_their_flags);
     RUN(the_last_good_document_survives_a_restart);
     RUN(the_audit_log_says_who);
 
