@@ -655,8 +655,14 @@ int collector_fleet_new(const struct collector_config *config, const struct coll
     }
     struct collector_channel_type config_type = {.name = "config", .on_ack = on_config_ack, .ctx = f};
     struct collector_channel_type health_type = {.name = "health", .on_event = on_health, .ctx = f};
-    if (collector_channel_register(channel, &config_type) != 0 || collector_channel_register(channel, &health_type) != 0) {
-        snprintf(err, errlen, "the \"config\" or \"health\" channel type is taken");
+    /* Remote care (fleet_care.h): sent from the console, answered in the acknowledgement's result. */
+    struct collector_channel_type care[] = {{.name = "care_print"}, {.name = "care_logs"}, {.name = "care_restart"}};
+    bool taken = collector_channel_register(channel, &config_type) != 0 ||
+                 collector_channel_register(channel, &health_type) != 0;
+    for (size_t i = 0; i < sizeof care / sizeof care[0]; i++)
+        taken = taken || collector_channel_register(channel, &care[i]) != 0;
+    if (taken) {
+        snprintf(err, errlen, "a fleet channel type (config, health, care_*) is taken");
         collector_fleet_free(f);
         return -1;
     }

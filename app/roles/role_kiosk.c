@@ -7,15 +7,19 @@
  * uploader the kiosk still serves the public: those failures are logged, not fatal. */
 #include "borne/roles.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "borne/alarm.h"
 #include "borne/channel.h"
 #include "borne/clock.h"
 #include "borne/fleet.h"
+#include "borne/fleet_care.h"
 #include "borne/fleet_health.h"
 #include "borne/hub.h"
 #include "borne/kiosk.h"
@@ -29,6 +33,7 @@ BORNE_LOG_MODULE("kiosk");
 typedef struct kiosk_role {
     borne_config *cfg;   /* the role's copy: business documents from HQ change it (fleet.h) */
     fleet *fl;
+    fleet_care *care;
     queue *q;
     printer *prn;
     hub *hb;
@@ -55,6 +60,7 @@ static void destroy(void *self)
     upload_stop(r->up);
     channel_free(r->hq_channel);   /* before the alarm service and the fleet: it runs their handlers */
     fleet_stop(r->fl);
+    fleet_care_stop(r->care);
     alarm_stop(r->alarms);
     hub_stop(r->hb);
     printer_stop(r->prn);
@@ -90,9 +96,32 @@ static void notify_hub(void *h)
     hub_notify(h);
 }
 
+static void *restart_after_ack(void *arg)
+{
+    (void)arg;
+    /* The channel thread posts the acknowledgement right after the handler: let it go out. */
+    struct timespec two_s = {.tv_sec = 2};
+    nanosleep(&two_s, NULL);
+    kill(getpid(), SIGTERM);   /* the shell's orderly stop; systemd's Restart=always starts us again */
+    return NULL;
+}
+
+/* care_restart from HQ (fleet_care.h), on the channel thread. */
+static void restart_soon(void *ctx)
+{
+    (void)ctx;
+    pthread_t t;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &attr, restart_after_ack, NULL) != 0)
+        kill(getpid(), SIGTERM);
+    pthread_attr_destroy(&attr);
+}
+
 /* The safety alarm (escalation, panic button) with the hub, whose desks raise and hear it, and
- * the one HQ channel it is relayed over, which also brings the business documents (fleet.h); the
- * channel starts once both rooms' types are registered. */
+ * the one HQ channel it is relayed over, which also brings the business documents (fleet.h) and
+ * remote care (fleet_care.h); the channel starts once every room's types are registered. */
 static void start_alarm(kiosk_role *r, char *err, size_t errlen)
 {
     const borne_config *cfg = r->cfg;
@@ -106,8 +135,12 @@ static void start_alarm(kiosk_role *r, char *err, size_t errlen)
         if (channel_new(&r->hq_channel, &cc, err, errlen) != 0) {
             log_error("HQ channel not started: %s", err);
             r->hq_channel = NULL;
-        } else if (fleet_start(&r->fl, r->hq_channel, r->cfg, shell_wake, NULL, err, errlen) != 0) {
-            log_error("business documents from HQ not received: %s", err);
+        } else {
+            if (fleet_start(&r->fl, r->hq_channel, r->cfg, shell_wake, NULL, err, errlen) != 0)
+                log_error("business documents from HQ not received: %s", err);
+            fleet_care_options care = {.prn = r->prn, .request_restart = restart_soon};
+            if (fleet_care_start(&r->care, r->hq_channel, &care, err, errlen) != 0)
+                log_error("remote care from HQ not available: %s", err);
         }
     }
     if (r->hb) {

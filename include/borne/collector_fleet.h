@@ -35,7 +35,8 @@
 
 struct collector_fleet;
 
-/* Opens its store connection and registers the "config" and "health" types on the channel. 0, or -1 with err. */
+/* Opens its store connection and registers the "config", "health" and remote care ("care_print",
+ * "care_logs", "care_restart": fleet_care.h) types on the channel. 0, or -1 with err. */
 int collector_fleet_new(const struct collector_config *config, const struct collector_antennes *antennes,
                         struct collector_channel *channel, collector_channel_clock_fn now,
                         struct collector_fleet **out, char *err, size_t errlen);

@@ -13,6 +13,7 @@
 
 #include "borne/config.h"
 #include "borne/fleet.h"
+#include "borne/fleet_care.h"
 #include "borne/fleet_health.h"
 #include "borne/queue.h"
 #include "test_fleet_support.h"
@@ -22,7 +23,9 @@ static struct fleet_hq hq;
 static borne_config cfg;
 static queue *q;
 static fleet *fl;
+static fleet_care *care;
 static channel *ch;
+static int restarts;
 static int wakes;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -42,6 +45,12 @@ static bool woken(void *ctx)
     return w;
 }
 
+static void on_restart(void *ctx)
+{
+    (void)ctx;
+    __atomic_add_fetch(&restarts, 1, __ATOMIC_SEQ_CST);
+}
+
 /* As the kiosk role does: one channel, the fleet's types registered before it starts. */
 static int board_channel_start(char *err, size_t errlen)
 {
@@ -50,6 +59,12 @@ static int board_channel_start(char *err, size_t errlen)
     int rc = channel_new(&ch, &cc, err, errlen);
     if (rc == 0)
         rc = fleet_start(&fl, ch, &cfg, on_wake, NULL, err, errlen);
+    /* A journal with personal data in it; no printer on this board. */
+    fleet_care_options co = {.log_command = "printf 'kiosk: ticket A001 issued\\n"
+                                            "hub: appointment for jean.dupont@example.fr, 06 12 34 56 78\\n'",
+                             .request_restart = on_restart};
+    if (rc == 0)
+        rc = fleet_care_start(&care, ch, &co, err, errlen);
     if (rc == 0)
         rc = channel_start(ch, err, errlen);
     return rc;
@@ -312,6 +327,8 @@ static void a_board_offline_at_publish_gets_it_back_online(void)
     ch = NULL;
     fleet_stop(fl);
     fl = NULL;
+    fleet_care_stop(care);
+    care = NULL;
     CHECK(fleet_wait_for(offline, NULL));
     CHECK_INT(put_doc("antenne:site-0", "{\"messages\": {\"screen\": {\"fr\": \"Fermé le 24\"}}}"), 200);
     CHECK_INT(publish(NULL), 6);
@@ -393,6 +410,55 @@ static void health_reports_reach_hq_with_their_flags(void)
     CHECK(strstr(sent_error, "HTTP 422") != NULL); /* HQ logs why: config_version missing */
 }
 
+/* The acknowledgement of the last message of `type` to site-0 once it came: {"error"} or {"result"}. */
+static json_t *answer;
+static bool answered(void *ctx)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/api/v1/channel/messages?antenne=site-0&type=%s&limit=1", (const char *)ctx);
+    json_t *ans = NULL;
+    json_decref(answer);
+    answer = NULL;
+    if (fleet_http(&hq, "GET", path, FLEET_ADMIN_TOKEN, NULL, &ans) == 200) {
+        json_t *m = json_array_get(json_object_get(ans, "messages"), 0);
+        if (json_integer_value(json_object_get(m, "acked_at")))
+            answer = json_incref(m);
+    }
+    json_decref(ans);
+    return answer != NULL;
+}
+
+static void remote_care_answers_in_the_acknowledgement(void)
+{
+    CHECK_INT(fleet_http(&hq, "POST", "/api/v1/antennes/site-0/channel/messages", FLEET_ADMIN_TOKEN,
+                         "{\"type\": \"care_logs\", \"data\": {}}", NULL),
+              201);
+    CHECK(fleet_wait_for(answered, "care_logs"));
+    json_t *lines = json_object_get(json_object_get(answer, "result"), "lines");
+    CHECK_INT(json_array_size(lines), 2);
+    CHECK_STR(json_string_value(json_array_get(lines, 0)), "kiosk: ticket A001 issued");
+    CHECK_STR(json_string_value(json_array_get(lines, 1)), "hub: appointment for [mail], [num]");
+
+    CHECK_INT(fleet_http(&hq, "POST", "/api/v1/antennes/site-0/channel/messages", FLEET_ADMIN_TOKEN,
+                         "{\"type\": \"care_print\", \"data\": {}}", NULL),
+              201);
+    CHECK(fleet_wait_for(answered, "care_print"));
+    CHECK_STR(json_string_value(json_object_get(answer, "error")), "no printer on this board");
+
+    CHECK_INT(fleet_http(&hq, "POST", "/api/v1/antennes/site-0/channel/messages", FLEET_ADMIN_TOKEN,
+                         "{\"type\": \"care_restart\", \"data\": {}}", NULL),
+              201);
+    CHECK(fleet_wait_for(answered, "care_restart"));
+    CHECK(json_is_true(json_object_get(json_object_get(answer, "result"), "restarting")));
+    CHECK_INT(__atomic_load_n(&restarts, __ATOMIC_SEQ_CST), 1);
+    json_decref(answer);
+    answer = NULL;
+
+    char line[128] = "a@b.c called 03.27.59.12.34 about file 2026-000123, code 1234";
+    fleet_care_mask(line);
+    CHECK_STR(line, "***** called [num] about file [num], code 1234");
+}
+
 static void the_last_good_document_survives_a_restart(void)
 {
     borne_config fresh;
@@ -458,11 +524,13 @@ int main(void)
     RUN(an_older_version_or_another_antenne_is_refused);
     RUN(a_board_offline_at_publish_gets_it_back_online);
     RUN(health_reports_reach_hq_with_their_flags);
+    RUN(remote_care_answers_in_the_acknowledgement);
     RUN(the_last_good_document_survives_a_restart);
     RUN(the_audit_log_says_who);
 
     channel_free(ch);
     fleet_stop(fl);
+    fleet_care_stop(care);
     queue_close(q);
     fleet_hq_stop(&hq);
     curl_global_cleanup();
