@@ -362,7 +362,9 @@ void ut_check_integrity(const char *path)
 
 bool ut_outbox_empty(const upload_status *s)
 {
-    return s->outbox_batches == 0 && s->high_water > 0 && s->last_success_ms > 0;
+    /* At rest too: right after the last batch is acknowledged the thread may still be sending
+     * (a live snapshot), and a check of the state after the wait would race with it. */
+    return s->outbox_batches == 0 && s->high_water > 0 && s->last_success_ms > 0 && s->state == UPLOAD_IDLE;
 }
 
 bool ut_wait(upload *u, bool (*pred)(const upload_status *s), int timeout_s, upload_status *out)

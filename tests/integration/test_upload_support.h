@@ -70,6 +70,7 @@ long ut_request(const ut_collector *c, const char *ca_file, const char *path, co
                 const char *body, char **out);
 /* Polls the status (every 20 ms, up to timeout_s) until pred holds. */
 bool ut_wait(upload *u, bool (*pred)(const upload_status *s), int timeout_s, upload_status *out);
+/* Every built batch acknowledged and the uploader idle. */
 bool ut_outbox_empty(const upload_status *s);
 
 /* An upload config for tests: short periods and backoff, this dir's engine database (its path
