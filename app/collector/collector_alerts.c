@@ -50,7 +50,6 @@ struct alert_state {
 struct collector_alerts {
     const struct collector_antennes *antennes;
     struct collector_live_board *live;
-    int target_min;
     const struct collector_alert_sink *sink;
     alarm_send_stop_fn stop;
     void *stop_ctx;
@@ -65,11 +64,12 @@ struct change {
     enum collector_alert_kind kind;
     bool fired;
     int64_t since;
+    int target_min;   /* the antenne's waiting target then */
     struct collector_live live;
 };
 
 struct collector_alerts *collector_alerts_new(const struct collector_antennes *antennes,
-                                              struct collector_live_board *live, int target_min,
+                                              struct collector_live_board *live,
                                               const struct collector_alert_sink *sink, alarm_send_stop_fn stop,
                                               void *stop_ctx)
 {
@@ -81,7 +81,6 @@ struct collector_alerts *collector_alerts_new(const struct collector_antennes *a
     }
     al->antennes = antennes;
     al->live = live;
-    al->target_min = target_min;
     al->sink = sink;
     al->stop = stop;
     al->stop_ctx = stop_ctx;
@@ -117,7 +116,7 @@ static void send_webhook(struct collector_alerts *al, const struct change *c, in
                             "state", c->fired ? "fired" : "cleared", "kind", words[c->kind], "antenne", info->id,
                             "antenne_name", info->name, "territory", info->territory, "group", info->group, "since",
                             since, "at", at, "longest_wait_s", (json_int_t)collector_live_longest_wait(&c->live),
-                            "target_s", (json_int_t)al->target_min * 60, "printer", c->live.printer);
+                            "target_s", (json_int_t)c->target_min * 60, "printer", c->live.printer);
     char *body = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
     json_decref(msg);
     char why[256] = "out of memory";
@@ -143,7 +142,7 @@ static void send_mail(struct collector_alerts *al, const struct change *c)
     buf_printf(&b, "Antenne : %s (%s, groupe %s)\n%s depuis le %s.\n\n", info->name, info->territory, info->group,
                c->fired ? labels[c->kind] : "Alerte terminée, elle durait", when);
     buf_printf(&b, "Attente la plus longue : %lld min (objectif %d min). Imprimante : %s. Antenne %s.\n",
-               (long long)(collector_live_longest_wait(&c->live) / 60), al->target_min,
+               (long long)(collector_live_longest_wait(&c->live) / 60), c->target_min,
                html_printer_label(c->live.printer), c->live.open ? "ouverte" : "fermée");
     char *body;
     size_t len;
@@ -157,7 +156,7 @@ static void send_mail(struct collector_alerts *al, const struct change *c)
     free(text);
 }
 
-int collector_alerts_tick(struct collector_alerts *al, int64_t now)
+int collector_alerts_tick(struct collector_alerts *al, const int *targets, int64_t now)
 {
     struct change *changes = malloc((al->n ? al->n : 1) * COLLECTOR_ALERT_KINDS * sizeof *changes);
     if (!changes) {
@@ -169,7 +168,7 @@ int collector_alerts_tick(struct collector_alerts *al, int64_t now)
         struct collector_live l;
         if (!collector_live_board_get(al->live, i, &l))
             continue;
-        unsigned conds = collector_alert_conditions(&l, al->target_min, now);
+        unsigned conds = collector_alert_conditions(&l, targets[i], now);
         pthread_mutex_lock(&al->mu);
         struct alert_state *s = &al->state[i];
         for (int k = 0; k < COLLECTOR_ALERT_KINDS; k++) {
@@ -179,7 +178,7 @@ int collector_alerts_tick(struct collector_alerts *al, int64_t now)
             bool due = holds && (k != COLLECTOR_ALERT_PRINTER || now - s->since[k] >= COLLECTOR_ALERT_PRINTER_S);
             if (due != s->fired[k] && (due || !holds)) {
                 s->fired[k] = due;
-                changes[n++] = (struct change){i, (enum collector_alert_kind)k, due, s->since[k], l};
+                changes[n++] = (struct change){i, (enum collector_alert_kind)k, due, s->since[k], targets[i], l};
             }
             if (!holds)
                 s->since[k] = 0;

@@ -20,6 +20,23 @@ bool collector_console_target_ok(int minutes)
     return false;
 }
 
+/* The bound the wait bands can judge a target by: the greatest band bound at or under it (a share
+ * "within 10 min" for a 12-minute target never claims more than was achieved); 0 under 5 minutes. */
+static int judged_bound(int target_min)
+{
+    int bound = 0;
+    for (int i = 1; i < CONTRACT_WAIT_BANDS_N; i++)
+        if (band_low_min[i] <= target_min)
+            bound = band_low_min[i];
+    return bound;
+}
+
+/* Band i lies within a judged bound. */
+static bool band_within(int i, int bound)
+{
+    return i + 1 < CONTRACT_WAIT_BANDS_N && band_low_min[i + 1] <= bound;
+}
+
 /* ---- query ---------------------------------------------------------------------------------- */
 
 static bool territory_known(const struct collector_antennes *a, const char *t)
@@ -127,6 +144,8 @@ struct tally {
     int64_t v1_issued;       /* tickets of contract-1 buckets: their breakdowns are unknown */
     int64_t outcomes[CONTRACT_OUTCOMES_N], channels[CONTRACT_CHANNELS_N];
     int64_t reasons[CONTRACT_REASONS_N], bands[CONTRACT_WAIT_BANDS_N];
+    /* waits in bands judged against their antenne's own target, and those within it */
+    int64_t judged, within;
 };
 
 static void sum_into(int64_t *dst, const int64_t *src, int n)
@@ -135,7 +154,8 @@ static void sum_into(int64_t *dst, const int64_t *src, int n)
         count_add(&dst[i], src[i]);
 }
 
-static void tally_bucket(struct tally *t, const struct collector_bucket *b)
+/* target_min: the waiting target of the bucket's antenne. */
+static void tally_bucket(struct tally *t, const struct collector_bucket *b, int target_min)
 {
     t->rows++;
     count_add(&t->issued, b->issued);
@@ -154,14 +174,20 @@ static void tally_bucket(struct tally *t, const struct collector_bucket *b)
     sum_into(t->channels, b->channels, CONTRACT_CHANNELS_N);
     sum_into(t->reasons, b->feedback_reasons, CONTRACT_REASONS_N);
     sum_into(t->bands, b->wait_bands, CONTRACT_WAIT_BANDS_N);
+    int bound = judged_bound(target_min);
+    for (int i = 0; bound && i < CONTRACT_WAIT_BANDS_N; i++) {
+        count_add(&t->judged, b->wait_bands[i]);
+        if (band_within(i, bound))
+            count_add(&t->within, b->wait_bands[i]);
+    }
 }
 
 static void tally_merge(struct tally *t, const struct tally *o)
 {
     const int64_t *src[] = {&o->rows, &o->issued, &o->served, &o->redirected, &o->no_show, &o->appointments,
-                            &o->wait_count, &o->v1_issued};
+                            &o->wait_count, &o->v1_issued, &o->judged, &o->within};
     int64_t *dst[] = {&t->rows, &t->issued, &t->served, &t->redirected, &t->no_show, &t->appointments,
-                      &t->wait_count, &t->v1_issued};
+                      &t->wait_count, &t->v1_issued, &t->judged, &t->within};
     for (size_t i = 0; i < sizeof src / sizeof src[0]; i++)
         count_add(dst[i], *src[i]);
     t->wait_sum += o->wait_sum;
@@ -170,17 +196,6 @@ static void tally_merge(struct tally *t, const struct tally *o)
     sum_into(t->channels, o->channels, CONTRACT_CHANNELS_N);
     sum_into(t->reasons, o->reasons, CONTRACT_REASONS_N);
     sum_into(t->bands, o->bands, CONTRACT_WAIT_BANDS_N);
-}
-
-/* Waits in the bands at or under the target, and all waits in bands. */
-static void within_target(const struct tally *t, int target_min, int64_t *within, int64_t *all)
-{
-    *within = *all = 0;
-    for (int i = 0; i < CONTRACT_WAIT_BANDS_N; i++) {
-        count_add(all, t->bands[i]);
-        if (i + 1 < CONTRACT_WAIT_BANDS_N && band_low_min[i + 1] <= target_min)
-            count_add(within, t->bands[i]);
-    }
 }
 
 #define PARTNERS_SHOWN 64
@@ -192,6 +207,7 @@ struct partner_count {
 
 struct period_ctx {
     const struct collector_antennes *antennes;
+    const int *targets;              /* per antenne, registry order */
     const struct collector_console_query *q;
     int64_t first, last;
     struct tally *per;               /* per antenne, registry order */
@@ -232,7 +248,7 @@ static int period_row(void *ctx, const struct collector_row *r)
     if (i < 0 || !in_scope(collector_antennes_at(x->antennes, (size_t)i), x->q))
         return 0;
     const struct collector_bucket *b = &r->bucket;
-    tally_bucket(&x->per[i], b);
+    tally_bucket(&x->per[i], b, x->targets[i]);
     int64_t day = collector_ingest_parse_day(b->day);
     if (day >= x->first && day <= x->last) {
         count_add(&x->daily[day - x->first], b->issued);
@@ -440,9 +456,9 @@ static void now_row_html(struct buf *b, const struct collector_antenne_info *inf
     buf_printf(b, "</td><td><div class='gauge'><span data-k='now.%s.longest' data-v='%lld'>", info->id,
                (long long)longest);
     html_duration(b, longest);
-    buf_printf(b, " / %d min</span><div class='track'><div class='fill%s' style='width:%.0f%%'></div></div></div>"
+    buf_printf(b, " / <span data-k='now.%s.target' data-v='%d'>%d min</span></span><div class='track'><div class='fill%s' style='width:%.0f%%'></div></div></div>"
                   "</td><td class='n' data-k='now.%s.desks'>",
-               target_min, longest > (int64_t)target_min * 60 ? " over" : "",
+               info->id, target_min, target_min, longest > (int64_t)target_min * 60 ? " over" : "",
                longest >= (int64_t)target_min * 60 ? 100.0 : 100.0 * (double)longest / (target_min * 60.0), info->id);
     html_count(b, l->desks_open);
     buf_puts(b, "</td><td>");
@@ -457,7 +473,7 @@ static void now_row_html(struct buf *b, const struct collector_antenne_info *inf
 }
 
 int collector_console_now(struct collector_store *store, const struct collector_antennes *antennes,
-                          struct collector_live_board *live, int target_min, int64_t now,
+                          struct collector_live_board *live, const int *targets, int64_t now,
                           const struct collector_console_query *q, char **out, size_t *len)
 {
     size_t n = collector_antennes_count(antennes);
@@ -474,11 +490,11 @@ int collector_console_now(struct collector_store *store, const struct collector_
         shown++;
         rows[i].has_live = collector_live_board_get(live, i, &rows[i].live);
         if (rows[i].has_live)
-            rows[i].alerts = collector_alert_conditions(&rows[i].live, target_min, now);
+            rows[i].alerts = collector_alert_conditions(&rows[i].live, targets[i], now);
         if (rows[i].has_live && rows[i].live.open) {
             open++;
             count_add(&waiting, collector_live_waiting(&rows[i].live));
-            over += collector_live_longest_wait(&rows[i].live) > (int64_t)target_min * 60;
+            over += collector_live_longest_wait(&rows[i].live) > (int64_t)targets[i] * 60;
         }
         alerting += rows[i].alerts != 0;
     }
@@ -492,20 +508,20 @@ int collector_console_now(struct collector_store *store, const struct collector_
                (long long)open, (long long)shown);
     html_count(&b, waiting);
     buf_printf(&b, "</b><span>personnes en attente</span></div><div class='card'><b data-k='now.over'>%lld</b>"
-                   "<span>au-delà de l’objectif de %d min</span></div><div class='card'><b data-k='now.alerts'>%lld</b>"
+                   "<span>au-delà de leur objectif d’attente</span></div><div class='card'><b data-k='now.alerts'>%lld</b>"
                    "<span>antennes en alerte</span></div></div>",
-               (long long)over, target_min, (long long)alerting);
-    buf_printf(&b, "<section id='now'><h2>Les antennes maintenant</h2><p>État envoyé par chaque borne au moins chaque "
-                   "minute quand elle est ouverte ; objectif d’attente : %d min. Alertes en tête.</p><table><thead>"
-                   "<tr><th>Antenne</th><th>État</th><th class='n'>En attente</th><th>Attente la plus longue</th>"
-                   "<th class='n'>Guichets</th><th>Imprimante</th><th>Dernier signe</th><th>Alertes</th></tr>"
-                   "</thead><tbody>",
-               target_min);
+               (long long)over, (long long)alerting);
+    buf_puts(&b, "<section id='now'><h2>Les antennes maintenant</h2><p>État envoyé par chaque borne au moins chaque "
+                 "minute quand elle est ouverte ; l’attente la plus longue face à l’objectif de l’antenne (celui de "
+                 "sa configuration publiée, sinon celui de la région). Alertes en tête.</p><table><thead>"
+                 "<tr><th>Antenne</th><th>État</th><th class='n'>En attente</th><th>Attente la plus longue</th>"
+                 "<th class='n'>Guichets</th><th>Imprimante</th><th>Dernier signe</th><th>Alertes</th></tr>"
+                 "</thead><tbody>");
     for (size_t k = 0; k < 2 * n; k++) {
         size_t i = k % n;
         if (!in_scope(collector_antennes_at(antennes, i), q) || (rows[i].alerts != 0) != (k < n))
             continue;
-        now_row_html(&b, collector_antennes_at(antennes, i), &rows[i], target_min, now);
+        now_row_html(&b, collector_antennes_at(antennes, i), &rows[i], targets[i], now);
     }
     buf_puts(&b, "</tbody></table></section>");
     page_close(&b);
@@ -587,7 +603,19 @@ static void period_title(struct buf *b, const struct collector_antennes *a, cons
     buf_puts(b, "'>suivant →</a></div>");
 }
 
-static void tally_cards(struct buf *b, const struct tally *t, int target_min)
+/* "objectif 15 min", and how the wait bands judge it when it is not one of their bounds. */
+static void target_words(struct buf *b, int target_min)
+{
+    int bound = judged_bound(target_min);
+    buf_printf(b, "objectif %d min", target_min);
+    if (!bound)
+        buf_puts(b, ", trop court pour les tranches d’attente");
+    else if (bound != target_min)
+        buf_printf(b, ", jugé à %d min", bound);
+}
+
+/* common: the waiting target every antenne in scope shares, 0 when they differ. */
+static void tally_cards(struct buf *b, const struct tally *t, int common)
 {
     buf_puts(b, "<div class='cards'><div class='card'><b data-k='total.issued'>");
     html_count(b, t->issued);
@@ -601,15 +629,20 @@ static void tally_cards(struct buf *b, const struct tally *t, int target_min)
     } else
         buf_puts(b, ">—");
     buf_printf(b, "</b><span>attente moyenne</span></div><div class='card'><b data-k='total.within'");
-    int64_t within, all;
-    within_target(t, target_min, &within, &all);
-    if (all) {
-        buf_printf(b, " data-v='%lld/%lld'>", (long long)within, (long long)all);
-        html_percent(b, within, all);
+    if (t->judged) {
+        buf_printf(b, " data-v='%lld/%lld'>", (long long)t->within, (long long)t->judged);
+        html_percent(b, t->within, t->judged);
     } else
         buf_puts(b, ">—");
-    buf_printf(b, "</b><span>servis en %d min ou moins</span></div><div class='card'><b data-k='total.satisfaction'>",
-               target_min);
+    buf_puts(b, "</b><span>");
+    if (common && judged_bound(common) == common)
+        buf_printf(b, "servis en %d min ou moins", common);
+    else if (common) {
+        buf_puts(b, "servis dans l’");
+        target_words(b, common);
+    } else
+        buf_puts(b, "servis dans l’objectif de leur antenne");
+    buf_puts(b, "</span></div><div class='card'><b data-k='total.satisfaction'>");
     double mean;
     int64_t answers;
     if (html_satisfaction(t->fb, &mean, &answers)) {
@@ -622,7 +655,8 @@ static void tally_cards(struct buf *b, const struct tally *t, int target_min)
     buf_puts(b, " avis)</span></div></div>");
 }
 
-/* One comparison row: name, tickets, received, referred, mean wait, share within target, weather. */
+/* One comparison row: name, tickets, received, referred, mean wait, share within target, weather.
+ * target_min: the row's own target, shown under its share (0 for a row of several antennes). */
 static void compare_row(struct buf *b, const char *key, const char *name, const char *sub, const struct tally *t,
                         int target_min)
 {
@@ -653,47 +687,52 @@ static void compare_row(struct buf *b, const char *key, const char *name, const 
     else
         buf_puts(b, "—");
     buf_puts(b, "</td><td class='n'>");
-    int64_t within, all;
-    within_target(t, target_min, &within, &all);
-    if (all)
-        html_percent(b, within, all);
+    if (t->judged)
+        html_percent(b, t->within, t->judged);
     else
         buf_puts(b, "—");
+    if (target_min) {
+        buf_puts(b, "<small data-k='");
+        html_text(b, key);
+        buf_printf(b, ".target' data-v='%d'>", target_min);
+        target_words(b, target_min);
+        buf_puts(b, "</small>");
+    }
     buf_puts(b, "</td>");
     html_weather(b, t->fb);
     buf_puts(b, "</tr>");
 }
 
-static void compare_head(struct buf *b, const char *id, const char *title, const char *first_col, int target_min)
+static void compare_head(struct buf *b, const char *id, const char *title, const char *first_col)
 {
     buf_printf(b, "<section id='%s'><h2>%s</h2><table><thead><tr><th>%s</th><th class='n'>Tickets</th>"
                   "<th class='n'>Reçues</th><th class='n'>Orientées</th><th class='n'>Attente moy.</th>"
-                  "<th class='n'>≤ %d min</th><th>Météo</th><th>Avis, soleil → orage</th></tr></thead><tbody>",
-               id, title, first_col, target_min);
+                  "<th class='n'>Dans l’objectif</th><th>Météo</th><th>Avis, soleil → orage</th></tr></thead><tbody>",
+               id, title, first_col);
 }
 
 static void compare_antennes(struct buf *b, const struct collector_antennes *a, const struct collector_console_query *q,
-                             const struct tally *per, int target_min)
+                             const struct tally *per, const int *targets)
 {
-    compare_head(b, "by-antenne", "Par antenne", "Antenne", target_min);
+    compare_head(b, "by-antenne", "Par antenne", "Antenne");
     for (size_t i = 0; i < collector_antennes_count(a); i++) {
         const struct collector_antenne_info *info = collector_antennes_at(a, i);
         if (!in_scope(info, q))
             continue;
         char key[COLLECTOR_ID_MAX + 16];
         snprintf(key, sizeof key, "antenne.%s", info->id);
-        compare_row(b, key, info->name, info->territory, &per[i], target_min);
+        compare_row(b, key, info->name, info->territory, &per[i], targets[i]);
     }
     buf_puts(b, "</tbody></table></section>");
 }
 
 /* Territories or groups side by side (those with an antenne in scope). */
 static void compare_field(struct buf *b, const struct collector_antennes *a, const struct collector_console_query *q,
-                          const struct tally *per, enum field f, int target_min)
+                          const struct tally *per, enum field f)
 {
     bool territory = f == FIELD_TERRITORY;
     compare_head(b, territory ? "by-territory" : "by-group", territory ? "Territoires" : "Groupes",
-                 territory ? "Territoire" : "Groupe", target_min);
+                 territory ? "Territoire" : "Groupe");
     size_t n = collector_antennes_count(a);
     for (size_t i = 0; i < n; i++) {
         const struct collector_antenne_info *info = collector_antennes_at(a, i);
@@ -714,7 +753,7 @@ static void compare_field(struct buf *b, const struct collector_antennes *a, con
         snprintf(key, sizeof key, "%s.%s", territory ? "territory" : "group", field_of(info, f));
         char sub[32];
         snprintf(sub, sizeof sub, "%d antenne%s", sites, sites > 1 ? "s" : "");
-        compare_row(b, key, field_of(info, f), sub, &t, target_min);
+        compare_row(b, key, field_of(info, f), sub, &t, 0);
     }
     buf_puts(b, "</tbody></table></section>");
 }
@@ -773,17 +812,22 @@ static void unknown_note(struct buf *b, const struct tally *t)
     buf_puts(b, "</b> tickets viennent de bornes au contrat 1 : leur détail est inconnu et n’est pas compté ici.</p>");
 }
 
-static void section_waits(struct buf *b, const struct tally *t, int target_min)
+/* common: as tally_cards. Bands are coloured against a target only when every antenne shares it. */
+static void section_waits(struct buf *b, const struct tally *t, int common)
 {
-    buf_printf(b, "<section id='waits'><h2>Attentes</h2><p>Répartition des attentes ; en vert, servis en %d min ou "
-                  "moins (l’objectif).</p><div class='hbars'>",
-               target_min);
+    int bound = judged_bound(common);
+    buf_puts(b, "<section id='waits'><h2>Attentes</h2><p>Répartition des attentes");
+    if (bound)
+        buf_printf(b, " ; en vert, servis en %d min ou moins (l’objectif).", bound);
+    else
+        buf_puts(b, " ; chaque antenne a son objectif (tableau par antenne).");
+    buf_puts(b, "</p><div class='hbars'>");
     int64_t max = max_of(t->bands, CONTRACT_WAIT_BANDS_N), total = sum_of(t->bands, CONTRACT_WAIT_BANDS_N);
     for (int i = 0; i < CONTRACT_WAIT_BANDS_N; i++) {
         char key[32];
         snprintf(key, sizeof key, "band.%s", contract_band_word(i + 1));
-        bool in = i + 1 < CONTRACT_WAIT_BANDS_N && band_low_min[i + 1] <= target_min;
-        hbar(b, key, contract_band_label(i + 1), t->bands[i], max, total, in ? "in" : "out");
+        hbar(b, key, contract_band_label(i + 1), t->bands[i], max, total,
+             !bound ? NULL : band_within(i, bound) ? "in" : "out");
     }
     buf_puts(b, "</div>");
     unknown_note(b, t);
@@ -924,7 +968,7 @@ static void section_heat(struct buf *b, const struct period_ctx *x)
 }
 
 int collector_console_period(struct collector_store *store, const struct collector_antennes *antennes,
-                             int target_min, int64_t now, const struct collector_console_query *q, char **out,
+                             const int *targets, int64_t now, const struct collector_console_query *q, char **out,
                              size_t *len)
 {
     size_t n = collector_antennes_count(antennes);
@@ -935,6 +979,7 @@ int collector_console_period(struct collector_store *store, const struct collect
     if (!x || !per)
         goto end;
     x->antennes = antennes;
+    x->targets = targets;
     x->q = q;
     x->per = per;
     period_range(q->period, q->day, &x->first, &x->last);
@@ -948,8 +993,13 @@ int collector_console_period(struct collector_store *store, const struct collect
         goto end;
     struct tally total;
     memset(&total, 0, sizeof total);
-    for (size_t i = 0; i < n; i++)
+    int common = -1;
+    for (size_t i = 0; i < n; i++) {
         tally_merge(&total, &per[i]);
+        if (in_scope(collector_antennes_at(antennes, i), q))
+            common = common == -1 || common == targets[i] ? targets[i] : 0;
+    }
+    common = common < 0 ? 0 : common;
 
     page_open(&b, "période", "period", q, now, 0);
     period_form(&b, antennes, q);
@@ -958,22 +1008,22 @@ int collector_console_period(struct collector_store *store, const struct collect
         buf_puts(&b, "<section class='empty'><p data-k='empty'>pas de données</p><p class='note'>Aucune borne de ce "
                      "périmètre n’a envoyé de chiffres pour cette période.</p></section>");
     } else {
-        tally_cards(&b, &total, target_min);
+        tally_cards(&b, &total, common);
         buf_puts(&b, "<div class='grid'>");
         section_arrivals(&b, x, q->period);
         section_heat(&b, x);
-        section_waits(&b, &total, target_min);
+        section_waits(&b, &total, common);
         section_outcomes(&b, &total, x);
         section_channels(&b, &total);
         section_satisfaction(&b, &total);
         buf_puts(&b, "</div>");
         if (!q->antenne[0]) {
             if (!q->territory[0])
-                compare_field(&b, antennes, q, per, FIELD_TERRITORY, target_min);
+                compare_field(&b, antennes, q, per, FIELD_TERRITORY);
             if (!q->group[0])
-                compare_field(&b, antennes, q, per, FIELD_GROUP, target_min);
+                compare_field(&b, antennes, q, per, FIELD_GROUP);
         }
-        compare_antennes(&b, antennes, q, per, target_min);
+        compare_antennes(&b, antennes, q, per, targets);
     }
     page_close(&b);
     rc = 0;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@ struct collector_fleet {
     collector_channel_clock_fn now;
     pthread_mutex_t mu;      /* the store connection; publishing is one at a time */
     struct collector_store *store;
+    atomic_int *wait_targets;   /* per antenne: the published "waiting_target_min", 0 = none */
 };
 
 /* ---- records ------------------------------------------------------------------------------------ */
@@ -222,6 +224,21 @@ static json_t *pending_changes(struct collector_fleet *f, json_t *docs, json_t *
     return out;
 }
 
+/* The published document's waiting target of antenne i (the boards take 1..600 minutes). */
+static void note_wait_target(struct collector_fleet *f, size_t i, const json_t *doc)
+{
+    json_int_t v = json_integer_value(json_object_get(doc, "waiting_target_min"));
+    atomic_store(&f->wait_targets[i], v >= 1 && v <= 600 ? (int)v : 0);
+}
+
+void collector_fleet_wait_targets(struct collector_fleet *f, int fallback_min, int *out)
+{
+    for (size_t i = 0; i < collector_antennes_count(f->antennes); i++) {
+        int v = atomic_load(&f->wait_targets[i]);
+        out[i] = v ? v : fallback_min;
+    }
+}
+
 /* ---- board answers (channel hook) ---------------------------------------------------------------- */
 
 static void on_config_ack(void *ctx, const char *antenne, int64_t id, bool ok, const char *error, const json_t *result)
@@ -375,6 +392,7 @@ static enum MHD_Result publish(struct collector_fleet *f, struct MHD_Connection 
                                 "by", who);
         put_record(f, NS_PUBLISHED, id, rec);
         json_decref(rec);
+        note_wait_target(f, (size_t)index, doc);
         json_array_append_new(sent, json_string(id));
     }
     if (json_array_size(changes) > 0) {
@@ -649,10 +667,30 @@ int collector_fleet_new(const struct collector_config *config, const struct coll
     f->channel = channel;
     f->now = now;
     pthread_mutex_init(&f->mu, NULL);
+    size_t n = collector_antennes_count(antennes);
+    if (!(f->wait_targets = calloc(n ? n : 1, sizeof *f->wait_targets))) {
+        snprintf(err, errlen, "out of memory");
+        collector_fleet_free(f);
+        return -1;
+    }
     if (collector_store_open(config->backend, config->storage, &f->store, err, errlen) != 0) {
         collector_fleet_free(f);
         return -1;
     }
+    json_t *published = records(f, NS_PUBLISHED);
+    if (!published) {
+        snprintf(err, errlen, "cannot read the published documents: %s", collector_store_error(f->store));
+        collector_fleet_free(f);
+        return -1;
+    }
+    const char *id;
+    json_t *rec;
+    json_object_foreach(published, id, rec) {
+        long i = collector_antennes_find(antennes, id);
+        if (i >= 0)
+            note_wait_target(f, (size_t)i, json_object_get(rec, "doc"));
+    }
+    json_decref(published);
     struct collector_channel_type config_type = {.name = "config", .on_ack = on_config_ack, .ctx = f};
     struct collector_channel_type health_type = {.name = "health", .on_event = on_health, .ctx = f};
     /* Remote care (fleet_care.h): sent from the console, answered in the acknowledgement's result. */
@@ -676,5 +714,6 @@ void collector_fleet_free(struct collector_fleet *f)
         return;
     collector_store_close(f->store);
     pthread_mutex_destroy(&f->mu);
+    free(f->wait_targets);
     free(f);
 }

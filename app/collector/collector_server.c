@@ -588,15 +588,20 @@ static enum MHD_Result console_get(struct collector_server *s, struct MHD_Connec
     }
     snprintf(q.reader, sizeof q.reader, "%s", who.name);
     snprintf(q.csrf, sizeof q.csrf, "%s", who.csrf);
+    size_t n = collector_antennes_count(s->antennes);
+    int *targets = malloc((n ? n : 1) * sizeof *targets);
+    if (!targets)
+        return MHD_NO;
+    collector_fleet_wait_targets(s->fleet, s->config->wait_target_min, targets);
     struct collector_store *st = pool_take(s);
     char *out;
     size_t len;
-    int target = s->config->wait_target_min;
-    int rc = now_page ? collector_console_now(st, s->antennes, s->live, target, now, &q, &out, &len)
-                      : collector_console_period(st, s->antennes, target, now, &q, &out, &len);
+    int rc = now_page ? collector_console_now(st, s->antennes, s->live, targets, now, &q, &out, &len)
+                      : collector_console_period(st, s->antennes, targets, now, &q, &out, &len);
     if (rc != 0)
         log_error("console failed: %s", collector_store_error(st));
     pool_give(s, st);
+    free(targets);
     if (rc != 0)
         return send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "storage unavailable, retry later");
     return send_buffer(c, MHD_HTTP_OK, "text/html; charset=utf-8", out, len, NULL, NULL);
@@ -769,10 +774,17 @@ static bool alerts_stopping(void *ctx)
 static void *alert_main(void *arg)
 {
     struct collector_server *s = arg;
+    size_t n = collector_antennes_count(s->antennes);
+    int *targets = malloc((n ? n : 1) * sizeof *targets);
+    if (!targets) {
+        log_error("alerts: out of memory, no steering alert will be sent");
+        return NULL;
+    }
     pthread_mutex_lock(&s->amu);
     while (!s->alert_stop) {
         pthread_mutex_unlock(&s->amu);
-        collector_alerts_tick(s->alerts, s->now());
+        collector_fleet_wait_targets(s->fleet, s->config->wait_target_min, targets);
+        collector_alerts_tick(s->alerts, targets, s->now());
         pthread_mutex_lock(&s->amu);
         struct timespec until;
         clock_gettime(CLOCK_MONOTONIC, &until);
@@ -781,6 +793,7 @@ static void *alert_main(void *arg)
             ;
     }
     pthread_mutex_unlock(&s->amu);
+    free(targets);
     return NULL;
 }
 
@@ -813,8 +826,8 @@ static void stop_writer(struct collector_server *s)
 static void free_server(struct collector_server *s)
 {
     stop_writer(s);
+    stop_alerts(s);   /* the alert thread reads the fleet's targets */
     collector_fleet_free(s->fleet);
-    stop_alerts(s);
     collector_alerts_free(s->alerts);
     collector_users_free(s->users);
     collector_channel_free(s->channel);
@@ -925,8 +938,7 @@ int collector_server_start(const struct collector_config *config, const struct c
         return -1;
     }
     if (!(s->live = collector_live_board_new(collector_antennes_count(antennes))) ||
-        !(s->alerts = collector_alerts_new(antennes, s->live, config->wait_target_min, &config->alert_sink,
-                                           alerts_stopping, s))) {
+        !(s->alerts = collector_alerts_new(antennes, s->live, &config->alert_sink, alerts_stopping, s))) {
         snprintf(err, errlen, "out of memory");
         free_server(s);
         return -1;

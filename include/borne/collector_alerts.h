@@ -3,7 +3,8 @@
  * sendmail (the alarm module's sender, alarm_send.h), and shown on the console.
  *
  * Rules, per antenne:
- *   wait     open and the longest current wait is over the waiting target: fires at once, clears when
+ *   wait     open and the longest current wait is over the antenne's waiting target (its published
+ *            business document's, else the region's default): fires at once, clears when
  *            the wait is back within the target or the antenne closes;
  *   printer  the printer has not been ready for COLLECTOR_ALERT_PRINTER_S (10 min) in a row: fires
  *            then (a paper change does not page anyone), clears when it is ready;
@@ -60,15 +61,16 @@ struct collector_alerts;
 /* The registry, the live board and the sink are borrowed (they outlive the tracker); stop (may be
  * NULL) abandons a send in progress (alarm_send.h). Returns NULL when out of memory. */
 struct collector_alerts *collector_alerts_new(const struct collector_antennes *antennes,
-                                              struct collector_live_board *live, int target_min,
+                                              struct collector_live_board *live,
                                               const struct collector_alert_sink *sink, alarm_send_stop_fn stop,
                                               void *stop_ctx);
 void collector_alerts_free(struct collector_alerts *al);
 
-/* Evaluates every antenne at now and sends each alert that fired or cleared since the last call (one
+/* Evaluates every antenne at now, each against its own waiting target (targets: minutes, registry
+ * order, collector_fleet_wait_targets()), and sends each alert that fired or cleared since the last call (one
  * webhook POST and one mail each; blocking). Returns the number of alerts that fired or cleared. A
  * failed send is logged and not retried: the next change is sent anyway. */
-int collector_alerts_tick(struct collector_alerts *al, int64_t now);
+int collector_alerts_tick(struct collector_alerts *al, const int *targets, int64_t now);
 
 /* Active alerts (fired, not cleared), antenne by antenne in registry order; a non-zero return of fn
  * stops the walk. since: when the condition began (Unix seconds). */

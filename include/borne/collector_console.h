@@ -60,14 +60,18 @@ int collector_console_query_parse(const struct collector_antennes *antennes, int
  * (5, 10, 15, 20, 30, 45 or 60). */
 bool collector_console_target_ok(int minutes);
 
-/* The "Maintenant" page at time now (Unix seconds); target_min is the region's waiting target. */
+/* The "Maintenant" page at time now (Unix seconds). targets: each antenne's waiting target in minutes,
+ * registry order (collector_fleet_wait_targets()). */
 int collector_console_now(struct collector_store *store, const struct collector_antennes *antennes,
-                          struct collector_live_board *live, int target_min, int64_t now,
+                          struct collector_live_board *live, const int *targets, int64_t now,
                           const struct collector_console_query *q, char **out, size_t *len);
 
-/* The page of a period. */
+/* The page of a period. The share served within target judges each antenne's waits by its own target
+ * (targets as above) and adds them up: exact when the target is a bound of the wait bands, otherwise
+ * judged by the greatest bound under it (never more than was achieved, and the page says so); an
+ * antenne whose target is under 5 minutes is left out of that share. */
 int collector_console_period(struct collector_store *store, const struct collector_antennes *antennes,
-                             int target_min, int64_t now, const struct collector_console_query *q, char **out,
+                             const int *targets, int64_t now, const struct collector_console_query *q, char **out,
                              size_t *len);
 
 #endif

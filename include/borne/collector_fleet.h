@@ -42,6 +42,12 @@ int collector_fleet_new(const struct collector_config *config, const struct coll
                         struct collector_fleet **out, char *err, size_t errlen);
 void collector_fleet_free(struct collector_fleet *f);
 
+/* The waiting target of every antenne (minutes, registry order) by its published document: the
+ * "waiting_target_min" merged region → group → antenne, as the board was sent it; fallback_min where
+ * the published document sets none (absent, 0, or outside the boards' 1..600) or none was published.
+ * The steering console and its alerts judge each antenne by it (collector_console.h). Any thread. */
+void collector_fleet_wait_targets(struct collector_fleet *f, int fallback_min, int *out);
+
 /* Routing, as collector_channel_route/request/completed. */
 bool collector_fleet_route(const char *url);
 enum MHD_Result collector_fleet_request(struct collector_fleet *f, struct MHD_Connection *c, const char *url,

@@ -106,16 +106,31 @@ static int active_count(struct collector_alerts *al, const struct collector_ante
     return x.n;
 }
 
-static void test_rules(void)
+/* A webhook receiver, a sendmail stand-in and four antennes. */
+struct fixture {
+    const char *dir, *mails;
+    struct MHD_Daemon *hook;
+    struct collector_antennes *a;
+    struct collector_live_board *live;
+    struct collector_alert_sink sink;
+    struct collector_alerts *al;
+};
+
+static void fixture_open(struct fixture *fx, const char *name)
 {
-    const char *dir = testlib_tmpdir("collector_alerts");
-    const char *mails = testlib_path(dir, "mails.txt");
+    memset(fx, 0, sizeof *fx);
+    pthread_mutex_lock(&hook_mu);
+    n_hooks = 0;
+    pthread_mutex_unlock(&hook_mu);
+    const char *dir = fx->dir = testlib_tmpdir(name);
+    const char *mails = fx->mails = testlib_path(dir, "mails.txt");
     char script[600];
     snprintf(script, sizeof script, "#!/bin/sh\n[ \"$1\" = -t ] || exit 64\ncat >> '%s'\n", mails);
     testlib_write_file(dir, "sendmail", script, 0755);
     struct MHD_Daemon *hook = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL, NULL, on_hook,
                                                NULL, MHD_OPTION_END);
     CHECK(hook != NULL);
+    fx->hook = hook;
     int port = MHD_get_daemon_info(hook, MHD_DAEMON_INFO_BIND_PORT)->port;
 
     const char *csv = testlib_write_file(dir, "antennes.csv",
@@ -125,28 +140,45 @@ static void test_rules(void)
                                          "Arras,2020-09-21,1,1,Pas-de-Calais,artois,50.3,2.8\n"
                                          "Laon,,1,1,Aisne,aisne-sud,49.6,3.6\n",
                                          0644);
-    struct collector_antennes *a = NULL;
     char err[256];
-    CHECK_INT(collector_antennes_load_csv(csv, &a, err, sizeof err), 0);
-    struct collector_live_board *live = collector_live_board_new(collector_antennes_count(a));
-    struct collector_alert_sink sink;
-    memset(&sink, 0, sizeof sink);
-    snprintf(sink.webhook_url, sizeof sink.webhook_url, "http://127.0.0.1:%d/hook", port);
-    snprintf(sink.mail_to, sizeof sink.mail_to, "direction@example.org");
-    snprintf(sink.sendmail, sizeof sink.sendmail, "%s", testlib_path(dir, "sendmail"));
-    struct collector_alerts *al = collector_alerts_new(a, live, 15, &sink, NULL, NULL);
-    CHECK(al != NULL);
+    CHECK_INT(collector_antennes_load_csv(csv, &fx->a, err, sizeof err), 0);
+    fx->live = collector_live_board_new(collector_antennes_count(fx->a));
+    snprintf(fx->sink.webhook_url, sizeof fx->sink.webhook_url, "http://127.0.0.1:%d/hook", port);
+    snprintf(fx->sink.mail_to, sizeof fx->sink.mail_to, "direction@example.org");
+    snprintf(fx->sink.sendmail, sizeof fx->sink.sendmail, "%s", testlib_path(dir, "sendmail"));
+    fx->al = collector_alerts_new(fx->a, fx->live, &fx->sink, NULL, NULL);
+    CHECK(fx->al != NULL);
+}
+
+static void fixture_close(struct fixture *fx)
+{
+    collector_alerts_free(fx->al);
+    collector_live_board_free(fx->live);
+    collector_antennes_free(fx->a);
+    MHD_stop_daemon(fx->hook);
+}
+
+static void test_rules(void)
+{
+    struct fixture fx;
+    fixture_open(&fx, "collector_alerts");
+    const char *mails = fx.mails;
+    struct collector_antennes *a = fx.a;
+    struct collector_live_board *live = fx.live;
+    struct collector_alerts *al = fx.al;
+    /* Every antenne has the region's target but Arras, whose own is 5 minutes. */
+    const int targets[] = {15, 15, 5, 15};
     const long fourmies = collector_antennes_find(a, "fourmies"), amiens = collector_antennes_find(a, "amiens"),
                arras = collector_antennes_find(a, "arras");
 
-    /* T0: Fourmies over the target (25 min > 15), Amiens out of paper, Arras fine. */
+    /* T0: Fourmies over the target (25 min > 15), Amiens out of paper, Arras fine (exactly its 5 min). */
     struct collector_live s = snapshot(true, T0, "ready", 6, 1500);
     collector_live_board_put(live, (size_t)fourmies, &s, T0);
     s = snapshot(true, T0, "paper_out", 1, 60);
     collector_live_board_put(live, (size_t)amiens, &s, T0);
     s = snapshot(true, T0, "ready", 2, 300);
     collector_live_board_put(live, (size_t)arras, &s, T0);
-    CHECK_INT(collector_alerts_tick(al, T0), 1);
+    CHECK_INT(collector_alerts_tick(al, targets, T0), 1);
     CHECK_INT(hooks_with("\"state\":\"fired\"", "\"kind\":\"wait\"", "\"antenne\":\"fourmies\""), 1);
     CHECK_INT(count_lines(mails, "Subject: "), 1);
     CHECK_INT(count_lines(mails, "To: direction@example.org"), 1);
@@ -160,14 +192,14 @@ static void test_rules(void)
         collector_live_board_put(live, (size_t)fourmies, &s, t);
         s = snapshot(true, t, "ready", 2, 300);
         collector_live_board_put(live, (size_t)arras, &s, t);
-        CHECK_INT(collector_alerts_tick(al, t), 0);
+        CHECK_INT(collector_alerts_tick(al, targets, t), 0);
     }
     /* 10 minutes out of paper: the printer alert, once. */
     s = snapshot(true, T0 + 600, "paper_out", 1, 60);
     collector_live_board_put(live, (size_t)amiens, &s, T0 + 600);
-    CHECK_INT(collector_alerts_tick(al, T0 + 600), 1);
+    CHECK_INT(collector_alerts_tick(al, targets, T0 + 600), 1);
     CHECK_INT(hooks_with("\"state\":\"fired\"", "\"kind\":\"printer\"", "\"antenne\":\"amiens\""), 1);
-    CHECK_INT(collector_alerts_tick(al, T0 + 610), 0);
+    CHECK_INT(collector_alerts_tick(al, targets, T0 + 610), 0);
 
     /* Fourmies is back within the target, Amiens has paper: both clear, once. */
     s = snapshot(true, T0 + 620, "ready", 2, 420);
@@ -176,7 +208,7 @@ static void test_rules(void)
     collector_live_board_put(live, (size_t)amiens, &s, T0 + 620);
     s = snapshot(true, T0 + 620, "ready", 2, 300);
     collector_live_board_put(live, (size_t)arras, &s, T0 + 620);
-    CHECK_INT(collector_alerts_tick(al, T0 + 620), 2);
+    CHECK_INT(collector_alerts_tick(al, targets, T0 + 620), 2);
     CHECK_INT(hooks_with("\"state\":\"cleared\"", "\"kind\":\"wait\"", "\"antenne\":\"fourmies\""), 1);
     CHECK_INT(hooks_with("\"state\":\"cleared\"", "\"kind\":\"printer\"", "\"antenne\":\"amiens\""), 1);
     CHECK_INT(active_count(al, a), 0);
@@ -184,10 +216,10 @@ static void test_rules(void)
     /* A printer out for 5 minutes then fixed pages nobody. */
     s = snapshot(true, T0 + 700, "cover_open", 0, 0);
     collector_live_board_put(live, (size_t)amiens, &s, T0 + 700);
-    CHECK_INT(collector_alerts_tick(al, T0 + 700), 0);
+    CHECK_INT(collector_alerts_tick(al, targets, T0 + 700), 0);
     s = snapshot(true, T0 + 1000, "ready", 0, 0);
     collector_live_board_put(live, (size_t)amiens, &s, T0 + 1000);
-    CHECK_INT(collector_alerts_tick(al, T0 + 1000), 0);
+    CHECK_INT(collector_alerts_tick(al, targets, T0 + 1000), 0);
 
     /* Arras said "open" at T0 + 620 and then nothing: silent after 10 minutes, not before. Fourmies
      * and Amiens keep sending. Closing clears it when the board speaks again. */
@@ -195,7 +227,7 @@ static void test_rules(void)
         s = snapshot(true, t, "ready", 1, 100);
         collector_live_board_put(live, (size_t)fourmies, &s, t);
         collector_live_board_put(live, (size_t)amiens, &s, t);
-        int fired = collector_alerts_tick(al, t);
+        int fired = collector_alerts_tick(al, targets, t);
         CHECK_INT(fired, t - (T0 + 620) > COLLECTOR_ALERT_SILENT_S && t - 60 - (T0 + 620) <= COLLECTOR_ALERT_SILENT_S);
     }
     CHECK_INT(hooks_with("\"state\":\"fired\"", "\"kind\":\"silent\"", "\"antenne\":\"arras\""), 1);
@@ -203,11 +235,11 @@ static void test_rules(void)
     collector_live_board_put(live, (size_t)arras, &s, T0 + 1400);
     collector_live_board_put(live, (size_t)fourmies, &s, T0 + 1400);
     collector_live_board_put(live, (size_t)amiens, &s, T0 + 1400);
-    CHECK_INT(collector_alerts_tick(al, T0 + 1400), 1);
+    CHECK_INT(collector_alerts_tick(al, targets, T0 + 1400), 1);
     CHECK_INT(hooks_with("\"state\":\"cleared\"", "\"kind\":\"silent\"", "\"antenne\":\"arras\""), 1);
 
     /* Closed antennes silent for hours, and Laon never heard from: no alert. */
-    CHECK_INT(collector_alerts_tick(al, T0 + 20000), 0);
+    CHECK_INT(collector_alerts_tick(al, targets, T0 + 20000), 0);
     /* Every change went out once by each way: 3 fired + 3 cleared. */
     pthread_mutex_lock(&hook_mu);
     CHECK_INT(n_hooks, 6);
@@ -215,10 +247,33 @@ static void test_rules(void)
     CHECK_INT(count_lines(mails, "Subject: =?UTF-8?B?"), 6);
     CHECK_INT(count_lines(mails, "Antenne : Arras (Pas-de-Calais, groupe artois)"), 2);
 
-    collector_alerts_free(al);
-    collector_live_board_free(live);
-    collector_antennes_free(a);
-    MHD_stop_daemon(hook);
+    fixture_close(&fx);
+}
+
+/* Two antennes with different targets: each is judged by its own, and a target changed by a newly
+ * published document counts from the next evaluation. */
+static void test_own_targets(void)
+{
+    struct fixture fx;
+    fixture_open(&fx, "collector_alerts_targets");
+    const long fourmies = collector_antennes_find(fx.a, "fourmies"), arras = collector_antennes_find(fx.a, "arras");
+    int targets[] = {30, 15, 5, 15};
+    CHECK_INT(fourmies, 0);
+    CHECK_INT(arras, 2);
+    struct collector_live s = snapshot(true, T0, "ready", 6, 1500);   /* 25 min: within Fourmies' 30 */
+    collector_live_board_put(fx.live, (size_t)fourmies, &s, T0);
+    s = snapshot(true, T0, "ready", 2, 360);                           /* 6 min: over Arras' 5 */
+    collector_live_board_put(fx.live, (size_t)arras, &s, T0);
+    CHECK_INT(collector_alerts_tick(fx.al, targets, T0), 1);
+    CHECK_INT(hooks_with("\"kind\":\"wait\"", "\"antenne\":\"arras\"", "\"target_s\":300"), 1);
+    CHECK_INT(hooks_with("\"antenne\":\"fourmies\"", "", ""), 0);
+    CHECK_INT(count_lines(fx.mails, "Attente la plus longue : 6 min (objectif 5 min)"), 1);
+    /* Fourmies' document now says 20 minutes: over it at the next evaluation, once. */
+    targets[0] = 20;
+    CHECK_INT(collector_alerts_tick(fx.al, targets, T0 + 15), 1);
+    CHECK_INT(hooks_with("\"kind\":\"wait\"", "\"antenne\":\"fourmies\"", "\"target_s\":1200"), 1);
+    CHECK_INT(collector_alerts_tick(fx.al, targets, T0 + 30), 0);
+    fixture_close(&fx);
 }
 
 /* The rules' conditions as the console shows them. */
@@ -231,11 +286,14 @@ static void test_conditions(void)
     l.open = false;
     snprintf(l.printer, sizeof l.printer, "offline");
     CHECK_INT(collector_alert_conditions(&l, 15, T0 + 5000), 1u << COLLECTOR_ALERT_PRINTER);
+    l.open = true;
+    CHECK_INT(collector_alert_conditions(&l, 20, T0) & (1u << COLLECTOR_ALERT_WAIT), 0);   /* 15 min 1 s < 20 */
 }
 
 int main(void)
 {
     RUN(test_conditions);
     RUN(test_rules);
+    RUN(test_own_targets);
     return testlib_finish();
 }

@@ -6,6 +6,8 @@
 //     computed here from the uploaded buckets; a contract-1 antenne's tickets are counted as such,
 //     never as zero outcomes; a period with no data says "pas de données";
 //   - /console shows the live snapshots, alerts first, with the counts that were posted;
+//   - waiting targets per antenne come from the published fleet documents (region → group → antenne):
+//     the Now page and the "within target" shares judge each antenne by its own;
 //   - at 1366×768 and 1920×1080 no element leaves the viewport sideways and no two text boxes overlap;
 //   - the HQ page's legend, its bars, the console's legend and the CSV export's columns all go
 //     sunny → storm in the kiosk's words, and a legend swatch has the colour of its bars.
@@ -32,7 +34,13 @@ const OUTCOMES = ['answered', 'partner', 'online_help', 'appointment'];
 const REASONS = ['attente', 'accueil', 'reponse', 'locaux', 'autre'];
 const BANDS = ['0-5', '5-10', '10-15', '15-20', '20-30', '30-45', '45-60', '60+'];
 const BAND_LOW = [0, 5, 10, 15, 20, 30, 45, 60];
-const TARGET_MIN = 15;
+const TARGET_MIN = 15;   // the region's document (and the collector's default)
+// Waiting targets published through the fleet's documents (region → group → antenne): the aisne-sud
+// group's antennes 30 min, Arras 5 min, Amiens 12 min (not a band bound: judged at 10).
+const GROUP_TARGET = 30;
+const OWN_TARGETS = { arras: 5, amiens: 12 };
+const targetOf = (a) => OWN_TARGETS[a.id] || (a.group === 'aisne-sud' ? GROUP_TARGET : TARGET_MIN);
+const judgedBound = (min) => Math.max(0, ...BAND_LOW.slice(1).filter((b) => b <= min));
 const USERS = { directrice: 'mot-de-passe-de-la-region', 'gestion-aisne-sud': 'mot-de-passe-du-groupe' };
 
 function slug(name) {
@@ -122,7 +130,7 @@ async function hqGet(port, p) {
 
 // Expected figures over the buckets kept by `keep` (antenne, bucket).
 function expect(uploaded, keep) {
-  const e = { rows: 0, issued: 0, served: 0, redirected: 0, waitSum: 0, waitCount: 0, v1: 0,
+  const e = { rows: 0, issued: 0, served: 0, redirected: 0, waitSum: 0, waitCount: 0, v1: 0, within: 0, judged: 0,
               fb: [0, 0, 0, 0, 0], outcomes: [0, 0, 0, 0], channels: [0, 0], reasons: [0, 0, 0, 0, 0],
               bands: new Array(8).fill(0), partners: {}, per: {}, heat: {} };
   for (const { antenne, schema, b } of uploaded) {
@@ -139,6 +147,8 @@ function expect(uploaded, keep) {
     b.channels.forEach((n, i) => { e.channels[i] += n; });
     b.feedback_reasons.forEach((n, i) => { e.reasons[i] += n; });
     b.wait_bands.forEach((n, i) => { e.bands[i] += n; });
+    const bound = judgedBound(targetOf(antenne));
+    if (bound) b.wait_bands.forEach((n, i) => { e.judged += n; if (i + 1 < 8 && BAND_LOW[i + 1] <= bound) e.within += n; });
     for (const [id, n] of Object.entries(b.partners)) e.partners[id] = (e.partners[id] || 0) + n;
   }
   return e;
@@ -163,10 +173,8 @@ function checkFigures(what, got, e, antennesIn) {
   const mean = Math.floor(e.waitSum / e.waitCount);
   t.check(got['total.wait_mean'] && Number(got['total.wait_mean'].v) === mean,
           `${what}: mean wait ${mean} s (page: ${JSON.stringify(got['total.wait_mean'])})`);
-  const within = e.bands.reduce((s, n, i) => s + (i + 1 < 8 && BAND_LOW[i + 1] <= TARGET_MIN ? n : 0), 0);
-  const all = e.bands.reduce((s, n) => s + n, 0);
-  t.check(got['total.within'] && got['total.within'].v === `${within}/${all}`,
-          `${what}: within target ${within}/${all} (page: ${JSON.stringify(got['total.within'])})`);
+  t.check(got['total.within'] && got['total.within'].v === `${e.within}/${e.judged}`,
+          `${what}: within each antenne's target ${e.within}/${e.judged} (page: ${JSON.stringify(got['total.within'])})`);
   OUTCOMES.forEach((w, i) => eq(`outcome.${w}`, e.outcomes[i]));
   eq('channel.visit', e.outcomes.reduce((s, n) => s + n, 0));
   eq('channel.phone', e.channels[0]);
@@ -182,7 +190,11 @@ function checkFigures(what, got, e, antennesIn) {
   for (const a of antennesIn) {
     if (e.per[a.id] === undefined)
       t.check(!got[`antenne.${a.id}.issued`], `${what}: ${a.id} has no figure (pas de données)`);
-    else eq(`antenne.${a.id}.issued`, e.per[a.id]);
+    else {
+      eq(`antenne.${a.id}.issued`, e.per[a.id]);
+      const tg = got[`antenne.${a.id}.target`];
+      t.check(tg && Number(tg.v) === targetOf(a), `${what}: ${a.id}'s target ${targetOf(a)} min (page: ${tg && tg.v})`);
+    }
   }
   for (const [k, n] of Object.entries(e.heat)) eq(`heat.${k}`, n);
   const heatSum = Object.entries(got).filter(([k]) => k.startsWith('heat.')).reduce((s, [, f]) => s + count(f), 0);
@@ -372,7 +384,22 @@ async function main() {
         for (const b of buckets) uploaded.push({ antenne: a, schema, b });
       }
     }
-    // Live snapshots: one over the target, one with its printer out of paper, one fine, one closed.
+    // Waiting targets: the region's, a group's and two antennes' own, published as fleet documents.
+    const put = async (scope, doc) => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/config/documents/${scope}`, {
+        method: 'PUT', headers: { Authorization: 'Bearer ' + HQ_TOKEN, 'Content-Type': 'application/json' },
+        body: JSON.stringify(doc) });
+      t.check(res.status === 200, `document ${scope}: ${res.status}`);
+    };
+    await put('region', { waiting_target_min: TARGET_MIN });
+    await put('group:aisne-sud', { antennes: all.filter((a) => a.group === 'aisne-sud').map((a) => a.id),
+                                   waiting_target_min: GROUP_TARGET });
+    for (const [id, min] of Object.entries(OWN_TARGETS)) await put(`antenne:${id}`, { waiting_target_min: min });
+    const pub = await post(port, HQ_TOKEN, '/api/v1/config/publish', {});
+    t.check(pub.status === 200 && pub.data.antennes.length === all.length, `published: ${JSON.stringify(pub)}`);
+
+    // Live snapshots: one over the region's target, one over its own (Arras: 400 s > 5 min), one with
+    // its printer out of paper (and 2 min: within its 12), one closed.
     const live = [
       ['fourmies', true, 3, 'ready', [['A', 6, 1500], ['F', 2, 300]]],
       ['amiens', true, 2, 'paper_out', [['A', 1, 120]]],
@@ -452,12 +479,16 @@ async function main() {
     t.check(count(now['now.arras.desks']) === 4, 'Arras: 4 desks open');
     t.check(now['now.open'].text === `3 / ${all.length}`, `3 antennes open (${now['now.open'].text})`);
     t.check(count(now['now.waiting']) === 12, `12 people waiting (${now['now.waiting'].text})`);
-    t.check(count(now['now.over']) === 1 && count(now['now.alerts']) === 2, 'one over target, two in alert');
+    t.check(count(now['now.over']) === 2 && count(now['now.alerts']) === 3,
+            `two over their target, three in alert (${now['now.over'].text}, ${now['now.alerts'].text})`);
+    for (const id of ['fourmies', 'arras', 'amiens'])
+      t.check(Number(now[`now.${id}.target`].v) === targetOf(byId(id)),
+              `Now: ${id} against its own target ${targetOf(byId(id))} (page: ${now[`now.${id}.target`].v})`);
     const order = await nowPages[0].evaluate(() => [...document.querySelectorAll('#now tbody tr')]
       .map((r) => ({ id: r.dataset.antenne, alert: r.classList.contains('alert') })));
-    t.check(order[0].alert && order[1].alert && !order[2].alert &&
-            ['fourmies', 'amiens'].includes(order[0].id) && ['fourmies', 'amiens'].includes(order[1].id),
-            `alerts first (${order.slice(0, 3).map((o) => o.id)})`);
+    t.check(order.slice(0, 3).every((o) => o.alert) && !order[3].alert &&
+            JSON.stringify(order.slice(0, 3).map((o) => o.id).sort()) === JSON.stringify(['amiens', 'arras', 'fourmies']),
+            `alerts first (${order.slice(0, 4).map((o) => o.id)})`);
     const liveApi = JSON.parse((await hqGet(port, '/api/v1/live')).text);
     t.check(liveApi.find((l) => l.antenne === 'fourmies').live.waiting === 8, '/api/v1/live agrees with the page');
     const nord = await view(browser, port, 'console_now_nord', '/console?territory=Nord', [[1366, 768]]);
