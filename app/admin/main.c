@@ -491,14 +491,13 @@ static int cmd_quiet_window(admin *a, int argc, char **argv)
         if (*end || minutes < 0 || minutes > 24 * 60)
             return usage_error("quiet-window: MINUTES from 0 to 1440, not \"%s\"", argv[0]);
     }
-    /* queue_is_open reads "closed" on a database error: read the hours first, so a failure is a
-     * failure and never a green light. */
-    queue_setup setup;
-    int rc = queue_get_setup(a->q, &setup);
+    /* A database error is a refusal, never a green light. */
+    bool open = false;
+    int64_t next_open = 0;
+    int rc = queue_open_at(a->q, a->now, &open, &next_open);
     if (rc)
         return refused(a, "quiet-window", rc);
-    int64_t next_open = 0;
-    if (queue_is_open(a->q, a->now, &next_open)) {
+    if (open) {
         printf("open now: not a quiet window\n");
         return EXIT_BUSY;
     }

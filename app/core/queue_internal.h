@@ -108,9 +108,6 @@ extern const char q_alarm_schema[];
 
 /* ---- setup.c ---------------------------------------------------------------------------- */
 
-/* Whether tickets can be issued at `now` (hours, last-ticket stop); *next_open as in
- * queue_is_open(). Unlike queue_is_open(), a storage error is returned as such. */
-int q_open_at(queue *q, int64_t now, bool *open, int64_t *next_open);
 /* Looks up a service: QUEUE_OK, QUEUE_ENOSERVICE or QUEUE_EDISABLED (message recorded). */
 int q_service_check(queue *q, char letter, bool must_be_enabled);
 

@@ -326,7 +326,7 @@ static bool open_at(const queue_day_hours *h, int last_ticket_min, int min)
     return false;
 }
 
-int q_open_at(queue *q, int64_t now, bool *open, int64_t *next_open)
+int queue_open_at(queue *q, int64_t now, bool *open, int64_t *next_open)
 {
     if (next_open)
         *next_open = 0;
@@ -368,7 +368,7 @@ int q_open_at(queue *q, int64_t now, bool *open, int64_t *next_open)
 bool queue_is_open(queue *q, int64_t now, int64_t *next_open)
 {
     bool open = false;
-    return q_open_at(q, now, &open, next_open) == QUEUE_OK && open;
+    return queue_open_at(q, now, &open, next_open) == QUEUE_OK && open;
 }
 
 int q_service_check(queue *q, char letter, bool must_be_enabled)

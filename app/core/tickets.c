@@ -245,7 +245,7 @@ int queue_issue(queue *q, int64_t now, char service, const queue_issue_opts *opt
         return err;
     bool open = false;
     int64_t next = 0;
-    if (!(err = q_service_check(q, service, true)) && !(err = q_open_at(q, now, &open, &next)) &&
+    if (!(err = q_service_check(q, service, true)) && !(err = queue_open_at(q, now, &open, &next)) &&
         !open)
         err = q_fail(q, QUEUE_ECLOSED, "closed: no ticket now (next opening at %lld)",
                      (long long)next);

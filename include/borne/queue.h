@@ -140,6 +140,10 @@ int queue_get_setup(queue *q, queue_setup *out);
 /* Whether a ticket can be issued at `now` (hours, last-ticket stop, closed days); when not,
  * *next_open (may be NULL) gets the next opening time or 0 if none is configured. */
 bool queue_is_open(queue *q, int64_t now, int64_t *next_open);
+/* The same, for callers that must not read a storage error as "closed" (maintenance windows):
+ * QUEUE_OK with *open and *next_open set, or the error (message recorded; *open false and
+ * *next_open 0, as when closed with no opening configured). */
+int queue_open_at(queue *q, int64_t now, bool *open, int64_t *next_open);
 
 /* ---- tickets ---------------------------------------------------------------------------- */
 

@@ -114,6 +114,10 @@ expect "quiet window: opens too soon" 3 "opens in 30 min" -- "${A[@]}" --now ${m
 expect "quiet window: lunch is long enough" 0 "quiet window" -- "${A[@]}" --now ${monday}T12:45 quiet-window 30
 expect "quiet window: night" 0 "quiet window" -- "${A[@]}" --now ${monday}T22:00 quiet-window
 expect "quiet window: bad minutes" 2 "MINUTES" -- "${A[@]}" quiet-window soon
+# The hours cannot be read: a refusal, never a green light for an upgrade.
+cp "$tmp/borne.db" "$tmp/nohours.db"
+sqlite3 "$tmp/nohours.db" "DROP TABLE hours"
+expect "quiet window: unreadable hours" 1 "quiet-window.*hours" -- "${A[@]}" --db "$tmp/nohours.db" --now ${monday}T22:00 quiet-window
 
 expect "check-config says the admin screen is locked" 0 "no \\[ui\\] admin_pin" -- "${A[@]}" check-config
 printf '[antenne]\nid = x\nname = Antenne de B\xe9thune\n[service.A]\nlabel_fr = A\n[printer]\ndevice = virtual\n' > "$tmp/latin1.ini"
