@@ -90,6 +90,6 @@ endif()
 
 # Steering alerts with an injected clock, a real webhook receiver and a sendmail stand-in.
 borne_add_test(NAME test_collector_alerts SOURCES integration/test_collector_alerts.c
-  LIBS borne_collector PkgConfig::MHD LABELS integration)
+  LIBS borne_collector borne_collector_synth PkgConfig::MHD LABELS integration)
 
 borne_add_test(NAME test_collector_users SOURCES unit/test_collector_users.c LIBS borne_collector LABELS unit)

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "borne/collector_ingest.h"
+#include "borne/contract.h"
 #include "borne/log.h"
 #include "collector_html.h"
 
@@ -16,9 +18,9 @@ BORNE_LOG_MODULE("alerts");
 #define WEBHOOK_TIMEOUT_S 10
 #define SENDMAIL_DEADLINE_MS 30000
 
-static const char *const words[COLLECTOR_ALERT_KINDS] = {"wait", "printer", "silent"};
+static const char *const words[COLLECTOR_ALERT_KINDS] = {"wait", "printer", "silent", "satisfaction"};
 static const char *const labels[COLLECTOR_ALERT_KINDS] = {"Attente trop longue", "Imprimante en panne",
-                                                          "Silencieuse"};
+                                                          "Silencieuse", "Satisfaction en baisse"};
 
 const char *collector_alert_word(enum collector_alert_kind k)
 {
@@ -42,9 +44,22 @@ unsigned collector_alert_conditions(const struct collector_live *l, int target_m
     return c;
 }
 
+/* One four-week window of feedback. */
+struct window {
+    char from[11], to[11];
+    int64_t answers, bad;   /* all answers; rain and storm */
+};
+
+/* An antenne's last satisfaction review. */
+struct satisfaction {
+    struct window recent, previous;
+    bool drop;
+};
+
 struct alert_state {
     int64_t since[COLLECTOR_ALERT_KINDS];   /* when the condition was first seen holding; 0 = it does not */
     bool fired[COLLECTOR_ALERT_KINDS];
+    struct satisfaction sat;
 };
 
 struct collector_alerts {
@@ -56,6 +71,7 @@ struct collector_alerts {
     pthread_mutex_t mu;   /* guards state (the console reads it) */
     struct alert_state *state;
     size_t n;
+    int64_t reviewed_day;   /* of the last satisfaction review; INT64_MIN before the first */
 };
 
 /* One change to send: what fired or cleared, with the snapshot that said so. */
@@ -65,7 +81,8 @@ struct change {
     bool fired;
     int64_t since;
     int target_min;   /* the antenne's waiting target then */
-    struct collector_live live;
+    struct collector_live live;   /* zeroed when the antenne never sent one */
+    struct satisfaction sat;
 };
 
 struct collector_alerts *collector_alerts_new(const struct collector_antennes *antennes,
@@ -85,6 +102,7 @@ struct collector_alerts *collector_alerts_new(const struct collector_antennes *a
     al->stop = stop;
     al->stop_ctx = stop_ctx;
     al->n = n;
+    al->reviewed_day = INT64_MIN;
     pthread_mutex_init(&al->mu, NULL);
     return al;
 }
@@ -106,6 +124,89 @@ static void rfc3339(int64_t t, char out[32])
         snprintf(out, 32, "%lld", (long long)t);
 }
 
+/* ---- satisfaction review -------------------------------------------------------------------- */
+
+struct review {
+    const struct collector_antennes *antennes;
+    struct satisfaction *sat;   /* per antenne */
+    bool recent;                /* filling the recent window (else the previous) */
+};
+
+static int review_row(void *ctx, const char *antenne, const int64_t *counts)
+{
+    struct review *r = ctx;
+    long i = collector_antennes_find(r->antennes, antenne);
+    if (i < 0)
+        return 0;
+    struct window *w = r->recent ? &r->sat[i].recent : &r->sat[i].previous;
+    for (int k = 0; k < CONTRACT_WEATHER_N; k++) {
+        count_add(&w->answers, counts[k]);
+        if (k + 1 == CONTRACT_WEATHER_PLUIE || k + 1 == CONTRACT_WEATHER_ORAGE)
+            count_add(&w->bad, counts[k]);
+    }
+    return 0;
+}
+
+static bool dropped(const struct satisfaction *s)
+{
+    if (s->recent.answers < COLLECTOR_ALERT_SATISFACTION_MIN || s->previous.answers < COLLECTOR_ALERT_SATISFACTION_MIN)
+        return false;
+    double recent = (double)s->recent.bad / (double)s->recent.answers;
+    double previous = (double)s->previous.bad / (double)s->previous.answers;
+    return (recent - previous) * 100.0 >= COLLECTOR_ALERT_SATISFACTION_RISE_PCT - 1e-9;
+}
+
+int collector_alerts_review(struct collector_alerts *al, struct collector_store *store, int64_t now)
+{
+    int64_t today = now >= 0 ? now / 86400 : -((-now + 86399) / 86400);
+    if (today == al->reviewed_day)
+        return 0;
+    struct satisfaction *sat = calloc(al->n ? al->n : 1, sizeof *sat);
+    if (!sat) {
+        log_error("satisfaction review: out of memory");
+        return -1;
+    }
+    const int64_t days = COLLECTOR_ALERT_SATISFACTION_DAYS;
+    char from[2][11], to[2][11];
+    day_iso(today - days, from[0]);
+    day_iso(today - 1, to[0]);
+    day_iso(today - 2 * days, from[1]);
+    day_iso(today - days - 1, to[1]);
+    for (size_t i = 0; i < al->n; i++) {
+        memcpy(sat[i].recent.from, from[0], 11);
+        memcpy(sat[i].recent.to, to[0], 11);
+        memcpy(sat[i].previous.from, from[1], 11);
+        memcpy(sat[i].previous.to, to[1], 11);
+    }
+    struct review r = {al->antennes, sat, true};
+    int rc = collector_store_feedback_sums(store, from[0], to[0], review_row, &r);
+    r.recent = false;
+    if (rc == 0)
+        rc = collector_store_feedback_sums(store, from[1], to[1], review_row, &r);
+    if (rc != 0) {
+        log_error("satisfaction review: %s", collector_store_error(store));
+        free(sat);
+        return -1;
+    }
+    pthread_mutex_lock(&al->mu);
+    for (size_t i = 0; i < al->n; i++) {
+        sat[i].drop = dropped(&sat[i]);
+        al->state[i].sat = sat[i];
+    }
+    al->reviewed_day = today;
+    pthread_mutex_unlock(&al->mu);
+    free(sat);
+    return 0;
+}
+
+/* ---- sending -------------------------------------------------------------------------------- */
+
+static json_t *window_json(const struct window *w)
+{
+    return json_pack("{s:s, s:s, s:I, s:I}", "from", w->from, "to", w->to, "answers", (json_int_t)w->answers,
+                     "rain_storm", (json_int_t)w->bad);
+}
+
 static void send_webhook(struct collector_alerts *al, const struct change *c, int64_t now)
 {
     const struct collector_antenne_info *info = collector_antennes_at(al->antennes, c->antenne);
@@ -117,6 +218,9 @@ static void send_webhook(struct collector_alerts *al, const struct change *c, in
                             "antenne_name", info->name, "territory", info->territory, "group", info->group, "since",
                             since, "at", at, "longest_wait_s", (json_int_t)collector_live_longest_wait(&c->live),
                             "target_s", (json_int_t)c->target_min * 60, "printer", c->live.printer);
+    if (msg && c->kind == COLLECTOR_ALERT_SATISFACTION)
+        json_object_set_new(msg, "satisfaction", json_pack("{s:o, s:o}", "recent", window_json(&c->sat.recent),
+                                                           "previous", window_json(&c->sat.previous)));
     char *body = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
     json_decref(msg);
     char why[256] = "out of memory";
@@ -141,9 +245,17 @@ static void send_mail(struct collector_alerts *al, const struct change *c)
     struct buf b = {0};
     buf_printf(&b, "Antenne : %s (%s, groupe %s)\n%s depuis le %s.\n\n", info->name, info->territory, info->group,
                c->fired ? labels[c->kind] : "Alerte terminée, elle durait", when);
-    buf_printf(&b, "Attente la plus longue : %lld min (objectif %d min). Imprimante : %s. Antenne %s.\n",
-               (long long)(collector_live_longest_wait(&c->live) / 60), c->target_min,
-               html_printer_label(c->live.printer), c->live.open ? "ouverte" : "fermée");
+    if (c->kind == COLLECTOR_ALERT_SATISFACTION) {
+        const struct window *w[2] = {&c->sat.recent, &c->sat.previous};
+        for (int i = 0; i < 2; i++)
+            buf_printf(&b, "%s (du %s au %s) : %lld avis « pluie » ou « orage » sur %lld (%.0f %%).\n",
+                       i ? "Les quatre semaines d'avant" : "Les quatre dernières semaines", w[i]->from, w[i]->to,
+                       (long long)w[i]->bad, (long long)w[i]->answers,
+                       w[i]->answers ? 100.0 * (double)w[i]->bad / (double)w[i]->answers : 0.0);
+    } else
+        buf_printf(&b, "Attente la plus longue : %lld min (objectif %d min). Imprimante : %s. Antenne %s.\n",
+                   (long long)(collector_live_longest_wait(&c->live) / 60), c->target_min,
+                   html_printer_label(c->live.printer), c->live.open ? "ouverte" : "fermée");
     char *body;
     size_t len;
     char *text = NULL;
@@ -166,11 +278,15 @@ int collector_alerts_tick(struct collector_alerts *al, const int *targets, int64
     int n = 0;
     for (size_t i = 0; i < al->n; i++) {
         struct collector_live l;
-        if (!collector_live_board_get(al->live, i, &l))
-            continue;
-        unsigned conds = collector_alert_conditions(&l, targets[i], now);
+        unsigned conds = 0;
+        if (collector_live_board_get(al->live, i, &l))
+            conds = collector_alert_conditions(&l, targets[i], now);
+        else
+            memset(&l, 0, sizeof l);
         pthread_mutex_lock(&al->mu);
         struct alert_state *s = &al->state[i];
+        if (s->sat.drop)
+            conds |= 1u << COLLECTOR_ALERT_SATISFACTION;
         for (int k = 0; k < COLLECTOR_ALERT_KINDS; k++) {
             bool holds = conds & (1u << k);
             if (holds && !s->since[k])
@@ -178,7 +294,7 @@ int collector_alerts_tick(struct collector_alerts *al, const int *targets, int64
             bool due = holds && (k != COLLECTOR_ALERT_PRINTER || now - s->since[k] >= COLLECTOR_ALERT_PRINTER_S);
             if (due != s->fired[k] && (due || !holds)) {
                 s->fired[k] = due;
-                changes[n++] = (struct change){i, (enum collector_alert_kind)k, due, s->since[k], targets[i], l};
+                changes[n++] = (struct change){i, (enum collector_alert_kind)k, due, s->since[k], targets[i], l, s->sat};
             }
             if (!holds)
                 s->since[k] = 0;

@@ -392,13 +392,6 @@ static void html_date(struct buf *b, int64_t day)
 }
 
 /* Days of years 0..9999 only (the validator's range). */
-static void iso_date(char out[11], int64_t day)
-{
-    int y, m, d;
-    day_civil(day, &y, &m, &d);
-    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
-}
-
 static void html_percent(struct buf *b, int64_t part, int64_t whole)
 {
     int tenths = (int)(1000.0 * (double)part / (double)whole + 0.5);
@@ -534,7 +527,7 @@ int collector_console_now(struct collector_store *store, const struct collector_
 static void period_href(struct buf *b, const struct collector_console_query *q, enum collector_period p, int64_t day)
 {
     char date[11];
-    iso_date(date, day);
+    day_iso(day, date);
     buf_printf(b, "/console/period?period=%s&amp;date=%s", period_word(p), date);
     const char *names[] = {"territory", "group", "antenne"};
     const char *values[] = {q->territory, q->group, q->antenne};
@@ -548,7 +541,7 @@ static void period_href(struct buf *b, const struct collector_console_query *q, 
 static void period_form(struct buf *b, const struct collector_antennes *a, const struct collector_console_query *q)
 {
     char date[11];
-    iso_date(date, q->day);
+    day_iso(q->day, date);
     buf_puts(b, "<form class='filter' method='get' action='/console/period'><label>Période<select name='period'>");
     const char *labels[] = {"Jour", "Semaine", "Mois"};
     for (int p = COLLECTOR_PERIOD_DAY; p <= COLLECTOR_PERIOD_MONTH; p++)
@@ -985,8 +978,8 @@ int collector_console_period(struct collector_store *store, const struct collect
     period_range(q->period, q->day, &x->first, &x->last);
     struct collector_filter f;
     memset(&f, 0, sizeof f);
-    iso_date(f.from, x->first);
-    iso_date(f.to, x->last);
+    day_iso(x->first, f.from);
+    day_iso(x->last, f.to);
     if (q->antenne[0])
         snprintf(f.antenne, sizeof f.antenne, "%s", q->antenne);
     if (collector_store_export(store, &f, period_row, x) != 0)

@@ -77,6 +77,13 @@ void day_civil(int64_t z, int *y, int *m, int *d)
     *y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
+void day_iso(int64_t day, char out[11])
+{
+    int y, m, d;
+    day_civil(day, &y, &m, &d);
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
+}
+
 int64_t day_monday(int64_t day)
 {
     int64_t dow = ((day + 3) % 7 + 7) % 7; /* 1970-01-01 was a Thursday: Monday = 0 */

@@ -31,6 +31,8 @@ void count_add(int64_t *total, int64_t v);
 /* Civil date of a day number (days since 1970-01-01), and the Monday of its ISO week. */
 void day_civil(int64_t day, int *y, int *m, int *d);
 int64_t day_monday(int64_t day);
+/* YYYY-MM-DD of a day number. */
+void day_iso(int64_t day, char out[11]);
 
 /* Text with < > & " escaped. */
 void html_text(struct buf *b, const char *s);

@@ -54,6 +54,7 @@ struct collector_server {
     struct collector_fleet *fleet;       /* business documents, board status, audit (collector_fleet.h) */
     /* Steering alerts (collector_alerts.h): their own thread, since a webhook or sendmail may block. */
     struct collector_alerts *alerts;
+    struct collector_store *alert_store;   /* the alert thread's own (satisfaction review) */
     struct collector_users *users;       /* console sign-in (collector_users.h) */
     pthread_t alert_thread;
     bool alert_started, alert_stop;
@@ -783,8 +784,10 @@ static void *alert_main(void *arg)
     pthread_mutex_lock(&s->amu);
     while (!s->alert_stop) {
         pthread_mutex_unlock(&s->amu);
+        int64_t now = s->now();
         collector_fleet_wait_targets(s->fleet, s->config->wait_target_min, targets);
-        collector_alerts_tick(s->alerts, targets, s->now());
+        collector_alerts_review(s->alerts, s->alert_store, now);
+        collector_alerts_tick(s->alerts, targets, now);
         pthread_mutex_lock(&s->amu);
         struct timespec until;
         clock_gettime(CLOCK_MONOTONIC, &until);
@@ -829,6 +832,7 @@ static void free_server(struct collector_server *s)
     stop_alerts(s);   /* the alert thread reads the fleet's targets */
     collector_fleet_free(s->fleet);
     collector_alerts_free(s->alerts);
+    collector_store_close(s->alert_store);
     collector_users_free(s->users);
     collector_channel_free(s->channel);
     collector_alarms_free(s->alarms);
@@ -943,7 +947,8 @@ int collector_server_start(const struct collector_config *config, const struct c
         free_server(s);
         return -1;
     }
-    if (collector_users_load(config->users, antennes, &s->users, err, errlen) != 0) {
+    if (collector_store_open(config->backend, config->storage, &s->alert_store, err, errlen) != 0 ||
+        collector_users_load(config->users, antennes, &s->users, err, errlen) != 0) {
         free_server(s);
         return -1;
     }

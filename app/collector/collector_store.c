@@ -28,7 +28,7 @@ struct bucket_col {
 static struct bucket_col bucket_cols[MAX_BUCKET_COLS];
 static int n_bucket_cols;
 static struct store_added_column added[MAX_BUCKET_COLS + 1];
-static char schema_buf[8192], upsert_buf[8192], export_buf[2048];
+static char schema_buf[8192], upsert_buf[8192], export_buf[2048], feedback_buf[512];
 
 /* The newer report wins; a stored sent_at further ahead of this receipt than ingest allows is a
  * board clock that ran ahead before the collector clamped it (9999-12-31), and loses, so it cannot
@@ -81,6 +81,8 @@ const char *store_sql[STMT_COUNT] = {
                      " SELECT COALESCE(MAX(id), 0) + 1, CAST($1 AS TEXT), CAST($2 AS BIGINT), CAST($3 AS TEXT)"
                      " FROM fleet_log WHERE ns = $1",
     [STMT_LOG_LIST] = "SELECT id, value, at FROM fleet_log WHERE ns = $1 ORDER BY id DESC LIMIT $2",
+    [STMT_FEEDBACK_SUMS] = feedback_buf,
+    [STMT_KV_DEL] = "DELETE FROM fleet_kv WHERE ns = $1 AND key = $2",
 };
 
 static const char channel_schema_sql[] =
@@ -195,6 +197,12 @@ static void build_sql(void)
            " FROM buckets WHERE day >= $1 AND day <= $2"
            " AND (CAST($3 AS TEXT) = '' OR antenne = $3) AND (CAST($4 AS TEXT) = '' OR service = $4)"
            " ORDER BY antenne, day, hour, service, public_type");
+
+    size_t fl = append(feedback_buf, sizeof feedback_buf, 0, "%s", "SELECT antenne");
+    for (int i = 1; i <= CONTRACT_WEATHER_N; i++)
+        fl = append(feedback_buf, sizeof feedback_buf, fl, ", SUM(fb%d)", i);
+    append(feedback_buf, sizeof feedback_buf, fl, "%s",
+           " FROM buckets WHERE day >= $1 AND day <= $2 GROUP BY antenne ORDER BY antenne");
 }
 
 static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
@@ -523,6 +531,37 @@ int collector_store_kv_list(struct collector_store *store, const char *ns, colle
     struct kv_ctx k = {fn, ctx};
     struct store_param p[] = {text(ns)};
     return store->ops->query(store->impl, STMT_KV_LIST, p, 1, kv_row, &k, store->error, sizeof store->error);
+}
+
+int collector_store_kv_delete(struct collector_store *store, const char *ns, const char *key)
+{
+    struct store_param p[] = {text(ns), text(key)};
+    return exec_one(store, STMT_KV_DEL, p, 2, NULL);
+}
+
+struct feedback_ctx {
+    collector_feedback_fn fn;
+    void *ctx;
+};
+
+static int feedback_row(void *ctx, const char *const *c, int n)
+{
+    struct feedback_ctx *f = ctx;
+    if (n != 1 + CONTRACT_WEATHER_N)
+        return -1;
+    int64_t counts[CONTRACT_WEATHER_N];
+    for (int i = 0; i < CONTRACT_WEATHER_N; i++)
+        counts[i] = col_int(c[1 + i]);
+    return f->fn(f->ctx, c[0] ? c[0] : "", counts);
+}
+
+int collector_store_feedback_sums(struct collector_store *store, const char *from, const char *to,
+                                  collector_feedback_fn fn, void *ctx)
+{
+    struct feedback_ctx f = {fn, ctx};
+    struct store_param p[] = {text(from), text(to)};
+    return store->ops->query(store->impl, STMT_FEEDBACK_SUMS, p, 2, feedback_row, &f, store->error,
+                             sizeof store->error);
 }
 
 int collector_store_log_add(struct collector_store *store, const char *ns, int64_t at, const char *value)

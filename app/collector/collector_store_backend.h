@@ -26,6 +26,8 @@ enum store_stmt {
     STMT_KV_LIST,
     STMT_LOG_ADD,
     STMT_LOG_LIST,
+    STMT_FEEDBACK_SUMS,
+    STMT_KV_DEL,
     STMT_COUNT
 };
 

@@ -10,11 +10,22 @@
  *            then (a paper change does not page anyone), clears when it is ready;
  *   silent   the last snapshot said open and none came for COLLECTOR_ALERT_SILENT_S (10 min; a board
  *            sends one at least every minute while open): clears with the next snapshot.
- * An antenne that never sent a snapshot since the collector started has no alert (nothing is known).
+ *   satisfaction  the visitors' satisfaction dropped over four weeks: the share of "rain" and "storm"
+ *            answers (the two worst weather levels) among all feedback answers of the last
+ *            COLLECTOR_ALERT_SATISFACTION_DAYS (28) whole days before today is at least
+ *            COLLECTOR_ALERT_SATISFACTION_RISE_PCT (10) percentage points above that of the 28 days
+ *            before, both windows holding at least COLLECTOR_ALERT_SATISFACTION_MIN (30) answers (a
+ *            handful of answers proves nothing). Reviewed from the stored buckets once a day (the
+ *            windows move by whole days; days of the buckets, today from the collector's clock in
+ *            UTC); fires at the review that finds the drop, clears at the first review that no longer
+ *            does (recovered, or too few answers to tell).
+ * An antenne that never sent a snapshot since the collector started has no live alert (nothing is
+ * known); its satisfaction is judged from the stored buckets all the same.
  *
  * Webhook body (POST, JSON): {"event": "steering_alert", "state": "fired" | "cleared", "kind": "wait" |
  * "printer" | "silent", "antenne", "antenne_name", "territory", "group", "since", "at" (RFC 3339 UTC),
- * "longest_wait_s", "target_s", "printer"}. The mail says the same in French.
+ * "longest_wait_s", "target_s", "printer"}, and for "satisfaction" also "satisfaction": {"recent",
+ * "previous": {"from", "to" (YYYY-MM-DD), "answers", "rain_storm"}}. The mail says the same in French.
  *
  * Threads: collector_alerts_tick() is called by one thread (the server's alert thread, or a test);
  * collector_alerts_active() may be called from any thread meanwhile.
@@ -29,18 +40,23 @@
 #include "borne/alarm_send.h"
 #include "borne/collector_antennes.h"
 #include "borne/collector_live.h"
+#include "borne/collector_store.h"
 
 #define COLLECTOR_ALERT_PRINTER_S 600
 #define COLLECTOR_ALERT_SILENT_S 600
+#define COLLECTOR_ALERT_SATISFACTION_DAYS 28
+#define COLLECTOR_ALERT_SATISFACTION_MIN 30
+#define COLLECTOR_ALERT_SATISFACTION_RISE_PCT 10
 
 enum collector_alert_kind {
     COLLECTOR_ALERT_WAIT,
     COLLECTOR_ALERT_PRINTER,
     COLLECTOR_ALERT_SILENT,
+    COLLECTOR_ALERT_SATISFACTION,
     COLLECTOR_ALERT_KINDS
 };
 
-/* "wait", "printer", "silent", and the console's French label. */
+/* "wait", "printer", "silent", "satisfaction", and the console's French label. */
 const char *collector_alert_word(enum collector_alert_kind k);
 const char *collector_alert_label(enum collector_alert_kind k);
 
@@ -65,6 +81,12 @@ struct collector_alerts *collector_alerts_new(const struct collector_antennes *a
                                               const struct collector_alert_sink *sink, alarm_send_stop_fn stop,
                                               void *stop_ctx);
 void collector_alerts_free(struct collector_alerts *al);
+
+/* The satisfaction review: when the day of now differs from the last successful review's, reads the
+ * feedback of the two four-week windows from store and sets each antenne's satisfaction condition
+ * (sent by the next collector_alerts_tick()). Returns 0 (reviewed, or not due), or -1 on a store
+ * error (logged; the conditions stay as they were and the next call tries again). */
+int collector_alerts_review(struct collector_alerts *al, struct collector_store *store, int64_t now);
 
 /* Evaluates every antenne at now, each against its own waiting target (targets: minutes, registry
  * order, collector_fleet_wait_targets()), and sends each alert that fired or cleared since the last call (one

@@ -59,6 +59,13 @@ typedef int (*collector_row_fn)(void *ctx, const struct collector_row *row);
 int collector_store_export(struct collector_store *store, const struct collector_filter *filter,
                            collector_row_fn fn, void *ctx);
 
+/* Feedback answers of each antenne with any bucket between two days (inclusive, YYYY-MM-DD), summed:
+ * counts[] in weather order, sunny → storm (CONTRACT_WEATHER_N). Antennes in id order; a non-zero
+ * return of fn stops the walk and is returned. */
+typedef int (*collector_feedback_fn)(void *ctx, const char *antenne, const int64_t *counts);
+int collector_store_feedback_sums(struct collector_store *store, const char *from, const char *to,
+                                  collector_feedback_fn fn, void *ctx);
+
 struct collector_device {
     char antenne[COLLECTOR_ID_MAX + 1];
     int64_t last_seen;   /* server time of the last accepted batch */
@@ -114,6 +121,8 @@ int collector_store_kv_put(struct collector_store *store, const char *ns, const 
                            int64_t at);
 /* Every record of ns by key. */
 int collector_store_kv_list(struct collector_store *store, const char *ns, collector_kv_fn fn, void *ctx);
+/* Removes (ns, key); removing what is not there is no error. */
+int collector_store_kv_delete(struct collector_store *store, const char *ns, const char *key);
 /* Appends to the log of ns (ids 1, 2, ... per ns; one writer per ns at a time). */
 int collector_store_log_add(struct collector_store *store, const char *ns, int64_t at, const char *value);
 /* The newest `limit` entries of ns, newest first. */

@@ -3,10 +3,14 @@
  * stand-in (a shell script that keeps each message). Each alert reaches the webhook and the mail
  * exactly once when it fires and once when it clears: a wait over target at once; a printer fault
  * only after 10 minutes in a row (a paper change under that pages nobody); a board that said "open"
- * and went silent after 10 minutes. An antenne never heard from has no alert. */
+ * and went silent after 10 minutes. An antenne never heard from has no alert. The satisfaction drop
+ * over four weeks is reviewed from a real store (SQLite) filled through the real ingest: it fires
+ * once, does not fire on a handful of answers, and clears at the next day's review. */
 #include "borne/collector_alerts.h"
 #include "borne/collector_antennes.h"
 #include "borne/collector_live.h"
+#include "borne/collector_store.h"
+#include "borne/collector_synth.h"
 #include "testlib.h"
 
 #include <microhttpd.h>
@@ -276,6 +280,83 @@ static void test_own_targets(void)
     fixture_close(&fx);
 }
 
+/* Stores one feedback bucket (no service) of `day` with the given answers, sunny → storm. */
+static void store_feedback(struct collector_store *st, const char *antenne, int64_t day, const int64_t fb[5], int n)
+{
+    static int batch_no;
+    struct collector_bucket b;
+    memset(&b, 0, sizeof b);
+    collector_synth_day_text(day, b.day);
+    b.hour = 10 + n;
+    b.revision = 1;
+    memcpy(b.feedback, fb, sizeof b.feedback);
+    char uuid[COLLECTOR_UUID_LEN + 1];
+    collector_synth_uuid(77, (uint64_t)++batch_no, uuid);
+    char *body = collector_synth_body(antenne, uuid, T0, &b, 1, NULL);
+    struct collector_batch *batch = NULL;
+    struct collector_ingest_error err;
+    CHECK_INT(collector_ingest_parse(body, strlen(body), antenne, T0, 100, &batch, &err), COLLECTOR_INGEST_OK);
+    size_t applied = 0;
+    const struct collector_batch *one = batch;
+    CHECK_INT(collector_store_apply(st, &one, 1, T0, &applied), 0);
+    CHECK_INT(applied, 1);
+    collector_batch_free(batch);
+    free(body);
+}
+
+/* Four weeks against the four before: Fourmies goes from 10 % to 30 % of rain and storm (fires),
+ * Amiens from 0 to 100 % on 5 answers (too few: nothing), Arras stays at 10 %. */
+static void test_satisfaction(void)
+{
+    struct fixture fx;
+    fixture_open(&fx, "collector_alerts_satisfaction");
+    struct collector_store *st = NULL;
+    char err[256];
+    CHECK_INT(collector_store_open(COLLECTOR_BACKEND_SQLITE, testlib_path(fx.dir, "hq.sqlite"), &st, err, sizeof err),
+              0);
+    const int targets[] = {15, 15, 15, 15};
+    const int64_t today = T0 / 86400, before = today - 40, recent = today - 10;
+    const int64_t ten_pct[5] = {20, 10, 6, 3, 1}, thirty_pct[5] = {14, 8, 6, 8, 4};
+    const int64_t none_bad[5] = {5, 0, 0, 0, 0}, all_bad[5] = {0, 0, 0, 3, 2};
+    store_feedback(st, "fourmies", before, ten_pct, 0);
+    store_feedback(st, "fourmies", recent, thirty_pct, 0);
+    store_feedback(st, "amiens", before, none_bad, 0);
+    store_feedback(st, "amiens", recent, all_bad, 0);
+    store_feedback(st, "arras", before, ten_pct, 0);
+    store_feedback(st, "arras", recent, ten_pct, 0);
+    /* Older than eight weeks: in neither window. */
+    store_feedback(st, "arras", today - 57, all_bad, 0);
+
+    CHECK_INT(collector_alerts_review(fx.al, st, T0), 0);
+    CHECK_INT(collector_alerts_tick(fx.al, targets, T0), 1);
+    CHECK_INT(hooks_with("\"state\":\"fired\"", "\"kind\":\"satisfaction\"", "\"antenne\":\"fourmies\""), 1);
+    CHECK_INT(hooks_with("\"recent\":{", "\"answers\":40", "\"rain_storm\":12"), 1);
+    CHECK_INT(count_lines(fx.mails, "Les quatre dernières semaines"), 1);
+    CHECK_INT(active_count(fx.al, fx.a), 1);
+    /* The same day: no new review, nothing sent again. */
+    CHECK_INT(collector_alerts_review(fx.al, st, T0 + 3600), 0);
+    CHECK_INT(collector_alerts_tick(fx.al, targets, T0 + 3600), 0);
+
+    /* Many sunny answers in the recent weeks: 12 bad of 100 (12 %, +2 points). Seen at the next
+     * day's review, not before. */
+    const int64_t sunny[5] = {60, 0, 0, 0, 0};
+    store_feedback(st, "fourmies", recent + 1, sunny, 1);
+    CHECK_INT(collector_alerts_review(fx.al, st, T0 + 7200), 0);
+    CHECK_INT(collector_alerts_tick(fx.al, targets, T0 + 7200), 0);
+    CHECK_INT(collector_alerts_review(fx.al, st, T0 + 86400), 0);
+    CHECK_INT(collector_alerts_tick(fx.al, targets, T0 + 86400), 1);
+    CHECK_INT(hooks_with("\"state\":\"cleared\"", "\"kind\":\"satisfaction\"", "\"antenne\":\"fourmies\""), 1);
+    CHECK_INT(collector_alerts_review(fx.al, st, T0 + 2 * 86400), 0);
+    CHECK_INT(collector_alerts_tick(fx.al, targets, T0 + 2 * 86400), 0);
+    pthread_mutex_lock(&hook_mu);
+    CHECK_INT(n_hooks, 2);
+    pthread_mutex_unlock(&hook_mu);
+    CHECK_INT(count_lines(fx.mails, "Subject: "), 2);
+    CHECK_INT(active_count(fx.al, fx.a), 0);
+    collector_store_close(st);
+    fixture_close(&fx);
+}
+
 /* The rules' conditions as the console shows them. */
 static void test_conditions(void)
 {
@@ -295,5 +376,6 @@ int main(void)
     RUN(test_conditions);
     RUN(test_rules);
     RUN(test_own_targets);
+    RUN(test_satisfaction);
     return testlib_finish();
 }
