@@ -537,7 +537,7 @@ int queue_open(queue **out, const char *path, const queue_options *opts, char *e
     if (q->opts.recalls_before_no_show <= 0)
         q->opts.recalls_before_no_show = 1;
     if (q->opts.checkin_early_min <= 0)
-        q->opts.checkin_early_min = 30;
+        q->opts.checkin_early_min = QUEUE_CHECKIN_EARLY_MIN;
     if (q->opts.checkin_late_min <= 0)
         q->opts.checkin_late_min = 15;
     if (q->opts.default_service_s <= 0)

@@ -465,8 +465,10 @@ static int key_press(kiosk *k, int code, bool shift)
         activate(k, T_BACK);
         break;
     case KEYPAD_ERASE:
+        /* The keypad's erase key takes back one character, as on any keyboard; the screen's
+         * "Effacer" button clears the code in one tap. */
         if (digits)
-            activate(k, T_KEY_ERASE);
+            activate(k, T_KEY_BACKSPACE);
         break;
     default:
         kiosk_access_key(k, a);

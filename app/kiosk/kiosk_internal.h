@@ -21,7 +21,7 @@
 /* Target ids. Families take a base plus an index. */
 enum {
     T_TAKE = 1, T_APPOINTMENT, T_FEEDBACK, T_LANG, T_BACK, T_HOME,
-    T_PRIORITY, T_KEY_ERASE, T_KEY_OK, T_TAKE_NORMAL, T_MORE_TIME, T_DONE,
+    T_PRIORITY, T_KEY_ERASE, T_KEY_BACKSPACE, T_KEY_OK, T_TAKE_NORMAL, T_MORE_TIME, T_DONE,
     T_ADMIN_TEST, T_ADMIN_RESET, T_ADMIN_CLOSE, T_ADMIN_KEEP,
     T_LARGE_TEXT, T_PAGE_PREV, T_PAGE_NEXT,
     T_SERVICE = 100,      /* + index in setup */
@@ -99,7 +99,8 @@ struct kiosk {
     /* check-in */
     char code[QUEUE_CODE_MAX];
     int checkin_err;
-    int64_t appt_at;
+    queue_appointment appt;               /* the code's appointment (at 0: unknown code) */
+    char appt_label[8];                   /* "Déjà enregistrée": the number it was given, "" none */
 
     int fb_level;                         /* feedback given, committed when the thank-you ends; 0 none */
 
@@ -194,6 +195,10 @@ void kiosk_ticket_words(const kiosk *k, char *out, size_t n);
 /* The print status line ("Votre ticket est imprimé : prenez-le.", and where the ticket came out
  * in French, a sentence saying so). */
 void kiosk_print_message(const kiosk *k, char *out, size_t n);
+/* "10:30" for a time, in the antenne's zone. */
+void kiosk_hhmm(int64_t at, char out[8]);
+/* "Rendez-vous à 10:30, Guichet 2" for the checked-in appointment k->appt (screen, paper, speech). */
+void kiosk_appointment_line(const kiosk *k, char *out, size_t n);
 /* Records the feedback given (fb_level) with the optional service letter (0: none). */
 void kiosk_commit_feedback(kiosk *k, char service);
 

@@ -7,6 +7,30 @@
 #include <string.h>
 #include <time.h>
 
+void kiosk_hhmm(int64_t at, char out[8])
+{
+    time_t t = (time_t)at;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    snprintf(out, 8, "%02d:%02d", tm.tm_hour % 24, tm.tm_min % 60);
+}
+
+static void appointment_line_in(const kiosk *k, const ui_catalog *c, char *out, size_t n)
+{
+    char when[8];
+    kiosk_hhmm(k->appt.at, when);
+    const char *desk = kiosk_tr_in(k, c, "checkin.any_desk");
+    for (int i = 0; i < k->setup.n_counters; i++)
+        if (k->issued.ticket.counter_id && k->setup.counters[i].id == k->issued.ticket.counter_id)
+            desk = k->setup.counters[i].name;
+    ui_format(out, n, kiosk_tr_in(k, c, "result.appointment_at"), "time", when, "desk", desk, (const char *)NULL);
+}
+
+void kiosk_appointment_line(const kiosk *k, char *out, size_t n)
+{
+    appointment_line_in(k, k->langs[k->lang], out, n);
+}
+
 static void figures_in(const kiosk *k, const ui_catalog *c, char *ahead, size_t ahead_n, char *wait, size_t wait_n)
 {
     const queue_issued *is = &k->issued;
@@ -18,6 +42,11 @@ static void figures_in(const kiosk *k, const ui_catalog *c, char *ahead, size_t 
                             : is->people_ahead == 1 ? "result.ahead.1"
                                                     : "result.ahead.n";
     ui_format(ahead, ahead_n, kiosk_tr_in(k, c, ahead_key), "n", n, (const char *)NULL);
+    if (k->issued_appointment) {
+        /* The appointment's time and desk matter more than an estimate. */
+        appointment_line_in(k, c, wait, wait_n);
+        return;
+    }
     const char *wait_key = k->no_desk_open                     ? "result.no_desk"
                            : is->wait_min_lo == is->wait_min_hi ? "result.wait.one"
                                                                 : "result.wait";

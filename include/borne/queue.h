@@ -54,10 +54,13 @@ const char *queue_strerror(int err);
 
 /* ---- opening --------------------------------------------------------------------------- */
 
+/* The check-in window's default opening, minutes before the appointment. */
+#define QUEUE_CHECKIN_EARLY_MIN 30
+
 typedef struct queue_options {
     int busy_timeout_ms;      /* wait for the write lock; 0 → 5000 */
     int recalls_before_no_show; /* no-show allowed after this many recalls; 0 → default 1 */
-    int checkin_early_min;    /* appointment check-in allowed this early; 0 → default 30 */
+    int checkin_early_min;    /* appointment check-in allowed this early; 0 → QUEUE_CHECKIN_EARLY_MIN */
     int checkin_late_min;     /* ... and this late; 0 → default 15 */
     int default_service_s;    /* median service time before data exists; 0 → default 600 */
     /* This handle's writes go before those of every other handle of the process that is

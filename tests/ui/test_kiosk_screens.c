@@ -145,6 +145,31 @@ static void one_size(const fixture_screen *sc, const char *lang_button, bool lar
     CHECK(fixture_tap(&f, lang_button ? "Confirm" : "Valider"));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN_ERROR);
     check_and_save(&f, size, lang, "checkin_error");
+    /* Too early (information, from when), already checked in (the number), checked in (when,
+     * where). */
+    static const struct { const char *code; int64_t in_s; bool before; const char *shot; } appts[] = {
+        {"RDV-EARLY-1", 3 * 3600, false, "checkin-early"},
+        {"RDV-USED-1", 5 * 60, true, "checkin-used"},
+        {"RDV-OK-1", 10 * 60, false, "result-appointment"},
+    };
+    for (size_t i = 0; i < sizeof appts / sizeof appts[0]; i++) {
+        queue_appointment ap;
+        memset(&ap, 0, sizeof ap);
+        snprintf(ap.code, sizeof ap.code, "%s", appts[i].code);
+        ap.at = f.now_ms / 1000 + appts[i].in_s;
+        ap.service = 'A';
+        ap.counter_id = 2;
+        CHECK_INT(queue_appointment_upsert(f.q, f.now_ms / 1000, &ap), 0);
+        if (appts[i].before)
+            CHECK_INT(queue_check_in(f.q, f.now_ms / 1000, appts[i].code, &is), 0);
+        kiosk_show(f.k, KIOSK_CHECKIN);
+        memset(&e, 0, sizeof e);
+        e.type = SDL_TEXTINPUT;
+        snprintf(e.text.text, sizeof e.text.text, "%s", appts[i].code);
+        kiosk_handle_event(f.k, &e);
+        CHECK(fixture_tap(&f, lang_button ? "Confirm" : "Valider"));
+        check_and_save(&f, size, lang, appts[i].shot);
+    }
 
     kiosk_show(f.k, KIOSK_FEEDBACK);
     CHECK(fixture_tap(&f, lang_button ? "Sunny" : "Soleil"));

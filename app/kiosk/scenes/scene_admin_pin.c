@@ -79,7 +79,7 @@ static bool on_event(kiosk *k, const kiosk_scene_event *e)
         return false;
     if (e->target >= T_KEY && e->target <= T_KEY + 9)
         pin_digit(k, (char)('0' + e->target - T_KEY));
-    else if (e->target == T_KEY_ERASE) {
+    else if (e->target == T_KEY_ERASE || e->target == T_KEY_BACKSPACE) {
         size_t n = strlen(k->pin);
         if (n)
             k->pin[n - 1] = '\0';

@@ -16,6 +16,8 @@ static void check_in(kiosk *k)
     if (!k->code[0])
         return;
     int rc = queue_check_in(k->q, kiosk_now_s(k), k->code, &k->issued);
+    if (queue_appointment_get(k->q, k->code, &k->appt) != QUEUE_OK)
+        memset(&k->appt, 0, sizeof k->appt);
     if (rc == QUEUE_OK) {
         k->issued_ok = true;
         k->issued_appointment = true;
@@ -24,8 +26,10 @@ static void check_in(kiosk *k)
         return;
     }
     k->checkin_err = rc;
-    queue_appointment a;
-    k->appt_at = queue_appointment_get(k->q, k->code, &a) == QUEUE_OK ? a.at : 0;
+    k->appt_label[0] = '\0';
+    queue_ticket t;
+    if (rc == QUEUE_EUSED && k->appt.ticket_id && queue_get_ticket(k->q, k->appt.ticket_id, &t) == QUEUE_OK)
+        snprintf(k->appt_label, sizeof k->appt_label, "%s", t.label);
     kiosk_scene_next(k, KIOSK_CHECKIN_ERROR);
 }
 
@@ -54,10 +58,17 @@ static bool on_event(kiosk *k, const kiosk_scene_event *e)
         append(k, (char)('0' + e->target - T_KEY));
         return true;
     }
-    if (e->target == T_KEY_ERASE) {
+    if (e->target == T_KEY_BACKSPACE) {
         size_t n = strlen(k->code);
         if (n)
             k->code[n - 1] = '\0';
+        kiosk_dirty(k);
+        return true;
+    }
+    if (e->target == T_KEY_ERASE) {
+        /* One tap clears the code: a wrong code is typed again, not corrected character by
+         * character (six taps for a six-character code). */
+        k->code[0] = '\0';
         kiosk_dirty(k);
         return true;
     }

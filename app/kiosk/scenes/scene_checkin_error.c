@@ -1,24 +1,29 @@
-/* A code that cannot be checked in (unknown, too early, too late, already used), with the offer
- * of a normal ticket. Back returns to the code. */
+/* A code that cannot be checked in: unknown (the code typed is repeated back), too early (from
+ * when check-in opens: not an error), too late, or already checked in (the number it was given,
+ * not a second ticket). Back returns to the code. */
 #include "../kiosk_scene.h"
 
 #include <stdio.h>
 #include <string.h>
 
+static bool is_early(const kiosk *k) { return k->checkin_err == QUEUE_ETOOEARLY; }
+static bool is_used(const kiosk *k) { return k->checkin_err == QUEUE_EUSED && k->appt_label[0]; }
+
 static void message(const kiosk *k, char *msg, size_t n)
 {
     const char *key = k->checkin_err == QUEUE_ETOOEARLY  ? "checkin.too_early"
                       : k->checkin_err == QUEUE_ETOOLATE ? "checkin.too_late"
+                      : is_used(k)                       ? "checkin.used_number"
                       : k->checkin_err == QUEUE_EUSED    ? "checkin.used"
                                                          : "checkin.unknown";
-    char when[16] = "";
-    if (k->appt_at) {
-        time_t t = (time_t)k->appt_at;
-        struct tm tm;
-        localtime_r(&t, &tm);
-        snprintf(when, sizeof when, "%02d:%02d", tm.tm_hour, tm.tm_min);
+    char when[8] = "", opens[8] = "";
+    if (k->appt.at) {
+        kiosk_hhmm(k->appt.at, when);
+        int early = k->cfg->queue.checkin_early_min > 0 ? k->cfg->queue.checkin_early_min : QUEUE_CHECKIN_EARLY_MIN;
+        kiosk_hhmm(k->appt.at - (int64_t)early * 60, opens);
     }
-    ui_format(msg, n, kiosk_tr(k, key), "time", when, (const char *)NULL);
+    ui_format(msg, n, kiosk_tr(k, key), "time", when, "opens", opens, "code", k->code, "label", k->appt_label,
+              (const char *)NULL);
 }
 
 static void draw_checkin_error(const kiosk_layout *l)
@@ -33,21 +38,45 @@ static void draw_checkin_error(const kiosk_layout *l)
     if (bh < kl_mm(l, 22))
         bh = kl_mm(l, 22);
     SDL_Rect b = kl_cut_bottom(&a, bh, l->gap);
-    kl_text(l, kl_cut_bottom(&a, kl_lines_h(l, l->body, false, 1), l->gap), kiosk_tr(k, "checkin.offer"), l->body, false,
-         l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
+    if (!is_used(k))
+        kl_text(l, kl_cut_bottom(&a, kl_lines_h(l, l->body, false, 1), l->gap), kiosk_tr(k, "checkin.offer"), l->body,
+                false, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
+    /* Early is information (a clock, ordinary ink); the others are problems. */
+    SDL_Color fg = is_early(k) || is_used(k) ? l->t->ink : l->t->alert;
+    ui_icon_kind kind = is_early(k) ? UI_ICON_CLOCK : is_used(k) ? UI_ICON_CHECK : UI_ICON_WARNING;
     SDL_Rect row = a;
-    ui_icon(l->u, UI_ICON_WARNING, (SDL_Rect){row.x, row.y, icon, icon}, l->t->alert, l->t->page);
+    ui_icon(l->u, kind, (SDL_Rect){row.x, row.y, icon, icon}, fg, l->t->page);
     row.x += icon + kl_mm(l, 4);
     row.w -= icon + kl_mm(l, 4);
-    kl_text(l, row, msg, cap, true, l->t->alert, UI_ALIGN_START, UI_ALIGN_START);
+    double mcap = kl_text_h(l, msg, cap, true, row.w) <= row.h ? cap : l->body;
+    int mh = kl_text_h(l, msg, mcap, true, row.w);
+    kl_text(l, kl_cut_top(&row, mh, l->gap * 2), msg, mcap, true, fg, UI_ALIGN_START, UI_ALIGN_START);
+    if (is_used(k)) {
+        /* The number the visitor already has, as large as the rest of the row allows. */
+        ui_text_style big = {.cap_mm = ui_to_mm(l->u, row.h) * 0.6, .min_cap_mm = KL_MIN_CAP, .bold = true,
+                             .fg = l->t->ink, .halign = UI_ALIGN_START, .valign = UI_ALIGN_START, .max_lines = 1};
+        ui_text(l->u, row, k->appt_label, &big);
+        kl_button(l, T_DONE, b, kiosk_tr(k, "result.done"), NULL, UI_ICON_CHECK, UI_BUTTON_PRIMARY, cap);
+        return;
+    }
     kl_button(l, T_TAKE_NORMAL, b, kiosk_tr(k, "checkin.take_normal"), NULL, UI_ICON_TICKET, UI_BUTTON_PRIMARY, cap);
 }
 
-static void on_enter(kiosk *k) { kiosk_access_tone(k, SPEECH_TONE_ERROR); }
+static void on_enter(kiosk *k)
+{
+    if (!is_early(k) && !is_used(k))
+        kiosk_access_tone(k, SPEECH_TONE_ERROR);
+}
 
 static bool on_event(kiosk *k, const kiosk_scene_event *e)
 {
-    if (e->kind != KIOSK_EV_TARGET || e->target != T_TAKE_NORMAL)
+    if (e->kind != KIOSK_EV_TARGET)
+        return false;
+    if (e->target == T_DONE && is_used(k)) {
+        kiosk_session_end(k);
+        return true;
+    }
+    if (e->target != T_TAKE_NORMAL || is_used(k))
         return false;
     kiosk_reset_flow(k);
     kiosk_scene_start(k, KIOSK_SERVICES);
@@ -59,8 +88,12 @@ static void describe(kiosk *k, kiosk_spoken *d)
     char msg[256];
     message(k, msg, sizeof msg);
     kiosk_say_title(d, msg);
-    kiosk_say_state(d, kiosk_tr(k, "checkin.offer"));
     kiosk_say_choice(d, T_BACK, kiosk_tr(k, "common.back"), kiosk_key_words(k, "back"));
+    if (is_used(k)) {
+        kiosk_say_choice(d, T_DONE, kiosk_tr(k, "result.done"), "");
+        return;
+    }
+    kiosk_say_state(d, kiosk_tr(k, "checkin.offer"));
     kiosk_say_choice(d, T_TAKE_NORMAL, kiosk_tr(k, "checkin.take_normal"), "");
 }
 
