@@ -118,6 +118,7 @@ void kiosk_reset_flow(kiosk *k)
     k->priority = false;
     k->code[0] = '\0';
     k->fb_level = 0;
+    k->fb_reason = CONTRACT_REASON_NONE;
     k->pin[0] = '\0';
     k->reset_armed = false;
     k->reset_done = -1;

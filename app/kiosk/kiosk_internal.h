@@ -29,6 +29,7 @@ enum {
     T_KEY = 300,          /* + digit */
     T_WEATHER = 400,      /* + level 1..5 */
     T_LANG_ROW = 500,     /* + index in langs */
+    T_REASON = 600,       /* + CONTRACT_REASON_* */
 };
 
 typedef enum print_status { PRINT_NONE = 0, PRINT_PENDING, PRINT_DONE, PRINT_FAILED, PRINT_WAITING } print_status;
@@ -103,6 +104,7 @@ struct kiosk {
     char appt_label[8];                   /* "Déjà enregistrée": the number it was given, "" none */
 
     int fb_level;                         /* feedback given, committed when the thank-you ends; 0 none */
+    int fb_reason;                        /* why (rain, storm): CONTRACT_REASON_*, 0 none */
 
     /* admin */
     int corner_taps;

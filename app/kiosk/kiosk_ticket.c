@@ -123,8 +123,9 @@ void kiosk_print_message(const kiosk *k, char *out, size_t n)
 void kiosk_commit_feedback(kiosk *k, char service)
 {
     if (k->fb_level)
-        queue_feedback(k->q, kiosk_now_s(k), k->fb_level, service, CONTRACT_REASON_NONE);
+        queue_feedback(k->q, kiosk_now_s(k), k->fb_level, service, k->fb_reason);
     k->fb_level = 0;
+    k->fb_reason = CONTRACT_REASON_NONE;
 }
 
 

@@ -279,9 +279,11 @@ static void checkin_answers_offer_a_normal_ticket(void)
 
 static int sum_feedback(const queue_bucket *b, void *ctx)
 {
-    int *sums = ctx;
+    int *sums = ctx;   /* 5 levels without service, 5 about F, then the reasons */
     for (int i = 0; i < 5; i++)
         sums[i + (b->service == 'F' ? 5 : 0)] += b->feedback[i];
+    for (int r = 0; r < CONTRACT_REASONS_N; r++)
+        sums[10 + r] += b->feedback_reasons[r];
     return 0;
 }
 
@@ -299,12 +301,22 @@ static void feedback_in_one_tap(void)
     for (int s = 0; s < 15; s++)
         fixture_advance(&f, 1000);
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_HOME);
-    /* With the optional service. */
+    /* Rain: the optional reason (skipped here), then the optional service. */
     CHECK(fixture_tap(&f, "Donner mon avis"));
     CHECK(fixture_tap(&f, "Pluie"));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_FEEDBACK_REASON);
+    CHECK(fixture_tap(&f, "Passer"));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_THANKS);
     CHECK(fixture_tap(&f, "Formation & emploi"));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_HOME);
-    int sums[10] = {0};
+    /* Storm, because of the wait: one tap, counted with the rating. */
+    CHECK(fixture_tap(&f, "Donner mon avis"));
+    CHECK(fixture_tap(&f, "Orage"));
+    CHECK(fixture_tap(&f, "L'attente"));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_THANKS);
+    CHECK(fixture_tap(&f, "Terminé"));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_HOME);
+    int sums[10 + CONTRACT_REASONS_N] = {0};
     char day[11];
     time_t t = (time_t)(f.now_ms / 1000);
     struct tm tm;
@@ -313,6 +325,12 @@ static void feedback_in_one_tap(void)
     CHECK_INT(queue_aggregates(f.q, day, day, sum_feedback, sums), 0);
     CHECK_INT(sums[0], 1);          /* soleil, no service */
     CHECK_INT(sums[5 + 3], 1);      /* pluie, about F */
+    CHECK_INT(sums[4], 1);          /* orage */
+    CHECK_INT(sums[10 + CONTRACT_REASON_ATTENTE - 1], 1);   /* the storm's reason */
+    int reasons = 0;
+    for (int r = 0; r < CONTRACT_REASONS_N; r++)
+        reasons += sums[10 + r];
+    CHECK_INT(reasons, 1);                                   /* the skipped one counts none */
     fixture_close(&f);
 }
 

@@ -172,6 +172,10 @@ static void one_size(const fixture_screen *sc, const char *lang_button, bool lar
     }
 
     kiosk_show(f.k, KIOSK_FEEDBACK);
+    CHECK(fixture_tap(&f, lang_button ? "Storm" : "Orage"));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_FEEDBACK_REASON);
+    check_and_save(&f, sc->name, lang, "feedback_reason");
+    kiosk_show(f.k, KIOSK_FEEDBACK);
     CHECK(fixture_tap(&f, lang_button ? "Sunny" : "Soleil"));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_THANKS);
     check_and_save(&f, size, lang, "thanks");

@@ -32,7 +32,9 @@ static bool on_event(kiosk *k, const kiosk_scene_event *e)
     if (e->kind != KIOSK_EV_TARGET || e->target < T_WEATHER + 1 || e->target > T_WEATHER + 5)
         return false;
     k->fb_level = e->target - T_WEATHER;
-    kiosk_scene_replace(k, KIOSK_THANKS);
+    k->fb_reason = CONTRACT_REASON_NONE;
+    /* Rain or storm: why, optionally (the only levels the contract takes a reason for). */
+    kiosk_scene_replace(k, k->fb_level >= 4 ? KIOSK_FEEDBACK_REASON : KIOSK_THANKS);
     return true;
 }
 

@@ -8,10 +8,42 @@
 static void draw_thanks(const kiosk_layout *l)
 {
     const kiosk *k = l->k;
-    /* The thanks and the optional question in the title; the tiles get the rest. */
-    SDL_Rect a = kl_title_row(l, T_DONE, "result.done", UI_ICON_CHECK, kiosk_tr(k, "thanks.ask"));
+    /* Not the services screen: the thanks in a band across the screen first, then the optional
+     * question beside "Terminé", the tiles under it. */
+    SDL_Rect a = kl_screen_area(l);
+    int pad = kl_mm(l, 2);
+    int icon = kl_lines_h(l, l->body, true, 1);
+    int bh = kl_button_h(l, l->body, 1);
+    const char *done = kiosk_tr(k, "result.done");
+    int dw = ui_text_width(l->u, done, l->body, true) + bh + kl_mm(l, 12);
+    /* 7-inch: the thanks and the question share the band, "Terminé" is the grid's last cell. */
+    const char *title = kiosk_tr(k, l->small ? "thanks.ask" : "thanks.title");
+    int title_w = a.w - icon - 2 * pad - kl_mm(l, 3);
+    int th = kl_text_h(l, title, l->body, true, title_w);
+    int vpad = l->small ? 0 : pad;   /* 7-inch: the lines' own leading is the margin */
+    int band_h = th + 2 * vpad;
+    SDL_Rect band = kl_cut_top(&a, band_h, l->small ? l->gap : l->gap * 2);
+    ui_fill_rounded(l->u, band, kl_mm(l, 3), l->t->band);
+    ui_icon(l->u, UI_ICON_CHECK, (SDL_Rect){band.x + pad, band.y + (band_h - icon) / 2, icon, icon}, l->t->band_ink,
+            l->t->band);
+    kl_text(l, (SDL_Rect){band.x + pad + icon + kl_mm(l, 3), band.y + vpad, title_w, th}, title, l->body, true,
+            l->t->band_ink, UI_ALIGN_START, UI_ALIGN_CENTER);
+    if (l->small) {
+        int idx[QUEUE_MAX_SERVICES];
+        int n = kiosk_services_shown(k, idx);
+        kl_service_tiles(l, a, 2, 1);
+        kl_button(l, T_DONE, kl_grid_cell(l, a, n + 1, 2, n), done, NULL, UI_ICON_CHECK, UI_BUTTON_SECONDARY, l->body);
+        return;
+    }
     if (l->portrait)
         kl_text_block(l, &a, kiosk_tr(k, "thanks.body"), l->body, false, l->t->ink, l->gap);
+    const char *about = kiosk_tr(k, "feedback.about");
+    int qh = kl_text_h(l, about, l->body, false, a.w - dw - l->gap * 2);
+    SDL_Rect row = kl_cut_top(&a, qh > bh ? qh : bh, l->gap);
+    SDL_Rect b = kl_cut_right(&row, dw, l->gap * 2);
+    b.h = bh;
+    kl_button(l, T_DONE, b, done, NULL, UI_ICON_CHECK, UI_BUTTON_SECONDARY, l->body);
+    kl_text(l, row, about, l->body, false, l->t->ink, UI_ALIGN_START, UI_ALIGN_CENTER);
     kl_service_tiles(l, a, 2, 0);
 }
 
