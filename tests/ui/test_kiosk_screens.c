@@ -104,7 +104,7 @@ static void one_size(const fixture_screen *sc, const char *lang_button, bool lar
     if (!large) {
         kiosk_show(f.k, KIOSK_ADMIN);
         CHECK(fixture_tap(&f, lang_button ? "Clear the queue" : "Vider la file"));
-        check_and_save(&f, sc->name, lang, "admin-confirm");
+        check_and_save(&f, size, lang, "admin-confirm");
         CHECK(kiosk_frame_has_text(f.k, lang_button ? "Yes, clear" : "Oui, vider"));
     }
 
@@ -174,7 +174,7 @@ static void one_size(const fixture_screen *sc, const char *lang_button, bool lar
     kiosk_show(f.k, KIOSK_FEEDBACK);
     CHECK(fixture_tap(&f, lang_button ? "Storm" : "Orage"));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_FEEDBACK_REASON);
-    check_and_save(&f, sc->name, lang, "feedback_reason");
+    check_and_save(&f, size, lang, "feedback_reason");
     kiosk_show(f.k, KIOSK_FEEDBACK);
     CHECK(fixture_tap(&f, lang_button ? "Sunny" : "Soleil"));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_THANKS);
