@@ -38,27 +38,30 @@ static void draw_checkin_error(const kiosk_layout *l)
     if (bh < kl_mm(l, 22))
         bh = kl_mm(l, 22);
     SDL_Rect b = kl_cut_bottom(&a, bh, l->gap);
-    if (!is_used(k))
-        kl_text(l, kl_cut_bottom(&a, kl_lines_h(l, l->body, false, 1), l->gap), kiosk_tr(k, "checkin.offer"), l->body,
-                false, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
     /* Early is information (a clock, ordinary ink); the others are problems. */
     SDL_Color fg = is_early(k) || is_used(k) ? l->t->ink : l->t->alert;
     ui_icon_kind kind = is_early(k) ? UI_ICON_CLOCK : is_used(k) ? UI_ICON_CHECK : UI_ICON_WARNING;
-    SDL_Rect row = a;
+    int indent = icon + kl_mm(l, 4);
+    /* The message whole, at the title size where it fits, else the body size (large text). */
+    double mcap = kl_text_h(l, msg, cap, true, a.w - indent) <= a.h ? cap : l->body;
+    int mh = kl_text_h(l, msg, mcap, true, a.w - indent);
+    SDL_Rect row = kl_cut_top(&a, mh > icon ? mh : icon, l->gap * 2);
     ui_icon(l->u, kind, (SDL_Rect){row.x, row.y, icon, icon}, fg, l->t->page);
-    row.x += icon + kl_mm(l, 4);
-    row.w -= icon + kl_mm(l, 4);
-    double mcap = kl_text_h(l, msg, cap, true, row.w) <= row.h ? cap : l->body;
-    int mh = kl_text_h(l, msg, mcap, true, row.w);
-    kl_text(l, kl_cut_top(&row, mh, l->gap * 2), msg, mcap, true, fg, UI_ALIGN_START, UI_ALIGN_START);
+    kl_text(l, (SDL_Rect){row.x + indent, row.y, row.w - indent, mh}, msg, mcap, true, fg, UI_ALIGN_START,
+            UI_ALIGN_START);
     if (is_used(k)) {
-        /* The number the visitor already has, as large as the rest of the row allows. */
-        ui_text_style big = {.cap_mm = ui_to_mm(l->u, row.h) * 0.6, .min_cap_mm = KL_MIN_CAP, .bold = true,
+        /* The number the visitor already has, as large as the rest of the screen allows. */
+        SDL_Rect num = {a.x + indent, a.y, a.w - indent, a.h};
+        ui_text_style big = {.cap_mm = ui_to_mm(l->u, num.h) * 0.6, .min_cap_mm = KL_MIN_CAP, .bold = true,
                              .fg = l->t->ink, .halign = UI_ALIGN_START, .valign = UI_ALIGN_START, .max_lines = 1};
-        ui_text(l->u, row, k->appt_label, &big);
+        ui_text(l->u, num, k->appt_label, &big);
         kl_button(l, T_DONE, b, kiosk_tr(k, "result.done"), NULL, UI_ICON_CHECK, UI_BUTTON_PRIMARY, cap);
         return;
     }
+    /* The offer in words where it fits whole; the button under it says the same. */
+    const char *offer = kiosk_tr(k, "checkin.offer");
+    if (kl_text_h(l, offer, l->body, false, a.w) <= a.h)
+        kl_text(l, a, offer, l->body, false, l->t->ink, UI_ALIGN_START, UI_ALIGN_END);
     kl_button(l, T_TAKE_NORMAL, b, kiosk_tr(k, "checkin.take_normal"), NULL, UI_ICON_TICKET, UI_BUTTON_PRIMARY, cap);
 }
 

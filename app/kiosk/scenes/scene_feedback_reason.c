@@ -1,6 +1,6 @@
 /* After a rain or storm rating: why, in one optional tap (the contract's reasons: attente,
  * accueil, réponse obtenue, locaux, autre), or skip. Counted with the rating per bucket. */
-#include "../kiosk_scene.h"
+#include "../kiosk_choices.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -9,14 +9,22 @@
 static const char *const reason_keys[CONTRACT_REASONS_N + 1] = {CONTRACT_REASONS(REASON_KEY_)};
 #undef REASON_KEY_
 
+/* The reasons in the contract's order. */
+static int reason_choices(const kiosk *k, kl_choice *c)
+{
+    int n = 0;
+    for (int r = 1; r <= CONTRACT_REASONS_N; r++)
+        c[n++] = (kl_choice){T_REASON + r, kiosk_tr(k, reason_keys[r]), UI_ICON_NONE, UI_BUTTON_SECONDARY};
+    return n;
+}
+
 static void draw_feedback_reason(const kiosk_layout *l)
 {
     const kiosk *k = l->k;
     SDL_Rect a = kl_title_row(l, T_DONE, "reason.skip", UI_ICON_BACK, kiosk_tr(k, "reason.title"));
-    int cols = l->portrait ? 1 : l->small ? 2 : 3;
-    for (int r = 1; r <= CONTRACT_REASONS_N; r++)
-        kl_button(l, T_REASON + r, kl_grid_cell(l, a, CONTRACT_REASONS_N, cols, r - 1), kiosk_tr(k, reason_keys[r]), NULL,
-                  UI_ICON_NONE, UI_BUTTON_SECONDARY, l->body);
+    kl_choice c[CONTRACT_REASONS_N + 1];
+    int n = reason_choices(k, c);
+    kl_choices(l, a, c, n, l->portrait ? 1 : 3);
 }
 
 static bool on_event(kiosk *k, const kiosk_scene_event *e)
@@ -35,8 +43,9 @@ static void describe(kiosk *k, kiosk_spoken *d)
 {
     kiosk_say_title(d, kiosk_tr(k, "reason.title"));
     kiosk_say_choice(d, T_DONE, kiosk_tr(k, "reason.skip"), kiosk_key_words(k, "back"));
-    for (int r = 1; r <= CONTRACT_REASONS_N; r++)
-        kiosk_say_choice(d, T_REASON + r, kiosk_tr(k, reason_keys[r]), "");
+    kl_choice c[CONTRACT_REASONS_N + 1];
+    int n = reason_choices(k, c);
+    kiosk_say_choices(k, d, c, n);
 }
 
 /* Back skips the question: the rating is kept, with no reason. */

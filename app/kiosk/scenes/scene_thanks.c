@@ -29,10 +29,10 @@ static void draw_thanks(const kiosk_layout *l)
     kl_text(l, (SDL_Rect){band.x + pad + icon + kl_mm(l, 3), band.y + vpad, title_w, th}, title, l->body, true,
             l->t->band_ink, UI_ALIGN_START, UI_ALIGN_CENTER);
     if (l->small) {
-        int idx[QUEUE_MAX_SERVICES];
-        int n = kiosk_services_shown(k, idx);
-        kl_service_tiles(l, a, 2, 1);
-        kl_button(l, T_DONE, kl_grid_cell(l, a, n + 1, 2, n), done, NULL, UI_ICON_CHECK, UI_BUTTON_SECONDARY, l->body);
+        /* The tiles' free cell (the first one, on the first page, in large text). */
+        SDL_Rect cell = kl_service_tiles(l, a, 2, 1);
+        if (cell.w)
+            kl_button(l, T_DONE, cell, done, NULL, UI_ICON_CHECK, UI_BUTTON_SECONDARY, l->body);
         return;
     }
     if (l->portrait)
