@@ -24,12 +24,17 @@ static const char *voice(const kiosk *k)
     return kiosk_tr(k, "lang.voice");
 }
 
-static void say(kiosk *k, speech_tone tone, const char *text)
+static void say_in(kiosk *k, speech_tone tone, const char *text, const char *in_voice)
 {
     if (!k->speech)
         return;
-    speech_item it = {.tone = tone, .text = text, .voice = voice(k), .volume_pct = k->volume_pct};
+    speech_item it = {.tone = tone, .text = text, .voice = in_voice, .volume_pct = k->volume_pct};
     speech_say(k->speech, &it);
+}
+
+static void say(kiosk *k, speech_tone tone, const char *text)
+{
+    say_in(k, tone, text, voice(k));
 }
 
 void kiosk_access_open(kiosk *k, const kiosk_options *opt)
@@ -117,7 +122,7 @@ void kiosk_access_focus(kiosk *k)
             char text[256];
             snprintf(text, sizeof text, "%s%s%s", d.choices[i].label, d.choices[i].key[0] ? ", " : "",
                      d.choices[i].key);
-            say(k, SPEECH_TONE_NONE, text);
+            say_in(k, SPEECH_TONE_NONE, text, d.choices[i].voice[0] ? d.choices[i].voice : voice(k));
             return;
         }
 }

@@ -78,6 +78,8 @@ struct kiosk {
      * more pages follow. */
     int page, tile_first, tile_n;
     bool tile_paged, tile_more;
+    bool lang_row;                        /* home's last frame drew the row of languages (else the
+                                             button to the language scene) */
     int volume_pct;
     struct kiosk_headset *headset_watch;
     struct kiosk_keypad *keypad;          /* [keypad] device reader, NULL: the keys SDL delivers */

@@ -201,12 +201,27 @@ void kl_language_button(const kiosk_layout *l, SDL_Rect r)
     kl_button(l, T_LANG, r, kiosk_tr(l->k, "lang.choose"), NULL, UI_ICON_GLOBE, UI_BUTTON_SECONDARY, l->body);
 }
 
-/* Widest language name at the body size, bold (the row's words). */
+/* It says what it does: "large text", then "normal text" while the session shows large text. */
+static const char *large_text_label(const kiosk_layout *l)
+{
+    return kiosk_tr(l->k, l->large ? "home.normal_text" : "home.large_text");
+}
+
+/* The settings (text size, language) rather than choices of the visit: the smallest words a kiosk
+ * shows (5 mm), so they leave room for the choices, the hours and the calls; the body size in
+ * large text. */
+static double settings_cap(const kiosk_layout *l)
+{
+    return l->large ? l->body : KL_MIN_CAP;
+}
+
+/* Widest language name, in the row's words (regular weight: "Nederlands" in a third of a 7-inch
+ * screen). */
 static int widest_language_name(const kiosk_layout *l)
 {
     int widest = 0;
     for (int i = 0; i < l->k->n_langs; i++) {
-        int w = ui_text_width(l->u, kiosk_language_name(l->k, i), l->body, true);
+        int w = ui_text_width(l->u, kiosk_language_name(l->k, i), settings_cap(l), false);
         widest = w > widest ? w : widest;
     }
     return widest;
@@ -214,13 +229,15 @@ static int widest_language_name(const kiosk_layout *l)
 
 int kl_language_row_h(const kiosk_layout *l, int w, int *cols)
 {
-    int n = l->k->n_langs, need = widest_language_name(l) + 2 * kl_mm(l, 4);
+    int n = l->k->n_langs, h = kl_button_h(l, settings_cap(l), 1);
+    /* The button's padding on both sides (3 mm at most, ui_button), and 1 mm to spare. */
+    int need = widest_language_name(l) + 2 * kl_mm(l, 3) + kl_mm(l, 1);
     /* One row if the names fit, else two or three rows of equal cells: never a shrunk name. */
     for (int rows = 1; rows <= 3; rows++) {
         int c = (n + rows - 1) / rows;
         if ((w - (c - 1) * l->gap) / c >= need) {
             *cols = c;
-            return rows * kl_button_h(l, l->body, 1) + (rows - 1) * l->gap;
+            return rows * h + (rows - 1) * l->gap;
         }
     }
     *cols = 0;
@@ -235,39 +252,28 @@ void kl_language_row(const kiosk_layout *l, SDL_Rect area, int cols)
     int w = (area.w - (cols - 1) * l->gap) / cols;
     for (int i = 0; i < k->n_langs; i++) {
         SDL_Rect r = {area.x + (i % cols) * (w + l->gap), area.y + (i / cols) * (h + l->gap), w, h};
+        /* The session's language filled dark (a tick would take the room of the name). */
         ui_button_spec b = {.id = T_LANG_ROW + i, .rect = r, .label = kiosk_language_name(k, i),
-                            .kind = UI_BUTTON_SECONDARY, .cap_mm = l->body, .selected = i == k->lang};
+                            .kind = i == k->lang ? UI_BUTTON_PRIMARY : UI_BUTTON_SECONDARY,
+                            .cap_mm = settings_cap(l), .regular = true};
         ui_button(l->u, &b);
     }
 }
 
-/* It says what it does: "large text", then "normal text" while the session shows large text. */
-static const char *large_text_label(const kiosk_layout *l)
-{
-    return kiosk_tr(l->k, l->large ? "home.normal_text" : "home.large_text");
-}
-
-/* A setting rather than a choice of the visit: the smallest words a kiosk shows (5 mm), so it
- * keeps to one line and leaves room for the hours and the calls; the body size in large text. */
-static double large_text_cap(const kiosk_layout *l)
-{
-    return l->large ? l->body : KL_MIN_CAP;
-}
-
 int kl_large_text_button_w(const kiosk_layout *l)
 {
-    return ui_text_width(l->u, large_text_label(l), large_text_cap(l), true) + kl_mm(l, 8);
+    return ui_text_width(l->u, large_text_label(l), settings_cap(l), true) + kl_mm(l, 8);
 }
 
 int kl_large_text_button_h(const kiosk_layout *l, int w)
 {
-    int lines = ui_text_lines(l->u, large_text_label(l), w - kl_mm(l, 6), large_text_cap(l), true);
-    return kl_button_h(l, large_text_cap(l), lines > 0 ? lines : 2);
+    int lines = ui_text_lines(l->u, large_text_label(l), w - kl_mm(l, 6), settings_cap(l), true);
+    return kl_button_h(l, settings_cap(l), lines > 0 ? lines : 2);
 }
 
 void kl_large_text_button(const kiosk_layout *l, SDL_Rect r)
 {
-    kl_button(l, T_LARGE_TEXT, r, large_text_label(l), NULL, UI_ICON_NONE, UI_BUTTON_SECONDARY, large_text_cap(l));
+    kl_button(l, T_LARGE_TEXT, r, large_text_label(l), NULL, UI_ICON_NONE, UI_BUTTON_SECONDARY, settings_cap(l));
 }
 
 /* n tiles in a grid filling area; cols chosen by the caller. */

@@ -108,6 +108,16 @@ void kiosk_say_choice(kiosk_spoken *d, int target, const char *label, const char
     c->target = target;
     snprintf(c->label, sizeof c->label, "%s", label);
     snprintf(c->key, sizeof c->key, "%s", key ? key : "");
+    c->voice[0] = '\0';
+}
+
+void kiosk_say_languages(kiosk *k, kiosk_spoken *d)
+{
+    for (int i = 0; i < k->n_langs && d->n_choices < KIOSK_SPOKEN_CHOICES; i++) {
+        kiosk_say_choice(d, T_LANG_ROW + i, kiosk_language_name(k, i), "");
+        snprintf(d->choices[d->n_choices - 1].voice, sizeof d->choices[0].voice, "%s",
+                 kiosk_tr_in(k, k->langs[i], "lang.voice"));
+    }
 }
 
 const char *kiosk_key_words(const kiosk *k, const char *action)

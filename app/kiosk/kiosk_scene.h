@@ -74,6 +74,8 @@ void kiosk_say_state(kiosk_spoken *d, const char *state);
 void kiosk_say_choice(kiosk_spoken *d, int target, const char *label, const char *key);
 /* The services as choices, in the order of the tiles. */
 void kiosk_say_services(kiosk *k, kiosk_spoken *d);
+/* The offered languages as choices, in the order of the row, each said in its own voice. */
+void kiosk_say_languages(kiosk *k, kiosk_spoken *d);
 /* The ten digit keys of the screen's keypad, each typed by the same key of the keypad. */
 void kiosk_say_digit_keys(kiosk *k, kiosk_spoken *d);
 /* What was typed so far, spelled digit by digit ("Code : 4 2 7"). */

@@ -632,8 +632,17 @@ int ui_text_height(ui *u, const char *text, int width, double cap_mm, bool bold)
     return n > 0 ? block_height(fs->font, buf, spans, n, para_rtl) : -1;
 }
 
+/* Letters of a right-to-left screen that reach highest and lowest once shaped: hamza above and
+ * below, madda, dots, and the vowel marks. */
+static const char rtl_tall_forms[] = "\u0625\u0623\u0622\u0634\u0645\u064B\u064D\u0651\u064F\u0650";
+
 int ui_line_height(ui *u, double cap_mm, bool bold)
 {
     font_slot *fs = font_for_cap(ui_get_fonts(u), bold, cap_px_for(u, cap_mm));
-    return fs ? TTF_FontHeight(fs->font) : 0;
+    if (!fs)
+        return 0;
+    /* A box sized in lines holds the screen's script: Arabic reaches past the font's height. */
+    if (ui_rtl(u))
+        return line_extent(fs->font, rtl_tall_forms, sizeof rtl_tall_forms - 1, true);
+    return TTF_FontHeight(fs->font);
 }

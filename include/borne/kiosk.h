@@ -122,6 +122,8 @@ typedef struct kiosk_spoken_choice {
     char label[96];          /* as drawn */
     char key[64];            /* the key that selects it, in words ("touche moins"); "" = move the
                                 focus to it with the arrows and press the select key */
+    char voice[8];           /* the voice that says it as the focus reaches it; "" = the session's
+                                (a language's name is said in that language) */
 } kiosk_spoken_choice;
 
 typedef struct kiosk_spoken {
