@@ -16,9 +16,8 @@ target_include_directories(borne_kiosk_fixture PUBLIC ${BORNE_INCLUDE_DIR} ${CMA
 add_executable(test_kiosk_screens ui/test_kiosk_screens.c)
 target_link_libraries(test_kiosk_screens PRIVATE borne_testlib borne_kiosk_fixture)
 # Dutch and German in large text: the code keypad's "Bevestigen"/"Löschen", the public question
-# and the result do not reflow yet (the large-text work); Arabic: the week of the closed screen at
-# 800x480.
-foreach(lang fr en es "nl normal" "de normal")
+# and the result do not reflow yet (the large-text work).
+foreach(lang fr en es ar "nl normal" "de normal")
   string(REPLACE " " ";" args "${lang}")
   list(GET args 0 code)
   add_test(NAME test_kiosk_screens_${code} COMMAND test_kiosk_screens ${args})

@@ -207,12 +207,12 @@ static const char *large_text_label(const kiosk_layout *l)
     return kiosk_tr(l->k, l->large ? "home.normal_text" : "home.large_text");
 }
 
-/* The settings (text size, language) rather than choices of the visit: the smallest words a kiosk
- * shows (5 mm), so they leave room for the choices, the hours and the calls; the body size in
- * large text. */
+/* The settings (text size, language) rather than choices of the visit: on a landscape screen the
+ * smallest words a kiosk shows (5 mm), so they leave room for the choices, the hours and the
+ * calls; the body size in large text and on a portrait screen, which has the room. */
 static double settings_cap(const kiosk_layout *l)
 {
-    return l->large ? l->body : KL_MIN_CAP;
+    return l->large || l->portrait ? l->body : KL_MIN_CAP;
 }
 
 /* Widest language name, in the row's words (regular weight: "Nederlands" in a third of a 7-inch

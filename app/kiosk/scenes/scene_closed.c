@@ -95,8 +95,13 @@ static week_fit fit_week(const kiosk_layout *l, const week_rows *w, int box_w, i
         f.head_h = f.heading ? kl_lines_h(l, f.cap, true, 1) + kl_mm(l, 1) : 0;
         f.height = f.head_h + 2 * f.pad;
         for (int r = 0; r < w->n; r++) {
-            int lines = ui_text_lines(l->u, w->days[r], f.col[0], f.cap, true);
-            f.row_h[r] = kl_lines_h(l, f.cap, true, lines > 0 ? lines : 1);
+            /* As high as its words reach (Arabic's marks), not the script's tallest forms: seven
+             * rows must hold on 86 mm. */
+            f.row_h[r] = kl_text_h(l, w->days[r], f.cap, true, f.col[0]);
+            for (int i = 0; i < w->n_ranges[r]; i++) {
+                int rh = kl_text_h(l, w->range[r][i], f.cap, false, f.col[1 + i]);
+                f.row_h[r] = rh > f.row_h[r] ? rh : f.row_h[r];
+            }
             f.height += f.row_h[r];
         }
         if (width <= box_w && f.height <= box_h)
@@ -163,27 +168,29 @@ static void draw_closed(const kiosk_layout *l)
         a.y = hh + l->gap;
         a.h = ui_height(l->u) - hh - l->gap - l->margin;
     }
-    /* The lock and "closed" on one line; when it opens again beside the language button; the
-     * week under them. */
+    /* The lock and "closed", and when it opens again under them, beside the language button; the
+     * week under them: seven rows of split hours hold on 86 mm in every language. */
     const char *title = kiosk_tr(k, k->clock_ok ? "closed.title" : "starting.title");
     double title_cap = l->small ? l->body : l->title;
     int icon = kl_lines_h(l, title_cap, true, 1);
-    SDL_Rect trow = kl_cut_top(&a, kl_text_h(l, title, title_cap, true, a.w - icon - kl_mm(l, 3)), kl_mm(l, 1));
-    ui_icon(l->u, UI_ICON_LOCK, (SDL_Rect){trow.x, trow.y, icon, icon}, l->t->ink, l->t->page);
-    trow.x += icon + kl_mm(l, 3);
-    trow.w -= icon + kl_mm(l, 3);
-    kl_text(l, trow, title, title_cap, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
     int lang_h = kl_button_h(l, l->body, 1);
     int lw = kl_language_button_w(l, lang_h);
+    int text_w = a.w - lw - l->gap * 2;
+    int title_h = kl_text_h(l, title, title_cap, true, text_w - icon - kl_mm(l, 3));
     char next[200];
     next_open_text(k, next, sizeof next);
-    int next_h = next[0] ? kl_text_h(l, next, l->body, true, a.w - lw - l->gap * 2) : 0;
-    SDL_Rect nrow = kl_cut_top(&a, next_h > lang_h ? next_h : lang_h, l->gap);
-    SDL_Rect lang = kl_cut_right(&nrow, lw, l->gap * 2);
+    int next_h = next[0] ? kl_text_h(l, next, l->body, true, text_w) + kl_mm(l, 1) : 0;
+    SDL_Rect trow = kl_cut_top(&a, title_h + next_h > lang_h ? title_h + next_h : lang_h, l->gap);
+    SDL_Rect lang = kl_cut_right(&trow, lw, l->gap * 2);
     lang.h = lang_h;
     kl_language_button(l, lang);
+    SDL_Rect head = kl_cut_top(&trow, title_h, kl_mm(l, 1));
+    ui_icon(l->u, UI_ICON_LOCK, (SDL_Rect){head.x, head.y, icon, icon}, l->t->ink, l->t->page);
+    head.x += icon + kl_mm(l, 3);
+    head.w -= icon + kl_mm(l, 3);
+    kl_text(l, head, title, title_cap, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
     if (next[0])
-        kl_text(l, nrow, next, l->body, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_CENTER);
+        kl_text(l, trow, next, l->body, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
     week_rows w;
     week_table(l, &w);
     const char *body = kiosk_tr(k, k->clock_ok ? "closed.body" : "starting.body");

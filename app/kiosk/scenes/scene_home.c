@@ -228,7 +228,7 @@ static bool cut_home(const kiosk_layout *l, const home_plan *p, const char *bann
         c->settings = kl_cut_bottom(&a, sh, l->gap);
         if (l->portrait && a.h > 3 * need + 2 * l->gap) {
             /* The choices take most of the screen, the calls and the hours the rest. */
-            int ch = a.h * 70 / 100;
+            int ch = a.h * 62 / 100;
             c->choices = kl_cut_top(&a, ch > 3 * need + 2 * l->gap ? ch : 3 * need + 2 * l->gap, l->gap * 2);
             c->side = a;
         } else {
