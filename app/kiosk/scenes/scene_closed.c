@@ -168,29 +168,37 @@ static void draw_closed(const kiosk_layout *l)
         a.y = hh + l->gap;
         a.h = ui_height(l->u) - hh - l->gap - l->margin;
     }
-    /* The lock and "closed", and when it opens again under them, beside the language button; the
-     * week under them: seven rows of split hours hold on 86 mm in every language. */
+    /* The lock and "closed" across the screen and when it opens again beside the language button,
+     * or both beside the button when that is shorter (Arabic: seven rows of split hours must
+     * still hold on 86 mm); the week under them. */
     const char *title = kiosk_tr(k, k->clock_ok ? "closed.title" : "starting.title");
     double title_cap = l->small ? l->body : l->title;
     int icon = kl_lines_h(l, title_cap, true, 1);
     int lang_h = kl_button_h(l, l->body, 1);
     int lw = kl_language_button_w(l, lang_h);
-    int text_w = a.w - lw - l->gap * 2;
-    int title_h = kl_text_h(l, title, title_cap, true, text_w - icon - kl_mm(l, 3));
+    int beside_w = a.w - lw - l->gap * 2;
     char next[200];
     next_open_text(k, next, sizeof next);
-    int next_h = next[0] ? kl_text_h(l, next, l->body, true, text_w) + kl_mm(l, 1) : 0;
-    SDL_Rect trow = kl_cut_top(&a, title_h + next_h > lang_h ? title_h + next_h : lang_h, l->gap);
+    int next_h = next[0] ? kl_text_h(l, next, l->body, true, beside_w) : 0;
+    int title_across = kl_text_h(l, title, title_cap, true, a.w - icon - kl_mm(l, 3));
+    int title_beside = kl_text_h(l, title, title_cap, true, beside_w - icon - kl_mm(l, 3));
+    int stacked = title_beside + (next[0] ? kl_mm(l, 1) + next_h : 0);
+    bool across = title_across + kl_mm(l, 1) + (next_h > lang_h ? next_h : lang_h) <
+                  (stacked > lang_h ? stacked : lang_h);
+    SDL_Rect head = across ? kl_cut_top(&a, title_across, kl_mm(l, 1)) : (SDL_Rect){0, 0, 0, 0};
+    int beside_h = across ? next_h : stacked;
+    SDL_Rect trow = kl_cut_top(&a, beside_h > lang_h ? beside_h : lang_h, l->gap);
     SDL_Rect lang = kl_cut_right(&trow, lw, l->gap * 2);
     lang.h = lang_h;
     kl_language_button(l, lang);
-    SDL_Rect head = kl_cut_top(&trow, title_h, kl_mm(l, 1));
+    if (!across)
+        head = kl_cut_top(&trow, title_beside, kl_mm(l, 1));
     ui_icon(l->u, UI_ICON_LOCK, (SDL_Rect){head.x, head.y, icon, icon}, l->t->ink, l->t->page);
     head.x += icon + kl_mm(l, 3);
     head.w -= icon + kl_mm(l, 3);
     kl_text(l, head, title, title_cap, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
     if (next[0])
-        kl_text(l, trow, next, l->body, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
+        kl_text(l, trow, next, l->body, true, l->t->ink, UI_ALIGN_START, across ? UI_ALIGN_CENTER : UI_ALIGN_START);
     week_rows w;
     week_table(l, &w);
     const char *body = kiosk_tr(k, k->clock_ok ? "closed.body" : "starting.body");
