@@ -93,3 +93,12 @@ borne_add_test(NAME test_collector_alerts SOURCES integration/test_collector_ale
   LIBS borne_collector borne_collector_synth PkgConfig::MHD LABELS integration)
 
 borne_add_test(NAME test_collector_users SOURCES unit/test_collector_users.c LIBS borne_collector LABELS unit)
+
+# Posters (PDF and PNG) through the real collector; pdfinfo and pdftotext (poppler-utils) read them.
+foreach(backend sqlite postgresql)
+  borne_add_test(NAME test_collector_poster_${backend}
+    SOURCES integration/test_collector_poster.c ${collector_harness}
+    LIBS borne_collector borne_collector_synth PkgConfig::CURL PkgConfig::PQ
+    LABELS integration ARGS ${backend} TIMEOUT 300)
+  collector_uses_server(test_collector_poster_${backend})
+endforeach()

@@ -251,7 +251,8 @@ static int period_row(void *ctx, const struct collector_row *r)
     tally_bucket(&x->per[i], b, x->targets[i]);
     int64_t day = collector_ingest_parse_day(b->day);
     if (day >= x->first && day <= x->last) {
-        count_add(&x->daily[day - x->first], b->issued);
+        if (day - x->first < (int64_t)(sizeof x->daily / sizeof x->daily[0]))
+            count_add(&x->daily[day - x->first], b->issued);
         count_add(&x->heat[((day + 3) % 7 + 7) % 7][b->hour], b->issued);
     }
     if (b->schema >= 2)
@@ -389,6 +390,18 @@ static void html_date(struct buf *b, int64_t day)
     int y, m, d;
     day_civil(day, &y, &m, &d);
     buf_printf(b, "%02d/%02d/%04d", d, m, y);
+}
+
+/* Tallies the buckets of days x->first..x->last in x->q's scope. */
+static int period_walk(struct collector_store *store, struct period_ctx *x)
+{
+    struct collector_filter f;
+    memset(&f, 0, sizeof f);
+    day_iso(x->first, f.from);
+    day_iso(x->last, f.to);
+    if (x->q->antenne[0])
+        snprintf(f.antenne, sizeof f.antenne, "%s", x->q->antenne);
+    return collector_store_export(store, &f, period_row, x);
 }
 
 /* Days of years 0..9999 only (the validator's range). */
@@ -976,13 +989,7 @@ int collector_console_period(struct collector_store *store, const struct collect
     x->q = q;
     x->per = per;
     period_range(q->period, q->day, &x->first, &x->last);
-    struct collector_filter f;
-    memset(&f, 0, sizeof f);
-    day_iso(x->first, f.from);
-    day_iso(x->last, f.to);
-    if (q->antenne[0])
-        snprintf(f.antenne, sizeof f.antenne, "%s", q->antenne);
-    if (collector_store_export(store, &f, period_row, x) != 0)
+    if (period_walk(store, x) != 0)
         goto end;
     struct tally total;
     memset(&total, 0, sizeof total);
@@ -1024,4 +1031,60 @@ end:
     free(x);
     free(per);
     return buf_finish(&b, rc, out, len);
+}
+
+static void figures_of(const struct tally *t, struct collector_console_figures *f)
+{
+    f->rows = t->rows;
+    f->issued = t->issued;
+    f->served = t->served;
+    f->v1_issued = t->v1_issued;
+    memcpy(f->weather, t->fb, sizeof f->weather);
+    memcpy(f->reasons, t->reasons, sizeof f->reasons);
+    memcpy(f->bands, t->bands, sizeof f->bands);
+    f->within = t->within;
+    f->judged = t->judged;
+}
+
+int collector_console_figures(struct collector_store *store, const struct collector_antennes *antennes,
+                              const int *targets, const struct collector_console_query *q, int64_t first,
+                              int64_t last, struct collector_console_figures *total,
+                              struct collector_console_figures *per)
+{
+    size_t n = collector_antennes_count(antennes);
+    struct period_ctx *x = calloc(1, sizeof *x);
+    struct tally *tallies = calloc(n ? n : 1, sizeof *tallies);
+    int rc = -1;
+    memset(total, 0, sizeof *total);
+    if (!x || !tallies)
+        goto end;
+    x->antennes = antennes;
+    x->targets = targets;
+    x->q = q;
+    x->per = tallies;
+    x->first = first;
+    x->last = last;
+    if (period_walk(store, x) != 0)
+        goto end;
+    struct tally sum;
+    memset(&sum, 0, sizeof sum);
+    int common = -1;
+    for (size_t i = 0; i < n; i++) {
+        tally_merge(&sum, &tallies[i]);
+        if (in_scope(collector_antennes_at(antennes, i), q))
+            common = common == -1 || common == targets[i] ? targets[i] : 0;
+        if (per) {
+            memset(&per[i], 0, sizeof per[i]);
+            figures_of(&tallies[i], &per[i]);
+            per[i].target_min = targets[i];
+        }
+    }
+    figures_of(&sum, total);
+    total->target_min = common < 0 ? 0 : common;
+    memcpy(total->heat, x->heat, sizeof total->heat);
+    rc = 0;
+end:
+    free(x);
+    free(tallies);
+    return rc;
 }

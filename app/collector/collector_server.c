@@ -18,6 +18,7 @@
 #include "borne/collector_channel.h"
 #include "borne/collector_signin.h"
 #include "borne/collector_console.h"
+#include "borne/collector_poster.h"
 #include "borne/collector_alarm.h"
 #include "borne/collector_fleet.h"
 #include "borne/collector_ingest.h"
@@ -41,6 +42,7 @@ BORNE_LOG_MODULE("collector");
 #define BATCH_PREFIX "/api/v1/antennes/"
 #define BATCH_SUFFIX "/batches"
 #define LIVE_SUFFIX "/live"
+#define POSTER_PREFIX "/console/poster/"
 
 struct collector_server {
     const struct collector_config *config;
@@ -557,38 +559,60 @@ static enum MHD_Result hq_get(struct collector_server *s, struct MHD_Connection 
     return send_buffer(c, MHD_HTTP_OK, type, out, len, NULL, NULL);
 }
 
-/* The steering console (collector_console.h): same HQ credentials as the page. */
-static enum MHD_Result console_get(struct collector_server *s, struct MHD_Connection *c, const char *url)
+/* Who reads a console request and what they asked for: false when answered already (sign-in needed,
+ * bad query, or a group's manager asking for another group). */
+static bool console_reader(struct collector_server *s, struct MHD_Connection *c, int64_t now,
+                           struct collector_console_query *q, enum MHD_Result *answer)
 {
-    bool now_page = strcmp(url, "/console") == 0;
-    if (!now_page && strcmp(url, "/console/period") != 0)
-        return send_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such resource");
-    int64_t now = s->now();
     struct collector_reader who;
     if (!collector_signin_reader(s->users, c, admin_ok(s, c), now, &who)) {
         if (s->config->users[0])
-            return send_buffer(c, MHD_HTTP_SEE_OTHER, "text/plain", strdup(""), 0, MHD_HTTP_HEADER_LOCATION,
-                               "/console/login");
-        return send_unauthorized(c, "the HQ token is required", true);
+            *answer = send_buffer(c, MHD_HTTP_SEE_OTHER, "text/plain", strdup(""), 0, MHD_HTTP_HEADER_LOCATION,
+                                  "/console/login");
+        else
+            *answer = send_unauthorized(c, "the HQ token is required", true);
+        return false;
     }
-    struct collector_console_query q;
     const char *why = NULL;
 #define ARG(name) MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name)
     if (collector_console_query_parse(s->antennes, now, ARG("period"), ARG("date"), ARG("territory"), ARG("group"),
-                                      ARG("antenne"), &q, &why) != 0)
-        return send_error(c, MHD_HTTP_BAD_REQUEST, "bad_query", why);
+                                      ARG("antenne"), q, &why) != 0) {
+        *answer = send_error(c, MHD_HTTP_BAD_REQUEST, "bad_query", why);
+        return false;
+    }
 #undef ARG
     /* A group's manager sees their group only: another group or an antenne of one is refused. */
     if (who.group[0]) {
-        long a = q.antenne[0] ? collector_antennes_find(s->antennes, q.antenne) : -1;
-        if ((q.group[0] && strcmp(q.group, who.group) != 0) ||
-            (a >= 0 && strcmp(collector_antennes_at(s->antennes, (size_t)a)->group, who.group) != 0))
-            return send_error(c, MHD_HTTP_FORBIDDEN, "scope", "outside your group");
-        snprintf(q.group, sizeof q.group, "%s", who.group);
-        q.group_locked = true;
+        long a = q->antenne[0] ? collector_antennes_find(s->antennes, q->antenne) : -1;
+        if ((q->group[0] && strcmp(q->group, who.group) != 0) ||
+            (a >= 0 && strcmp(collector_antennes_at(s->antennes, (size_t)a)->group, who.group) != 0)) {
+            *answer = send_error(c, MHD_HTTP_FORBIDDEN, "scope", "outside your group");
+            return false;
+        }
+        snprintf(q->group, sizeof q->group, "%s", who.group);
+        q->group_locked = true;
     }
-    snprintf(q.reader, sizeof q.reader, "%s", who.name);
-    snprintf(q.csrf, sizeof q.csrf, "%s", who.csrf);
+    snprintf(q->reader, sizeof q->reader, "%s", who.name);
+    snprintf(q->csrf, sizeof q->csrf, "%s", who.csrf);
+    return true;
+}
+
+/* The steering console (collector_console.h) and its posters (collector_poster.h,
+ * /console/poster/<meteo|services>.<pdf|png>): same HQ credentials as the page. */
+static enum MHD_Result console_get(struct collector_server *s, struct MHD_Connection *c, const char *url)
+{
+    bool now_page = strcmp(url, "/console") == 0, poster = strncmp(url, POSTER_PREFIX, strlen(POSTER_PREFIX)) == 0;
+    enum collector_poster_kind kind = COLLECTOR_POSTER_METEO;
+    enum collector_poster_format format = COLLECTOR_POSTER_PDF;
+    if (poster && !collector_poster_parse_name(url + strlen(POSTER_PREFIX), &kind, &format))
+        return send_error(c, MHD_HTTP_NOT_FOUND, "not_found", "posters: meteo.pdf, meteo.png, services.pdf, services.png");
+    if (!now_page && !poster && strcmp(url, "/console/period") != 0)
+        return send_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such resource");
+    int64_t now = s->now();
+    struct collector_console_query q;
+    enum MHD_Result answer;
+    if (!console_reader(s, c, now, &q, &answer))
+        return answer;
     size_t n = collector_antennes_count(s->antennes);
     int *targets = malloc((n ? n : 1) * sizeof *targets);
     if (!targets)
@@ -597,15 +621,21 @@ static enum MHD_Result console_get(struct collector_server *s, struct MHD_Connec
     struct collector_store *st = pool_take(s);
     char *out;
     size_t len;
-    int rc = now_page ? collector_console_now(st, s->antennes, s->live, targets, now, &q, &out, &len)
-                      : collector_console_period(st, s->antennes, targets, now, &q, &out, &len);
+    int rc;
+    if (poster)
+        rc = collector_poster(st, s->antennes, targets, now, kind, format, &q, (unsigned char **)&out, &len);
+    else if (now_page)
+        rc = collector_console_now(st, s->antennes, s->live, targets, now, &q, &out, &len);
+    else
+        rc = collector_console_period(st, s->antennes, targets, now, &q, &out, &len);
     if (rc != 0)
         log_error("console failed: %s", collector_store_error(st));
     pool_give(s, st);
     free(targets);
     if (rc != 0)
         return send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "storage unavailable, retry later");
-    return send_buffer(c, MHD_HTTP_OK, "text/html; charset=utf-8", out, len, NULL, NULL);
+    return send_buffer(c, MHD_HTTP_OK, poster ? collector_poster_mime(format) : "text/html; charset=utf-8", out, len,
+                       NULL, NULL);
 }
 
 /* Routing: first call of a request (headers in), body chunks, then the final call. */

@@ -29,6 +29,7 @@
 #include "borne/collector_antennes.h"
 #include "borne/collector_live.h"
 #include "borne/collector_store.h"
+#include "borne/contract.h"
 
 enum collector_period {
     COLLECTOR_PERIOD_DAY,
@@ -73,5 +74,28 @@ int collector_console_now(struct collector_store *store, const struct collector_
 int collector_console_period(struct collector_store *store, const struct collector_antennes *antennes,
                              const int *targets, int64_t now, const struct collector_console_query *q, char **out,
                              size_t *len);
+
+/* The sums behind the period page for the query's scope over days first..last (any length), for the
+ * posters (collector_poster.h). rows = 0: no bucket, "pas de données". reasons and bands are summed
+ * over contract-2 buckets only (v1_issued: tickets of contract-1 buckets); judged/within: waits in bands
+ * judged against their antenne's own target, and those within it (as the period page); target_min: the
+ * antennes' common target, 0 when they differ. heat: tickets per weekday (Monday first) and hour. */
+struct collector_console_figures {
+    int64_t rows, issued, served, v1_issued;
+    int64_t weather[CONTRACT_WEATHER_N];    /* soleil .. orage */
+    int64_t reasons[CONTRACT_REASONS_N];
+    int64_t bands[CONTRACT_WAIT_BANDS_N];
+    int64_t judged, within;
+    int target_min;
+    int64_t heat[7][24];                    /* total only: per-antenne figures leave it zero */
+};
+
+/* Fills total, and per[i] for antenne i of the registry (per may be NULL; antennes out of scope get
+ * rows = 0). targets as for collector_console_period(). 0, or -1 (store error or out of memory; total
+ * zeroed). */
+int collector_console_figures(struct collector_store *store, const struct collector_antennes *antennes,
+                              const int *targets, const struct collector_console_query *q, int64_t first,
+                              int64_t last, struct collector_console_figures *total,
+                              struct collector_console_figures *per);
 
 #endif
