@@ -102,3 +102,12 @@ foreach(backend sqlite postgresql)
     LABELS integration ARGS ${backend} TIMEOUT 300)
   collector_uses_server(test_collector_poster_${backend})
 endforeach()
+
+# The demo feed's realistic year through the real feeder and collector (about 1,000 weekly batches).
+borne_add_test(NAME test_collector_feed_year
+  SOURCES integration/test_collector_feed_year.c ${collector_harness}
+  LIBS borne_collector borne_collector_synth PkgConfig::CURL PkgConfig::PQ
+  LABELS integration TIMEOUT 600)
+collector_uses_server(test_collector_feed_year)
+target_compile_definitions(test_collector_feed_year PRIVATE FEED_BIN="$<TARGET_FILE:borne-collector-feed>")
+add_dependencies(test_collector_feed_year borne-collector-feed)

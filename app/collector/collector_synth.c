@@ -89,16 +89,11 @@ static void waits(const struct collector_synth_site *site, int64_t day, int hour
     b->wait = (struct collector_stat){sum, b->called, w[(n * 50 + 99) / 100 - 1], w[(n * 90 + 99) / 100 - 1]};
 }
 
-size_t collector_synth_hour(const struct collector_synth_site *site, int64_t day, int hour, int64_t revision,
-                            struct collector_bucket *out, size_t max)
+/* The service buckets of one open hour with `load` visitors expected; hour_load: how busy the hour is
+ * (waits grow with it). */
+static void fill_hour(const struct collector_synth_site *site, int64_t day, int hour, double load, double hour_load,
+                      int64_t revision, struct collector_bucket *out)
 {
-    int dow = (int)(((day + 3) % 7 + 7) % 7); /* Monday = 0 */
-    if (dow >= 5 || hour < 9 || hour == 12 || hour >= 17 || max < COLLECTOR_SYNTH_SERVICES)
-        return 0;
-    /* Mornings and Monday are busier: the usual shape of a walk-in office. */
-    static const double hour_load[24] = {[9] = 1.0, [10] = 1.35, [11] = 1.15, [13] = 0.8, [14] = 1.1,
-                                         [15] = 1.0, [16] = 0.7};
-    double load = site->weight * hour_load[hour] * (dow == 0 ? 1.3 : dow == 4 ? 0.8 : 1.0) * 9.0;
     /* Each site has its own mood (how satisfied its visitors are) and pressure (how long they wait). */
     double mood = unit(site->seed, 0, 0, 1), pressure = 0.6 + unit(site->seed, 0, 0, 2) * 1.2;
     char day_text[11];
@@ -131,7 +126,7 @@ size_t collector_synth_hour(const struct collector_synth_site *site, int64_t day
             snprintf(b->partners, sizeof b->partners, "%s=%lld", partner_ids[(int)(r * 1000) % 4],
                      (long long)b->redirected);
         if (b->called > 0)
-            waits(site, day, hour, s, 240.0 * pressure * hour_load[hour] * (0.7 + 0.6 * r), b);
+            waits(site, day, hour, s, 240.0 * pressure * hour_load * (0.7 + 0.6 * r), b);
         if (b->served > 0) {
             int64_t mean = service_minutes[s] * 60;
             b->service_time = (struct collector_stat){mean * b->served, b->served, mean * 9 / 10, mean * 16 / 10};
@@ -148,7 +143,87 @@ size_t collector_synth_hour(const struct collector_synth_site *site, int64_t day
                                           CONTRACT_REASONS_N) % CONTRACT_REASONS_N]++;
         }
     }
+}
+
+static int weekday(int64_t day)
+{
+    return (int)(((day + 3) % 7 + 7) % 7); /* Monday = 0 */
+}
+
+size_t collector_synth_hour(const struct collector_synth_site *site, int64_t day, int hour, int64_t revision,
+                            struct collector_bucket *out, size_t max)
+{
+    int dow = weekday(day);
+    if (dow >= 5 || hour < 9 || hour == 12 || hour >= 17 || max < COLLECTOR_SYNTH_SERVICES)
+        return 0;
+    /* Mornings and Monday are busier: the usual shape of a walk-in office. */
+    static const double hour_load[24] = {[9] = 1.0, [10] = 1.35, [11] = 1.15, [13] = 0.8, [14] = 1.1,
+                                         [15] = 1.0, [16] = 0.7};
+    double load = site->weight * hour_load[hour] * (dow == 0 ? 1.3 : dow == 4 ? 0.8 : 1.0) * 9.0;
+    fill_hour(site, day, hour, load, hour_load[hour], revision, out);
     return COLLECTOR_SYNTH_SERVICES;
+}
+
+/* Days since 1970-01-01 of a civil date. */
+static int64_t day_of(int y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400, doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+/* French public holidays: the fixed ones and Easter Monday, Ascension and Whit Monday (Easter by the
+ * anonymous Gregorian computus). */
+static bool holiday(int64_t day)
+{
+    int y, m, d;
+    civil(day, &y, &m, &d);
+    static const int fixed[][2] = {{1, 1}, {5, 1}, {5, 8}, {7, 14}, {8, 15}, {11, 1}, {11, 11}, {12, 25}};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (m == fixed[i][0] && d == fixed[i][1])
+            return true;
+    int a = y % 19, b = y / 100, c = y % 100, e = (b - b / 4 - (b - (8 * b + 13) / 25 + 1) / 3 + 19 * a + 15) % 30;
+    int l = (32 + 2 * (b % 4) + 2 * (c / 4) - e - c % 4) % 7, k = (a + 11 * e + 22 * l) / 451;
+    int month = (e + l - 7 * k + 114) / 31, dom = (e + l - 7 * k + 114) % 31 + 1;
+    int64_t easter = day_of(y, month, dom);
+    return day == easter + 1 || day == easter + 39 || day == easter + 50;
+}
+
+size_t collector_synth_day(const struct collector_synth_site *site, int64_t day, int64_t revision,
+                           struct collector_bucket *out, size_t max)
+{
+    int dow = weekday(day), y, m, d;
+    if (dow >= 5 || holiday(day) || max < COLLECTOR_SYNTH_DAY_MAX)
+        return 0;
+    civil(day, &y, &m, &d);
+    /* A summer dip (August the quietest), peaks at the start of the school year and in January
+     * (benefits renewed, taxes); Monday and Tuesday mornings the busiest. */
+    static const double month_load[12] = {1.2, 1.05, 1.0, 0.95, 0.85, 0.95, 0.7, 0.45, 1.3, 1.1, 1.0, 0.8};
+    static const double day_load[5] = {1.3, 1.2, 0.95, 1.0, 0.75};
+    static const double hour_load[24] = {[9] = 1.05, [10] = 1.45, [11] = 1.25, [13] = 0.65, [14] = 0.95,
+                                         [15] = 0.9, [16] = 0.6};
+    char day_text[11];
+    collector_synth_day_text(day, day_text);
+    size_t n = 0;
+    for (int hour = 0; hour < 24; hour++) {
+        if (hour_load[hour] == 0)
+            continue;
+        double load = site->weight * month_load[m - 1] * day_load[dow] * hour_load[hour] * 6.0;
+        fill_hour(site, day, hour, load, hour_load[hour], revision, out + n);
+        n += COLLECTOR_SYNTH_SERVICES;
+        /* Contacts by phone and e-mail, counted at the desks in the bucket of no service. */
+        struct collector_bucket *c = &out[n++];
+        memset(c, 0, sizeof *c);
+        memcpy(c->day, day_text, sizeof c->day);
+        c->hour = hour;
+        c->revision = revision;
+        c->schema = CONTRACT_SCHEMA;
+        double r = unit(site->seed, day, hour, 90);
+        c->channels[CONTRACT_CHANNEL_PHONE - 1] = (int64_t)(load * 0.18 * (0.5 + r) + 0.5);
+        c->channels[CONTRACT_CHANNEL_EMAIL - 1] = (int64_t)(load * 0.06 * (1.5 - r) + 0.5);
+    }
+    return n;
 }
 
 void collector_synth_health(const struct collector_synth_site *site, int64_t now, struct collector_health *out)

@@ -24,6 +24,16 @@ struct collector_synth_site {
 size_t collector_synth_hour(const struct collector_synth_site *site, int64_t day, int hour, int64_t revision,
                             struct collector_bucket *out, size_t max);
 
+/* The buckets a board of a realistic office uploads for a whole day (days since 1970-01-01): closed on
+ * weekends and French public holidays; open 9-12 and 13-17 with a seasonal load (a summer dip, peaks in
+ * September and January), weekday and hour profiles (Monday and Tuesday mornings the busiest); each open
+ * hour has its COLLECTOR_SYNTH_SERVICES service buckets then one of no service ("") counting the contacts
+ * by phone and e-mail. Deterministic from site->seed. Returns the count (0 when closed); max must be
+ * >= COLLECTOR_SYNTH_DAY_MAX. */
+#define COLLECTOR_SYNTH_DAY_MAX (7 * (COLLECTOR_SYNTH_SERVICES + 1))
+size_t collector_synth_day(const struct collector_synth_site *site, int64_t day, int64_t revision,
+                           struct collector_bucket *out, size_t max);
+
 /* A device health record (printer mostly ready, some antennes low on paper) for the site. */
 void collector_synth_health(const struct collector_synth_site *site, int64_t now, struct collector_health *out);
 
