@@ -1,5 +1,6 @@
 #include "borne/collector_alerts.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -32,6 +33,16 @@ const char *collector_alert_label(enum collector_alert_kind k)
     return labels[k];
 }
 
+bool collector_alert_kind_parse(const char *word, enum collector_alert_kind *out)
+{
+    for (int k = 0; word && k < COLLECTOR_ALERT_KINDS; k++)
+        if (strcmp(words[k], word) == 0) {
+            *out = (enum collector_alert_kind)k;
+            return true;
+        }
+    return false;
+}
+
 unsigned collector_alert_conditions(const struct collector_live *l, int target_min, int64_t now)
 {
     unsigned c = 0;
@@ -59,6 +70,8 @@ struct satisfaction {
 struct alert_state {
     int64_t since[COLLECTOR_ALERT_KINDS];   /* when the condition was first seen holding; 0 = it does not */
     bool fired[COLLECTOR_ALERT_KINDS];
+    char acked_by[COLLECTOR_ALERT_KINDS][65];   /* "" = not acknowledged */
+    int64_t acked_at[COLLECTOR_ALERT_KINDS];
     struct satisfaction sat;
 };
 
@@ -294,6 +307,8 @@ int collector_alerts_tick(struct collector_alerts *al, const int *targets, int64
             bool due = holds && (k != COLLECTOR_ALERT_PRINTER || now - s->since[k] >= COLLECTOR_ALERT_PRINTER_S);
             if (due != s->fired[k] && (due || !holds)) {
                 s->fired[k] = due;
+                s->acked_by[k][0] = '\0';
+                s->acked_at[k] = 0;
                 changes[n++] = (struct change){i, (enum collector_alert_kind)k, due, s->since[k], targets[i], l, s->sat};
             }
             if (!holds)
@@ -318,9 +333,32 @@ int collector_alerts_active(struct collector_alerts *al, collector_alert_fn fn, 
     int rc = 0;
     pthread_mutex_lock(&al->mu);
     for (size_t i = 0; i < al->n && !rc; i++)
-        for (int k = 0; k < COLLECTOR_ALERT_KINDS && !rc; k++)
-            if (al->state[i].fired[k])
-                rc = fn(ctx, i, (enum collector_alert_kind)k, al->state[i].since[k]);
+        for (int k = 0; k < COLLECTOR_ALERT_KINDS && !rc; k++) {
+            const struct alert_state *s = &al->state[i];
+            if (!s->fired[k])
+                continue;
+            struct collector_alert_info info = {i, (enum collector_alert_kind)k, s->since[k], "", s->acked_at[k]};
+            memcpy(info.acked_by, s->acked_by[k], sizeof info.acked_by);
+            rc = fn(ctx, &info);
+        }
     pthread_mutex_unlock(&al->mu);
     return rc;
+}
+
+int collector_alerts_acknowledge(struct collector_alerts *al, size_t antenne, enum collector_alert_kind kind,
+                                 const char *who, int64_t now)
+{
+    if (antenne >= al->n || (int)kind < 0 || kind >= COLLECTOR_ALERT_KINDS)
+        return -ENOENT;
+    pthread_mutex_lock(&al->mu);
+    struct alert_state *s = &al->state[antenne];
+    bool active = s->fired[kind];
+    if (active && !s->acked_by[kind][0]) {
+        snprintf(s->acked_by[kind], sizeof s->acked_by[kind], "%.64s", who);
+        s->acked_at[kind] = now;
+        log_notice("alert %s of %s acknowledged by %s", words[kind], collector_antennes_at(al->antennes, antenne)->id,
+                   s->acked_by[kind]);
+    }
+    pthread_mutex_unlock(&al->mu);
+    return active ? 0 : -ENOENT;
 }

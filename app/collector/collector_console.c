@@ -292,6 +292,8 @@ static const char console_style[] =
     ".gauge{display:flex;flex-direction:column;gap:3px;min-width:120px}"
     ".gauge .track{height:6px;background:var(--line);border-radius:3px;overflow:hidden}"
     ".gauge .fill{height:100%;background:#2e7d46}.gauge .fill.over{background:#c0392b}"
+    "form.ack{margin:0}form.ack button{font:inherit;font-size:13px;padding:4px 12px;border:0;border-radius:6px;"
+    "background:var(--accent);color:#fff;cursor:pointer}"
     "form.who{display:flex;gap:8px;align-items:center;color:#c9d6ea}form.who button{font:inherit;color:#fff;"
     "background:rgba(255,255,255,.12);border:0;border-radius:16px;padding:6px 14px;cursor:pointer}"
     "</style>";
@@ -478,9 +480,76 @@ static void now_row_html(struct buf *b, const struct collector_antenne_info *inf
     buf_puts(b, "</td></tr>");
 }
 
+/* The active alerts of the scope, as the tracker holds them. */
+struct alert_list {
+    const struct collector_antennes *antennes;
+    const struct collector_console_query *q;
+    struct now_row *rows;
+    struct collector_alert_info *items;
+    size_t n, cap;
+    bool oom;
+};
+
+static int collect_alert(void *ctx, const struct collector_alert_info *a)
+{
+    struct alert_list *x = ctx;
+    if (!in_scope(collector_antennes_at(x->antennes, a->antenne), x->q))
+        return 0;
+    x->rows[a->antenne].alerts |= 1u << a->kind;
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? 2 * x->cap : 16;
+        struct collector_alert_info *ni = realloc(x->items, cap * sizeof *ni);
+        if (!ni)
+            return x->oom = true, -1;
+        x->items = ni;
+        x->cap = cap;
+    }
+    x->items[x->n++] = *a;
+    return 0;
+}
+
+static void alerts_section(struct buf *b, const struct alert_list *x, int64_t now)
+{
+    buf_puts(b, "<section id='alerts'><h2>Alertes en cours</h2>");
+    if (!x->n) {
+        buf_puts(b, "<p data-k='alerts.none'>Aucune alerte en cours.</p></section>");
+        return;
+    }
+    buf_puts(b, "<table><thead><tr><th>Antenne</th><th>Alerte</th><th>Depuis</th><th>Prise en charge</th></tr>"
+                "</thead><tbody>");
+    for (size_t i = 0; i < x->n; i++) {
+        const struct collector_alert_info *a = &x->items[i];
+        const struct collector_antenne_info *info = collector_antennes_at(x->antennes, a->antenne);
+        const char *word = collector_alert_word(a->kind);
+        buf_printf(b, "<tr data-alert='%s.%s'><td>", info->id, word);
+        html_text(b, info->name);
+        buf_puts(b, "<small>");
+        html_text(b, info->territory);
+        buf_puts(b, "</small></td><td>");
+        html_badge(b, "bad", collector_alert_label(a->kind));
+        buf_puts(b, "</td><td>");
+        html_ago(b, now, a->since);
+        buf_printf(b, "</td><td data-k='alert.%s.%s.ack'>", info->id, word);
+        if (a->acked_by[0]) {
+            buf_puts(b, "par ");
+            html_text(b, a->acked_by);
+            buf_puts(b, ", ");
+            html_ago(b, now, a->acked_at);
+        } else if (x->q->csrf[0]) {
+            buf_printf(b, "<form class='ack' method='post' action='/console/alerts/ack'><input type='hidden' "
+                          "name='csrf' value='%s'><input type='hidden' name='antenne' value='%s'><input type='hidden' "
+                          "name='kind' value='%s'><button type='submit'>Acquitter</button></form>",
+                       x->q->csrf, info->id, word);
+        } else
+            buf_puts(b, "<span class='muted'>à prendre en charge</span>");
+        buf_puts(b, "</td></tr>");
+    }
+    buf_puts(b, "</tbody></table></section>");
+}
+
 int collector_console_now(struct collector_store *store, const struct collector_antennes *antennes,
-                          struct collector_live_board *live, const int *targets, int64_t now,
-                          const struct collector_console_query *q, char **out, size_t *len)
+                          struct collector_live_board *live, struct collector_alerts *alerts, const int *targets,
+                          int64_t now, const struct collector_console_query *q, char **out, size_t *len)
 {
     size_t n = collector_antennes_count(antennes);
     struct now_row *rows = calloc(n ? n : 1, sizeof *rows);
@@ -489,6 +558,9 @@ int collector_console_now(struct collector_store *store, const struct collector_
         return buf_finish(&b, -1, out, len);
     struct seen_ctx sc = {antennes, rows};
     int rc = collector_store_devices(store, now_device, &sc);
+    struct alert_list al = {.antennes = antennes, .q = q, .rows = rows};
+    if (alerts && collector_alerts_active(alerts, collect_alert, &al) != 0 && al.oom)
+        rc = -1;
     int64_t open = 0, waiting = 0, over = 0, alerting = 0, shown = 0;
     for (size_t i = 0; i < n; i++) {
         if (!in_scope(collector_antennes_at(antennes, i), q))
@@ -496,7 +568,7 @@ int collector_console_now(struct collector_store *store, const struct collector_
         shown++;
         rows[i].has_live = collector_live_board_get(live, i, &rows[i].live);
         if (rows[i].has_live)
-            rows[i].alerts = collector_alert_conditions(&rows[i].live, targets[i], now);
+            rows[i].alerts |= collector_alert_conditions(&rows[i].live, targets[i], now);
         if (rows[i].has_live && rows[i].live.open) {
             open++;
             count_add(&waiting, collector_live_waiting(&rows[i].live));
@@ -517,6 +589,7 @@ int collector_console_now(struct collector_store *store, const struct collector_
                    "<span>au-delà de leur objectif d’attente</span></div><div class='card'><b data-k='now.alerts'>%lld</b>"
                    "<span>antennes en alerte</span></div></div>",
                (long long)over, (long long)alerting);
+    alerts_section(&b, &al, now);
     buf_puts(&b, "<section id='now'><h2>Les antennes maintenant</h2><p>État envoyé par chaque borne au moins chaque "
                  "minute quand elle est ouverte ; l’attente la plus longue face à l’objectif de l’antenne (celui de "
                  "sa configuration publiée, sinon celui de la région). Alertes en tête.</p><table><thead>"
@@ -532,6 +605,7 @@ int collector_console_now(struct collector_store *store, const struct collector_
     buf_puts(&b, "</tbody></table></section>");
     page_close(&b);
     free(rows);
+    free(al.items);
     return buf_finish(&b, rc, out, len);
 }
 

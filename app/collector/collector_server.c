@@ -625,7 +625,7 @@ static enum MHD_Result console_get(struct collector_server *s, struct MHD_Connec
     if (poster)
         rc = collector_poster(st, s->antennes, targets, now, kind, format, &q, (unsigned char **)&out, &len);
     else if (now_page)
-        rc = collector_console_now(st, s->antennes, s->live, targets, now, &q, &out, &len);
+        rc = collector_console_now(st, s->antennes, s->live, s->alerts, targets, now, &q, &out, &len);
     else
         rc = collector_console_period(st, s->antennes, targets, now, &q, &out, &len);
     if (rc != 0)
@@ -636,6 +636,30 @@ static enum MHD_Result console_get(struct collector_server *s, struct MHD_Connec
         return send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "storage unavailable, retry later");
     return send_buffer(c, MHD_HTTP_OK, poster ? collector_poster_mime(format) : "text/html; charset=utf-8", out, len,
                        NULL, NULL);
+}
+
+/* The console's changes (collector_signin.h checked the session and its CSRF token):
+ * POST /console/alerts/ack  antenne, kind → 303 to /console; a group's manager acknowledges their
+ * group's alerts only (403), an alert that is not active (cleared meanwhile) is a 409. */
+static enum MHD_Result console_change(void *ctx, struct MHD_Connection *c, const char *url, const char *form,
+                                      const struct collector_reader *who)
+{
+    struct collector_server *s = ctx;
+    if (strcmp(url, "/console/alerts/ack") != 0)
+        return send_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such resource");
+    char antenne[COLLECTOR_ID_MAX + 1], word[32];
+    enum collector_alert_kind kind;
+    long i = -1;
+    if (collector_signin_form_value(form, "antenne", antenne, sizeof antenne))
+        i = collector_antennes_find(s->antennes, antenne);
+    if (i < 0 || !collector_signin_form_value(form, "kind", word, sizeof word) ||
+        !collector_alert_kind_parse(word, &kind))
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "bad_form", "antenne: a known id, kind: an alert kind expected");
+    if (who->group[0] && strcmp(collector_antennes_at(s->antennes, (size_t)i)->group, who->group) != 0)
+        return send_error(c, MHD_HTTP_FORBIDDEN, "scope", "outside your group");
+    if (collector_alerts_acknowledge(s->alerts, (size_t)i, kind, who->name, s->now()) != 0)
+        return send_error(c, MHD_HTTP_CONFLICT, "not_active", "this alert is no longer active");
+    return send_buffer(c, MHD_HTTP_SEE_OTHER, "text/plain", strdup(""), 0, MHD_HTTP_HEADER_LOCATION, "/console");
 }
 
 /* Routing: first call of a request (headers in), body chunks, then the final call. */
@@ -651,11 +675,11 @@ static enum MHD_Result route_request(void *cls, struct MHD_Connection *c, const 
                                          &r->channel);
     if (r && r->is_fleet)
         return collector_fleet_request(s->fleet, c, url, method, false, upload_data, upload_data_size, &r->fleet);
-    if (collector_signin_route(url)) {
+    if (collector_signin_route(url, method)) {
         if (!r && !(r = *con_cls = calloc(1, sizeof *r)))
             return MHD_NO;
         return collector_signin_request(s->users, c, url, method, s->config->cert[0] != '\0', s->now(), upload_data,
-                                        upload_data_size, &r->signin);
+                                        upload_data_size, &r->signin, console_change, s);
     }
     if (collector_alarms_route(url)) {
         if (!r && !(r = *con_cls = calloc(1, sizeof *r)))
@@ -978,7 +1002,9 @@ int collector_server_start(const struct collector_config *config, const struct c
         return -1;
     }
     if (collector_store_open(config->backend, config->storage, &s->alert_store, err, errlen) != 0 ||
-        collector_users_load(config->users, antennes, &s->users, err, errlen) != 0) {
+        collector_users_load(config->users, antennes, &s->users, err, errlen) != 0 ||
+        (config->users[0] &&
+         collector_users_persist(s->users, config->backend, config->storage, now(), err, errlen) != 0)) {
         free_server(s);
         return -1;
     }

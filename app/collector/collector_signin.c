@@ -1,5 +1,6 @@
 #include "borne/collector_signin.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +12,13 @@
 BORNE_LOG_MODULE("signin");
 
 #define COOKIE "borne_session"
+#define LOGIN_COOKIE "borne_login"
 #define FORM_CAP 4096
 
-bool collector_signin_route(const char *url)
+bool collector_signin_route(const char *url, const char *method)
 {
-    return strcmp(url, "/console/login") == 0 || strcmp(url, "/console/logout") == 0;
+    return strcmp(url, "/console/login") == 0 || strcmp(url, "/console/logout") == 0 ||
+           (strcmp(method, MHD_HTTP_METHOD_POST) == 0 && strncmp(url, "/console/", 9) == 0);
 }
 
 bool collector_signin_reader(struct collector_users *u, struct MHD_Connection *c, bool admin, int64_t now,
@@ -33,9 +36,7 @@ bool collector_signin_reader(struct collector_users *u, struct MHD_Connection *c
     return admin;
 }
 
-/* Value of field `name` in an application/x-www-form-urlencoded body, decoded into out; false when
- * absent or too long. */
-static bool form_value(const char *body, const char *name, char *out, size_t size)
+bool collector_signin_form_value(const char *body, const char *name, char *out, size_t size)
 {
     size_t nl = strlen(name);
     for (const char *p = body; p && *p; p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL) {
@@ -56,8 +57,18 @@ static bool form_value(const char *body, const char *name, char *out, size_t siz
     return false;
 }
 
+/* The form's sign-in token: the one of the browser's cookie when it has one, else a new one to set. */
 static enum MHD_Result login_page(struct MHD_Connection *c, unsigned status, const char *message)
 {
+    char token[COLLECTOR_SESSION_ID_LEN + 1];
+    const char *have = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, LOGIN_COOKIE);
+    bool fresh = !have || strlen(have) != COLLECTOR_SESSION_ID_LEN || strspn(have, "0123456789abcdef") != strlen(have);
+    if (fresh) {
+        unsigned char raw[COLLECTOR_SESSION_ID_LEN / 2];
+        randombytes_buf(raw, sizeof raw);
+        sodium_bin2hex(token, sizeof token, raw, sizeof raw);
+    } else
+        snprintf(token, sizeof token, "%s", have);
     struct buf b = {0};
     buf_puts(&b, "<!doctype html><html lang='fr'><head><meta charset='utf-8'><meta name='viewport' "
                  "content='width=device-width,initial-scale=1'><title>Borne · console de pilotage — connexion</title>");
@@ -74,6 +85,7 @@ static enum MHD_Result login_page(struct MHD_Connection *c, unsigned status, con
         html_text(&b, message);
         buf_puts(&b, "</p>");
     }
+    buf_printf(&b, "<input type='hidden' name='login_csrf' value='%s'>", token);
     buf_puts(&b, "<label>Nom<input name='name' autocomplete='username' required></label><label>Mot de passe<input "
                  "name='password' type='password' autocomplete='current-password' required></label><button "
                  "type='submit'>Se connecter</button></form></main></body></html>\n");
@@ -85,6 +97,11 @@ static enum MHD_Result login_page(struct MHD_Connection *c, unsigned status, con
     if (!r) {
         free(out);
         return MHD_NO;
+    }
+    if (fresh) {
+        char cookie[160];
+        snprintf(cookie, sizeof cookie, LOGIN_COOKIE "=%s; Path=/console/login; HttpOnly; SameSite=Strict", token);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
     }
     return collector_http_send(c, status, r, "text/html; charset=utf-8");
 }
@@ -103,8 +120,12 @@ static enum MHD_Result redirect(struct MHD_Connection *c, const char *to, const 
 static enum MHD_Result login(struct collector_users *u, struct MHD_Connection *c, const char *form, bool secure,
                              int64_t now)
 {
-    char name[COLLECTOR_USER_NAME_MAX + 1], password[COLLECTOR_PASSWORD_MAX + 1];
-    if (!form_value(form, "name", name, sizeof name) || !form_value(form, "password", password, sizeof password))
+    char name[COLLECTOR_USER_NAME_MAX + 1], password[COLLECTOR_PASSWORD_MAX + 1], token[COLLECTOR_SESSION_ID_LEN + 1];
+    if (!collector_signin_form_value(form, "login_csrf", token, sizeof token) ||
+        !collector_users_token_equal(token, MHD_lookup_connection_value(c, MHD_COOKIE_KIND, LOGIN_COOKIE)))
+        return collector_http_error(c, MHD_HTTP_FORBIDDEN, "csrf", "sign in from the console's own form");
+    if (!collector_signin_form_value(form, "name", name, sizeof name) ||
+        !collector_signin_form_value(form, "password", password, sizeof password))
         return login_page(c, MHD_HTTP_BAD_REQUEST, "Donnez votre nom et votre mot de passe.");
     long user = collector_users_verify(u, name, password);
     memset(password, 0, sizeof password);
@@ -122,21 +143,30 @@ static enum MHD_Result login(struct collector_users *u, struct MHD_Connection *c
     return redirect(c, "/console", cookie);
 }
 
-static enum MHD_Result logout(struct collector_users *u, struct MHD_Connection *c, const char *form, int64_t now)
+/* The gate of every change: a live session, and its CSRF token in the form. */
+static enum MHD_Result change(struct collector_users *u, struct MHD_Connection *c, const char *url, const char *form,
+                              int64_t now, collector_signin_action_fn action, void *action_ctx)
 {
-    const char *id = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE);
-    char csrf[COLLECTOR_SESSION_ID_LEN + 1], sent[COLLECTOR_SESSION_ID_LEN + 1];
-    if (collector_users_session_get(u, id, now, csrf) < 0)
+    struct collector_reader who;
+    if (!collector_signin_reader(u, c, false, now, &who))
         return redirect(c, "/console/login", NULL);
-    if (!form_value(form, "csrf", sent, sizeof sent) || !collector_users_token_equal(csrf, sent))
+    char sent[COLLECTOR_SESSION_ID_LEN + 1];
+    if (!collector_signin_form_value(form, "csrf", sent, sizeof sent) || !collector_users_token_equal(who.csrf, sent)) {
+        log_warn("%s: a change (%s) without the session's CSRF token was refused", who.name, url);
         return collector_http_error(c, MHD_HTTP_FORBIDDEN, "csrf", "the form's token is missing or wrong");
-    collector_users_session_close(u, id);
+    }
+    if (strcmp(url, "/console/logout") != 0)
+        return action(action_ctx, c, url, form, &who);
+    if (collector_users_session_close(u, MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE)) != 0)
+        return collector_http_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage",
+                                    "the sign-out could not be recorded: retry");
     return redirect(c, "/console/login", COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 }
 
 enum MHD_Result collector_signin_request(struct collector_users *u, struct MHD_Connection *c, const char *url,
                                          const char *method, bool secure, int64_t now, const char *upload_data,
-                                         size_t *upload_data_size, void **state)
+                                         size_t *upload_data_size, void **state, collector_signin_action_fn action,
+                                         void *action_ctx)
 {
     bool post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
     bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
@@ -159,7 +189,10 @@ enum MHD_Result collector_signin_request(struct collector_users *u, struct MHD_C
     if (b->too_large)
         return collector_http_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", "form over 4 KiB");
     const char *form = b->data ? b->data : "";
-    return strcmp(url, "/console/login") == 0 ? login(u, c, form, secure, now) : logout(u, c, form, now);
+    const char *proto = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-Proto");
+    secure = secure || (proto && strcmp(proto, "https") == 0);
+    return strcmp(url, "/console/login") == 0 ? login(u, c, form, secure, now)
+                                              : change(u, c, url, form, now, action, action_ctx);
 }
 
 void collector_signin_done(void *state)

@@ -7,9 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "borne/log.h"
 #include "borne/secret.h"
 
+BORNE_LOG_MODULE("users");
+
 #define SESSIONS_MAX 256
+#define NS_SESSION "console_session"
+#define HASH_HEX (crypto_generichash_BYTES * 2)
 
 struct user {
     char name[COLLECTOR_USER_NAME_MAX + 1];
@@ -18,7 +25,7 @@ struct user {
 };
 
 struct session {
-    char id[COLLECTOR_SESSION_ID_LEN + 1];
+    char hash[HASH_HEX + 1];   /* of the cookie's id: the id itself is kept nowhere */
     char csrf[COLLECTOR_SESSION_ID_LEN + 1];
     long user;
     int64_t expires;   /* 0 = free slot */
@@ -28,8 +35,9 @@ struct collector_users {
     struct user *users;
     size_t n;
     char dummy[crypto_pwhash_STRBYTES];   /* verified against for an unknown name */
-    pthread_mutex_t mu;
+    pthread_mutex_t mu;      /* sessions and the store connection */
     struct session sessions[SESSIONS_MAX];
+    struct collector_store *store;   /* NULL: sessions in memory only */
 };
 
 static bool name_ok(const char *s)
@@ -135,6 +143,7 @@ void collector_users_free(struct collector_users *u)
 {
     if (!u)
         return;
+    collector_store_close(u->store);
     pthread_mutex_destroy(&u->mu);
     sodium_memzero(u->sessions, sizeof u->sessions);
     free(u->users);
@@ -169,24 +178,135 @@ static void random_hex(char out[COLLECTOR_SESSION_ID_LEN + 1])
     sodium_bin2hex(out, COLLECTOR_SESSION_ID_LEN + 1, raw, sizeof raw);
 }
 
+static void id_hash(const char *id, char out[HASH_HEX + 1])
+{
+    unsigned char h[crypto_generichash_BYTES];
+    crypto_generichash(h, sizeof h, (const unsigned char *)id, strlen(id), NULL, 0);
+    sodium_bin2hex(out, HASH_HEX + 1, h, sizeof h);
+}
+
+/* Under mu: the record of s in the store (none kept without a store). */
+static int record_put(struct collector_users *u, const struct session *s, int64_t now)
+{
+    if (!u->store)
+        return 0;
+    json_t *v = json_pack("{s:s, s:s, s:I}", "user", u->users[s->user].name, "csrf", s->csrf, "expires",
+                          (json_int_t)s->expires);
+    char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
+    json_decref(v);
+    int rc = text ? collector_store_kv_put(u->store, NS_SESSION, s->hash, text, now) : -1;
+    if (rc != 0)
+        log_error("session not kept: %s", text ? collector_store_error(u->store) : "out of memory");
+    if (text)
+        sodium_memzero(text, strlen(text));
+    free(text);
+    return rc;
+}
+
+/* Under mu. */
+static int record_delete(struct collector_users *u, const char *hash)
+{
+    if (!u->store || collector_store_kv_delete(u->store, NS_SESSION, hash) == 0)
+        return 0;
+    log_error("session record not deleted: %s", collector_store_error(u->store));
+    return -1;
+}
+
 int collector_users_session_open(struct collector_users *u, long user, int64_t now,
                                  char id[COLLECTOR_SESSION_ID_LEN + 1], char csrf[COLLECTOR_SESSION_ID_LEN + 1])
 {
     pthread_mutex_lock(&u->mu);
     struct session *slot = NULL;
     for (size_t i = 0; i < SESSIONS_MAX && !slot; i++)
-        if (u->sessions[i].expires <= now)
+        if (u->sessions[i].expires <= now && (!u->sessions[i].expires || record_delete(u, u->sessions[i].hash) == 0))
             slot = &u->sessions[i];
+    int rc = -1;
     if (slot) {
-        random_hex(slot->id);
+        random_hex(id);
+        id_hash(id, slot->hash);
         random_hex(slot->csrf);
         slot->user = user;
         slot->expires = now + COLLECTOR_SESSION_S;
-        memcpy(id, slot->id, sizeof slot->id);
         memcpy(csrf, slot->csrf, sizeof slot->csrf);
+        rc = record_put(u, slot, now);
+        if (rc != 0)
+            sodium_memzero(slot, sizeof *slot);
     }
     pthread_mutex_unlock(&u->mu);
-    return slot ? 0 : -1;
+    return rc;
+}
+
+struct load_ctx {
+    struct collector_users *u;
+    int64_t now;
+    char (*drop)[HASH_HEX + 1];   /* records to delete */
+    size_t n_drop, cap_drop;
+    size_t n_open;
+    bool oom;
+};
+
+static int load_record(void *ctx, const char *key, const char *value, int64_t at)
+{
+    (void)at;
+    struct load_ctx *x = ctx;
+    struct collector_users *u = x->u;
+    json_t *v = json_loads(value, 0, NULL);
+    const char *name = json_string_value(json_object_get(v, "user"));
+    const char *csrf = json_string_value(json_object_get(v, "csrf"));
+    json_int_t expires = json_integer_value(json_object_get(v, "expires"));
+    long user = -1;
+    for (size_t i = 0; name && i < u->n; i++)
+        if (strcmp(u->users[i].name, name) == 0)
+            user = (long)i;
+    bool keep = user >= 0 && csrf && strlen(csrf) == COLLECTOR_SESSION_ID_LEN && strlen(key) == HASH_HEX &&
+                expires > x->now && x->n_open < SESSIONS_MAX;
+    if (keep) {
+        struct session *s = &u->sessions[x->n_open++];
+        snprintf(s->hash, sizeof s->hash, "%s", key);
+        snprintf(s->csrf, sizeof s->csrf, "%s", csrf);
+        s->user = user;
+        s->expires = expires;
+    } else if (strlen(key) <= HASH_HEX) {
+        if (x->n_drop == x->cap_drop) {
+            size_t cap = x->cap_drop ? 2 * x->cap_drop : 16;
+            void *nd = realloc(x->drop, cap * sizeof *x->drop);
+            if (!nd) {
+                json_decref(v);
+                x->oom = true;
+                return -1;
+            }
+            x->drop = nd;
+            x->cap_drop = cap;
+        }
+        snprintf(x->drop[x->n_drop++], HASH_HEX + 1, "%s", key);
+    }
+    json_decref(v);
+    return 0;
+}
+
+int collector_users_persist(struct collector_users *u, enum collector_backend backend, const char *target,
+                            int64_t now, char *err, size_t errlen)
+{
+    if (collector_store_open(backend, target, &u->store, err, errlen) != 0)
+        return -1;
+    struct load_ctx x = {.u = u, .now = now};
+    pthread_mutex_lock(&u->mu);
+    int rc = collector_store_kv_list(u->store, NS_SESSION, load_record, &x);
+    if (rc != 0)
+        snprintf(err, errlen, "console sessions: %s", x.oom ? "out of memory" : collector_store_error(u->store));
+    for (size_t i = 0; rc == 0 && i < x.n_drop; i++)
+        record_delete(u, x.drop[i]);
+    pthread_mutex_unlock(&u->mu);
+    free(x.drop);
+    if (rc != 0) {
+        collector_store_close(u->store);
+        u->store = NULL;
+        sodium_memzero(u->sessions, sizeof u->sessions);
+        return -1;
+    }
+    if (x.n_open)
+        log_notice("%zu console sessions kept from before the start", x.n_open);
+    return 0;
 }
 
 bool collector_users_token_equal(const char *a, const char *b)
@@ -201,11 +321,13 @@ long collector_users_session_get(struct collector_users *u, const char *id, int6
 {
     if (!id || strlen(id) != COLLECTOR_SESSION_ID_LEN)
         return -1;
+    char hash[HASH_HEX + 1];
+    id_hash(id, hash);
     long user = -1;
     pthread_mutex_lock(&u->mu);
     for (size_t i = 0; i < SESSIONS_MAX; i++) {
         struct session *s = &u->sessions[i];
-        if (s->expires > now && collector_users_token_equal(s->id, id)) {
+        if (s->expires > now && collector_users_token_equal(s->hash, hash)) {
             user = s->user;
             if (csrf)
                 memcpy(csrf, s->csrf, sizeof s->csrf);
@@ -215,13 +337,20 @@ long collector_users_session_get(struct collector_users *u, const char *id, int6
     return user;
 }
 
-void collector_users_session_close(struct collector_users *u, const char *id)
+int collector_users_session_close(struct collector_users *u, const char *id)
 {
     if (!id)
-        return;
+        return 0;
+    char hash[HASH_HEX + 1];
+    id_hash(id, hash);
+    int rc = 0;
     pthread_mutex_lock(&u->mu);
     for (size_t i = 0; i < SESSIONS_MAX; i++)
-        if (u->sessions[i].expires && collector_users_token_equal(u->sessions[i].id, id))
-            sodium_memzero(&u->sessions[i], sizeof u->sessions[i]);
+        if (u->sessions[i].expires && collector_users_token_equal(u->sessions[i].hash, hash)) {
+            rc = record_delete(u, hash);
+            if (rc == 0)
+                sodium_memzero(&u->sessions[i], sizeof u->sessions[i]);
+        }
     pthread_mutex_unlock(&u->mu);
+    return rc;
 }

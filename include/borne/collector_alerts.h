@@ -27,6 +27,11 @@
  * "longest_wait_s", "target_s", "printer"}, and for "satisfaction" also "satisfaction": {"recent",
  * "previous": {"from", "to" (YYYY-MM-DD), "answers", "rain_storm"}}. The mail says the same in French.
  *
+ * Someone of headquarters acknowledges an active alert from the console (collector_alerts_acknowledge):
+ * the console then shows who took it and when; an alert that clears forgets it, so the next one is
+ * acknowledged anew. Kept in memory like the alerts themselves (after a restart the rules find the
+ * conditions again and send them once more).
+ *
  * Threads: collector_alerts_tick() is called by one thread (the server's alert thread, or a test);
  * collector_alerts_active() may be called from any thread meanwhile.
  */
@@ -59,6 +64,8 @@ enum collector_alert_kind {
 /* "wait", "printer", "silent", "satisfaction", and the console's French label. */
 const char *collector_alert_word(enum collector_alert_kind k);
 const char *collector_alert_label(enum collector_alert_kind k);
+/* The kind of a word; false for an unknown one. */
+bool collector_alert_kind_parse(const char *word, enum collector_alert_kind *out);
 
 /* The rules' conditions for a snapshot at now, bit (1 << kind) each; the printer's bit is set as soon
  * as it is not ready (the 10 minutes are the tracker's). Pure: the console's "Maintenant" page shows
@@ -94,9 +101,23 @@ int collector_alerts_review(struct collector_alerts *al, struct collector_store 
  * failed send is logged and not retried: the next change is sent anyway. */
 int collector_alerts_tick(struct collector_alerts *al, const int *targets, int64_t now);
 
+/* An active alert. */
+struct collector_alert_info {
+    size_t antenne;                  /* registry index */
+    enum collector_alert_kind kind;
+    int64_t since;                   /* when the condition began (Unix seconds) */
+    char acked_by[65];               /* who acknowledged it, "" = nobody yet */
+    int64_t acked_at;
+};
+
 /* Active alerts (fired, not cleared), antenne by antenne in registry order; a non-zero return of fn
- * stops the walk. since: when the condition began (Unix seconds). */
-typedef int (*collector_alert_fn)(void *ctx, size_t antenne, enum collector_alert_kind kind, int64_t since);
+ * stops the walk (fn runs under the tracker's lock: it must not call back into it). */
+typedef int (*collector_alert_fn)(void *ctx, const struct collector_alert_info *alert);
 int collector_alerts_active(struct collector_alerts *al, collector_alert_fn fn, void *ctx);
+
+/* Records that `who` acknowledged the active alert (antenne, kind) at now. 0, or -ENOENT when no such
+ * alert is active (it cleared meanwhile); acknowledging again keeps the first. */
+int collector_alerts_acknowledge(struct collector_alerts *al, size_t antenne, enum collector_alert_kind kind,
+                                 const char *who, int64_t now);
 
 #endif

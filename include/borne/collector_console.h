@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "borne/collector_alerts.h"
 #include "borne/collector_antennes.h"
 #include "borne/collector_live.h"
 #include "borne/collector_store.h"
@@ -62,10 +63,12 @@ int collector_console_query_parse(const struct collector_antennes *antennes, int
 bool collector_console_target_ok(int minutes);
 
 /* The "Maintenant" page at time now (Unix seconds). targets: each antenne's waiting target in minutes,
- * registry order (collector_fleet_wait_targets()). */
+ * registry order (collector_fleet_wait_targets()). alerts (may be NULL): the active alerts are listed
+ * first, with who acknowledged each, or (for a signed-in reader: q->csrf set) a button to acknowledge
+ * it (POST /console/alerts/ack, collector_signin.h). */
 int collector_console_now(struct collector_store *store, const struct collector_antennes *antennes,
-                          struct collector_live_board *live, const int *targets, int64_t now,
-                          const struct collector_console_query *q, char **out, size_t *len);
+                          struct collector_live_board *live, struct collector_alerts *alerts, const int *targets,
+                          int64_t now, const struct collector_console_query *q, char **out, size_t *len);
 
 /* The page of a period. The share served within target judges each antenne's waits by its own target
  * (targets as above) and adds them up: exact when the target is a bound of the wait bands, otherwise

@@ -13,6 +13,7 @@
 #include "borne/collector_synth.h"
 #include "testlib.h"
 
+#include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -88,18 +89,17 @@ static struct collector_live snapshot(bool open, int64_t at, const char *printer
 }
 
 struct active {
-    char seen[8][96];
+    char seen[8][200];
     int n;
     const struct collector_antennes *a;
 };
 
-static int on_active(void *ctx, size_t antenne, enum collector_alert_kind kind, int64_t since)
+static int on_active(void *ctx, const struct collector_alert_info *alert)
 {
-    (void)since;
     struct active *x = ctx;
     if (x->n < 8)
-        snprintf(x->seen[x->n++], sizeof x->seen[0], "%s:%s", collector_antennes_at(x->a, antenne)->id,
-                 collector_alert_word(kind));
+        snprintf(x->seen[x->n++], sizeof x->seen[0], "%.64s:%s:%.64s", collector_antennes_at(x->a, alert->antenne)->id,
+                 collector_alert_word(alert->kind), alert->acked_by);
     return 0;
 }
 
@@ -272,11 +272,35 @@ static void test_own_targets(void)
     CHECK_INT(hooks_with("\"kind\":\"wait\"", "\"antenne\":\"arras\"", "\"target_s\":300"), 1);
     CHECK_INT(hooks_with("\"antenne\":\"fourmies\"", "", ""), 0);
     CHECK_INT(count_lines(fx.mails, "Attente la plus longue : 6 min (objectif 5 min)"), 1);
+    /* Acknowledged from the console: the alert stays active, naming who took it; an alert that is not
+     * active cannot be acknowledged. */
+    CHECK_INT(collector_alerts_acknowledge(fx.al, (size_t)arras, COLLECTOR_ALERT_WAIT, "directrice", T0 + 5), 0);
+    CHECK_INT(collector_alerts_acknowledge(fx.al, (size_t)arras, COLLECTOR_ALERT_WAIT, "quelqu-un", T0 + 6), 0);
+    CHECK_INT(collector_alerts_acknowledge(fx.al, (size_t)fourmies, COLLECTOR_ALERT_WAIT, "directrice", T0 + 5),
+              -ENOENT);
+    struct active seen = {.a = fx.a};
+    collector_alerts_active(fx.al, on_active, &seen);
+    CHECK_INT(seen.n, 1);
+    CHECK_STR(seen.seen[0], "arras:wait:directrice");
+    enum collector_alert_kind kind;
+    CHECK(collector_alert_kind_parse("satisfaction", &kind) && kind == COLLECTOR_ALERT_SATISFACTION);
+    CHECK(!collector_alert_kind_parse("nope", &kind));
     /* Fourmies' document now says 20 minutes: over it at the next evaluation, once. */
     targets[0] = 20;
     CHECK_INT(collector_alerts_tick(fx.al, targets, T0 + 15), 1);
     CHECK_INT(hooks_with("\"kind\":\"wait\"", "\"antenne\":\"fourmies\"", "\"target_s\":1200"), 1);
     CHECK_INT(collector_alerts_tick(fx.al, targets, T0 + 30), 0);
+    /* Arras clears, then waits too long again: a new alert, not acknowledged yet. */
+    s = snapshot(true, T0 + 45, "ready", 1, 200);
+    collector_live_board_put(fx.live, (size_t)arras, &s, T0 + 45);
+    CHECK_INT(collector_alerts_tick(fx.al, targets, T0 + 45), 1);
+    s = snapshot(true, T0 + 60, "ready", 3, 400);
+    collector_live_board_put(fx.live, (size_t)arras, &s, T0 + 60);
+    CHECK_INT(collector_alerts_tick(fx.al, targets, T0 + 60), 1);
+    seen.n = 0;
+    collector_alerts_active(fx.al, on_active, &seen);
+    CHECK_INT(seen.n, 2);
+    CHECK_STR(seen.seen[1], "arras:wait:");
     fixture_close(&fx);
 }
 

@@ -14,6 +14,10 @@
 //   - people sign in (Argon2id hashes from borne-collector-passwd): a wrong password is refused, the
 //     session cookie is HttpOnly and SameSite=Strict; a group's manager sees their group's figures and
 //     gets 403 for another group's pages and exports; signing out needs the form's CSRF token.
+//   - every change is a POST carrying the session's CSRF token: a sign-in not from the console's own
+//     form, an acknowledgement or a sign-out without the token are 403; the director acknowledges an
+//     alert from the Now page and it names her; a manager cannot acknowledge another group's alert;
+//     sessions outlive a restart of the collector (kept in its store, hashed).
 // Screenshots in BORNE_TEST_TMP: console_<view>_<W>x<H>.png, hq_page_<W>x<H>.png.
 //
 // Usage: node test_collector_console.js <borne-collector> <borne-collector-passwd> <node_modules dir>
@@ -275,13 +279,31 @@ async function signIn(b, port, name, password) {
   return { ctx, page };
 }
 
-async function signedIn(b, port, uploaded, all, date, inMonth, sizes) {
+// Waits (generously: the alert rules run every 15 s) until the Now page lists an active alert.
+async function waitForAlert(page, port, key) {
+  for (let i = 0; i < 120; i++) {
+    await page.goto(`http://127.0.0.1:${port}/console`);
+    if (await page.locator(`tr[data-alert="${key}"]`).count()) return true;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+async function signedIn(b, srv, uploaded, all, date, inMonth, sizes) {
+  let port = srv.port;
   // A wrong password: refused, the form says so, no cookie.
   const wrong = await signIn(b, port, 'directrice', 'pas-le-bon-mot-de-passe');
   t.check((await wrong.page.textContent('.error')) === 'Nom ou mot de passe incorrect.', 'a wrong password is refused');
-  t.check((await wrong.ctx.cookies()).length === 0, 'no session after a wrong password');
+  t.check((await wrong.ctx.cookies()).every((c) => c.name !== 'borne_session'), 'no session after a wrong password');
   await wrong.page.screenshot({ path: path.join(t.tmpBase, 'console_login_refused_1366x768.png') });
   await wrong.ctx.close();
+
+  // A sign-in posted from elsewhere than the console's form (no sign-in token) is refused.
+  const forgedLogin = await fetch(`http://127.0.0.1:${port}/console/login`, {
+    method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: `name=directrice&password=${USERS.directrice}` });
+  t.check(forgedLogin.status === 403 && !forgedLogin.headers.get('set-cookie'),
+          `a sign-in without the form's token is a 403 (${forgedLogin.status})`);
 
   // The region's director: every group.
   const dir = await signIn(b, port, 'directrice', USERS.directrice);
@@ -298,7 +320,29 @@ async function signedIn(b, port, uploaded, all, date, inMonth, sizes) {
     t.check(r.status() === 403, `sign-out without the right CSRF token is a 403 (${r.status()})`);
   }
   t.check((await dir.page.goto(`http://127.0.0.1:${port}/console`)).status() === 200, 'still signed in after the forged posts');
+
+  // Acknowledging an alert: refused without the session's token, done from the page's button.
+  t.check(await waitForAlert(dir.page, port, 'fourmies.wait'), 'the Now page lists Fourmies\' wait alert');
+  for (const form of [{ antenne: 'fourmies', kind: 'wait' }, { antenne: 'fourmies', kind: 'wait', csrf: '0'.repeat(64) }]) {
+    const r = await dir.ctx.request.post(`http://127.0.0.1:${port}/console/alerts/ack`, { form, maxRedirects: 0 });
+    t.check(r.status() === 403, `an acknowledgement without the right CSRF token is a 403 (${r.status()})`);
+  }
+  const before = await dir.page.goto(`http://127.0.0.1:${port}/console`);
+  t.check(before.status() === 200 && await dir.page.locator('tr[data-alert="fourmies.wait"] form.ack').count() === 1,
+          'the forged acknowledgements changed nothing');
+  await Promise.all([dir.page.waitForNavigation(), dir.page.click('tr[data-alert="fourmies.wait"] form.ack button')]);
+  const acked = (await figures(dir.page))['alert.fourmies.wait.ack'];
+  t.check(acked && acked.text.startsWith('par directrice'), `the alert names who acknowledged it (${acked && acked.text})`);
+  await dir.page.screenshot({ path: path.join(t.tmpBase, 'console_now_acknowledged_1366x768.png'), fullPage: true });
+
+  // The collector restarts: the director is still signed in (the session was kept in the store).
+  port = await srv.restart();
+  const again = await dir.page.goto(`http://127.0.0.1:${port}/console`);
+  t.check(again.status() === 200 && dir.page.url().endsWith('/console') &&
+          (await dir.page.textContent('#reader')) === 'directrice',
+          `still signed in after a restart (${again.status()} ${dir.page.url()})`);
   await Promise.all([dir.page.waitForNavigation(), dir.page.click('form.who button')]);
+  t.check((await dir.ctx.cookies()).every((c) => c.name !== 'borne_session'), 'signing out removes the cookie');
   t.check(dir.page.url().endsWith('/console/login'), `signing out leads to the form (${dir.page.url()})`);
   await dir.page.goto(`http://127.0.0.1:${port}/console`);
   t.check(dir.page.url().endsWith('/console/login'), 'the old session no longer opens the console');
@@ -331,6 +375,10 @@ async function signedIn(b, port, uploaded, all, date, inMonth, sizes) {
     const r = await mgr.ctx.request.get(`http://127.0.0.1:${port}${p}`, { maxRedirects: 0 });
     t.check(r.status() === 403, `the manager cannot read ${p} (${r.status()})`);
   }
+  const mgrCsrf = await mgr.page.getAttribute('form.who input[name=csrf]', 'value');
+  const foreign = await mgr.ctx.request.post(`http://127.0.0.1:${port}/console/alerts/ack`,
+    { form: { antenne: other2.id, kind: 'wait', csrf: mgrCsrf }, maxRedirects: 0 });
+  t.check(foreign.status() === 403, `the manager cannot acknowledge another group's alert (${foreign.status()})`);
   const ownCsv = await mgr.ctx.request.get(`http://127.0.0.1:${port}/api/v1/export.csv?antenne=${mine[0].id}&from=${date}`);
   t.check(ownCsv.status() === 200 && (await ownCsv.text()).includes(`\r\n${mine[0].id},`),
           `the manager exports their own antenne (${ownCsv.status()})`);
@@ -350,16 +398,30 @@ async function main() {
     `directrice region ${hash(USERS.directrice)}`,
     `gestion-aisne-sud group:aisne-sud ${hash(USERS['gestion-aisne-sud'])}`,
   ].join('\n') + '\n', { mode: 0o600 });
-  const child = spawn(collectorBin, ['--port', '0', '--sqlite', path.join(dir, 'hq.sqlite'),
-    '--antennes-csv', path.join(process.env.BORNE_ASSETS, 'collector', 'antennes-hdf.csv'),
-    '--tokens', path.join(dir, 'tokens.txt'), '--admin-token-file', path.join(dir, 'hq.token'),
-    '--alarms-journal', path.join(dir, 'alarms.jsonl'), '--wait-target-min', String(TARGET_MIN),
-    '--users', path.join(dir, 'users.txt')],
-  { stdio: ['ignore', 'pipe', 'inherit'] });
-  const first = await new Promise((r) => readline.createInterface({ input: child.stdout }).once('line', r));
-  const m = /listening on http:\/\/[^:]+:(\d+)/.exec(first || '');
-  t.check(!!m, `borne-collector starts (${first})`);
-  const port = Number(m[1]);
+  const srv = {
+    child: null, port: 0,
+    async start() {
+      this.child = spawn(collectorBin, ['--port', '0', '--sqlite', path.join(dir, 'hq.sqlite'),
+        '--antennes-csv', path.join(process.env.BORNE_ASSETS, 'collector', 'antennes-hdf.csv'),
+        '--tokens', path.join(dir, 'tokens.txt'), '--admin-token-file', path.join(dir, 'hq.token'),
+        '--alarms-journal', path.join(dir, 'alarms.jsonl'), '--wait-target-min', String(TARGET_MIN),
+        '--users', path.join(dir, 'users.txt')],
+      { stdio: ['ignore', 'pipe', 'inherit'] });
+      const first = await new Promise((r) => readline.createInterface({ input: this.child.stdout }).once('line', r));
+      const m = /listening on http:\/\/[^:]+:(\d+)/.exec(first || '');
+      t.check(!!m, `borne-collector starts (${first})`);
+      this.port = Number(m[1]);
+      return this.port;
+    },
+    async stop() {
+      const done = new Promise((r) => this.child.on('exit', r));
+      this.child.kill('SIGTERM');
+      await done;
+      t.check(this.child.exitCode === 0, `borne-collector exits with 0 (${this.child.exitCode})`);
+    },
+    async restart() { await this.stop(); return this.start(); },
+  };
+  const port = await srv.start();
   let browser;
   try {
     // Two weeks ago, Monday to Friday, and one day of the same month outside that week.
@@ -508,13 +570,10 @@ async function main() {
     for (const l of csv.slice(1).filter((x) => x)) cols.forEach((c, i) => { csvFb[i] += Number(l.split(',')[c]); });
     t.check(JSON.stringify(csvFb) === JSON.stringify(e.fb), `export weather columns = uploaded (${csvFb} / ${e.fb})`);
 
-    await signedIn(browser.context.browser(), port, uploaded, all, date, inMonth, sizes);
+    await signedIn(browser.context.browser(), srv, uploaded, all, date, inMonth, sizes);
   } finally {
     if (browser) await browser.context.browser().close();
-    const done = new Promise((r) => child.on('exit', r));
-    child.kill('SIGTERM');
-    await done;
-    t.check(child.exitCode === 0, `borne-collector exits with 0 (${child.exitCode})`);
+    await srv.stop();
   }
   t.finish();
 }

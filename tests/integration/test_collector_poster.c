@@ -155,14 +155,22 @@ static long get(CURL *session, const char *path, struct body *out, char *ctype, 
     return status;
 }
 
+/* Signs in through the form: its page sets the sign-in cookie whose token the form posts back. */
 static CURL *sign_in(const char *name, const char *password)
 {
     CURL *c = curl_easy_init();
+    curl_easy_setopt(c, CURLOPT_COOKIEFILE, "");
+    struct body page;
+    CHECK_INT(get(c, "/console/login", &page, NULL, 0), 200);
+    const char *at = page.p ? strstr((const char *)page.p, "name='login_csrf' value='") : NULL;
+    char token[80] = "";
+    if (CHECK(at != NULL))
+        sscanf(at + strlen("name='login_csrf' value='"), "%64[0-9a-f]", token);
+    free(page.p);
     char url[256], form[256];
     snprintf(url, sizeof url, "%s/console/login", h.url);
-    snprintf(form, sizeof form, "name=%s&password=%s", name, password);
+    snprintf(form, sizeof form, "login_csrf=%s&name=%s&password=%s", token, name, password);
     struct body out = {0};
-    curl_easy_setopt(c, CURLOPT_COOKIEFILE, "");
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, form);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);

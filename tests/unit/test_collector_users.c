@@ -1,6 +1,7 @@
 /* Console users and sessions: the users file's refusals (mode, scope, unknown group, twice the same
  * name, a hash that is not Argon2), password checks, sessions that expire and end, tokens compared
- * whole. */
+ * whole; sessions kept in a real store (SQLite) outlive a restart, under the hash of their id only,
+ * and signing out or expiring ends them for good. */
 #include "borne/collector_users.h"
 #include "testlib.h"
 
@@ -96,7 +97,7 @@ static void sign_in_and_sessions(void)
     CHECK_INT(collector_users_session_get(u, NULL, T0 + 60, NULL), -1);
     CHECK_INT(collector_users_session_get(u, id, T0 + COLLECTOR_SESSION_S, NULL), -1);   /* expired */
     CHECK_INT(collector_users_session_open(u, d, T0, id, csrf), 0);
-    collector_users_session_close(u, id);
+    CHECK_INT(collector_users_session_close(u, id), 0);
     CHECK_INT(collector_users_session_get(u, id, T0 + 1, NULL), -1);
     CHECK(collector_users_token_equal(csrf, csrf));
     CHECK(!collector_users_token_equal(csrf, ""));
@@ -105,9 +106,86 @@ static void sign_in_and_sessions(void)
     collector_antennes_free(a);
 }
 
+/* Every record of the sessions' namespace, keys and values joined. */
+static int gather(void *ctx, const char *key, const char *value, int64_t at)
+{
+    (void)at;
+    char *all = ctx;
+    size_t len = strlen(all);
+    snprintf(all + len, 8192 - len, "%s=%s\n", key, value);
+    return 0;
+}
+
+static struct collector_users *restart(const char *users, const struct collector_antennes *a, const char *db,
+                                       int64_t now)
+{
+    struct collector_users *u = NULL;
+    char err[512];
+    CHECK_INT(collector_users_load(users, a, &u, err, sizeof err), 0);
+    if (!CHECK_INT(collector_users_persist(u, COLLECTOR_BACKEND_SQLITE, db, now, err, sizeof err), 0))
+        fprintf(stderr, "%s\n", err);
+    return u;
+}
+
+static void sessions_kept(void)
+{
+    const char *dir = testlib_tmpdir("collector_users_kept");
+    struct collector_antennes *a = registry(dir);
+    char h1[256], text[1024];
+    CHECK_INT(collector_users_hash("mot-de-passe-de-la-region", h1, sizeof h1), 0);
+    snprintf(text, sizeof text, "directrice region %s\nancienne region %s\n", h1, h1);
+    const char *users = testlib_write_file(dir, "users.txt", text, 0600);
+    char db[512];
+    snprintf(db, sizeof db, "%s", testlib_path(dir, "hq.sqlite"));
+    struct collector_users *u = restart(users, a, db, T0);
+    long d = collector_users_verify(u, "directrice", "mot-de-passe-de-la-region");
+    long old = collector_users_verify(u, "ancienne", "mot-de-passe-de-la-region");
+    char kept[COLLECTOR_SESSION_ID_LEN + 1], ended[COLLECTOR_SESSION_ID_LEN + 1], short_lived[COLLECTOR_SESSION_ID_LEN + 1];
+    char gone[COLLECTOR_SESSION_ID_LEN + 1], csrf[COLLECTOR_SESSION_ID_LEN + 1], got[COLLECTOR_SESSION_ID_LEN + 1];
+    CHECK_INT(collector_users_session_open(u, d, T0, kept, csrf), 0);
+    CHECK_INT(collector_users_session_open(u, d, T0, ended, got), 0);
+    CHECK_INT(collector_users_session_open(u, d, T0 - COLLECTOR_SESSION_S + 100, short_lived, got), 0);
+    CHECK_INT(collector_users_session_open(u, old, T0, gone, got), 0);
+    CHECK_INT(collector_users_session_close(u, ended), 0);
+    collector_users_free(u);
+
+    /* The store holds hashes, never an id that opens a session. */
+    struct collector_store *st = NULL;
+    char err[512];
+    CHECK_INT(collector_store_open(COLLECTOR_BACKEND_SQLITE, db, &st, err, sizeof err), 0);
+    static char all[8192];
+    all[0] = '\0';
+    CHECK_INT(collector_store_kv_list(st, "console_session", gather, all), 0);
+    CHECK(strstr(all, kept) == NULL && strstr(all, gone) == NULL && strstr(all, "\"user\":\"directrice\"") != NULL);
+    collector_store_close(st);
+
+    /* "ancienne" left the users file meanwhile; 200 s later the short session has expired. */
+    snprintf(text, sizeof text, "directrice region %s\n", h1);
+    users = testlib_write_file(dir, "users.txt", text, 0600);
+    u = restart(users, a, db, T0 + 200);
+    CHECK_INT(collector_users_session_get(u, kept, T0 + 200, got), 0);
+    CHECK_STR(got, csrf);
+    CHECK_INT(collector_users_session_get(u, ended, T0 + 200, NULL), -1);
+    CHECK_INT(collector_users_session_get(u, short_lived, T0 + 200, NULL), -1);
+    CHECK_INT(collector_users_session_get(u, gone, T0 + 200, NULL), -1);
+    CHECK_INT(collector_users_session_close(u, kept), 0);
+    collector_users_free(u);
+    u = restart(users, a, db, T0 + 300);
+    CHECK_INT(collector_users_session_get(u, kept, T0 + 300, NULL), -1);
+    collector_users_free(u);
+    /* Expired and orphaned records were deleted at the start that found them. */
+    CHECK_INT(collector_store_open(COLLECTOR_BACKEND_SQLITE, db, &st, err, sizeof err), 0);
+    all[0] = '\0';
+    CHECK_INT(collector_store_kv_list(st, "console_session", gather, all), 0);
+    CHECK_STR(all, "");
+    collector_store_close(st);
+    collector_antennes_free(a);
+}
+
 int main(void)
 {
     RUN(refusals);
     RUN(sign_in_and_sessions);
+    RUN(sessions_kept);
     return testlib_finish();
 }
