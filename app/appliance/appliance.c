@@ -6,6 +6,7 @@
  * greyed): on a touch screen a grey button is still tapped. */
 #include "appliance_internal.h"
 
+#include "borne/contract.h"
 #include "borne/secret.h"
 #include "borne/shell.h"
 
@@ -61,10 +62,27 @@ void appliance_get_view(appliance *a, client_view *out)
     *out = a->view;
 }
 
-static void act(appliance *a, lan_action action, lan_outcome outcome, char service)
+static void act(appliance *a, lan_action action, char service)
 {
     /* a refusal means one is pending: the screen already says so */
-    client_act(a->client, action, outcome, service, 0);
+    client_act(a->client, action, LAN_OUTCOME_NONE, service, 0);
+}
+
+/* A tap on an outcome: a referral asks which partner first (when the antenne lists any). */
+static void outcome_tapped(appliance *a, lan_outcome o)
+{
+    if (o == LAN_OUTCOME_PARTNER && a->view.n_partners > 0) {
+        a->partnering = true;
+        a->partner_page = 0;
+        return;
+    }
+    client_finish(a->client, o, NULL);
+}
+
+static void partner_tapped(appliance *a, const char *partner)
+{
+    client_finish(a->client, LAN_OUTCOME_PARTNER, partner);
+    a->partnering = false;
 }
 
 bool appliance_handle_event(appliance *a, const SDL_Event *e)
@@ -77,22 +95,28 @@ bool appliance_handle_event(appliance *a, const SDL_Event *e)
     int id = ui_input(a->ui, e, &redraw);
     redraw |= appliance_alarm_event(a, e, id);
     switch (id) {
-    case B_CALL: act(a, LAN_ACT_CALL_NEXT, 0, 0); break;
-    case B_RECALL: act(a, LAN_ACT_RECALL, 0, 0); break;
-    case B_START: act(a, LAN_ACT_START, 0, 0); break;
-    case B_FINISH: act(a, LAN_ACT_FINISH, LAN_OUTCOME_ANSWERED, 0); break;
-    case B_REDIRECT: act(a, LAN_ACT_FINISH, LAN_OUTCOME_PARTNER, 0); break;
-    case B_NO_SHOW: act(a, LAN_ACT_NO_SHOW, 0, 0); break;
-    case B_OPEN: act(a, LAN_ACT_OPEN, 0, 0); break;
-    case B_PAUSE: act(a, LAN_ACT_PAUSE, 0, 0); break;
-    case B_CLOSE: act(a, LAN_ACT_CLOSE, 0, 0); break;
+    case B_CALL: act(a, LAN_ACT_CALL_NEXT, 0); break;
+    case B_RECALL: act(a, LAN_ACT_RECALL, 0); break;
+    case B_START: act(a, LAN_ACT_START, 0); break;
+    case B_NO_SHOW: act(a, LAN_ACT_NO_SHOW, 0); break;
+    case B_OPEN: act(a, LAN_ACT_OPEN, 0); break;
+    case B_PAUSE: act(a, LAN_ACT_PAUSE, 0); break;
+    case B_CLOSE: act(a, LAN_ACT_CLOSE, 0); break;
     case B_TRANSFER: a->picking = true; break;
-    case B_CANCEL: a->picking = false; break;
+    case B_CANCEL: a->picking = a->partnering = false; break;
     case B_DETAILS: a->details = true; break;
     case B_BACK: a->details = false; break;
+    case B_PARTNER_OTHER: partner_tapped(a, NULL); break;
+    case B_PARTNER_MORE: a->partner_page++; break;   /* wrapped when drawn */
     default:
-        if (id >= B_SERVICE0 && id < B_SERVICE0 + a->view.n_services) {
-            act(a, LAN_ACT_TRANSFER, 0, a->view.services[id - B_SERVICE0].letter);
+        if (id > B_OUTCOME0 && id < B_OUTCOME0 + LAN_OUTCOME_COUNT)
+            outcome_tapped(a, (lan_outcome)(id - B_OUTCOME0));
+        else if (id > B_CHANNEL0 && id <= B_CHANNEL0 + CONTRACT_CHANNELS_N)
+            client_contact(a->client, id - B_CHANNEL0);
+        else if (id >= B_PARTNER0 && id < B_PARTNER0 + a->view.n_partners)
+            partner_tapped(a, a->view.partners[id - B_PARTNER0].id);
+        else if (id >= B_SERVICE0 && id < B_SERVICE0 + a->view.n_services) {
+            act(a, LAN_ACT_TRANSFER, a->view.services[id - B_SERVICE0].letter);
             a->picking = false;
         }
         break;
@@ -118,6 +142,9 @@ int appliance_next_wakeup_ms(appliance *a)
 #define COMPACT_BELOW_MM 190.0
 #define ROW_MIN_MM 16.0        /* 15 mm targets, and a millimetre of slack for rounding */
 #define ROW_MAX_MM 22.0
+/* The outcomes' row: their words ("Aide à une démarche en ligne") take three lines of a quarter
+ * row at the smallest label size. */
+#define RECORD_ROW_MIN_MM 19.5
 #define LABEL_MIN_MM 3.0       /* seated at arm's length: smaller than the kiosk's 5 mm */
 
 static layout lay_out(appliance *a, int band)
@@ -132,31 +159,63 @@ static layout lay_out(appliance *a, int band)
     int top = band + l.pad;
     double row_mm = (h_mm - ui_to_mm(u, top) - 2 * ui_to_mm(u, l.pad)) * 0.45 / 3;
     row_mm = row_mm < ROW_MIN_MM ? ROW_MIN_MM : row_mm > ROW_MAX_MM ? ROW_MAX_MM : row_mm;
-    int rows_h = 3 * ui_mm(u, row_mm) + 2 * l.gap;
+    int row_h = ui_mm(u, row_mm), record_h = ui_mm(u, row_mm > RECORD_ROW_MIN_MM ? row_mm : RECORD_ROW_MIN_MM);
+    int rows_h = 2 * row_h + record_h + 2 * l.gap;
     if (ui_portrait(u)) {
         int cur_h = ui_mm(u, 80);
         l.current = (SDL_Rect){l.pad, top, w - 2 * l.pad, cur_h};
         l.buttons = (SDL_Rect){l.pad, top + cur_h + l.pad, w - 2 * l.pad, rows_h};
         int side_y = l.buttons.y + rows_h + 2 * l.pad;
         l.side = (SDL_Rect){l.pad, side_y, w - 2 * l.pad, h - side_y - l.pad};
-        return l;
+    } else {
+        /* the buttons' quarters take two thirds of a 10" panel, so that whole words fit them */
+        int left_w = l.compact ? w - 2 * l.pad : (w - 3 * l.pad) * 67 / 100;
+        l.buttons = (SDL_Rect){l.pad, h - l.pad - rows_h, left_w, rows_h};
+        l.current = (SDL_Rect){l.pad, top, left_w, l.buttons.y - l.pad - top};
+        if (!l.compact)
+            l.side = (SDL_Rect){2 * l.pad + left_w, top, w - left_w - 3 * l.pad, h - top - l.pad};
     }
-    int left_w = l.compact ? w - 2 * l.pad : (w - 3 * l.pad) * 58 / 100;
-    l.buttons = (SDL_Rect){l.pad, h - l.pad - rows_h, left_w, rows_h};
-    l.current = (SDL_Rect){l.pad, top, left_w, l.buttons.y - l.pad - top};
-    if (!l.compact)
-        l.side = (SDL_Rect){2 * l.pad + left_w, top, w - left_w - 3 * l.pad, h - top - l.pad};
+    SDL_Rect b = l.buttons;
+    l.rows[0] = (SDL_Rect){b.x, b.y, b.w, row_h};
+    l.rows[1] = (SDL_Rect){b.x, b.y + row_h + l.gap, b.w, record_h};
+    l.rows[2] = (SDL_Rect){b.x, b.y + b.h - row_h, b.w, row_h};
     return l;
 }
 
-/* One size for every button label, the largest at which the longest word fits a third of a row:
- * labels of different sizes side by side read as different importance. */
+/* The labels of the quarter-row buttons; the outcomes and channels are the contract's words. */
+static const char *const QUARTER_LABELS[] = {
+    "Rappeler", "Accueillir", "Absent", "Transférer", "Ouvrir", "Pause", "Fermer", "Détails",
+    "Retour", "Annuler", "Autre partenaire", "Suivants",
+};
+
+static bool fits_cell(appliance *a, const char *label, int w, int h, double cap, bool bold)
+{
+    int need = ui_text_height(a->ui, label, w, cap, bold);
+    return need >= 0 && need <= h;
+}
+
+/* One size for every button label, the largest at which each of them (whole words, wrapped)
+ * fits a quarter of a row: labels of different sizes side by side read as different importance. */
 static double label_cap(appliance *a, const layout *l)
 {
-    int room = (l->buttons.w - 2 * l->gap) / 3 - 2 * ui_mm(a->ui, 3);
-    int widest = ui_text_width(a->ui, "Transférer", l->cap, true);
-    double cap = widest > room ? l->cap * room / widest : l->cap;
-    return cap < LABEL_MIN_MM ? LABEL_MIN_MM : cap;
+    /* ui_button's text box: the cell less a tenth of its height (at most 3 mm) on each side */
+    int cell_w = (l->buttons.w - 3 * l->gap) / 4, max_pad = ui_mm(a->ui, 3);
+    int pad = l->rows[0].h / 10 < max_pad ? l->rows[0].h / 10 : max_pad;
+    int record_pad = l->rows[1].h / 10 < max_pad ? l->rows[1].h / 10 : max_pad;
+    int w = cell_w - 2 * pad, h = l->rows[0].h - 2 * pad;
+    int record_w = cell_w - 2 * record_pad, record_h = l->rows[1].h - 2 * record_pad;
+    for (double cap = l->cap; cap > LABEL_MIN_MM; cap -= 0.25) {
+        bool fits = true;
+        for (size_t i = 0; fits && i < sizeof QUARTER_LABELS / sizeof QUARTER_LABELS[0]; i++)
+            fits = fits_cell(a, QUARTER_LABELS[i], w, h, cap, true);
+        for (int v = 1; fits && contract_outcome_label(v); v++)
+            fits = fits_cell(a, contract_outcome_label(v), record_w, record_h, cap, false);
+        for (int v = 1; fits && contract_channel_label(v); v++)
+            fits = fits_cell(a, contract_channel_label(v), record_w, record_h, cap, false);
+        if (fits)
+            return cap;
+    }
+    return LABEL_MIN_MM;
 }
 
 void appliance_text(appliance *a, SDL_Rect box, const char *s, double cap_mm, bool bold, SDL_Color fg,
@@ -179,6 +238,16 @@ void appliance_button(appliance *a, const layout *l, int id, SDL_Rect r, const c
 {
     ui_button_spec b = {.id = id, .rect = r, .label = label, .kind = kind, .cap_mm = l->cap,
                         .min_cap_mm = LABEL_MIN_MM};
+    ui_button(a->ui, &b);
+}
+
+/* The same in regular weight: the long words of what the desk records ("Rendez-vous",
+ * "Saint-Quentin-en-Tourmont") fit a quarter row of a 10" panel only so. */
+static void record_button(appliance *a, const layout *l, int id, SDL_Rect r, const char *label,
+                          ui_button_kind kind)
+{
+    ui_button_spec b = {.id = id, .rect = r, .label = label, .kind = kind, .cap_mm = l->cap,
+                        .min_cap_mm = LABEL_MIN_MM, .regular = true};
     ui_button(a->ui, &b);
 }
 
@@ -322,9 +391,7 @@ static void draw_details(appliance *a, const layout *l)
 {
     const ui_theme *th = ui_get_theme(a->ui);
     const client_view *v = &a->view;
-    int row_h = (l->buttons.h - 2 * l->gap) / 3;
-    SDL_Rect r = {l->current.x, l->current.y, l->current.w,
-                  l->buttons.y + 2 * (row_h + l->gap) - l->gap - l->current.y};
+    SDL_Rect r = {l->current.x, l->current.y, l->current.w, l->rows[1].y + l->rows[1].h - l->current.y};
     if (v->has_ticket && v->has_appointment) {
         char appt[LAN_NOTE_MAX + 64];
         appointment_line(v, appt, sizeof appt, true);
@@ -339,21 +406,75 @@ static void draw_details(appliance *a, const layout *l)
     draw_services(a, r);
 }
 
-/* Three rows of whole-word buttons; the last one has four cells, the fourth always the discreet
- * alarm control (on every page: an agent in trouble does not go back first). */
+/* The partner picker of a referral: the partners' names in two columns over the visitor's panel
+ * and the first two rows, as many pages as they need; the last row keeps Annuler, "Autre
+ * partenaire" (referred, partner not said), Suivants and the alarm. */
+static void draw_partners(appliance *a, const layout *l)
+{
+    const client_view *v = &a->view;
+    const SDL_Rect *rows = l->rows;
+    int gap = l->gap, row_h = rows[1].h;   /* names take three lines, as the outcomes */
+    SDL_Rect area = {l->current.x, l->current.y, l->current.w, rows[1].y + rows[1].h - l->current.y};
+    int cols = 2, lines = (area.h + gap) / (row_h + gap);
+    int per_page = cols * (lines > 0 ? lines : 1);
+    int pages = (v->n_partners + per_page - 1) / per_page;
+    a->partner_page = pages > 0 ? a->partner_page % pages : 0;
+    /* the rows share the area's height evenly, so the grid ends where the second row did */
+    int cell_h = (area.h - (lines - 1) * gap) / lines;
+    for (int k = 0; k < per_page; k++) {
+        int i = a->partner_page * per_page + k;
+        if (i >= v->n_partners)
+            break;
+        SDL_Rect line = {area.x, area.y + (k / cols) * (cell_h + gap), area.w, cell_h};
+        record_button(a, l, B_PARTNER0 + i, appliance_cell(line, k % cols, cols, gap),
+                      v->partners[i].label, UI_BUTTON_SECONDARY);
+    }
+    SDL_Rect last = rows[2];
+    appliance_button(a, l, B_CANCEL, appliance_cell(last, 0, 4, gap), "Annuler", UI_BUTTON_SECONDARY);
+    appliance_button(a, l, B_PARTNER_OTHER, appliance_cell(last, 1, 4, gap), "Autre partenaire",
+                     UI_BUTTON_SECONDARY);
+    if (pages > 1)
+        appliance_button(a, l, B_PARTNER_MORE, appliance_cell(last, 2, 4, gap), "Suivants",
+                         UI_BUTTON_SECONDARY);
+}
+
+/* What the desk records, one tap each: with a visitor, how the visit ended (the contract's
+ * outcomes, the first one primary); between visitors, a contact by another channel (a phone call
+ * or an e-mail is handled between visits, and the row keeps its place on the screen). */
+static void draw_record_row(appliance *a, const layout *l, SDL_Rect row, bool visitor)
+{
+    int gap = l->gap;
+    if (visitor) {
+        for (int o = 1; o < LAN_OUTCOME_COUNT; o++)
+            record_button(a, l, B_OUTCOME0 + o, appliance_cell(row, o - 1, LAN_OUTCOME_COUNT - 1, gap),
+                          contract_outcome_label(o),
+                          o == LAN_OUTCOME_ANSWERED ? UI_BUTTON_PRIMARY : UI_BUTTON_SECONDARY);
+        return;
+    }
+    const ui_theme *th = ui_get_theme(a->ui);
+    SDL_Rect words = appliance_cell(row, 0, 2, gap);
+    appliance_text(a, (SDL_Rect){words.x, words.y, words.w - gap, words.h}, "Compter un contact :",
+                   l->cap, false, th->ink, UI_ALIGN_END);
+    for (int ch = 1; ch <= CONTRACT_CHANNELS_N; ch++)
+        record_button(a, l, B_CHANNEL0 + ch, appliance_cell(row, 1 + ch, 4, gap),
+                      contract_channel_label(ch), UI_BUTTON_SECONDARY);
+}
+
+/* Three rows of whole-word buttons in quarters: the visit (call, or recall, welcome, absent,
+ * transfer), what the desk records, the desk (open, pause, close, details) with, in its fourth
+ * cell, always the discreet alarm control (on every page: an agent in trouble does not go back
+ * first). */
 static void draw_buttons(appliance *a, const layout *l)
 {
     const client_view *v = &a->view;
     int gap = l->gap;
-    SDL_Rect r = l->buttons;
-    int h = (r.h - 2 * gap) / 3;
-    SDL_Rect rows[3];
-    for (int i = 0; i < 3; i++)
-        rows[i] = (SDL_Rect){r.x, r.y + i * (h + gap), r.w, h};
+    const SDL_Rect *rows = l->rows;
     SDL_Rect last = rows[2];
     if (a->details) {
         appliance_button(a, l, B_BACK, appliance_cell(last, 2, 4, gap),
                          "Retour", UI_BUTTON_SECONDARY);
+    } else if (a->partnering) {
+        draw_partners(a, l);
     } else if (a->picking) {
         int per_row = (v->n_services + 1) / 2;
         for (int i = 0; i < v->n_services; i++) {
@@ -379,23 +500,20 @@ static void draw_buttons(appliance *a, const layout *l)
         if (open && !t && !taken)
             appliance_button(a, l, B_CALL, rows[0], "Appeler le suivant", UI_BUTTON_PRIMARY);
         if (t && t->state == LAN_TICKET_CALLED && !taken) {
-            appliance_button(a, l, B_RECALL, appliance_cell(rows[0], 0, 3, gap),
+            appliance_button(a, l, B_RECALL, appliance_cell(rows[0], 0, 4, gap),
                              "Rappeler", UI_BUTTON_SECONDARY);
-            appliance_button(a, l, B_START, appliance_cell(rows[0], 1, 3, gap),
+            appliance_button(a, l, B_START, appliance_cell(rows[0], 1, 4, gap),
                              "Accueillir", UI_BUTTON_SECONDARY);
             /* Offered only once the hub accepts it: a refused tap teaches nothing. */
             if (t->recalls >= v->recalls_before_no_show)
-                appliance_button(a, l, B_NO_SHOW, appliance_cell(rows[0], 2, 3, gap), "Absent",
+                appliance_button(a, l, B_NO_SHOW, appliance_cell(rows[0], 2, 4, gap), "Absent",
                                  UI_BUTTON_SECONDARY);
         }
-        if (t && taken < 2) {
-            appliance_button(a, l, B_FINISH, appliance_cell(rows[1], 0, 3, gap),
-                             "Terminé", UI_BUTTON_PRIMARY);
-            appliance_button(a, l, B_REDIRECT, appliance_cell(rows[1], 1, 3, gap),
-                             "Réorienté", UI_BUTTON_SECONDARY);
-            appliance_button(a, l, B_TRANSFER, appliance_cell(rows[1], 2, 3, gap),
+        if (t && !taken)
+            appliance_button(a, l, B_TRANSFER, appliance_cell(rows[0], 3, 4, gap),
                              "Transférer", UI_BUTTON_SECONDARY);
-        }
+        if (taken < 2)
+            draw_record_row(a, l, rows[1], t != NULL);
         int k = 0;
         if (v->counter_state != LAN_COUNTER_OPEN)
             appliance_button(a, l, B_OPEN, appliance_cell(last, k++, 4, gap),
@@ -432,8 +550,7 @@ static const char *printer_words(const char *state)
 static void draw_alarm_panel(appliance *a, layout l)
 {
     if (l.compact) {
-        int row_h = (l.buttons.h - 2 * l.gap) / 3;
-        l.current.h = l.buttons.y + row_h - l.current.y;
+        l.current.h = l.rows[0].y + l.rows[0].h - l.current.y;
     }
     appliance_alarm_draw_panel(a, &l);
 }
@@ -449,6 +566,8 @@ int appliance_draw(appliance *a, int64_t now)
     layout l = lay_out(a, band);
     l.cap = label_cap(a, &l);
     a->details = a->details && l.compact && !appliance_alarm_shown(a);
+    /* the picker goes with the visitor it was for, and gives way to an alarm */
+    a->partnering = a->partnering && v->has_ticket && !a->details && !appliance_alarm_shown(a);
     const char *fault = v->connected ? printer_words(v->printer) : NULL;
     bool alarm = fault && !v->printer_can_print;
     /* A fault that stops the slips turns the band red, and its words say it too. */
@@ -469,7 +588,7 @@ int appliance_draw(appliance *a, int64_t now)
         draw_details(a, &l);
     else if (appliance_alarm_shown(a))
         draw_alarm_panel(a, l);
-    else
+    else if (!a->partnering)
         draw_current(a, &l, now);
     draw_buttons(a, &l);
     if (l.side.w > 0)

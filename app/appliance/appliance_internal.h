@@ -9,14 +9,21 @@
 #include "borne/ui_widget.h"
 
 enum {
-    B_CALL = 1, B_RECALL, B_START, B_FINISH, B_REDIRECT, B_NO_SHOW, B_TRANSFER, B_OPEN, B_PAUSE,
+    B_CALL = 1, B_RECALL, B_START, B_NO_SHOW, B_TRANSFER, B_OPEN, B_PAUSE,
     B_CLOSE, B_CANCEL, B_DETAILS, B_BACK,
+    B_PARTNER_OTHER, B_PARTNER_MORE,   /* the partner picker: not said, next page */
     B_ALARM,                     /* press and hold: raise */
     B_ALARM_CLEAR, B_ALARM_CANCEL, B_ALARM_HIDE,
     B_ACK0 = 40,                 /* + lan_alarm_ack */
     B_REASON0 = 50,              /* + index of the clear reason */
+    B_OUTCOME0 = 60,             /* + lan_outcome: finish the visit so */
+    B_CHANNEL0 = 70,             /* + contract_channel: one contact by that channel */
     B_SERVICE0 = 100,            /* + index of the service in the view: transfer target */
+    B_PARTNER0 = 200,            /* + index of the partner in the view: referred to it */
 };
+_Static_assert(B_OUTCOME0 + LAN_OUTCOME_COUNT <= B_CHANNEL0 && B_CHANNEL0 + CONTRACT_CHANNELS_N < B_SERVICE0 &&
+                   B_SERVICE0 + LAN_MAX_SERVICES <= B_PARTNER0,
+               "button ids do not overlap");
 
 /* The alarm's part of the appliance (appliance_alarm.c). */
 typedef struct appliance_alarm {
@@ -36,6 +43,8 @@ struct appliance {
     int counter_id;
     client_view view;
     bool picking;       /* transfer: choosing the service */
+    bool partnering;    /* a referral: choosing the partner */
+    int partner_page;   /* of the partner picker, when the partners take more than one */
     bool details;       /* compact panel: the waiting list and the note instead of the visitor */
     appliance_alarm alarm;
 };
@@ -44,6 +53,7 @@ typedef struct layout {
     bool compact;
     int pad, gap;
     SDL_Rect current, buttons, side;   /* side.w == 0 on a compact panel */
+    SDL_Rect rows[3];                   /* of buttons: the visit, what the desk records, the desk */
     double cap;                         /* button labels */
 } layout;
 

@@ -26,6 +26,7 @@ typedef struct pending {
     char path[96];              /* under LAN_API_PREFIX */
     char body[512];
     char key[37];
+    char done[96];              /* JOB_DESK: what was recorded, for the agent's confirmation */
 } pending;
 
 struct client;
@@ -84,6 +85,7 @@ static const struct { const char *code, *text; } MESSAGES[] = {
     {"not_raiser", "Seul le guichet qui a donné l'alerte la lève."},
     {"alarm_cleared", "Cette alerte est déjà levée."},
     {"unknown_alarm", "Alerte inconnue du hub."},
+    {"unknown_partner", "Ce partenaire n'est pas dans la liste de l'antenne."},
 };
 
 /* The agent's words for an error code of the hub ("Erreur du hub." when unknown). */
@@ -245,6 +247,18 @@ static void apply_state(client *c, json_t *st)
         sv->open_counters = (int)json_integer_value(json_object_get(s, "open_counters"));
         sv->walk_in = json_is_true(json_object_get(s, "walk_in"));
         sv->mine = false;
+    }
+    json_t *partners = json_object_get(json_object_get(st, "choices"), "partners");
+    v->n_partners = 0;
+    for (size_t i = 0; i < json_array_size(partners) && v->n_partners < CONTRACT_PARTNERS_MAX; i++) {
+        json_t *p = json_array_get(partners, i);
+        const char *id = json_string_value(json_object_get(p, "id"));
+        if (!id || !contract_partner_id_valid(id))
+            continue;
+        copy(v->partners[v->n_partners].id, sizeof v->partners[0].id, id);
+        copy(v->partners[v->n_partners].label, sizeof v->partners[0].label,
+             json_string_value(json_object_get(p, "label")));
+        v->n_partners++;
     }
     v->recalls_before_no_show = (int)json_integer_value(json_object_get(st, "recalls_before_no_show"));
     json_t *kiosk_printer = json_object_get(st, "printer");
@@ -619,6 +633,10 @@ static void conclude(client *c, const pending *job, long status, const char *ans
         const char *label = json_string_value(json_object_get(json_object_get(j, "ticket"), "label"));
         if (job->action == LAN_ACT_CALL_NEXT && label)
             snprintf(msg, sizeof msg, "%s appelé.", label);
+        else if (job->action == LAN_ACT_FINISH && label)
+            snprintf(msg, sizeof msg, "%.*s terminé · %s", LAN_TICKET_LABEL_MAX - 1, label, job->done);
+        else
+            copy(msg, sizeof msg, job->done);
     } else if (error) {
         copy(msg, sizeof msg, message_for(json_string_value(json_object_get(j, "error"))));
     }
@@ -769,17 +787,54 @@ static int submit(client *c, pending *job)
 
 int client_act(client *c, lan_action action, lan_outcome outcome, char to_service, int to_counter)
 {
+    if (action == LAN_ACT_FINISH)
+        return client_finish(c, outcome, NULL);
     pending job = {.kind = JOB_DESK, .action = action};
     snprintf(job.path, sizeof job.path, "/counters/%d/%s", c->counter_id, lan_action_name(action));
-    if (action == LAN_ACT_FINISH)
-        snprintf(job.body, sizeof job.body, "{\"outcome\":\"%s\"}",
-                 lan_outcome_name(outcome ? outcome : LAN_OUTCOME_ANSWERED));
-    else if (action == LAN_ACT_TRANSFER && to_service && to_counter)
+    if (action == LAN_ACT_TRANSFER && to_service && to_counter)
         snprintf(job.body, sizeof job.body, "{\"service\":\"%c\",\"counter\":%d}", to_service, to_counter);
     else if (action == LAN_ACT_TRANSFER && to_service)
         snprintf(job.body, sizeof job.body, "{\"service\":\"%c\"}", to_service);
     else if (action == LAN_ACT_TRANSFER)
         snprintf(job.body, sizeof job.body, "{\"counter\":%d}", to_counter);
+    return submit(c, &job);
+}
+
+int client_finish(client *c, lan_outcome outcome, const char *partner)
+{
+    if (!outcome)
+        outcome = LAN_OUTCOME_ANSWERED;
+    bool named = partner && partner[0];
+    if (!lan_outcome_name(outcome)[0] || (named && (outcome != LAN_OUTCOME_PARTNER ||
+                                                    !contract_partner_id_valid(partner))))
+        return -1;
+    pending job = {.kind = JOB_DESK, .action = LAN_ACT_FINISH};
+    snprintf(job.path, sizeof job.path, "/counters/%d/finish", c->counter_id);
+    copy(job.done, sizeof job.done, contract_outcome_label(outcome));
+    if (named) {
+        snprintf(job.body, sizeof job.body, "{\"outcome\":\"%s\",\"partner\":\"%s\"}",
+                 lan_outcome_name(outcome), partner);
+        /* the agent reads the partner's name, as tapped */
+        pthread_mutex_lock(&c->mu);
+        for (int i = 0; i < c->view.n_partners; i++)
+            if (strcmp(c->view.partners[i].id, partner) == 0)
+                snprintf(job.done, sizeof job.done, "Orienté vers %s", c->view.partners[i].label);
+        pthread_mutex_unlock(&c->mu);
+    } else {
+        snprintf(job.body, sizeof job.body, "{\"outcome\":\"%s\"}", lan_outcome_name(outcome));
+    }
+    return submit(c, &job);
+}
+
+int client_contact(client *c, int channel)
+{
+    const char *word = contract_channel_word(channel);
+    if (!word)
+        return -1;
+    pending job = {.kind = JOB_DESK, .action = LAN_ACT_CONTACT};
+    snprintf(job.path, sizeof job.path, "/counters/%d/contact", c->counter_id);
+    snprintf(job.body, sizeof job.body, "{\"channel\":\"%s\"}", word);
+    snprintf(job.done, sizeof job.done, "Contact compté · %s", contract_channel_label(channel));
     return submit(c, &job);
 }
 

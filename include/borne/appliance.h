@@ -1,6 +1,10 @@
 /* The desk appliance (`borne --role counter`): the screen of one desk ("guichet", a counter in
  * the engine's words), an SDL client of the hub's LAN API (through borne/client.h). Big
- * buttons: Appeler le suivant, Rappeler, Absent, Terminé, Transférer, Ouvrir / Pause / Fermer; waiting counts per service; the
+ * buttons: Appeler le suivant, Rappeler, Accueillir, Absent, Transférer, Ouvrir / Pause / Fermer;
+ * what the desk records in one tap, in the wire contract's words (borne/contract.h): how a visit
+ * ended (Réponse sur place, Orienté vers un partenaire — then which one, from the antenne's
+ * list —, Aide à une démarche en ligne, Rendez-vous à suivre) and, between visitors, a contact by
+ * Téléphone or Courriel; waiting counts per service; the
  * current visitor with the time waited and, for an appointment, its time and the agent's note
  * ("Rendez-vous de 10:30 — note : …"); "Hub injoignable" while the hub is away (operations
  * are retried with their idempotency key, never done twice). The silent safety alarm: a discreet

@@ -78,6 +78,9 @@ typedef struct client_view {
     bool printer_can_print;
     int n_services;
     client_service_view services[LAN_MAX_SERVICES];
+    /* The antenne's partners a visitor can be referred to (the state's choices): id and name. */
+    int n_partners;
+    struct { char id[CONTRACT_PARTNER_ID_MAX + 1]; char label[LAN_NAME_MAX]; } partners[CONTRACT_PARTNERS_MAX];
     int n_counters;                 /* for the transfer picker */
     struct { int id; char name[LAN_NAME_MAX]; } counters[LAN_MAX_COUNTERS];
     int64_t last_event_id;
@@ -117,6 +120,14 @@ void client_get_view(client *c, client_view *out);
  * only (0 = unchanged). Returns 0, or -1 when one is already pending or the client is
  * read-only. */
 int client_act(client *c, lan_action action, lan_outcome outcome, char to_service, int to_counter);
+/* Finishes the current visit with its outcome (LAN_OUTCOME_NONE: answered) and, for
+ * LAN_OUTCOME_PARTNER, the partner's id from the view's list (NULL or "": not said). Once done
+ * the message says "<ticket> terminé · <outcome or partner>". Returns as client_act(), and -1
+ * for a partner with another outcome or a partner id that is not valid. */
+int client_finish(client *c, lan_outcome outcome, const char *partner);
+/* Counts one contact by another channel (CONTRACT_CHANNEL_PHONE, _EMAIL); once done the message
+ * says "Contact compté · Téléphone". Returns as client_act(), and -1 for an unknown channel. */
+int client_contact(client *c, int channel);
 
 /* Alarm operations of this desk (POST /counters/{id}/alarm, /alarms/{id}/ack and /clear), one
  * at a time beside the desk's operation, each with its Idempotency-Key across its retries. The

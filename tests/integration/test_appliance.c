@@ -2,8 +2,10 @@
  * hub: an agent taps Ouvrir then "Appeler le suivant"; the engine has the ticket called and the
  * screen shows it; with the hub gone the screen says so. Then a checked-in appointment is
  * called: its time and private note are drawn under the visitor, also by an appliance started
- * afterwards (which must ask the hub for them), and they go once the visitor is done. Then the
- * safety alarm, end to end (test_alarm). Writes appliance-1024x600-*.png. */
+ * afterwards (which must ask the hub for them), and they go once the visitor is done. What the
+ * desk records (test_outcomes): each outcome, a referral to a partner of the antenne's list and
+ * contacts by phone and e-mail, one tap each, reach the engine's aggregates that go to HQ. Then
+ * the safety alarm, end to end (test_alarm). Writes appliance-1024x600-*.png. */
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -58,7 +60,7 @@ static void test_counter_screen(void)
     CHECK_INT(queue_check_in(F.q, th_now(&F), "RDV-UI-1", &ci), QUEUE_OK);
     CHECK(ta_pump(&d, has_ticket, WAIT_MS));
     CHECK(!ta_drawn(&d, "Rendez-vous de"));     /* F001 is a walk-in */
-    CHECK(ta_tap(&d, "Terminé"));
+    CHECK(ta_tap(&d, "Réponse sur place"));
     CHECK(ta_pump(&d, no_ticket, WAIT_MS));
     CHECK(ta_tap(&d, "Appeler le suivant"));
     CHECK(ta_pump(&d, has_note, WAIT_MS));
@@ -72,12 +74,112 @@ static void test_counter_screen(void)
         goto end;
     CHECK(ta_pump(&d, has_note, WAIT_MS));
     CHECK(ta_drawn(&d, "Rendez-vous de 09:55 — note : Dossier Pôle emploi"));
-    CHECK(ta_tap(&d, "Terminé"));
+    CHECK(ta_tap(&d, "Réponse sur place"));
     CHECK(ta_pump(&d, no_ticket, WAIT_MS));
     CHECK(!ta_drawn(&d, "Dossier Pôle emploi"));
     client_view v;
     appliance_get_view(d.a, &v);
     CHECK(!v.has_appointment && v.appointment.note[0] == '\0');
+end:
+    ta_close(&d);
+}
+
+/* ---- what the desk records -------------------------------------------------------------------- */
+
+typedef struct recorded {
+    int outcomes[CONTRACT_OUTCOMES_N], channels[CONTRACT_CHANNELS_N], caf, france_travail;
+} recorded;
+
+static int add_bucket(const queue_bucket *b, void *ctx)
+{
+    recorded *r = ctx;
+    for (int i = 0; i < CONTRACT_OUTCOMES_N; i++)
+        r->outcomes[i] += b->outcomes[i];
+    for (int i = 0; i < CONTRACT_CHANNELS_N; i++)
+        r->channels[i] += b->channels[i];
+    for (int i = 0; i < b->n_partners; i++) {
+        r->caf += strcmp(b->partners[i].id, "caf") == 0 ? b->partners[i].n : 0;
+        r->france_travail += strcmp(b->partners[i].id, "france-travail") == 0 ? b->partners[i].n : 0;
+    }
+    return 0;
+}
+
+/* What the engine's aggregates (the buckets the uploader sends to HQ) say for the fixture's day. */
+static recorded aggregates(void)
+{
+    recorded r = {0};
+    CHECK_INT(queue_aggregates(F.q, "2026-11-23", "2026-11-23", add_bucket, &r), QUEUE_OK);
+    return r;
+}
+
+static bool idle(const client_view *v) { return !v->busy; }
+static bool said_done(const client_view *v) { return !v->busy && !v->has_ticket && strstr(v->message, " terminé · "); }
+static bool said_counted(const client_view *v) { return !v->busy && strstr(v->message, "Contact compté · "); }
+
+/* Calls the next visitor, then finishes the visit by tapping `outcome` (and, for a referral,
+ * `partner` in the picker); the desk's words confirm it. */
+static void visit(ta_desk *d, const char *outcome, const char *partner, const char *confirm)
+{
+    CHECK(ta_tap(d, "Appeler le suivant"));
+    CHECK(ta_pump(d, has_ticket, WAIT_MS));
+    CHECK(ta_tap(d, outcome));
+    if (partner) {
+        CHECK(ta_pump(d, idle, WAIT_MS));
+        CHECK(ta_tap(d, partner));
+    }
+    CHECK(ta_pump(d, said_done, WAIT_MS));
+    if (!CHECK(ta_drawn(d, confirm)))
+        fprintf(stderr, "   expected \"%s\" on screen\n", confirm);
+}
+
+static void test_outcomes(void)
+{
+    ta_desk d;
+    if (!ta_open(&d, &F, 1, TH_TOKEN1, 1024, 600, 217, 136))
+        goto end;
+    queue_issued is;
+    for (int i = 0; i < 6; i++)
+        CHECK_INT(queue_issue(F.q, th_now(&F), 'A', NULL, &is), QUEUE_OK);
+    CHECK(ta_pump(&d, is_open, WAIT_MS));
+    recorded before = aggregates();
+
+    visit(&d, "Réponse sur place", NULL, "terminé · Réponse sur place");
+    visit(&d, "Aide à une démarche en ligne", NULL, "terminé · Aide à une démarche en ligne");
+    visit(&d, "Rendez-vous à suivre", NULL, "terminé · Rendez-vous à suivre");
+    visit(&d, "Orienté vers un partenaire", "CAF de l'Aisne", "terminé · Orienté vers CAF de l'Aisne");
+    visit(&d, "Orienté vers un partenaire", "Autre partenaire", "terminé · Orienté vers un partenaire");
+    /* the picker can be left: the visitor is still there, nothing recorded */
+    CHECK(ta_tap(&d, "Appeler le suivant"));
+    CHECK(ta_pump(&d, has_ticket, WAIT_MS));
+    CHECK(ta_tap(&d, "Orienté vers un partenaire"));
+    CHECK(ta_drawn(&d, "France Travail"));
+    ta_shot(&d, "partners", NULL);
+    CHECK(ta_tap(&d, "Annuler"));
+    CHECK(ta_pump(&d, has_ticket, WAIT_MS));
+    CHECK(ta_tap(&d, "Orienté vers un partenaire"));
+    CHECK(ta_tap(&d, "France Travail"));
+    CHECK(ta_pump(&d, said_done, WAIT_MS));
+
+    /* contacts by another channel, between visitors */
+    for (int i = 0; i < 2; i++) {
+        CHECK(ta_tap(&d, "Téléphone"));
+        CHECK(ta_pump(&d, said_counted, WAIT_MS));
+    }
+    CHECK(ta_drawn(&d, "Contact compté · Téléphone"));
+    CHECK(ta_tap(&d, "Courriel"));
+    CHECK(ta_pump(&d, said_counted, WAIT_MS));
+    CHECK(ta_drawn(&d, "Contact compté · Courriel"));
+    ta_shot(&d, "contacts", NULL);
+
+    recorded after = aggregates();
+    CHECK_INT(after.outcomes[CONTRACT_OUTCOME_ANSWERED - 1] - before.outcomes[CONTRACT_OUTCOME_ANSWERED - 1], 1);
+    CHECK_INT(after.outcomes[CONTRACT_OUTCOME_ONLINE_HELP - 1] - before.outcomes[CONTRACT_OUTCOME_ONLINE_HELP - 1], 1);
+    CHECK_INT(after.outcomes[CONTRACT_OUTCOME_APPOINTMENT - 1] - before.outcomes[CONTRACT_OUTCOME_APPOINTMENT - 1], 1);
+    CHECK_INT(after.outcomes[CONTRACT_OUTCOME_PARTNER - 1] - before.outcomes[CONTRACT_OUTCOME_PARTNER - 1], 3);
+    CHECK_INT(after.caf - before.caf, 1);
+    CHECK_INT(after.france_travail - before.france_travail, 1);
+    CHECK_INT(after.channels[CONTRACT_CHANNEL_PHONE - 1] - before.channels[CONTRACT_CHANNEL_PHONE - 1], 2);
+    CHECK_INT(after.channels[CONTRACT_CHANNEL_EMAIL - 1] - before.channels[CONTRACT_CHANNEL_EMAIL - 1], 1);
 end:
     ta_close(&d);
 }
@@ -276,6 +378,7 @@ int main(void)
     th_start(&F, "appliance", false);
     CHECK_INT(SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS), 0);
     RUN(test_counter_screen);
+    RUN(test_outcomes);
     RUN(test_alarm);
     SDL_Quit();
     th_stop(&F);

@@ -1,7 +1,9 @@
 /* The desk appliance as agents see it, at every board size (7" 800×480, 10" 1024×600 and
  * 1280×800, the 21.5" upright 1080×1920), with the worst content a desk meets: a two-digit desk,
  * ten services with long names, three-digit waiting counts, a priority visitor recalled, an
- * appointment with a long note, the transfer choice, the hub gone, and the safety alarm's states
+ * appointment with a long note, the transfer choice, what the desk records (the four outcomes,
+ * sixteen partners with long names over pages, contacts by phone and e-mail), the hub gone, and
+ * the safety alarm's states
  * (another desk's, another antenne's with a manager's answer, this desk's own held, raised, not
  * transmitted, its reasons, a cleared one). Every frame goes through the
  * frame checks (no text cut or ellipsised, no text on another, targets >= 15 mm, contrast >= 7:1)
@@ -16,6 +18,26 @@
 #define WAIT_MS 8000
 
 static th_fixture F;
+
+/* The most partners an antenne may list (CONTRACT_PARTNERS_MAX), with the longest names. */
+static const char PARTNERS_INI[] =
+    "[partners]\n"
+    "caf-02 = Caisse d'allocations familiales de l'Aisne, accueil sur place\n"
+    "cpam-02 = Caisse primaire d'assurance maladie de l'Aisne, Saint-Quentin\n"
+    "mdph-02 = Maison départementale des personnes handicapées de l'Aisne\n"
+    "ml-sq = Mission locale de l'arrondissement de Saint-Quentin-en-Tourmont\n"
+    "ft-sq = France Travail, agence de Saint-Quentin-en-Tourmont Centre\n"
+    "ccas-sq = Centre communal d'action sociale de Saint-Quentin-en-Tourmont\n"
+    "adil-02 = Agence départementale d'information sur le logement\n"
+    "cidff-02 = Centre d'information sur les droits des femmes et des familles\n"
+    "msa = Mutualité sociale agricole de Picardie, point d'accueil\n"
+    "cma = Chambre de métiers et de l'artisanat Hauts-de-France, Aisne\n"
+    "cci = Chambre de commerce et d'industrie de l'Aisne, pôle création\n"
+    "fs = France Services, maison de services au public intercommunale\n"
+    "pij = Point information jeunesse de la communauté d'agglomération\n"
+    "urssaf = Union de recouvrement des cotisations de sécurité sociale\n"
+    "dgfip = Service des impôts des particuliers de Saint-Quentin\n"
+    "ad-sq = Association départementale d'aide aux victimes et médiation\n";
 
 typedef struct profile {
     int w, h;
@@ -43,6 +65,8 @@ static bool has_note(const client_view *v) { return !v->busy && v->has_appointme
 static bool no_ticket(const client_view *v) { return !v->busy && v->connected && !v->has_ticket; }
 static bool offline(const client_view *v) { return !v->connected; }
 static bool idle(const client_view *v) { return !v->busy && !v->alarm_busy; }
+static bool all_partners(const client_view *v) { return v->n_partners == CONTRACT_PARTNERS_MAX; }
+static bool counted(const client_view *v) { return !v->busy && strstr(v->message, "Contact compté") != NULL; }
 
 /* ---- the alarm's states ---- */
 
@@ -185,9 +209,31 @@ static void walk(const profile *p)
     CHECK(ta_pump(&d, idle, WAIT_MS));
     ta_shot(&d, "transfer", &rules);
     CHECK(ta_tap(&d, "Annuler"));
+    CHECK(ta_pump(&d, all_partners, WAIT_MS));
+    /* the referral's picker, every page of it */
+    CHECK(ta_tap(&d, "Orienté vers un partenaire"));
     CHECK(ta_pump(&d, idle, WAIT_MS));
-    CHECK(ta_tap(&d, "Terminé"));
+    ta_shot(&d, "partners", &rules);
+    const char *first = "Association départementale d'aide aux victimes et médiation";   /* by name */
+    CHECK(ta_drawn(&d, first));
+    int pages = 1;
+    for (; pages <= CONTRACT_PARTNERS_MAX && ta_drawn(&d, "Suivants"); pages++) {
+        CHECK(ta_tap(&d, "Suivants"));
+        CHECK(ta_pump(&d, idle, WAIT_MS));
+        if (ta_drawn(&d, first))   /* round to the first page */
+            break;
+        char state[32];
+        snprintf(state, sizeof state, "partners-%d", pages + 1);
+        ta_shot(&d, state, &rules);
+    }
+    fprintf(stderr, "   %dx%d: %d partners on %d pages\n", p->w, p->h, CONTRACT_PARTNERS_MAX, pages);
+    CHECK(pages > 1);
+    CHECK(ta_tap(&d, first));
     CHECK(ta_pump(&d, no_ticket, WAIT_MS));
+    CHECK(ta_drawn(&d, "terminé · Orienté vers Association départementale"));
+    CHECK(ta_tap(&d, "Téléphone"));
+    CHECK(ta_pump(&d, counted, WAIT_MS));
+    ta_shot(&d, "contact", &rules);
 
     queue_appointment rdv = {.code = "RDV-W", .at = th_now(&F) - 60, .service = 'K',
                              .counter_id = 12,
@@ -212,7 +258,7 @@ static void walk(const profile *p)
         CHECK(ta_pump(&d, idle, WAIT_MS));
     }
     walk_alarm(&d, &rules);   /* with the visitor in front of the desk */
-    CHECK(ta_tap(&d, "Terminé"));
+    CHECK(ta_tap(&d, "Réponse sur place"));
     CHECK(ta_pump(&d, no_ticket, WAIT_MS));
 
     th_hub_down(&F);
@@ -247,7 +293,9 @@ static void test_every_size(void)
 
 int main(void)
 {
-    th_start_ini(&F, "appliance_screens", false, TH_WORST_INI);
+    static char ini[8192];
+    CHECK((size_t)snprintf(ini, sizeof ini, "%s%s", TH_WORST_INI, PARTNERS_INI) < sizeof ini);
+    th_start_ini(&F, "appliance_screens", false, ini);
     RUN(test_every_size);
     th_stop(&F);
     return testlib_finish();
