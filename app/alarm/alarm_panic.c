@@ -4,6 +4,7 @@
  * is noticed and an unplugged button is reopened every second. */
 #include "alarm_internal.h"
 #include "borne/alarm_json.h"
+#include "borne/keypad.h"
 #include "borne/log.h"
 
 #include <errno.h>
@@ -17,29 +18,15 @@
 
 BORNE_LOG_MODULE("alarm");
 
-/* The keys a panic button sends in practice; any other is given by its number. */
-static const struct { const char *name; int code; } keys[] = {
-    {"KEY_ESC", KEY_ESC}, {"KEY_ENTER", KEY_ENTER}, {"KEY_SPACE", KEY_SPACE},
-    {"KEY_A", KEY_A}, {"KEY_B", KEY_B}, {"KEY_P", KEY_P}, {"KEY_X", KEY_X}, {"KEY_Z", KEY_Z},
-    {"KEY_1", KEY_1}, {"KEY_0", KEY_0}, {"KEY_PAUSE", KEY_PAUSE}, {"KEY_SCROLLLOCK", KEY_SCROLLLOCK},
-    {"KEY_SYSRQ", KEY_SYSRQ}, {"KEY_KPENTER", KEY_KPENTER}, {"KEY_HELP", KEY_HELP},
-    {"KEY_F1", KEY_F1}, {"KEY_F2", KEY_F2}, {"KEY_F3", KEY_F3}, {"KEY_F4", KEY_F4},
-    {"KEY_F5", KEY_F5}, {"KEY_F6", KEY_F6}, {"KEY_F7", KEY_F7}, {"KEY_F8", KEY_F8},
-    {"KEY_F9", KEY_F9}, {"KEY_F10", KEY_F10}, {"KEY_F11", KEY_F11}, {"KEY_F12", KEY_F12},
-    {"KEY_F13", KEY_F13}, {"KEY_F14", KEY_F14}, {"KEY_F15", KEY_F15}, {"KEY_F16", KEY_F16},
-    {"KEY_F17", KEY_F17}, {"KEY_F18", KEY_F18}, {"KEY_F19", KEY_F19}, {"KEY_F20", KEY_F20},
-    {"KEY_F21", KEY_F21}, {"KEY_F22", KEY_F22}, {"KEY_F23", KEY_F23}, {"KEY_F24", KEY_F24},
-    {"BTN_0", BTN_0}, {"BTN_1", BTN_1}, {"BTN_2", BTN_2}, {"BTN_LEFT", BTN_LEFT},
-    {"BTN_TRIGGER", BTN_TRIGGER}, {"BTN_SOUTH", BTN_SOUTH},
-};
-
+/* Its name in the keypad's table of evdev keys (borne/keypad.h, which knows the keys panic
+ * buttons send); any other key is given by its number. */
 int alarm_key_code(const char *name)
 {
     if (!name || !*name)
         return -1;
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (strcmp(name, keys[i].name) == 0)
-            return keys[i].code;
+    int code = keypad_key_code(name);
+    if (code >= 0)
+        return code;
     char *end;
     long v = strtol(name, &end, 10);
     return *end == '\0' && v > 0 && v <= KEY_MAX ? (int)v : -1;

@@ -15,8 +15,11 @@ static const struct {
 #undef KEYPAD_ACTION_ROW
 };
 
-/* The keys a numeric keypad or a keyboard may bind, by their names in linux/input-event-codes.h. */
+/* The keys a numeric keypad or a keyboard may bind, and those a panic button sends ([alarm]
+ * panic_key: a foot switch or a big USB button seen as a keyboard, a joystick or a mouse), by
+ * their names in linux/input-event-codes.h. */
 #define K(n) {"KEY_" #n, KEY_##n}
+#define BTN(n) {"BTN_" #n, BTN_##n}
 static const struct {
     const char *name;
     int code;
@@ -31,8 +34,12 @@ static const struct {
     K(PAGEUP), K(PAGEDOWN), K(UP), K(DOWN), K(LEFT), K(RIGHT), K(MINUS), K(EQUAL), K(DOT), K(SLASH),
     K(F1), K(F2), K(F3), K(F4), K(F5), K(F6), K(F7), K(F8), K(F9), K(F10), K(F11), K(F12),
     K(VOLUMEUP), K(VOLUMEDOWN), K(MUTE), K(HELP),
+    K(PAUSE), K(SCROLLLOCK), K(SYSRQ),
+    K(F13), K(F14), K(F15), K(F16), K(F17), K(F18), K(F19), K(F20), K(F21), K(F22), K(F23), K(F24),
+    BTN(0), BTN(1), BTN(2), BTN(LEFT), BTN(TRIGGER), BTN(SOUTH),
 };
 #undef K
+#undef BTN
 
 const char *keypad_action_name(keypad_action a)
 {

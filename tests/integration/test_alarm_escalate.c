@@ -221,6 +221,7 @@ static void test_helpers(void)
 {
     CHECK_INT(alarm_key_code("KEY_F12"), KEY_F12);
     CHECK_INT(alarm_key_code("BTN_0"), BTN_0);
+    CHECK_INT(alarm_key_code("KEY_SCROLLLOCK"), KEY_SCROLLLOCK);
     CHECK_INT(alarm_key_code("88"), 88);
     CHECK_INT(alarm_key_code("KEY_NOPE"), -1);
     CHECK_INT(alarm_key_code(""), -1);

@@ -50,6 +50,13 @@ static void default_map(void)
     CHECK_INT(keypad_key_digit(KEY_KPENTER), -1);
     for (int i = 0; i < keypad_key_count(); i++)
         CHECK_INT(keypad_key_code(keypad_key_name(keypad_key_at(i))), keypad_key_at(i));
+    /* the keys panic buttons send ([alarm] panic_key reads this table too) */
+    CHECK_INT(keypad_key_code("KEY_PAUSE"), KEY_PAUSE);
+    CHECK_INT(keypad_key_code("KEY_SCROLLLOCK"), KEY_SCROLLLOCK);
+    CHECK_INT(keypad_key_code("KEY_F13"), KEY_F13);
+    CHECK_INT(keypad_key_code("KEY_F16"), KEY_F16);
+    CHECK_INT(keypad_key_code("BTN_0"), BTN_0);
+    CHECK_STR(keypad_key_name(BTN_TRIGGER), "BTN_TRIGGER");
 }
 
 static void section_changes_the_map(void)
