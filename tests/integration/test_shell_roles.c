@@ -1,8 +1,8 @@
 /* Every role of the real `borne` program under the systemd notify protocol, played by this test:
  * NOTIFY_SOCKET is a datagram socket the test owns and WATCHDOG_USEC is set, as borne.service
  * does. For the kiosk, a desk appliance against that kiosk's hub, a desk appliance against a hub
- * that does not answer, and the display: READY=1 within 5 s of the start, WATCHDOG=1 at least
- * every WATCHDOG_USEC/2, STOPPING=1 on SIGTERM and exit status 0.
+ * that does not answer, and the display: READY=1 within 5 s of the start, WATCHDOG=1 on the
+ * cadence systemd asks for (see check_cadence), STOPPING=1 on SIGTERM and exit status 0.
  *
  *   test_shell_roles notify          the above
  *   test_shell_roles sigterm N       N starts of a role (kiosk and display in turn), each stopped
@@ -86,12 +86,17 @@ static const char *write_config(const char *name, int url_port, char *path, size
     return path;
 }
 
+#define GAPS_MAX 256
+
 typedef struct notify_log {
     int fd;
     int64_t started_ms;
     int64_t ready_ms;        /* -1 until READY=1 */
-    int64_t last_ping_ms;    /* -1 until the first WATCHDOG=1 */
-    int64_t worst_gap_ms;    /* longest time without a ping since READY=1 */
+    /* Times of arrival in the socket (the kernel's stamp, not when this test got round to reading
+     * it: the test's own scheduling delay must not count against the process under watch). */
+    int64_t last_ping_us;    /* READY=1 or the last WATCHDOG=1; -1 before READY=1 */
+    int64_t gaps_us[GAPS_MAX];   /* between READY=1 and each ping, then between pings */
+    int n_gaps;
     int pings;
     bool stopping;
     char status[128];        /* last STATUS= */
@@ -103,23 +108,29 @@ static int notify_socket(const char *path)
     snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
     unlink(path);
     int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+    int on = 1;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0) {
         perror(path);
+        if (fd >= 0)
+            close(fd);
         return -1;
     }
     return fd;
 }
 
-static void note(notify_log *n, char *buf, int64_t now)
+/* now: when the test read it (ms, monotonic); arrived_us: the kernel's stamp of its arrival. */
+static void note(notify_log *n, char *buf, int64_t now, int64_t arrived_us)
 {
     for (char *save = NULL, *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         if (strcmp(line, "READY=1") == 0 && n->ready_ms < 0) {
             n->ready_ms = now;
-            n->last_ping_ms = now;
+            n->last_ping_us = arrived_us;
         } else if (strcmp(line, "WATCHDOG=1") == 0) {
-            if (n->ready_ms >= 0 && now - n->last_ping_ms > n->worst_gap_ms)
-                n->worst_gap_ms = now - n->last_ping_ms;
-            n->last_ping_ms = now;
+            if (n->last_ping_us >= 0 && n->n_gaps < GAPS_MAX)
+                n->gaps_us[n->n_gaps++] = arrived_us - n->last_ping_us;
+            if (n->last_ping_us >= 0)
+                n->last_ping_us = arrived_us;
             n->pings++;
         } else if (strcmp(line, "STOPPING=1") == 0) {
             n->stopping = true;
@@ -149,13 +160,58 @@ static void read_notify(int ms)
             continue;
         for (int i = 0; i < n; i++) {
             char buf[512];
-            ssize_t len = p[i].revents ? recv(p[i].fd, buf, sizeof buf - 1, MSG_DONTWAIT) : -1;
+            union {
+                char space[CMSG_SPACE(sizeof(struct timespec))];
+                struct cmsghdr align;
+            } ctl;
+            struct iovec iov = {buf, sizeof buf - 1};
+            struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.space,
+                                 .msg_controllen = sizeof ctl.space};
+            ssize_t len = p[i].revents ? recvmsg(p[i].fd, &msg, MSG_DONTWAIT) : -1;
             if (len <= 0)
                 continue;
             buf[len] = '\0';
-            note(who[i], buf, mono_ms());
+            struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+            while (c && !(c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS))
+                c = CMSG_NXTHDR(&msg, c);
+            struct timespec at;   /* CLOCK_REALTIME: only differences are used */
+            if (!CHECK(c != NULL))
+                continue;
+            memcpy(&at, CMSG_DATA(c), sizeof at);
+            note(who[i], buf, mono_ms(), (int64_t)at.tv_sec * 1000000 + at.tv_nsec / 1000);
         }
     }
+}
+
+static int by_value(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The watchdog's two promises, told apart from the machine's load. systemd declares a process
+ * hung when no WATCHDOG=1 came for WatchdogSec (WATCHDOG_USEC): a gap of that length is a miss,
+ * whatever its cause, and is never allowed. The shell's own schedule is a ping every quarter of
+ * it (drivers/watchdog), so that it stays within half of WatchdogSec as sd_watchdog_enabled(3)
+ * advises. A single gap is the schedule plus however long the machine kept the process (or its
+ * loop turn) from running: on a loaded machine, one gap over WATCHDOG_USEC/2 says nothing about
+ * the shell, and asserting on it made this test flaky. A wrong schedule (a loop that sleeps past
+ * the ping, or a period over half the interval) makes every gap long, so the median gap, which
+ * sporadic delays do not move, must be within half: that is what the shell intends. */
+static void check_cadence(const char *who, notify_log *n)
+{
+    CHECK(n->pings >= 2);
+    if (n->n_gaps == 0)
+        return;
+    int64_t sorted[GAPS_MAX];
+    memcpy(sorted, n->gaps_us, (size_t)n->n_gaps * sizeof sorted[0]);
+    qsort(sorted, (size_t)n->n_gaps, sizeof sorted[0], by_value);
+    int64_t median = sorted[n->n_gaps / 2], longest = sorted[n->n_gaps - 1];
+    fprintf(stderr, "    %s: %d pings, gaps median %lld ms, longest %lld ms (WatchdogSec %lld ms)\n", who,
+            n->pings, (long long)(median / 1000), (long long)(longest / 1000),
+            (long long)(WATCHDOG_USEC / 1000));
+    CHECK(longest < WATCHDOG_USEC);
+    CHECK(median <= WATCHDOG_USEC / 2);
 }
 
 /* Starts borne with its output in <dir>/<log>; returns the pid. */
@@ -211,7 +267,7 @@ static void one_role(const char *what, const char *config, const char *role, con
     fprintf(stderr, "  %s\n", what);
     char sock[600];
     snprintf(sock, sizeof sock, "%s", testlib_path(dir, "notify.sock"));
-    notify_log n = {.fd = notify_socket(sock), .ready_ms = -1, .last_ping_ms = -1};
+    notify_log n = {.fd = notify_socket(sock), .ready_ms = -1, .last_ping_us = -1};
     if (!CHECK(n.fd >= 0))
         return;
     watched[1] = &n;
@@ -222,10 +278,8 @@ static void one_role(const char *what, const char *config, const char *role, con
     CHECK(n.ready_ms >= 0);
     /* Long enough for several pings: they are due every WATCHDOG_USEC/4. */
     read_notify((int)(WATCHDOG_USEC / 1000) * 3 / 2);
-    CHECK(n.pings >= 2);
-    fprintf(stderr, "    READY after %lld ms, %d pings, longest gap %lld ms\n",
-            (long long)(n.ready_ms - n.started_ms), n.pings, (long long)n.worst_gap_ms);
-    CHECK(n.worst_gap_ms <= WATCHDOG_USEC / 2000);
+    fprintf(stderr, "    READY after %lld ms\n", (long long)(n.ready_ms - n.started_ms));
+    check_cadence(what, &n);
     for (int64_t until = mono_ms() + READY_WITHIN_MS; strcmp(n.status, want_status) != 0 && mono_ms() < until;)
         read_notify(50);
     CHECK_STR(n.status, want_status);
@@ -247,7 +301,7 @@ static void roles_under_notify(void)
     /* The kiosk keeps running while the appliances and the display talk to its hub. */
     char sock[600];
     snprintf(sock, sizeof sock, "%s", testlib_path(dir, "kiosk-notify.sock"));
-    notify_log kn = {.fd = notify_socket(sock), .ready_ms = -1, .last_ping_ms = -1};
+    notify_log kn = {.fd = notify_socket(sock), .ready_ms = -1, .last_ping_us = -1};
     if (!CHECK(kn.fd >= 0))
         return;
     watched[0] = &kn;
@@ -264,9 +318,7 @@ static void roles_under_notify(void)
     one_role("display", config, "display", "serving, hub connected");
 
     read_notify(10);
-    CHECK(kn.pings >= 2);
-    CHECK(kn.worst_gap_ms <= WATCHDOG_USEC / 2000);
-    fprintf(stderr, "  kiosk: %d pings, longest gap %lld ms\n", kn.pings, (long long)kn.worst_gap_ms);
+    check_cadence("kiosk", &kn);
     kill(kiosk, SIGTERM);
     int status = wait_exit(kiosk, STOP_WITHIN_MS);
     read_notify(100);
@@ -288,7 +340,7 @@ static void sigterm_anytime(void)
     int exited = 0, killed_early = 0, after_ready = 0;
     for (int i = 0; i < sigterm_runs; i++) {
         const char *role = i % 2 ? "display" : "kiosk";
-        notify_log n = {.fd = notify_socket(sock), .ready_ms = -1, .last_ping_ms = -1};
+        notify_log n = {.fd = notify_socket(sock), .ready_ms = -1, .last_ping_us = -1};
         if (!CHECK(n.fd >= 0))
             return;
         watched[1] = &n;
