@@ -18,5 +18,5 @@ endif()
 
 # The alarm is silent for the public: display pixels, public state and stream, kiosk pixels.
 borne_add_test(NAME test_alarm_silence SOURCES integration/test_alarm_silence.c
-               LIBS borne_display borne_hub_testsupport borne_kiosk_fixture LABELS ui integration
+               LIBS borne_display_testsupport borne_kiosk_fixture LABELS ui integration
                ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)

@@ -10,9 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "borne/display.h"
 #include "borne/ui.h"
-#include "test_hub_support.h"
+#include "test_display_support.h"
 #include "test_kiosk_fixture.h"
 #include "testlib.h"
 
@@ -55,20 +54,16 @@ static long post(th_fixture *f, const char *path, const char *token, const char 
     return st;
 }
 
-/* Pumps the display until it has `calls` calls and the state of event `last_id` or later. */
-static bool settled(display_app *a, uint64_t calls, int64_t last_id)
+/* What the display must have seen: calls, and the state of an event or later. */
+typedef struct seen_upto {
+    uint64_t calls;
+    int64_t last_id;
+} seen_upto;
+
+static bool settled(const client_view *v, const void *ctx)
 {
-    int64_t until = th_usec() + WAIT_MS * 1000LL;
-    client_view v;
-    do {
-        SDL_Event e;
-        if (SDL_WaitEventTimeout(&e, 20))
-            display_handle_event(a, &e);
-        display_get_view(a, &v);
-        if (v.have_state && v.n_calls_total >= calls && v.last_event_id >= last_id)
-            return true;
-    } while (th_usec() < until);
-    return false;
+    const seen_upto *u = ctx;
+    return v->have_state && v->n_calls_total >= u->calls && v->last_event_id >= u->last_id;
 }
 
 /* One antenne's public story: three visitors, desk 1 opens and calls the first. With alarms:
@@ -81,16 +76,10 @@ static void story(bool alarms, seen *out)
     th_start(&F, alarms ? "silence_alarms" : "silence_quiet", false);
     th_sse *pub = th_sse_open(F.port, NULL);
     CHECK(th_sse_wait(pub, "event: state\n", WAIT_MS));
-    SDL_Window *w = SDL_CreateWindow("display", 0, 0, 1366, 768, 0);
-    SDL_Renderer *r = w ? SDL_CreateRenderer(w, -1, SDL_RENDERER_SOFTWARE) : NULL;
-    char url[64], err[256];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", F.port);
-    display_options o = {.assets_dir = getenv("BORNE_ASSETS"), .hub_url = url, .width_mm = 698,
-                         .height_mm = 392, .readback = true, .client = {.retry_ms = 100}};
-    display_app *a = NULL;
-    if (!CHECK(r != NULL) || !CHECK_INT(display_create(&a, r, &o, err, sizeof err), 0))
+    td_display d;
+    if (!td_open(&d, &F, 1366, 768, 698, 392))
         goto end;
-    CHECK(settled(a, 0, 0));
+    CHECK(td_pump(&d, settled, &(seen_upto){0, 0}, WAIT_MS));
     queue_issued is;
     for (int i = 0; i < 3; i++)
         CHECK_INT(queue_issue(F.q, th_now(&F) - 900 + 60 * i, 'A', NULL, &is), QUEUE_OK);
@@ -120,9 +109,9 @@ static void story(bool alarms, seen *out)
     int64_t last = json_integer_value(json_object_get(out->state, "last_event_id"));
     json_object_del(out->state, "now");
     json_object_del(out->state, "last_event_id");
-    CHECK(settled(a, 1, last));
-    display_draw(a, PAST_HIGHLIGHTS_MS);
-    out->pixels = copy_pixels(display_get_ui(a), &out->w, &out->h);
+    CHECK(td_pump(&d, settled, &(seen_upto){1, last}, WAIT_MS));
+    display_draw(d.a, PAST_HIGHLIGHTS_MS);
+    out->pixels = copy_pixels(display_get_ui(d.a), &out->w, &out->h);
     char *text = th_sse_text(pub);
     out->alarm_in_public |= text && strstr(text, "alarm");
     size_t n = 0;
@@ -133,14 +122,10 @@ static void story(bool alarms, seen *out)
     free(text);
     char png[64];
     snprintf(png, sizeof png, "display-%s.png", alarms ? "alarms" : "quiet");
-    CHECK_INT(ui_save_png(display_get_ui(a), testlib_path(F.dir, png)), 0);
+    CHECK_INT(ui_save_png(display_get_ui(d.a), testlib_path(F.dir, png)), 0);
     fprintf(stderr, "   screenshot: %s\n", testlib_path(F.dir, png));
 end:
-    display_destroy(a);
-    if (r)
-        SDL_DestroyRenderer(r);
-    if (w)
-        SDL_DestroyWindow(w);
+    td_close(&d);
     th_sse_close(pub);
     th_stop(&F);
 }

@@ -7,9 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "borne/display.h"
 #include "borne/ui_check.h"
-#include "test_hub_support.h"
+#include "test_display_support.h"
 #include "testlib.h"
 
 static th_fixture F;
@@ -21,17 +20,10 @@ typedef struct tv {
 
 static const tv TVS[] = {{1920, 1080, 952, 535}, {1366, 768, 698, 392}};
 
-static bool settled(display_app *a, uint64_t calls)
+/* The state and at least *calls calls. */
+static bool settled(const client_view *v, const void *calls)
 {
-    int64_t until = th_usec() + 8000000;
-    client_view v;
-    do {
-        SDL_Event e;
-        if (SDL_WaitEventTimeout(&e, 20))
-            display_handle_event(a, &e);
-        display_get_view(a, &v);
-    } while ((!v.have_state || !v.connected || v.n_calls_total < calls) && th_usec() < until);
-    return v.have_state && v.n_calls_total >= calls;
+    return v->have_state && v->connected && v->n_calls_total >= *(const uint64_t *)calls;
 }
 
 static void shot(display_app *a, const tv *t, const char *state)
@@ -69,27 +61,16 @@ static long post(const char *path, const char *token)
 
 static void show(const tv *t, uint64_t calls, const char *state)
 {
-    SDL_Window *w = SDL_CreateWindow("display", 0, 0, t->w, t->h, 0);
-    SDL_Renderer *r = w ? SDL_CreateRenderer(w, -1, SDL_RENDERER_SOFTWARE) : NULL;
-    if (!CHECK(r != NULL))
-        return;
-    char url[64], err[256];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", F.port);
-    display_options o = {.assets_dir = getenv("BORNE_ASSETS"), .hub_url = url, .width_mm = t->w_mm,
-                         .height_mm = t->h_mm, .readback = true, .client = {.retry_ms = 100}};
-    display_app *a = NULL;
-    CHECK_INT(display_create(&a, r, &o, err, sizeof err), 0);
-    if (a) {
-        CHECK(settled(a, calls));
-        shot(a, t, state);
+    td_display d;
+    if (td_open(&d, &F, t->w, t->h, t->w_mm, t->h_mm)) {
+        CHECK(td_pump(&d, settled, &calls, 8000));
+        shot(d.a, t, state);
         /* every service somebody waits for is on screen, with its legend */
-        CHECK(drawn(a, "Aides individuelles (transport, garde d'enfants, permis)"));
-        CHECK(drawn(a, "Jeunesse, orientation et apprentissage"));
-        CHECK(drawn(a, "attente estimée"));
-        display_destroy(a);
+        CHECK(drawn(d.a, "Aides individuelles (transport, garde d'enfants, permis)"));
+        CHECK(drawn(d.a, "Jeunesse, orientation et apprentissage"));
+        CHECK(drawn(d.a, "attente estimée"));
     }
-    SDL_DestroyRenderer(r);
-    SDL_DestroyWindow(w);
+    td_close(&d);
 }
 
 static void test_every_tv(void)

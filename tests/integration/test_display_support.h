@@ -1,0 +1,26 @@
+/* The waiting-room display in tests (test_display_screens, test_alarm_silence): a display on a
+ * window of the dummy video driver against a fixture's hub, its events handled as the shell
+ * handles them until the view the test waits for. */
+#ifndef TEST_DISPLAY_SUPPORT_H
+#define TEST_DISPLAY_SUPPORT_H
+
+#include <stdbool.h>
+
+#include "borne/display.h"
+#include "test_hub_support.h"
+
+typedef struct td_display {
+    SDL_Window *window;
+    SDL_Renderer *renderer;
+    display_app *a;
+} td_display;
+
+/* Opens a display of the hub of f on a w×h window of w_mm×h_mm, keeping its pixels. false
+ * (checked) on failure; td_close() in every case. SDL must be initialised (video, events). */
+bool td_open(td_display *d, th_fixture *f, int w, int h, double w_mm, double h_mm);
+void td_close(td_display *d);
+/* Handles the display's events until pred(view, ctx) holds; false after timeout_ms. */
+bool td_pump(td_display *d, bool (*pred)(const client_view *v, const void *ctx), const void *ctx,
+             int timeout_ms);
+
+#endif
