@@ -19,6 +19,52 @@ static bool word(const json_t *v, size_t max)
     return true;
 }
 
+static bool text(const json_t *v, size_t max)
+{
+    return json_is_string(v) && json_string_length(v) <= max;
+}
+
+/* A Debian version as dpkg-query prints it ("0.4.0+upgradetest1", "1:2.3~rc1-2"), or "none". */
+static bool debian_version(const json_t *v)
+{
+    if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > 64)
+        return false;
+    for (const char *p = json_string_value(v); *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr(".+~:-", *p)))
+            return false;
+    return true;
+}
+
+static bool update_failed(const char *result)
+{
+    return result && (strcmp(result, "rolled-back") == 0 || strcmp(result, "refused") == 0 ||
+                      strcmp(result, "failed") == 0);
+}
+
+static int check_update(const json_t *update, char *err, size_t errlen)
+{
+    static const char *const results[] = {COLLECTOR_HEALTH_UPDATE_RESULTS};
+    const char *result = json_string_value(json_object_get(update, "result"));
+    bool known = false;
+    for (size_t i = 0; result && i < sizeof results / sizeof results[0]; i++)
+        known |= strcmp(result, results[i]) == 0;
+    if (!json_is_object(update) || !known) {
+        snprintf(err, errlen, "update.result: one of the words borne-update writes is required");
+        return -1;
+    }
+    const json_t *installed = json_object_get(update, "installed");
+    if (installed && !debian_version(installed)) {
+        snprintf(err, errlen, "update.installed: a package version is required");
+        return -1;
+    }
+    const json_t *at = json_object_get(update, "at"), *message = json_object_get(update, "message");
+    if ((at && !text(at, 32)) || (message && !text(message, 512))) {
+        snprintf(err, errlen, "update.at and update.message: texts of at most 32 and 512 bytes");
+        return -1;
+    }
+    return 0;
+}
+
 int collector_health_check(const json_t *report, char *err, size_t errlen)
 {
     static const char *const counts[] = {"config_version", "uptime_s", "disk_free_bytes", "disk_total_bytes",
@@ -40,12 +86,12 @@ int collector_health_check(const json_t *report, char *err, size_t errlen)
         snprintf(err, errlen, "clock_synced: true or false is required");
         return -1;
     }
-    const json_t *last = json_object_get(report, "last_error");
-    if (!json_is_string(last) || json_string_length(last) > 512) {
+    if (!text(json_object_get(report, "last_error"), 512)) {
         snprintf(err, errlen, "last_error: a text of at most 512 bytes is required (\"\" when none)");
         return -1;
     }
-    return 0;
+    const json_t *update = json_object_get(report, "update");
+    return update ? check_update(update, err, errlen) : 0;
 }
 
 /* "09:00-12:00,13:30-17:00" contains minute m of the day. */
@@ -92,5 +138,7 @@ json_t *collector_health_flags(const json_t *report, int64_t sent_at, int64_t re
     if (!json_is_true(json_object_get(report, "clock_synced")) || skew > COLLECTOR_HEALTH_CLOCK_SKEW_S ||
         skew < -COLLECTOR_HEALTH_CLOCK_SKEW_S)
         json_array_append_new(flags, json_string("clock"));
+    if (update_failed(json_string_value(json_object_get(json_object_get(report, "update"), "result"))))
+        json_array_append_new(flags, json_string("update"));
     return flags;
 }

@@ -274,6 +274,7 @@ static void report_health(kiosk_role *r)
         .printer = r->prn ? printer_state_name(printer_get_state(r->prn)) : "none",
         .last_error = us.build_error[0] ? us.build_error : us.last_error,
         .upload_backlog = us.outbox_batches,
+        .update_status_path = FLEET_UPDATE_STATUS_PATH,
     };
     int rc = fleet_health_send(r->hq_channel, &in, now);
     if (rc != 0)

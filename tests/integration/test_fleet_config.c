@@ -377,12 +377,23 @@ static bool sent_answered(void *ctx)
     return done;
 }
 
-/* The board's health report reaches HQ's status with its flags; a malformed one is refused. */
+/* The board's health report reaches HQ's status with its flags, and borne-update's last result
+ * with it; a malformed one is refused. */
 static void health_reports_reach_hq_with_their_flags(void)
 {
+    /* As borne-update writes it after a rollback, with a message too long and not UTF-8 (cut and
+     * repaired on the board) and a line HQ does not read (left out). */
+    char update[2048], junk[1001];
+    memset(junk, 'x', sizeof junk - 1);
+    junk[sizeof junk - 1] = '\0';
+    snprintf(update, sizeof update, "result=rolled-back\ninstalled=0.3.0+upgradetest1\nat=2026-12-08T22:01:30Z\n"
+                                    "cause=unknown line\nmessage=\xff%s\n", junk);
+    const char *status_path = testlib_path(hq.dir, "update-status");
+    fleet_write_file(status_path, update, 0644);
     fleet_health_input in = {.version = "0.3.0", .config_version = cfg.business_version, .uptime_s = 42,
                              .store_path = cfg.store.path, .clock_synced = false, .printer = "paper_out",
-                             .last_error = "HTTP 503 from headquarters", .upload_backlog = 3};
+                             .last_error = "HTTP 503 from headquarters", .upload_backlog = 3,
+                             .update_status_path = status_path};
     CHECK_INT(fleet_health_send(ch, &in, (int64_t)time(NULL)), 0);
     CHECK(fleet_wait_for(health_shown, NULL));
     json_t *row = status_of("site-0");
@@ -391,8 +402,16 @@ static void health_reports_reach_hq_with_their_flags(void)
     CHECK_STR(json_string_value(json_object_get(h, "printer")), "paper_out");
     CHECK_INT(json_integer_value(json_object_get(h, "upload_backlog")), 3);
     CHECK(json_integer_value(json_object_get(h, "disk_total_bytes")) > 0);
+    json_t *up = json_object_get(h, "update");
+    CHECK_STR(json_string_value(json_object_get(up, "result")), "rolled-back");
+    CHECK_STR(json_string_value(json_object_get(up, "installed")), "0.3.0+upgradetest1");
+    CHECK_STR(json_string_value(json_object_get(up, "at")), "2026-12-08T22:01:30Z");
+    const char *message = json_string_value(json_object_get(up, "message"));
+    CHECK_INT((long long)strlen(message ? message : ""), FLEET_UPDATE_TEXT_MAX);
+    CHECK(message && strncmp(message, "\xef\xbf\xbdxxx", 6) == 0); /* U+FFFD for the bad byte */
+    CHECK(json_object_get(up, "cause") == NULL);
     char *flags = json_dumps(json_object_get(row, "flags"), JSON_COMPACT);
-    CHECK_STR(flags, "[\"clock\"]"); /* open all day and just heard from: not silent */
+    CHECK_STR(flags, "[\"clock\",\"update\"]"); /* open all day and just heard from: not silent */
     free(flags);
     json_decref(row);
     /* site-1 never reported and is open by its published hours: silent. */

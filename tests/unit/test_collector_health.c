@@ -46,7 +46,23 @@ static void reports_are_checked(void)
     static const char *const bad[] = {
         ", \"uptime_s\": -1", ", \"disk_free_bytes\": \"lots\"", ", \"clock_synced\": 1",
         ", \"printer\": \"Paper Out\"", ", \"version\": \"\"", ", \"last_error\": null",
+        /* borne-update's last run: a result it writes, a package version, short texts. */
+        ", \"update\": {\"result\": \"exploded\"}", ", \"update\": \"upgraded\"",
+        ", \"update\": {\"installed\": \"0.3.0\"}", ", \"update\": {\"result\": \"upgraded\", \"installed\": \"0.3 ; rm\"}",
+        ", \"update\": {\"result\": \"upgraded\", \"message\": 4}",
     };
+    static const char *const good[] = {
+        ", \"update\": {\"result\": \"upgraded\", \"installed\": \"0.3.0+upgradetest1\", \"at\": "
+        "\"2026-12-08T22:00:04Z\", \"message\": \"0.2.9 -> 0.3.0+upgradetest1\"}",
+        ", \"update\": {\"result\": \"rolled-back\", \"installed\": \"1:0.3~rc1-2\"}",
+        ", \"update\": {\"result\": \"not-configured\"}",
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        r = report(good[i]);
+        if (!CHECK_INT(collector_health_check(r, err, sizeof err), 0))
+            fprintf(stderr, "  case %s refused: %s\n", good[i], err);
+        json_decref(r);
+    }
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         r = report(bad[i]);
         if (!CHECK_INT(collector_health_check(r, err, sizeof err), -1))
@@ -80,6 +96,17 @@ static void flags_say_what_is_wrong(void)
     json_t *r = report(", \"clock_synced\": false, \"disk_free_bytes\": 100000000");
     CHECK(has_flags(collector_health_flags(r, monday_10h, monday_10h, hours, monday_10h), "disk_full,clock"));
     json_decref(r);
+    /* An update that did not go through is flagged; one that did, or found nothing, is not. */
+    static const struct { const char *result, *flags; } updates[] = {
+        {"upgraded", ""}, {"up-to-date", ""}, {"rolled-back", "update"}, {"refused", "update"}, {"failed", "update"},
+    };
+    for (size_t i = 0; i < sizeof updates / sizeof updates[0]; i++) {
+        char extra[96];
+        snprintf(extra, sizeof extra, ", \"update\": {\"result\": \"%s\"}", updates[i].result);
+        r = report(extra);
+        CHECK(has_flags(collector_health_flags(r, monday_10h, monday_10h, hours, monday_10h), updates[i].flags));
+        json_decref(r);
+    }
     /* 4 % of a large disk is full too. */
     r = report(", \"disk_free_bytes\": 640000000");
     CHECK(has_flags(collector_health_flags(r, monday_10h, monday_10h, hours, monday_10h), "disk_full"));
