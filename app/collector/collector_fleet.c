@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -27,7 +28,10 @@ BORNE_LOG_MODULE("fleet");
 #define NS_AUDIT "audit"
 #define NS_HEALTH "health"       /* antenne → {"report": {...}, "sent_at", "received_at"} */
 
-enum route { R_NONE, R_DOCS, R_DOC_PUT, R_PREVIEW, R_PUBLISH, R_STATUS, R_AUDIT, R_PAGE };
+enum route { R_NONE, R_DOCS, R_DOC_PUT, R_PREVIEW, R_PUBLISH, R_STATUS, R_AUDIT, R_PAGE, R_CSRF, R_CARE };
+
+/* Remote care an administrator may send from the page (fleet_care.h). */
+static const char *const care_types[] = {"care_print", "care_logs", "care_restart"};
 
 struct fleet_request {
     enum route route;
@@ -42,6 +46,9 @@ struct collector_fleet {
     pthread_mutex_t mu;      /* the store connection; publishing is one at a time */
     struct collector_store *store;
     atomic_int *wait_targets;   /* per antenne: the published "waiting_target_min", 0 = none */
+    /* The page's token for changes (X-CSRF-Token) while the browser signs in with Basic: random
+     * per process, read by the page with its credentials (another site cannot read it). */
+    char csrf[65];
 };
 
 /* ---- records ------------------------------------------------------------------------------------ */
@@ -489,6 +496,45 @@ static enum MHD_Result get_audit(struct collector_fleet *f, struct MHD_Connectio
     return collector_http_json(c, MHD_HTTP_OK, json_pack("{s:o}", "entries", rows));
 }
 
+static enum MHD_Result care(struct collector_fleet *f, struct MHD_Connection *c, json_t *body)
+{
+    const char *id = json_string_value(json_object_get(body, "antenne"));
+    const char *type = json_string_value(json_object_get(body, "type"));
+    long index = id ? collector_antennes_find(f->antennes, id) : -1;
+    bool known = false;
+    for (size_t i = 0; type && i < sizeof care_types / sizeof care_types[0]; i++)
+        known |= strcmp(type, care_types[i]) == 0;
+    if (index < 0 || !known)
+        return collector_http_error(c, MHD_HTTP_UNPROCESSABLE_CONTENT, "invalid",
+                                    "{\"antenne\": <known id>, \"type\": care_print, care_logs or care_restart}");
+    char who[80], err[256];
+    actor_of(c, who, sizeof who);
+    json_t *data = json_object();
+    int64_t mid = 0;
+    int rc = collector_channel_publish(f->channel, (size_t)index, type, data, &mid, err, sizeof err);
+    json_decref(data);
+    if (rc != 0)
+        return collector_http_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", err);
+    log_notice("%s sent %s to %s (message %lld)", who, type, id, (long long)mid);
+    pthread_mutex_lock(&f->mu);
+    audit(f, json_pack("{s:s, s:s, s:s, s:s, s:I}", "action", "care", "by", who, "antenne", id, "type", type, "message",
+                       (json_int_t)mid));
+    pthread_mutex_unlock(&f->mu);
+    return collector_http_json(c, MHD_HTTP_CREATED, json_pack("{s:I}", "id", (json_int_t)mid));
+}
+
+/* A change asked with the browser's Basic credentials must carry the page's token: a form on
+ * another site would send those credentials too, never the token. A bearer token is not sent by
+ * a browser on its own, so API clients need none. */
+static bool csrf_ok(struct collector_fleet *f, struct MHD_Connection *c)
+{
+    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (auth && strncmp(auth, "Bearer ", 7) == 0)
+        return true;
+    const char *token = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+    return token && strlen(token) == strlen(f->csrf) && sodium_memcmp(token, f->csrf, strlen(f->csrf)) == 0;
+}
+
 /* The console page: drafts by scope, the preview (diff), publish, which board runs what and its
  * health with HQ's flags. */
 static const char page_html[] =
@@ -501,11 +547,11 @@ static const char page_html[] =
     "<button id=save>Enregistrer le brouillon</button></p><textarea id=doc spellcheck=false></textarea>"
     "<p><button id=preview>Voir les changements</button> <button id=publish>Publier</button></p>"
     "<h2>Changements à publier</h2><pre id=diff>-</pre><h2>Antennes</h2><table id=status></table>"
-    "<h2>Journal</h2><pre id=audit></pre><script>"
-    "const $=i=>document.getElementById(i);"
+    "<h2>Dépannage</h2><pre id=care>-</pre><h2>Journal</h2><pre id=audit></pre><script>"
+    "const $=i=>document.getElementById(i);let csrf='';"
     "async function api(m,p,b){const r=await fetch('/api/v1/config/'+p,{method:m,credentials:'same-origin',"
-    "headers:{'Content-Type':'application/json'},body:b});const j=await r.json();if(!r.ok)throw new Error(j.message);"
-    "return j}"
+    "headers:{'Content-Type':'application/json','X-CSRF-Token':csrf},body:b});const j=await r.json();"
+    "if(!r.ok)throw new Error(j.message);return j}"
     "async function load(){const d=await api('GET','documents');const x=d.documents[$('scope').value];"
     "$('doc').value=JSON.stringify(x?x.body:{},null,2)}"
     /* Text from boards (refusals, errors) is escaped before it goes into the table. */
@@ -517,13 +563,26 @@ static const char page_html[] =
     "esc(h.update.message):''):''):'';"
     "const flag={silent:'muette',disk_full:'disque plein',clock:'horloge',update:'mise à jour'};"
     "async function status(){const s=await api('GET','status');$('status').innerHTML="
-    "'<tr><th>antenne<th>en ligne<th>publiée<th>en service<th>refus<th>alertes<th>santé</tr>'+s.antennes.map(a=>"
+    "'<tr><th>antenne<th>en ligne<th>publiée<th>en service<th>refus<th>alertes<th>santé<th>dépannage</tr>'+s.antennes.map(a=>"
     "'<tr><td>'+esc(a.antenne)+'<td>'+(a.online?'oui':'non')+'<td>'+esc(a.published)+'<td class='+"
     "(a.running===a.published?'ok':'bad')+'>'+esc(a.running)+'<td class=bad>'+(a.refused?esc(a.refused.error):'')+"
-    "'<td class=bad>'+a.flags.map(f=>flag[f]||esc(f)).join(', ')+'<td>'+health(a.health)+"
+    "'<td class=bad>'+a.flags.map(f=>flag[f]||esc(f)).join(', ')+'<td>'+health(a.health)+'<td>'+"
+    "Object.keys(care).map(t=>'<button data-a=\"'+esc(a.antenne)+'\" data-t='+t+'>'+care[t][0]+'</button>').join(' ')+"
     "'</tr>').join('');const l=await api('GET','audit?limit=20');$('audit').textContent="
     "l.entries.map(e=>new Date(e.at*1000).toLocaleString()+' '+e.by+' '+e.action+' '+(e.scope||('v'+e.version)))"
     ".join('\\n')}"
+    /* Remote care: confirmed, sent with the page's token, the board's answer shown when it comes. */
+    "const care={care_print:['Page de test','imprimer une page de test à'],care_logs:['Journal','lire le journal de'],"
+    "care_restart:['Redémarrer','redémarrer le service de']};"
+    "async function answer(a,t,id){for(let i=0;i<60;i++){const r=await fetch('/api/v1/channel/messages?antenne='+"
+    "encodeURIComponent(a)+'&type='+t+'&limit=5',{credentials:'same-origin'});const m=(await r.json()).messages"
+    ".find(x=>x.id===id);if(m&&m.acked_at)return m.ok?(m.result&&m.result.lines?m.result.lines.join('\\n'):"
+    "JSON.stringify(m.result)):'refusé : '+m.error;await new Promise(d=>setTimeout(d,1000))}"
+    "return 'pas de réponse (antenne hors ligne ?) : la demande partira à sa reconnexion'}"
+    "$('status').onclick=e=>{const b=e.target.closest('button');if(!b)return;const a=b.dataset.a,t=b.dataset.t;"
+    "if(!confirm('Voulez-vous '+care[t][1]+' '+a+' ?'))return;$('care').textContent=a+' : '+care[t][0]+'…';"
+    "api('POST','care',JSON.stringify({antenne:a,type:t})).then(r=>answer(a,t,r.id)).then(x=>"
+    "$('care').textContent=a+' : '+care[t][0]+'\\n'+x).catch(x=>$('care').textContent=a+' : '+x.message)};"
     "$('load').onclick=()=>load().catch(e=>alert(e.message));"
     "$('save').onclick=()=>api('PUT','documents/'+$('scope').value,$('doc').value).then(status)"
     ".catch(e=>alert(e.message));"
@@ -532,7 +591,8 @@ static const char page_html[] =
     "JSON.stringify(c.after)).join('\\n')).join('\\n'):'aucun changement'}).catch(e=>alert(e.message));"
     "$('publish').onclick=()=>api('POST','publish','{}').then(r=>{$('diff').textContent='version '+r.version+"
     "' envoyée à '+r.antennes.length+' antennes';status()}).catch(e=>alert(e.message));"
-    "load().catch(()=>{});status();setInterval(status,3000);</script></body></html>";
+    "api('GET','csrf').then(j=>{csrf=j.csrf});load().catch(()=>{});status();setInterval(status,3000);"
+    "</script></body></html>";
 
 static enum MHD_Result page(struct MHD_Connection *c, bool admin)
 {
@@ -571,6 +631,10 @@ static enum route parse_route(const char *url, const char *method, char *scope, 
         return get ? R_STATUS : R_NONE;
     if (strcmp(rest, "audit") == 0)
         return get ? R_AUDIT : R_NONE;
+    if (strcmp(rest, "csrf") == 0)
+        return get ? R_CSRF : R_NONE;
+    if (strcmp(rest, "care") == 0)
+        return strcmp(method, MHD_HTTP_METHOD_POST) == 0 ? R_CARE : R_NONE;
     return R_NONE;
 }
 
@@ -594,6 +658,11 @@ enum MHD_Result collector_fleet_request(struct collector_fleet *f, struct MHD_Co
                                         "not_found", "no such resource or method");
         if (!admin)
             return collector_http_error(c, MHD_HTTP_UNAUTHORIZED, "unauthorized", "the HQ token is required");
+        if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && !csrf_ok(f, c)) {
+            log_warn("a change signed in with Basic credentials came without the page's token: refused");
+            return collector_http_error(c, MHD_HTTP_FORBIDDEN, "csrf",
+                                        "X-CSRF-Token: the token of the /config page is required");
+        }
         if (route == R_DOC_PUT && !valid_scope(f, scope))
             return collector_http_error(c, MHD_HTTP_NOT_FOUND, "unknown_scope",
                                         "scopes are region, group:<name> and antenne:<known id>");
@@ -602,6 +671,7 @@ enum MHD_Result collector_fleet_request(struct collector_fleet *f, struct MHD_Co
         case R_PREVIEW: return preview(f, c);
         case R_STATUS: return status(f, c);
         case R_AUDIT: return get_audit(f, c);
+        case R_CSRF: return collector_http_json(c, MHD_HTTP_OK, json_pack("{s:s}", "csrf", f->csrf));
         default: break;
         }
         if (!(r = calloc(1, sizeof *r)))
@@ -620,7 +690,9 @@ enum MHD_Result collector_fleet_request(struct collector_fleet *f, struct MHD_Co
     json_t *body = collector_body_json(&r->body, c, &ret);
     if (!body)
         return ret;
-    ret = r->route == R_DOC_PUT ? put_document(f, c, r->scope, body) : publish(f, c);
+    ret = r->route == R_DOC_PUT ? put_document(f, c, r->scope, body)
+          : r->route == R_CARE  ? care(f, c, body)
+                                : publish(f, c);
     json_decref(body);
     return ret;
 }
@@ -675,6 +747,14 @@ int collector_fleet_new(const struct collector_config *config, const struct coll
         collector_fleet_free(f);
         return -1;
     }
+    unsigned char raw[32];
+    if (sodium_init() < 0) {
+        snprintf(err, errlen, "libsodium cannot start (no random source)");
+        collector_fleet_free(f);
+        return -1;
+    }
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(f->csrf, sizeof f->csrf, raw, sizeof raw);
     if (collector_store_open(config->backend, config->storage, &f->store, err, errlen) != 0) {
         collector_fleet_free(f);
         return -1;
@@ -696,11 +776,12 @@ int collector_fleet_new(const struct collector_config *config, const struct coll
     struct collector_channel_type config_type = {.name = "config", .on_ack = on_config_ack, .ctx = f};
     struct collector_channel_type health_type = {.name = "health", .on_event = on_health, .ctx = f};
     /* Remote care (fleet_care.h): sent from the console, answered in the acknowledgement's result. */
-    struct collector_channel_type care[] = {{.name = "care_print"}, {.name = "care_logs"}, {.name = "care_restart"}};
     bool taken = collector_channel_register(channel, &config_type) != 0 ||
                  collector_channel_register(channel, &health_type) != 0;
-    for (size_t i = 0; i < sizeof care / sizeof care[0]; i++)
-        taken = taken || collector_channel_register(channel, &care[i]) != 0;
+    for (size_t i = 0; i < sizeof care_types / sizeof care_types[0]; i++) {
+        struct collector_channel_type t = {.name = care_types[i]};
+        taken = taken || collector_channel_register(channel, &t) != 0;
+    }
     if (taken) {
         snprintf(err, errlen, "a fleet channel type (config, health, care_*) is taken");
         collector_fleet_free(f);

@@ -16,9 +16,14 @@
  *   GET  /api/v1/config/status                       per antenne: published, running, refusal, online,
  *                                                    the last health report and its flags (collector_health.h)
  *   GET  /api/v1/config/audit?limit=                 who changed and published what, newest first
- *   GET  /config                                     the console page
+ *   POST /api/v1/config/care                         {"antenne", "type": care_print|care_logs|care_restart}
+ *                                                    → 201 {"id"}: remote care (fleet_care.h); the answer
+ *                                                    comes in GET /api/v1/channel/messages
+ *   GET  /api/v1/config/csrf                         {"csrf"}: the page's token for changes
+ *   GET  /config                                     the console page (with the care buttons)
  * All need the HQ token (Bearer, or Basic with the token as password: the Basic user name, or
- * the X-Borne-Actor header, is who the audit log names).
+ * the X-Borne-Actor header, is who the audit log names). A change (PUT, POST) signed in with Basic
+ * — a browser — also needs the header X-CSRF-Token: <csrf>, else 403 "csrf".
  *
  * Threads: any; one mutex and the module's own store connection. */
 #ifndef BORNE_COLLECTOR_FLEET_H

@@ -512,6 +512,53 @@ static void the_audit_log_says_who(void)
     CHECK_INT(fleet_http(&hq, "GET", "/config", NULL, NULL, NULL), 401);
 }
 
+/* The page's remote care buttons: with the browser's Basic credentials a change needs the page's
+ * token (a form on another site would carry the credentials, never the token); the board answers. */
+static void page_care_needs_the_page_token(void)
+{
+    static const char logs[] = "{\"antenne\": \"site-0\", \"type\": \"care_logs\"}";
+    json_t *ans = NULL;
+    CHECK_INT(fleet_http_browser(&hq, "GET", "/api/v1/config/csrf", "marie", NULL, NULL, &ans), 200);
+    const char *token = json_string_value(json_object_get(ans, "csrf"));
+    char csrf[80];
+    snprintf(csrf, sizeof csrf, "%s", token ? token : "");
+    json_decref(ans);
+    CHECK_INT((long long)strlen(csrf), 64);
+    CHECK_INT(fleet_http_browser(&hq, "POST", "/api/v1/config/care", "marie", NULL, logs, NULL), 403);
+    CHECK_INT(fleet_http_browser(&hq, "POST", "/api/v1/config/care", "marie", "0123456789abcdef", logs, NULL), 403);
+    CHECK_INT(fleet_http_browser(&hq, "POST", "/api/v1/config/publish", "marie", NULL, "{}", NULL), 403);
+    CHECK_INT(fleet_http_browser(&hq, "PUT", "/api/v1/config/documents/region", "marie", NULL, "{}", NULL), 403);
+    CHECK_INT(fleet_http_browser(&hq, "POST", "/api/v1/config/care", "marie", csrf,
+                                 "{\"antenne\": \"site-0\", \"type\": \"care_format_disk\"}", NULL),
+              422);
+    CHECK_INT(fleet_http_browser(&hq, "POST", "/api/v1/config/care", "marie", csrf,
+                                 "{\"antenne\": \"nowhere\", \"type\": \"care_logs\"}", NULL),
+              422);
+    CHECK_INT(fleet_http_browser(&hq, "POST", "/api/v1/config/care", "marie", csrf, logs, &ans), 201);
+    json_int_t id = json_integer_value(json_object_get(ans, "id"));
+    json_decref(ans);
+    CHECK(fleet_wait_for(answered, "care_logs"));
+    CHECK_INT(json_integer_value(json_object_get(answer, "id")), id);
+    CHECK_INT(json_array_size(json_object_get(json_object_get(answer, "result"), "lines")), 2);
+    json_decref(answer);
+    answer = NULL;
+    /* A script with the bearer token is no browser: no page token asked. */
+    CHECK_INT(fleet_http(&hq, "POST", "/api/v1/config/care", FLEET_ADMIN_TOKEN,
+                         "{\"antenne\": \"site-0\", \"type\": \"care_print\"}", NULL),
+              201);
+    CHECK(fleet_wait_for(answered, "care_print"));
+    CHECK_STR(json_string_value(json_object_get(answer, "error")), "no printer on this board");
+    json_decref(answer);
+    answer = NULL;
+    /* The audit log names who asked; the page has the buttons. */
+    CHECK_INT(fleet_http(&hq, "GET", "/api/v1/config/audit?limit=2", FLEET_ADMIN_TOKEN, NULL, &ans), 200);
+    json_t *e = json_array_get(json_object_get(ans, "entries"), 1);
+    CHECK_STR(json_string_value(json_object_get(e, "action")), "care");
+    CHECK_STR(json_string_value(json_object_get(e, "by")), "marie");
+    CHECK_STR(json_string_value(json_object_get(e, "type")), "care_logs");
+    json_decref(ans);
+}
+
 int main(void)
 {
     setenv("TZ", "Europe/Paris", 1);
@@ -546,6 +593,7 @@ int main(void)
     RUN(remote_care_answers_in_the_acknowledgement);
     RUN(the_last_good_document_survives_a_restart);
     RUN(the_audit_log_says_who);
+    RUN(page_care_needs_the_page_token);
 
     channel_free(ch);
     fleet_stop(fl);

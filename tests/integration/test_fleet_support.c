@@ -92,19 +92,31 @@ static size_t collect(char *ptr, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
-long fleet_http(const struct fleet_hq *hq, const char *method, const char *path, const char *token,
-                const char *body, json_t **out)
+/* One request, signed in with a bearer token or, when basic_user is set, as a browser: Basic with
+ * the HQ token as password, plus the page's token when csrf is set. */
+static long request(const struct fleet_hq *hq, const char *method, const char *path, const char *token,
+                    const char *basic_user, const char *csrf, const char *body, json_t **out)
 {
-    char url[512], auth[256];
+    char url[512], auth[256], userpwd[256], csrf_header[160];
     snprintf(url, sizeof url, "%s%s", hq->url, path);
     CURL *e = curl_easy_init();
     struct curl_slist *h = NULL;
-    if (token) {
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-        h = curl_slist_append(h, auth);
+    if (basic_user) {
+        snprintf(userpwd, sizeof userpwd, "%s:%s", basic_user, FLEET_ADMIN_TOKEN);
+        curl_easy_setopt(e, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+        curl_easy_setopt(e, CURLOPT_USERPWD, userpwd);
+        if (csrf) {
+            snprintf(csrf_header, sizeof csrf_header, "X-CSRF-Token: %s", csrf);
+            h = curl_slist_append(h, csrf_header);
+        }
+    } else {
+        if (token) {
+            snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+            h = curl_slist_append(h, auth);
+        }
+        h = curl_slist_append(h, "X-Borne-Actor: test-admin");
     }
     h = curl_slist_append(h, "Content-Type: application/json");
-    h = curl_slist_append(h, "X-Borne-Actor: test-admin");
     char *resp = NULL;
     curl_easy_setopt(e, CURLOPT_URL, url);
     curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
@@ -123,4 +135,16 @@ long fleet_http(const struct fleet_hq *hq, const char *method, const char *path,
         *out = resp ? json_loads(resp, 0, NULL) : NULL;
     free(resp);
     return code;
+}
+
+long fleet_http(const struct fleet_hq *hq, const char *method, const char *path, const char *token,
+                const char *body, json_t **out)
+{
+    return request(hq, method, path, token, NULL, NULL, body, out);
+}
+
+long fleet_http_browser(const struct fleet_hq *hq, const char *method, const char *path, const char *user,
+                        const char *csrf, const char *body, json_t **out)
+{
+    return request(hq, method, path, NULL, user, csrf, body, out);
 }

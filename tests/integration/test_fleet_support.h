@@ -34,5 +34,9 @@ bool fleet_wait_for(bool (*cond)(void *), void *ctx);
  * (may be NULL). token may be NULL. */
 long fleet_http(const struct fleet_hq *hq, const char *method, const char *path, const char *token,
                 const char *body, json_t **out);
+/* The same as a browser on the /config page: Basic credentials (user, the HQ token as password) and
+ * the page's X-CSRF-Token when csrf is not NULL. */
+long fleet_http_browser(const struct fleet_hq *hq, const char *method, const char *path, const char *user,
+                        const char *csrf, const char *body, json_t **out);
 
 #endif
