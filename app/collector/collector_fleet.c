@@ -24,11 +24,12 @@ BORNE_LOG_MODULE("fleet");
 #define NS_DOC "doc"             /* scope → {"body": {...}, "by": actor} */
 #define NS_PUBLISHED "published" /* antenne → {"version", "doc", "message", "by"} */
 #define NS_STATUS "status"       /* antenne → {"running", "refused": {"version", "error"}} */
-#define NS_META "meta"           /* "version" → {"version": n} */
+#define NS_META "meta"           /* "version" → {"version": n}; "rings" → {"stable_delay_h": n} */
 #define NS_AUDIT "audit"
 #define NS_HEALTH "health"       /* antenne → {"report": {...}, "sent_at", "received_at"} */
 
-enum route { R_NONE, R_DOCS, R_DOC_PUT, R_PREVIEW, R_PUBLISH, R_STATUS, R_AUDIT, R_PAGE, R_CSRF, R_CARE };
+enum route { R_NONE, R_DOCS, R_DOC_PUT, R_PREVIEW, R_PUBLISH, R_STATUS, R_AUDIT, R_PAGE, R_CSRF, R_CARE, R_RINGS,
+             R_RINGS_PUT };
 
 /* Remote care an administrator may send from the page (fleet_care.h). */
 static const char *const care_types[] = {"care_print", "care_logs", "care_restart"};
@@ -523,6 +524,44 @@ static enum MHD_Result care(struct collector_fleet *f, struct MHD_Connection *c,
     return collector_http_json(c, MHD_HTTP_CREATED, json_pack("{s:I}", "id", (json_int_t)mid));
 }
 
+static enum MHD_Result get_rings(struct collector_fleet *f, struct MHD_Connection *c)
+{
+    pthread_mutex_lock(&f->mu);
+    json_t *meta = records(f, NS_META);
+    pthread_mutex_unlock(&f->mu);
+    if (!meta)
+        return collector_http_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "storage unavailable");
+    json_t *delay = json_object_get(json_object_get(meta, "rings"), "stable_delay_h");
+    json_t *out = json_pack("{s:I, s:b}", "stable_delay_h",
+                            delay ? json_integer_value(delay) : (json_int_t)COLLECTOR_FLEET_STABLE_DELAY_H, "default",
+                            delay == NULL);
+    json_decref(meta);
+    return collector_http_json(c, MHD_HTTP_OK, out);
+}
+
+static enum MHD_Result put_rings(struct collector_fleet *f, struct MHD_Connection *c, json_t *body)
+{
+    json_t *delay = json_object_get(body, "stable_delay_h");
+    if (json_object_size(body) != 1 || !json_is_integer(delay) || json_integer_value(delay) < 0 ||
+        json_integer_value(delay) > COLLECTOR_FLEET_STABLE_DELAY_MAX_H)
+        return collector_http_error(c, MHD_HTTP_UNPROCESSABLE_CONTENT, "invalid",
+                                    "{\"stable_delay_h\": hours from 0 to 2160}");
+    char who[80];
+    actor_of(c, who, sizeof who);
+    json_t *rec = json_pack("{s:O}", "stable_delay_h", delay);
+    pthread_mutex_lock(&f->mu);
+    int rc = put_record(f, NS_META, "rings", rec);
+    if (rc == 0) {
+        log_notice("%s set the stable ring's delay to %lld h", who, (long long)json_integer_value(delay));
+        audit(f, json_pack("{s:s, s:s, s:O}", "action", "rings", "by", who, "stable_delay_h", delay));
+    }
+    pthread_mutex_unlock(&f->mu);
+    json_decref(rec);
+    if (rc != 0)
+        return collector_http_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "storage unavailable");
+    return collector_http_json(c, MHD_HTTP_OK, json_pack("{s:O, s:b}", "stable_delay_h", delay, "default", false));
+}
+
 /* A change asked with the browser's Basic credentials must carry the page's token: a form on
  * another site would send those credentials too, never the token. A bearer token is not sent by
  * a browser on its own, so API clients need none. */
@@ -547,7 +586,9 @@ static const char page_html[] =
     "<button id=save>Enregistrer le brouillon</button></p><textarea id=doc spellcheck=false></textarea>"
     "<p><button id=preview>Voir les changements</button> <button id=publish>Publier</button></p>"
     "<h2>Changements à publier</h2><pre id=diff>-</pre><h2>Antennes</h2><table id=status></table>"
-    "<h2>Dépannage</h2><pre id=care>-</pre><h2>Journal</h2><pre id=audit></pre><script>"
+    "<h2>Mises à jour</h2><p><label>Délai avant que l'anneau stable reçoive une version du pilote (heures) "
+    "<input id=delay type=number min=0 max=2160 size=5></label> <button id=savedelay>Enregistrer</button> "
+    "<span id=delaynote></span></p><h2>Dépannage</h2><pre id=care>-</pre><h2>Journal</h2><pre id=audit></pre><script>"
     "const $=i=>document.getElementById(i);let csrf='';"
     "async function api(m,p,b){const r=await fetch('/api/v1/config/'+p,{method:m,credentials:'same-origin',"
     "headers:{'Content-Type':'application/json','X-CSRF-Token':csrf},body:b});const j=await r.json();"
@@ -591,6 +632,9 @@ static const char page_html[] =
     "JSON.stringify(c.after)).join('\\n')).join('\\n'):'aucun changement'}).catch(e=>alert(e.message));"
     "$('publish').onclick=()=>api('POST','publish','{}').then(r=>{$('diff').textContent='version '+r.version+"
     "' envoyée à '+r.antennes.length+' antennes';status()}).catch(e=>alert(e.message));"
+    "const rings=j=>{$('delay').value=j.stable_delay_h;$('delaynote').textContent=j.default?'(par défaut)':''};"
+    "$('savedelay').onclick=()=>api('PUT','rings',JSON.stringify({stable_delay_h:Number($('delay').value)}))"
+    ".then(rings).catch(e=>alert(e.message));api('GET','rings').then(rings).catch(()=>{});"
     "api('GET','csrf').then(j=>{csrf=j.csrf});load().catch(()=>{});status();setInterval(status,3000);"
     "</script></body></html>";
 
@@ -633,6 +677,8 @@ static enum route parse_route(const char *url, const char *method, char *scope, 
         return get ? R_AUDIT : R_NONE;
     if (strcmp(rest, "csrf") == 0)
         return get ? R_CSRF : R_NONE;
+    if (strcmp(rest, "rings") == 0)
+        return get ? R_RINGS : strcmp(method, MHD_HTTP_METHOD_PUT) == 0 ? R_RINGS_PUT : R_NONE;
     if (strcmp(rest, "care") == 0)
         return strcmp(method, MHD_HTTP_METHOD_POST) == 0 ? R_CARE : R_NONE;
     return R_NONE;
@@ -672,6 +718,7 @@ enum MHD_Result collector_fleet_request(struct collector_fleet *f, struct MHD_Co
         case R_STATUS: return status(f, c);
         case R_AUDIT: return get_audit(f, c);
         case R_CSRF: return collector_http_json(c, MHD_HTTP_OK, json_pack("{s:s}", "csrf", f->csrf));
+        case R_RINGS: return get_rings(f, c);
         default: break;
         }
         if (!(r = calloc(1, sizeof *r)))
@@ -691,8 +738,9 @@ enum MHD_Result collector_fleet_request(struct collector_fleet *f, struct MHD_Co
     if (!body)
         return ret;
     ret = r->route == R_DOC_PUT ? put_document(f, c, r->scope, body)
-          : r->route == R_CARE  ? care(f, c, body)
-                                : publish(f, c);
+          : r->route == R_CARE      ? care(f, c, body)
+          : r->route == R_RINGS_PUT ? put_rings(f, c, body)
+                                    : publish(f, c);
     json_decref(body);
     return ret;
 }

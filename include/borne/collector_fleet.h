@@ -19,6 +19,10 @@
  *   POST /api/v1/config/care                         {"antenne", "type": care_print|care_logs|care_restart}
  *                                                    → 201 {"id"}: remote care (fleet_care.h); the answer
  *                                                    comes in GET /api/v1/channel/messages
+ *   GET  /api/v1/config/rings                        {"stable_delay_h", "default"}: how long a version
+ *                                                    stays in the pilot ring before `borne-repo promote
+ *                                                    DIR hq` copies it to stable
+ *   PUT  /api/v1/config/rings                        {"stable_delay_h": 0..COLLECTOR_FLEET_STABLE_DELAY_MAX_H}
  *   GET  /api/v1/config/csrf                         {"csrf"}: the page's token for changes
  *   GET  /config                                     the console page (with the care buttons)
  * All need the HQ token (Bearer, or Basic with the token as password: the Basic user name, or
@@ -39,6 +43,10 @@
 #include "borne/collector_config.h"
 
 struct collector_fleet;
+
+/* The stable ring's delay until an administrator sets one, and its bound (90 days). */
+#define COLLECTOR_FLEET_STABLE_DELAY_H 48
+#define COLLECTOR_FLEET_STABLE_DELAY_MAX_H 2160
 
 /* Opens its store connection and registers the "config", "health" and remote care ("care_print",
  * "care_logs", "care_restart": fleet_care.h) types on the channel. 0, or -1 with err. */

@@ -14,6 +14,7 @@
 #include "borne/config.h"
 #include "borne/fleet.h"
 #include "borne/fleet_care.h"
+#include "borne/collector_fleet.h"
 #include "borne/fleet_health.h"
 #include "borne/queue.h"
 #include "test_fleet_support.h"
@@ -559,6 +560,32 @@ static void page_care_needs_the_page_token(void)
     json_decref(ans);
 }
 
+/* The stable ring's delay (borne-repo promote DIR hq reads it): a default until set, bounded. */
+static void the_ring_delay_is_set_at_hq(void)
+{
+    json_t *ans = NULL;
+    CHECK_INT(fleet_http(&hq, "GET", "/api/v1/config/rings", FLEET_ADMIN_TOKEN, NULL, &ans), 200);
+    CHECK_INT(json_integer_value(json_object_get(ans, "stable_delay_h")), COLLECTOR_FLEET_STABLE_DELAY_H);
+    CHECK(json_is_true(json_object_get(ans, "default")));
+    json_decref(ans);
+    static const char *const bad[] = {"{\"stable_delay_h\": -1}", "{\"stable_delay_h\": 2161}",
+                                      "{\"stable_delay_h\": \"6\"}", "{\"stable_delay_h\": 6, \"pilot\": 1}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK_INT(fleet_http(&hq, "PUT", "/api/v1/config/rings", FLEET_ADMIN_TOKEN, bad[i], NULL), 422);
+    CHECK_INT(fleet_http_browser(&hq, "PUT", "/api/v1/config/rings", "marie", NULL, "{\"stable_delay_h\": 6}", NULL),
+              403);
+    CHECK_INT(fleet_http(&hq, "PUT", "/api/v1/config/rings", FLEET_ADMIN_TOKEN, "{\"stable_delay_h\": 6}", NULL), 200);
+    CHECK_INT(fleet_http(&hq, "GET", "/api/v1/config/rings", FLEET_ADMIN_TOKEN, NULL, &ans), 200);
+    CHECK_INT(json_integer_value(json_object_get(ans, "stable_delay_h")), 6);
+    CHECK(json_is_false(json_object_get(ans, "default")));
+    json_decref(ans);
+    CHECK_INT(fleet_http(&hq, "GET", "/api/v1/config/audit?limit=1", FLEET_ADMIN_TOKEN, NULL, &ans), 200);
+    json_t *e = json_array_get(json_object_get(ans, "entries"), 0);
+    CHECK_STR(json_string_value(json_object_get(e, "action")), "rings");
+    CHECK_INT(json_integer_value(json_object_get(e, "stable_delay_h")), 6);
+    json_decref(ans);
+}
+
 int main(void)
 {
     setenv("TZ", "Europe/Paris", 1);
@@ -594,6 +621,7 @@ int main(void)
     RUN(the_last_good_document_survives_a_restart);
     RUN(the_audit_log_says_who);
     RUN(page_care_needs_the_page_token);
+    RUN(the_ring_delay_is_set_at_hq);
 
     channel_free(ch);
     fleet_stop(fl);
