@@ -52,8 +52,8 @@ static void reports_are_checked(void)
         ", \"update\": {\"result\": \"upgraded\", \"message\": 4}",
     };
     static const char *const good[] = {
-        ", \"update\": {\"result\": \"upgraded\", \"installed\": \"0.3.0+upgradetest1\", \"at\": "
-        "\"2026-12-08T22:00:04Z\", \"message\": \"0.2.9 -> 0.3.0+upgradetest1\"}",
+        ", \"update\": {\"result\": \"upgraded\", \"installed\": \"0.3.0+t1\", \"at\": \"2026-12-08T22:00Z\"}",
+        ", \"update\": {\"result\": \"upgraded\", \"message\": \"0.2.9 -> 0.3.0+upgradetest1\"}",
         ", \"update\": {\"result\": \"rolled-back\", \"installed\": \"1:0.3~rc1-2\"}",
         ", \"update\": {\"result\": \"not-configured\"}",
     };
