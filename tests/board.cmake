@@ -23,8 +23,9 @@ target_link_libraries(test_board_notify_wait PRIVATE borne_clock)
 
 # The two .debs on a clean Debian 12 (debootstrap chroot, then systemd-nspawn): install, start,
 # restart by systemd, upgrade, the collector under its unit, updates through a signed repository
-# (quiet window, rollback, tampered signature), purge. Root, debootstrap, systemd-container,
-# reprepro, gnupg and the mirror; ~12 min (each role stays up 2 min on its pings).
+# (quiet window, rollback, tampered signature), the fleet from HQ in three containers
+# (board/test/fleet-test, ~1 min), purge. Root, debootstrap, systemd-container, reprepro, gnupg,
+# xvfb, xdotool, tesseract-ocr, jq and the mirror; ~13 min (each role stays up 2 min on its pings).
 add_test(NAME test_board_deb_install
          COMMAND bash ${CMAKE_SOURCE_DIR}/board/test/deb-install-test ${CMAKE_BINARY_DIR}/debtest)
 set_tests_properties(test_board_deb_install PROPERTIES LABELS slow TIMEOUT 1800)
