@@ -152,26 +152,6 @@ static void make_jobs(int64_t day)
     }
 }
 
-/* CPU seconds used so far by a process (user + system), from /proc; -1 when unreadable. On a shared
- * machine the wall-clock rate depends on the neighbours; batches per CPU-second of the server does not. */
-static double cpu_seconds(pid_t pid)
-{
-    char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    const char *p = strrchr(buf, ')');
-    unsigned long long utime, stime;
-    /* Fields after the command name: state is 3rd, utime 14th, stime 15th. */
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
-        return -1;
-    return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
-}
-
 /* The benchmark runs outside ctest (in /tmp): leave no database behind. */
 static void remove_files(const char *dir)
 {
@@ -211,6 +191,7 @@ static void run(const char *backend, int slow)
             lockout_stats_get(load, &st);
         } while (st.connects < slow);
     }
+    double db_cpu0 = harness_pg_cpu_seconds(&h);
     atomic_store(&next_job, 0);
     atomic_store(&failures, 0);
     atomic_store(&live_stop, false);
@@ -226,7 +207,7 @@ static void run(const char *backend, int slow)
     double dt = seconds() - t0;
     atomic_store(&live_stop, true);
     pthread_join(live, NULL);
-    double cpu = cpu_seconds(h.pid);
+    double cpu = harness_cpu_seconds(h.pid), db_cpu = harness_pg_cpu_seconds(&h) - db_cpu0;
     if (load)
         lockout_stop(load);
     backend = label;
@@ -239,10 +220,13 @@ static void run(const char *backend, int slow)
            backend, n_jobs, dt, rate, (double)buckets / dt, rate / GOAL, GOAL, atomic_load(&failures));
     printf("%-10s  meanwhile %ld live snapshots (%.0f per minute, goal %d), failures %ld\n", backend,
            atomic_load(&live_sent), 60.0 * (double)atomic_load(&live_sent) / dt, SITES, atomic_load(&live_failures));
+    /* On a shared machine the wall-clock rate depends on the neighbours; batches per CPU-second does not. */
     if (cpu > 0)
-        printf("%-10s  collector process CPU %.2f s: %.0f batches per CPU-second (without the database server's "
-               "own CPU for PostgreSQL)\n",
-               backend, cpu, (double)n_jobs / cpu);
+        printf("%-10s  collector process CPU %.2f s: %.0f batches per CPU-second\n", backend, cpu,
+               (double)n_jobs / cpu);
+    if (db_cpu0 >= 0 && db_cpu > 0)
+        printf("%-10s  PostgreSQL backends' CPU %.2f s: %.0f batches per CPU-second; with the collector's, %.0f\n",
+               backend, db_cpu, (double)n_jobs / db_cpu, (double)n_jobs / (db_cpu + cpu));
     fflush(stdout);
     harness_stop(&h);
     remove_files(h.dir);

@@ -55,6 +55,44 @@ bool harness_pg_command(const char *sql)
     return ok;
 }
 
+double harness_cpu_seconds(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')');
+    unsigned long long utime, stime;
+    /* Fields after the command name: state is 3rd, utime 14th, stime 15th. */
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
+        return -1;
+    return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+}
+
+double harness_pg_cpu_seconds(const struct harness *h)
+{
+    if (h->backend != COLLECTOR_BACKEND_POSTGRESQL || !h->pg_schema[0])
+        return -1;
+    PGconn *c = PQconnectdb(pg_conninfo());
+    const char *params[] = {h->pg_schema};
+    PGresult *r = PQstatus(c) == CONNECTION_OK
+                      ? PQexecParams(c, "SELECT pid FROM pg_stat_activity WHERE application_name = $1", 1, NULL,
+                                     params, NULL, NULL, 0)
+                      : NULL;
+    double sum = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 ? 0 : -1;
+    for (int i = 0; sum >= 0 && i < PQntuples(r); i++) {
+        double s = harness_cpu_seconds((pid_t)atol(PQgetvalue(r, i, 0)));
+        sum = s < 0 ? -1 : sum + s;
+    }
+    PQclear(r);
+    PQfinish(c);
+    return sum;
+}
+
 static bool write_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");

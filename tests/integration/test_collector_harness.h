@@ -25,6 +25,13 @@ struct harness {
     char ca_file[600];       /* set by the caller for HTTPS: the CA requests trust */
 };
 
+/* CPU seconds used so far by a process (user + system), from /proc; -1 when unreadable. */
+double harness_cpu_seconds(pid_t pid);
+
+/* PostgreSQL: CPU seconds used so far by the database server's backends serving this collector (found
+ * by its application_name in pg_stat_activity; the server runs on this machine); -1 when unknown. */
+double harness_pg_cpu_seconds(const struct harness *h);
+
 /* Token of antenne "site-<n>" in the harness: "token-site-<n>-0123456789". */
 const char *harness_token(int n);
 
