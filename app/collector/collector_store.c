@@ -29,6 +29,7 @@ static struct bucket_col bucket_cols[MAX_BUCKET_COLS];
 static int n_bucket_cols;
 static struct store_added_column added[MAX_BUCKET_COLS + 1];
 static char schema_buf[8192], upsert_buf[8192], export_buf[2048], feedback_buf[512];
+static char upsert_rows_buf[STORE_UPSERT_ROWS_MAX - 1][16384];
 
 /* The newer report wins; a stored sent_at further ahead of this receipt than ingest allows is a
  * board clock that ran ahead before the collector clamped it (9999-12-31), and loses, so it cannot
@@ -84,6 +85,7 @@ const char *store_sql[STMT_COUNT] = {
     [STMT_FEEDBACK_SUMS] = feedback_buf,
     [STMT_KV_DEL] = "DELETE FROM fleet_kv WHERE ns = $1 AND key = $2",
 };
+
 
 static const char channel_schema_sql[] =
     /* HQ -> board channel (collector_channel.h): a message waits here until its board acknowledges it
@@ -179,18 +181,27 @@ static void build_sql(void)
         cl = append(cols, sizeof cols, cl, ", %s", bucket_cols[i].name);
     append(cols, sizeof cols, cl, ", %s", TAIL_COLS);
 
-    size_t ul = append(upsert_buf, sizeof upsert_buf, 0, "INSERT INTO buckets (%s, batch, received_at) VALUES (", cols);
+    /* One statement per row count (1, 2, ... STORE_UPSERT_ROWS_MAX rows): VALUES (...), (...). A row's
+     * parameters fit in STORE_MAX_COLS (the assertion above, MAX_BUCKET_COLS == STORE_MAX_COLS). */
+    _Static_assert(MAX_BUCKET_COLS == STORE_MAX_COLS, "a bucket row's parameters fit a statement's share");
     int nparams = KEY_NCOLS + n_bucket_cols + 2 + 2;
-    for (int i = 1; i <= nparams; i++)
-        ul = append(upsert_buf, sizeof upsert_buf, ul, "%s$%d", i > 1 ? ", " : "", i);
-    ul = append(upsert_buf, sizeof upsert_buf, ul, "%s",
-                ") ON CONFLICT (antenne, day, hour, service, public_type) DO UPDATE SET ");
-    for (int i = 0; i < n_bucket_cols; i++)
-        ul = append(upsert_buf, sizeof upsert_buf, ul, "%s = excluded.%s, ", bucket_cols[i].name,
-                    bucket_cols[i].name);
-    append(upsert_buf, sizeof upsert_buf, ul, "%s",
-           "contract = excluded.contract, partners = excluded.partners, batch = excluded.batch,"
-           " received_at = excluded.received_at WHERE excluded.revision > buckets.revision");
+    for (int rows = 1; rows <= STORE_UPSERT_ROWS_MAX; rows++) {
+        char *buf = rows == 1 ? upsert_buf : upsert_rows_buf[rows - 2];
+        size_t cap = rows == 1 ? sizeof upsert_buf : sizeof upsert_rows_buf[0];
+        size_t ul = append(buf, cap, 0, "INSERT INTO buckets (%s, batch, received_at) VALUES ", cols);
+        for (int r = 0; r < rows; r++)
+            for (int i = 1; i <= nparams; i++)
+                ul = append(buf, cap, ul, "%s$%d%s", i > 1 ? ", " : r ? ", (" : "(", r * nparams + i,
+                            i == nparams ? ")" : "");
+        ul = append(buf, cap, ul, "%s", " ON CONFLICT (antenne, day, hour, service, public_type) DO UPDATE SET ");
+        for (int i = 0; i < n_bucket_cols; i++)
+            ul = append(buf, cap, ul, "%s = excluded.%s, ", bucket_cols[i].name, bucket_cols[i].name);
+        append(buf, cap, ul, "%s",
+               "contract = excluded.contract, partners = excluded.partners, batch = excluded.batch,"
+               " received_at = excluded.received_at WHERE excluded.revision > buckets.revision");
+        if (rows > 1)
+            store_sql[STMT_UPSERT_ROWS + rows - 2] = buf;
+    }
 
     size_t el = append(export_buf, sizeof export_buf, 0, "SELECT %s", cols);
     append(export_buf, sizeof export_buf, el, "%s",
@@ -257,23 +268,47 @@ static int exec(struct collector_store *s, enum store_stmt stmt, const struct st
     return s->ops->exec(s->impl, stmt, p, n, changes, s->error, sizeof s->error);
 }
 
+static bool same_key(const struct collector_bucket *a, const struct collector_bucket *b)
+{
+    return a->hour == b->hour && strcmp(a->day, b->day) == 0 && strcmp(a->service, b->service) == 0 &&
+           strcmp(a->public_type, b->public_type) == 0;
+}
+
 static int apply_rows(struct collector_store *s, const struct collector_batch *batch, int64_t received_at,
                       int64_t *applied)
 {
     const char *antenne = collector_batch_antenne(batch);
-    for (size_t i = 0; i < collector_batch_bucket_count(batch); i++) {
-        const struct collector_bucket *b = collector_batch_bucket(batch, i);
-        struct store_param p[MAX_BUCKET_COLS + KEY_NCOLS + 4] = {
-            text(antenne), text(b->day), num(b->hour), text(b->service), text(b->public_type)};
-        int n = KEY_NCOLS;
-        for (int c = 0; c < n_bucket_cols; c++)
-            p[n++] = num(*(const int64_t *)((const char *)b + bucket_cols[c].offset));
-        p[n++] = num(b->schema);
-        p[n++] = text(b->partners);
-        p[n++] = text(collector_batch_id(batch));
-        p[n++] = num(received_at);
-        if (exec(s, STMT_UPSERT_BUCKET, p, n, applied) != 0)
+    size_t count = collector_batch_bucket_count(batch);
+    struct store_param rowp[STORE_MAX_PARAMS];
+    for (size_t first = 0; first < count;) {
+        /* Up to STORE_UPSERT_ROWS_MAX rows per statement, none twice: one statement cannot upsert the same
+         * row twice (PostgreSQL refuses it), so a repeated key starts the next statement. */
+        size_t rows = 0;
+        int n = 0;
+        while (first + rows < count && rows < STORE_UPSERT_ROWS_MAX) {
+            const struct collector_bucket *b = collector_batch_bucket(batch, first + rows);
+            bool repeated = false;
+            for (size_t k = 0; k < rows && !repeated; k++)
+                repeated = same_key(collector_batch_bucket(batch, first + k), b);
+            if (repeated)
+                break;
+            rowp[n++] = text(antenne);
+            rowp[n++] = text(b->day);
+            rowp[n++] = num(b->hour);
+            rowp[n++] = text(b->service);
+            rowp[n++] = text(b->public_type);
+            for (int c = 0; c < n_bucket_cols; c++)
+                rowp[n++] = num(*(const int64_t *)((const char *)b + bucket_cols[c].offset));
+            rowp[n++] = num(b->schema);
+            rowp[n++] = text(b->partners);
+            rowp[n++] = text(collector_batch_id(batch));
+            rowp[n++] = num(received_at);
+            rows++;
+        }
+        enum store_stmt stmt = rows == 1 ? STMT_UPSERT_BUCKET : (enum store_stmt)(STMT_UPSERT_ROWS + rows - 2);
+        if (exec(s, stmt, rowp, n, applied) != 0)
             return -1;
+        first += rows;
     }
     const struct collector_health *h = collector_batch_health(batch);
     if (h) {

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define STORE_UPSERT_ROWS_MAX 8
+
 enum store_stmt {
     STMT_BEGIN,
     STMT_COMMIT,
@@ -28,6 +30,10 @@ enum store_stmt {
     STMT_LOG_LIST,
     STMT_FEEDBACK_SUMS,
     STMT_KV_DEL,
+    /* The bucket upsert for 2, 3, ... STORE_UPSERT_ROWS_MAX rows at once (one statement instead of one per
+     * bucket: PostgreSQL's cost per statement, not per row, dominated the ingest). */
+    STMT_UPSERT_ROWS,
+    STMT_UPSERT_ROWS_LAST = STMT_UPSERT_ROWS + STORE_UPSERT_ROWS_MAX - 2,
     STMT_COUNT
 };
 
@@ -49,8 +55,10 @@ struct store_param {
     int64_t num;
 };
 
-/* Most columns a query returns or parameters a statement takes. */
+/* Most columns a query returns, or parameters of a one-row statement; a statement takes at most
+ * STORE_MAX_PARAMS. */
 #define STORE_MAX_COLS 64
+#define STORE_MAX_PARAMS (STORE_UPSERT_ROWS_MAX * STORE_MAX_COLS)
 
 /* cols[i] is NULL for SQL NULL. A non-zero return stops the query and is returned by query(). */
 typedef int (*store_row_fn)(void *ctx, const char *const *cols, int ncols);

@@ -7,7 +7,7 @@
 
 #include "collector_store_backend.h"
 
-#define MAX_PARAMS STORE_MAX_COLS
+#define MAX_PARAMS STORE_MAX_PARAMS
 
 /* Statements of a write transaction are pipelined (libpq pipeline mode): sent without waiting, their
  * results read at COMMIT, so a group of batches costs one round trip instead of one per bucket. To

@@ -281,6 +281,24 @@ static void older_revision_ignored(void)
     free(b2);
 }
 
+/* One batch of ten buckets (more than one upsert statement takes) holding the same bucket twice, at
+ * revisions 1 then 2: stored, the newer revision kept, every other bucket once. */
+static void same_bucket_in_one_batch(void)
+{
+    char day[11];
+    collector_synth_day_text(today - 4, day);
+    struct collector_bucket b[10];
+    for (int i = 0; i < 9; i++)
+        b[i] = bucket(today - 4, 8 + i, 'K', 1, 10 + i);
+    b[9] = bucket(today - 4, 16, 'K', 2, 99);   /* the ninth again, newer, in the same statement's rows */
+    char *body = body_of("site-3", b, 10, "ready", (int64_t)time(NULL));
+    CHECK_INT(post_applied("site-3", 3, body), 10);
+    struct key_sum k = stored("site-3", day, "K");
+    CHECK_INT(k.rows, 9);
+    CHECK_INT(k.issued, 10 + 11 + 12 + 13 + 14 + 15 + 16 + 17 + 99);
+    free(body);
+}
+
 /* Three revisions of a growing bucket arrive as 3, 1, 2: the store ends at revision 3. */
 static void reordering(void)
 {
@@ -498,6 +516,7 @@ int main(int argc, char **argv)
     RUN(same_batch_twice);
     RUN(older_revision_ignored);
     RUN(reordering);
+    RUN(same_bucket_in_one_batch);
     RUN(resend_after_lost_answer);
     RUN(export_totals);
     RUN(exports_need_hq_token);
