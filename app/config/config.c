@@ -403,6 +403,9 @@ static int on_service(parse_ctx *ctx, const char *section, const char *name, con
         return copy_text(ctx, "label_fr", svc->label_fr, sizeof svc->label_fr, v);
     if (strcmp(name, "label_en") == 0)
         return copy_text(ctx, "label_en", svc->label_en, sizeof svc->label_en, v);
+    for (int l = 0; l < QUEUE_LABEL_MORE; l++)
+        if (strncmp(name, "label_", 6) == 0 && strcmp(name + 6, queue_label_more_lang(l)) == 0)
+            return copy_text(ctx, name, svc->label_more[l], sizeof svc->label_more[l], v);
     if (strcmp(name, "enabled") == 0) {
         if (!parse_bool(v, &svc->enabled))
             return fail(ctx, "enabled \"%s\": true or false", v);

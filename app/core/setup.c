@@ -9,10 +9,14 @@
 #include <time.h>
 
 static const char SQL_SVC_DISABLE_ALL[] = "UPDATE service SET enabled = 0";
+/* The label columns follow queue_label_more_lang() (store.c migration 6). */
 static const char SQL_SVC_UPSERT[] =
-    "INSERT INTO service(letter, label_fr, label_en, enabled, ord) VALUES(?, ?, ?, ?, ?)"
+    "INSERT INTO service(letter, label_fr, label_en, enabled, ord, label_nl, label_de, label_es, label_ar)"
+    " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT(letter) DO UPDATE SET label_fr = excluded.label_fr,"
-    " label_en = excluded.label_en, enabled = excluded.enabled, ord = excluded.ord";
+    " label_en = excluded.label_en, enabled = excluded.enabled, ord = excluded.ord,"
+    " label_nl = excluded.label_nl, label_de = excluded.label_de, label_es = excluded.label_es,"
+    " label_ar = excluded.label_ar";
 static const char SQL_CTR_DISABLE_ALL[] = "UPDATE counter SET enabled = 0";
 static const char SQL_CTR_UPSERT[] =
     "INSERT INTO counter(id, name, services, enabled) VALUES(?, ?, ?, 1)"
@@ -28,7 +32,8 @@ static const char SQL_SETTING_SET[] =
     " ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 static const char SQL_SETTING_GET[] = "SELECT value FROM settings WHERE key = ?";
 static const char SQL_SVC_LIST[] =
-    "SELECT letter, label_fr, label_en, enabled, ord FROM service ORDER BY ord, letter";
+    "SELECT letter, label_fr, label_en, enabled, ord, label_nl, label_de, label_es, label_ar FROM service"
+    " ORDER BY ord, letter";
 static const char SQL_CTR_LIST[] =
     "SELECT id, name, services FROM counter WHERE enabled = 1 ORDER BY id";
 /* Opening hours and closed days in one statement (read at every "is it open" check): a closed
@@ -74,6 +79,10 @@ static int validate(queue *q, const queue_setup *s)
             !memchr(v->label_en, '\0', sizeof v->label_en) || !v->label_fr[0])
             return q_fail(q, QUEUE_EINVAL, "setup: service %c: missing or unterminated label",
                           v->letter);
+        for (int l = 0; l < QUEUE_LABEL_MORE; l++)
+            if (!memchr(v->label_more[l], '\0', sizeof v->label_more[l]))
+                return q_fail(q, QUEUE_EINVAL, "setup: service %c: unterminated %s label", v->letter,
+                              queue_label_more_lang(l));
     }
     for (int i = 0; i < s->n_counters; i++) {
         const queue_counter_def *c = &s->counters[i];
@@ -149,6 +158,8 @@ static int apply(queue *q, const queue_setup *setup, int64_t now)
         sqlite3_bind_text(s, 3, v->label_en, -1, SQLITE_STATIC);
         sqlite3_bind_int(s, 4, v->enabled);
         sqlite3_bind_int(s, 5, v->order);
+        for (int l = 0; l < QUEUE_LABEL_MORE; l++)
+            sqlite3_bind_text(s, 6 + l, v->label_more[l], -1, SQLITE_STATIC);
         if ((err = q_exec_stmt(q, s, "save service")))
             return err;
     }
@@ -221,6 +232,8 @@ static int read_setup(queue *q, queue_setup *out)
         q_copy(v->label_en, sizeof v->label_en, (const char *)sqlite3_column_text(s, 2));
         v->enabled = sqlite3_column_int(s, 3) != 0;
         v->order = sqlite3_column_int(s, 4);
+        for (int l = 0; l < QUEUE_LABEL_MORE; l++)
+            q_copy(v->label_more[l], sizeof v->label_more[l], (const char *)sqlite3_column_text(s, 5 + l));
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         err = q_sqlfail(q, rc, "read services");

@@ -8,7 +8,7 @@
  * survives power loss as well; the price is one fsync per write (see the bench figures).
  *
  * Schema (PRAGMA user_version = number of migration steps applied):
- *   service(letter PK, label_fr, label_en, enabled, ord)
+ *   service(letter PK, label_fr, label_en, enabled, ord, label_nl, label_de, label_es, label_ar)
  *   counter(id PK, name, services "AFR", enabled, state, current_ticket, last_ticket)
  *   hours(weekday, idx, open_min, close_min)       settings(key PK, value)
  *   ticket(id PK, day, hour, issue_service, seq, num, label, service, state, outcome,
@@ -111,7 +111,13 @@ static const char *const migrations[] = {
     q_alarm_schema,
     /* 5: exceptional closed days (public holidays are computed, a setting says whether they close) */
     "CREATE TABLE IF NOT EXISTS closure(day TEXT PRIMARY KEY CHECK(length(day) = 10));",
+    /* 6: service labels in the kiosk's other languages (queue_label_more_lang(); '' = English) */
+    "ALTER TABLE service ADD COLUMN label_nl TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE service ADD COLUMN label_de TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE service ADD COLUMN label_es TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE service ADD COLUMN label_ar TEXT NOT NULL DEFAULT '';",
 };
+_Static_assert(QUEUE_LABEL_MORE == 4, "migration 6 adds label_nl, label_de, label_es, label_ar");
 _Static_assert(CONTRACT_REASONS_N == 5 && CONTRACT_CHANNELS_N == 2,
                "migration 3 checks reason 0..5 and channel 1..2");
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -81,8 +81,14 @@ const char *kiosk_service_label(const kiosk *k, int index)
 const char *kiosk_service_label_in(const kiosk *k, const ui_catalog *c, int index)
 {
     const queue_service *s = &k->setup.services[index];
-    bool fr = strcmp(ui_catalog_lang(c), "fr") == 0;
-    return fr || !s->label_en[0] ? s->label_fr : s->label_en;
+    const char *lang = ui_catalog_lang(c);
+    if (strcmp(lang, "fr") == 0)
+        return s->label_fr;
+    /* A language without its own label shows the English one (the config's default). */
+    for (int l = 0; l < QUEUE_LABEL_MORE; l++)
+        if (strcmp(lang, queue_label_more_lang(l)) == 0 && s->label_more[l][0])
+            return s->label_more[l];
+    return s->label_en[0] ? s->label_en : s->label_fr;
 }
 
 const char *kiosk_lang_problem(const kiosk *k) { return k->lang_problem; }

@@ -85,11 +85,20 @@ int queue_schema_version(void);
 #define QUEUE_MAX_COUNTERS 32
 #define QUEUE_MAX_RANGES 4
 #define QUEUE_MAX_CLOSURES 64
+/* The languages a service is labelled in besides French and English: the kiosk's other catalogs.
+ * queue_label_more_lang(i) is the code of label_more[i] (inline: the config reads it too). */
+#define QUEUE_LABEL_MORE 4
+static inline const char *queue_label_more_lang(int i)
+{
+    static const char *const langs[QUEUE_LABEL_MORE] = {"nl", "de", "es", "ar"};
+    return langs[i];
+}
 
 typedef struct queue_service {
     char letter;                      /* 'A'..'Z', the id and the ticket prefix */
     char label_fr[QUEUE_LABEL_MAX];   /* UTF-8 */
     char label_en[QUEUE_LABEL_MAX];
+    char label_more[QUEUE_LABEL_MORE][QUEUE_LABEL_MAX]; /* queue_label_more_lang(i); "" = English */
     bool enabled;                     /* offered for walk-in tickets (a kiosk tile); check-in */
                                       /* of an appointment ignores it */
     int order;                        /* display order, ascending */

@@ -240,6 +240,9 @@ static void old_database_keeps_its_keys(void)
                            /* and the safety alarms (migration 4) */
                            "DROP TABLE alarm_ack; DROP TABLE alarm; DROP TABLE alarm_ack_kind;"
                            "DROP TABLE alarm_relay_state; ALTER TABLE event DROP COLUMN alarm_id;"
+                           /* and the service labels in nl, de, es, ar (migration 6) */
+                           "ALTER TABLE service DROP COLUMN label_nl; ALTER TABLE service DROP COLUMN label_de;"
+                           "ALTER TABLE service DROP COLUMN label_es; ALTER TABLE service DROP COLUMN label_ar;"
                            "CREATE TABLE hub_idempotency(counter_id INTEGER NOT NULL, key TEXT NOT NULL,"
                            " created_at INTEGER NOT NULL, request INTEGER NOT NULL,"
                            " status INTEGER NOT NULL DEFAULT 0, body TEXT,"

@@ -198,6 +198,26 @@ static void row_of_languages_keeps_the_choice_for_the_session(void)
     fixture_close(&f);
 }
 
+static void german_labels(borne_config *c)
+{
+    german(c);
+    snprintf(c->setup.services[0].label_more[1], QUEUE_LABEL_MAX, "Individuelle Hilfen");
+}
+
+/* A service shows its label in the visitor's language, and the English one where the config
+ * gives none in that language. */
+static void service_labels_follow_the_language(void)
+{
+    fixture f;
+    if (!CHECK(fixture_open(&f, "lang-labels", screen10, german_labels, fixture_open_time_ms(), true)))
+        return;
+    CHECK(fixture_tap(&f, "Nummer ziehen"));
+    CHECK(kiosk_frame_has_text(f.k, "Individuelle Hilfen"));
+    CHECK(kiosk_frame_has_text(f.k, "Training & jobs"));
+    CHECK(!kiosk_frame_has_text(f.k, "Individual grants"));
+    fixture_close(&f);
+}
+
 static void arabic(borne_config *c) { snprintf(c->ui.language, sizeof c->ui.language, "ar"); }
 
 /* x of the target labelled `label`, -1 when absent. */
@@ -300,6 +320,7 @@ int main(void)
     RUN(missing_key_shows_in_french);
     RUN(bad_catalog_is_left_out_and_reported);
     RUN(row_of_languages_keeps_the_choice_for_the_session);
+    RUN(service_labels_follow_the_language);
     RUN(arabic_is_mirrored_and_shaped);
     RUN(ticket_follows_the_language_the_printer_can_print);
     return testlib_finish();

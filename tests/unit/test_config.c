@@ -37,6 +37,12 @@ static void demo_config_loads(void)
     CHECK_INT(c.setup.n_services, 6);
     CHECK_INT(c.setup.services[0].letter, 'A');
     CHECK_STR(c.setup.services[2].label_fr, "Orientation et apprentissage");
+    /* Every service labelled in each of the kiosk's languages. */
+    for (int i = 0; i < c.setup.n_services; i++)
+        for (int l = 0; l < QUEUE_LABEL_MORE; l++)
+            if (!CHECK(c.setup.services[i].label_more[l][0]))
+                fprintf(stderr, "  service %c has no %s label\n", c.setup.services[i].letter, queue_label_more_lang(l));
+    CHECK_STR(c.setup.services[0].label_more[1], "Individuelle Hilfen");
     CHECK(!c.setup.services[5].enabled);
     CHECK_INT(c.setup.n_counters, 2);
     CHECK_STR(c.setup.counters[1].services, "PEDR");
@@ -115,6 +121,7 @@ static void bad_files_are_refused_with_their_line(void)
         {"service letter O", MINIMAL "[service.O]\nlabel_fr = x\n", 9, "read as 1 and 0"},
         {"service letter Q", MINIMAL "[service.Q]\nlabel_fr = x\n", 9, "read as 1 and 0"},
         {"service without label", MINIMAL "[service.B]\norder = 3\n", 9, "label_fr is required"},
+        {"label in an unknown language", MINIMAL "[service.A]\nlabel_it = Aiuti\n", 9, "unknown key \"label_it\""},
         {"counter serving unknown service", MINIMAL "[counter.1]\nname = G1\nservices = A,Z\n", 10,
          "serves Z"},
         {"counter id not a number", MINIMAL "[counter.x]\nservices = A\n", 9, "number from 1 to 999"},

@@ -100,7 +100,7 @@ static void bad_documents_are_refused_whole(void)
          "ranges must be in order and not overlap"},
         {"{\"version\": 4, \"services\": [{\"letter\": \"A\", \"labels\": {\"fr\": \"x\"}, \"colour\": 1}]}",
          "services[0] (A).colour: unknown key"},
-        {"{\"version\": 4, \"services\": [{\"letter\": \"A\", \"labels\": {\"de\": \"x\"}}]}", "unknown key \"label_de\""},
+        {"{\"version\": 4, \"services\": [{\"letter\": \"A\", \"labels\": {\"it\": \"x\"}}]}", "unknown key \"label_it\""},
         /* The file's counter 1 serves A: a document without A cannot apply. */
         {"{\"version\": 4, \"services\": [{\"letter\": \"B\", \"labels\": {\"fr\": \"x\"}}]}", "serves A"},
         {"{\"version\": 4, \"services\": [{\"letter\": \"A\", \"labels\": {\"fr\": \"x\"}}],"

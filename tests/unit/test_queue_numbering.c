@@ -26,7 +26,7 @@ static void test_unique_across_reopen(void)
     CHECK_INT(a3.seq, 3);
     CHECK_STR(a3.day, "2026-03-10");
     CHECK_STR(tq_issue(q, t0 + 4, 'F', false).label, "F002");
-    CHECK_INT(queue_schema_version(), 5); /* 4: alarms, 5: closed days */
+    CHECK_INT(queue_schema_version(), 6); /* 4: alarms, 5: closed days, 6: labels in nl, de, es, ar */
     queue_close(q);
 }
 

@@ -153,12 +153,15 @@ static void migration_from_2(void)
     CHECK_INT(queue_counter_open(q, at(8, 0), 1), QUEUE_OK);
     CHECK_INT(serve(q, 0, 3, QUEUE_OUTCOME_REDIRECTED, NULL), QUEUE_OK);
     sqlite3 *db = queue_test_db(q);
-    /* Undo migrations 3 and 4 (the safety alarms) by hand, as a version-2 build left the file. */
+    /* Undo migrations 3, 4 (the safety alarms) and 6 (labels) by hand, as a version-2 build left
+     * the file. */
     CHECK_INT(sqlite3_exec(db,
                            "DROP TABLE alarm_ack; DROP TABLE alarm; DROP TABLE alarm_ack_kind;"
                            "DROP TABLE alarm_relay_state; ALTER TABLE event DROP COLUMN alarm_id;"
                            "DROP TABLE contact; DROP TABLE partner; ALTER TABLE ticket DROP COLUMN partner;"
-                           "ALTER TABLE feedback DROP COLUMN reason; PRAGMA user_version = 2;",
+                           "ALTER TABLE feedback DROP COLUMN reason; ALTER TABLE service DROP COLUMN label_nl;"
+                           "ALTER TABLE service DROP COLUMN label_de; ALTER TABLE service DROP COLUMN label_es;"
+                           "ALTER TABLE service DROP COLUMN label_ar; PRAGMA user_version = 2;",
                            NULL, NULL, NULL),
               SQLITE_OK);
     queue_close(q);
