@@ -648,3 +648,69 @@ int ui_line_height(ui *u, double cap_mm, bool bold)
         return line_extent(fs->font, rtl_tall_forms, sizeof rtl_tall_forms - 1, true);
     return TTF_FontHeight(fs->font);
 }
+
+/* The ink's bounding box of an 8-bit SDL_ttf "solid" surface (index 0 is the background). */
+static bool ink_box(const SDL_Surface *s, SDL_Rect *box)
+{
+    int x0 = s->w, y0 = s->h, x1 = -1, y1 = -1;
+    for (int y = 0; y < s->h; y++) {
+        const Uint8 *row = (const Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch;
+        for (int x = 0; x < s->w; x++)
+            if (row[x]) {
+                x0 = x < x0 ? x : x0, x1 = x > x1 ? x : x1;
+                y0 = y < y0 ? y : y0, y1 = y;
+            }
+    }
+    *box = (SDL_Rect){x0, y0, x1 - x0 + 1, y1 - y0 + 1};
+    return x1 >= 0;
+}
+
+int ui_text_bitmap(ui_fonts *f, const char *text, bool bold, int max_w, int max_h, uint8_t *bits, size_t cap,
+                   int *width_bytes, int *height)
+{
+    *width_bytes = *height = 0;
+    if (!text || !*text || max_w < 8 || max_h < 8)
+        return -1;
+    int b = bold ? 1 : 0;
+    /* First guess from the cap height, then shrink by the ink actually drawn: a few rounds settle
+     * it (digits and capitals are what tickets hold; anything taller is scaled down too). */
+    int size = (int)(max_h / f->cap_ratio[b]);
+    for (int round = 0; round < 6 && size >= 4; round++) {
+        TTF_Font *font = open_size(f, b, size);
+        if (!font)
+            return -1;
+        SDL_Surface *s = TTF_RenderUTF8_Solid(font, text, (SDL_Color){0, 0, 0, 255});
+        TTF_CloseFont(font);
+        if (!s)
+            return -1;
+        SDL_Rect ink;
+        if (!ink_box(s, &ink)) {
+            SDL_FreeSurface(s);
+            return -1;
+        }
+        if (ink.w > max_w || ink.h > max_h) {
+            double k = fmin((double)max_w / ink.w, (double)max_h / ink.h);
+            int smaller = (int)(size * k);
+            size = smaller < size ? smaller : size - 1;
+            SDL_FreeSurface(s);
+            continue;
+        }
+        size_t row_bytes = ((size_t)ink.w + 7) / 8;
+        if (row_bytes * (size_t)ink.h > cap) {
+            SDL_FreeSurface(s);
+            return -1;
+        }
+        memset(bits, 0, row_bytes * (size_t)ink.h);
+        for (int y = 0; y < ink.h; y++) {
+            const Uint8 *row = (const Uint8 *)s->pixels + (size_t)(ink.y + y) * (size_t)s->pitch + ink.x;
+            for (int x = 0; x < ink.w; x++)
+                if (row[x])
+                    bits[(size_t)y * row_bytes + (size_t)x / 8] |= (uint8_t)(0x80 >> (x % 8));
+        }
+        SDL_FreeSurface(s);
+        *width_bytes = (int)row_bytes;
+        *height = ink.h;
+        return 0;
+    }
+    return -1;
+}

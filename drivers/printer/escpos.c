@@ -314,6 +314,21 @@ static int put_qr_raster(sink *k, const uint8_t *data, size_t n)
     return 0;
 }
 
+/* Printed at 2x2 (GS v 0 mode 3), the picture must fit the paper's width. */
+static bool art_fits(const escpos_profile *prof, const printer_art *a)
+{
+    return a->width_bytes && a->height && (size_t)a->width_bytes * a->height <= sizeof a->bits &&
+           (size_t)a->width_bytes * 8 * 2 <= prof->dots;
+}
+
+static void put_art(sink *k, const printer_art *a)
+{
+    uint8_t head[] = {GS, 'v', '0', 3, (uint8_t)(a->width_bytes & 0xFF), (uint8_t)(a->width_bytes >> 8),
+                      (uint8_t)(a->height & 0xFF), (uint8_t)(a->height >> 8)};
+    put(k, head, sizeof head);
+    put(k, a->bits, (size_t)a->width_bytes * a->height);
+}
+
 int escpos_encode_ticket(const escpos_profile *prof, const printer_ticket *t, uint8_t *out, size_t cap)
 {
     if (!prof || !t || !out)
@@ -342,16 +357,21 @@ int escpos_encode_ticket(const escpos_profile *prof, const printer_ticket *t, ui
     cmd3(&k, ESC, 'E', 0);
     put1(&k, LF);
 
-    /* The number, as large as the paper allows (up to 8x8). */
-    uint8_t label[sizeof t->label];
-    size_t label_len = escpos_text(prof->charset, t->label, label, sizeof label);
-    size_t mag = label_len ? cols / label_len : 8;
-    mag = mag < 1 ? 1 : mag > 8 ? 8 : mag;
-    cmd3(&k, ESC, 'E', 1);
-    cmd3(&k, GS, '!', (uint8_t)(((mag - 1) << 4) | (mag - 1)));
-    put_wrapped(&k, label, label_len, cols / mag);
-    cmd3(&k, GS, '!', 0x00);
-    cmd3(&k, ESC, 'E', 0);
+    /* The number: the caller's picture in the screen's typeface, else the printer's font as
+     * large as the paper allows (up to 8x8). */
+    if (art_fits(prof, &t->label_art)) {
+        put_art(&k, &t->label_art);
+    } else {
+        uint8_t label[sizeof t->label];
+        size_t label_len = escpos_text(prof->charset, t->label, label, sizeof label);
+        size_t mag = label_len ? cols / label_len : 8;
+        mag = mag < 1 ? 1 : mag > 8 ? 8 : mag;
+        cmd3(&k, ESC, 'E', 1);
+        cmd3(&k, GS, '!', (uint8_t)(((mag - 1) << 4) | (mag - 1)));
+        put_wrapped(&k, label, label_len, cols / mag);
+        cmd3(&k, GS, '!', 0x00);
+        cmd3(&k, ESC, 'E', 0);
+    }
     put1(&k, LF);
 
     put_field(&k, prof, t->ahead, cols);

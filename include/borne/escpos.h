@@ -42,9 +42,9 @@ const escpos_profile *escpos_profiles(size_t *count);
 /* The profile called `name`; "" gives the default; NULL if unknown. */
 const escpos_profile *escpos_profile_find(const char *name);
 
-/* Bytes the encoder may produce for one ticket at most with a native-QR profile; a raster QR
- * needs more (escpos_encode says how much). */
-#define ESCPOS_TICKET_MAX 2048
+/* Bytes the encoder may produce for one ticket at most with a native-QR profile, label picture
+ * included; a raster QR needs more (escpos_encode says how much). */
+#define ESCPOS_TICKET_MAX (2048 + PRINTER_ART_MAX_BYTES)
 
 /* Encodes `t` for `prof` into out[0..cap). Returns the number of bytes, or -ENOSPC when cap is
  * too small (nothing useful is in out then), -EINVAL on NULL arguments, -ENOMEM if the raster

@@ -153,6 +153,10 @@ const char *kiosk_keypad_problem(const kiosk *k);
 int kiosk_idle_seconds_left(const kiosk *k);
 /* Label of the last ticket shown on the result screen ("" before any). */
 const char *kiosk_last_ticket(const kiosk *k);
+/* The ticket number `label` as the kiosk prints it: drawn in the screen's bold typeface for the
+ * configured printer model's paper. 0, or -1 when it cannot be drawn (the ticket then carries
+ * the label in the printer's font; *out is emptied). */
+int kiosk_number_art(kiosk *k, const char *label, printer_art *out);
 /* How long the result screen stays for the current ticket, seconds. */
 int kiosk_result_hold_s(const kiosk *k);
 

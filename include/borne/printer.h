@@ -32,10 +32,22 @@ bool printer_state_can_print(printer_state s);
 
 typedef enum printer_flow { PRINTER_FLOW_NONE = 0, PRINTER_FLOW_RTSCTS, PRINTER_FLOW_XONXOFF } printer_flow;
 
+/* A 1-bit picture printed at twice its size both ways (GS v 0, mode 3): the ticket number drawn
+ * in the screen's typeface, so screen and paper show the same letter shapes for a quarter of the
+ * bytes a full-resolution picture would take on the serial line. Rows of width_bytes bytes, the
+ * leftmost dot in the most significant bit, 1 = ink. */
+#define PRINTER_ART_MAX_BYTES 3456   /* 288 x 96 dots: 576 x 192 printed, the widest paper */
+typedef struct printer_art {
+    uint16_t width_bytes, height;    /* 0 x 0: no picture */
+    uint8_t bits[PRINTER_ART_MAX_BYTES];
+} printer_art;
+
 /* What a ticket says. Fixed-size copies so a queued job owns its text. */
 typedef struct printer_ticket {
     char antenne[96];     /* header: antenne name */
     char label[16];       /* "A042", printed very large */
+    printer_art label_art;/* label drawn by the caller in the screen's typeface; when empty or
+                           * wider than the paper, label is printed in the printer's own font */
     char service[96];     /* service label */
     char when[64];        /* date and time, formatted by the caller in the visitor's language */
     char ahead[96];       /* "3 personnes avant vous" */

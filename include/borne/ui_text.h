@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <SDL2/SDL.h>
 
@@ -66,5 +67,13 @@ int ui_text_runs(const char *text, size_t n, bool para_rtl, ui_text_run *runs, i
 int ui_text_height(ui *u, const char *text, int width, double cap_mm, bool bold);
 /* Line height in pixels at that size (what one line of ui_text takes). */
 int ui_line_height(ui *u, double cap_mm, bool bold);
+
+/* One line of left-to-right text as a 1-bit picture for the printer, so the ticket number on
+ * paper is in the screen's typeface: rows of *width_bytes bytes, leftmost dot in the most
+ * significant bit, 1 = ink, cropped to the ink, as large as fits max_w x max_h dots. Returns 0,
+ * or -1 when the text draws no ink or the picture needs more than cap bytes (*width_bytes and
+ * *height are 0 then, bits undefined). Needs no renderer; any thread that owns f. */
+int ui_text_bitmap(ui_fonts *f, const char *text, bool bold, int max_w, int max_h, uint8_t *bits, size_t cap,
+                   int *width_bytes, int *height);
 
 #endif

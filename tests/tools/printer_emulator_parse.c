@@ -341,6 +341,8 @@ static void raster(emu_parser *p)
         memcpy(l->raster, p->payload, p->pay_len);
         l->raster_w = w;
         l->raster_h = h;
+        l->raster_sx = (p->cmd[3] & 1) ? 2 : 1;   /* m: 1 double width, 2 double height, 3 both */
+        l->raster_sy = (p->cmd[3] & 2) ? 2 : 1;
     }
 }
 

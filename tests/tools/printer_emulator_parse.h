@@ -28,6 +28,7 @@ typedef struct emu_line {
     uint8_t qr_module;       /* dots per module */
     uint8_t *raster;         /* EMU_RASTER: rows of raster_w bytes, MSB = leftmost dot */
     uint16_t raster_w, raster_h;
+    uint8_t raster_sx, raster_sy;  /* dots printed per picture dot across and down (GS v 0 m) */
     uint16_t feed;           /* blank lines after this one (ESC d) */
 } emu_line;
 

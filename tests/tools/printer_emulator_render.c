@@ -31,7 +31,7 @@ int emu_write_text(const emu_ticket *t, const char *path)
         if (l->kind == EMU_QR)
             fprintf(f, "[QR] %s", l->qr ? l->qr : "");
         else if (l->kind == EMU_RASTER)
-            fprintf(f, "[raster %ux%u]", (unsigned)l->raster_w * 8, (unsigned)l->raster_h);
+            fprintf(f, "[raster %ux%u]", (unsigned)l->raster_w * 8 * l->raster_sx, (unsigned)l->raster_h * l->raster_sy);
         for (size_t r = 0; r < l->n_runs; r++)
             fputs(l->runs[r].utf8, f);
         fputc('\n', f);
@@ -86,7 +86,7 @@ static int line_height(const emu_line *l)
         return h;
     }
     if (l->kind == EMU_RASTER)
-        return l->raster_h;
+        return l->raster_h * l->raster_sy;
     int mag = 1;
     for (size_t r = 0; r < l->n_runs; r++)
         if (l->runs[r].height > mag)
@@ -151,12 +151,12 @@ static void draw_raster(SDL_Surface *paper, const emu_line *l, int y, int dots, 
 {
     if (!l->raster)
         return;
-    int w = l->raster_w * 8;
-    int x0 = x_for(l->align, w, dots);
+    int w = l->raster_w * 8, sx = l->raster_sx, sy = l->raster_sy;
+    int x0 = x_for(l->align, w * sx, dots);
     for (int ry = 0; ry < l->raster_h; ry++)
         for (int rx = 0; rx < w; rx++)
             if (l->raster[(size_t)ry * l->raster_w + (size_t)rx / 8] & (0x80 >> (rx % 8))) {
-                SDL_Rect r = {x0 + rx, y + ry, 1, 1};
+                SDL_Rect r = {x0 + rx * sx, y + ry * sy, sx, sy};
                 SDL_FillRect(paper, &r, ink);
             }
 }

@@ -235,3 +235,17 @@ bool fixture_tap(fixture *f, const char *label)
     kiosk_tap(f->k, x, y);
     return true;
 }
+
+bool fixture_printed_number(fixture *f, const uint8_t *bytes, size_t len, const char *label)
+{
+    static printer_art art;
+    if (kiosk_number_art(f->k, label, &art) != 0)
+        return false;
+    const uint8_t head[] = {0x1D, 'v', '0', 3, (uint8_t)(art.width_bytes & 0xFF), (uint8_t)(art.width_bytes >> 8),
+                            (uint8_t)(art.height & 0xFF), (uint8_t)(art.height >> 8)};
+    size_t n = (size_t)art.width_bytes * art.height;
+    for (size_t i = 0; i + sizeof head + n <= len; i++)
+        if (memcmp(bytes + i, head, sizeof head) == 0 && memcmp(bytes + i + sizeof head, art.bits, n) == 0)
+            return true;
+    return false;
+}

@@ -74,5 +74,8 @@ void fixture_advance(fixture *f, int64_t ms);
 void fixture_spoken(fixture *f, char *out, size_t n);
 /* Taps the target labelled `label`; false when there is none. */
 bool fixture_tap(fixture *f, const char *label);
+/* Whether bytes[0..len) print the ticket number `label` as the kiosk draws it
+ * (kiosk_number_art): the GS v 0 picture, header and dots byte for byte. */
+bool fixture_printed_number(fixture *f, const uint8_t *bytes, size_t len, const char *label);
 
 #endif

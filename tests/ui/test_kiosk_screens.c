@@ -218,7 +218,7 @@ static void one_size(const fixture_screen *sc, bool large)
     f.cfg.ui.ask_priority = false;
 
     printer_fake_set_status(f.fake, 4, 0x12 | 0x60);   /* paper out */
-    CHECK(fixture_pump(&f, printer_paper_out, 5000));
+    CHECK(fixture_pump(&f, printer_paper_out, 15000));
     fixture_pump(&f, NULL, 0);   /* the state change reaches the kiosk as an SDL event */
     kiosk_show(f.k, KIOSK_HOME);
     check_and_save(&f, size, "home-paper-out");

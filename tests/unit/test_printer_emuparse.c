@@ -14,6 +14,7 @@ typedef struct seen {
     size_t lines;
     emu_kind kinds[64];
     uint16_t raster_w, raster_h;
+    uint8_t raster_sx, raster_sy;
 } seen;
 
 static void on_cut(const emu_ticket *t, void *ctx)
@@ -34,6 +35,8 @@ static void on_cut(const emu_ticket *t, void *ctx)
         if (l->kind == EMU_RASTER) {
             s->raster_w = l->raster_w;
             s->raster_h = l->raster_h;
+            s->raster_sx = l->raster_sx;
+            s->raster_sy = l->raster_sy;
         }
         for (size_t r = 0; r < l->n_runs; r++)
             snprintf(s->text + strlen(s->text), sizeof s->text - strlen(s->text), "%s", l->runs[r].utf8);
@@ -193,11 +196,33 @@ static void test_wrap_at_paper_width(void)
     CHECK_STR(s.text, "abcdefghijklmnopqrstuvwx\nyzabcd\n");
 }
 
+/* The number as a picture printed at 2x2 (GS v 0 mode 3) reads back as one, at its scale, with
+ * the rest of the ticket unchanged around it. */
+static void test_label_picture(void)
+{
+    printer_ticket t = model();
+    t.label_art.width_bytes = 2;
+    t.label_art.height = 3;
+    memcpy(t.label_art.bits, "\xFF\x00\x0F\xF0\x81\x81", 6);
+    static uint8_t b[ESCPOS_TICKET_MAX];
+    int n = escpos_encode_ticket(escpos_profile_find("epson-tm-t20"), &t, b, sizeof b);
+    CHECK(n > 0);
+    seen s = parse(b, (size_t)n);
+    CHECK_INT(s.complete, 1);
+    CHECK_INT(s.raster_w, 2);
+    CHECK_INT(s.raster_h, 3);
+    CHECK_INT(s.raster_sx, 2);
+    CHECK_INT(s.raster_sy, 2);
+    CHECK(strstr(s.text, "\nO118\n") == NULL);   /* only in the QR's address */
+    CHECK(strstr(s.text, "12 personnes avant vous") != NULL);
+}
+
 int main(void)
 {
     RUN(test_every_profile);
     RUN(test_hostile_text);
     RUN(test_torn);
+    RUN(test_label_picture);
     RUN(test_process_id);
     RUN(test_wrap_at_paper_width);
     return testlib_finish();

@@ -196,6 +196,36 @@ static void test_wrap(void)
     CHECK(n > 0 && memmem(out, (size_t)n, want, strlen(want)) != NULL);
 }
 
+/* The number as the caller's picture (the screen's typeface): GS v 0 at 2x2 with the dots as
+ * given, in place of the large text; a picture wider than the paper falls back to the text. */
+static void test_label_art(void)
+{
+    printer_ticket t = reference();
+    t.label_art.width_bytes = 3;
+    t.label_art.height = 2;
+    memcpy(t.label_art.bits, "\xF0\x0F\x81\x18\xFF\x00", 6);
+    static const char want[] = "\x1b" "E\x00" "\n"
+        "\x1dv0\x03\x03\x00\x02\x00" "\xF0\x0F\x81\x18\xFF\x00" "\n" "3 personnes avant vous\n";
+    uint8_t out[ESCPOS_TICKET_MAX];
+    int n = escpos_encode_ticket(escpos_profile_find("epson-tm-t20"), &t, out, sizeof out);
+    CHECK(n > 0 && memmem(out, (size_t)n, want, sizeof want - 1) != NULL);
+    CHECK(n > 0 && memmem(out, (size_t)n, "A042\n", 5) == NULL);
+
+    /* 30 bytes = 240 dots, 480 printed: fits 576 dots, not the 384 of a 58 mm printer. */
+    t.label_art.width_bytes = 30;
+    n = escpos_encode_ticket(escpos_profile_find("epson-tm-t20"), &t, out, sizeof out);
+    CHECK(n > 0 && memmem(out, (size_t)n, "\x1dv0\x03\x1e\x00\x02\x00", 8) != NULL);
+    n = escpos_encode_ticket(escpos_profile_find("generic-pc858-noqr"), &t, out, sizeof out);
+    CHECK(n > 0 && memmem(out, (size_t)n, "\x1dv0", 3) == NULL);
+    CHECK(n > 0 && memmem(out, (size_t)n, "A042\n", 5) != NULL);
+
+    /* A picture bigger than its buffer says is never read past the buffer. */
+    t.label_art.width_bytes = 36;
+    t.label_art.height = PRINTER_ART_MAX_BYTES / 36 + 1;
+    n = escpos_encode_ticket(escpos_profile_find("epson-tm-t20"), &t, out, sizeof out);
+    CHECK(n > 0 && memmem(out, (size_t)n, "\x1dv0", 3) == NULL);
+}
+
 int main(void)
 {
     RUN(test_reference_wpc1252);
@@ -207,5 +237,6 @@ int main(void)
     RUN(test_profiles);
     RUN(test_sizes);
     RUN(test_wrap);
+    RUN(test_label_art);
     return testlib_finish();
 }
