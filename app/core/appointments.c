@@ -18,6 +18,12 @@ static const char SQL_APPT_UPSERT[] =
 static const char SQL_APPT_GET[] =
     "SELECT code, at, service, counter_id, note, COALESCE(ticket_id, 0) FROM appointment"
     " WHERE code = ?";
+/* A code typed as the visitor reads it: letters in either case, with or without its hyphens
+ * ("rdv7" finds "RDV-7"). Only after the exact lookup missed (a scan, at human pace); two
+ * appointments that differ only so are ambiguous and neither is taken. */
+static const char SQL_APPT_GET_LOOSE[] =
+    "SELECT code, at, service, counter_id, note, COALESCE(ticket_id, 0) FROM appointment"
+    " WHERE code IS NOT NULL AND replace(upper(code), '-', '') = replace(upper(?), '-', '') LIMIT 2";
 /* The appointment behind a ticket. appointment.ticket_id has no index (adding one is a schema
  * step) and rows are kept after the purge, so a scan grows with the years (≈2.5 ms at 20 000
  * rows here) and would run on every appointment call. The ticket remembers the appointment's
@@ -146,17 +152,21 @@ static void appt_read(sqlite3_stmt *s, queue_appointment *out)
     out->ticket_id = sqlite3_column_int64(s, 5);
 }
 
-static int appt_load(queue *q, const char *code, queue_appointment *out)
+/* One row of `sql` for `code` into *out: QUEUE_OK, QUEUE_ENOAPPT (none, or more than one) or an
+ * error. */
+static int appt_query(queue *q, const char *sql, const char *code, queue_appointment *out)
 {
-    if (!code || !valid_code(code))
-        return q_fail(q, QUEUE_ENOAPPT, "no appointment with code \"%.*s\"", QUEUE_CODE_MAX,
-                      code ? code : "");
-    Q_STMT(q, s, SQL_APPT_GET);
+    Q_STMT(q, s, sql);
     sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
     int rc = sqlite3_step(s);
     int err = QUEUE_OK;
     if (rc == SQLITE_ROW) {
         appt_read(s, out);
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW)
+            err = q_fail(q, QUEUE_ENOAPPT, "code \"%s\" matches more than one appointment", code);
+        else if (rc != SQLITE_DONE)
+            err = q_sqlfail(q, rc, "read appointment");
     } else if (rc == SQLITE_DONE) {
         err = q_fail(q, QUEUE_ENOAPPT, "no appointment with code \"%s\"", code);
     } else {
@@ -165,6 +175,15 @@ static int appt_load(queue *q, const char *code, queue_appointment *out)
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
     return err;
+}
+
+static int appt_load(queue *q, const char *code, queue_appointment *out)
+{
+    if (!code || !valid_code(code))
+        return q_fail(q, QUEUE_ENOAPPT, "no appointment with code \"%.*s\"", QUEUE_CODE_MAX,
+                      code ? code : "");
+    int err = appt_query(q, SQL_APPT_GET, code, out);
+    return err == QUEUE_ENOAPPT ? appt_query(q, SQL_APPT_GET_LOOSE, code, out) : err;
 }
 
 int queue_appointment_get(queue *q, const char *code, queue_appointment *out)
@@ -240,7 +259,7 @@ static int check_in(queue *q, int64_t now, const char *code, queue_issued *out)
         return err;
     Q_STMT(q, s, SQL_APPT_LINK);
     sqlite3_bind_int64(s, 1, issued.ticket.id);
-    sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, a.code, -1, SQLITE_STATIC);   /* as stored: the typed one may differ in case */
     if ((err = q_exec_stmt(q, s, "link appointment")))
         return err;
     if (out)

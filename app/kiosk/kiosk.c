@@ -477,6 +477,10 @@ static int key_press(kiosk *k, int code, bool shift)
         if (digits)
             activate(k, T_KEY_BACKSPACE);
         break;
+    case KEYPAD_LETTERS:
+        /* The code's letters and back (the appointment scenes; others have no letters). */
+        activate(k, T_LETTERS);
+        break;
     default:
         kiosk_access_key(k, a);
         break;

@@ -37,10 +37,18 @@ void kl_choices(const kiosk_layout *l, SDL_Rect area, const kl_choice *c, int n,
     k->tile_first = 0;
     k->tile_n = n;
     k->tile_paged = k->tile_more = false;
+    /* The widest grid whose cells are targets and hold their labels: the pages' grid if the
+     * rows do not all fit. */
+    int page_cols = 1, page_lines = -1;
     for (int cols = max_cols; cols >= 1; cols--) {
-        int lines = label_lines(l, c, n, (area.w - (cols - 1) * l->gap) / cols);
-        if (lines < 0)
+        int w = (area.w - (cols - 1) * l->gap) / cols;
+        int lines = label_lines(l, c, n, w);
+        if (lines < 0 || (w < kl_mm(l, KL_MIN_TARGET) && cols > 1))
             continue;
+        if (page_lines < 0) {
+            page_cols = cols;
+            page_lines = lines;
+        }
         int cell_h = kl_button_h(l, l->body, lines);
         int rows = (n + cols - 1) / cols;
         if (rows * cell_h + (rows - 1) * l->gap <= area.h) {
@@ -48,12 +56,11 @@ void kl_choices(const kiosk_layout *l, SDL_Rect area, const kl_choice *c, int n,
             return;
         }
     }
-    /* One column, by pages, the navigation row at the bottom. */
-    int lines = label_lines(l, c, n, area.w);
-    int cell_h = kl_button_h(l, l->body, lines > 0 ? lines : 2);
+    /* By pages, the navigation row at the bottom. */
+    int cell_h = kl_button_h(l, l->body, page_lines > 0 ? page_lines : 2);
     int nav_h = kl_button_h(l, l->body, 1);
-    int per_page = (area.h - nav_h) / (cell_h + l->gap);
-    per_page = per_page < 1 ? 1 : per_page;
+    int rows = (area.h - nav_h) / (cell_h + l->gap);
+    int per_page = (rows < 1 ? 1 : rows) * page_cols;
     int pages = (n + per_page - 1) / per_page;
     if (k->page >= pages)
         k->page = pages - 1;
@@ -67,8 +74,9 @@ void kl_choices(const kiosk_layout *l, SDL_Rect area, const kl_choice *c, int n,
         kl_button(l, T_PAGE_PREV, prev, kiosk_tr(k, "common.prev"), NULL, UI_ICON_BACK, UI_BUTTON_SECONDARY, l->body);
     if (k->tile_more)
         kl_button(l, T_PAGE_NEXT, nav, kiosk_tr(k, "common.next"), NULL, UI_ICON_NONE, UI_BUTTON_PRIMARY, l->body);
-    area.h = k->tile_n * (cell_h + l->gap) - l->gap;
-    draw_cells(l, area, c + k->tile_first, k->tile_n, 1, cell_h);
+    int shown_rows = (k->tile_n + page_cols - 1) / page_cols;
+    area.h = shown_rows * (cell_h + l->gap) - l->gap;
+    draw_cells(l, area, c + k->tile_first, k->tile_n, page_cols, cell_h);
 }
 
 void kiosk_say_choices(kiosk *k, kiosk_spoken *d, const kl_choice *c, int n)

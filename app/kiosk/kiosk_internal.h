@@ -23,13 +23,14 @@ enum {
     T_TAKE = 1, T_APPOINTMENT, T_FEEDBACK, T_LANG, T_BACK, T_HOME,
     T_PRIORITY, T_KEY_ERASE, T_KEY_BACKSPACE, T_KEY_OK, T_TAKE_NORMAL, T_MORE_TIME, T_DONE,
     T_ADMIN_TEST, T_ADMIN_RESET, T_ADMIN_CLOSE, T_ADMIN_KEEP,
-    T_LARGE_TEXT, T_PAGE_PREV, T_PAGE_NEXT,
+    T_LARGE_TEXT, T_PAGE_PREV, T_PAGE_NEXT, T_LETTERS, T_KEY_HYPHEN,
     T_SERVICE = 100,      /* + index in setup */
     T_PUBLIC = 200,       /* + queue_public */
     T_KEY = 300,          /* + digit */
     T_WEATHER = 400,      /* + level 1..5 */
     T_LANG_ROW = 500,     /* + index in langs */
     T_REASON = 600,       /* + CONTRACT_REASON_* */
+    T_LETTER = 700,       /* + 0..25: A..Z */
 };
 
 typedef enum print_status { PRINT_NONE = 0, PRINT_PENDING, PRINT_DONE, PRINT_FAILED, PRINT_WAITING } print_status;
@@ -203,6 +204,10 @@ void kiosk_print_message(const kiosk *k, char *out, size_t n);
 void kiosk_hhmm(int64_t at, char out[8]);
 /* "Rendez-vous à 10:30, Guichet 2" for the checked-in appointment k->appt (screen, paper, speech). */
 void kiosk_appointment_line(const kiosk *k, char *out, size_t n);
+/* Types one character of the appointment code (k->code), spoken as typed; kiosk_code_type: the
+ * characters a code may hold from a text typed or scanned. */
+void kiosk_code_append(kiosk *k, char c);
+void kiosk_code_type(kiosk *k, const char *text);
 /* Records the feedback given (fb_level) with the optional service letter (0: none). */
 void kiosk_commit_feedback(kiosk *k, char service);
 

@@ -358,7 +358,7 @@ void kl_status_line(const kiosk_layout *l, SDL_Rect row, const char *msg, bool f
 
 /* Digits 1..9 then 0 in the phone layout everyone knows; erase and confirm are wide buttons
  * with words, next to the field. */
-void kl_keypad(const kiosk_layout *l, SDL_Rect a)
+void kl_keypad(const kiosk_layout *l, SDL_Rect a, bool with_letters)
 {
     static const char *const digits[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"};
     /* The keypad sits where the mirrored layout puts it, but its digits keep the phone order in
@@ -370,6 +370,10 @@ void kl_keypad(const kiosk_layout *l, SDL_Rect a)
         SDL_Rect r = kl_grid_cell(l, a, 12, 3, i == 9 ? 10 : i);
         kl_button(l, i == 9 ? T_KEY : T_KEY + i + 1, r, digits[i], NULL, UI_ICON_NONE, UI_BUTTON_SECONDARY, l->title);
     }
+    /* The letters of codes like "RDV-7", in the free cell left of 0. */
+    if (with_letters)
+            kl_button(l, T_LETTERS, kl_grid_cell(l, a, 12, 3, 9), kiosk_tr(l->k, "checkin.letters"), NULL, UI_ICON_NONE,
+                  UI_BUTTON_SECONDARY, l->body);
     ui_set_rtl(l->u, rtl);
 }
 
@@ -391,11 +395,17 @@ SDL_Rect kl_keypad_area(const kiosk_layout *l, SDL_Rect *a)
     return r;
 }
 
+static double code_cap(const kiosk_layout *l) { return l->small ? l->body : l->title * 1.3; }
+
+static int code_field_h(const kiosk_layout *l) { return kl_lines_h(l, code_cap(l), true, 1) + kl_mm(l, 4); }
+
+int kl_code_field_h(const kiosk_layout *l) { return code_field_h(l) + l->gap + kl_button_h(l, l->body, 1) + l->gap; }
+
 /* The field showing what was typed, then erase and confirm, then the hint below. */
 void kl_code_field(const kiosk_layout *l, SDL_Rect *a, const char *shown, bool can_ok, const char *hint)
 {
-    double cap = l->small ? l->body : l->title * 1.3;
-    int fh = kl_lines_h(l, cap, true, 1) + kl_mm(l, 4);
+    double cap = code_cap(l);
+    int fh = code_field_h(l);
     SDL_Rect field = kl_cut_top(a, fh, l->gap);
     ui_fill_rounded(l->u, field, kl_mm(l, 2), l->t->ink);
     int b = kl_mm(l, 0.8);

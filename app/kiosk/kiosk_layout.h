@@ -80,10 +80,13 @@ SDL_Rect kl_grid_cell(const kiosk_layout *l, SDL_Rect area, int n, int cols, int
  * another page. */
 SDL_Rect kl_service_tiles(const kiosk_layout *l, SDL_Rect area, int cols, int extra);
 void kl_status_line(const kiosk_layout *l, SDL_Rect row, const char *msg, bool failed);
-/* The phone-layout digit keypad, and the area it takes from *a. */
-void kl_keypad(const kiosk_layout *l, SDL_Rect a);
+/* The phone-layout digit keypad, and the area it takes from *a; with_letters: "ABC" left of 0,
+ * to the code's letters (appointment codes). */
+void kl_keypad(const kiosk_layout *l, SDL_Rect a, bool with_letters);
 SDL_Rect kl_keypad_area(const kiosk_layout *l, SDL_Rect *a);
 /* The field showing what was typed, then erase and confirm, then the hint below. */
 void kl_code_field(const kiosk_layout *l, SDL_Rect *a, const char *shown, bool can_ok, const char *hint);
+/* The height of the field and its buttons (without the hint). */
+int kl_code_field_h(const kiosk_layout *l);
 
 #endif

@@ -82,5 +82,7 @@ void kiosk_say_digit_keys(kiosk *k, kiosk_spoken *d);
 void kiosk_code_words(const kiosk *k, char *out, size_t n);
 /* The spoken name of the back key, for the Back choices. */
 const char *kiosk_key_words(const kiosk *k, const char *action);
+/* The code scenes' title (catalog key) and the code typed so far, as kiosk_code_words says it. */
+void kiosk_say_code(kiosk *k, kiosk_spoken *d, const char *title_key);
 
 #endif

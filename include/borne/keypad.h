@@ -22,7 +22,8 @@
     X(SPEECH, "speech", "KEY_KPSLASH, KEY_F2") \
     X(VOLUME_UP, "volume_up", "KEY_KPPLUS, KEY_VOLUMEUP") \
     X(VOLUME_DOWN, "volume_down", "KEY_KPDOT, KEY_VOLUMEDOWN") \
-    X(LARGE_TEXT, "large_text", "KEY_KP0, KEY_F3")
+    X(LARGE_TEXT, "large_text", "KEY_KP0, KEY_F3") \
+    X(LETTERS, "letters", "KEY_NUMLOCK, KEY_F4")
 
 typedef enum keypad_action {
     KEYPAD_NONE = 0,

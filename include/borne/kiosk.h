@@ -116,7 +116,7 @@ int kiosk_run_script(kiosk *k, const char *script, char *errbuf, size_t errlen);
 /* What a scene says when it is spoken (item 5.1.3 of EN 301 549): its title, its choices in the
  * order the focus visits them, each with the key that selects it, and its state (the code typed
  * so far, the countdown). Every target a scene draws is one of its choices. */
-#define KIOSK_SPOKEN_CHOICES 24
+#define KIOSK_SPOKEN_CHOICES 32   /* the code's letters page: back, 26 letters, hyphen, pages */
 typedef struct kiosk_spoken_choice {
     int target;              /* the id of the target drawn for it */
     char label[96];          /* as drawn */

@@ -319,8 +319,11 @@ int queue_appointment_upsert(queue *q, int64_t now, const queue_appointment *a);
  * the item refused (-1 when the error is not about one item). */
 int queue_appointments_upsert(queue *q, int64_t now, const queue_appointment *items, int n,
                               int *failed);
+/* By code as the visitor types it: the exact code, else the one code that equals it ignoring
+ * case and hyphens ("rdv7" finds "RDV-7"; two such codes are ambiguous: QUEUE_ENOAPPT). */
 int queue_appointment_get(queue *q, const char *code, queue_appointment *out);
-/* Check-in by code within [at - early, at + late] → an appointment ticket. */
+/* Check-in by code (found as queue_appointment_get does) within [at - early, at + late] → an
+ * appointment ticket. */
 int queue_check_in(queue *q, int64_t now, const char *code, queue_issued *out);
 /* The appointment a ticket was checked in for (the counter shows its note to the agent).
  * QUEUE_ENOAPPT when the ticket is unknown, not an appointment ticket, or its appointment was

@@ -203,6 +203,45 @@ static void scan(fixture *f, const char *code)
     kiosk_handle_event(f->k, &e);
 }
 
+/* A code with letters and no barcode ("RDV-7" on the letter): typed by touch, the letters on
+ * their own page; a code imported in lower case is found as the visitor types it, without its
+ * hyphen too. */
+static void checkin_code_with_letters_by_touch(void)
+{
+    fixture f;
+    if (!CHECK(fixture_open(&f, "flow-letters", screen10, NULL, fixture_open_time_ms(), true)))
+        return;
+    int64_t now = f.now_ms / 1000;
+    add_appointment(&f, "RDV-7", now + 10 * 60);
+    add_appointment(&f, "abc-12", now + 20 * 60);
+    static const struct { const char *letters, *digits; } typed[] = {{"RDV-", "7"}, {"ABC", "12"}};
+    for (size_t i = 0; i < sizeof typed / sizeof typed[0]; i++) {
+        CHECK(fixture_tap(&f, "J'ai un rendez-vous"));
+        CHECK(fixture_tap(&f, "ABC"));
+        CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN_LETTERS);
+        for (const char *c = typed[i].letters; *c; c++) {
+            char one[2] = {*c, '\0'};
+            CHECK(fixture_tap(&f, one));
+        }
+        CHECK(fixture_tap(&f, "Chiffres"));
+        CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN);
+        for (const char *c = typed[i].digits; *c; c++) {
+            char one[2] = {*c, '\0'};
+            CHECK(fixture_tap(&f, one));
+        }
+        CHECK(fixture_tap(&f, "Valider"));
+        CHECK_INT(kiosk_current_screen(f.k), KIOSK_RESULT);
+        CHECK(kiosk_frame_has_text(f.k, "Votre arrivée est enregistrée"));
+        CHECK(fixture_tap(&f, "Terminé"));
+    }
+    queue_appointment a;
+    CHECK_INT(queue_appointment_get(f.q, "RDV-7", &a), 0);
+    CHECK(a.ticket_id > 0);
+    CHECK_INT(queue_appointment_get(f.q, "abc-12", &a), 0);
+    CHECK(a.ticket_id > 0);
+    fixture_close(&f);
+}
+
 static void checkin_answers_offer_a_normal_ticket(void)
 {
     fixture f;
@@ -740,6 +779,7 @@ int main(void)
     RUN(optional_steps_reach_the_engine);
     RUN(priority_offered_in_two_taps);
     RUN(checkin_answers_offer_a_normal_ticket);
+    RUN(checkin_code_with_letters_by_touch);
     RUN(feedback_in_one_tap);
     RUN(idle_counts_down_and_goes_home);
     RUN(admin_pin_locks_out);

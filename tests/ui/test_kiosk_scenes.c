@@ -122,6 +122,16 @@ static bool number_printed(fixture *f, const char *label)
 static bool a001_printed(fixture *f) { return number_printed(f, "A001"); }
 static bool last_ticket_printed(fixture *f) { return number_printed(f, kiosk_last_ticket(f->k)); }
 
+static void appointment_in_10_min(fixture *f, const char *code)
+{
+    queue_appointment a;
+    memset(&a, 0, sizeof a);
+    snprintf(a.code, sizeof a.code, "%s", code);
+    a.at = f->now_ms / 1000 + 10 * 60;
+    a.service = 'A';
+    CHECK_INT(queue_appointment_upsert(f->q, f->now_ms / 1000, &a), 0);
+}
+
 static void keypad_only_visit(void)
 {
     fixture f;
@@ -139,12 +149,7 @@ static void keypad_only_visit(void)
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_HOME);
 
     /* Appointment: the code typed on the keypad's digits (NumLock off: no text event). */
-    queue_appointment a;
-    memset(&a, 0, sizeof a);
-    snprintf(a.code, sizeof a.code, "4711");
-    a.at = f.now_ms / 1000 + 10 * 60;
-    a.service = 'A';
-    CHECK_INT(queue_appointment_upsert(f.q, f.now_ms / 1000, &a), 0);
+    appointment_in_10_min(&f, "4711");
     CHECK(choose(&f, "J'ai un rendez-vous"));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN);
     key(&f, SDLK_KP_4);
@@ -168,6 +173,36 @@ static void keypad_only_visit(void)
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_THANKS);
     key(&f, SDLK_KP_MINUS);
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_HOME);
+    fixture_close(&f);
+}
+
+/* "RDV-7" with the keypad alone: Num Lock opens the letters, the arrows reach each letter and 5
+ * types it, back returns to the digits, 7 and Enter check in. */
+static void keypad_only_code_with_letters(void)
+{
+    fixture f;
+    if (!CHECK(fixture_open(&f, "keypad-letters", screen10, NULL, fixture_open_time_ms(), true)))
+        return;
+    appointment_in_10_min(&f, "RDV-7");
+    queue_appointment a;
+    CHECK(choose(&f, "J'ai un rendez-vous"));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN);
+    key(&f, SDLK_NUMLOCKCLEAR);
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN_LETTERS);
+    CHECK(choose(&f, "R"));
+    CHECK(choose(&f, "D"));
+    CHECK(choose(&f, "V"));
+    CHECK(choose(&f, "-"));
+    CHECK(kiosk_frame_has_text(f.k, "RDV-"));
+    key(&f, SDLK_KP_MINUS);
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN);
+    key(&f, SDLK_KP_7);
+    CHECK(kiosk_frame_has_text(f.k, "RDV-7"));
+    key(&f, SDLK_KP_ENTER);
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_RESULT);
+    CHECK(kiosk_frame_has_text(f.k, "Votre arrivée est enregistrée"));
+    CHECK_INT(queue_appointment_get(f.q, "RDV-7", &a), 0);
+    CHECK(a.ticket_id > 0);
     fixture_close(&f);
 }
 
@@ -221,6 +256,7 @@ int main(void)
     tzset();
     RUN(every_scene_speaks_its_choices);
     RUN(keypad_only_visit);
+    RUN(keypad_only_code_with_letters);
     RUN(back_keeps_the_session);
     RUN(idle_extends_ten_times);
     return testlib_finish();

@@ -134,6 +134,32 @@ static void show_and_check(fixture *f, const char *size, kiosk_screen s)
     check_and_save(f, size, kiosk_screen_name(s));
 }
 
+/* Physical millimetres between the edges of the target `label` and the nearest digit key (the
+ * larger of the horizontal and vertical gaps). */
+static double mm_to_nearest_digit(fixture *f, const char *label)
+{
+    ui *u = kiosk_get_ui(f->k);
+    ui_report rep = ui_get_report(u);
+    const SDL_Rect *from = NULL;
+    for (int i = 0; i < rep.n_targets && !from; i++)
+        if (strcmp(rep.targets[i].label, label) == 0)
+            from = &rep.targets[i].rect;
+    if (!from)
+        return 1e9;
+    double best = 1e9;
+    for (int i = 0; i < rep.n_targets; i++) {
+        const char *t = rep.targets[i].label;
+        if (!(t[0] >= '0' && t[0] <= '9' && !t[1]))
+            continue;
+        const SDL_Rect *r = &rep.targets[i].rect;
+        int dx = r->x > from->x + from->w ? r->x - (from->x + from->w) : from->x > r->x + r->w ? from->x - (r->x + r->w) : 0;
+        int dy = r->y > from->y + from->h ? r->y - (from->y + from->h) : from->y > r->y + r->h ? from->y - (r->y + r->h) : 0;
+        double mm = ui_physical_mm(u, dx > dy ? dx : dy);
+        best = mm < best ? mm : best;
+    }
+    return best;
+}
+
 static void large_key(fixture *f)
 {
     SDL_Event e;
@@ -235,6 +261,16 @@ static void one_size(const fixture_screen *sc, bool large)
     snprintf(e.text.text, sizeof e.text.text, "NOPE-42");
     kiosk_handle_event(f.k, &e);
     check_and_save(&f, size, "checkin-typed");
+    /* "Valider" next to the keys that typed the code, in every orientation (upright it was 30 cm
+     * above them). */
+    double valider_mm = mm_to_nearest_digit(&f, tr("checkin.validate"));
+    fprintf(stderr, "%s %s: Valider %.1f mm from the nearest key\n", size, lang, valider_mm);
+    CHECK(valider_mm <= 25.0);
+    CHECK(fixture_tap(&f, tr("checkin.letters")));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN_LETTERS);
+    check_and_save(&f, size, "checkin_letters");
+    CHECK(fixture_tap(&f, tr("checkin.digits")));
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN);
     CHECK(fixture_tap(&f, tr("checkin.validate")));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN_ERROR);
     check_and_save(&f, size, "checkin_error");

@@ -1,14 +1,38 @@
-/* The appointment code: typed on the screen's keypad or the keypad's digits, or scanned. */
+/* The appointment code: typed on the screen's keypad or the keypad's digits, or scanned. Letters
+ * ("RDV-7") are on a page of their own (scene_checkin_letters.c), from "ABC" or the keypad's
+ * letters key. */
 #include "../kiosk_scene.h"
 
 #include <stdio.h>
 #include <string.h>
 
+/* The hint where it fits whole (the title already asks for the code). */
+static void hint(const kiosk_layout *l, SDL_Rect a, ui_align v)
+{
+    const char *h = kiosk_tr(l->k, "checkin.hint");
+    if (kl_text_h(l, h, l->body, false, a.w) <= a.h)
+        kl_text(l, a, h, l->body, false, l->t->ink, UI_ALIGN_START, v);
+}
+
 static void draw_checkin(const kiosk_layout *l)
 {
-    SDL_Rect a = kl_title_row(l, T_BACK, "common.back", UI_ICON_BACK, kiosk_tr(l->k, "checkin.title"));
-    kl_keypad(l, kl_keypad_area(l, &a));
-    kl_code_field(l, &a, l->k->code, l->k->code[0] != '\0', kiosk_tr(l->k, "checkin.hint"));
+    const kiosk *k = l->k;
+    SDL_Rect a = kl_title_row(l, T_BACK, "common.back", UI_ICON_BACK, kiosk_tr(k, "checkin.title"));
+    /* "ABC" (the code's letters): upright in the keypad's free cell left of 0; on a landscape
+     * screen the keys are too narrow for its word in large text, so it is a row under "Valider". */
+    kl_keypad(l, kl_keypad_area(l, &a), l->portrait);
+    if (l->portrait) {
+        /* Upright, the field and "Valider" sit right above the keys, under the hint: the hand
+         * that typed the code finds "Valider" next to it, not 30 cm higher. */
+        SDL_Rect field = kl_cut_bottom(&a, kl_code_field_h(l), 0);
+        kl_code_field(l, &field, k->code, k->code[0] != '\0', NULL);
+        hint(l, a, UI_ALIGN_END);
+        return;
+    }
+    kl_code_field(l, &a, k->code, k->code[0] != '\0', NULL);
+    kl_button(l, T_LETTERS, kl_cut_top(&a, kl_button_h(l, l->body, 1), l->gap), kiosk_tr(k, "checkin.letters"), NULL,
+              UI_ICON_NONE, UI_BUTTON_SECONDARY, l->body);
+    hint(l, a, UI_ALIGN_START);
 }
 
 static void check_in(kiosk *k)
@@ -33,7 +57,7 @@ static void check_in(kiosk *k)
     kiosk_scene_next(k, KIOSK_CHECKIN_ERROR);
 }
 
-static void append(kiosk *k, char c)
+void kiosk_code_append(kiosk *k, char c)
 {
     size_t n = strlen(k->code);
     if (n + 1 < sizeof k->code) {
@@ -44,18 +68,35 @@ static void append(kiosk *k, char c)
     kiosk_dirty(k);
 }
 
+void kiosk_code_type(kiosk *k, const char *text)
+{
+    for (const char *c = text; *c; c++)
+        if ((*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || *c == '-')
+            kiosk_code_append(k, *c);
+}
+
+void kiosk_say_code(kiosk *k, kiosk_spoken *d, const char *title_key)
+{
+    kiosk_say_title(d, kiosk_tr(k, title_key));
+    char code[128];
+    kiosk_code_words(k, code, sizeof code);
+    kiosk_say_state(d, code);
+}
+
 static bool on_event(kiosk *k, const kiosk_scene_event *e)
 {
     if (e->kind == KIOSK_EV_TEXT) {
-        for (const char *c = e->text; *c; c++)
-            if ((*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || *c == '-')
-                append(k, *c);
+        kiosk_code_type(k, e->text);
         return true;
     }
     if (e->kind != KIOSK_EV_TARGET)
         return false;
     if (e->target >= T_KEY && e->target <= T_KEY + 9) {
-        append(k, (char)('0' + e->target - T_KEY));
+        kiosk_code_append(k, (char)('0' + e->target - T_KEY));
+        return true;
+    }
+    if (e->target == T_LETTERS) {
+        kiosk_scene_next(k, KIOSK_CHECKIN_LETTERS);
         return true;
     }
     if (e->target == T_KEY_BACKSPACE) {
@@ -81,12 +122,10 @@ static bool on_event(kiosk *k, const kiosk_scene_event *e)
 
 static void describe(kiosk *k, kiosk_spoken *d)
 {
-    kiosk_say_title(d, kiosk_tr(k, "checkin.title"));
-    char code[128];
-    kiosk_code_words(k, code, sizeof code);
-    kiosk_say_state(d, code);
+    kiosk_say_code(k, d, "checkin.title");
     kiosk_say_choice(d, T_BACK, kiosk_tr(k, "common.back"), kiosk_key_words(k, "back"));
     kiosk_say_digit_keys(k, d);
+    kiosk_say_choice(d, T_LETTERS, kiosk_tr(k, "checkin.letters_words"), kiosk_key_words(k, "letters"));
     kiosk_say_choice(d, T_KEY_ERASE, kiosk_tr(k, "checkin.erase"), kiosk_key_words(k, "erase"));
     if (k->code[0])
         kiosk_say_choice(d, T_KEY_OK, kiosk_tr(k, "checkin.validate"), kiosk_key_words(k, "enter"));
