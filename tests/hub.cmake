@@ -93,3 +93,8 @@ borne_add_test(NAME test_hub_doors SOURCES integration/test_hub_doors.c
 
 borne_add_test(NAME test_hub_alarm SOURCES integration/test_hub_alarm.c
                LIBS borne_hub_testsupport LABELS integration)
+
+# "Speak to an agent": kiosk (its fixture) → hub → two desk clients, and the dismissal.
+borne_add_test(NAME test_agent_request SOURCES integration/test_agent_request.c
+               LIBS borne_client borne_hub_testsupport borne_kiosk_fixture LABELS ui integration
+               ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)

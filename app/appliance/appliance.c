@@ -108,6 +108,7 @@ bool appliance_handle_event(appliance *a, const SDL_Event *e)
     case B_BACK: a->details = false; break;
     case B_PARTNER_OTHER: partner_tapped(a, NULL); break;
     case B_PARTNER_MORE: a->partner_page++; break;   /* wrapped when drawn */
+    case B_AGENT_SEEN: client_agent_dismiss(a->client, a->view.agent_request_id); break;
     default:
         if (id > B_OUTCOME0 && id < B_OUTCOME0 + LAN_OUTCOME_COUNT)
             outcome_tapped(a, (lan_outcome)(id - B_OUTCOME0));
@@ -588,6 +589,8 @@ int appliance_draw(appliance *a, int64_t now)
         draw_details(a, &l);
     else if (appliance_alarm_shown(a))
         draw_alarm_panel(a, l);
+    else if (appliance_agent_shown(a) && !a->partnering)
+        appliance_agent_draw(a, &l);
     else if (!a->partnering)
         draw_current(a, &l, now);
     draw_buttons(a, &l);

@@ -14,6 +14,7 @@ enum {
     B_PARTNER_OTHER, B_PARTNER_MORE,   /* the partner picker: not said, next page */
     B_ALARM,                     /* press and hold: raise */
     B_ALARM_CLEAR, B_ALARM_CANCEL, B_ALARM_HIDE,
+    B_AGENT_SEEN,                /* a visitor asked for an agent: this desk goes */
     B_ACK0 = 40,                 /* + lan_alarm_ack */
     B_REASON0 = 50,              /* + index of the clear reason */
     B_OUTCOME0 = 60,             /* + lan_outcome: finish the visit so */
@@ -65,6 +66,10 @@ void appliance_button(appliance *a, const layout *l, int id, SDL_Rect r, const c
                       ui_button_kind kind);
 /* Cell i of n in row r, with gaps of gap pixels. */
 SDL_Rect appliance_cell(SDL_Rect r, int i, int n, int gap);
+
+/* appliance_agent.c: the kiosk's "speak to an agent" in the visitor's place until a desk goes. */
+bool appliance_agent_shown(const appliance *a);
+void appliance_agent_draw(appliance *a, const layout *l);
 
 /* appliance_alarm.c. init: the tone's sink (o->sink, or the SDL device; none: silent, logged).
  * Returns 0, or -1 with errbuf set. */

@@ -17,7 +17,7 @@
 #define STREAM_TIMEOUT_S 40   /* the hub sends a keep-alive every 15 s: silence means it is gone */
 #define REQUEST_TIMEOUT_S 5
 
-typedef enum job_kind { JOB_DESK, JOB_ALARM_RAISE, JOB_ALARM_ACK, JOB_ALARM_CLEAR } job_kind;
+typedef enum job_kind { JOB_DESK, JOB_ALARM_RAISE, JOB_ALARM_ACK, JOB_ALARM_CLEAR, JOB_AGENT_DISMISS } job_kind;
 
 typedef struct pending {
     bool active;
@@ -264,6 +264,9 @@ static void apply_state(client *c, json_t *st)
     json_t *kiosk_printer = json_object_get(st, "printer");
     copy(v->printer, sizeof v->printer, json_string_value(json_object_get(kiosk_printer, "state")));
     v->printer_can_print = json_is_true(json_object_get(kiosk_printer, "can_print"));
+    json_t *agent = json_object_get(st, "agent_request");
+    v->agent_request_id = json_integer_value(json_object_get(agent, "id"));
+    v->agent_request_at = json_integer_value(json_object_get(agent, "at"));
     /* First snapshot: the day's last calls fill the list, as history (never announced). */
     json_t *calls = json_object_get(st, "last_calls");
     if (v->n_calls_total == 0 && json_array_size(calls)) {
@@ -870,6 +873,15 @@ int client_alarm_clear(client *c, int64_t alarm_id, const char *reason)
         memcpy(job.body, text, strlen(text) + 1);
     free(text);
     return fits ? submit(c, &job) : -1;
+}
+
+int client_agent_dismiss(client *c, int64_t request_id)
+{
+    if (request_id <= 0)
+        return -1;
+    pending job = {.kind = JOB_AGENT_DISMISS};
+    snprintf(job.path, sizeof job.path, "/agent-requests/%lld/dismiss", (long long)request_id);
+    return submit(c, &job);
 }
 
 void client_get_view(client *c, client_view *out)

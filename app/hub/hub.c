@@ -671,6 +671,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     case HUB_ROUTE_ALARM_CLEAR:
         return hub_alarm_serve(h, conn, rq->method, rq->url, &rq->route,
                                rq->body.p ? rq->body.p : "", rq->body.len);
+    case HUB_ROUTE_AGENT_DISMISS: return hub_agent_dismiss(h, conn, &rq->route);
     }
     return send_error(conn, 404, "unknown_route", "no such path");
 }

@@ -85,9 +85,11 @@ struct hub {
     size_t state_len;
     bool state_stale;           /* something outside the event log changed (the printer) */
 
-    pthread_mutex_t printer_mu; /* guards the printer's last word, read by every state */
+    pthread_mutex_t printer_mu; /* guards the kiosk's words (printer, agent request), read by every state */
     char printer[16];           /* "" = no printer attached */
     bool printer_can_print;
+    int64_t agent_id, agent_at; /* a visitor asked for an agent at the kiosk (id 0: none) */
+    int64_t agent_last;         /* the last request's id */
 
     unsigned streams;           /* open event streams */
     unsigned tick;              /* keep-alive periods elapsed */
@@ -194,6 +196,11 @@ void hub_alarm_publish(hub *h);
 enum MHD_Result hub_alarm_serve(hub *h, struct MHD_Connection *conn, const char *method,
                                 const char *url, const hub_route *r, const char *body,
                                 size_t len);
+
+/* A visitor's request to speak to an agent (hub_agent.c): the state's "agent_request" and the
+ * desks' dismissal. */
+json_t *hub_agent_json(hub *h);
+enum MHD_Result hub_agent_dismiss(hub *h, struct MHD_Connection *conn, const hub_route *r);
 
 /* Event streams (hub_sse.c). init: at creation, before anything can fail; join frees. */
 void hub_sse_init(hub *h);

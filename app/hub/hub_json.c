@@ -203,13 +203,13 @@ json_t *hub_state_json(const hub *h, queue *q, int64_t now, int64_t last_event_i
     }
     json_t *device = hub_printer_json((hub *)h);
     /* Desks show times in the antenne's zone, whatever zone the browser runs in. */
-    return json_pack("{s:I, s:I, s:{s:s, s:o, s:s}, s:i, s:o, s:b, s:o, s:o, s:o, s:o}",
+    return json_pack("{s:I, s:I, s:{s:s, s:o, s:s}, s:i, s:o, s:o, s:b, s:o, s:o, s:o, s:o}",
                      "now", (json_int_t)now, "last_event_id", (json_int_t)last_event_id,
                      "antenne", "id", h->cfg.antenne.id, "name", hub_text_json(h->cfg.antenne.name),
                      "timezone", h->cfg.antenne.timezone,
                      "recalls_before_no_show", h->cfg.queue.recalls_before_no_show > 0
                                                    ? h->cfg.queue.recalls_before_no_show : 1,
-                     "printer", device,
+                     "printer", device, "agent_request", hub_agent_json((hub *)h),
                      "open", queue_is_open(q, now, NULL), "services", services,
                      "counters", counters, "last_calls", arr, "choices", choices_json(&setup));
 }

@@ -74,6 +74,33 @@ static int want_method(const char *method, const char *want, hub_error *err)
     return fail(err, 405, "method_not_allowed", "use %s on this path", want);
 }
 
+/* "/{id}/..." (p, len): the id (1 to 12 digits, no leading zero) into *id and the slash after
+ * it, or NULL. */
+static const char *id_then_slash(const char *p, size_t len, int64_t *id)
+{
+    const char *digits = p + 1, *end = p + len;
+    const char *slash = len && p[0] == '/' ? memchr(digits, '/', (size_t)(end - digits)) : NULL;
+    size_t n = slash ? (size_t)(slash - digits) : 0;
+    bool ok = n > 0 && n <= 12 && digits[0] != '0';
+    int64_t v = 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        ok = isdigit((unsigned char)digits[i]);
+        v = v * 10 + (digits[i] - '0');
+    }
+    *id = v;
+    return ok ? slash : NULL;
+}
+
+/* "/{rid}/dismiss" after /api/v1/agent-requests. */
+static int route_agent(const char *method, const char *p, size_t len, hub_route *out, hub_error *err)
+{
+    const char *slash = id_then_slash(p, len, &out->alarm_id);
+    if (!slash || (size_t)(p + len - slash) != 8 || memcmp(slash, "/dismiss", 8) != 0)
+        return fail(err, 404, "unknown_route", "expected /api/v1/agent-requests/{id}/dismiss");
+    out->kind = HUB_ROUTE_AGENT_DISMISS;
+    return want_method(method, "POST", err);
+}
+
 /* "", "/events", "/{aid}/ack", "/{aid}/clear" after /api/v1/alarms. */
 static int route_alarms(const char *method, const char *p, size_t len, hub_route *out,
                         hub_error *err)
@@ -83,20 +110,12 @@ static int route_alarms(const char *method, const char *p, size_t len, hub_route
         out->kind = len ? HUB_ROUTE_ALARM_EVENTS : HUB_ROUTE_ALARMS;
         return get ? 0 : want_method(method, "GET", err);
     }
-    const char *id = p + 1, *end = p + len;
-    const char *slash = p[0] == '/' ? memchr(id, '/', (size_t)(end - id)) : NULL;
-    int64_t v = 0;
-    size_t digits = slash ? (size_t)(slash - id) : 0;
-    bool id_ok = digits > 0 && digits <= 12 && id[0] != '0';
-    for (size_t i = 0; id_ok && i < digits; i++) {
-        id_ok = isdigit((unsigned char)id[i]);
-        v = v * 10 + (id[i] - '0');
-    }
-    if (!id_ok)
+    const char *slash = id_then_slash(p, len, &out->alarm_id);
+    if (!slash)
         return fail(err, 404, "unknown_route",
                     "expected /api/v1/alarms, /alarms/events or /alarms/{id}/ack|clear");
+    const char *end = p + len;
     size_t act_len = (size_t)(end - slash - 1);
-    out->alarm_id = v;
     if (act_len == 3 && memcmp(slash + 1, "ack", 3) == 0)
         out->kind = HUB_ROUTE_ALARM_ACK;
     else if (act_len == 5 && memcmp(slash + 1, "clear", 5) == 0)
@@ -163,6 +182,8 @@ int hub_route_parse(const char *method, const char *url, hub_route *out, hub_err
         }
         if (rest >= 6 && memcmp(p, "alarms", 6) == 0)
             return route_alarms(method, p + 6, rest - 6, out, err);
+        if (rest >= 14 && memcmp(p, "agent-requests", 14) == 0)
+            return route_agent(method, p + 14, rest - 14, out, err);
         return fail(err, 404, "unknown_route", "no such API path");
     }
 

@@ -125,6 +125,7 @@ void kiosk_reset_flow(kiosk *k)
     k->code[0] = '\0';
     k->fb_level = 0;
     k->fb_reason = CONTRACT_REASON_NONE;
+    k->agent_asked = false;
     k->pin[0] = '\0';
     k->reset_armed = false;
     k->reset_done = -1;
@@ -326,6 +327,8 @@ int kiosk_create(kiosk **out, const borne_config *cfg, queue *q, printer *p, SDL
         k->clock_trusted_ctx = opt->clock_trusted_ctx;
         k->apply_business = opt->apply_business;
         k->apply_business_ctx = opt->apply_business_ctx;
+        k->ask_agent = opt->ask_agent;
+        k->ask_agent_ctx = opt->ask_agent_ctx;
     }
     k->reset_done = -1;
     if (!cfg->ui.admin_pin[0])

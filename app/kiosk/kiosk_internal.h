@@ -23,7 +23,7 @@ enum {
     T_TAKE = 1, T_APPOINTMENT, T_FEEDBACK, T_LANG, T_BACK, T_HOME,
     T_PRIORITY, T_KEY_ERASE, T_KEY_BACKSPACE, T_KEY_OK, T_TAKE_NORMAL, T_MORE_TIME, T_DONE,
     T_ADMIN_TEST, T_ADMIN_RESET, T_ADMIN_CLOSE, T_ADMIN_KEEP,
-    T_LARGE_TEXT, T_PAGE_PREV, T_PAGE_NEXT, T_LETTERS, T_KEY_HYPHEN,
+    T_LARGE_TEXT, T_PAGE_PREV, T_PAGE_NEXT, T_LETTERS, T_KEY_HYPHEN, T_AGENT,
     T_SERVICE = 100,      /* + index in setup */
     T_PUBLIC = 200,       /* + queue_public */
     T_KEY = 300,          /* + digit */
@@ -67,6 +67,8 @@ struct kiosk {
     void *clock_trusted_ctx;
     int (*apply_business)(void *ctx, queue *q, int64_t now_s); /* kiosk_options */
     void *apply_business_ctx;
+    void (*ask_agent)(void *ctx);         /* kiosk_options */
+    void *ask_agent_ctx;
     bool clock_ok;                        /* latched once clock_trusted() said yes */
     /* sound and speech (kiosk_access.c) */
     speech *speech;                       /* NULL: silent (no audio device) */
@@ -108,6 +110,7 @@ struct kiosk {
 
     int fb_level;                         /* feedback given, committed when the thank-you ends; 0 none */
     int fb_reason;                        /* why (rain, storm): CONTRACT_REASON_*, 0 none */
+    bool agent_asked;                     /* the visitor asked to speak to an agent */
 
     /* admin */
     int corner_taps;

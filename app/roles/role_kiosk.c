@@ -182,6 +182,9 @@ static void start_services(kiosk_role *r, const roles_ctx *ctx)
     start_alarm(r, err, sizeof err);
 }
 
+/* "Speak to an agent" from the kiosk: every desk hears it through the hub's state. */
+static void ask_agent(void *hb) { hub_request_agent(hb); }
+
 static int start(kiosk_role *r, const shell_env *env, char *errbuf, size_t errlen)
 {
     const roles_ctx *ctx = env->ctx;
@@ -204,7 +207,8 @@ static int start(kiosk_role *r, const shell_env *env, char *errbuf, size_t errle
     r->policy.plausible_is_enough = !r->cfg->clock.require_sync;
     kiosk_options ko = {.assets_dir = ctx->assets_dir, .clock_trusted = wall_clock_trusted,
                         .clock_trusted_ctx = &r->policy, .apply_business = fleet_apply_pending,
-                        .apply_business_ctx = r->fl};
+                        .apply_business_ctx = r->fl, .ask_agent = r->hb ? ask_agent : NULL,
+                        .ask_agent_ctx = r->hb};
     return kiosk_create(&r->k, r->cfg, r->q, r->prn, env->renderer, &ko, errbuf, errlen);
 }
 

@@ -268,9 +268,28 @@ function renderPrinter() {
   box.className = 'banner ' + (p.can_print ? 'banner-warn' : 'banner-alert');
 }
 
+// A visitor at the kiosk asked to speak to an agent (no name: the kiosk has none). Every desk
+// sees it until one says it is going; the hub clears it for all.
+function renderAgent() {
+  const a = state.agent_request;
+  $('agent').hidden = !a;
+  if (!a) return;
+  $('agent-text').textContent =
+    `Un usager souhaite parler à un agent — borne d'accueil (depuis ${hhmm(a.at)}). `;
+  $('agent-seen').disabled = !token;
+}
+
+async function agentSeen() {
+  const a = state && state.agent_request;
+  if (!a) return;
+  const r = await mutate(`/agent-requests/${a.id}/dismiss`);
+  if (!r.ok) say(r.data.error === 'network' ? 'Hub injoignable : réessayez.' : 'Non envoyé.', 'error');
+}
+
 function render() {
   if (!state) return;
   renderPrinter();
+  renderAgent();
   if (!counterId) return;
   const c = myCounter();
   $('title').textContent = c ? c.name : `Guichet ${counterId}`;
@@ -396,6 +415,7 @@ $('setup-form').addEventListener('submit', (e) => {
   showDesk();
 });
 $('change').addEventListener('click', showSetup);
+$('agent-seen').addEventListener('click', agentSeen);
 $('btn-call').addEventListener('click', () => act('call-next'));
 $('btn-recall').addEventListener('click', () => act('recall'));
 $('btn-start').addEventListener('click', () => act('start'));

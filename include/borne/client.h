@@ -76,6 +76,9 @@ typedef struct client_view {
      * (printer_state_name) and whether a ticket issued now would print. */
     char printer[16];
     bool printer_can_print;
+    /* A visitor at the kiosk asked to speak to an agent (hub_request_agent): its id (0: none)
+     * and when; any desk dismisses it with client_agent_dismiss. */
+    int64_t agent_request_id, agent_request_at;
     int n_services;
     client_service_view services[LAN_MAX_SERVICES];
     /* The antenne's partners a visitor can be referred to (the state's choices): id and name. */
@@ -137,6 +140,11 @@ int client_contact(client *c, int channel);
 int client_alarm_raise(client *c, bool test);
 int client_alarm_ack(client *c, int64_t alarm_id, lan_alarm_ack kind);
 int client_alarm_clear(client *c, int64_t alarm_id, const char *reason);
+
+/* Dismisses the kiosk's request to speak to an agent (POST /agent-requests/{id}/dismiss), on the
+ * alarm operations' worker. Returns 0, or -1 when one of them is pending, the client is read-only
+ * or id is not positive. */
+int client_agent_dismiss(client *c, int64_t request_id);
 
 /* A new random Idempotency-Key (UUID version 4) into out[37]. Returns 0 or -1. */
 int client_new_key(char out[37]);

@@ -58,6 +58,12 @@ void hub_notify(hub *h);
  * call the state says "printer": null (no printer attached to this hub). Thread-safe. */
 void hub_set_printer(hub *h, const char *state, bool can_print);
 
+/* A visitor at the kiosk asks to speak to an agent (after a rain or storm rating): the state
+ * says "agent_request": {"id", "at"} (no visitor identity: there is none to give) on every
+ * stream until a desk dismisses it (POST /api/v1/agent-requests/{id}/dismiss, any desk's token).
+ * A second request while one is shown keeps the first's id and time. Thread-safe. */
+void hub_request_agent(hub *h);
+
 /* Ends every event stream, stops serving, joins the threads and frees. NULL is fine. */
 void hub_stop(hub *h);
 

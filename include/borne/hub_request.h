@@ -42,6 +42,7 @@ typedef enum hub_route_kind {
     HUB_ROUTE_ALARM_EVENTS,    /* GET  /api/v1/alarms/events: desks' own stream (any desk token) */
     HUB_ROUTE_ALARM_ACK,       /* POST /api/v1/alarms/{aid}/ack (any desk token) */
     HUB_ROUTE_ALARM_CLEAR,     /* POST /api/v1/alarms/{aid}/clear (the raising desk's token) */
+    HUB_ROUTE_AGENT_DISMISS,   /* POST /api/v1/agent-requests/{rid}/dismiss (any desk token) */
 } hub_route_kind;
 
 /* The actions of the wire contract (borne/lan_contract.h), same values as lan_action. */
@@ -57,7 +58,8 @@ typedef struct hub_route {
     hub_action action;         /* HUB_ROUTE_COUNTER */
     int counter_id;            /* HUB_ROUTE_COUNTER, HUB_ROUTE_COUNTER_GET, */
                                /* HUB_ROUTE_ALARM_RAISE: 1..9999 */
-    int64_t alarm_id;          /* HUB_ROUTE_ALARM_ACK, HUB_ROUTE_ALARM_CLEAR: >= 1 */
+    int64_t alarm_id;          /* HUB_ROUTE_ALARM_ACK, HUB_ROUTE_ALARM_CLEAR: >= 1; */
+                               /* HUB_ROUTE_AGENT_DISMISS: the request's id, >= 1 */
     char file[64];             /* HUB_ROUTE_STATIC: a plain file name in the web root */
 } hub_route;
 

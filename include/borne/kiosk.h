@@ -65,6 +65,11 @@ typedef struct kiosk_options {
      * changed and the kiosk reads it again. NULL → never. */
     int (*apply_business)(void *ctx, queue *q, int64_t now_s);
     void *apply_business_ctx;
+    /* A visitor who rated the visit rain or storm asks to speak to an agent: tells every desk
+     * (the kiosk role: hub_request_agent), on the UI thread, so it must not block. NULL → the
+     * kiosk does not offer it (no desk would hear). */
+    void (*ask_agent)(void *ctx);
+    void *ask_agent_ctx;
 } kiosk_options;
 
 /* Fills the printer callbacks that forward printer events to the kiosk through SDL_PushEvent.

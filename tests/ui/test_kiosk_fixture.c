@@ -139,7 +139,8 @@ bool fixture_open_with(fixture *f, const char *name, const fixture_screen *s, vo
     speech_sink sink = speech_memory_sink(f->audio);
     kiosk_options ko = {.assets_dir = assets ? assets : "assets", .clock = {fixture_kiosk_clock, f},
                         .readback = true, .audio_sink = x && x->sdl_audio ? NULL : &sink, .on_spoken = on_spoken,
-                        .on_spoken_ctx = f, .input_dir = ""};
+                        .on_spoken_ctx = f, .input_dir = "",
+                        .ask_agent = x ? x->ask_agent : NULL, .ask_agent_ctx = x ? x->ask_agent_ctx : NULL};
     if (kiosk_create(&f->k, &f->cfg, f->q, f->p, f->r, &ko, err, sizeof err) != 0) {
         fprintf(stderr, "kiosk_create: %s\n", err);
         return false;

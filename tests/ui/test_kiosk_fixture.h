@@ -57,6 +57,8 @@ bool fixture_open(fixture *f, const char *name, const fixture_screen *s, void (*
 typedef struct fixture_extra {
     bool sdl_audio;
     const char *assets_dir;
+    void (*ask_agent)(void *ctx);   /* the kiosk's "speak to an agent" (kiosk_options) */
+    void *ask_agent_ctx;
 } fixture_extra;
 bool fixture_open_with(fixture *f, const char *name, const fixture_screen *s, void (*tweak)(borne_config *cfg),
                        int64_t now_ms, bool with_printer, const fixture_extra *x);

@@ -160,6 +160,13 @@ static double mm_to_nearest_digit(fixture *f, const char *label)
     return best;
 }
 
+static int agent_asks;
+static void agent_asked(void *ctx)
+{
+    (void)ctx;
+    agent_asks++;
+}
+
 static void large_key(fixture *f)
 {
     SDL_Event e;
@@ -184,7 +191,9 @@ static bool choose_language(fixture *f)
 static void one_size(const fixture_screen *sc, bool large)
 {
     fixture f;
-    if (!CHECK(fixture_open(&f, "screens", sc, NULL, fixture_open_time_ms(), true)))
+    /* Desks to hear "speak to an agent": the kiosk offers it (the hub's part: test_agent_request). */
+    fixture_extra with_desks = {.ask_agent = agent_asked, .ask_agent_ctx = NULL};
+    if (!CHECK(fixture_open_with(&f, "screens", sc, NULL, fixture_open_time_ms(), true, &with_desks)))
         return;
     char size[128], dir[800];
     snprintf(size, sizeof size, "%s%s", sc->name, large ? "-large" : "");
@@ -304,6 +313,15 @@ static void one_size(const fixture_screen *sc, bool large)
     CHECK(fixture_tap(&f, tr("feedback.5")));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_FEEDBACK_REASON);
     check_and_save(&f, size, "feedback_reason");
+    /* "Parler à un agent", on whichever page of the choices it is. */
+    int x_, y_;
+    for (int page = 0; page < 4 && !kiosk_find_target(f.k, tr("reason.agent"), &x_, &y_); page++)
+        CHECK(fixture_tap(&f, tr("common.next")));
+    int asked_before = agent_asks;
+    CHECK(fixture_tap(&f, tr("reason.agent")));
+    CHECK_INT(agent_asks, asked_before + 1);
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_THANKS);
+    check_and_save(&f, size, "thanks-agent");
 
     kiosk_show(f.k, KIOSK_FEEDBACK);
     CHECK(fixture_tap(&f, tr("feedback.1")));

@@ -1,5 +1,6 @@
 /* After a rain or storm rating: why, in one optional tap (the contract's reasons: attente,
- * accueil, réponse obtenue, locaux, autre), or skip. Counted with the rating per bucket. */
+ * accueil, réponse obtenue, locaux, autre), or skip. Counted with the rating per bucket. Or
+ * "parler à un agent": every desk sees that a visitor at the kiosk wants to speak to someone. */
 #include "../kiosk_choices.h"
 
 #include <stdio.h>
@@ -9,12 +10,14 @@
 static const char *const reason_keys[CONTRACT_REASONS_N + 1] = {CONTRACT_REASONS(REASON_KEY_)};
 #undef REASON_KEY_
 
-/* The reasons in the contract's order. */
+/* The reasons in the contract's order, then (where desks can hear it) "speak to an agent". */
 static int reason_choices(const kiosk *k, kl_choice *c)
 {
     int n = 0;
     for (int r = 1; r <= CONTRACT_REASONS_N; r++)
         c[n++] = (kl_choice){T_REASON + r, kiosk_tr(k, reason_keys[r]), UI_ICON_NONE, UI_BUTTON_SECONDARY};
+    if (k->ask_agent)
+        c[n++] = (kl_choice){T_AGENT, kiosk_tr(k, "reason.agent"), UI_ICON_NONE, UI_BUTTON_PRIMARY};
     return n;
 }
 
@@ -31,9 +34,13 @@ static bool on_event(kiosk *k, const kiosk_scene_event *e)
 {
     if (e->kind != KIOSK_EV_TARGET)
         return false;
-    if (e->target > T_REASON && e->target <= T_REASON + CONTRACT_REASONS_N)
+    if (e->target > T_REASON && e->target <= T_REASON + CONTRACT_REASONS_N) {
         k->fb_reason = e->target - T_REASON;
-    else if (e->target != T_DONE)
+    } else if (e->target == T_AGENT && k->ask_agent) {
+        /* Every desk is told; nobody's identity goes with it (the kiosk has none). */
+        k->ask_agent(k->ask_agent_ctx);
+        k->agent_asked = true;
+    } else if (e->target != T_DONE)
         return false;
     kiosk_scene_replace(k, KIOSK_THANKS);
     return true;

@@ -17,7 +17,7 @@ static void draw_thanks(const kiosk_layout *l)
     const char *done = kiosk_tr(k, "result.done");
     int dw = ui_text_width(l->u, done, l->body, true) + bh + kl_mm(l, 12);
     /* 7-inch: the thanks and the question share the band, "Terminé" is the grid's last cell. */
-    const char *title = kiosk_tr(k, l->small ? "thanks.ask" : "thanks.title");
+    const char *title = kiosk_tr(k, k->agent_asked ? "thanks.agent" : l->small ? "thanks.ask" : "thanks.title");
     int title_w = a.w - icon - 2 * pad - kl_mm(l, 3);
     int th = kl_text_h(l, title, l->body, true, title_w);
     int vpad = l->small ? 0 : pad;   /* 7-inch: the lines' own leading is the margin */
@@ -28,6 +28,13 @@ static void draw_thanks(const kiosk_layout *l)
             l->t->band);
     kl_text(l, (SDL_Rect){band.x + pad + icon + kl_mm(l, 3), band.y + vpad, title_w, th}, title, l->body, true,
             l->t->band_ink, UI_ALIGN_START, UI_ALIGN_CENTER);
+    if (k->agent_asked) {
+        /* Someone is coming: the service question waits for them; only "Terminé". */
+        SDL_Rect row = kl_cut_top(&a, bh, l->gap);
+        kl_button(l, T_DONE, kl_cut_right(&row, dw < row.w ? dw : row.w, 0), done, NULL, UI_ICON_CHECK,
+                  UI_BUTTON_SECONDARY, l->body);
+        return;
+    }
     if (l->small) {
         /* The tiles' free cell (the first one, on the first page, in large text). */
         SDL_Rect cell = kl_service_tiles(l, a, 2, 1);
@@ -68,9 +75,10 @@ static void leave(kiosk *k) { kiosk_commit_feedback(k, 0); }
 
 static void describe(kiosk *k, kiosk_spoken *d)
 {
-    kiosk_say_title(d, kiosk_tr(k, "thanks.ask"));
+    kiosk_say_title(d, kiosk_tr(k, k->agent_asked ? "thanks.agent" : "thanks.ask"));
     kiosk_say_choice(d, T_DONE, kiosk_tr(k, "result.done"), kiosk_key_words(k, "back"));
-    kiosk_say_services(k, d);
+    if (!k->agent_asked)
+        kiosk_say_services(k, d);
 }
 
 const kiosk_scene kiosk_scene_thanks = {
