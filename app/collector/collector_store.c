@@ -28,7 +28,7 @@ struct bucket_col {
 static struct bucket_col bucket_cols[MAX_BUCKET_COLS];
 static int n_bucket_cols;
 static struct store_added_column added[MAX_BUCKET_COLS + 1];
-static char schema_buf[8192], upsert_buf[8192], export_buf[2048], feedback_buf[512];
+static char schema_buf[8192], upsert_buf[8192], export_buf[2048], export_antenne_buf[2048], feedback_buf[512];
 static char upsert_rows_buf[STORE_UPSERT_ROWS_MAX - 1][16384];
 
 /* The newer report wins; a stored sent_at further ahead of this receipt than ingest allows is a
@@ -84,6 +84,7 @@ const char *store_sql[STMT_COUNT] = {
     [STMT_LOG_LIST] = "SELECT id, value, at FROM fleet_log WHERE ns = $1 ORDER BY id DESC LIMIT $2",
     [STMT_FEEDBACK_SUMS] = feedback_buf,
     [STMT_KV_DEL] = "DELETE FROM fleet_kv WHERE ns = $1 AND key = $2",
+    [STMT_EXPORT_ANTENNE] = export_antenne_buf,
 };
 
 
@@ -207,6 +208,12 @@ static void build_sql(void)
     append(export_buf, sizeof export_buf, el, "%s",
            " FROM buckets WHERE day >= $1 AND day <= $2"
            " AND (CAST($3 AS TEXT) = '' OR antenne = $3) AND (CAST($4 AS TEXT) = '' OR service = $4)"
+           " ORDER BY antenne, day, hour, service, public_type");
+    /* A prepared statement's generic plan cannot use the (antenne, day, ...) key through the "= '' OR"
+     * above: a year of one antenne among thousands would read the whole table. */
+    el = append(export_antenne_buf, sizeof export_antenne_buf, 0, "SELECT %s", cols);
+    append(export_antenne_buf, sizeof export_antenne_buf, el, "%s",
+           " FROM buckets WHERE day >= $1 AND day <= $2 AND antenne = $3 AND (CAST($4 AS TEXT) = '' OR service = $4)"
            " ORDER BY antenne, day, hour, service, public_type");
 
     size_t fl = append(feedback_buf, sizeof feedback_buf, 0, "%s", "SELECT antenne");
@@ -392,7 +399,8 @@ int collector_store_export(struct collector_store *store, const struct collector
     struct export_ctx e = {fn, ctx};
     struct store_param p[] = {text(f->from[0] ? f->from : "0000-00-00"), text(f->to[0] ? f->to : "9999-99-99"),
                               text(f->antenne), text(f->service)};
-    return store->ops->query(store->impl, STMT_EXPORT, p, 4, export_row, &e, store->error, sizeof store->error);
+    return store->ops->query(store->impl, f->antenne[0] ? STMT_EXPORT_ANTENNE : STMT_EXPORT, p, 4, export_row, &e,
+                             store->error, sizeof store->error);
 }
 
 struct devices_ctx {

@@ -34,6 +34,7 @@ enum store_stmt {
      * bucket: PostgreSQL's cost per statement, not per row, dominated the ingest). */
     STMT_UPSERT_ROWS,
     STMT_UPSERT_ROWS_LAST = STMT_UPSERT_ROWS + STORE_UPSERT_ROWS_MAX - 2,
+    STMT_EXPORT_ANTENNE,   /* STMT_EXPORT for one antenne: its own statement, so the plan uses the key */
     STMT_COUNT
 };
 

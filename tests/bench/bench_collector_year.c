@@ -1,0 +1,227 @@
+/* The steering console over a national-size store: N antennes (default 2,800, in 96 territories and
+ * groups of three) with a realistic year each (collector_synth_day(): ~245 open days, 7 hours, 6
+ * services and the phone/e-mail bucket) in PostgreSQL, then the real borne-collector answering over
+ * HTTP with the 2,800 live snapshots held:
+ *   - the "Maintenant" page (goal p95 < 200 ms),
+ *   - a region view of a month (/console/period) and of the year (the region's Services Publics+ sheet,
+ *     the console's only year view; goal p95 < 200 ms),
+ *   - an antenne's yearly poster, PDF and PNG, and a territory's monthly météo (goal < 1 s).
+ * The year goes in through the store, not HTTP: each antenne-week is the JSON a board sends, parsed by
+ * the collector's validator (collector_ingest_parse) and applied with collector_store_apply() in
+ * transactions of LOAD_GROUP batches, on a second connection while the collector runs; the load rate is
+ * printed too. Figures only, nothing asserted.
+ *
+ * Usage: bench_collector_year [antennes [days]]   (days from 2025-01-01; 365 = the year) */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "borne/collector_store.h"
+#include "borne/collector_synth.h"
+#include "test_collector_harness.h"
+
+#define LOAD_GROUP 32
+#define RUNS 20
+
+static struct harness h;
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static size_t discard(char *p, size_t size, size_t n, void *ctx)
+{
+    (void)p;
+    size_t *bytes = ctx;
+    *bytes += size * n;
+    return size * n;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Applies the queued batches in one transaction. */
+static bool flush(struct collector_store *st, struct collector_batch **q, size_t *n)
+{
+    size_t applied[LOAD_GROUP];
+    bool ok = collector_store_apply(st, (const struct collector_batch *const *)q, *n, (int64_t)time(NULL), applied) == 0;
+    if (!ok)
+        fprintf(stderr, "apply: %s\n", collector_store_error(st));
+    for (size_t i = 0; i < *n; i++)
+        collector_batch_free(q[i]);
+    *n = 0;
+    return ok;
+}
+
+static bool load_year(int sites, int days, long *rows)
+{
+    struct collector_store *st = harness_open_store(&h);
+    if (!st)
+        return false;
+    int64_t first = collector_ingest_parse_day("2025-01-01"), now = (int64_t)time(NULL);
+    struct collector_batch *queue[LOAD_GROUP];
+    size_t queued = 0;
+    static struct collector_bucket b[7 * COLLECTOR_SYNTH_DAY_MAX];
+    bool ok = true;
+    for (int s = 0; ok && s < sites; s++) {
+        char id[32];
+        snprintf(id, sizeof id, "site-%d", s);
+        struct collector_synth_site site = {id, 0.3 + (double)(s % 17) / 10.0, (uint32_t)(s * 2654435761U + 42)};
+        size_t nb = 0;
+        for (int64_t day = first; ok && day < first + days; day++) {
+            nb += collector_synth_day(&site, day, 1, b + nb, sizeof b / sizeof b[0] - nb);
+            bool week_end = ((day + 3) % 7 + 7) % 7 == 6 || day + 1 == first + days;
+            if (!week_end || !nb)
+                continue;
+            char uuid[COLLECTOR_UUID_LEN + 1];
+            collector_synth_uuid((uint64_t)day, (uint64_t)s, uuid);
+            char *body = collector_synth_body(id, uuid, now, b, nb, NULL);
+            struct collector_ingest_error err;
+            if (!body || collector_ingest_parse(body, strlen(body), id, now, 100000, &queue[queued], &err) !=
+                             COLLECTOR_INGEST_OK) {
+                fprintf(stderr, "%s: the synthetic week does not validate\n", id);
+                ok = false;
+            } else {
+                queued++;
+                *rows += (long)nb;
+            }
+            free(body);
+            nb = 0;
+            if (queued == LOAD_GROUP)
+                ok = flush(st, queue, &queued);
+        }
+    }
+    ok = flush(st, queue, &queued) && ok;
+    collector_store_close(st);
+    return ok;
+}
+
+static bool post_live(int sites)
+{
+    CURL *c = curl_easy_init();
+    size_t bytes = 0;
+    long failed = 0;
+    for (int s = 0; c && s < sites; s++) {
+        char url[256], auth[128], body[512], at[21];
+        snprintf(url, sizeof url, "%s/api/v1/antennes/site-%d/live", h.url, s);
+        snprintf(auth, sizeof auth, "Authorization: Bearer %s", harness_token(s));
+        collector_synth_time_text((int64_t)time(NULL), at);
+        snprintf(body, sizeof body,
+                 "{\"schema\":2,\"antenne\":\"site-%d\",\"id\":\"123e4567-e89b-42d3-a456-%012d\",\"at\":\"%s\","
+                 "\"open\":true,\"desks_open\":%d,\"printer\":\"%s\",\"services\":[{\"service\":\"A\","
+                 "\"waiting\":%d,\"longest_wait_s\":%d}]}",
+                 s, s, at, 1 + s % 3, s % 50 == 0 ? "paper_out" : "ready", s % 9, (s % 9) * 180);
+        struct curl_slist *headers = curl_slist_append(NULL, auth);
+        headers = curl_slist_append(headers, "Content-Type: application/json");
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &bytes);
+        long status = 0;
+        if (curl_easy_perform(c) == CURLE_OK)
+            curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        failed += status != 200;
+        curl_slist_free_all(headers);
+    }
+    curl_easy_cleanup(c);
+    if (failed)
+        fprintf(stderr, "%ld live snapshots refused\n", failed);
+    return c && !failed;
+}
+
+/* RUNS timed GETs (after one untimed) with the HQ token: p50 and p95 in ms, and the answer's size. */
+static void measure(const char *label, const char *path, double goal_ms)
+{
+    CURL *c = curl_easy_init();
+    char url[512], auth[128];
+    snprintf(url, sizeof url, "%s%s", h.url, path);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", HARNESS_ADMIN_TOKEN);
+    struct curl_slist *headers = curl_slist_append(NULL, auth);
+    double ms[RUNS];
+    size_t bytes = 0;
+    long status = 0;
+    for (int k = -1; c && k < RUNS; k++) {
+        bytes = 0;
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &bytes);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, 600L);
+        double t0 = seconds();
+        if (curl_easy_perform(c) != CURLE_OK || curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK ||
+            status != 200) {
+            printf("%-44s failed (HTTP %ld)\n", label, status);
+            break;
+        }
+        if (k >= 0)
+            ms[k] = (seconds() - t0) * 1000.0;
+    }
+    if (status == 200) {
+        qsort(ms, RUNS, sizeof ms[0], cmp_double);
+        printf("%-44s p50 %8.1f ms  p95 %8.1f ms  (goal %.0f ms: %s)  %zu bytes\n", label, ms[RUNS / 2],
+               ms[(RUNS * 95 + 99) / 100 - 1], goal_ms, ms[(RUNS * 95 + 99) / 100 - 1] < goal_ms ? "met" : "MISSED",
+               bytes);
+    }
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(c);
+}
+
+int main(int argc, char **argv)
+{
+    int sites = argc > 1 ? atoi(argv[1]) : 2800, days = argc > 2 ? atoi(argv[2]) : 365;
+    if (sites < 3 || days < 1 || days > 365) {
+        fprintf(stderr, "usage: bench_collector_year [antennes >= 3 [days 1..365]]\n");
+        return 2;
+    }
+    /* The table: territories of ~30 antennes, groups of three sharing a manager. */
+    char dir_csv[600];
+    snprintf(dir_csv, sizeof dir_csv, "/tmp/bench_collector_year_%ld.csv", (long)getpid());
+    FILE *f = fopen(dir_csv, "w");
+    if (!f)
+        return perror(dir_csv), 1;
+    fprintf(f, "name,opened,population,communes,territory,group,lat,lon\n");
+    for (int s = 0; s < sites; s++)
+        fprintf(f, "Site %d,2020-01-01,%d,100,T%02d,g-%d,%.4f,%.4f\n", s, 50000 + s * 37 % 400000, s % 96, s / 3,
+                43.0 + (s % 50) * 0.15, -1.0 + (s / 50) * 0.12);
+    fclose(f);
+    const char *extra[] = {"--antennes-csv", dir_csv, NULL};
+    if (!harness_start(&h, "bench_collector_year", "postgresql", sites, 4, extra)) {
+        remove(dir_csv);
+        return 1;
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    printf("bench_collector_year: %d antennes x %d days of 2025, PostgreSQL, real borne-collector over HTTP\n", sites,
+           days);
+    long rows = 0;
+    double t0 = seconds();
+    bool ok = load_year(sites, days, &rows);
+    double load_s = seconds() - t0;
+    printf("load through the store (validator + collector_store_apply, %d batches a transaction): %ld buckets in "
+           "%.0f s, %.0f buckets/s\n",
+           LOAD_GROUP, rows, load_s, (double)rows / load_s);
+    ok = ok && post_live(sites);
+    if (ok) {
+        char path[256];
+        measure("Maintenant (/console), all antennes", "/console", 200);
+        measure("region, a month (/console/period)", "/console/period?period=month&date=2025-03-01", 200);
+        measure("region, the year (services.pdf)", "/console/poster/services.pdf?date=2025-06-01", 200);
+        snprintf(path, sizeof path, "/console/poster/services.pdf?date=2025-06-01&antenne=site-%d", sites / 2);
+        measure("poster: an antenne's year, PDF", path, 1000);
+        snprintf(path, sizeof path, "/console/poster/services.png?date=2025-06-01&antenne=site-%d", sites / 2);
+        measure("poster: an antenne's year, PNG", path, 1000);
+        measure("poster: a territory's month, PDF", "/console/poster/meteo.pdf?date=2025-03-01&territory=T07", 1000);
+    }
+    curl_global_cleanup();
+    remove(dir_csv);
+    return harness_stop(&h) && ok ? 0 : 1;
+}
