@@ -12,8 +12,6 @@
  *   - the shared objects mapped, and whether any GL stack (libGL, libEGL, libLLVM, *_dri) is.
  * Goals on the X11 path (issue 11): first frame <= 50 ms, PSS <= 16 MiB, idle CPU <= 0.05 % of
  * a core, no libGL/libLLVM mapped. */
-#include <X11/Xlib.h>
-#include <X11/Xutil.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -28,6 +26,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "bench_proc.h"
 
 #define MAX_SO 160
 
@@ -47,98 +47,6 @@ typedef struct result {
 static char tmpdir[256];
 static int starts = 5, idle_s = 60;
 
-static const char *loadavg(void)
-{
-    static char buf[64] = "?\n";
-    FILE *f = fopen("/proc/loadavg", "r");
-    if (f) {
-        if (!fgets(buf, sizeof buf, f))
-            snprintf(buf, sizeof buf, "?\n");
-        fclose(f);
-    }
-    return buf;
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
-    nanosleep(&ts, NULL);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* ---- Xvfb and the pixel probe -------------------------------------------------------------- */
-
-static pid_t xvfb_pid;
-static char display_name[16];
-
-/* Starts Xvfb on the first free display number and connects to it. */
-static Display *start_xvfb(int w, int h)
-{
-    int num = 90;
-    for (char lock[64]; num < 200; num++) {
-        snprintf(lock, sizeof lock, "/tmp/.X%d-lock", num);
-        if (access(lock, F_OK) != 0)
-            break;
-    }
-    snprintf(display_name, sizeof display_name, ":%d", num);
-    char screen[32];
-    snprintf(screen, sizeof screen, "%dx%dx24", w, h);
-    xvfb_pid = fork();
-    if (xvfb_pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, 1);
-        dup2(null, 2);
-        /* -br: a black root, so the first frame is the first non-black pixel. */
-        execlp("Xvfb", "Xvfb", display_name, "-screen", "0", screen, "-br", "-nolisten", "tcp", "-noreset",
-               (char *)NULL);
-        _exit(127);
-    }
-    for (double until = now_ms() + 10000; now_ms() < until; sleep_ms(20)) {
-        Display *d = XOpenDisplay(display_name);
-        if (d)
-            return d;
-    }
-    return NULL;
-}
-
-static void stop_xvfb(void)
-{
-    if (xvfb_pid > 0) {
-        kill(xvfb_pid, SIGTERM);
-        waitpid(xvfb_pid, NULL, 0);
-        xvfb_pid = 0;
-    }
-}
-
-/* The window is as big as the screen: it is drawn when points spread over it are no longer the
- * black root. */
-static bool frame_on_screen(Display *d, int w, int h)
-{
-    const int pts[5][2] = {{w / 2, h / 2}, {8, 8}, {w - 9, 8}, {8, h - 9}, {w - 9, h - 9}};
-    Window root = DefaultRootWindow(d);
-    for (int i = 0; i < 5; i++) {
-        XImage *img = XGetImage(d, root, pts[i][0], pts[i][1], 1, 1, AllPlanes, ZPixmap);
-        unsigned long px = img ? XGetPixel(img, 0, 0) : 0;
-        if (img)
-            XDestroyImage(img);
-        if ((px & 0xffffff) == 0)
-            return false;
-    }
-    return true;
-}
-
 /* ---- the program ------------------------------------------------------------------------------ */
 
 typedef struct run {
@@ -148,21 +56,6 @@ typedef struct run {
     double ready_ms;           /* -1 until READY=1 */
 } run;
 
-static int notify_socket(const char *path)
-{
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof sa.sun_path)
-        return -1;
-    memcpy(sa.sun_path, path, strlen(path) + 1);
-    unlink(path);
-    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-        close(fd);
-        fd = -1;
-    }
-    return fd;
-}
-
 static bool start_borne(run *r, const char *driver, int w, int h)
 {
     char sock[320], store[320], window[32], log[320];
@@ -170,11 +63,11 @@ static bool start_borne(run *r, const char *driver, int w, int h)
     snprintf(store, sizeof store, "%s/bench.db", tmpdir);
     snprintf(log, sizeof log, "%s/borne.log", tmpdir);
     snprintf(window, sizeof window, "%dx%d", w, h);
-    r->notify_fd = notify_socket(sock);
+    r->notify_fd = bench_notify_socket(sock);
     r->ready_ms = -1;
     if (r->notify_fd < 0)
         return false;
-    r->exec_ms = now_ms();
+    r->exec_ms = bench_now_ms();
     r->pid = fork();
     if (r->pid == 0) {
         int out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -184,7 +77,7 @@ static bool start_borne(run *r, const char *driver, int w, int h)
         setenv("SDL_VIDEODRIVER", driver, 1);
         setenv("SDL_AUDIODRIVER", "dummy", 1);
         if (strcmp(driver, "x11") == 0)
-            setenv("DISPLAY", display_name, 1);
+            setenv("DISPLAY", bench_xvfb_display(), 1);
         execl(BORNE_BIN, BORNE_BIN, "--config", BENCH_ASSETS_DIR "/demo/borne.ini", "--assets", BENCH_ASSETS_DIR,
               "--store", store, "--window", window, (char *)NULL);
         _exit(127);
@@ -203,7 +96,7 @@ static void poll_notify(run *r, int timeout_ms)
         return;
     buf[n] = '\0';
     if (r->ready_ms < 0 && strstr(buf, "READY=1"))
-        r->ready_ms = now_ms() - r->exec_ms;
+        r->ready_ms = bench_now_ms() - r->exec_ms;
 }
 
 static void stop_borne(run *r)
@@ -217,53 +110,18 @@ static void stop_borne(run *r)
 static double first_frame(run *r, Display *d, int w, int h)
 {
     double seen = -1;
-    while (now_ms() - r->exec_ms < 30000) {
-        if (d && frame_on_screen(d, w, h)) {
-            seen = now_ms() - r->exec_ms;
+    while (bench_now_ms() - r->exec_ms < 30000) {
+        if (d && bench_frame_on_screen(d, w, h)) {
+            seen = bench_now_ms() - r->exec_ms;
             break;
         }
         poll_notify(r, d ? 0 : 1);
         if (!d && r->ready_ms >= 0)
             return r->ready_ms;
     }
-    while (r->ready_ms < 0 && now_ms() - r->exec_ms < 30000)
+    while (r->ready_ms < 0 && bench_now_ms() - r->exec_ms < 30000)
         poll_notify(r, 10);
     return seen;
-}
-
-static double cpu_ticks(pid_t pid)
-{
-    char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (!f || !fgets(buf, sizeof buf, f)) {
-        if (f)
-            fclose(f);
-        return -1;
-    }
-    fclose(f);
-    char *p = strrchr(buf, ')');
-    unsigned long utime = 0, stime = 0;
-    /* fields after the command: state(3) ... utime(14) stime(15) */
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
-        return -1;
-    return (double)(utime + stime);
-}
-
-static void memory(pid_t pid, result *res)
-{
-    char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
-    FILE *f = fopen(path, "r");
-    long rss = -1, pss = -1;
-    while (f && fgets(line, sizeof line, f)) {
-        sscanf(line, "Rss: %ld kB", &rss);
-        sscanf(line, "Pss: %ld kB", &pss);
-    }
-    if (f)
-        fclose(f);
-    res->rss_mib = rss / 1024.0;
-    res->pss_mib = pss / 1024.0;
 }
 
 static void shared_objects(pid_t pid, result *res)
@@ -293,14 +151,16 @@ static void shared_objects(pid_t pid, result *res)
         fclose(f);
 }
 
+static void memory(pid_t pid, result *res) { bench_memory(pid, &res->pss_mib, &res->rss_mib); }
+
 static void measure(result *res)
 {
     bool x11 = strcmp(res->path, "x11") == 0;
     Display *d = NULL;
     if (x11) {
-        if (!(d = start_xvfb(res->w, res->h))) {
+        if (!(d = bench_xvfb_start(res->w, res->h))) {
             fprintf(stderr, "bench_shell: Xvfb %dx%d did not start\n", res->w, res->h);
-            stop_xvfb();
+            bench_xvfb_stop();
             return;
         }
     }
@@ -321,23 +181,23 @@ static void measure(result *res)
             continue;
         }
         /* The last start stays: memory 10 s after the first frame, then the idle CPU. */
-        sleep_ms(10000);
+        bench_sleep_ms(10000);
         memory(r.pid, res);
         shared_objects(r.pid, res);
-        double c0 = cpu_ticks(r.pid), w0 = now_ms();
-        sleep_ms(idle_s * 1000);
-        double c1 = cpu_ticks(r.pid), w1 = now_ms();
+        double c0 = bench_cpu_ticks(r.pid), w0 = bench_now_ms();
+        bench_sleep_ms(idle_s * 1000);
+        double c1 = bench_cpu_ticks(r.pid), w1 = bench_now_ms();
         res->idle_cpu_pct = 100.0 * (c1 - c0) / (double)sysconf(_SC_CLK_TCK) / ((w1 - w0) / 1000.0);
         stop_borne(&r);
     }
-    qsort(first, (size_t)n, sizeof first[0], cmp_double);
-    qsort(ready, (size_t)n, sizeof ready[0], cmp_double);
+    qsort(first, (size_t)n, sizeof first[0], bench_cmp_double);
+    qsort(ready, (size_t)n, sizeof ready[0], bench_cmp_double);
     res->first_best_ms = n ? first[0] : -1;
     res->first_median_ms = n ? first[n / 2] : -1;
     res->ready_median_ms = n ? ready[n / 2] : -1;
     if (d)
         XCloseDisplay(d);
-    stop_xvfb();
+    bench_xvfb_stop();
 }
 
 /* exec -> exit of `borne --help`: the dynamic loader and libc start, the floor under any first
@@ -347,7 +207,7 @@ static double loader_floor_ms(void)
     double t[32];
     int n = 0;
     for (; n < starts && n < 32; n++) {
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         pid_t pid = fork();
         if (pid == 0) {
             int null = open("/dev/null", O_WRONLY);
@@ -356,9 +216,9 @@ static double loader_floor_ms(void)
             _exit(127);
         }
         waitpid(pid, NULL, 0);
-        t[n] = now_ms() - t0;
+        t[n] = bench_now_ms() - t0;
     }
-    qsort(t, (size_t)n, sizeof t[0], cmp_double);
+    qsort(t, (size_t)n, sizeof t[0], bench_cmp_double);
     return t[n / 2];
 }
 
@@ -394,7 +254,7 @@ int main(void)
                res[i].gl_mapped ? res[i].gl_names : "none");
     }
     printf("  exec -> exit of borne --help (loader floor, median): %.1f ms; load average %s", loader_floor_ms(),
-           loadavg());
+           bench_loadavg());
     printf("  first frame: x11 = seen on the X framebuffer by XGetImage polling; dummy = READY=1 (no "
            "framebuffer to look at)\n");
     printf("  goals on x11: first frame <= 50 ms, PSS <= 16 MiB, idle CPU <= 0.05 %% of a core, no GL stack\n");
