@@ -17,10 +17,11 @@ pkg_check_modules(X11 REQUIRED IMPORTED_TARGET x11)
 add_library(borne_bench_proc STATIC bench/bench_proc.c)
 target_include_directories(borne_bench_proc PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/bench)
 target_link_libraries(borne_bench_proc PUBLIC PkgConfig::X11)
+target_compile_definitions(borne_bench_proc PRIVATE BORNE_BIN="$<TARGET_FILE:borne>"
+                           BENCH_ASSETS_DIR="${BORNE_ASSETS_DIR}")
 add_executable(bench_shell bench/bench_shell.c)
 target_link_libraries(bench_shell PRIVATE borne_bench_proc)
-target_compile_definitions(bench_shell PRIVATE BORNE_BIN="$<TARGET_FILE:borne>"
-                           BENCH_ASSETS_DIR="${BORNE_ASSETS_DIR}")
+target_compile_definitions(bench_shell PRIVATE BORNE_BIN="$<TARGET_FILE:borne>")
 add_dependencies(bench_shell borne)
 borne_add_bench(bench_shell)
 
@@ -30,7 +31,5 @@ borne_add_bench(bench_shell)
 pkg_check_modules(XTST REQUIRED IMPORTED_TARGET xtst)
 add_executable(bench_speech bench/bench_speech.c)
 target_link_libraries(bench_speech PRIVATE borne_bench_proc PkgConfig::XTST)
-target_compile_definitions(bench_speech PRIVATE BORNE_BIN="$<TARGET_FILE:borne>"
-                           BENCH_ASSETS_DIR="${BORNE_ASSETS_DIR}")
 add_dependencies(bench_speech borne)
 borne_add_bench(bench_speech)

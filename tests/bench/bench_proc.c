@@ -4,6 +4,7 @@
 #include <X11/Xutil.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -149,4 +150,34 @@ void bench_memory(pid_t pid, double *pss_mib, double *rss_mib)
         fclose(f);
     *rss_mib = rss < 0 ? -1 : rss / 1024.0;
     *pss_mib = pss < 0 ? -1 : pss / 1024.0;
+}
+
+void bench_remove_dir(const char *dir, const char *const *leaves, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, leaves[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+pid_t bench_spawn_borne(const char *dir, int w, int h, const char *const *env)
+{
+    char store[512], log[512], window[32];
+    snprintf(store, sizeof store, "%s/bench.db", dir);
+    snprintf(log, sizeof log, "%s/borne.log", dir);
+    snprintf(window, sizeof window, "%dx%d", w, h);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        dup2(out, 1);
+        dup2(out, 2);
+        for (int i = 0; env[i] && env[i + 1]; i += 2)
+            setenv(env[i], env[i + 1], 1);
+        execl(BORNE_BIN, BORNE_BIN, "--config", BENCH_ASSETS_DIR "/demo/borne.ini", "--assets", BENCH_ASSETS_DIR,
+              "--store", store, "--window", window, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
 }

@@ -6,6 +6,7 @@
 
 #include <X11/Xlib.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 double bench_now_ms(void);
@@ -29,5 +30,12 @@ int bench_notify_socket(const char *path);
 double bench_cpu_ticks(pid_t pid);
 /* Pss and Rss from /proc/PID/smaps_rollup, in MiB (-1 when unreadable). */
 void bench_memory(pid_t pid, double *pss_mib, double *rss_mib);
+
+/* Forks the real `borne` (BORNE_BIN) on the demo antenne (BENCH_ASSETS_DIR), a w x h window, its
+ * store and log in dir, with the environment pairs env added (name, value, ..., NULL). The
+ * child's pid, or -1. */
+pid_t bench_spawn_borne(const char *dir, int w, int h, const char *const *env);
+/* Removes the files `leaves` of dir, then dir. */
+void bench_remove_dir(const char *dir, const char *const *leaves, size_t n);
 
 #endif

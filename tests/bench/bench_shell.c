@@ -58,30 +58,17 @@ typedef struct run {
 
 static bool start_borne(run *r, const char *driver, int w, int h)
 {
-    char sock[320], store[320], window[32], log[320];
+    char sock[320];
     snprintf(sock, sizeof sock, "%s/notify.sock", tmpdir);
-    snprintf(store, sizeof store, "%s/bench.db", tmpdir);
-    snprintf(log, sizeof log, "%s/borne.log", tmpdir);
-    snprintf(window, sizeof window, "%dx%d", w, h);
     r->notify_fd = bench_notify_socket(sock);
     r->ready_ms = -1;
     if (r->notify_fd < 0)
         return false;
+    bool x11 = strcmp(driver, "x11") == 0;
+    const char *const env[] = {"NOTIFY_SOCKET", sock, "SDL_VIDEODRIVER", driver, "SDL_AUDIODRIVER", "dummy",
+                               x11 ? "DISPLAY" : NULL, bench_xvfb_display(), NULL};
     r->exec_ms = bench_now_ms();
-    r->pid = fork();
-    if (r->pid == 0) {
-        int out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        dup2(out, 1);
-        dup2(out, 2);
-        setenv("NOTIFY_SOCKET", sock, 1);
-        setenv("SDL_VIDEODRIVER", driver, 1);
-        setenv("SDL_AUDIODRIVER", "dummy", 1);
-        if (strcmp(driver, "x11") == 0)
-            setenv("DISPLAY", bench_xvfb_display(), 1);
-        execl(BORNE_BIN, BORNE_BIN, "--config", BENCH_ASSETS_DIR "/demo/borne.ini", "--assets", BENCH_ASSETS_DIR,
-              "--store", store, "--window", window, (char *)NULL);
-        _exit(127);
-    }
+    r->pid = bench_spawn_borne(tmpdir, w, h, env);
     return r->pid > 0;
 }
 
@@ -262,12 +249,7 @@ int main(void)
     for (int i = 0; i < res[0].n_so; i++)
         printf(" %s", res[0].so[i]);
     printf("\n");
-    const char *leaves[] = {"notify.sock", "bench.db", "bench.db-wal", "bench.db-shm", "borne.log"};
-    for (size_t i = 0; i < sizeof leaves / sizeof leaves[0]; i++) {
-        char path[320];
-        snprintf(path, sizeof path, "%s/%s", tmpdir, leaves[i]);
-        unlink(path);
-    }
-    rmdir(tmpdir);
+    const char *const leaves[] = {"notify.sock", "bench.db", "bench.db-wal", "bench.db-shm", "borne.log"};
+    bench_remove_dir(tmpdir, leaves, sizeof leaves / sizeof leaves[0]);
     return 0;
 }

@@ -128,25 +128,11 @@ typedef struct run {
 
 static bool start_borne(run *r)
 {
-    char store[320], log[320], window[32];
-    snprintf(store, sizeof store, "%s/bench.db", tmpdir);
-    snprintf(log, sizeof log, "%s/borne.log", tmpdir);
-    snprintf(window, sizeof window, "%dx%d", W, H);
+    const char *const env[] = {"SDL_VIDEODRIVER", "x11", "DISPLAY", bench_xvfb_display(), "SDL_AUDIODRIVER", "disk",
+                               "SDL_DISKAUDIOFILE", pcm_path, NULL};
     unlink(pcm_path);
     r->exec_ms = bench_now_ms();
-    r->pid = fork();
-    if (r->pid == 0) {
-        int out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        dup2(out, 1);
-        dup2(out, 2);
-        setenv("SDL_VIDEODRIVER", "x11", 1);
-        setenv("DISPLAY", bench_xvfb_display(), 1);
-        setenv("SDL_AUDIODRIVER", "disk", 1);
-        setenv("SDL_DISKAUDIOFILE", pcm_path, 1);
-        execl(BORNE_BIN, BORNE_BIN, "--config", BENCH_ASSETS_DIR "/demo/borne.ini", "--assets", BENCH_ASSETS_DIR,
-              "--store", store, "--window", window, (char *)NULL);
-        _exit(127);
-    }
+    r->pid = bench_spawn_borne(tmpdir, W, H, env);
     return r->pid > 0;
 }
 
@@ -369,12 +355,7 @@ int main(void)
            "come before it)\n", percentile(cut, n_cut, 0.5), percentile(cut, n_cut, 0.99), n_cut);
     printf("  blocks of %.1f ms (512 samples at 22.05 kHz), polled every 1 ms; load average %s", p.block_ms,
            bench_loadavg());
-    const char *leaves[] = {"audio.pcm", "bench.db", "bench.db-wal", "bench.db-shm", "borne.log"};
-    for (size_t i = 0; i < sizeof leaves / sizeof leaves[0]; i++) {
-        char path[320];
-        snprintf(path, sizeof path, "%s/%s", tmpdir, leaves[i]);
-        unlink(path);
-    }
-    rmdir(tmpdir);
+    const char *const leaves[] = {"audio.pcm", "bench.db", "bench.db-wal", "bench.db-shm", "borne.log"};
+    bench_remove_dir(tmpdir, leaves, sizeof leaves / sizeof leaves[0]);
     return 0;
 }
