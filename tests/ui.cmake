@@ -46,3 +46,7 @@ borne_add_test(NAME test_kiosk_speech SOURCES ui/test_kiosk_speech.c LIBS borne_
 # Languages at run time: French fallback of a missing key, a bad catalog left out and reported.
 borne_add_test(NAME test_kiosk_lang SOURCES ui/test_kiosk_lang.c LIBS borne_kiosk_fixture
                LABELS ui TIMEOUT 120 ENV ${BORNE_UI_ENV})
+
+# What a visitor hears, as a file: one text through the speech module into a WAV (sox stat on it).
+add_executable(speech_wav tools/speech_wav.c)
+target_link_libraries(speech_wav PRIVATE borne_speech)
