@@ -584,6 +584,14 @@ static struct chan_request *begin(struct collector_channel *ch, struct MHD_Conne
             *ret = fail(c, MHD_HTTP_UNAUTHORIZED, "unauthorized", "the HQ token is required");
             return NULL;
         }
+        /* Sending to a board takes the bearer token (scripts, HQ's own modules). A browser signed
+         * in with Basic for the HQ pages only reads here: a form on another site would send those
+         * credentials too. */
+        if (route == ROUTE_PUBLISH && !collector_http_bearer(c)) {
+            log_warn("channel message refused (403): Basic credentials, not the bearer token");
+            *ret = fail(c, MHD_HTTP_FORBIDDEN, "bearer_required", "sending to a board takes the HQ token as a bearer token");
+            return NULL;
+        }
     }
     if (route != ROUTE_LIST && route != ROUTE_ONLINE) {
         antenne = collector_ingest_valid_id(id) ? collector_antennes_find(ch->antennes, id) : -1;

@@ -244,6 +244,18 @@ async function main() {
       method: 'POST', headers: { 'Authorization': 'Bearer ' + HQ_TOKEN }, body: '{"kind": ',
     });
     t.check(garbled.status === 400, `HQ: a body that is not JSON is refused (${garbled.status})`);
+    // The console's Basic credentials: its buttons post JSON; a cross-site form can only post text.
+    const basic = 'Basic ' + Buffer.from('hq:' + HQ_TOKEN).toString('base64');
+    const crossSite = await fetch(`http://127.0.0.1:${collectorPort}/api/v1/alarms/${alarm2.uid}/ack`, {
+      method: 'POST', headers: { 'Authorization': basic, 'Content-Type': 'text/plain' },
+      body: JSON.stringify({ kind: 'vu', who: 'forged' }),
+    });
+    t.check(crossSite.status === 403, `HQ: a form-like post with Basic credentials is refused (${crossSite.status})`);
+    const button = await fetch(`http://127.0.0.1:${collectorPort}/api/v1/alarms/${alarm2.uid}/ack`, {
+      method: 'POST', headers: { 'Authorization': basic, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ kind: 'vu', who: 'Siège' }),
+    });
+    t.check(button.status === 200, `HQ: the console's button post is taken (${button.status})`);
     const anonymous = await fetch(`http://127.0.0.1:${collectorPort}/alarms`);
     t.check(anonymous.status === 401 && (anonymous.headers.get('www-authenticate') || '').startsWith('Basic'),
       `HQ console without the token: 401 with a Basic challenge (${anonymous.status})`);

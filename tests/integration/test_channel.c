@@ -287,6 +287,10 @@ static void test_forged_antenne(void)
     CHECK_INT(http("POST", "/api/v1/antennes/site-0/channel/messages", fleet_token(0), "{\"type\":\"x\",\"data\":{}}",
                    NULL), 401);
     CHECK_INT(http("GET", "/api/v1/antennes/nowhere/channel", fleet_token(0), NULL, NULL), 404);
+    /* A browser's Basic credentials read the list but never send: a cross-site form carries them. */
+    CHECK_INT(fleet_http_browser(&hq, "GET", "/api/v1/channel/messages?limit=1", "marie", NULL, NULL, NULL), 200);
+    CHECK_INT(fleet_http_browser(&hq, "POST", "/api/v1/antennes/site-0/channel/messages", "marie", NULL,
+                                 "{\"type\":\"x\",\"data\":{}}", NULL), 403);
 }
 
 static void test_events(void)
