@@ -10,14 +10,15 @@
 static const char *const reason_keys[CONTRACT_REASONS_N + 1] = {CONTRACT_REASONS(REASON_KEY_)};
 #undef REASON_KEY_
 
-/* The reasons in the contract's order, then (where desks can hear it) "speak to an agent". */
+/* "Speak to an agent" first (where desks can hear it): a visitor who needs someone must not have
+ * to find it on a second page of a 7" screen. Then the reasons in the contract's order. */
 static int reason_choices(const kiosk *k, kl_choice *c)
 {
     int n = 0;
-    for (int r = 1; r <= CONTRACT_REASONS_N; r++)
-        c[n++] = (kl_choice){T_REASON + r, kiosk_tr(k, reason_keys[r]), UI_ICON_NONE, UI_BUTTON_SECONDARY};
     if (k->ask_agent)
         c[n++] = (kl_choice){T_AGENT, kiosk_tr(k, "reason.agent"), UI_ICON_NONE, UI_BUTTON_PRIMARY};
+    for (int r = 1; r <= CONTRACT_REASONS_N; r++)
+        c[n++] = (kl_choice){T_REASON + r, kiosk_tr(k, reason_keys[r]), UI_ICON_NONE, UI_BUTTON_SECONDARY};
     return n;
 }
 
