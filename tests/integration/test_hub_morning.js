@@ -63,7 +63,7 @@ async function main() {
         calledBy.set(l2, 2);
         t.check(await shownOnDisplay(l2), `the display shows ${l2}`);
         if (rounds === 1) await desk.screenshot({ path: path.join(t.tmpBase, 'hub_morning_counter.png') });
-        t.check((await srv.ask('tap Terminé')).startsWith('OK - '), `${l2} finished on the appliance`);
+        t.check((await srv.ask('tap Réponse sur place')).startsWith('OK - '), `${l2} finished on the appliance (answered on the spot)`);
       } else {
         t.check(call.includes("Personne n'attend"), `appliance says the queue is empty (${call})`);
       }
