@@ -250,3 +250,13 @@ bool fixture_printed_number(fixture *f, const uint8_t *bytes, size_t len, const 
             return true;
     return false;
 }
+
+void fixture_add_appointment(fixture *f, const char *code, int64_t at)
+{
+    queue_appointment a;
+    memset(&a, 0, sizeof a);
+    snprintf(a.code, sizeof a.code, "%s", code);
+    a.at = at;
+    a.service = 'A';
+    CHECK_INT(queue_appointment_upsert(f->q, f->now_ms / 1000, &a), 0);
+}

@@ -79,5 +79,7 @@ bool fixture_tap(fixture *f, const char *label);
 /* Whether bytes[0..len) print the ticket number `label` as the kiosk draws it
  * (kiosk_number_art): the GS v 0 picture, header and dots byte for byte. */
 bool fixture_printed_number(fixture *f, const uint8_t *bytes, size_t len, const char *label);
+/* Imports an appointment `code` at `at` (Unix seconds) for service A, as the CSV import would. */
+void fixture_add_appointment(fixture *f, const char *code, int64_t at);
 
 #endif

@@ -180,16 +180,6 @@ static void priority_offered_in_two_taps(void)
     fixture_close(&f);
 }
 
-static void add_appointment(fixture *f, const char *code, int64_t at)
-{
-    queue_appointment a;
-    memset(&a, 0, sizeof a);
-    snprintf(a.code, sizeof a.code, "%s", code);
-    a.at = at;
-    a.service = 'A';
-    CHECK_INT(queue_appointment_upsert(f->q, f->now_ms / 1000, &a), 0);
-}
-
 static void scan(fixture *f, const char *code)
 {
     SDL_Event e;
@@ -212,8 +202,8 @@ static void checkin_code_with_letters_by_touch(void)
     if (!CHECK(fixture_open(&f, "flow-letters", screen10, NULL, fixture_open_time_ms(), true)))
         return;
     int64_t now = f.now_ms / 1000;
-    add_appointment(&f, "RDV-7", now + 10 * 60);
-    add_appointment(&f, "abc-12", now + 20 * 60);
+    fixture_add_appointment(&f, "RDV-7", now + 10 * 60);
+    fixture_add_appointment(&f, "abc-12", now + 20 * 60);
     static const struct { const char *letters, *digits; } typed[] = {{"RDV-", "7"}, {"ABC", "12"}};
     for (size_t i = 0; i < sizeof typed / sizeof typed[0]; i++) {
         CHECK(fixture_tap(&f, "J'ai un rendez-vous"));
@@ -248,9 +238,9 @@ static void checkin_answers_offer_a_normal_ticket(void)
     if (!CHECK(fixture_open(&f, "flow-checkin", screen10, NULL, fixture_open_time_ms(), true)))
         return;
     int64_t now = f.now_ms / 1000;
-    add_appointment(&f, "EARLY1", now + 3 * 3600);
-    add_appointment(&f, "LATE1", now - 2 * 3600);
-    add_appointment(&f, "OK1", now + 10 * 60);
+    fixture_add_appointment(&f, "EARLY1", now + 3 * 3600);
+    fixture_add_appointment(&f, "LATE1", now - 2 * 3600);
+    fixture_add_appointment(&f, "OK1", now + 10 * 60);
     char opens[64];
     time_t open_at = (time_t)(now + 3 * 3600 - 30 * 60);
     struct tm tm;

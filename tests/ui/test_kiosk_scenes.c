@@ -122,16 +122,6 @@ static bool number_printed(fixture *f, const char *label)
 static bool a001_printed(fixture *f) { return number_printed(f, "A001"); }
 static bool last_ticket_printed(fixture *f) { return number_printed(f, kiosk_last_ticket(f->k)); }
 
-static void appointment_in_10_min(fixture *f, const char *code)
-{
-    queue_appointment a;
-    memset(&a, 0, sizeof a);
-    snprintf(a.code, sizeof a.code, "%s", code);
-    a.at = f->now_ms / 1000 + 10 * 60;
-    a.service = 'A';
-    CHECK_INT(queue_appointment_upsert(f->q, f->now_ms / 1000, &a), 0);
-}
-
 static void keypad_only_visit(void)
 {
     fixture f;
@@ -149,7 +139,7 @@ static void keypad_only_visit(void)
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_HOME);
 
     /* Appointment: the code typed on the keypad's digits (NumLock off: no text event). */
-    appointment_in_10_min(&f, "4711");
+    fixture_add_appointment(&f, "4711", f.now_ms / 1000 + 10 * 60);
     CHECK(choose(&f, "J'ai un rendez-vous"));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN);
     key(&f, SDLK_KP_4);
@@ -183,7 +173,7 @@ static void keypad_only_code_with_letters(void)
     fixture f;
     if (!CHECK(fixture_open(&f, "keypad-letters", screen10, NULL, fixture_open_time_ms(), true)))
         return;
-    appointment_in_10_min(&f, "RDV-7");
+    fixture_add_appointment(&f, "RDV-7", f.now_ms / 1000 + 10 * 60);
     queue_appointment a;
     CHECK(choose(&f, "J'ai un rendez-vous"));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN);

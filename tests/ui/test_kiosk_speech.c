@@ -91,16 +91,6 @@ static void stop_bound_without_new_speech(void)
     fixture_close(&f);
 }
 
-static void add_appointment(fixture *f, const char *code)
-{
-    queue_appointment a;
-    memset(&a, 0, sizeof a);
-    snprintf(a.code, sizeof a.code, "%s", code);
-    a.at = f->now_ms / 1000 + 10 * 60;
-    a.service = 'A';
-    CHECK_INT(queue_appointment_upsert(f->q, f->now_ms / 1000, &a), 0);
-}
-
 /* A key, then time to hear what it says before the next one (a visitor listens too). */
 static void key_listen(fixture *f, SDL_Keycode sym)
 {
@@ -113,7 +103,7 @@ static void digits_only_in_a_headset(void)
     fixture f;
     if (!CHECK(fixture_open(&f, "speech-digits", screen10, NULL, fixture_open_time_ms(), true)))
         return;
-    add_appointment(&f, "4719");
+    fixture_add_appointment(&f, "4719", f.now_ms / 1000 + 10 * 60);
     key(&f, SDLK_KP_DIVIDE);
     kiosk_show(f.k, KIOSK_CHECKIN);
     key_listen(&f, SDLK_KP_4);
