@@ -406,7 +406,9 @@ int printer_start(printer **out, const printer_config *cfg, const struct printer
             return -ENOMEM;
         }
     }
-    atomic_init(&p->state, PRINTER_UNPLUGGED);
+    /* Not yet opened is not a fault: a kiosk drawn before the first open must not flash
+     * "printer out of order" (nor drop its row of languages for that banner). */
+    atomic_init(&p->state, PRINTER_PROBING);
     clock_cond_init(&p->cv);
     pthread_mutex_init(&p->mu, NULL);
     int r = pthread_create(&p->thread, NULL, thread_main, p);

@@ -16,7 +16,7 @@ typedef struct printer printer;
 
 typedef enum printer_state {
     PRINTER_UNPLUGGED = 0,   /* device absent or gone; retried every 1-2 s */
-    PRINTER_PROBING,         /* port open, waiting for a valid status reply */
+    PRINTER_PROBING,         /* starting, or port open and waiting for a valid status reply */
     PRINTER_READY,
     PRINTER_NEAR_END,        /* paper near end: prints, but someone should change the roll */
     PRINTER_PRINTING,

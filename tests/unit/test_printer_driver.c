@@ -88,6 +88,39 @@ static printer *start(printer_fake *f, int probe_ms, bool reprint)
     return p;
 }
 
+/* A driver whose first open() has not returned yet is starting, not unplugged: the kiosk shows
+ * no "out of order" banner for a printer nobody has tried yet. */
+static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
+static bool gate_open;
+
+static int open_after_gate(void *ctx, const char *device, int baud, printer_flow flow)
+{
+    pthread_mutex_lock(&gate_mu);
+    while (!gate_open)
+        pthread_cond_wait(&gate_cv, &gate_mu);
+    pthread_mutex_unlock(&gate_mu);
+    return printer_fake_ops.open(ctx, device, baud, flow);
+}
+
+static void test_starting_is_not_a_fault(void)
+{
+    printer_fake *f = printer_fake_new();
+    struct printer_transport_ops gated = printer_fake_ops;
+    gated.open = open_after_gate;
+    printer_config cfg = {.device = "fake", .baud = 115200, .model = "epson-tm-t20", .probe_interval_ms = 50};
+    printer *p = NULL;
+    CHECK_INT(printer_start(&p, &cfg, &gated, f, NULL), 0);
+    CHECK_STR(printer_state_name(printer_get_state(p)), "probing");
+    pthread_mutex_lock(&gate_mu);
+    gate_open = true;
+    pthread_cond_signal(&gate_cv);
+    pthread_mutex_unlock(&gate_mu);
+    CHECK(wait_state(p, PRINTER_READY));
+    printer_stop(p);
+    printer_fake_free(f);
+}
+
 /* Probe then print: the bytes on the line are the probe and exactly the encoder's ticket. */
 static void test_prints_encoded_ticket(void)
 {
@@ -355,6 +388,7 @@ static void test_bad_input(void)
 
 int main(void)
 {
+    RUN(test_starting_is_not_a_fault);
     RUN(test_prints_encoded_ticket);
     RUN(test_status_states);
     RUN(test_silent_offline);
