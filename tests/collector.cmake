@@ -103,6 +103,15 @@ foreach(backend sqlite postgresql)
   collector_uses_server(test_collector_poster_${backend})
 endforeach()
 
+# The rollup the console reads equals the stored buckets after late, duplicate and stale batches.
+foreach(backend sqlite postgresql)
+  borne_add_test(NAME test_collector_rollup_${backend}
+    SOURCES integration/test_collector_rollup.c ${collector_harness}
+    LIBS borne_collector borne_collector_synth PkgConfig::CURL PkgConfig::PQ
+    LABELS integration ARGS ${backend} TIMEOUT 300)
+  collector_uses_server(test_collector_rollup_${backend})
+endforeach()
+
 # The demo feed's realistic year through the real feeder and collector (about 1,000 weekly batches).
 borne_add_test(NAME test_collector_feed_year
   SOURCES integration/test_collector_feed_year.c ${collector_harness}

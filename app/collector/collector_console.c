@@ -154,31 +154,31 @@ static void sum_into(int64_t *dst, const int64_t *src, int n)
         count_add(&dst[i], src[i]);
 }
 
-/* target_min: the waiting target of the bucket's antenne. */
-static void tally_bucket(struct tally *t, const struct collector_bucket *b, int target_min)
+static void tally_add(struct tally *t, const struct collector_sums *s)
 {
-    t->rows++;
-    count_add(&t->issued, b->issued);
-    count_add(&t->served, b->served);
-    count_add(&t->redirected, b->redirected);
-    count_add(&t->no_show, b->no_show);
-    count_add(&t->appointments, b->appointments_checked_in);
-    count_add(&t->wait_count, b->wait.count);
-    t->wait_sum += (double)b->wait.sum_s;
-    sum_into(t->fb, b->feedback, CONTRACT_WEATHER_N);
-    if (b->schema < 2) {
-        count_add(&t->v1_issued, b->issued);
-        return;
-    }
-    sum_into(t->outcomes, b->outcomes, CONTRACT_OUTCOMES_N);
-    sum_into(t->channels, b->channels, CONTRACT_CHANNELS_N);
-    sum_into(t->reasons, b->feedback_reasons, CONTRACT_REASONS_N);
-    sum_into(t->bands, b->wait_bands, CONTRACT_WAIT_BANDS_N);
+    const int64_t *src[] = {&s->rows, &s->issued, &s->served, &s->redirected, &s->no_show, &s->appointments,
+                            &s->wait_count, &s->v1_issued};
+    int64_t *dst[] = {&t->rows, &t->issued, &t->served, &t->redirected, &t->no_show, &t->appointments,
+                      &t->wait_count, &t->v1_issued};
+    for (size_t i = 0; i < sizeof src / sizeof src[0]; i++)
+        count_add(dst[i], *src[i]);
+    t->wait_sum += (double)s->wait_sum_s;
+    sum_into(t->fb, s->weather, CONTRACT_WEATHER_N);
+    sum_into(t->outcomes, s->outcomes, CONTRACT_OUTCOMES_N);
+    sum_into(t->channels, s->channels, CONTRACT_CHANNELS_N);
+    sum_into(t->reasons, s->reasons, CONTRACT_REASONS_N);
+    sum_into(t->bands, s->bands, CONTRACT_WAIT_BANDS_N);
+}
+
+/* Judges an antenne's waits (its tally, all added) by its own target through the wait bands. */
+static void tally_judge(struct tally *t, int target_min)
+{
     int bound = judged_bound(target_min);
+    t->judged = t->within = 0;
     for (int i = 0; bound && i < CONTRACT_WAIT_BANDS_N; i++) {
-        count_add(&t->judged, b->wait_bands[i]);
+        count_add(&t->judged, t->bands[i]);
         if (band_within(i, bound))
-            count_add(&t->within, b->wait_bands[i]);
+            count_add(&t->within, t->bands[i]);
     }
 }
 
@@ -198,13 +198,6 @@ static void tally_merge(struct tally *t, const struct tally *o)
     sum_into(t->bands, o->bands, CONTRACT_WAIT_BANDS_N);
 }
 
-#define PARTNERS_SHOWN 64
-
-struct partner_count {
-    char id[CONTRACT_PARTNER_ID_MAX + 1];
-    int64_t n;
-};
-
 struct period_ctx {
     const struct collector_antennes *antennes;
     const int *targets;              /* per antenne, registry order */
@@ -213,50 +206,31 @@ struct period_ctx {
     struct tally *per;               /* per antenne, registry order */
     int64_t daily[31];               /* arrivals per day of the period */
     int64_t heat[7][24];             /* arrivals per weekday (Monday first) and hour */
-    struct partner_count partners[PARTNERS_SHOWN];
-    int n_partners;
-    int64_t partners_other;          /* referrals to partners beyond the first PARTNERS_SHOWN ids */
+    struct partner_list partners;    /* referrals per partner */
 };
 
-/* "caf=3,msa=1" (collector_ingest.h; validated at the door). */
-static void partners_add(struct period_ctx *x, const char *text)
+static void daily_add(struct period_ctx *x, int64_t day, int64_t issued)
 {
-    for (const char *p = text; *p;) {
-        const char *eq = strchr(p, '=');
-        if (!eq)
-            return;
-        size_t idlen = (size_t)(eq - p);
-        int64_t n = strtoll(eq + 1, NULL, 10);
-        const char *comma = strchr(eq, ',');
-        int k = 0;
-        while (k < x->n_partners && (strlen(x->partners[k].id) != idlen || strncmp(x->partners[k].id, p, idlen) != 0))
-            k++;
-        if (k == x->n_partners && k < PARTNERS_SHOWN && idlen <= CONTRACT_PARTNER_ID_MAX) {
-            memcpy(x->partners[k].id, p, idlen);
-            x->partners[k].id[idlen] = '\0';
-            x->n_partners++;
-        }
-        count_add(k < x->n_partners ? &x->partners[k].n : &x->partners_other, n);
-        p = comma ? comma + 1 : eq + strlen(eq);
-    }
+    if (day >= x->first && day <= x->last && day - x->first < (int64_t)(sizeof x->daily / sizeof x->daily[0]))
+        count_add(&x->daily[day - x->first], issued);
 }
 
-static int period_row(void *ctx, const struct collector_row *r)
+static int period_row(void *ctx, const struct collector_rollup *r)
 {
     struct period_ctx *x = ctx;
     long i = collector_antennes_find(x->antennes, r->antenne);
     if (i < 0 || !in_scope(collector_antennes_at(x->antennes, (size_t)i), x->q))
         return 0;
-    const struct collector_bucket *b = &r->bucket;
-    tally_bucket(&x->per[i], b, x->targets[i]);
-    int64_t day = collector_ingest_parse_day(b->day);
-    if (day >= x->first && day <= x->last) {
-        if (day - x->first < (int64_t)(sizeof x->daily / sizeof x->daily[0]))
-            count_add(&x->daily[day - x->first], b->issued);
-        count_add(&x->heat[((day + 3) % 7 + 7) % 7][b->hour], b->issued);
-    }
-    if (b->schema >= 2)
-        partners_add(x, b->partners);
+    tally_add(&x->per[i], &r->sums);
+    for (int d = 0; d < 7; d++)
+        for (int h = 0; h < 24; h++)
+            count_add(&x->heat[d][h], r->heat[d][h]);
+    if (r->grain == COLLECTOR_GRAIN_DAY)
+        daily_add(x, r->first, r->sums.issued);
+    else if (r->grain == COLLECTOR_GRAIN_MONTH)
+        for (int d = 0; d < 31; d++)
+            daily_add(x, r->first + d, r->sub[d]);
+    partner_list_add(&x->partners, r->partners);
     return 0;
 }
 
@@ -394,16 +368,14 @@ static void html_date(struct buf *b, int64_t day)
     buf_printf(b, "%02d/%02d/%04d", d, m, y);
 }
 
-/* Tallies the buckets of days x->first..x->last in x->q's scope. */
+/* Tallies the rollup of days x->first..x->last in x->q's scope, then judges each antenne's waits. */
 static int period_walk(struct collector_store *store, struct period_ctx *x)
 {
-    struct collector_filter f;
-    memset(&f, 0, sizeof f);
-    day_iso(x->first, f.from);
-    day_iso(x->last, f.to);
-    if (x->q->antenne[0])
-        snprintf(f.antenne, sizeof f.antenne, "%s", x->q->antenne);
-    return collector_store_export(store, &f, period_row, x);
+    if (collector_store_rollup_walk(store, x->first, x->last, x->q->antenne, period_row, x) != 0)
+        return -1;
+    for (size_t i = 0; i < collector_antennes_count(x->antennes); i++)
+        tally_judge(&x->per[i], x->targets[i]);
+    return 0;
 }
 
 /* Days of years 0..9999 only (the validator's range). */
@@ -922,21 +894,23 @@ static void section_outcomes(struct buf *b, const struct tally *t, const struct 
     buf_puts(b, "</div>");
     unknown_note(b, t);
     buf_puts(b, "<h2>Partenaires</h2>");
-    if (!x->n_partners) {
+    const struct partner_list *l = &x->partners;
+    if (!l->count && !l->other) {
         buf_puts(b, "<p class='note'>Aucune orientation vers un partenaire sur la période.</p></section>");
         return;
     }
     int64_t pmax = 0;
-    for (int k = 0; k < x->n_partners; k++)
-        pmax = x->partners[k].n > pmax ? x->partners[k].n : pmax;
+    for (int k = 0; k < l->count; k++)
+        pmax = l->v[k].n > pmax ? l->v[k].n : pmax;
+    pmax = l->other > pmax ? l->other : pmax;
     buf_puts(b, "<div class='hbars'>");
-    for (int k = 0; k < x->n_partners; k++) {
+    for (int k = 0; k < l->count; k++) {
         char key[64];
-        snprintf(key, sizeof key, "partner.%s", x->partners[k].id);
-        hbar(b, key, x->partners[k].id, x->partners[k].n, pmax, 0, NULL);
+        snprintf(key, sizeof key, "partner.%s", l->v[k].id);
+        hbar(b, key, l->v[k].id, l->v[k].n, pmax, 0, NULL);
     }
-    if (x->partners_other)
-        hbar(b, "partner.other", "autres partenaires", x->partners_other, pmax, 0, NULL);
+    if (l->other)
+        hbar(b, "partner.other", "autres partenaires", l->other, pmax, 0, NULL);
     buf_puts(b, "</div></section>");
 }
 

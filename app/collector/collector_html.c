@@ -64,6 +64,42 @@ void count_add(int64_t *total, int64_t v)
         *total = INT64_MAX;
 }
 
+void partner_list_add(struct partner_list *l, const char *text)
+{
+    for (const char *p = text; *p;) {
+        const char *eq = strchr(p, '=');
+        if (!eq)
+            return;
+        size_t idlen = (size_t)(eq - p);
+        int64_t n = strtoll(eq + 1, NULL, 10);
+        const char *comma = strchr(eq, ',');
+        bool other = idlen == 1 && *p == '*';
+        int k = 0;
+        while (!other && k < l->count && (strlen(l->v[k].id) != idlen || strncmp(l->v[k].id, p, idlen) != 0))
+            k++;
+        if (!other && k == l->count && k < PARTNER_LIST_MAX && idlen <= CONTRACT_PARTNER_ID_MAX) {
+            memcpy(l->v[k].id, p, idlen);
+            l->v[k].id[idlen] = '\0';
+            l->v[k].n = 0;
+            l->count++;
+        }
+        count_add(!other && k < l->count ? &l->v[k].n : &l->other, n);
+        p = comma ? comma + 1 : eq + strlen(eq);
+    }
+}
+
+void partner_list_text(const struct partner_list *l, char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (int k = 0; k < l->count && len < cap; k++) {
+        int n = snprintf(out + len, cap - len, "%s%s=%lld", k ? "," : "", l->v[k].id, (long long)l->v[k].n);
+        len += n > 0 ? (size_t)n : 0;
+    }
+    if (l->other && len < cap)
+        snprintf(out + len, cap - len, "%s*=%lld", len ? "," : "", (long long)l->other);
+}
+
 void day_civil(int64_t z, int *y, int *m, int *d)
 {
     z += 719468;

@@ -28,6 +28,21 @@ int buf_finish(struct buf *b, int rc, char **out, size_t *len);
 /* *total += v, staying at INT64_MAX instead of wrapping (the counts are bounded, see collector_ingest.h). */
 void count_add(int64_t *total, int64_t v);
 
+/* Referrals per partner summed from partners texts ("caf=3,msa=1"): the first PARTNER_LIST_MAX ids in
+ * the order met, the rest in other (written and read back as "*=n"). */
+#define PARTNER_LIST_MAX 64
+struct partner_list {
+    struct {
+        char id[CONTRACT_PARTNER_ID_MAX + 1];
+        int64_t n;
+    } v[PARTNER_LIST_MAX];
+    int count;
+    int64_t other;
+};
+void partner_list_add(struct partner_list *l, const char *text);
+/* The list as a partners text, "*=n" last for the others (cut at cap). */
+void partner_list_text(const struct partner_list *l, char *out, size_t cap);
+
 /* Civil date of a day number (days since 1970-01-01), and the Monday of its ISO week. */
 void day_civil(int64_t day, int *y, int *m, int *d);
 int64_t day_monday(int64_t day);

@@ -9,12 +9,6 @@
 
 #include "collector_store_backend.h"
 
-struct collector_store {
-    const struct store_ops *ops;
-    void *impl;
-    char error[512];
-};
-
 /* The buckets table's count columns, in order, expanded from the contract (borne/contract.h):
  * every int64 member of struct collector_bucket after the key, with the schema that brought it.
  * One list drives the CREATE, the column migration, the upsert, its parameters and the export. */
@@ -28,7 +22,7 @@ struct bucket_col {
 static struct bucket_col bucket_cols[MAX_BUCKET_COLS];
 static int n_bucket_cols;
 static struct store_added_column added[MAX_BUCKET_COLS + 1];
-static char schema_buf[8192], upsert_buf[8192], export_buf[2048], export_antenne_buf[2048], feedback_buf[512];
+static char schema_buf[12288], upsert_buf[8192], export_buf[2048], export_antenne_buf[2048], feedback_buf[512];
 static char upsert_rows_buf[STORE_UPSERT_ROWS_MAX - 1][16384];
 
 /* The newer report wins; a stored sent_at further ahead of this receipt than ingest allows is a
@@ -174,7 +168,8 @@ static void build_sql(void)
            " antenne TEXT PRIMARY KEY, last_seen BIGINT NOT NULL, sent_at BIGINT NOT NULL,"
            " version TEXT NOT NULL, uptime_s BIGINT NOT NULL, printer TEXT NOT NULL,"
            " last_upload BIGINT NOT NULL, queue_waiting BIGINT NOT NULL);");
-    append(schema_buf, sizeof schema_buf, strlen(schema_buf), "%s", channel_schema_sql);
+    len = append(schema_buf, sizeof schema_buf, strlen(schema_buf), "%s", channel_schema_sql);
+    store_rollup_build_sql(schema_buf, sizeof schema_buf, len);
 
     char cols[2048];
     size_t cl = append(cols, sizeof cols, 0, "%s", KEY_COLS);
@@ -281,6 +276,26 @@ static bool same_key(const struct collector_bucket *a, const struct collector_bu
            strcmp(a->public_type, b->public_type) == 0;
 }
 
+/* Marks each day of the batch dirty for the rollup, once per day (a batch is mostly one day). */
+static int mark_days(struct collector_store *s, const struct collector_batch *batch)
+{
+    const char *seen[16] = {NULL};
+    size_t next = 0, count = collector_batch_bucket_count(batch);
+    for (size_t i = 0; i < count; i++) {
+        const char *day = collector_batch_bucket(batch, i)->day;
+        bool known = false;
+        for (size_t k = 0; k < 16 && seen[k] && !known; k++)
+            known = strcmp(seen[k], day) == 0;
+        if (known)
+            continue;
+        struct store_param p[] = {text(collector_batch_antenne(batch)), text(day)};
+        if (exec(s, STMT_ROLLUP_MARK, p, 2, NULL) != 0)
+            return -1;
+        seen[next++ % 16] = day;
+    }
+    return 0;
+}
+
 static int apply_rows(struct collector_store *s, const struct collector_batch *batch, int64_t received_at,
                       int64_t *applied)
 {
@@ -317,6 +332,8 @@ static int apply_rows(struct collector_store *s, const struct collector_batch *b
             return -1;
         first += rows;
     }
+    if (mark_days(s, batch) != 0)
+        return -1;
     const struct collector_health *h = collector_batch_health(batch);
     if (h) {
         struct store_param p[] = {text(antenne), num(received_at), num(collector_batch_sent_at(batch)),

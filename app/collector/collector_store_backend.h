@@ -35,12 +35,24 @@ enum store_stmt {
     STMT_UPSERT_ROWS,
     STMT_UPSERT_ROWS_LAST = STMT_UPSERT_ROWS + STORE_UPSERT_ROWS_MAX - 2,
     STMT_EXPORT_ANTENNE,   /* STMT_EXPORT for one antenne: its own statement, so the plan uses the key */
+    /* The rollup (collector_store_rollup.c). */
+    STMT_ROLLUP_MARK,
+    STMT_ROLLUP_DIRTY,
+    STMT_ROLLUP_CLEAN,
+    STMT_ROLLUP_PUT,
+    STMT_ROLLUP_GET,
+    STMT_ROLLUP_GET_ANTENNE,
+    STMT_ROLLUP_DROP,
     STMT_COUNT
 };
 
 /* Built once from the contract's field lists (borne/contract.h) before the first backend opens. */
 extern const char *store_sql[STMT_COUNT];
 extern const char *store_schema_sql;
+
+/* The rollup's tables and statements: appends its schema to schema (of cap bytes, holding len) and fills
+ * its store_sql entries; called once, by the store's own builder. Returns the schema's new length. */
+size_t store_rollup_build_sql(char *schema, size_t cap, size_t len);
 
 /* Columns later contract versions added to the buckets table: a backend adds each one that an
  * older store lacks, after running store_schema_sql. Ends with a NULL name. */
@@ -72,6 +84,13 @@ struct store_ops {
     int (*query)(void *impl, enum store_stmt stmt, const struct store_param *params, int n, store_row_fn fn,
                  void *ctx, char *err, size_t errlen);
     void (*close)(void *impl);
+};
+
+/* A store handle: a backend's connection and the last error. */
+struct collector_store {
+    const struct store_ops *ops;
+    void *impl;
+    char error[512];
 };
 
 /* Backend constructors: 0 and *impl set, or -1 with err filled. */

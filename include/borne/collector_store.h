@@ -129,4 +129,55 @@ int collector_store_log_add(struct collector_store *store, const char *ns, int64
 int collector_store_log_list(struct collector_store *store, const char *ns, int64_t limit, collector_kv_fn fn,
                              void *ctx);
 
+/* ---- rollup: the buckets summed per antenne and day, month and year (collector_store_rollup.c) ---- *
+ * The console reads these sums instead of the buckets, so a region's year is ~3,000 rows, not millions.
+ * Storing a batch only marks its (antenne, day) dirty (one small upsert per day of the batch, in its
+ * transaction); a refresh recomputes each dirty day from its buckets, then its month from the days and
+ * its year from the months, so a late, resent or reordered batch changes the sums exactly as it changed
+ * the buckets. Refreshes of one store are serialised within the process (one process refreshes a store). */
+
+/* Sums over buckets. Contract-1 buckets count in rows..v1_issued and weather only (their breakdowns are
+ * unknown, collector_console.h); wait_sum_s and every count saturate at INT64_MAX. */
+struct collector_sums {
+    int64_t rows;   /* buckets summed: 0 = no data */
+    int64_t issued, served, redirected, no_show, appointments, wait_count, wait_sum_s, v1_issued;
+    int64_t weather[CONTRACT_WEATHER_N];
+    int64_t outcomes[CONTRACT_OUTCOMES_N];
+    int64_t channels[CONTRACT_CHANNELS_N];
+    int64_t reasons[CONTRACT_REASONS_N];
+    int64_t bands[CONTRACT_WAIT_BANDS_N];
+};
+
+enum collector_grain {
+    COLLECTOR_GRAIN_DAY,
+    COLLECTOR_GRAIN_MONTH,
+    COLLECTOR_GRAIN_YEAR,
+};
+
+/* Partners of a rollup row: "caf=12,msa=4"; beyond 64 ids the rest is summed under "*". */
+#define COLLECTOR_ROLLUP_PARTNERS_TEXT (64 * (CONTRACT_PARTNER_ID_MAX + 22) + 32)
+
+struct collector_rollup {
+    char antenne[COLLECTOR_ID_MAX + 1];
+    enum collector_grain grain;
+    int64_t first;                 /* its first day (days since 1970-01-01) */
+    struct collector_sums sums;
+    int64_t heat[7][24];           /* tickets issued per weekday (Monday first) and hour */
+    int64_t sub[31];               /* tickets issued per hour (day), day of the month (month), month (year) */
+    char partners[COLLECTOR_ROLLUP_PARTNERS_TEXT];
+};
+
+/* Adds one bucket (of day `day`, days since 1970-01-01) into a rollup of any grain. */
+void collector_rollup_add_bucket(struct collector_rollup *r, const struct collector_bucket *b, int64_t day);
+
+/* Folds the dirty marks of days first..last (days since 1970-01-01) into the rollup. */
+int collector_store_rollup_refresh(struct collector_store *store, int64_t first, int64_t last);
+
+/* Refreshes days first..last, then calls fn for the rollup rows that cover them exactly: whole years,
+ * whole months, then single days, each once; antenne NULL or "" = every antenne. Rows of one grain come
+ * ordered by antenne and day; a non-zero return of fn stops the walk and is returned. */
+typedef int (*collector_rollup_fn)(void *ctx, const struct collector_rollup *row);
+int collector_store_rollup_walk(struct collector_store *store, int64_t first, int64_t last, const char *antenne,
+                                collector_rollup_fn fn, void *ctx);
+
 #endif

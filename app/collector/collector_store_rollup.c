@@ -1,0 +1,539 @@
+/* The rollup of the buckets (collector_store.h): its tables, the refresh of dirty days and the walk the
+ * console reads. Same SQL text for SQLite and PostgreSQL, like the rest of the store. */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "borne/collector_store.h"
+#include "collector_html.h"
+#include "collector_store_backend.h"
+
+/* Stored grain words (rollup.grain). */
+static const char *const grain_word[] = {
+    [COLLECTOR_GRAIN_DAY] = "day",
+    [COLLECTOR_GRAIN_MONTH] = "month",
+    [COLLECTOR_GRAIN_YEAR] = "year",
+};
+_Static_assert(COLLECTOR_GRAIN_DAY == 0 && COLLECTOR_GRAIN_MONTH == 1 && COLLECTOR_GRAIN_YEAR == 2,
+               "grains are stored by their words");
+
+/* The sums' columns: every int64 of struct collector_sums, in order. */
+struct sums_col {
+    char name[24];
+    size_t offset;
+};
+
+#define SUMS_COLS_MAX 48
+static struct sums_col sums_cols[SUMS_COLS_MAX];
+static int n_sums_cols;
+static char put_buf[4096], get_buf[2048], get_antenne_buf[2048];
+
+/* Dirty marks read per round of a refresh. */
+#define MARKS_PER_ROUND 1024
+
+static void add_sums_col(const char *name, int index, size_t offset)
+{
+    struct sums_col *c = &sums_cols[n_sums_cols++];
+    if (index)
+        snprintf(c->name, sizeof c->name, "s_%s%d", name, index);
+    else
+        snprintf(c->name, sizeof c->name, "s_%s", name);
+    c->offset = offset;
+}
+
+__attribute__((format(printf, 4, 5))) static size_t put(char *buf, size_t cap, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf + len, cap - len, fmt, ap);
+    va_end(ap);
+    return n < 0 ? len : len + (size_t)n;
+}
+
+size_t store_rollup_build_sql(char *schema, size_t cap, size_t len)
+{
+#define ONE_(m) add_sums_col(#m, 0, offsetof(struct collector_sums, m));
+#define MANY_(m, n)                                                                                               \
+    for (int i = 0; i < (n); i++)                                                                                 \
+        add_sums_col(#m, i + 1, offsetof(struct collector_sums, m) + (size_t)i * sizeof(int64_t));
+    ONE_(rows) ONE_(issued) ONE_(served) ONE_(redirected) ONE_(no_show) ONE_(appointments) ONE_(wait_count)
+    ONE_(wait_sum_s) ONE_(v1_issued)
+    MANY_(weather, CONTRACT_WEATHER_N) MANY_(outcomes, CONTRACT_OUTCOMES_N) MANY_(channels, CONTRACT_CHANNELS_N)
+    MANY_(reasons, CONTRACT_REASONS_N) MANY_(bands, CONTRACT_WAIT_BANDS_N)
+#undef ONE_
+#undef MANY_
+    _Static_assert(sizeof(struct collector_sums) == (9 + CONTRACT_WEATHER_N + CONTRACT_OUTCOMES_N + CONTRACT_CHANNELS_N +
+                                                     CONTRACT_REASONS_N + CONTRACT_WAIT_BANDS_N) * sizeof(int64_t),
+                   "every member of the sums has its column");
+    _Static_assert(9 + CONTRACT_WEATHER_N + CONTRACT_OUTCOMES_N + CONTRACT_CHANNELS_N + CONTRACT_REASONS_N +
+                           CONTRACT_WAIT_BANDS_N + 6 <= SUMS_COLS_MAX && SUMS_COLS_MAX <= STORE_MAX_COLS,
+                   "a rollup row fits a statement");
+
+    char cols[1024];
+    size_t cl = 0;
+    for (int i = 0; i < n_sums_cols; i++)
+        cl = put(cols, sizeof cols, cl, "%s, ", sums_cols[i].name);
+    put(cols, sizeof cols, cl, "%s", "heat, sub, partners");
+
+    /* A dirty mark's gen grows with each batch that touches the day, so a refresh removes only the marks
+     * nothing touched while it read. The first open of a store written before the rollup existed (no
+     * rollup row, no mark, but buckets) marks every stored day. */
+    len = put(schema, cap, len, "%s",
+              "CREATE TABLE IF NOT EXISTS rollup_dirty (antenne TEXT NOT NULL, day TEXT NOT NULL,"
+              " gen BIGINT NOT NULL, PRIMARY KEY (antenne, day));"
+              "CREATE INDEX IF NOT EXISTS rollup_dirty_day ON rollup_dirty (day);"
+              "CREATE TABLE IF NOT EXISTS rollup (grain TEXT NOT NULL, day TEXT NOT NULL, antenne TEXT NOT NULL");
+    for (int i = 0; i < n_sums_cols; i++)
+        len = put(schema, cap, len, ", %s BIGINT NOT NULL", sums_cols[i].name);
+    len = put(schema, cap, len, "%s",
+              ", heat TEXT NOT NULL, sub TEXT NOT NULL, partners TEXT NOT NULL, PRIMARY KEY (grain, day, antenne));"
+              "CREATE INDEX IF NOT EXISTS rollup_antenne ON rollup (antenne, grain, day);"
+              "INSERT INTO rollup_dirty (antenne, day, gen) SELECT DISTINCT antenne, day, 1 FROM buckets"
+              " WHERE NOT EXISTS (SELECT 1 FROM rollup) AND NOT EXISTS (SELECT 1 FROM rollup_dirty)"
+              " ON CONFLICT (antenne, day) DO NOTHING;");
+
+    size_t pl = put(put_buf, sizeof put_buf, 0, "INSERT INTO rollup (grain, day, antenne, %s) VALUES (", cols);
+    for (int i = 1; i <= 3 + n_sums_cols + 3; i++)
+        pl = put(put_buf, sizeof put_buf, pl, "%s$%d", i > 1 ? ", " : "", i);
+    pl = put(put_buf, sizeof put_buf, pl, "%s", ") ON CONFLICT (grain, day, antenne) DO UPDATE SET ");
+    for (int i = 0; i < n_sums_cols; i++)
+        pl = put(put_buf, sizeof put_buf, pl, "%s = excluded.%s, ", sums_cols[i].name, sums_cols[i].name);
+    put(put_buf, sizeof put_buf, pl, "%s", "heat = excluded.heat, sub = excluded.sub, partners = excluded.partners");
+
+    size_t gl = put(get_buf, sizeof get_buf, 0, "SELECT antenne, day, %s", cols);
+    put(get_buf, sizeof get_buf, gl, "%s",
+        " FROM rollup WHERE grain = $1 AND day >= $2 AND day <= $3 ORDER BY antenne, day");
+    gl = put(get_antenne_buf, sizeof get_antenne_buf, 0, "SELECT antenne, day, %s", cols);
+    put(get_antenne_buf, sizeof get_antenne_buf, gl, "%s",
+        " FROM rollup WHERE grain = $1 AND day >= $2 AND day <= $3 AND antenne = $4 ORDER BY day");
+
+    store_sql[STMT_ROLLUP_MARK] = "INSERT INTO rollup_dirty (antenne, day, gen) VALUES ($1, $2, 1)"
+                                  " ON CONFLICT (antenne, day) DO UPDATE SET gen = rollup_dirty.gen + 1";
+    store_sql[STMT_ROLLUP_DIRTY] =
+        "SELECT antenne, day, gen FROM rollup_dirty WHERE day >= $1 AND day <= $2 ORDER BY antenne, day LIMIT $3";
+    store_sql[STMT_ROLLUP_CLEAN] = "DELETE FROM rollup_dirty WHERE antenne = $1 AND day = $2 AND gen = $3";
+    store_sql[STMT_ROLLUP_PUT] = put_buf;
+    store_sql[STMT_ROLLUP_GET] = get_buf;
+    store_sql[STMT_ROLLUP_GET_ANTENNE] = get_antenne_buf;
+    store_sql[STMT_ROLLUP_DROP] = "DELETE FROM rollup WHERE grain = $1 AND day = $2 AND antenne = $3";
+    return len;
+}
+
+/* ---- sums ------------------------------------------------------------------------------------- */
+
+static int64_t *sums_at(struct collector_sums *s, int col)
+{
+    return (int64_t *)((char *)s + sums_cols[col].offset);
+}
+
+static int weekday(int64_t day)
+{
+    return (int)(((day + 3) % 7 + 7) % 7);
+}
+
+/* The place of a child (a bucket's hour, a day, a month) in its parent's sub[]. */
+static int sub_index(enum collector_grain parent, int64_t day, int hour)
+{
+    int y, m, d;
+    day_civil(day, &y, &m, &d);
+    return parent == COLLECTOR_GRAIN_DAY ? hour : parent == COLLECTOR_GRAIN_MONTH ? d - 1 : m - 1;
+}
+
+_Static_assert(PARTNER_LIST_MAX == 64 && sizeof((struct collector_rollup *)0)->partners >=
+                   PARTNER_LIST_MAX * (CONTRACT_PARTNER_ID_MAX + 22) + 32,
+               "a rollup row's partners text holds a whole list: 64 ids, each with a count of 20 digits");
+
+static void partners_merge(char *dst, const char *add)
+{
+    if (!*add)
+        return;
+    struct partner_list l;
+    l.count = 0;
+    l.other = 0;
+    partner_list_add(&l, dst);
+    partner_list_add(&l, add);
+    partner_list_text(&l, dst, COLLECTOR_ROLLUP_PARTNERS_TEXT);
+}
+
+void collector_rollup_add_bucket(struct collector_rollup *r, const struct collector_bucket *b, int64_t day)
+{
+    struct collector_sums *s = &r->sums;
+    count_add(&s->rows, 1);
+    count_add(&s->issued, b->issued);
+    count_add(&s->served, b->served);
+    count_add(&s->redirected, b->redirected);
+    count_add(&s->no_show, b->no_show);
+    count_add(&s->appointments, b->appointments_checked_in);
+    count_add(&s->wait_count, b->wait.count);
+    count_add(&s->wait_sum_s, b->wait.sum_s);
+    for (int i = 0; i < CONTRACT_WEATHER_N; i++)
+        count_add(&s->weather[i], b->feedback[i]);
+    count_add(&r->heat[weekday(day)][b->hour], b->issued);
+    count_add(&r->sub[sub_index(r->grain, day, b->hour)], b->issued);
+    if (b->schema < 2) {
+        count_add(&s->v1_issued, b->issued);
+        return;
+    }
+    for (int i = 0; i < CONTRACT_OUTCOMES_N; i++)
+        count_add(&s->outcomes[i], b->outcomes[i]);
+    for (int i = 0; i < CONTRACT_CHANNELS_N; i++)
+        count_add(&s->channels[i], b->channels[i]);
+    for (int i = 0; i < CONTRACT_REASONS_N; i++)
+        count_add(&s->reasons[i], b->feedback_reasons[i]);
+    for (int i = 0; i < CONTRACT_WAIT_BANDS_N; i++)
+        count_add(&s->bands[i], b->wait_bands[i]);
+    partners_merge(r->partners, b->partners);
+}
+
+/* Adds a rollup of a finer grain (a day into a month, a month into a year). */
+static void rollup_merge(struct collector_rollup *parent, const struct collector_rollup *child)
+{
+    for (int i = 0; i < n_sums_cols; i++)
+        count_add(sums_at(&parent->sums, i), *sums_at((struct collector_sums *)&child->sums, i));
+    for (int d = 0; d < 7; d++)
+        for (int h = 0; h < 24; h++)
+            count_add(&parent->heat[d][h], child->heat[d][h]);
+    count_add(&parent->sub[sub_index(parent->grain, child->first, 0)], child->sums.issued);
+    partners_merge(parent->partners, child->partners);
+}
+
+static void rollup_init(struct collector_rollup *r, const char *antenne, enum collector_grain grain, int64_t first)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->antenne, sizeof r->antenne, "%s", antenne);
+    r->grain = grain;
+    r->first = first;
+}
+
+/* "i=n,..." for the non-zero values: the heat map and sub[] as text. */
+static void counts_text(char *out, size_t cap, const int64_t *v, int n)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (int i = 0; i < n; i++)
+        if (v[i])
+            len = put(out, cap, len, "%s%d=%lld", len ? "," : "", i, (long long)v[i]);
+}
+
+static void counts_parse(const char *text, int64_t *v, int n)
+{
+    for (const char *p = text; p && *p;) {
+        char *end;
+        long i = strtol(p, &end, 10);
+        if (*end != '=')
+            return;
+        int64_t count = strtoll(end + 1, &end, 10);
+        if (i >= 0 && i < n)
+            count_add(&v[i], count);
+        p = *end == ',' ? end + 1 : NULL;
+    }
+}
+
+/* ---- reading and writing rows ------------------------------------------------------------------ */
+
+static struct store_param text_param(const char *s)
+{
+    return (struct store_param){.is_text = true, .text = s};
+}
+
+static int row_put(struct collector_store *st, const struct collector_rollup *r)
+{
+    char day[11];
+    day_iso(r->first, day);
+    if (!r->sums.rows) {
+        struct store_param p[] = {text_param(grain_word[r->grain]), text_param(day), text_param(r->antenne)};
+        return st->ops->exec(st->impl, STMT_ROLLUP_DROP, p, 3, NULL, st->error, sizeof st->error);
+    }
+    static _Thread_local char heat[7 * 24 * 24], sub[31 * 24];
+    counts_text(heat, sizeof heat, &r->heat[0][0], 7 * 24);
+    counts_text(sub, sizeof sub, r->sub, 31);
+    struct store_param p[3 + SUMS_COLS_MAX + 3];
+    int n = 0;
+    p[n++] = text_param(grain_word[r->grain]);
+    p[n++] = text_param(day);
+    p[n++] = text_param(r->antenne);
+    for (int i = 0; i < n_sums_cols; i++)
+        p[n++] = (struct store_param){.num = *sums_at((struct collector_sums *)&r->sums, i)};
+    p[n++] = text_param(heat);
+    p[n++] = text_param(sub);
+    p[n++] = text_param(r->partners);
+    return st->ops->exec(st->impl, STMT_ROLLUP_PUT, p, n, NULL, st->error, sizeof st->error);
+}
+
+struct get_ctx {
+    enum collector_grain grain;
+    collector_rollup_fn fn;
+    void *ctx;
+    struct collector_rollup row;
+};
+
+static int get_row(void *ctx, const char *const *c, int n)
+{
+    struct get_ctx *g = ctx;
+    if (n != 2 + n_sums_cols + 3)
+        return -1;
+    rollup_init(&g->row, c[0] ? c[0] : "", g->grain, collector_ingest_parse_day(c[1] ? c[1] : ""));
+    for (int i = 0; i < n_sums_cols; i++)
+        *sums_at(&g->row.sums, i) = c[2 + i] ? strtoll(c[2 + i], NULL, 10) : 0;
+    counts_parse(c[2 + n_sums_cols], &g->row.heat[0][0], 7 * 24);
+    counts_parse(c[3 + n_sums_cols], g->row.sub, 31);
+    snprintf(g->row.partners, sizeof g->row.partners, "%s", c[4 + n_sums_cols] ? c[4 + n_sums_cols] : "");
+    return g->fn(g->ctx, &g->row);
+}
+
+/* Rows of one grain whose first day is within from..to. */
+static int rows_get(struct collector_store *st, enum collector_grain grain, int64_t from, int64_t to,
+                    const char *antenne, collector_rollup_fn fn, void *ctx)
+{
+    struct get_ctx *g = malloc(sizeof *g);
+    if (!g) {
+        snprintf(st->error, sizeof st->error, "out of memory");
+        return -1;
+    }
+    g->grain = grain;
+    g->fn = fn;
+    g->ctx = ctx;
+    char a[11], b[11];
+    day_iso(from, a);
+    day_iso(to, b);
+    struct store_param p[] = {text_param(grain_word[grain]), text_param(a), text_param(b),
+                              text_param(antenne ? antenne : "")};
+    bool one = antenne && *antenne;
+    int rc = st->ops->query(st->impl, one ? STMT_ROLLUP_GET_ANTENNE : STMT_ROLLUP_GET, p, one ? 4 : 3, get_row, g,
+                            st->error, sizeof st->error);
+    free(g);
+    return rc;
+}
+
+/* ---- refresh ------------------------------------------------------------------------------------ */
+
+struct mark {
+    char antenne[COLLECTOR_ID_MAX + 1];
+    int64_t day, gen;
+};
+
+struct marks {
+    struct mark *v;
+    size_t n;
+};
+
+static int mark_row(void *ctx, const char *const *c, int n)
+{
+    struct marks *m = ctx;
+    if (n != 3 || m->n == MARKS_PER_ROUND)
+        return -1;
+    struct mark *k = &m->v[m->n++];
+    snprintf(k->antenne, sizeof k->antenne, "%s", c[0] ? c[0] : "");
+    k->day = collector_ingest_parse_day(c[1] ? c[1] : "");
+    k->gen = c[2] ? strtoll(c[2], NULL, 10) : 0;
+    return 0;
+}
+
+static int64_t month_first(int64_t day)
+{
+    int y, m, d;
+    day_civil(day, &y, &m, &d);
+    return day - (d - 1);
+}
+
+/* The first day of the next month (of the next year with year set). */
+static int64_t next_first(int64_t day, bool year)
+{
+    int y, m, d;
+    day_civil(day, &y, &m, &d);
+    char text[32];
+    if (year || m == 12)
+        snprintf(text, sizeof text, "%04d-01-01", y + 1);
+    else
+        snprintf(text, sizeof text, "%04d-%02d-01", y, m + 1);
+    int64_t next = collector_ingest_parse_day(text);
+    /* Past 9999-12-31 (the validator's last day): nothing is stored there. */
+    return next < 0 ? day + 366 : next;
+}
+
+static int64_t year_first(int64_t day)
+{
+    int y, m, d;
+    day_civil(day, &y, &m, &d);
+    char text[32];
+    snprintf(text, sizeof text, "%04d-01-01", y);
+    return collector_ingest_parse_day(text);
+}
+
+/* Recomputing one antenne's month: its dirty days from their buckets, the month from its days, the year
+ * from its months. */
+struct month_work {
+    const struct mark *marks;   /* sorted by day, one antenne, one month */
+    size_t n;
+    struct collector_rollup days[31], month, year;
+    bool dirty[31];
+};
+
+static int raw_row(void *ctx, const struct collector_row *r)
+{
+    struct month_work *w = ctx;
+    int64_t day = collector_ingest_parse_day(r->bucket.day);
+    int i = (int)(day - w->month.first);
+    if (i >= 0 && i < 31 && w->dirty[i])
+        collector_rollup_add_bucket(&w->days[i], &r->bucket, day);
+    return 0;
+}
+
+static int month_day_row(void *ctx, const struct collector_rollup *r)
+{
+    struct month_work *w = ctx;
+    int i = (int)(r->first - w->month.first);
+    if (i >= 0 && i < 31 && !w->dirty[i])
+        rollup_merge(&w->month, r);
+    return 0;
+}
+
+static int year_month_row(void *ctx, const struct collector_rollup *r)
+{
+    struct month_work *w = ctx;
+    if (r->first != w->month.first)
+        rollup_merge(&w->year, r);
+    return 0;
+}
+
+static int month_write(struct collector_store *st, struct month_work *w)
+{
+    int rc = st->ops->exec(st->impl, STMT_BEGIN, NULL, 0, NULL, st->error, sizeof st->error);
+    for (int i = 0; i < 31 && rc == 0; i++)
+        if (w->dirty[i])
+            rc = row_put(st, &w->days[i]);
+    if (rc == 0)
+        rc = row_put(st, &w->month);
+    if (rc == 0)
+        rc = row_put(st, &w->year);
+    for (size_t k = 0; k < w->n && rc == 0; k++) {
+        char day[11];
+        day_iso(w->marks[k].day, day);
+        struct store_param p[] = {text_param(w->marks[k].antenne), text_param(day), {.num = w->marks[k].gen}};
+        rc = st->ops->exec(st->impl, STMT_ROLLUP_CLEAN, p, 3, NULL, st->error, sizeof st->error);
+    }
+    if (rc == 0)
+        rc = st->ops->exec(st->impl, STMT_COMMIT, NULL, 0, NULL, st->error, sizeof st->error);
+    if (rc != 0) {
+        char keep[sizeof st->error];
+        memcpy(keep, st->error, sizeof keep);
+        st->ops->exec(st->impl, STMT_ROLLBACK, NULL, 0, NULL, st->error, sizeof st->error);
+        memcpy(st->error, keep, sizeof keep);
+    }
+    return rc;
+}
+
+static int refresh_month(struct collector_store *st, struct month_work *w, const struct mark *marks, size_t n)
+{
+    const char *antenne = marks[0].antenne;
+    int64_t first = month_first(marks[0].day), last = next_first(first, false) - 1;
+    w->marks = marks;
+    w->n = n;
+    memset(w->dirty, 0, sizeof w->dirty);
+    rollup_init(&w->month, antenne, COLLECTOR_GRAIN_MONTH, first);
+    rollup_init(&w->year, antenne, COLLECTOR_GRAIN_YEAR, year_first(first));
+    for (size_t k = 0; k < n; k++) {
+        int i = (int)(marks[k].day - first);
+        w->dirty[i] = true;
+        rollup_init(&w->days[i], antenne, COLLECTOR_GRAIN_DAY, marks[k].day);
+    }
+    struct collector_filter f;
+    memset(&f, 0, sizeof f);
+    day_iso(marks[0].day, f.from);
+    day_iso(marks[n - 1].day, f.to);
+    snprintf(f.antenne, sizeof f.antenne, "%s", antenne);
+    if (collector_store_export(st, &f, raw_row, w) != 0)
+        return -1;
+    if (rows_get(st, COLLECTOR_GRAIN_DAY, first, last, antenne, month_day_row, w) != 0)
+        return -1;
+    for (int i = 0; i < 31; i++)
+        if (w->dirty[i])
+            rollup_merge(&w->month, &w->days[i]);
+    if (rows_get(st, COLLECTOR_GRAIN_MONTH, w->year.first, next_first(first, true) - 1, antenne, year_month_row, w) !=
+        0)
+        return -1;
+    rollup_merge(&w->year, &w->month);
+    return month_write(st, w);
+}
+
+static pthread_mutex_t refresh_mu = PTHREAD_MUTEX_INITIALIZER;
+
+int collector_store_rollup_refresh(struct collector_store *store, int64_t first, int64_t last)
+{
+    struct marks m = {malloc(MARKS_PER_ROUND * sizeof *m.v), 0};
+    struct month_work *w = malloc(sizeof *w);
+    int rc = 0;
+    if (!m.v || !w) {
+        snprintf(store->error, sizeof store->error, "out of memory");
+        rc = -1;
+    }
+    char from[11], to[11];
+    day_iso(first, from);
+    day_iso(last, to);
+    /* Two refreshes of one day at once could store the older sums after the newer ones. */
+    pthread_mutex_lock(&refresh_mu);
+    while (rc == 0) {
+        m.n = 0;
+        struct store_param p[] = {text_param(from), text_param(to), {.num = MARKS_PER_ROUND}};
+        rc = store->ops->query(store->impl, STMT_ROLLUP_DIRTY, p, 3, mark_row, &m, store->error,
+                               sizeof store->error);
+        for (size_t i = 0; i < m.n && rc == 0;) {
+            size_t j = i + 1;
+            while (j < m.n && strcmp(m.v[j].antenne, m.v[i].antenne) == 0 &&
+                   month_first(m.v[j].day) == month_first(m.v[i].day))
+                j++;
+            rc = refresh_month(store, w, m.v + i, j - i);
+            i = j;
+        }
+        /* A mark touched again while it was read stays for the next round. */
+        if (m.n < MARKS_PER_ROUND)
+            break;
+    }
+    pthread_mutex_unlock(&refresh_mu);
+    free(m.v);
+    free(w);
+    return rc;
+}
+
+/* ---- walk --------------------------------------------------------------------------------------- */
+
+int collector_store_rollup_walk(struct collector_store *store, int64_t first, int64_t last, const char *antenne,
+                                collector_rollup_fn fn, void *ctx)
+{
+    if (collector_store_rollup_refresh(store, first, last) != 0)
+        return -1;
+    /* Whole years, then whole months, then days: at most days, months, years, months, days. */
+    struct piece {
+        enum collector_grain grain;
+        int64_t from, to;
+    } pieces[5];
+    int n = 0;
+    for (int64_t d = first; d <= last;) {
+        int y, m, dd;
+        day_civil(d, &y, &m, &dd);
+        enum collector_grain g = COLLECTOR_GRAIN_DAY;
+        int64_t end = d;
+        if (m == 1 && dd == 1 && next_first(d, true) - 1 <= last) {
+            g = COLLECTOR_GRAIN_YEAR;
+            end = next_first(d, true) - 1;
+        } else if (dd == 1 && next_first(d, false) - 1 <= last) {
+            g = COLLECTOR_GRAIN_MONTH;
+            end = next_first(d, false) - 1;
+        }
+        if (n && pieces[n - 1].grain == g)
+            pieces[n - 1].to = end;
+        else
+            pieces[n++] = (struct piece){g, d, end};
+        d = end + 1;
+    }
+    for (int i = 0; i < n; i++) {
+        int rc = rows_get(store, pieces[i].grain, pieces[i].from, pieces[i].to, antenne, fn, ctx);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
