@@ -168,8 +168,9 @@ static void build_sql(void)
            " antenne TEXT PRIMARY KEY, last_seen BIGINT NOT NULL, sent_at BIGINT NOT NULL,"
            " version TEXT NOT NULL, uptime_s BIGINT NOT NULL, printer TEXT NOT NULL,"
            " last_upload BIGINT NOT NULL, queue_waiting BIGINT NOT NULL);");
-    len = append(schema_buf, sizeof schema_buf, strlen(schema_buf), "%s", channel_schema_sql);
-    store_rollup_build_sql(schema_buf, sizeof schema_buf, len);
+    const char *rollup_schema = store_rollup_build_sql();
+    append(schema_buf, sizeof schema_buf, strlen(schema_buf), "%s%s", channel_schema_sql,
+           rollup_schema ? rollup_schema : "");
 
     char cols[2048];
     size_t cl = append(cols, sizeof cols, 0, "%s", KEY_COLS);
@@ -452,6 +453,15 @@ int collector_store_devices(struct collector_store *store, collector_device_fn f
 
 /* ---- channel (collector_channel.h) ------------------------------------------------------------ */
 
+void store_rollback(struct collector_store *s)
+{
+    /* Keep the first error: the rollback's own message would hide why we failed. */
+    char keep[sizeof s->error];
+    memcpy(keep, s->error, sizeof keep);
+    s->ops->exec(s->impl, STMT_ROLLBACK, NULL, 0, NULL, s->error, sizeof s->error);
+    memcpy(s->error, keep, sizeof keep);
+}
+
 /* One statement in its own transaction, so a pipelining backend has reported its row count on return. */
 static int exec_one(struct collector_store *s, enum store_stmt stmt, const struct store_param *p, int n,
                     int64_t *changes)
@@ -461,12 +471,8 @@ static int exec_one(struct collector_store *s, enum store_stmt stmt, const struc
         rc = exec(s, stmt, p, n, changes);
     if (rc == 0)
         rc = exec(s, STMT_COMMIT, NULL, 0, NULL);
-    if (rc != 0) {
-        char keep[sizeof s->error];
-        memcpy(keep, s->error, sizeof keep);
-        s->ops->exec(s->impl, STMT_ROLLBACK, NULL, 0, NULL, s->error, sizeof s->error);
-        memcpy(s->error, keep, sizeof keep);
-    }
+    if (rc != 0)
+        store_rollback(s);
     return rc;
 }
 

@@ -50,9 +50,9 @@ enum store_stmt {
 extern const char *store_sql[STMT_COUNT];
 extern const char *store_schema_sql;
 
-/* The rollup's tables and statements: appends its schema to schema (of cap bytes, holding len) and fills
- * its store_sql entries; called once, by the store's own builder. Returns the schema's new length. */
-size_t store_rollup_build_sql(char *schema, size_t cap, size_t len);
+/* The rollup's statements (fills its store_sql entries) and tables: returns their schema text (NULL when
+ * out of memory); called once, by the store's own builder. */
+const char *store_rollup_build_sql(void);
 
 /* Columns later contract versions added to the buckets table: a backend adds each one that an
  * older store lacks, after running store_schema_sql. Ends with a NULL name. */
@@ -92,6 +92,9 @@ struct collector_store {
     void *impl;
     char error[512];
 };
+
+/* Rolls back the handle's transaction, keeping the error that made it fail. */
+void store_rollback(struct collector_store *s);
 
 /* Backend constructors: 0 and *impl set, or -1 with err filled. */
 int store_sqlite_open(const char *path, const struct store_ops **ops, void **impl, char *err, size_t errlen);

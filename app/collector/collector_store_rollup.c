@@ -1,7 +1,6 @@
 /* The rollup of the buckets (collector_store.h): its tables, the refresh of dirty days and the walk the
  * console reads. Same SQL text for SQLite and PostgreSQL, like the rest of the store. */
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -30,7 +29,6 @@ struct sums_col {
 #define SUMS_COLS_MAX 48
 static struct sums_col sums_cols[SUMS_COLS_MAX];
 static int n_sums_cols;
-static char put_buf[4096], get_buf[2048], get_antenne_buf[2048];
 
 /* Dirty marks read per round of a refresh. */
 #define MARKS_PER_ROUND 1024
@@ -45,16 +43,7 @@ static void add_sums_col(const char *name, int index, size_t offset)
     c->offset = offset;
 }
 
-__attribute__((format(printf, 4, 5))) static size_t put(char *buf, size_t cap, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf + len, cap - len, fmt, ap);
-    va_end(ap);
-    return n < 0 ? len : len + (size_t)n;
-}
-
-size_t store_rollup_build_sql(char *schema, size_t cap, size_t len)
+const char *store_rollup_build_sql(void)
 {
 #define ONE_(m) add_sums_col(#m, 0, offsetof(struct collector_sums, m));
 #define MANY_(m, n)                                                                                               \
@@ -73,54 +62,60 @@ size_t store_rollup_build_sql(char *schema, size_t cap, size_t len)
                            CONTRACT_WAIT_BANDS_N + 6 <= SUMS_COLS_MAX && SUMS_COLS_MAX <= STORE_MAX_COLS,
                    "a rollup row fits a statement");
 
-    char cols[1024];
-    size_t cl = 0;
+    struct buf cols = {0}, schema = {0}, upsert = {0}, get = {0}, get_antenne = {0};
     for (int i = 0; i < n_sums_cols; i++)
-        cl = put(cols, sizeof cols, cl, "%s, ", sums_cols[i].name);
-    put(cols, sizeof cols, cl, "%s", "heat, sub, partners");
+        buf_printf(&cols, "%s, ", sums_cols[i].name);
+    buf_puts(&cols, "heat, sub, partners");
+    const char *c = cols.p ? cols.p : "";
 
     /* A dirty mark's gen grows with each batch that touches the day, so a refresh removes only the marks
      * nothing touched while it read. The first open of a store written before the rollup existed (no
      * rollup row, no mark, but buckets) marks every stored day. */
-    len = put(schema, cap, len, "%s",
-              "CREATE TABLE IF NOT EXISTS rollup_dirty (antenne TEXT NOT NULL, day TEXT NOT NULL,"
-              " gen BIGINT NOT NULL, PRIMARY KEY (antenne, day));"
-              "CREATE INDEX IF NOT EXISTS rollup_dirty_day ON rollup_dirty (day);"
-              "CREATE TABLE IF NOT EXISTS rollup (grain TEXT NOT NULL, day TEXT NOT NULL, antenne TEXT NOT NULL");
+    buf_puts(&schema, "CREATE TABLE IF NOT EXISTS rollup_dirty (antenne TEXT NOT NULL, day TEXT NOT NULL,"
+                      " gen BIGINT NOT NULL, PRIMARY KEY (antenne, day));"
+                      "CREATE INDEX IF NOT EXISTS rollup_dirty_day ON rollup_dirty (day);"
+                      "CREATE TABLE IF NOT EXISTS rollup (grain TEXT NOT NULL, day TEXT NOT NULL, antenne TEXT NOT NULL");
     for (int i = 0; i < n_sums_cols; i++)
-        len = put(schema, cap, len, ", %s BIGINT NOT NULL", sums_cols[i].name);
-    len = put(schema, cap, len, "%s",
-              ", heat TEXT NOT NULL, sub TEXT NOT NULL, partners TEXT NOT NULL, PRIMARY KEY (grain, day, antenne));"
-              "CREATE INDEX IF NOT EXISTS rollup_antenne ON rollup (antenne, grain, day);"
-              "INSERT INTO rollup_dirty (antenne, day, gen) SELECT DISTINCT antenne, day, 1 FROM buckets"
-              " WHERE NOT EXISTS (SELECT 1 FROM rollup) AND NOT EXISTS (SELECT 1 FROM rollup_dirty)"
-              " ON CONFLICT (antenne, day) DO NOTHING;");
+        buf_printf(&schema, ", %s BIGINT NOT NULL", sums_cols[i].name);
+    buf_puts(&schema, ", heat TEXT NOT NULL, sub TEXT NOT NULL, partners TEXT NOT NULL, PRIMARY KEY (grain, day, antenne));"
+                      "CREATE INDEX IF NOT EXISTS rollup_antenne ON rollup (antenne, grain, day);"
+                      "INSERT INTO rollup_dirty (antenne, day, gen) SELECT DISTINCT antenne, day, 1 FROM buckets"
+                      " WHERE NOT EXISTS (SELECT 1 FROM rollup) AND NOT EXISTS (SELECT 1 FROM rollup_dirty)"
+                      " ON CONFLICT (antenne, day) DO NOTHING;");
 
-    size_t pl = put(put_buf, sizeof put_buf, 0, "INSERT INTO rollup (grain, day, antenne, %s) VALUES (", cols);
+    buf_printf(&upsert, "INSERT INTO rollup (grain, day, antenne, %s) VALUES (", c);
     for (int i = 1; i <= 3 + n_sums_cols + 3; i++)
-        pl = put(put_buf, sizeof put_buf, pl, "%s$%d", i > 1 ? ", " : "", i);
-    pl = put(put_buf, sizeof put_buf, pl, "%s", ") ON CONFLICT (grain, day, antenne) DO UPDATE SET ");
+        buf_printf(&upsert, "%s$%d", i > 1 ? ", " : "", i);
+    buf_puts(&upsert, ") ON CONFLICT (grain, day, antenne) DO UPDATE SET ");
     for (int i = 0; i < n_sums_cols; i++)
-        pl = put(put_buf, sizeof put_buf, pl, "%s = excluded.%s, ", sums_cols[i].name, sums_cols[i].name);
-    put(put_buf, sizeof put_buf, pl, "%s", "heat = excluded.heat, sub = excluded.sub, partners = excluded.partners");
+        buf_printf(&upsert, "%s = excluded.%s, ", sums_cols[i].name, sums_cols[i].name);
+    buf_puts(&upsert, "heat = excluded.heat, sub = excluded.sub, partners = excluded.partners");
 
-    size_t gl = put(get_buf, sizeof get_buf, 0, "SELECT antenne, day, %s", cols);
-    put(get_buf, sizeof get_buf, gl, "%s",
-        " FROM rollup WHERE grain = $1 AND day >= $2 AND day <= $3 ORDER BY antenne, day");
-    gl = put(get_antenne_buf, sizeof get_antenne_buf, 0, "SELECT antenne, day, %s", cols);
-    put(get_antenne_buf, sizeof get_antenne_buf, gl, "%s",
-        " FROM rollup WHERE grain = $1 AND day >= $2 AND day <= $3 AND antenne = $4 ORDER BY day");
+    buf_printf(&get, "SELECT antenne, day, %s FROM rollup WHERE grain = $1 AND day >= $2 AND day <= $3"
+                     " ORDER BY antenne, day", c);
+    buf_printf(&get_antenne, "SELECT antenne, day, %s FROM rollup WHERE grain = $1 AND day >= $2 AND day <= $3"
+                             " AND antenne = $4 ORDER BY day", c);
+    free(cols.p);
 
     store_sql[STMT_ROLLUP_MARK] = "INSERT INTO rollup_dirty (antenne, day, gen) VALUES ($1, $2, 1)"
                                   " ON CONFLICT (antenne, day) DO UPDATE SET gen = rollup_dirty.gen + 1";
     store_sql[STMT_ROLLUP_DIRTY] =
         "SELECT antenne, day, gen FROM rollup_dirty WHERE day >= $1 AND day <= $2 ORDER BY antenne, day LIMIT $3";
     store_sql[STMT_ROLLUP_CLEAN] = "DELETE FROM rollup_dirty WHERE antenne = $1 AND day = $2 AND gen = $3";
-    store_sql[STMT_ROLLUP_PUT] = put_buf;
-    store_sql[STMT_ROLLUP_GET] = get_buf;
-    store_sql[STMT_ROLLUP_GET_ANTENNE] = get_antenne_buf;
     store_sql[STMT_ROLLUP_DROP] = "DELETE FROM rollup WHERE grain = $1 AND day = $2 AND antenne = $3";
-    return len;
+    /* Built once for the life of the process, like the store's other statements. On out of memory a
+     * statement stays NULL and every backend's open fails at preparing it. */
+    const char **texts[] = {&store_sql[STMT_ROLLUP_PUT], &store_sql[STMT_ROLLUP_GET],
+                            &store_sql[STMT_ROLLUP_GET_ANTENNE]};
+    struct buf *bufs[] = {&upsert, &get, &get_antenne};
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) {
+        char *text;
+        size_t n;
+        *texts[i] = buf_finish(bufs[i], 0, &text, &n) == 0 ? text : NULL;
+    }
+    char *text;
+    size_t n;
+    return buf_finish(&schema, 0, &text, &n) == 0 ? text : NULL;
 }
 
 /* ---- sums ------------------------------------------------------------------------------------- */
@@ -214,9 +209,11 @@ static void counts_text(char *out, size_t cap, const int64_t *v, int n)
 {
     size_t len = 0;
     out[0] = '\0';
-    for (int i = 0; i < n; i++)
-        if (v[i])
-            len = put(out, cap, len, "%s%d=%lld", len ? "," : "", i, (long long)v[i]);
+    for (int i = 0; i < n && len < cap; i++)
+        if (v[i]) {
+            int w = snprintf(out + len, cap - len, "%s%d=%lld", len ? "," : "", i, (long long)v[i]);
+            len += w > 0 ? (size_t)w : 0;
+        }
 }
 
 static void counts_parse(const char *text, int64_t *v, int n)
@@ -418,12 +415,8 @@ static int month_write(struct collector_store *st, struct month_work *w)
     }
     if (rc == 0)
         rc = st->ops->exec(st->impl, STMT_COMMIT, NULL, 0, NULL, st->error, sizeof st->error);
-    if (rc != 0) {
-        char keep[sizeof st->error];
-        memcpy(keep, st->error, sizeof keep);
-        st->ops->exec(st->impl, STMT_ROLLBACK, NULL, 0, NULL, st->error, sizeof st->error);
-        memcpy(st->error, keep, sizeof keep);
-    }
+    if (rc != 0)
+        store_rollback(st);
     return rc;
 }
 
