@@ -2,6 +2,8 @@
 # server on loopback (port 0) through tests/integration/test_collector_harness.c.
 
 set(collector_harness integration/test_collector_harness.c)
+# Signed-in console sessions on a harness collector (sign-in form, pages, changes with the CSRF token).
+set(collector_session integration/test_collector_session.c)
 # The harness finds the server binary through this definition (the bench target passes no env).
 function(collector_uses_server target)
   target_compile_definitions(${target} PRIVATE COLLECTOR_BIN="$<TARGET_FILE:borne-collector>")
@@ -89,15 +91,24 @@ else()
 endif()
 
 # Steering alerts with an injected clock, a real webhook receiver and a sendmail stand-in.
-borne_add_test(NAME test_collector_alerts SOURCES integration/test_collector_alerts.c
+set(alert_sinks integration/test_alert_sinks.c)
+borne_add_test(NAME test_collector_alerts SOURCES integration/test_collector_alerts.c ${alert_sinks}
   LIBS borne_collector borne_collector_synth PkgConfig::MHD LABELS integration)
+# Acknowledgements and sent alerts survive a restart of the real collector, on both backends.
+foreach(backend sqlite postgresql)
+  borne_add_test(NAME test_collector_alerts_restart_${backend}
+    SOURCES integration/test_collector_alerts_restart.c ${alert_sinks} ${collector_harness} ${collector_session}
+    LIBS borne_collector borne_collector_synth PkgConfig::MHD PkgConfig::CURL PkgConfig::PQ
+    LABELS integration ARGS ${backend} TIMEOUT 300)
+  collector_uses_server(test_collector_alerts_restart_${backend})
+endforeach()
 
 borne_add_test(NAME test_collector_users SOURCES unit/test_collector_users.c LIBS borne_collector LABELS unit)
 
 # Posters (PDF and PNG) through the real collector; pdfinfo and pdftotext (poppler-utils) read them.
 foreach(backend sqlite postgresql)
   borne_add_test(NAME test_collector_poster_${backend}
-    SOURCES integration/test_collector_poster.c ${collector_harness}
+    SOURCES integration/test_collector_poster.c ${collector_harness} ${collector_session}
     LIBS borne_collector borne_collector_synth PkgConfig::CURL PkgConfig::PQ
     LABELS integration ARGS ${backend} TIMEOUT 300)
   collector_uses_server(test_collector_poster_${backend})

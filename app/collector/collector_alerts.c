@@ -19,6 +19,10 @@ BORNE_LOG_MODULE("alerts");
 #define WEBHOOK_TIMEOUT_S 10
 #define SENDMAIL_DEADLINE_MS 30000
 
+/* The rules judged from the live snapshots (the rest from the stored feedback). */
+#define LIVE_KINDS ((1u << COLLECTOR_ALERT_WAIT) | (1u << COLLECTOR_ALERT_PRINTER) | (1u << COLLECTOR_ALERT_SILENT))
+
+/* Also the kind's name in the store (steering_alerts.kind): never rename one. */
 static const char *const words[COLLECTOR_ALERT_KINDS] = {"wait", "printer", "silent", "satisfaction"};
 static const char *const labels[COLLECTOR_ALERT_KINDS] = {"Attente trop longue", "Imprimante en panne",
                                                           "Silencieuse", "Satisfaction en baisse"};
@@ -281,7 +285,21 @@ static void send_mail(struct collector_alerts *al, const struct change *c)
     free(text);
 }
 
-int collector_alerts_tick(struct collector_alerts *al, const int *targets, int64_t now)
+/* Keeps a change in the store before it is sent: a collector stopped between the two has the alert
+ * back on restart and does not send it again (losing one mail beats paging someone twice). */
+static void keep_change(struct collector_alerts *al, struct collector_store *store, const struct change *c,
+                        int64_t now)
+{
+    const char *id = collector_antennes_at(al->antennes, c->antenne)->id;
+    int rc = c->fired ? collector_store_alert_fired(store, id, words[c->kind], c->since, now)
+                      : collector_store_alert_cleared(store, id, words[c->kind]);
+    if (rc != 0)
+        log_error("alert %s %s of %s not kept (a restart would %s it): %s", words[c->kind],
+                  c->fired ? "fired" : "cleared", id, c->fired ? "send it again" : "show it again",
+                  collector_store_error(store));
+}
+
+int collector_alerts_tick(struct collector_alerts *al, struct collector_store *store, const int *targets, int64_t now)
 {
     struct change *changes = malloc((al->n ? al->n : 1) * COLLECTOR_ALERT_KINDS * sizeof *changes);
     if (!changes) {
@@ -292,15 +310,24 @@ int collector_alerts_tick(struct collector_alerts *al, const int *targets, int64
     for (size_t i = 0; i < al->n; i++) {
         struct collector_live l;
         unsigned conds = 0;
-        if (collector_live_board_get(al->live, i, &l))
+        /* Rules that cannot be judged yet leave their alert as it is: one taken back from the store
+         * after a restart neither clears nor fires again before its antenne speaks (or the first
+         * satisfaction review). */
+        unsigned known = 0;
+        if (collector_live_board_get(al->live, i, &l)) {
             conds = collector_alert_conditions(&l, targets[i], now);
-        else
+            known = LIVE_KINDS;
+        } else
             memset(&l, 0, sizeof l);
         pthread_mutex_lock(&al->mu);
         struct alert_state *s = &al->state[i];
+        if (al->reviewed_day != INT64_MIN)
+            known |= 1u << COLLECTOR_ALERT_SATISFACTION;
         if (s->sat.drop)
             conds |= 1u << COLLECTOR_ALERT_SATISFACTION;
         for (int k = 0; k < COLLECTOR_ALERT_KINDS; k++) {
+            if (!(known & (1u << k)))
+                continue;
             bool holds = conds & (1u << k);
             if (holds && !s->since[k])
                 s->since[k] = k == COLLECTOR_ALERT_SILENT ? l.received_at + COLLECTOR_ALERT_SILENT_S : now;
@@ -319,6 +346,8 @@ int collector_alerts_tick(struct collector_alerts *al, const int *targets, int64
     for (int i = 0; i < n; i++) {
         log_notice("alert %s %s: %s", words[changes[i].kind], changes[i].fired ? "fired" : "cleared",
                    collector_antennes_at(al->antennes, changes[i].antenne)->id);
+        if (store)
+            keep_change(al, store, &changes[i], now);
         if (al->sink->webhook_url[0])
             send_webhook(al, &changes[i], now);
         if (al->sink->mail_to[0])
@@ -345,20 +374,68 @@ int collector_alerts_active(struct collector_alerts *al, collector_alert_fn fn, 
     return rc;
 }
 
-int collector_alerts_acknowledge(struct collector_alerts *al, size_t antenne, enum collector_alert_kind kind,
-                                 const char *who, int64_t now)
+int collector_alerts_acknowledge(struct collector_alerts *al, struct collector_store *store, size_t antenne,
+                                 enum collector_alert_kind kind, const char *who, int64_t now)
 {
     if (antenne >= al->n || (int)kind < 0 || kind >= COLLECTOR_ALERT_KINDS)
         return -ENOENT;
-    pthread_mutex_lock(&al->mu);
+    const char *id = collector_antennes_at(al->antennes, antenne)->id;
     struct alert_state *s = &al->state[antenne];
-    bool active = s->fired[kind];
+    pthread_mutex_lock(&al->mu);
+    bool active = s->fired[kind], taken = s->acked_by[kind][0] != '\0';
+    int64_t since = s->since[kind];
+    pthread_mutex_unlock(&al->mu);
+    if (!active)
+        return -ENOENT;
+    if (taken)
+        return 0;
+    char name[sizeof s->acked_by[0]];
+    snprintf(name, sizeof name, "%.64s", who);
+    bool stored = false;
+    if (store && collector_store_alert_ack(store, id, words[kind], since, name, now, &stored) != 0) {
+        log_error("acknowledgement of alert %s of %s by %s not kept: %s", words[kind], id, name,
+                  collector_store_error(store));
+        return -EIO;
+    }
+    pthread_mutex_lock(&al->mu);
+    /* The alert may have cleared (and even fired anew) meanwhile: only the very one is taken. */
+    active = s->fired[kind] && s->since[kind] == since;
     if (active && !s->acked_by[kind][0]) {
-        snprintf(s->acked_by[kind], sizeof s->acked_by[kind], "%.64s", who);
+        memcpy(s->acked_by[kind], name, sizeof name);
         s->acked_at[kind] = now;
-        log_notice("alert %s of %s acknowledged by %s", words[kind], collector_antennes_at(al->antennes, antenne)->id,
-                   s->acked_by[kind]);
+        log_notice("alert %s of %s acknowledged by %s", words[kind], id, name);
     }
     pthread_mutex_unlock(&al->mu);
+    if (active && store && !stored)
+        log_warn("alert %s of %s was not in the store (it could not be kept when it fired): a restart forgets "
+                 "this acknowledgement", words[kind], id);
     return active ? 0 : -ENOENT;
+}
+
+static int restore_row(void *ctx, const char *antenne, const char *kind, int64_t since, const char *acked_by,
+                       int64_t acked_at)
+{
+    struct collector_alerts *al = ctx;
+    long i = collector_antennes_find(al->antennes, antenne);
+    enum collector_alert_kind k;
+    if (i < 0 || !collector_alert_kind_parse(kind, &k)) {
+        log_warn("stored alert %s of %s ignored: %s", kind, antenne, i < 0 ? "no such antenne now" : "unknown kind");
+        return 0;
+    }
+    struct alert_state *s = &al->state[i];
+    s->fired[k] = true;
+    s->since[k] = since;
+    snprintf(s->acked_by[k], sizeof s->acked_by[k], "%.64s", acked_by);
+    s->acked_at[k] = acked_at;
+    return 0;
+}
+
+int collector_alerts_restore(struct collector_alerts *al, struct collector_store *store)
+{
+    pthread_mutex_lock(&al->mu);
+    int rc = collector_store_alerts_list(store, restore_row, al);
+    pthread_mutex_unlock(&al->mu);
+    if (rc != 0)
+        log_error("steering alerts not taken back from the store: %s", collector_store_error(store));
+    return rc == 0 ? 0 : -1;
 }

@@ -56,10 +56,11 @@ struct collector_server {
     struct collector_fleet *fleet;       /* business documents, board status, audit (collector_fleet.h) */
     /* Steering alerts (collector_alerts.h): their own thread, since a webhook or sendmail may block. */
     struct collector_alerts *alerts;
-    struct collector_store *alert_store;   /* the alert thread's own (satisfaction review) */
+    struct collector_store *alert_store;   /* the alert thread's own (satisfaction review, kept alerts) */
     struct collector_users *users;       /* console sign-in (collector_users.h) */
     pthread_t alert_thread;
     bool alert_started, alert_stop;
+    bool alert_poke;   /* a live snapshot arrived since the last look */
     pthread_mutex_t amu;
     pthread_cond_t acv;
     char *cert_pem, *key_pem;
@@ -487,6 +488,12 @@ static enum MHD_Result live_end(struct collector_server *s, struct MHD_Connectio
         return send_error(c, status, collector_ingest_code(err.status), err.message);
     }
     bool kept = collector_live_board_put(s->live, (size_t)r->antenne, &snap, now);
+    if (kept) {
+        pthread_mutex_lock(&s->amu);
+        s->alert_poke = true;
+        pthread_cond_signal(&s->acv);
+        pthread_mutex_unlock(&s->amu);
+    }
     return send_json(c, MHD_HTTP_OK, json_pack("{s:b, s:i, s:s}", "kept", kept, "accepted", kept, "batch", snap.id));
 }
 
@@ -657,7 +664,12 @@ static enum MHD_Result console_change(void *ctx, struct MHD_Connection *c, const
         return send_error(c, MHD_HTTP_BAD_REQUEST, "bad_form", "antenne: a known id, kind: an alert kind expected");
     if (who->group[0] && strcmp(collector_antennes_at(s->antennes, (size_t)i)->group, who->group) != 0)
         return send_error(c, MHD_HTTP_FORBIDDEN, "scope", "outside your group");
-    if (collector_alerts_acknowledge(s->alerts, (size_t)i, kind, who->name, s->now()) != 0)
+    struct collector_store *st = pool_take(s);
+    int rc = collector_alerts_acknowledge(s->alerts, st, (size_t)i, kind, who->name, s->now());
+    pool_give(s, st);
+    if (rc == -EIO)
+        return send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "storage unavailable, retry later");
+    if (rc != 0)
         return send_error(c, MHD_HTTP_CONFLICT, "not_active", "this alert is no longer active");
     return send_buffer(c, MHD_HTTP_SEE_OTHER, "text/plain", strdup(""), 0, MHD_HTTP_HEADER_LOCATION, "/console");
 }
@@ -814,8 +826,20 @@ static char *read_file(const char *path, char *err, size_t errlen)
     return data;
 }
 
-/* How often the alert rules look at the live board: a wait over target is sent within this. */
+/* How often the alert rules look at the live board without news (a board going silent, a printer
+ * fault growing old); a snapshot that arrives wakes them, at most once per ALERT_TICK_MIN_S. */
 #define ALERT_TICK_S 15
+#define ALERT_TICK_MIN_S 1
+
+/* Under s->amu: waits `seconds`, or less when stopping (or poked, if or_poke). */
+static void alert_wait(struct collector_server *s, int seconds, bool or_poke)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += seconds;
+    while (!s->alert_stop && !(or_poke && s->alert_poke) && pthread_cond_timedwait(&s->acv, &s->amu, &until) == 0)
+        ;
+}
 
 static bool alerts_stopping(void *ctx)
 {
@@ -841,13 +865,11 @@ static void *alert_main(void *arg)
         int64_t now = s->now();
         collector_fleet_wait_targets(s->fleet, s->config->wait_target_min, targets);
         collector_alerts_review(s->alerts, s->alert_store, now);
-        collector_alerts_tick(s->alerts, targets, now);
+        collector_alerts_tick(s->alerts, s->alert_store, targets, now);
         pthread_mutex_lock(&s->amu);
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += ALERT_TICK_S;
-        while (!s->alert_stop && pthread_cond_timedwait(&s->acv, &s->amu, &until) == 0)
-            ;
+        alert_wait(s, ALERT_TICK_MIN_S, false);
+        alert_wait(s, ALERT_TICK_S - ALERT_TICK_MIN_S, true);
+        s->alert_poke = false;
     }
     pthread_mutex_unlock(&s->amu);
     free(targets);
@@ -1001,8 +1023,16 @@ int collector_server_start(const struct collector_config *config, const struct c
         free_server(s);
         return -1;
     }
-    if (collector_store_open(config->backend, config->storage, &s->alert_store, err, errlen) != 0 ||
-        collector_users_load(config->users, antennes, &s->users, err, errlen) != 0 ||
+    if (collector_store_open(config->backend, config->storage, &s->alert_store, err, errlen) != 0) {
+        free_server(s);
+        return -1;
+    }
+    if (collector_alerts_restore(s->alerts, s->alert_store) != 0) {
+        snprintf(err, errlen, "cannot take back the steering alerts: %s", collector_store_error(s->alert_store));
+        free_server(s);
+        return -1;
+    }
+    if (collector_users_load(config->users, antennes, &s->users, err, errlen) != 0 ||
         (config->users[0] &&
          collector_users_persist(s->users, config->backend, config->storage, now(), err, errlen) != 0)) {
         free_server(s);

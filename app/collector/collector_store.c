@@ -79,6 +79,15 @@ const char *store_sql[STMT_COUNT] = {
     [STMT_FEEDBACK_SUMS] = feedback_buf,
     [STMT_KV_DEL] = "DELETE FROM fleet_kv WHERE ns = $1 AND key = $2",
     [STMT_EXPORT_ANTENNE] = export_antenne_buf,
+    /* A refire after a clear the store missed (it was unreachable) starts afresh: nobody took it yet. */
+    [STMT_ALERT_FIRED] = "INSERT INTO steering_alerts (antenne, kind, since, fired_at, acked_by, acked_at)"
+                         " VALUES ($1, $2, $3, $4, '', 0) ON CONFLICT (antenne, kind) DO UPDATE SET"
+                         " since = excluded.since, fired_at = excluded.fired_at, acked_by = '', acked_at = 0",
+    [STMT_ALERT_CLEARED] = "DELETE FROM steering_alerts WHERE antenne = $1 AND kind = $2",
+    /* Only the very alert (its since) and only its first acknowledgement. */
+    [STMT_ALERT_ACK] = "UPDATE steering_alerts SET acked_by = $1, acked_at = $2"
+                       " WHERE antenne = $3 AND kind = $4 AND since = $5 AND acked_by = ''",
+    [STMT_ALERT_LIST] = "SELECT antenne, kind, since, acked_by, acked_at FROM steering_alerts ORDER BY antenne, kind",
 };
 
 
@@ -98,7 +107,13 @@ static const char channel_schema_sql[] =
     " ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, updated_at BIGINT NOT NULL,"
     " PRIMARY KEY (ns, key));"
     "CREATE TABLE IF NOT EXISTS fleet_log ("
-    " id BIGINT NOT NULL, ns TEXT NOT NULL, at BIGINT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (ns, id));";
+    " id BIGINT NOT NULL, ns TEXT NOT NULL, at BIGINT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (ns, id));"
+    /* The steering alerts that fired and have not cleared, and who acknowledged each ('' = nobody yet):
+     * a restarted collector takes them back instead of sending them again (collector_alerts.h). kind is
+     * the alert's word (collector_alert_word()), never its enum number. */
+    "CREATE TABLE IF NOT EXISTS steering_alerts ("
+    " antenne TEXT NOT NULL, kind TEXT NOT NULL, since BIGINT NOT NULL, fired_at BIGINT NOT NULL,"
+    " acked_by TEXT NOT NULL DEFAULT '', acked_at BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (antenne, kind));";
 
 static void add_col(const char *name, int index, int since, size_t offset)
 {
@@ -642,4 +657,49 @@ int collector_store_log_list(struct collector_store *store, const char *ns, int6
     struct kv_ctx k = {fn, ctx};
     struct store_param p[] = {text(ns), num(limit)};
     return store->ops->query(store->impl, STMT_LOG_LIST, p, 2, kv_row, &k, store->error, sizeof store->error);
+}
+
+/* ---- steering alerts (collector_alerts.h) ----------------------------------------------------- */
+
+int collector_store_alert_fired(struct collector_store *store, const char *antenne, const char *kind, int64_t since,
+                                int64_t fired_at)
+{
+    struct store_param p[] = {text(antenne), text(kind), num(since), num(fired_at)};
+    return exec_one(store, STMT_ALERT_FIRED, p, 4, NULL);
+}
+
+int collector_store_alert_cleared(struct collector_store *store, const char *antenne, const char *kind)
+{
+    struct store_param p[] = {text(antenne), text(kind)};
+    return exec_one(store, STMT_ALERT_CLEARED, p, 2, NULL);
+}
+
+int collector_store_alert_ack(struct collector_store *store, const char *antenne, const char *kind, int64_t since,
+                              const char *who, int64_t at, bool *taken)
+{
+    struct store_param p[] = {text(who), num(at), text(antenne), text(kind), num(since)};
+    int64_t changes = 0;
+    int rc = exec_one(store, STMT_ALERT_ACK, p, 5, &changes);
+    *taken = rc == 0 && changes > 0;
+    return rc;
+}
+
+struct alert_rows {
+    collector_stored_alert_fn fn;
+    void *ctx;
+};
+
+static int alert_row(void *ctx, const char *const *c, int n)
+{
+    struct alert_rows *a = ctx;
+    if (n != 5)
+        return -1;
+    return a->fn(a->ctx, c[0] ? c[0] : "", c[1] ? c[1] : "", col_int(c[2]), c[3] ? c[3] : "", col_int(c[4]));
+}
+
+int collector_store_alerts_list(struct collector_store *store, collector_stored_alert_fn fn, void *ctx)
+{
+    struct alert_rows a = {fn, ctx};
+    return store->ops->query(store->impl, STMT_ALERT_LIST, NULL, 0, alert_row, &a, store->error,
+                             sizeof store->error);
 }

@@ -29,11 +29,16 @@
  *
  * Someone of headquarters acknowledges an active alert from the console (collector_alerts_acknowledge):
  * the console then shows who took it and when; an alert that clears forgets it, so the next one is
- * acknowledged anew. Kept in memory like the alerts themselves (after a restart the rules find the
- * conditions again and send them once more).
+ * acknowledged anew. Given a store, the tracker keeps there each alert that fired and has not cleared,
+ * with who acknowledged it and when (before sending it): a restarted collector takes them back
+ * (collector_alerts_restore), so an upgrade or a power cut at HQ neither forgets an acknowledgement nor
+ * sends an alert twice. An alert taken back stays as it was until its rule can be judged again: the
+ * antenne's next snapshot for the live rules (a board still silent keeps its "silent" alert), the first
+ * review for the satisfaction rule.
  *
  * Threads: collector_alerts_tick() is called by one thread (the server's alert thread, or a test);
- * collector_alerts_active() may be called from any thread meanwhile.
+ * collector_alerts_active() and collector_alerts_acknowledge() may be called from any thread meanwhile,
+ * each with its own store handle.
  */
 #ifndef BORNE_COLLECTOR_ALERTS_H
 #define BORNE_COLLECTOR_ALERTS_H
@@ -98,8 +103,9 @@ int collector_alerts_review(struct collector_alerts *al, struct collector_store 
 /* Evaluates every antenne at now, each against its own waiting target (targets: minutes, registry
  * order, collector_fleet_wait_targets()), and sends each alert that fired or cleared since the last call (one
  * webhook POST and one mail each; blocking). Returns the number of alerts that fired or cleared. A
- * failed send is logged and not retried: the next change is sent anyway. */
-int collector_alerts_tick(struct collector_alerts *al, const int *targets, int64_t now);
+ * failed send is logged and not retried: the next change is sent anyway. store (NULL: kept in memory
+ * only) keeps each change before it is sent; a store error is logged and the change sent all the same. */
+int collector_alerts_tick(struct collector_alerts *al, struct collector_store *store, const int *targets, int64_t now);
 
 /* An active alert. */
 struct collector_alert_info {
@@ -115,9 +121,15 @@ struct collector_alert_info {
 typedef int (*collector_alert_fn)(void *ctx, const struct collector_alert_info *alert);
 int collector_alerts_active(struct collector_alerts *al, collector_alert_fn fn, void *ctx);
 
-/* Records that `who` acknowledged the active alert (antenne, kind) at now. 0, or -ENOENT when no such
- * alert is active (it cleared meanwhile); acknowledging again keeps the first. */
-int collector_alerts_acknowledge(struct collector_alerts *al, size_t antenne, enum collector_alert_kind kind,
-                                 const char *who, int64_t now);
+/* Records that `who` acknowledged the active alert (antenne, kind) at now, in store too (NULL: in memory
+ * only). 0; -ENOENT when no such alert is active (it cleared meanwhile); -EIO when the store failed
+ * (nothing recorded: ask again). Acknowledging again keeps the first. */
+int collector_alerts_acknowledge(struct collector_alerts *al, struct collector_store *store, size_t antenne,
+                                 enum collector_alert_kind kind, const char *who, int64_t now);
+
+/* Takes back the alerts kept in store (at start, before the first tick): active again, acknowledged
+ * as they were. A stored alert of an antenne no longer in the registry is ignored (logged). 0, or -1
+ * on a store error (logged). */
+int collector_alerts_restore(struct collector_alerts *al, struct collector_store *store);
 
 #endif

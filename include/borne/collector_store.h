@@ -180,4 +180,21 @@ typedef int (*collector_rollup_fn)(void *ctx, const struct collector_rollup *row
 int collector_store_rollup_walk(struct collector_store *store, int64_t first, int64_t last, const char *antenne,
                                 collector_rollup_fn fn, void *ctx);
 
+/* ---- steering alerts that fired and have not cleared (collector_alerts.h keeps them here so a restart
+ * neither forgets who acknowledged them nor sends them again); kind is the alert's word ------------- */
+
+/* Records that (antenne, kind) fired, its condition holding since `since`: not acknowledged. */
+int collector_store_alert_fired(struct collector_store *store, const char *antenne, const char *kind, int64_t since,
+                                int64_t fired_at);
+/* Forgets (antenne, kind): it cleared. Forgetting what is not there is no error. */
+int collector_store_alert_cleared(struct collector_store *store, const char *antenne, const char *kind);
+/* Records that `who` acknowledged the alert (antenne, kind) that fired for `since`, at `at`. *taken is
+ * false (and nothing changed) when that alert is not stored or someone acknowledged it already. */
+int collector_store_alert_ack(struct collector_store *store, const char *antenne, const char *kind, int64_t since,
+                              const char *who, int64_t at, bool *taken);
+/* Every stored alert, by antenne and kind; acked_by "" = nobody yet. A non-zero return stops the walk. */
+typedef int (*collector_stored_alert_fn)(void *ctx, const char *antenne, const char *kind, int64_t since,
+                                         const char *acked_by, int64_t acked_at);
+int collector_store_alerts_list(struct collector_store *store, collector_stored_alert_fn fn, void *ctx);
+
 #endif

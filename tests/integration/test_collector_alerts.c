@@ -11,67 +11,16 @@
 #include "borne/collector_live.h"
 #include "borne/collector_store.h"
 #include "borne/collector_synth.h"
+#include "test_alert_sinks.h"
 #include "testlib.h"
 
 #include <errno.h>
-#include <microhttpd.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const int64_t T0 = 1780000000;
-
-#define HOOKS_MAX 32
-static char hooks[HOOKS_MAX][1024];
-static int n_hooks;
-static pthread_mutex_t hook_mu = PTHREAD_MUTEX_INITIALIZER;
-
-static enum MHD_Result on_hook(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-                               const char *version, const char *data, size_t *size, void **state)
-{
-    (void)cls, (void)url, (void)method, (void)version;
-    if (!*state) {
-        *state = c;
-        return MHD_YES;
-    }
-    if (*size) {
-        pthread_mutex_lock(&hook_mu);
-        if (n_hooks < HOOKS_MAX)
-            snprintf(hooks[n_hooks++], sizeof hooks[0], "%.*s", (int)*size, data);
-        pthread_mutex_unlock(&hook_mu);
-        *size = 0;
-        return MHD_YES;
-    }
-    struct MHD_Response *r = MHD_create_response_from_buffer(2, "ok", MHD_RESPMEM_PERSISTENT);
-    enum MHD_Result ret = MHD_queue_response(c, 200, r);
-    MHD_destroy_response(r);
-    return ret;
-}
-
-/* Webhook bodies received so far holding every given fragment. */
-static int hooks_with(const char *a, const char *b, const char *c)
-{
-    int n = 0;
-    pthread_mutex_lock(&hook_mu);
-    for (int i = 0; i < n_hooks; i++)
-        n += strstr(hooks[i], a) && strstr(hooks[i], b) && strstr(hooks[i], c);
-    pthread_mutex_unlock(&hook_mu);
-    return n;
-}
-
-static int count_lines(const char *path, const char *prefix)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    int n = 0;
-    char line[1024];
-    while (fgets(line, sizeof line, f))
-        n += strncmp(line, prefix, strlen(prefix)) == 0;
-    fclose(f);
-    return n;
-}
 
 static struct collector_live snapshot(bool open, int64_t at, const char *printer, int64_t waiting, int64_t longest)
 {
@@ -112,8 +61,8 @@ static int active_count(struct collector_alerts *al, const struct collector_ante
 
 /* A webhook receiver, a sendmail stand-in and four antennes. */
 struct fixture {
-    const char *dir, *mails;
-    struct MHD_Daemon *hook;
+    const char *dir;
+    struct alert_sinks sinks;
     struct collector_antennes *a;
     struct collector_live_board *live;
     struct collector_alert_sink sink;
@@ -123,20 +72,8 @@ struct fixture {
 static void fixture_open(struct fixture *fx, const char *name)
 {
     memset(fx, 0, sizeof *fx);
-    pthread_mutex_lock(&hook_mu);
-    n_hooks = 0;
-    pthread_mutex_unlock(&hook_mu);
     const char *dir = fx->dir = testlib_tmpdir(name);
-    const char *mails = fx->mails = testlib_path(dir, "mails.txt");
-    char script[600];
-    snprintf(script, sizeof script, "#!/bin/sh\n[ \"$1\" = -t ] || exit 64\ncat >> '%s'\n", mails);
-    testlib_write_file(dir, "sendmail", script, 0755);
-    struct MHD_Daemon *hook = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL, NULL, on_hook,
-                                               NULL, MHD_OPTION_END);
-    CHECK(hook != NULL);
-    fx->hook = hook;
-    int port = MHD_get_daemon_info(hook, MHD_DAEMON_INFO_BIND_PORT)->port;
-
+    alert_sinks_open(&fx->sinks, dir);
     const char *csv = testlib_write_file(dir, "antennes.csv",
                                          "name,opened,population,communes,territory,group,lat,lon\n"
                                          "Fourmies,2016-11-28,1,1,Nord,avesnois,50.0,4.0\n"
@@ -147,9 +84,9 @@ static void fixture_open(struct fixture *fx, const char *name)
     char err[256];
     CHECK_INT(collector_antennes_load_csv(csv, &fx->a, err, sizeof err), 0);
     fx->live = collector_live_board_new(collector_antennes_count(fx->a));
-    snprintf(fx->sink.webhook_url, sizeof fx->sink.webhook_url, "http://127.0.0.1:%d/hook", port);
+    snprintf(fx->sink.webhook_url, sizeof fx->sink.webhook_url, "%s", fx->sinks.webhook_url);
     snprintf(fx->sink.mail_to, sizeof fx->sink.mail_to, "direction@example.org");
-    snprintf(fx->sink.sendmail, sizeof fx->sink.sendmail, "%s", testlib_path(dir, "sendmail"));
+    snprintf(fx->sink.sendmail, sizeof fx->sink.sendmail, "%s", fx->sinks.sendmail);
     fx->al = collector_alerts_new(fx->a, fx->live, &fx->sink, NULL, NULL);
     CHECK(fx->al != NULL);
 }
@@ -159,14 +96,13 @@ static void fixture_close(struct fixture *fx)
     collector_alerts_free(fx->al);
     collector_live_board_free(fx->live);
     collector_antennes_free(fx->a);
-    MHD_stop_daemon(fx->hook);
+    alert_sinks_close(&fx->sinks);
 }
 
 static void test_rules(void)
 {
     struct fixture fx;
     fixture_open(&fx, "collector_alerts");
-    const char *mails = fx.mails;
     struct collector_antennes *a = fx.a;
     struct collector_live_board *live = fx.live;
     struct collector_alerts *al = fx.al;
@@ -182,10 +118,10 @@ static void test_rules(void)
     collector_live_board_put(live, (size_t)amiens, &s, T0);
     s = snapshot(true, T0, "ready", 2, 300);
     collector_live_board_put(live, (size_t)arras, &s, T0);
-    CHECK_INT(collector_alerts_tick(al, targets, T0), 1);
-    CHECK_INT(hooks_with("\"state\":\"fired\"", "\"kind\":\"wait\"", "\"antenne\":\"fourmies\""), 1);
-    CHECK_INT(count_lines(mails, "Subject: "), 1);
-    CHECK_INT(count_lines(mails, "To: direction@example.org"), 1);
+    CHECK_INT(collector_alerts_tick(al, NULL, targets, T0), 1);
+    CHECK_INT(alert_sinks_hooks("\"state\":\"fired\"", "\"kind\":\"wait\"", "\"antenne\":\"fourmies\""), 1);
+    CHECK_INT(alert_sinks_mail_lines(&fx.sinks, "Subject: "), 1);
+    CHECK_INT(alert_sinks_mail_lines(&fx.sinks, "To: direction@example.org"), 1);
     CHECK_INT(active_count(al, a), 1);
 
     /* The same state a minute later: nothing new. The printer is out for 9 min: still nothing. */
@@ -196,14 +132,14 @@ static void test_rules(void)
         collector_live_board_put(live, (size_t)fourmies, &s, t);
         s = snapshot(true, t, "ready", 2, 300);
         collector_live_board_put(live, (size_t)arras, &s, t);
-        CHECK_INT(collector_alerts_tick(al, targets, t), 0);
+        CHECK_INT(collector_alerts_tick(al, NULL, targets, t), 0);
     }
     /* 10 minutes out of paper: the printer alert, once. */
     s = snapshot(true, T0 + 600, "paper_out", 1, 60);
     collector_live_board_put(live, (size_t)amiens, &s, T0 + 600);
-    CHECK_INT(collector_alerts_tick(al, targets, T0 + 600), 1);
-    CHECK_INT(hooks_with("\"state\":\"fired\"", "\"kind\":\"printer\"", "\"antenne\":\"amiens\""), 1);
-    CHECK_INT(collector_alerts_tick(al, targets, T0 + 610), 0);
+    CHECK_INT(collector_alerts_tick(al, NULL, targets, T0 + 600), 1);
+    CHECK_INT(alert_sinks_hooks("\"state\":\"fired\"", "\"kind\":\"printer\"", "\"antenne\":\"amiens\""), 1);
+    CHECK_INT(collector_alerts_tick(al, NULL, targets, T0 + 610), 0);
 
     /* Fourmies is back within the target, Amiens has paper: both clear, once. */
     s = snapshot(true, T0 + 620, "ready", 2, 420);
@@ -212,18 +148,18 @@ static void test_rules(void)
     collector_live_board_put(live, (size_t)amiens, &s, T0 + 620);
     s = snapshot(true, T0 + 620, "ready", 2, 300);
     collector_live_board_put(live, (size_t)arras, &s, T0 + 620);
-    CHECK_INT(collector_alerts_tick(al, targets, T0 + 620), 2);
-    CHECK_INT(hooks_with("\"state\":\"cleared\"", "\"kind\":\"wait\"", "\"antenne\":\"fourmies\""), 1);
-    CHECK_INT(hooks_with("\"state\":\"cleared\"", "\"kind\":\"printer\"", "\"antenne\":\"amiens\""), 1);
+    CHECK_INT(collector_alerts_tick(al, NULL, targets, T0 + 620), 2);
+    CHECK_INT(alert_sinks_hooks("\"state\":\"cleared\"", "\"kind\":\"wait\"", "\"antenne\":\"fourmies\""), 1);
+    CHECK_INT(alert_sinks_hooks("\"state\":\"cleared\"", "\"kind\":\"printer\"", "\"antenne\":\"amiens\""), 1);
     CHECK_INT(active_count(al, a), 0);
 
     /* A printer out for 5 minutes then fixed pages nobody. */
     s = snapshot(true, T0 + 700, "cover_open", 0, 0);
     collector_live_board_put(live, (size_t)amiens, &s, T0 + 700);
-    CHECK_INT(collector_alerts_tick(al, targets, T0 + 700), 0);
+    CHECK_INT(collector_alerts_tick(al, NULL, targets, T0 + 700), 0);
     s = snapshot(true, T0 + 1000, "ready", 0, 0);
     collector_live_board_put(live, (size_t)amiens, &s, T0 + 1000);
-    CHECK_INT(collector_alerts_tick(al, targets, T0 + 1000), 0);
+    CHECK_INT(collector_alerts_tick(al, NULL, targets, T0 + 1000), 0);
 
     /* Arras said "open" at T0 + 620 and then nothing: silent after 10 minutes, not before. Fourmies
      * and Amiens keep sending. Closing clears it when the board speaks again. */
@@ -231,25 +167,23 @@ static void test_rules(void)
         s = snapshot(true, t, "ready", 1, 100);
         collector_live_board_put(live, (size_t)fourmies, &s, t);
         collector_live_board_put(live, (size_t)amiens, &s, t);
-        int fired = collector_alerts_tick(al, targets, t);
+        int fired = collector_alerts_tick(al, NULL, targets, t);
         CHECK_INT(fired, t - (T0 + 620) > COLLECTOR_ALERT_SILENT_S && t - 60 - (T0 + 620) <= COLLECTOR_ALERT_SILENT_S);
     }
-    CHECK_INT(hooks_with("\"state\":\"fired\"", "\"kind\":\"silent\"", "\"antenne\":\"arras\""), 1);
+    CHECK_INT(alert_sinks_hooks("\"state\":\"fired\"", "\"kind\":\"silent\"", "\"antenne\":\"arras\""), 1);
     s = snapshot(false, T0 + 1400, "ready", 0, 0);
     collector_live_board_put(live, (size_t)arras, &s, T0 + 1400);
     collector_live_board_put(live, (size_t)fourmies, &s, T0 + 1400);
     collector_live_board_put(live, (size_t)amiens, &s, T0 + 1400);
-    CHECK_INT(collector_alerts_tick(al, targets, T0 + 1400), 1);
-    CHECK_INT(hooks_with("\"state\":\"cleared\"", "\"kind\":\"silent\"", "\"antenne\":\"arras\""), 1);
+    CHECK_INT(collector_alerts_tick(al, NULL, targets, T0 + 1400), 1);
+    CHECK_INT(alert_sinks_hooks("\"state\":\"cleared\"", "\"kind\":\"silent\"", "\"antenne\":\"arras\""), 1);
 
     /* Closed antennes silent for hours, and Laon never heard from: no alert. */
-    CHECK_INT(collector_alerts_tick(al, targets, T0 + 20000), 0);
+    CHECK_INT(collector_alerts_tick(al, NULL, targets, T0 + 20000), 0);
     /* Every change went out once by each way: 3 fired + 3 cleared. */
-    pthread_mutex_lock(&hook_mu);
-    CHECK_INT(n_hooks, 6);
-    pthread_mutex_unlock(&hook_mu);
-    CHECK_INT(count_lines(mails, "Subject: =?UTF-8?B?"), 6);
-    CHECK_INT(count_lines(mails, "Antenne : Arras (Pas-de-Calais, groupe artois)"), 2);
+    CHECK_INT(alert_sinks_hook_count(), 6);
+    CHECK_INT(alert_sinks_mail_lines(&fx.sinks, "Subject: =?UTF-8?B?"), 6);
+    CHECK_INT(alert_sinks_mail_lines(&fx.sinks, "Antenne : Arras (Pas-de-Calais, groupe artois)"), 2);
 
     fixture_close(&fx);
 }
@@ -268,15 +202,15 @@ static void test_own_targets(void)
     collector_live_board_put(fx.live, (size_t)fourmies, &s, T0);
     s = snapshot(true, T0, "ready", 2, 360);                           /* 6 min: over Arras' 5 */
     collector_live_board_put(fx.live, (size_t)arras, &s, T0);
-    CHECK_INT(collector_alerts_tick(fx.al, targets, T0), 1);
-    CHECK_INT(hooks_with("\"kind\":\"wait\"", "\"antenne\":\"arras\"", "\"target_s\":300"), 1);
-    CHECK_INT(hooks_with("\"antenne\":\"fourmies\"", "", ""), 0);
-    CHECK_INT(count_lines(fx.mails, "Attente la plus longue : 6 min (objectif 5 min)"), 1);
+    CHECK_INT(collector_alerts_tick(fx.al, NULL, targets, T0), 1);
+    CHECK_INT(alert_sinks_hooks("\"kind\":\"wait\"", "\"antenne\":\"arras\"", "\"target_s\":300"), 1);
+    CHECK_INT(alert_sinks_hooks("\"antenne\":\"fourmies\"", "", ""), 0);
+    CHECK_INT(alert_sinks_mail_lines(&fx.sinks, "Attente la plus longue : 6 min (objectif 5 min)"), 1);
     /* Acknowledged from the console: the alert stays active, naming who took it; an alert that is not
      * active cannot be acknowledged. */
-    CHECK_INT(collector_alerts_acknowledge(fx.al, (size_t)arras, COLLECTOR_ALERT_WAIT, "directrice", T0 + 5), 0);
-    CHECK_INT(collector_alerts_acknowledge(fx.al, (size_t)arras, COLLECTOR_ALERT_WAIT, "quelqu-un", T0 + 6), 0);
-    CHECK_INT(collector_alerts_acknowledge(fx.al, (size_t)fourmies, COLLECTOR_ALERT_WAIT, "directrice", T0 + 5),
+    CHECK_INT(collector_alerts_acknowledge(fx.al, NULL, (size_t)arras, COLLECTOR_ALERT_WAIT, "directrice", T0 + 5), 0);
+    CHECK_INT(collector_alerts_acknowledge(fx.al, NULL, (size_t)arras, COLLECTOR_ALERT_WAIT, "quelqu-un", T0 + 6), 0);
+    CHECK_INT(collector_alerts_acknowledge(fx.al, NULL, (size_t)fourmies, COLLECTOR_ALERT_WAIT, "directrice", T0 + 5),
               -ENOENT);
     struct active seen = {.a = fx.a};
     collector_alerts_active(fx.al, on_active, &seen);
@@ -287,16 +221,16 @@ static void test_own_targets(void)
     CHECK(!collector_alert_kind_parse("nope", &kind));
     /* Fourmies' document now says 20 minutes: over it at the next evaluation, once. */
     targets[0] = 20;
-    CHECK_INT(collector_alerts_tick(fx.al, targets, T0 + 15), 1);
-    CHECK_INT(hooks_with("\"kind\":\"wait\"", "\"antenne\":\"fourmies\"", "\"target_s\":1200"), 1);
-    CHECK_INT(collector_alerts_tick(fx.al, targets, T0 + 30), 0);
+    CHECK_INT(collector_alerts_tick(fx.al, NULL, targets, T0 + 15), 1);
+    CHECK_INT(alert_sinks_hooks("\"kind\":\"wait\"", "\"antenne\":\"fourmies\"", "\"target_s\":1200"), 1);
+    CHECK_INT(collector_alerts_tick(fx.al, NULL, targets, T0 + 30), 0);
     /* Arras clears, then waits too long again: a new alert, not acknowledged yet. */
     s = snapshot(true, T0 + 45, "ready", 1, 200);
     collector_live_board_put(fx.live, (size_t)arras, &s, T0 + 45);
-    CHECK_INT(collector_alerts_tick(fx.al, targets, T0 + 45), 1);
+    CHECK_INT(collector_alerts_tick(fx.al, NULL, targets, T0 + 45), 1);
     s = snapshot(true, T0 + 60, "ready", 3, 400);
     collector_live_board_put(fx.live, (size_t)arras, &s, T0 + 60);
-    CHECK_INT(collector_alerts_tick(fx.al, targets, T0 + 60), 1);
+    CHECK_INT(collector_alerts_tick(fx.al, NULL, targets, T0 + 60), 1);
     seen.n = 0;
     collector_alerts_active(fx.al, on_active, &seen);
     CHECK_INT(seen.n, 2);
@@ -352,31 +286,82 @@ static void test_satisfaction(void)
     store_feedback(st, "arras", today - 57, all_bad, 0);
 
     CHECK_INT(collector_alerts_review(fx.al, st, T0), 0);
-    CHECK_INT(collector_alerts_tick(fx.al, targets, T0), 1);
-    CHECK_INT(hooks_with("\"state\":\"fired\"", "\"kind\":\"satisfaction\"", "\"antenne\":\"fourmies\""), 1);
-    CHECK_INT(hooks_with("\"recent\":{", "\"answers\":40", "\"rain_storm\":12"), 1);
-    CHECK_INT(count_lines(fx.mails, "Les quatre dernières semaines"), 1);
+    CHECK_INT(collector_alerts_tick(fx.al, NULL, targets, T0), 1);
+    CHECK_INT(alert_sinks_hooks("\"state\":\"fired\"", "\"kind\":\"satisfaction\"", "\"antenne\":\"fourmies\""), 1);
+    CHECK_INT(alert_sinks_hooks("\"recent\":{", "\"answers\":40", "\"rain_storm\":12"), 1);
+    CHECK_INT(alert_sinks_mail_lines(&fx.sinks, "Les quatre dernières semaines"), 1);
     CHECK_INT(active_count(fx.al, fx.a), 1);
     /* The same day: no new review, nothing sent again. */
     CHECK_INT(collector_alerts_review(fx.al, st, T0 + 3600), 0);
-    CHECK_INT(collector_alerts_tick(fx.al, targets, T0 + 3600), 0);
+    CHECK_INT(collector_alerts_tick(fx.al, NULL, targets, T0 + 3600), 0);
 
     /* Many sunny answers in the recent weeks: 12 bad of 100 (12 %, +2 points). Seen at the next
      * day's review, not before. */
     const int64_t sunny[5] = {60, 0, 0, 0, 0};
     store_feedback(st, "fourmies", recent + 1, sunny, 1);
     CHECK_INT(collector_alerts_review(fx.al, st, T0 + 7200), 0);
-    CHECK_INT(collector_alerts_tick(fx.al, targets, T0 + 7200), 0);
+    CHECK_INT(collector_alerts_tick(fx.al, NULL, targets, T0 + 7200), 0);
     CHECK_INT(collector_alerts_review(fx.al, st, T0 + 86400), 0);
-    CHECK_INT(collector_alerts_tick(fx.al, targets, T0 + 86400), 1);
-    CHECK_INT(hooks_with("\"state\":\"cleared\"", "\"kind\":\"satisfaction\"", "\"antenne\":\"fourmies\""), 1);
+    CHECK_INT(collector_alerts_tick(fx.al, NULL, targets, T0 + 86400), 1);
+    CHECK_INT(alert_sinks_hooks("\"state\":\"cleared\"", "\"kind\":\"satisfaction\"", "\"antenne\":\"fourmies\""), 1);
     CHECK_INT(collector_alerts_review(fx.al, st, T0 + 2 * 86400), 0);
-    CHECK_INT(collector_alerts_tick(fx.al, targets, T0 + 2 * 86400), 0);
-    pthread_mutex_lock(&hook_mu);
-    CHECK_INT(n_hooks, 2);
-    pthread_mutex_unlock(&hook_mu);
-    CHECK_INT(count_lines(fx.mails, "Subject: "), 2);
+    CHECK_INT(collector_alerts_tick(fx.al, NULL, targets, T0 + 2 * 86400), 0);
+    CHECK_INT(alert_sinks_hook_count(), 2);
+    CHECK_INT(alert_sinks_mail_lines(&fx.sinks, "Subject: "), 2);
     CHECK_INT(active_count(fx.al, fx.a), 0);
+    collector_store_close(st);
+    fixture_close(&fx);
+}
+
+/* Alerts kept in a store (SQLite) and taken back by a new tracker, as after a restart: acknowledged as
+ * they were, and left alone until their rule can be judged again (the antenne's next snapshot, the
+ * first satisfaction review): nothing is sent again, a board still silent keeps its alert. */
+static void test_taken_back(void)
+{
+    struct fixture fx;
+    fixture_open(&fx, "collector_alerts_taken_back");
+    struct collector_store *st = NULL;
+    char err[256];
+    CHECK_INT(collector_store_open(COLLECTOR_BACKEND_SQLITE, testlib_path(fx.dir, "hq.sqlite"), &st, err, sizeof err),
+              0);
+    const int targets[] = {15, 15, 15, 15};
+    const long fourmies = collector_antennes_find(fx.a, "fourmies"), arras = collector_antennes_find(fx.a, "arras");
+    struct collector_live s = snapshot(true, T0, "ready", 6, 1500);
+    collector_live_board_put(fx.live, (size_t)fourmies, &s, T0);
+    s = snapshot(true, T0, "ready", 0, 0);
+    collector_live_board_put(fx.live, (size_t)arras, &s, T0);
+    CHECK_INT(collector_alerts_tick(fx.al, st, targets, T0), 1);
+    s = snapshot(true, T0 + 650, "ready", 6, 2100);
+    collector_live_board_put(fx.live, (size_t)fourmies, &s, T0 + 650);
+    CHECK_INT(collector_alerts_tick(fx.al, st, targets, T0 + 700), 1);   /* Arras silent */
+    CHECK_INT(collector_alerts_acknowledge(fx.al, st, (size_t)fourmies, COLLECTOR_ALERT_WAIT, "directrice", T0 + 800),
+              0);
+    CHECK_INT(alert_sinks_hook_count(), 2);
+
+    /* A new tracker on an empty live board takes them back. */
+    collector_alerts_free(fx.al);
+    collector_live_board_free(fx.live);
+    fx.live = collector_live_board_new(collector_antennes_count(fx.a));
+    fx.al = collector_alerts_new(fx.a, fx.live, &fx.sink, NULL, NULL);
+    CHECK_INT(collector_alerts_restore(fx.al, st), 0);
+    struct active seen = {.a = fx.a};
+    collector_alerts_active(fx.al, on_active, &seen);
+    CHECK_INT(seen.n, 2);
+    CHECK_STR(seen.seen[0], "fourmies:wait:directrice");
+    CHECK_STR(seen.seen[1], "arras:silent:");
+    /* No board spoke, no review yet: nothing changes, nothing is sent. */
+    CHECK_INT(collector_alerts_tick(fx.al, st, targets, T0 + 900), 0);
+    /* Fourmies is back within its target: cleared once; Arras still silent keeps its alert. */
+    s = snapshot(true, T0 + 950, "ready", 1, 60);
+    collector_live_board_put(fx.live, (size_t)fourmies, &s, T0 + 950);
+    CHECK_INT(collector_alerts_review(fx.al, st, T0 + 1000), 0);
+    CHECK_INT(collector_alerts_tick(fx.al, st, targets, T0 + 1000), 1);
+    CHECK_INT(alert_sinks_hooks("\"state\":\"cleared\"", "\"kind\":\"wait\"", "\"antenne\":\"fourmies\""), 1);
+    CHECK_INT(alert_sinks_hook_count(), 3);
+    CHECK_INT(active_count(fx.al, fx.a), 1);
+    /* An alert that is no longer active cannot be acknowledged, in memory or in the store. */
+    CHECK_INT(collector_alerts_acknowledge(fx.al, st, (size_t)fourmies, COLLECTOR_ALERT_WAIT, "directrice", T0 + 1100),
+              -ENOENT);
     collector_store_close(st);
     fixture_close(&fx);
 }
@@ -401,5 +386,6 @@ int main(void)
     RUN(test_rules);
     RUN(test_own_targets);
     RUN(test_satisfaction);
+    RUN(test_taken_back);
     return testlib_finish();
 }

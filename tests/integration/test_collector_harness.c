@@ -105,11 +105,16 @@ static bool write_file(const char *path, const char *text)
     return fclose(f) == 0;
 }
 
-static bool write_sites(struct harness *h, int n, char *csv, char *tokens, char *admin)
+static void site_files(const struct harness *h, char *csv, char *tokens, char *admin)
 {
     snprintf(csv, 600, "%s/antennes.csv", h->dir);
     snprintf(tokens, 600, "%s/tokens.txt", h->dir);
     snprintf(admin, 600, "%s/hq.token", h->dir);
+}
+
+static bool write_sites(struct harness *h, int n, char *csv, char *tokens, char *admin)
+{
+    site_files(h, csv, tokens, admin);
     FILE *c = fopen(csv, "w"), *t = fopen(tokens, "w");
     if (!c || !t) {
         perror("harness files");
@@ -131,18 +136,18 @@ static bool write_sites(struct harness *h, int n, char *csv, char *tokens, char 
     return ok && chmod(tokens, 0600) == 0 && chmod(admin, 0600) == 0;
 }
 
+static bool launch(struct harness *h);
+static bool stop_process(struct harness *h);
+
 bool harness_start(struct harness *h, const char *name, const char *backend, int n_sites, int threads,
                    const char *const *extra)
 {
     memset(h, 0, sizeof *h);
     h->pid = -1;
-    const char *bin = COLLECTOR_BIN;
     snprintf(h->dir, sizeof h->dir, "%s", testlib_tmpdir(name));
-    char csv[600], tokens[600], admin[600], threads_s[16];
+    char csv[600], tokens[600], admin[600];
     if (!write_sites(h, n_sites, csv, tokens, admin))
         return false;
-    snprintf(threads_s, sizeof threads_s, "%d", threads);
-    const char *storage_flag;
     if (strcmp(backend, "postgresql") == 0) {
         h->backend = COLLECTOR_BACKEND_POSTGRESQL;
         snprintf(h->pg_schema, sizeof h->pg_schema, "borne_t_%ld_%ld", (long)getpid(), (long)time(NULL));
@@ -155,18 +160,28 @@ bool harness_start(struct harness *h, const char *name, const char *backend, int
         /* application_name lets a test find this collector's own connections in pg_stat_activity. */
         snprintf(h->storage, sizeof h->storage, "%s options='-c search_path=%s' application_name=%s", pg_conninfo(),
                  h->pg_schema, h->pg_schema);
-        storage_flag = "--postgresql";
     } else {
         h->backend = COLLECTOR_BACKEND_SQLITE;
         snprintf(h->storage, sizeof h->storage, "%s/collector.sqlite", h->dir);
-        storage_flag = "--sqlite";
     }
+    h->threads = threads;
+    h->extra = extra;
+    return launch(h);
+}
+
+/* Starts the collector on the harness' files and storage; reads its port back. */
+static bool launch(struct harness *h)
+{
+    const char *bin = COLLECTOR_BIN;
+    char csv[600], tokens[600], admin[600], threads_s[16];
+    site_files(h, csv, tokens, admin);
+    snprintf(threads_s, sizeof threads_s, "%d", h->threads);
     const char *argv[40] = {bin, "--listen", "127.0.0.1", "--port", "0", "--threads", threads_s,
                             "--antennes-csv", csv, "--tokens", tokens, "--admin-token-file", admin,
-                            storage_flag, h->storage};
+                            h->backend == COLLECTOR_BACKEND_POSTGRESQL ? "--postgresql" : "--sqlite", h->storage};
     int argc = 15;
-    for (int i = 0; extra && extra[i] && argc < 38; i++)
-        argv[argc++] = extra[i];
+    for (int i = 0; h->extra && h->extra[i] && argc < 38; i++)
+        argv[argc++] = h->extra[i];
     argv[argc] = NULL;
 
     int out[2];
@@ -208,7 +223,25 @@ bool harness_start(struct harness *h, const char *name, const char *backend, int
     return true;
 }
 
+bool harness_restart(struct harness *h)
+{
+    bool clean = stop_process(h);
+    return launch(h) && clean;
+}
+
 bool harness_stop(struct harness *h)
+{
+    bool clean = stop_process(h);
+    if (h->pg_schema[0]) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", h->pg_schema);
+        clean = harness_pg_command(sql) && clean;
+        h->pg_schema[0] = '\0';
+    }
+    return clean;
+}
+
+static bool stop_process(struct harness *h)
 {
     bool clean = true;
     if (h->pid > 0) {
@@ -220,12 +253,6 @@ bool harness_stop(struct harness *h)
         if (!clean)
             fprintf(stderr, "the collector did not exit cleanly (status %d)\n", status);
         h->pid = -1;
-    }
-    if (h->pg_schema[0]) {
-        char sql[128];
-        snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", h->pg_schema);
-        clean = harness_pg_command(sql) && clean;
-        h->pg_schema[0] = '\0';
     }
     return clean;
 }

@@ -23,6 +23,8 @@ struct harness {
     char pg_schema[64];      /* PostgreSQL: the per-run schema (also the collector's application_name),
                                 dropped by harness_stop() */
     char ca_file[600];       /* set by the caller for HTTPS: the CA requests trust */
+    int threads;
+    const char *const *extra;   /* harness_start()'s, kept for harness_restart() */
 };
 
 /* CPU seconds used so far by a process (user + system), from /proc; -1 when unreadable. */
@@ -44,6 +46,11 @@ bool harness_start(struct harness *h, const char *name, const char *backend, int
 
 /* Runs one SQL command on the test PostgreSQL (BORNE_TEST_PG); false with a message when unreachable. */
 bool harness_pg_command(const char *sql);
+
+/* SIGTERM, wait, and starts the collector again on the same files and storage (a new port: h->url
+ * follows), as an upgrade or a power cut would. extra must still be valid. True when it exited cleanly
+ * and started again. */
+bool harness_restart(struct harness *h);
 
 /* SIGTERM, wait; true when the collector exited cleanly. Drops the PostgreSQL schema. */
 bool harness_stop(struct harness *h);

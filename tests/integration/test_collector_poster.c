@@ -13,7 +13,7 @@
 #include "borne/collector_synth.h"
 #include "borne/collector_users.h"
 #include "borne/contract.h"
-#include "test_collector_harness.h"
+#include "test_collector_session.h"
 #include "testlib.h"
 
 static struct harness h;
@@ -106,90 +106,13 @@ static void upload(void)
 
 /* ---- fetching ------------------------------------------------------------------------------ */
 
-struct body {
-    unsigned char *p;
-    size_t len;
-};
-
-static size_t on_data(char *p, size_t size, size_t n, void *ctx)
-{
-    struct body *b = ctx;
-    unsigned char *q = realloc(b->p, b->len + size * n + 1);
-    if (!q)
-        return 0;
-    memcpy(q + b->len, p, size * n);
-    b->p = q;
-    b->len += size * n;
-    b->p[b->len] = '\0';
-    return size * n;
-}
-
-/* GET path with the HQ token (session NULL) or a signed-in handle; status, body and content type. */
-static long get(CURL *session, const char *path, struct body *out, char *ctype, size_t ctype_size)
-{
-    CURL *c = session ? session : curl_easy_init();
-    char url[1024], auth[200];
-    snprintf(url, sizeof url, "%s%s", h.url, path);
-    struct curl_slist *headers = NULL;
-    if (!session) {
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", HARNESS_ADMIN_TOKEN);
-        headers = curl_slist_append(NULL, auth);
-    }
-    memset(out, 0, sizeof *out);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-    long status = 0;
-    if (curl_easy_perform(c) == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    char *type = NULL;
-    curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type);
-    if (ctype)
-        snprintf(ctype, ctype_size, "%s", type ? type : "");
-    curl_slist_free_all(headers);
-    if (!session)
-        curl_easy_cleanup(c);
-    return status;
-}
-
-/* Signs in through the form: its page sets the sign-in cookie whose token the form posts back. */
-static CURL *sign_in(const char *name, const char *password)
-{
-    CURL *c = curl_easy_init();
-    curl_easy_setopt(c, CURLOPT_COOKIEFILE, "");
-    struct body page;
-    CHECK_INT(get(c, "/console/login", &page, NULL, 0), 200);
-    const char *at = page.p ? strstr((const char *)page.p, "name='login_csrf' value='") : NULL;
-    char token[80] = "";
-    if (CHECK(at != NULL))
-        sscanf(at + strlen("name='login_csrf' value='"), "%64[0-9a-f]", token);
-    free(page.p);
-    char url[256], form[256];
-    snprintf(url, sizeof url, "%s/console/login", h.url);
-    snprintf(form, sizeof form, "login_csrf=%s&name=%s&password=%s", token, name, password);
-    struct body out = {0};
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, form);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &out);
-    long status = 0;
-    if (curl_easy_perform(c) == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    free(out.p);
-    CHECK_INT(status, 303);
-    return c;
-}
-
 /* Fetches a PDF poster, checks it with pdfinfo and returns its text (pdftotext, one item a line, the
  * narrow no-break spaces of the thousands removed); NULL when anything failed. */
 static char *pdf_text(CURL *session, const char *path, const char *keep_as)
 {
-    struct body b;
+    struct session_body b;
     char type[64];
-    long status = get(session, path, &b, type, sizeof type);
+    long status = session_get(&h, session, path, &b, type, sizeof type);
     if (!CHECK_INT(status, 200) || !CHECK_STR(type, "application/pdf")) {
         free(b.p);
         return NULL;
@@ -213,11 +136,11 @@ static char *pdf_text(CURL *session, const char *path, const char *keep_as)
     CHECK(one_page);
     snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 '%s' -", file);
     p = popen(cmd, "r");
-    struct body text = {0};
+    struct session_body text = {0};
     char chunk[4096];
     size_t n;
     while (p && (n = fread(chunk, 1, sizeof chunk, p)) > 0)
-        on_data(chunk, 1, n, &text);
+        session_body_add(chunk, 1, n, &text);
     CHECK(p && pclose(p) == 0);
     if (!text.p)
         return NULL;
@@ -441,9 +364,9 @@ static unsigned be32(const unsigned char *p)
 
 static void check_png(const char *path, const char *keep_as)
 {
-    struct body b;
+    struct session_body b;
     char type[64];
-    CHECK_INT(get(NULL, path, &b, type, sizeof type), 200);
+    CHECK_INT(session_get(&h, NULL, path, &b, type, sizeof type), 200);
     CHECK_STR(type, "image/png");
     if (CHECK(b.len > 1000 && memcmp(b.p, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp(b.p + 12, "IHDR", 4) == 0)) {
         CHECK_INT(be32(b.p + 16), 1240);
@@ -468,8 +391,8 @@ static void test_png(void)
 /* The status of a GET (its body dropped). */
 static long status_of(CURL *session, const char *path)
 {
-    struct body b;
-    long status = get(session, path, &b, NULL, 0);
+    struct session_body b;
+    long status = session_get(&h, session, path, &b, NULL, 0);
     free(b.p);
     return status;
 }
@@ -482,7 +405,9 @@ static void test_permissions(void)
     CHECK_INT(status_of(anon, "/console/poster/meteo.pdf?territory=Aisne"), 303);
     curl_easy_cleanup(anon);
 
-    CURL *manager = sign_in("manager-a", "mot-de-passe-du-groupe-a");
+    CURL *manager = session_sign_in(&h, "manager-a", "mot-de-passe-du-groupe-a");
+    if (!CHECK(manager != NULL))
+        return;
     CHECK_INT(status_of(manager, "/console/poster/meteo.pdf?date=2025-03-01&antenne=site-2"), 403);
     CHECK_INT(status_of(manager, "/console/poster/services.png?date=2025-03-01&group=g-b"), 403);
     CHECK_INT(status_of(manager, "/console/poster/meteo.pdf?date=2025-03-01&antenne=site-0"), 200);
@@ -498,7 +423,9 @@ static void test_permissions(void)
     }
     curl_easy_cleanup(manager);
 
-    CURL *region = sign_in("directrice", "mot-de-passe-de-la-region");
+    CURL *region = session_sign_in(&h, "directrice", "mot-de-passe-de-la-region");
+    if (!CHECK(region != NULL))
+        return;
     CHECK_INT(status_of(region, "/console/poster/services.pdf?date=2025-03-01&antenne=site-2"), 200);
     CHECK_INT(status_of(region, "/console/poster/nothing.pdf"), 404);
     CHECK_INT(status_of(region, "/console/poster/meteo.pdf?date=2025-13-01"), 400);
