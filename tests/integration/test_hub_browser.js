@@ -5,8 +5,10 @@
 // counts (event stream); "Réponse sur place" closes the ticket with that outcome; the desk counts
 // two phone calls and an e-mail with one tap each. Then an appointment with a note checks
 // in and is called: the page shows its time and note in the labelled box, again after a
-// reload (fetched with the counter's token, never from the public stream). Leaves
-// hub_browser.png and hub_browser_note.png in BORNE_TEST_TMP.
+// reload (fetched with the counter's token, never from the public stream). Last, a visitor asks
+// at the kiosk to speak to an agent while the agent is scrolled down: at 1366x768 and 1280x720
+// the banner is in view, overlaps no text, and "J'y vais" dismisses it for every desk. Leaves
+// hub_browser.png, hub_browser_note.png and hub_browser_agent_<size>.png in BORNE_TEST_TMP.
 //
 // Usage: node test_hub_browser.js <hub_testserver> <node_modules dir>
 'use strict';
@@ -15,6 +17,26 @@ const path = require('path');
 const t = require('./test_hub_lib.js');
 
 const [server, modules] = process.argv.slice(2);
+
+// Text overlaps a person can see: text that scrolled under the sticky agent banner is covered by it
+// (the banner is opaque), not mixed with its words.
+async function visibleOverlaps(page) {
+  const covered = await page.evaluate(() => {
+    const banner = document.getElementById('agent');
+    const hidden = [];
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (!n.textContent.trim() || banner.contains(n)) continue;
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      const r = range.getBoundingClientRect();
+      const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      if (r.width > 0 && at && banner.contains(at)) hidden.push(n.textContent.trim().slice(0, 30));
+    }
+    return hidden;
+  });
+  return (await t.textOverlaps(page)).filter((o) => !covered.some((c) => o.includes(`"${c}"`)));
+}
 
 async function main() {
   const srv = await t.startServer(server);
@@ -100,6 +122,34 @@ async function main() {
     t.check(await page.textContent('#appointment-note') === '', 'the note is gone with the visitor');
     const referral = await srv.ask(`outcome ${appt}`);
     t.check(referral === 'OUTCOME partner caf', `the visitor was referred to the CAF (${referral})`);
+
+    // a visitor asks at the kiosk to speak to an agent, the agent's page at its top and scrolled down
+    for (const [width, height] of [[1366, 768], [1280, 720]]) {
+      await page.setViewportSize({ width, height });
+      for (const scrolled of [false, true]) {
+        const where = `${width}x${height}${scrolled ? ' scrolled down' : ''}`;
+        await page.evaluate((down) => window.scrollTo(0, down ? document.body.scrollHeight : 0), scrolled);
+        t.check(await srv.ask('agent') === 'OK', 'the kiosk asks for an agent');
+        await page.waitForSelector('#agent:not([hidden])', { timeout: 5000 });
+        const box = await page.evaluate(() => {
+          const r = document.getElementById('agent').getBoundingClientRect();
+          return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, w: innerWidth, h: innerHeight };
+        });
+        t.check(box.top >= 0 && box.left >= 0 && box.bottom <= box.h && box.right <= box.w,
+          `the agent banner is inside the viewport at ${where} (${JSON.stringify(box)})`);
+        const text = await page.textContent('#agent-text');
+        t.check(/^Un usager souhaite parler à un agent — borne d'accueil \(depuis \d\d:\d\d\)/.test(text),
+          `the banner says who asks and since when (${text})`);
+        const overlaps = await visibleOverlaps(page);
+        t.check(overlaps.length === 0, `no text overlaps another at ${where}: ${overlaps.join('; ')}`);
+        await page.screenshot({ path: path.join(t.tmpBase,
+          `hub_browser_agent_${width}x${height}${scrolled ? '_scrolled' : ''}.png`) });
+        await page.getByRole('button', { name: 'J\'y vais', exact: true }).click();
+        await page.waitForSelector('#agent', { state: 'hidden', timeout: 5000 });
+        const state = await t.api(srv.port, 'GET', '/state');
+        t.check(state.data.agent_request === null, 'the request is dismissed for every desk');
+      }
+    }
   } finally {
     if (browser) await browser.close();
     await srv.stop();

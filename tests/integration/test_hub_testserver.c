@@ -168,6 +168,10 @@ int main(void)
             } else {
                 printf("ERROR printer <state> <0|1>\n");
             }
+        } else if (strcmp(line, "agent") == 0) {
+            /* what the kiosk role's hook calls when a visitor taps "Parler à un agent" */
+            hub_request_agent(F.hub);
+            printf("OK\n");
         } else if (strcmp(line, "waiting") == 0) {
             int count = 0;
             queue_list_tickets(F.q, th_now(&F), 1u << QUEUE_WAITING | 1u << QUEUE_CALLED,
