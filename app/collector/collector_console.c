@@ -1021,6 +1021,32 @@ static void section_heat(struct buf *b, const struct period_ctx *x)
     buf_puts(b, "</tbody></table></section>");
 }
 
+/* Walks the period [first, last] of the query's scope into x and per (one tally per antenne, zeroed by
+ * the caller), sums them into *total, and gives the waiting target every antenne in scope shares
+ * (*common, 0 when they differ). 0, or -1 on a store error. */
+static int period_tally(struct collector_store *store, const struct collector_antennes *antennes, const int *targets,
+                        const struct collector_console_query *q, int64_t first, int64_t last, struct period_ctx *x,
+                        struct tally *per, struct tally *total, int *common)
+{
+    x->antennes = antennes;
+    x->targets = targets;
+    x->q = q;
+    x->per = per;
+    x->first = first;
+    x->last = last;
+    if (period_walk(store, x) != 0)
+        return -1;
+    memset(total, 0, sizeof *total);
+    int shared = -1;
+    for (size_t i = 0; i < collector_antennes_count(antennes); i++) {
+        tally_merge(total, &per[i]);
+        if (in_scope(collector_antennes_at(antennes, i), q))
+            shared = shared == -1 || shared == targets[i] ? targets[i] : 0;
+    }
+    *common = shared < 0 ? 0 : shared;
+    return 0;
+}
+
 int collector_console_period(struct collector_store *store, const struct collector_antennes *antennes,
                              const int *targets, int64_t now, const struct collector_console_query *q, char **out,
                              size_t *len)
@@ -1032,22 +1058,12 @@ int collector_console_period(struct collector_store *store, const struct collect
     int rc = -1;
     if (!x || !per)
         goto end;
-    x->antennes = antennes;
-    x->targets = targets;
-    x->q = q;
-    x->per = per;
-    period_range(q->period, q->day, &x->first, &x->last);
-    if (period_walk(store, x) != 0)
-        goto end;
+    int64_t first = q->day, last = q->day;
+    period_range(q->period, q->day, &first, &last);
     struct tally total;
-    memset(&total, 0, sizeof total);
-    int common = -1;
-    for (size_t i = 0; i < n; i++) {
-        tally_merge(&total, &per[i]);
-        if (in_scope(collector_antennes_at(antennes, i), q))
-            common = common == -1 || common == targets[i] ? targets[i] : 0;
-    }
-    common = common < 0 ? 0 : common;
+    int common;
+    if (period_tally(store, antennes, targets, q, first, last, x, per, &total, &common) != 0)
+        goto end;
 
     page_open(&b, "période", "period", q, now, 0);
     period_form(&b, antennes, q);
@@ -1106,29 +1122,17 @@ int collector_console_figures(struct collector_store *store, const struct collec
     memset(total, 0, sizeof *total);
     if (!x || !tallies)
         goto end;
-    x->antennes = antennes;
-    x->targets = targets;
-    x->q = q;
-    x->per = tallies;
-    x->first = first;
-    x->last = last;
-    if (period_walk(store, x) != 0)
-        goto end;
     struct tally sum;
-    memset(&sum, 0, sizeof sum);
-    int common = -1;
-    for (size_t i = 0; i < n; i++) {
-        tally_merge(&sum, &tallies[i]);
-        if (in_scope(collector_antennes_at(antennes, i), q))
-            common = common == -1 || common == targets[i] ? targets[i] : 0;
-        if (per) {
-            memset(&per[i], 0, sizeof per[i]);
-            figures_of(&tallies[i], &per[i]);
-            per[i].target_min = targets[i];
-        }
+    int common;
+    if (period_tally(store, antennes, targets, q, first, last, x, tallies, &sum, &common) != 0)
+        goto end;
+    for (size_t i = 0; per && i < n; i++) {
+        memset(&per[i], 0, sizeof per[i]);
+        figures_of(&tallies[i], &per[i]);
+        per[i].target_min = targets[i];
     }
     figures_of(&sum, total);
-    total->target_min = common < 0 ? 0 : common;
+    total->target_min = common;
     memcpy(total->heat, x->heat, sizeof total->heat);
     rc = 0;
 end:
