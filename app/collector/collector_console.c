@@ -539,12 +539,13 @@ int collector_console_now(struct collector_store *store, const struct collector_
             continue;
         shown++;
         rows[i].has_live = collector_live_board_get(live, i, &rows[i].live);
-        if (rows[i].has_live)
-            rows[i].alerts |= collector_alert_conditions(&rows[i].live, targets[i], now);
+        unsigned conds = rows[i].has_live ? collector_alert_conditions(&rows[i].live, targets[i], now) : 0;
+        rows[i].alerts |= conds;
+        /* "over target" is the wait alert's own rule (open, longest wait over the target) */
+        over += (conds & (1u << COLLECTOR_ALERT_WAIT)) != 0;
         if (rows[i].has_live && rows[i].live.open) {
             open++;
             count_add(&waiting, collector_live_waiting(&rows[i].live));
-            over += collector_live_longest_wait(&rows[i].live) > (int64_t)targets[i] * 60;
         }
         alerting += rows[i].alerts != 0;
     }
