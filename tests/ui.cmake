@@ -24,6 +24,9 @@ foreach(lang fr en es ar "nl normal" "de normal")
   set_tests_properties(test_kiosk_screens_${code} PROPERTIES LABELS ui TIMEOUT 600 ENVIRONMENT
     "BORNE_TEST_TMP=${BORNE_TEST_TMP};BORNE_ASSETS=${BORNE_ASSETS_DIR};BORNE_BIN=${CMAKE_BINARY_DIR};${BORNE_UI_ENV}")
 endforeach()
+# The feedback scale in order and its icons one size, every screen x language x text size.
+borne_add_test(NAME test_kiosk_weather SOURCES ui/test_kiosk_weather.c LIBS borne_kiosk_fixture
+               LABELS ui TIMEOUT 300 ENV ${BORNE_UI_ENV})
 borne_add_test(NAME test_kiosk_flows SOURCES ui/test_kiosk_flows.c LIBS borne_kiosk_fixture
                LABELS ui TIMEOUT 120 ENV ${BORNE_UI_ENV})
 
