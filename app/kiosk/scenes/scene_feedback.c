@@ -24,8 +24,8 @@ typedef struct scale {
     int pad;              /* inside a tile, between its edge, its picture and its words */
     int gap;              /* between the tiles */
     int border;
-    int min_icon;
-    bool bold_first;      /* else regular weight only (narrower: room for the question beside) */         /* the smallest picture a layout may give (it carries the meaning) */
+    int min_icon;         /* the smallest picture a layout may give (it carries the meaning) */
+    bool bold_first;      /* else regular weight only (narrower: room for the question beside) */
     int icon;             /* the pictures' side, one for the five */
     SDL_Rect tile[LEVELS];
     int word_h;           /* row: the words' height under every picture (the most lines) */
@@ -209,14 +209,15 @@ static void draw_beside(const kiosk_layout *l, scale *s)
     /* The question in bold where it fits whole, else in regular weight (narrower). */
     const char *title = kiosk_tr(l->k, "feedback.title");
     double cap = l->small ? KL_MIN_CAP : l->title;
-    bool bold = ui_text_height(l->u, title, a.w, cap, true) > 0 && ui_text_height(l->u, title, a.w, cap, true) <= a.h;
+    int bold_h = ui_text_height(l->u, title, a.w, cap, true);
+    bool bold = bold_h > 0 && bold_h <= a.h;
     kl_text(l, a, title, cap, bold, l->t->ink, UI_ALIGN_START, UI_ALIGN_CENTER);
 }
 
 static void draw_feedback(const kiosk_layout *l)
 {
-    /* 7-inch: 1 mm inside the tiles and between them, the row 1.5 mm from the screen's sides, so the longest words ("Tormenta",
-     * "Gewitter") keep a row. */
+    /* 7-inch: 1 mm inside the tiles and between them, the row 1.5 mm from the screen's sides,
+     * so the longest words ("Tormenta", "Gewitter") keep a row. */
     scale s = {.pad = kl_mm(l, l->small ? 1.0 : 1.5), .gap = l->small ? kl_mm(l, 1.0) : l->gap,
                .border = kl_mm(l, 0.5), .min_icon = kl_mm(l, 10), .bold_first = true};
     for (int i = 0; i < LEVELS; i++)
