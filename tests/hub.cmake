@@ -60,7 +60,7 @@ add_executable(bench_hub bench/bench_hub.c)
 target_link_libraries(bench_hub PRIVATE borne_hub_testsupport borne_lockout_load)
 borne_add_bench(bench_hub)
 
-borne_add_test(NAME test_client SOURCES integration/test_client.c
+borne_add_test(NAME test_client SOURCES integration/test_client.c integration/test_hub_desk.c
                LIBS borne_client borne_hub_testsupport LABELS integration)
 # The appliance driven as the shell drives it, by taps and holds (shared by the appliance tests).
 add_library(borne_appliance_testsupport STATIC integration/test_appliance_support.c)
@@ -95,6 +95,6 @@ borne_add_test(NAME test_hub_alarm SOURCES integration/test_hub_alarm.c
                LIBS borne_hub_testsupport LABELS integration)
 
 # "Speak to an agent": kiosk (its fixture) → hub → two desk clients, and the dismissal.
-borne_add_test(NAME test_agent_request SOURCES integration/test_agent_request.c
+borne_add_test(NAME test_agent_request SOURCES integration/test_agent_request.c integration/test_hub_desk.c
                LIBS borne_client borne_hub_testsupport borne_kiosk_fixture LABELS ui integration
                ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)

@@ -8,29 +8,13 @@
 #include <string.h>
 
 #include "borne/client.h"
-#include "test_hub_support.h"
+#include "test_hub_desk.h"
 #include "test_kiosk_fixture.h"
 #include "testlib.h"
-
-#define WAIT_MS 8000
 
 static th_fixture F;
 
 static void ask_agent(void *hb) { hub_request_agent(hb); }
-
-typedef bool (*view_pred)(const client_view *v);
-
-static bool wait_view(client *c, view_pred pred, client_view *v)
-{
-    int64_t until = th_usec() + WAIT_MS * 1000LL;
-    do {
-        client_get_view(c, v);
-        if (pred(v))
-            return true;
-        SDL_Delay(10);
-    } while (th_usec() < until);
-    return false;
-}
 
 static bool connected(const client_view *v) { return v->have_state && v->connected; }
 static bool asked(const client_view *v) { return v->agent_request_id > 0; }
@@ -49,14 +33,13 @@ static void visitor_asks(fixture *f)
 static void test_agent_request(void)
 {
     th_start(&F, "agent_request", true);
-    char url[64], err[256];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", F.port);
-    client *desk1 = NULL, *desk2 = NULL;
     client_options o = {.retry_ms = 50, .give_up_s = 5};
-    CHECK_INT(client_start(&desk1, url, 1, TH_TOKEN1, &o, NULL, NULL, err, sizeof err), 0);
-    CHECK_INT(client_start(&desk2, url, 2, TH_TOKEN2, &o, NULL, NULL, err, sizeof err), 0);
+    client *desk1 = th_desk_start(&F, 1, TH_TOKEN1, &o, NULL, NULL);
+    client *desk2 = th_desk_start(&F, 2, TH_TOKEN2, &o, NULL, NULL);
+    if (!desk1 || !desk2)
+        return;
     client_view v1, v2;
-    CHECK(wait_view(desk1, connected, &v1) && wait_view(desk2, connected, &v2));
+    CHECK(th_desk_wait(desk1, connected, &v1) && th_desk_wait(desk2, connected, &v2));
     CHECK(v1.agent_request_id == 0 && v2.agent_request_id == 0);
 
     fixture f;
@@ -64,8 +47,8 @@ static void test_agent_request(void)
     if (!CHECK(fixture_open_with(&f, "agent-kiosk", &fixture_screens[1], NULL, fixture_open_time_ms(), true, &x)))
         return;
     visitor_asks(&f);
-    CHECK(wait_view(desk1, asked, &v1));
-    CHECK(wait_view(desk2, asked, &v2));
+    CHECK(th_desk_wait(desk1, asked, &v1));
+    CHECK(th_desk_wait(desk2, asked, &v2));
     CHECK(v1.agent_request_id == v2.agent_request_id);
     CHECK(v1.agent_request_at > 0);
 
@@ -93,15 +76,15 @@ static void test_agent_request(void)
     CHECK_INT(th_http(&F, "POST", path, NULL, NULL, "", &r), 401);
     th_response_free(&r);
     CHECK_INT(client_agent_dismiss(desk2, v2.agent_request_id), 0);
-    CHECK(wait_view(desk1, not_asked, &v1));
-    CHECK(wait_view(desk2, not_asked, &v2));
+    CHECK(th_desk_wait(desk1, not_asked, &v1));
+    CHECK(th_desk_wait(desk2, not_asked, &v2));
     /* A stale dismissal (the same id again) is done, and changes nothing. */
     CHECK_INT(th_http(&F, "POST", path, TH_TOKEN1, NULL, "", &r), 200);
     th_response_free(&r);
 
     /* The next request is a new one. */
     visitor_asks(&f);
-    CHECK(wait_view(desk1, asked, &v1));
+    CHECK(th_desk_wait(desk1, asked, &v1));
     CHECK(v1.agent_request_id > first);
     fixture_close(&f);
     client_stop(desk1);

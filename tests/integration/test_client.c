@@ -10,10 +10,8 @@
 #include "borne/client.h"
 #include "borne/hub_request.h"
 #include "borne/lan_contract.h"
-#include "test_hub_support.h"
+#include "test_hub_desk.h"
 #include "testlib.h"
-
-#define WAIT_MS 8000
 
 static th_fixture F;
 static atomic_int notified;
@@ -22,22 +20,6 @@ static void on_change(void *ctx)
 {
     (void)ctx;
     atomic_fetch_add(&notified, 1);
-}
-
-typedef bool (*view_pred)(const client_view *v);
-
-/* Polls the view until pred holds or WAIT_MS passes. */
-static bool wait_view(client *c, view_pred pred, client_view *v)
-{
-    int64_t until = th_usec() + WAIT_MS * 1000LL;
-    do {
-        client_get_view(c, v);
-        if (pred(v))
-            return true;
-        struct timespec ts = {0, 10 * 1000000L};
-        nanosleep(&ts, NULL);
-    } while (th_usec() < until);
-    return false;
 }
 
 static bool has_state(const client_view *v) { return v->have_state && v->connected; }
@@ -50,13 +32,12 @@ static bool idle(const client_view *v) { return !v->busy; }
 
 static void test_client(void)
 {
-    client *c;
-    char url[64], err[256];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", F.port);
     client_options o = {.retry_ms = 100, .give_up_s = 30};
-    CHECK_INT(client_start(&c, url, 1, TH_TOKEN1, &o, on_change, NULL, err, sizeof err), 0);
+    client *c = th_desk_start(&F, 1, TH_TOKEN1, &o, on_change, NULL);
+    if (!c)
+        return;
     client_view v;
-    CHECK(wait_view(c, has_state, &v));
+    CHECK(th_desk_wait(c, has_state, &v));
     CHECK_STR(v.counter_name, "Guichet 1");
     CHECK_STR(v.antenne, "Antenne de test");
     CHECK_INT(v.n_services, 4);   /* A, F, E, R */
@@ -64,12 +45,12 @@ static void test_client(void)
     CHECK(atomic_load(&notified) > 0);
 
     CHECK_INT(client_act(c, LAN_ACT_OPEN, LAN_OUTCOME_NONE, 0, 0), 0);
-    CHECK(wait_view(c, idle_open, &v));
+    CHECK(th_desk_wait(c, idle_open, &v));
     queue_issued is;
     CHECK_INT(queue_issue(F.q, th_now(&F), 'A', NULL, &is), QUEUE_OK);
     CHECK_INT(client_act(c, LAN_ACT_CALL_NEXT, LAN_OUTCOME_NONE, 0, 0), 0);
     CHECK_INT(client_act(c, LAN_ACT_CALL_NEXT, LAN_OUTCOME_NONE, 0, 0), -1); /* one at a time */
-    CHECK(wait_view(c, idle_ticket, &v));
+    CHECK(th_desk_wait(c, idle_ticket, &v));
     CHECK_STR(v.ticket.label, "A001");
     CHECK_STR(v.message, "A001 appelé.");
     queue_ticket t;
@@ -78,35 +59,38 @@ static void test_client(void)
 
     /* an error from the hub reaches the agent in French */
     CHECK_INT(client_act(c, LAN_ACT_CALL_NEXT, LAN_OUTCOME_NONE, 0, 0), 0);
-    CHECK(wait_view(c, idle, &v));
+    CHECK(th_desk_wait(c, idle, &v));
     CHECK(v.message_is_error);
     CHECK_STR(v.message, "Action impossible maintenant.");
 
     /* the hub goes away: the client says so, and keeps the recall pending */
     th_hub_down(&F);
-    CHECK(wait_view(c, disconnected, &v));
+    CHECK(th_desk_wait(c, disconnected, &v));
     CHECK_INT(client_act(c, LAN_ACT_RECALL, LAN_OUTCOME_NONE, 0, 0), 0);
-    CHECK(wait_view(c, retrying, &v));
+    CHECK(th_desk_wait(c, retrying, &v));
     CHECK_STR(v.message, "Hub injoignable : nouvelle tentative…");
     th_hub_up(&F);
-    CHECK(wait_view(c, recalled, &v));
+    CHECK(th_desk_wait(c, recalled, &v));
     CHECK_INT(queue_get_ticket(F.q, is.ticket.id, &t), QUEUE_OK);
     CHECK_INT(t.recalls, 1);
 
     CHECK_INT(client_act(c, LAN_ACT_FINISH, LAN_OUTCOME_PARTNER, 0, 0), 0);
-    CHECK(wait_view(c, idle, &v));
+    CHECK(th_desk_wait(c, idle, &v));
     CHECK_INT(queue_get_ticket(F.q, is.ticket.id, &t), QUEUE_OK);
     CHECK_INT(t.outcome, QUEUE_OUTCOME_REDIRECTED);
     client_stop(c);
 
     /* a wrong token is refused with a clear message and changes nothing */
-    CHECK_INT(client_start(&c, url, 1, TH_TOKEN2, &o, NULL, NULL, err, sizeof err), 0);
-    CHECK(wait_view(c, has_state, &v));
+    if (!(c = th_desk_start(&F, 1, TH_TOKEN2, &o, NULL, NULL)))
+        return;
+    CHECK(th_desk_wait(c, has_state, &v));
     CHECK_INT(client_act(c, LAN_ACT_CLOSE, LAN_OUTCOME_NONE, 0, 0), 0);
-    CHECK(wait_view(c, idle, &v));
+    CHECK(th_desk_wait(c, idle, &v));
     CHECK_STR(v.message, "Ce jeton appartient à un autre guichet.");
     CHECK_INT(v.counter_state, LAN_COUNTER_OPEN);
     client_stop(c);
+    char url[64], err[256];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", F.port);
     CHECK_INT(client_start(&c, "ftp://x", 1, TH_TOKEN1, &o, NULL, NULL, err, sizeof err), -1);
     CHECK_INT(client_start(&c, url, 1, "bad token", &o, NULL, NULL, err, sizeof err), -1);
 }
