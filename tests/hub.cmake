@@ -78,7 +78,7 @@ borne_add_test(NAME test_appliance_token SOURCES unit/test_appliance_token.c
 add_library(borne_display_testsupport STATIC integration/test_display_support.c)
 target_link_libraries(borne_display_testsupport PUBLIC borne_display borne_hub_testsupport)
 borne_add_test(NAME test_hub_display SOURCES integration/test_hub_display.c
-               LIBS borne_display borne_hub_testsupport LABELS ui integration
+               LIBS borne_display_testsupport LABELS ui integration
                ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)
 # The waiting-room display on its TVs through the frame checks; the PNGs stay in the build tree.
 borne_add_test(NAME test_display_screens SOURCES integration/test_display_screens.c
@@ -86,7 +86,7 @@ borne_add_test(NAME test_display_screens SOURCES integration/test_display_screen
                ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)
 # The spoken announcements of the display: real espeak-ng speech into a recording sink.
 borne_add_test(NAME test_display_announce SOURCES integration/test_display_announce.c
-               LIBS borne_display borne_hub_testsupport LABELS ui integration
+               LIBS borne_display_testsupport LABELS ui integration
                ENV SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy)
 borne_add_test(NAME test_hub_doors SOURCES integration/test_hub_doors.c
                LIBS borne_hub_testsupport PkgConfig::SQLITE3 LABELS integration)

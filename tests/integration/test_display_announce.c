@@ -11,7 +11,7 @@
 #include "borne/announce.h"
 #include "borne/shell.h"
 #include "borne/display.h"
-#include "test_hub_support.h"
+#include "test_display_support.h"
 #include "testlib.h"
 
 #define MAX_PARTS 64
@@ -274,6 +274,11 @@ static void test_no_voice(void)
 
 static th_fixture F;
 
+static bool announced(display_app *a, const void *n)
+{
+    return display_announced(a) >= *(const int *)n;
+}
+
 static long post(const char *path, const char *token)
 {
     th_response resp;
@@ -310,15 +315,8 @@ static void test_display_not_blocked(void)
         CHECK_INT(post("/api/v1/counters/1/call-next", TH_TOKEN1), 200);
         CHECK_INT(post("/api/v1/counters/2/call-next", TH_TOKEN2), 200);
         CHECK_INT(post("/api/v1/counters/1/recall", TH_TOKEN1), 200);
-        int64_t until = th_usec() + 8000000;
-        int frames = 0;
-        while (display_announced(a) < 3 && th_usec() < until) {
-            SDL_Event e;
-            if (SDL_WaitEventTimeout(&e, 20))
-                display_handle_event(a, &e);
-            CHECK_INT(display_draw(a, (int64_t)SDL_GetTicks64()), 0);
-            frames++;
-        }
+        int frames = 0, three = 3;
+        td_pump_app(a, announced, &three, 8000, &frames);
         CHECK_INT(display_announced(a), 3);
         CHECK(rec_count(&r) <= 1);   /* the audio is still held up */
         fprintf(stderr, "   %d frames drawn while the audio was held\n", frames);

@@ -42,15 +42,6 @@ static void shot(display_app *a, const tv *t, const char *state)
     CHECK_INT(problems, 0);
 }
 
-static bool drawn(display_app *a, const char *needle)
-{
-    ui_report rep = ui_get_report(display_get_ui(a));
-    for (int i = 0; i < rep.n_texts; i++)
-        if (strstr(rep.texts[i].text, needle))
-            return true;
-    return false;
-}
-
 static long post(const char *path, const char *token)
 {
     th_response r;
@@ -66,9 +57,9 @@ static void show(const tv *t, uint64_t calls, const char *state)
         CHECK(td_pump(&d, settled, &calls, 8000));
         shot(d.a, t, state);
         /* every service somebody waits for is on screen, with its legend */
-        CHECK(drawn(d.a, "Aides individuelles (transport, garde d'enfants, permis)"));
-        CHECK(drawn(d.a, "Jeunesse, orientation et apprentissage"));
-        CHECK(drawn(d.a, "attente estimée"));
+        CHECK(td_drawn(d.a, "Aides individuelles (transport, garde d'enfants, permis)"));
+        CHECK(td_drawn(d.a, "Jeunesse, orientation et apprentissage"));
+        CHECK(td_drawn(d.a, "attente estimée"));
     }
     td_close(&d);
 }

@@ -49,3 +49,30 @@ bool td_pump(td_display *d, bool (*pred)(const client_view *v, const void *ctx),
     } while (th_usec() < until);
     return false;
 }
+
+bool td_pump_app(display_app *a, bool (*done)(display_app *a, const void *ctx), const void *ctx, int timeout_ms,
+                 int *frames)
+{
+    int64_t until = th_usec() + (int64_t)timeout_ms * 1000;
+    int drawn = 0;
+    bool ok;
+    do {
+        SDL_Event e;
+        if (SDL_WaitEventTimeout(&e, 20))
+            display_handle_event(a, &e);
+        CHECK_INT(display_draw(a, (int64_t)SDL_GetTicks64()), 0);
+        drawn++;
+    } while (!(ok = done(a, ctx)) && th_usec() < until);
+    if (frames)
+        *frames = drawn;
+    return ok;
+}
+
+bool td_drawn(display_app *a, const char *needle)
+{
+    ui_report rep = ui_get_report(display_get_ui(a));
+    for (int i = 0; i < rep.n_texts; i++)
+        if (strstr(rep.texts[i].text, needle))
+            return true;
+    return false;
+}

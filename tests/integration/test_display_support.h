@@ -1,6 +1,6 @@
-/* The waiting-room display in tests (test_display_screens, test_alarm_silence): a display on a
- * window of the dummy video driver against a fixture's hub, its events handled as the shell
- * handles them until the view the test waits for. */
+/* The waiting-room display in tests (test_display_screens, test_alarm_silence, test_hub_display,
+ * test_display_announce): a display on a window of the dummy video driver against a fixture's hub,
+ * its events handled as the shell handles them until the view the test waits for. */
 #ifndef TEST_DISPLAY_SUPPORT_H
 #define TEST_DISPLAY_SUPPORT_H
 
@@ -22,5 +22,13 @@ void td_close(td_display *d);
 /* Handles the display's events until pred(view, ctx) holds; false after timeout_ms. */
 bool td_pump(td_display *d, bool (*pred)(const client_view *v, const void *ctx), const void *ctx,
              int timeout_ms);
+
+/* Handles a display's events as the shell does, drawing a frame after each wait, until done(a, ctx)
+ * holds (true) or timeout_ms passes (false). *frames (may be NULL) gets the frames drawn; a frame
+ * that fails to draw fails a check. */
+bool td_pump_app(display_app *a, bool (*done)(display_app *a, const void *ctx), const void *ctx, int timeout_ms,
+                 int *frames);
+/* Whether the display's last frame shows a text containing needle. */
+bool td_drawn(display_app *a, const char *needle);
 
 #endif

@@ -6,44 +6,33 @@
 
 #include "borne/shell.h"
 #include "borne/display.h"
-#include "test_hub_support.h"
+#include "test_display_support.h"
 #include "testlib.h"
 
 static th_fixture F;
 
-/* Handles events until the display has announced `n` calls (or 8 s), then draws. */
-static bool pump_until(display_app *a, int n, bool (*cond)(display_app *))
+static bool announced(display_app *a, const void *n)
 {
-    int64_t until = th_usec() + 8000000;
-    do {
-        SDL_Event e;
-        if (SDL_WaitEventTimeout(&e, 20))
-            display_handle_event(a, &e);
-    } while ((cond ? !cond(a) : display_announced(a) < n) && th_usec() < until);
-    display_draw(a, (int64_t)SDL_GetTicks64());
-    return cond ? cond(a) : display_announced(a) == n;
+    return display_announced(a) >= *(const int *)n;
 }
 
-static bool drawn(display_app *a, const char *needle)
+/* Handles events until the display has announced `n` calls (or 8 s); exactly n. */
+static bool pump_announced(display_app *a, int n)
 {
-    ui_report rep = ui_get_report(display_get_ui(a));
-    for (int i = 0; i < rep.n_texts; i++)
-        if (strstr(rep.texts[i].text, needle))
-            return true;
-    return false;
+    return td_pump_app(a, announced, &n, 8000, NULL) && display_announced(a) == n;
 }
 
-static bool offline(display_app *a)
+static bool offline(display_app *a, const void *ctx)
 {
-    display_draw(a, (int64_t)SDL_GetTicks64());
-    return drawn(a, "Connexion au hub perdue");
+    (void)ctx;
+    return td_drawn(a, "Connexion au hub perdue");
 }
 
 /* The recall made A001 the latest call: it is the big number. */
-static bool shows_history(display_app *a)
+static bool shows_history(display_app *a, const void *ctx)
 {
-    display_draw(a, (int64_t)SDL_GetTicks64());
-    return drawn(a, "A001") && drawn(a, "Guichet 1");
+    (void)ctx;
+    return td_drawn(a, "A001") && td_drawn(a, "Guichet 1");
 }
 
 static long post(const char *path, const char *token)
@@ -69,7 +58,7 @@ static void test_display(void)
     CHECK_INT(display_create(&a, r, &o, err, sizeof err), 0);
     if (!a)
         return;
-    CHECK(pump_until(a, 0, NULL));
+    CHECK(pump_announced(a, 0));
     queue_issued is;
     CHECK_INT(queue_issue(F.q, th_now(&F), 'A', NULL, &is), QUEUE_OK);
     CHECK_INT(queue_issue(F.q, th_now(&F), 'A', NULL, &is), QUEUE_OK);
@@ -77,19 +66,19 @@ static void test_display(void)
     CHECK_INT(post("/api/v1/counters/2/open", TH_TOKEN2), 200);
     CHECK_INT(post("/api/v1/counters/1/call-next", TH_TOKEN1), 200);
     CHECK_INT(post("/api/v1/counters/2/call-next", TH_TOKEN2), 200);
-    CHECK(pump_until(a, 2, NULL));
+    CHECK(pump_announced(a, 2));
     CHECK_STR(display_sentence(a), "Le numéro A002 est attendu au Guichet 2");
-    CHECK(drawn(a, "A002"));
-    CHECK(drawn(a, "A001"));   /* among the previous calls */
+    CHECK(td_drawn(a, "A002"));
+    CHECK(td_drawn(a, "A001"));   /* among the previous calls */
     CHECK_INT(ui_save_png(display_get_ui(a), testlib_path(F.dir, "hub_display.png")), 0);
     fprintf(stderr, "   screenshot: %s\n", testlib_path(F.dir, "hub_display.png"));
 
     CHECK_INT(post("/api/v1/counters/1/recall", TH_TOKEN1), 200);
-    CHECK(pump_until(a, 3, NULL));
+    CHECK(pump_announced(a, 3));
     CHECK_STR(display_sentence(a), "Rappel : le numéro A001 est attendu au Guichet 1");
 
     th_hub_down(&F);
-    CHECK(pump_until(a, 3, offline));
+    CHECK(td_pump_app(a, offline, NULL, 8000, NULL));
     th_hub_up(&F);
     display_destroy(a);
 
@@ -97,8 +86,8 @@ static void test_display(void)
     CHECK_INT(display_create(&a, r, &o, err, sizeof err), 0);
     if (!a)
         return;
-    CHECK(pump_until(a, 0, shows_history));
-    CHECK(drawn(a, "A002"));
+    CHECK(td_pump_app(a, shows_history, NULL, 8000, NULL));
+    CHECK(td_drawn(a, "A002"));
     CHECK_INT(display_announced(a), 0);
     CHECK_STR(display_sentence(a), "");
     display_destroy(a);
