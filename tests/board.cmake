@@ -17,6 +17,13 @@ foreach(t prestart screen)
                        ENVIRONMENT "BORNE_TEST_TMP=${BORNE_TEST_TMP}")
 endforeach()
 
+# HQ's signed repository (board/repo/borne-repo) with the real reprepro and gpg: promoting what
+# does not exist changes nothing and says why.
+add_test(NAME test_board_repo COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_board_repo.sh
+         ${CMAKE_SOURCE_DIR}/board/repo/borne-repo)
+set_tests_properties(test_board_repo PROPERTIES LABELS integration TIMEOUT 120
+                     ENVIRONMENT "BORNE_TEST_TMP=${BORNE_TEST_TMP}")
+
 # Plays systemd's notify side for board/test/deb-install-test (a tool, not a test).
 add_executable(test_board_notify_wait integration/test_board_notify_wait.c)
 target_link_libraries(test_board_notify_wait PRIVATE borne_clock)
