@@ -67,8 +67,10 @@ int collector_console_query_parse(const struct collector_antennes *antennes, int
             q->period = COLLECTOR_PERIOD_DAY;
         else if (strcmp(period, "month") == 0)
             q->period = COLLECTOR_PERIOD_MONTH;
+        else if (strcmp(period, "year") == 0)
+            q->period = COLLECTOR_PERIOD_YEAR;
         else if (strcmp(period, "week") != 0)
-            return *why = "period: day, week or month expected", -1;
+            return *why = "period: day, week, month or year expected", -1;
     }
     if (date && *date) {
         q->day = collector_ingest_parse_day(date);
@@ -126,12 +128,20 @@ static void period_range(enum collector_period p, int64_t day, int64_t *first, i
         *first = day - (d - 1);
         *last = first_of_month(y, m + 1) - 1;
         return;
+    case COLLECTOR_PERIOD_YEAR:
+        day_civil(day, &y, &m, &d);
+        *first = first_of_month(y, 1);
+        *last = first_of_month(y + 1, 1) - 1;
+        return;
     }
 }
 
 static const char *period_word(enum collector_period p)
 {
-    return p == COLLECTOR_PERIOD_DAY ? "day" : p == COLLECTOR_PERIOD_MONTH ? "month" : "week";
+    return p == COLLECTOR_PERIOD_DAY     ? "day"
+           : p == COLLECTOR_PERIOD_MONTH ? "month"
+           : p == COLLECTOR_PERIOD_YEAR  ? "year"
+                                         : "week";
 }
 
 /* ---- tallies -------------------------------------------------------------------------------- */
@@ -204,7 +214,8 @@ struct period_ctx {
     const struct collector_console_query *q;
     int64_t first, last;
     struct tally *per;               /* per antenne, registry order */
-    int64_t daily[31];               /* arrivals per day of the period */
+    int64_t daily[31];               /* arrivals per day of the period (up to a month) */
+    int64_t monthly[12];             /* arrivals per month (a year) */
     int64_t heat[7][24];             /* arrivals per weekday (Monday first) and hour */
     struct partner_list partners;    /* referrals per partner */
 };
@@ -225,11 +236,17 @@ static int period_row(void *ctx, const struct collector_rollup *r)
     for (int d = 0; d < 7; d++)
         for (int h = 0; h < 24; h++)
             count_add(&x->heat[d][h], r->heat[d][h]);
+    int y, m, d;
+    day_civil(r->first, &y, &m, &d);
     if (r->grain == COLLECTOR_GRAIN_DAY)
         daily_add(x, r->first, r->sums.issued);
     else if (r->grain == COLLECTOR_GRAIN_MONTH)
-        for (int d = 0; d < 31; d++)
-            daily_add(x, r->first + d, r->sub[d]);
+        for (int k = 0; k < 31; k++)
+            daily_add(x, r->first + k, r->sub[k]);
+    if (r->grain == COLLECTOR_GRAIN_YEAR)
+        sum_into(x->monthly, r->sub, 12);
+    else
+        count_add(&x->monthly[m - 1], r->sums.issued);
     partner_list_add(&x->partners, r->partners);
     return 0;
 }
@@ -603,8 +620,8 @@ static void period_form(struct buf *b, const struct collector_antennes *a, const
     char date[11];
     day_iso(q->day, date);
     buf_puts(b, "<form class='filter' method='get' action='/console/period'><label>Période<select name='period'>");
-    const char *labels[] = {"Jour", "Semaine", "Mois"};
-    for (int p = COLLECTOR_PERIOD_DAY; p <= COLLECTOR_PERIOD_MONTH; p++)
+    const char *labels[] = {"Jour", "Semaine", "Mois", "Année"};
+    for (int p = COLLECTOR_PERIOD_DAY; p <= COLLECTOR_PERIOD_YEAR; p++)
         buf_printf(b, "<option value='%s'%s>%s</option>", period_word((enum collector_period)p),
                    (int)q->period == p ? " selected" : "", labels[p]);
     buf_printf(b, "</select></label><label>Date<input type='date' name='date' value='%s'></label>", date);
@@ -632,7 +649,9 @@ static void period_title(struct buf *b, const struct collector_antennes *a, cons
     buf_puts(b, "<div class='pnav'><a href='");
     period_href(b, q, q->period, first - 1);
     buf_puts(b, "'>← précédent</a><h2 id='period-title'>");
-    if (q->period == COLLECTOR_PERIOD_MONTH)
+    if (q->period == COLLECTOR_PERIOD_YEAR)
+        buf_printf(b, "année %d", y);
+    else if (q->period == COLLECTOR_PERIOD_MONTH)
         buf_printf(b, "%s %d", months[m - 1], y);
     else if (q->period == COLLECTOR_PERIOD_DAY)
         html_date(b, first);
@@ -959,25 +978,28 @@ static void section_satisfaction(struct buf *b, const struct tally *t)
 }
 
 /* Arrivals per day (per hour for a day) as an SVG bar chart. */
+/* Arrivals per hour (a day), per day (a week or a month) or per month (a year) as an SVG bar chart; the
+ * labels: hours, days of the month, months. */
 static void section_arrivals(struct buf *b, const struct period_ctx *x, enum collector_period p)
 {
-    int n = p == COLLECTOR_PERIOD_DAY ? 24 : (int)(x->last - x->first + 1);
+    int n = p == COLLECTOR_PERIOD_DAY ? 24 : p == COLLECTOR_PERIOD_YEAR ? 12 : (int)(x->last - x->first + 1);
     int64_t v[31];
     int wd = (int)(((x->first + 3) % 7 + 7) % 7);
     for (int i = 0; i < n; i++)
-        v[i] = p == COLLECTOR_PERIOD_DAY ? x->heat[wd][i] : x->daily[i];
+        v[i] = p == COLLECTOR_PERIOD_DAY ? x->heat[wd][i] : p == COLLECTOR_PERIOD_YEAR ? x->monthly[i] : x->daily[i];
+    const char *unit = p == COLLECTOR_PERIOD_DAY ? "heure" : p == COLLECTOR_PERIOD_YEAR ? "mois" : "jour";
     int64_t max = max_of(v, n);
     const int W = 600, H = 180, top = 16, bottom = 20;
     double slot = (double)W / n;
     buf_printf(b, "<section id='arrivals'><h2>Arrivées par %s</h2><svg class='chart' viewBox='0 0 %d %d' role='img' "
                   "aria-label='Tickets émis par %s'>",
-               p == COLLECTOR_PERIOD_DAY ? "heure" : "jour", W, H, p == COLLECTOR_PERIOD_DAY ? "heure" : "jour");
+               unit, W, H, unit);
     buf_printf(b, "<line x1='0' y1='%d' x2='%d' y2='%d' stroke='#c5cdd9'/>", H - bottom, W, H - bottom);
     for (int i = 0; i < n; i++) {
         double h = max ? (double)(H - top - bottom) * (double)v[i] / (double)max : 0;
         int label;
-        if (p == COLLECTOR_PERIOD_DAY)
-            label = i;
+        if (p == COLLECTOR_PERIOD_DAY || p == COLLECTOR_PERIOD_YEAR)
+            label = p == COLLECTOR_PERIOD_DAY ? i : i + 1;
         else {
             int y, m, d;
             day_civil(x->first + i, &y, &m, &d);

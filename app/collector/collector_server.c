@@ -57,6 +57,7 @@ struct collector_server {
     /* Steering alerts (collector_alerts.h): their own thread, since a webhook or sendmail may block. */
     struct collector_alerts *alerts;
     struct collector_store *alert_store;   /* the alert thread's own (satisfaction review, kept alerts) */
+    struct collector_rollup_pass *rollup;  /* folds the days uploads marked (collector_store.h) */
     struct collector_users *users;       /* console sign-in (collector_users.h) */
     pthread_t alert_thread;
     bool alert_started, alert_stop;
@@ -826,6 +827,10 @@ static char *read_file(const char *path, char *err, size_t errlen)
     return data;
 }
 
+/* How often the rollup's background pass folds the days the uploads marked: a reader then folds at most
+ * these seconds of uploads itself. */
+#define ROLLUP_PASS_S 5
+
 /* How often the alert rules look at the live board without news (a board going silent, a printer
  * fault growing old); a snapshot that arrives wakes them, at most once per ALERT_TICK_MIN_S. */
 #define ALERT_TICK_S 15
@@ -906,6 +911,7 @@ static void free_server(struct collector_server *s)
 {
     stop_writer(s);
     stop_alerts(s);   /* the alert thread reads the fleet's targets */
+    collector_rollup_pass_stop(s->rollup);
     collector_fleet_free(s->fleet);
     collector_alerts_free(s->alerts);
     collector_store_close(s->alert_store);
@@ -1035,6 +1041,10 @@ int collector_server_start(const struct collector_config *config, const struct c
     if (collector_users_load(config->users, antennes, &s->users, err, errlen) != 0 ||
         (config->users[0] &&
          collector_users_persist(s->users, config->backend, config->storage, now(), err, errlen) != 0)) {
+        free_server(s);
+        return -1;
+    }
+    if (collector_rollup_pass_start(config->backend, config->storage, ROLLUP_PASS_S, &s->rollup, err, errlen) != 0) {
         free_server(s);
         return -1;
     }

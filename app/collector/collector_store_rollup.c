@@ -6,10 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "borne/collector_store.h"
+#include "borne/log.h"
 #include "collector_html.h"
 #include "collector_store_backend.h"
+
+BORNE_LOG_MODULE("rollup");
 
 /* Stored grain words (rollup.grain). */
 static const char *const grain_word[] = {
@@ -529,4 +533,84 @@ int collector_store_rollup_walk(struct collector_store *store, int64_t first, in
             return rc;
     }
     return 0;
+}
+
+/* ---- background pass ------------------------------------------------------------------------------ */
+
+struct collector_rollup_pass {
+    struct collector_store *store;
+    int interval_s;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool stop;
+};
+
+static void *pass_main(void *arg)
+{
+    struct collector_rollup_pass *p = arg;
+    /* Every day a batch may carry: years 0..9999 (the validator's range). */
+    int64_t first = collector_ingest_parse_day("0000-01-01"), last = collector_ingest_parse_day("9999-12-31");
+    pthread_mutex_lock(&p->mu);
+    while (!p->stop) {
+        pthread_mutex_unlock(&p->mu);
+        if (collector_store_rollup_refresh(p->store, first, last) != 0)
+            log_error("rollup pass: %s (the next pass or a reader folds the days)", collector_store_error(p->store));
+        pthread_mutex_lock(&p->mu);
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += p->interval_s;
+        while (!p->stop && pthread_cond_timedwait(&p->cv, &p->mu, &until) == 0)
+            ;
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+int collector_rollup_pass_start(enum collector_backend backend, const char *target, int interval_s,
+                                struct collector_rollup_pass **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    struct collector_rollup_pass *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    p->interval_s = interval_s > 0 ? interval_s : 1;
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, &attr);
+    pthread_condattr_destroy(&attr);
+    if (collector_store_open(backend, target, &p->store, err, errlen) != 0) {
+        collector_rollup_pass_stop(p);
+        return -1;
+    }
+    if (pthread_create(&p->thread, NULL, pass_main, p) != 0) {
+        snprintf(err, errlen, "cannot start the rollup pass");
+        collector_store_close(p->store);
+        p->store = NULL;
+        collector_rollup_pass_stop(p);
+        return -1;
+    }
+    *out = p;
+    return 0;
+}
+
+void collector_rollup_pass_stop(struct collector_rollup_pass *p)
+{
+    if (!p)
+        return;
+    if (p->store) {
+        pthread_mutex_lock(&p->mu);
+        p->stop = true;
+        pthread_cond_signal(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        pthread_join(p->thread, NULL);
+        collector_store_close(p->store);
+    }
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
+    free(p);
 }

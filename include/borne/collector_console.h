@@ -3,7 +3,7 @@
  *   GET /console          "Maintenant": every antenne's live state (open or closed, people waiting,
  *                         longest wait against the target, desks open, printer, last sign of life),
  *                         alerts first; ?territory=&group= filter.
- *   GET /console/period   a period (?period=day|week|month&date=YYYY-MM-DD, default the week of today)
+ *   GET /console/period   a period (?period=day|week|month|year&date=YYYY-MM-DD, default the week of today)
  *                         for the region, a territory, a group or an antenne (?territory=&group=&antenne=):
  *                         attendance and waits per antenne, territories and groups side by side, arrivals
  *                         per day and the weekday × hour heat map, the wait distribution with the share
@@ -36,6 +36,7 @@ enum collector_period {
     COLLECTOR_PERIOD_DAY,
     COLLECTOR_PERIOD_WEEK,   /* ISO week, Monday to Sunday */
     COLLECTOR_PERIOD_MONTH,
+    COLLECTOR_PERIOD_YEAR,
 };
 
 /* Who and when a page is about; "" = no restriction. */
@@ -51,8 +52,8 @@ struct collector_console_query {
     bool group_locked;      /* the reader may see `group` only (a group's manager): no other is offered */
 };
 
-/* Fills q from the request's parameters (each may be NULL or ""): period "day", "week" (default) or
- * "month"; date YYYY-MM-DD (default: today from now); territory, group, antenne must name ones the
+/* Fills q from the request's parameters (each may be NULL or ""): period "day", "week" (default), "month"
+ * or "year"; date YYYY-MM-DD (default: today from now); territory, group, antenne must name ones the
  * registry knows. Returns 0, or -1 with *why saying which parameter is wrong (q then undefined). */
 int collector_console_query_parse(const struct collector_antennes *antennes, int64_t now, const char *period,
                                   const char *date, const char *territory, const char *group,

@@ -180,6 +180,15 @@ typedef int (*collector_rollup_fn)(void *ctx, const struct collector_rollup *row
 int collector_store_rollup_walk(struct collector_store *store, int64_t first, int64_t last, const char *antenne,
                                 collector_rollup_fn fn, void *ctx);
 
+/* The background pass: a thread with its own connection (backend and target as for collector_store_open)
+ * that folds every dirty day each interval_s seconds, so a reader finds little left to fold. Returns 0 with
+ * *out set, or -1 with *out NULL and err filled. */
+struct collector_rollup_pass;
+int collector_rollup_pass_start(enum collector_backend backend, const char *target, int interval_s,
+                                struct collector_rollup_pass **out, char *err, size_t errlen);
+/* Stops the thread (after the fold in progress) and frees the pass; NULL does nothing. */
+void collector_rollup_pass_stop(struct collector_rollup_pass *pass);
+
 /* ---- steering alerts that fired and have not cleared (collector_alerts.h keeps them here so a restart
  * neither forgets who acknowledged them nor sends them again); kind is the alert's word ------------- */
 

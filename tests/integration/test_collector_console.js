@@ -2,7 +2,7 @@
 // Debian's headless Chromium against a real borne-collector seeded through its real ingest:
 //   - antennes of the repository's table (assets/collector/antennes-hdf.csv) upload contract-2
 //     batches, one (Soissons) contract-1 batches, the last ones stay silent;
-//   - every figure of /console/period (week, month, a territory, a group, an antenne) equals the sum
+//   - every figure of /console/period (week, month, year, a territory, a group, an antenne) equals the sum
 //     computed here from the uploaded buckets; a contract-1 antenne's tickets are counted as such,
 //     never as zero outcomes; a period with no data says "pas de données";
 //   - /console shows the live snapshots, alerts first, with the counts that were posted;
@@ -477,7 +477,7 @@ async function main() {
     }
 
     // Bad queries: clear errors.
-    for (const q of ['?period=year', '?territory=Atlantide', '?group=nope', '?antenne=nowhere', '?date=2026-13-45'])
+    for (const q of ['?period=decade', '?territory=Atlantide', '?group=nope', '?antenne=nowhere', '?date=2026-13-45'])
       t.check((await hqGet(port, '/console/period' + q)).status === 400, `console/period${q} is a 400`);
     const anon = await fetch(`http://127.0.0.1:${port}/console`, { redirect: 'manual' });
     t.check(anon.status === 303 && anon.headers.get('location') === '/console/login',
@@ -501,6 +501,7 @@ async function main() {
     const scopes = [
       ['console_week', `period=week&date=${date}`, inWeek, all],
       ['console_month', `period=month&date=${date}`, inMonth, all],
+      ['console_year', `period=year&date=${date}`, (a, b) => b.day.startsWith(month.slice(0, 4)), all],
       ['console_aisne', `period=week&date=${date}&territory=Aisne`, (a, b) => inWeek(a, b) && a.territory === 'Aisne',
        all.filter((a) => a.territory === 'Aisne')],
       ['console_group', `period=month&date=${date}&group=aisne-sud`, (a, b) => inMonth(a, b) && a.group === 'aisne-sud',
