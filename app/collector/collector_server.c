@@ -71,15 +71,28 @@ struct collector_server {
     struct collector_store **stores;
     size_t n_stores, n_free;
     struct collector_store **free_stores;
-    /* Group commit: a request with a validated batch queues it and suspends its connection; one writer
-     * thread applies everything queued in one transaction (one disk flush for all the batches that
-     * arrived together), then resumes the connections, which answer. A 200 still means "on disk", and
-     * the server threads never block on the disk. */
     struct collector_alarms *alarms;   /* safety alarms: relay, console, counts */
-    struct collector_store *writer;
-    pthread_t writer_thread;
-    bool writer_started, stopping;
-    pthread_mutex_t qmu;
+    /* Group commit: a request with a validated batch queues it on its antenne's lane and suspends its
+     * connection; the lane's writer thread applies everything queued in one transaction (one disk flush
+     * for all the batches that arrived together), then resumes the connections, which answer. A 200
+     * still means "on disk", and the server threads never block on the disk. */
+    struct writer_lane *lanes;
+    size_t n_lanes;
+};
+
+/* PostgreSQL takes several writers: while one lane waits for its commit's flush, the others send their
+ * statements, and the server flushes their commits together (bench_collector: one lane spent most of
+ * its time waiting for the flush). An antenne always goes to the same lane, so two lanes never touch
+ * the same rows (every key of the write path starts with the antenne: no lock waits, no deadlocks) and
+ * an antenne's batches are applied in the order they arrived. SQLite has one write lock: one lane. */
+#define WRITER_LANES_POSTGRESQL 4
+
+struct writer_lane {
+    struct collector_server *server;
+    struct collector_store *store;
+    pthread_t thread;
+    bool started, stopping;
+    pthread_mutex_t mu;
     pthread_cond_t queued;
     struct pending *head, *tail;
 };
@@ -352,41 +365,42 @@ static enum MHD_Result batch_body(struct collector_server *s, struct request *r,
 
 static void *writer_main(void *arg)
 {
-    struct collector_server *s = arg;
+    struct writer_lane *w = arg;
+    struct collector_server *s = w->server;
     struct pending *group[GROUP_MAX];
     const struct collector_batch *batches[GROUP_MAX];
     struct MHD_Connection *conns[GROUP_MAX];
     size_t applied[GROUP_MAX];
     for (;;) {
-        pthread_mutex_lock(&s->qmu);
-        while (!s->head && !s->stopping)
-            pthread_cond_wait(&s->queued, &s->qmu);
-        if (!s->head) {
-            pthread_mutex_unlock(&s->qmu);
+        pthread_mutex_lock(&w->mu);
+        while (!w->head && !w->stopping)
+            pthread_cond_wait(&w->queued, &w->mu);
+        if (!w->head) {
+            pthread_mutex_unlock(&w->mu);
             return NULL;
         }
         size_t n = 0;
-        while (s->head && n < GROUP_MAX) {
-            group[n] = s->head;
-            batches[n] = s->head->batch;
-            conns[n] = s->head->conn;
-            s->head = s->head->next;
+        while (w->head && n < GROUP_MAX) {
+            group[n] = w->head;
+            batches[n] = w->head->batch;
+            conns[n] = w->head->conn;
+            w->head = w->head->next;
             n++;
         }
-        if (!s->head)
-            s->tail = NULL;
-        pthread_mutex_unlock(&s->qmu);
+        if (!w->head)
+            w->tail = NULL;
+        pthread_mutex_unlock(&w->mu);
 
         int64_t now = s->now();
-        int rc = collector_store_apply(s->writer, batches, n, now, applied);
+        int rc = collector_store_apply(w->store, batches, n, now, applied);
         if (rc != 0)
-            log_error("storage error: %s", collector_store_error(s->writer));
+            log_error("storage error: %s", collector_store_error(w->store));
         if (rc != 0 && n > 1) {
             /* One batch must not sink the others of its group: retry each on its own. */
             for (size_t i = 0; i < n; i++) {
-                group[i]->rc = collector_store_apply(s->writer, &batches[i], 1, now, &group[i]->applied);
+                group[i]->rc = collector_store_apply(w->store, &batches[i], 1, now, &group[i]->applied);
                 if (group[i]->rc != 0)
-                    log_error("storage error: %s", collector_store_error(s->writer));
+                    log_error("storage error: %s", collector_store_error(w->store));
             }
         } else {
             for (size_t i = 0; i < n; i++) {
@@ -449,23 +463,24 @@ static enum MHD_Result batch_end(struct collector_server *s, struct MHD_Connecti
         return send_error(c, status, collector_ingest_code(err.status), err.message);
     }
     drop_body(s, r); /* the batch holds all it needs while it waits */
-    pthread_mutex_lock(&s->qmu);
-    if (s->stopping) {
-        pthread_mutex_unlock(&s->qmu);
+    struct writer_lane *w = &s->lanes[(size_t)r->antenne % s->n_lanes];
+    pthread_mutex_lock(&w->mu);
+    if (w->stopping) {
+        pthread_mutex_unlock(&w->mu);
         collector_batch_free(batch);
         return send_storage_error(c);
     }
     r->pending = (struct pending){.conn = c, .batch = batch};
     r->queued = true;
-    if (s->tail)
-        s->tail->next = &r->pending;
+    if (w->tail)
+        w->tail->next = &r->pending;
     else
-        s->head = &r->pending;
-    s->tail = &r->pending;
+        w->head = &r->pending;
+    w->tail = &r->pending;
     /* Suspended before the writer can see the entry: it must never resume a running connection. */
     MHD_suspend_connection(c);
-    pthread_cond_signal(&s->queued);
-    pthread_mutex_unlock(&s->qmu);
+    pthread_cond_signal(&w->queued);
+    pthread_mutex_unlock(&w->mu);
     return MHD_YES;
 }
 
@@ -893,18 +908,57 @@ static void stop_alerts(struct collector_server *s)
     s->alert_started = false;
 }
 
-/* The writer commits and resumes everything queued, then exits; later batches get a 503. MHD forbids
+/* Each writer commits and resumes everything queued, then exits; later batches get a 503. MHD forbids
  * stopping the daemon with suspended connections, so this runs before MHD_stop_daemon(). */
 static void stop_writer(struct collector_server *s)
 {
-    if (!s->writer_started)
-        return;
-    pthread_mutex_lock(&s->qmu);
-    s->stopping = true;
-    pthread_cond_signal(&s->queued);
-    pthread_mutex_unlock(&s->qmu);
-    pthread_join(s->writer_thread, NULL);
-    s->writer_started = false;
+    for (size_t i = 0; i < s->n_lanes; i++) {
+        struct writer_lane *w = &s->lanes[i];
+        pthread_mutex_lock(&w->mu);
+        w->stopping = true;
+        pthread_cond_signal(&w->queued);
+        pthread_mutex_unlock(&w->mu);
+        if (w->started)
+            pthread_join(w->thread, NULL);
+        w->started = false;
+    }
+}
+
+static void free_lanes(struct collector_server *s)
+{
+    for (size_t i = 0; i < s->n_lanes; i++) {
+        collector_store_close(s->lanes[i].store);
+        pthread_mutex_destroy(&s->lanes[i].mu);
+        pthread_cond_destroy(&s->lanes[i].queued);
+    }
+    free(s->lanes);
+}
+
+/* Opens each lane's own store connection and starts its writer. */
+static int start_lanes(struct collector_server *s, char *err, size_t errlen)
+{
+    size_t n = s->config->backend == COLLECTOR_BACKEND_POSTGRESQL ? WRITER_LANES_POSTGRESQL : 1;
+    if (!(s->lanes = calloc(n, sizeof *s->lanes))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (; s->n_lanes < n; s->n_lanes++) {
+        struct writer_lane *w = &s->lanes[s->n_lanes];
+        w->server = s;
+        pthread_mutex_init(&w->mu, NULL);
+        pthread_cond_init(&w->queued, NULL);
+        if (collector_store_open(s->config->backend, s->config->storage, &w->store, err, errlen) != 0) {
+            s->n_lanes++;
+            return -1;
+        }
+        if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+            s->n_lanes++;
+            snprintf(err, errlen, "cannot start a writer thread");
+            return -1;
+        }
+        w->started = true;
+    }
+    return 0;
 }
 
 static void free_server(struct collector_server *s)
@@ -919,7 +973,7 @@ static void free_server(struct collector_server *s)
     collector_channel_free(s->channel);
     collector_alarms_free(s->alarms);
     collector_live_board_free(s->live);
-    collector_store_close(s->writer);
+    free_lanes(s);
     for (size_t i = 0; i < s->n_stores; i++)
         collector_store_close(s->stores[i]);
     free(s->stores);
@@ -928,8 +982,6 @@ static void free_server(struct collector_server *s)
     free(s->key_pem);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
-    pthread_mutex_destroy(&s->qmu);
-    pthread_cond_destroy(&s->queued);
     pthread_mutex_destroy(&s->amu);
     pthread_cond_destroy(&s->acv);
     http_budget_free(s->budget);
@@ -969,8 +1021,6 @@ int collector_server_start(const struct collector_config *config, const struct c
     s->now = now;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
-    pthread_mutex_init(&s->qmu, NULL);
-    pthread_cond_init(&s->queued, NULL);
     pthread_mutex_init(&s->amu, NULL);
     pthread_condattr_t mono;
     pthread_condattr_init(&mono);
@@ -993,16 +1043,10 @@ int collector_server_start(const struct collector_config *config, const struct c
         }
         s->free_stores[s->n_free++] = s->stores[s->n_stores];
     }
-    if (collector_store_open(config->backend, config->storage, &s->writer, err, errlen) != 0) {
+    if (start_lanes(s, err, errlen) != 0) {
         free_server(s);
         return -1;
     }
-    if (pthread_create(&s->writer_thread, NULL, writer_main, s) != 0) {
-        snprintf(err, errlen, "cannot start the writer thread");
-        free_server(s);
-        return -1;
-    }
-    s->writer_started = true;
     /* the boards' channels ride in the general pool: they are authenticated at once */
     const http_budget_limits limits = {.general = COLLECTOR_CONNECTIONS + COLLECTOR_CHANNELS_MAX,
                                        .reserved = COLLECTOR_CONNECTIONS_TRUSTED,
