@@ -5,7 +5,8 @@
  * connections (headers trickled one line every 10 s, reopened when cut) come from other loopback
  * addresses (test_lockout_load.h). Every run also carries the live state of the 2,800 sites: one
  * snapshot per site per minute (47/s) posted by another client meanwhile, as the national network's
- * boards would. Figures only, nothing asserted. */
+ * boards would, and the steering console read by headquarters (the Now page and the region's month,
+ * one page every CONSOLE_PERIOD_MS). Figures only, nothing asserted. */
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -129,6 +130,38 @@ static double seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Headquarters reading the console meanwhile: the Now page and the region's month in turn. */
+#define CONSOLE_PERIOD_MS 500
+static atomic_long console_read, console_failures;
+static double console_ms;   /* summed; written by the reader only, read after it joined */
+static char console_month[64];
+
+static void *console_reader(void *arg)
+{
+    (void)arg;
+    CURL *c = curl_easy_init();
+    char url[512], auth[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", HARNESS_ADMIN_TOKEN);
+    struct curl_slist *headers = curl_slist_append(NULL, auth);
+    for (long k = 0; c && !atomic_load(&live_stop); k++) {
+        snprintf(url, sizeof url, "%s%s", h.url, k % 2 ? console_month : "/console");
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+        long status = 0;
+        double t0 = seconds();
+        if (curl_easy_perform(c) == CURLE_OK)
+            curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        console_ms += (seconds() - t0) * 1000.0;
+        atomic_fetch_add(status == 200 ? &console_read : &console_failures, 1);
+        usleep(CONSOLE_PERIOD_MS * 1000);
+    }
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(c);
+    return NULL;
+}
+
 /* One weekday's opening hours for every site: 7 batches per site. */
 static void make_jobs(int64_t day)
 {
@@ -197,9 +230,13 @@ static void run(const char *backend, int slow)
     atomic_store(&live_stop, false);
     atomic_store(&live_sent, 0);
     atomic_store(&live_failures, 0);
-    pthread_t t[CLIENTS], live;
+    atomic_store(&console_read, 0);
+    atomic_store(&console_failures, 0);
+    console_ms = 0;
+    pthread_t t[CLIENTS], live, console;
     double t0 = seconds();
     pthread_create(&live, NULL, live_feeder, NULL);
+    pthread_create(&console, NULL, console_reader, NULL);
     for (int i = 0; i < CLIENTS; i++)
         pthread_create(&t[i], NULL, client, NULL);
     for (int i = 0; i < CLIENTS; i++)
@@ -207,6 +244,7 @@ static void run(const char *backend, int slow)
     double dt = seconds() - t0;
     atomic_store(&live_stop, true);
     pthread_join(live, NULL);
+    pthread_join(console, NULL);
     double cpu = harness_cpu_seconds(h.pid), db_cpu = harness_pg_cpu_seconds(&h) - db_cpu0;
     if (load)
         lockout_stop(load);
@@ -220,6 +258,10 @@ static void run(const char *backend, int slow)
            backend, n_jobs, dt, rate, (double)buckets / dt, rate / GOAL, GOAL, atomic_load(&failures));
     printf("%-10s  meanwhile %ld live snapshots (%.0f per minute, goal %d), failures %ld\n", backend,
            atomic_load(&live_sent), 60.0 * (double)atomic_load(&live_sent) / dt, SITES, atomic_load(&live_failures));
+    long pages = atomic_load(&console_read) + atomic_load(&console_failures);
+    printf("%-10s  meanwhile %ld console pages read (Now and the region's month in turn), %.0f ms each on average,"
+           " failures %ld\n",
+           backend, pages, pages ? console_ms / (double)pages : 0.0, atomic_load(&console_failures));
     /* On a shared machine the wall-clock rate depends on the neighbours; batches per CPU-second does not. */
     if (cpu > 0)
         printf("%-10s  collector process CPU %.2f s: %.0f batches per CPU-second\n", backend, cpu,
@@ -241,6 +283,9 @@ int main(int argc, char **argv)
     while (((day + 3) % 7 + 7) % 7 >= 5) /* the last weekday before today */
         day--;
     make_jobs(day);
+    char first[21];
+    collector_synth_time_text(day * 86400, first);   /* "YYYY-MM-DDT00:00:00Z": the date is its first 10 */
+    snprintf(console_month, sizeof console_month, "/console/period?period=month&date=%.10s", first);
     printf("bench_collector: %d sites, %zu batches of %d buckets, %d keep-alive clients, %d server threads\n", SITES,
            n_jobs, COLLECTOR_SYNTH_SERVICES, CLIENTS, SERVER_THREADS);
     printf("goal: >= 100 x (2,800 sites uploading every minute) = %.0f batches/s\n", GOAL);
