@@ -299,6 +299,48 @@ static void same_bucket_in_one_batch(void)
     free(body);
 }
 
+/* Batches committed together in one group, as the writer does with uploads that arrive at once: a key
+ * of one antenne again in a later batch of the group (newer), the same key at another antenne, and the
+ * first batch sent twice. Each batch's applied count is its own; the group ends as if applied in turn. */
+static void one_group_of_batches(void)
+{
+    char day[11];
+    collector_synth_day_text(today - 5, day);
+    struct collector_bucket a[2] = {bucket(today - 5, 9, 'G', 1, 10), bucket(today - 5, 10, 'G', 1, 20)};
+    struct collector_bucket other = bucket(today - 5, 9, 'G', 1, 5);
+    struct collector_bucket newer[2] = {bucket(today - 5, 9, 'G', 2, 30), bucket(today - 5, 11, 'G', 1, 7)};
+    char *bodies[4] = {body_of("site-7", a, 2, "ready", (int64_t)time(NULL)),
+                       body_of("site-3", &other, 1, "ready", (int64_t)time(NULL)),
+                       body_of("site-7", newer, 2, "ready", (int64_t)time(NULL)), NULL};
+    bodies[3] = strdup(bodies[0]);
+    const char *antennes[4] = {"site-7", "site-3", "site-7", "site-7"};
+    struct collector_batch *batches[4] = {NULL};
+    for (int i = 0; i < 4; i++) {
+        struct collector_ingest_error err;
+        CHECK_INT(collector_ingest_parse(bodies[i], strlen(bodies[i]), antennes[i], (int64_t)time(NULL), 100,
+                                         &batches[i], &err),
+                  COLLECTOR_INGEST_OK);
+    }
+    size_t applied[4] = {9, 9, 9, 9};
+    CHECK_INT(collector_store_apply(store, (const struct collector_batch *const *)batches, 4, (int64_t)time(NULL),
+                                    applied),
+              0);
+    CHECK_INT(applied[0], 2);
+    CHECK_INT(applied[1], 1);
+    CHECK_INT(applied[2], 2);
+    CHECK_INT(applied[3], 0);
+    struct key_sum k = stored("site-7", day, "G");
+    CHECK_INT(k.rows, 3);
+    CHECK_INT(k.issued, 30 + 20 + 7);
+    k = stored("site-3", day, "G");
+    CHECK_INT(k.rows, 1);
+    CHECK_INT(k.issued, 5);
+    for (int i = 0; i < 4; i++) {
+        collector_batch_free(batches[i]);
+        free(bodies[i]);
+    }
+}
+
 /* Three revisions of a growing bucket arrive as 3, 1, 2: the store ends at revision 3. */
 static void reordering(void)
 {
@@ -518,6 +560,7 @@ int main(int argc, char **argv)
     RUN(reordering);
     RUN(same_bucket_in_one_batch);
     RUN(resend_after_lost_answer);
+    RUN(one_group_of_batches);
     RUN(export_totals);
     RUN(exports_need_hq_token);
     RUN(old_and_new_contract);
