@@ -137,17 +137,25 @@ static bool layout_column(const kiosk_layout *l, SDL_Rect a, scale *s)
     return s->icon >= s->min_icon;
 }
 
+/* The smallest words of the session, in the layout's millimetres: 5 mm on the glass, 7.5 mm in
+ * large text, whatever part of that the layout's zoom already gives. */
+static double smallest_cap(const kiosk_layout *l)
+{
+    return KL_MIN_CAP * (l->large ? KL_LARGE_SCALE : 1.0) / ui_zoom(l->u);
+}
+
 /* The largest words, bold then regular, from the body size down to the smallest, that lay out. */
 static bool fit(const kiosk_layout *l, SDL_Rect a, bool row, scale *s)
 {
-    for (double cap = l->body;; cap = cap - 0.5 > KL_MIN_CAP ? cap - 0.5 : KL_MIN_CAP) {
+    double min_cap = smallest_cap(l);
+    for (double cap = l->body > min_cap ? l->body : min_cap;; cap = cap - 0.5 > min_cap ? cap - 0.5 : min_cap) {
         for (int bold = s->bold_first; bold >= 0; bold--) {
             s->cap = cap;
             s->bold = bold;
             if (row ? layout_row(l, a, s) : layout_column(l, a, s))
                 return true;
         }
-        if (cap <= KL_MIN_CAP)
+        if (cap <= min_cap)
             return false;
     }
 }
@@ -208,7 +216,7 @@ static void draw_beside(const kiosk_layout *l, scale *s)
     kl_button(l, T_BACK, back, kiosk_tr(l->k, "common.back"), NULL, UI_ICON_BACK, UI_BUTTON_SECONDARY, l->body);
     /* The question in bold where it fits whole, else in regular weight (narrower). */
     const char *title = kiosk_tr(l->k, "feedback.title");
-    double cap = l->small ? KL_MIN_CAP : l->title;
+    double cap = l->small ? smallest_cap(l) : l->title;
     int bold_h = ui_text_height(l->u, title, a.w, cap, true);
     bool bold = bold_h > 0 && bold_h <= a.h;
     kl_text(l, a, title, cap, bold, l->t->ink, UI_ALIGN_START, UI_ALIGN_CENTER);
