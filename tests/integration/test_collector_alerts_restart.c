@@ -10,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "borne/collector_synth.h"
 #include "borne/collector_users.h"
 #include "test_alert_sinks.h"
 #include "test_collector_session.h"
@@ -29,21 +28,12 @@ static struct alert_sinks sinks;
  * region's target is 15 minutes). Board times only grow, so each snapshot is the newest. */
 static void snapshot(int n, int64_t longest)
 {
-    static uint64_t seq;
+    static long seq;
     static int64_t at;
     if (!at)
         at = (int64_t)time(NULL) - 3600;
-    at++;
-    char uuid[COLLECTOR_UUID_LEN + 1], when[32], body[512], path[64];
-    collector_synth_uuid(42, ++seq, uuid);
-    time_t t = (time_t)at;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    snprintf(body, sizeof body,
-             "{\"schema\":2,\"antenne\":\"site-%d\",\"id\":\"%s\",\"at\":\"%s\",\"open\":true,\"desks_open\":1,"
-             "\"printer\":\"ready\",\"services\":[{\"service\":\"A\",\"waiting\":3,\"longest_wait_s\":%lld}]}",
-             n, uuid, when, (long long)longest);
+    char body[512], path[64];
+    session_live_body(body, sizeof body, n, ++seq, ++at, 1, "ready", 3, (long)longest);
     snprintf(path, sizeof path, "/api/v1/antennes/site-%d/live", n);
     CHECK_INT(harness_request(&h, "POST", path, harness_token(n), body, strlen(body), NULL), 200);
 }

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "borne/collector_synth.h"
+
 size_t session_body_add(char *p, size_t size, size_t n, void *body)
 {
     struct session_body *b = body;
@@ -116,4 +118,49 @@ long session_post_change(struct harness *h, CURL *session, const char *path, con
     char body[2048];
     snprintf(body, sizeof body, "csrf=%s&%s", token, form);
     return post_form(h, session, path, body);
+}
+
+static size_t count_bytes(char *p, size_t size, size_t n, void *bytes)
+{
+    (void)p;
+    if (bytes)
+        *(size_t *)bytes += size * n;
+    return size * n;
+}
+
+long session_request(struct harness *h, CURL *c, const char *path, const char *token, const char *json,
+                     long timeout_s, size_t *bytes)
+{
+    char url[1024], auth[512];
+    snprintf(url, sizeof url, "%s%s", h->url, path);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+    struct curl_slist *headers = curl_slist_append(NULL, auth);
+    if (json)
+        headers = curl_slist_append(headers, "Content-Type: application/json");
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    if (json)
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, json);
+    else
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, count_bytes);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, bytes);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s);
+    long status = 0;
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(headers);
+    return status;
+}
+
+void session_live_body(char *out, size_t size, int site, long seq, int64_t at, int desks_open, const char *printer,
+                       long waiting, long longest_wait_s)
+{
+    char when[21];
+    collector_synth_time_text(at, when);
+    snprintf(out, size,
+             "{\"schema\":2,\"antenne\":\"site-%d\",\"id\":\"123e4567-e89b-42d3-a456-%012ld\",\"at\":\"%s\","
+             "\"open\":true,\"desks_open\":%d,\"printer\":\"%s\",\"services\":[{\"service\":\"A\","
+             "\"waiting\":%ld,\"longest_wait_s\":%ld}]}",
+             site, seq, when, desks_open, printer, waiting, longest_wait_s);
 }
