@@ -133,7 +133,7 @@ target_compile_definitions(test_collector_feed_year PRIVATE FEED_BIN="$<TARGET_F
 add_dependencies(test_collector_feed_year borne-collector-feed)
 
 # The console and the posters over 2,800 antennes x a year in PostgreSQL (bench_collector_year.c).
-add_executable(bench_collector_year bench/bench_collector_year.c ${collector_harness})
+add_executable(bench_collector_year bench/bench_collector_year.c ${collector_harness} ${collector_session})
 target_include_directories(bench_collector_year PRIVATE ${BORNE_INCLUDE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/integration)
 target_link_libraries(bench_collector_year PRIVATE borne_testlib borne_collector borne_collector_synth PkgConfig::CURL
   PkgConfig::PQ)

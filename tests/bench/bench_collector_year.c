@@ -29,7 +29,7 @@
 
 #include "borne/collector_store.h"
 #include "borne/collector_synth.h"
-#include "test_collector_harness.h"
+#include "test_collector_session.h"
 
 #define LOAD_GROUP 32
 #define RUNS 20
@@ -41,14 +41,6 @@ static double seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static size_t discard(char *p, size_t size, size_t n, void *ctx)
-{
-    (void)p;
-    size_t *bytes = ctx;
-    *bytes += size * n;
-    return size * n;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -118,30 +110,13 @@ static bool load_year(int sites, int days, long *rows, long *open_days)
 static bool post_live(int sites)
 {
     CURL *c = curl_easy_init();
-    size_t bytes = 0;
     long failed = 0;
     for (int s = 0; c && s < sites; s++) {
-        char url[256], auth[128], body[512], at[21];
-        snprintf(url, sizeof url, "%s/api/v1/antennes/site-%d/live", h.url, s);
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", harness_token(s));
-        collector_synth_time_text((int64_t)time(NULL), at);
-        snprintf(body, sizeof body,
-                 "{\"schema\":2,\"antenne\":\"site-%d\",\"id\":\"123e4567-e89b-42d3-a456-%012d\",\"at\":\"%s\","
-                 "\"open\":true,\"desks_open\":%d,\"printer\":\"%s\",\"services\":[{\"service\":\"A\","
-                 "\"waiting\":%d,\"longest_wait_s\":%d}]}",
-                 s, s, at, 1 + s % 3, s % 50 == 0 ? "paper_out" : "ready", s % 9, (s % 9) * 180);
-        struct curl_slist *headers = curl_slist_append(NULL, auth);
-        headers = curl_slist_append(headers, "Content-Type: application/json");
-        curl_easy_setopt(c, CURLOPT_URL, url);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-        curl_easy_setopt(c, CURLOPT_WRITEDATA, &bytes);
-        long status = 0;
-        if (curl_easy_perform(c) == CURLE_OK)
-            curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-        failed += status != 200;
-        curl_slist_free_all(headers);
+        char path[64], body[512];
+        snprintf(path, sizeof path, "/api/v1/antennes/site-%d/live", s);
+        session_live_body(body, sizeof body, s, s, (int64_t)time(NULL), 1 + s % 3, s % 50 == 0 ? "paper_out" : "ready",
+                          s % 9, (s % 9) * 180);
+        failed += session_request(&h, c, path, harness_token(s), body, 60, NULL) != 200;
     }
     curl_easy_cleanup(c);
     if (failed)
@@ -153,23 +128,13 @@ static bool post_live(int sites)
 static void measure(const char *label, const char *path, double goal_ms)
 {
     CURL *c = curl_easy_init();
-    char url[512], auth[128];
-    snprintf(url, sizeof url, "%s%s", h.url, path);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", HARNESS_ADMIN_TOKEN);
-    struct curl_slist *headers = curl_slist_append(NULL, auth);
     double ms[RUNS];
     size_t bytes = 0;
     long status = 0;
     for (int k = -1; c && k < RUNS; k++) {
         bytes = 0;
-        curl_easy_setopt(c, CURLOPT_URL, url);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-        curl_easy_setopt(c, CURLOPT_WRITEDATA, &bytes);
-        curl_easy_setopt(c, CURLOPT_TIMEOUT, 600L);
         double t0 = seconds();
-        if (curl_easy_perform(c) != CURLE_OK || curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK ||
-            status != 200) {
+        if ((status = session_request(&h, c, path, HARNESS_ADMIN_TOKEN, NULL, 600, &bytes)) != 200) {
             printf("%-44s failed (HTTP %ld)\n", label, status);
             break;
         }
@@ -182,7 +147,6 @@ static void measure(const char *label, const char *path, double goal_ms)
                ms[(RUNS * 95 + 99) / 100 - 1], goal_ms, ms[(RUNS * 95 + 99) / 100 - 1] < goal_ms ? "met" : "MISSED",
                bytes);
     }
-    curl_slist_free_all(headers);
     curl_easy_cleanup(c);
 }
 
