@@ -66,7 +66,7 @@ borne_add_fuzz(NAME fuzz_collector_ingest
           ${PROJECT_SOURCE_DIR}/app/contract/contract.c
   LIBS PkgConfig::JANSSON CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/collector_ingest)
 
-add_executable(bench_collector bench/bench_collector.c ${collector_harness})
+add_executable(bench_collector bench/bench_collector.c ${collector_harness} ${collector_session})
 target_include_directories(bench_collector PRIVATE ${BORNE_INCLUDE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/integration)
 target_link_libraries(bench_collector PRIVATE borne_testlib borne_collector borne_collector_synth borne_lockout_load PkgConfig::CURL
   PkgConfig::PQ Threads::Threads)

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "borne/collector_synth.h"
-#include "test_collector_harness.h"
+#include "test_collector_session.h"
 #include "test_lockout_load.h"
 
 #define SITES 2800
@@ -37,13 +37,6 @@ static atomic_size_t next_job;
 static atomic_long failures;
 static struct harness h;
 
-static size_t discard(char *p, size_t size, size_t n, void *ctx)
-{
-    (void)p;
-    (void)ctx;
-    return size * n;
-}
-
 static void *client(void *arg)
 {
     (void)arg;
@@ -52,25 +45,13 @@ static void *client(void *arg)
         atomic_fetch_add(&failures, 1);
         return NULL;
     }
-    char url[256], auth[128];
+    char path[128];
     size_t i;
     while ((i = atomic_fetch_add(&next_job, 1)) < n_jobs) {
         int site = atoi(jobs[i].antenne + 5);
-        snprintf(url, sizeof url, "%s/api/v1/antennes/%s/batches", h.url, jobs[i].antenne);
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", harness_token(site));
-        struct curl_slist *headers = curl_slist_append(NULL, auth);
-        headers = curl_slist_append(headers, "Content-Type: application/json");
-        curl_easy_setopt(c, CURLOPT_URL, url);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, jobs[i].body);
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-        curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-        long status = 0;
-        if (curl_easy_perform(c) == CURLE_OK)
-            curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-        if (status != 200)
+        snprintf(path, sizeof path, "/api/v1/antennes/%s/batches", jobs[i].antenne);
+        if (session_request(&h, c, path, harness_token(site), jobs[i].body, 60, NULL) != 200)
             atomic_fetch_add(&failures, 1);
-        curl_slist_free_all(headers);
     }
     curl_easy_cleanup(c);
     return NULL;
@@ -85,32 +66,15 @@ static void *live_feeder(void *arg)
 {
     (void)arg;
     CURL *c = curl_easy_init();
-    char url[256], auth[128], body[512];
+    char path[64], body[512];
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (long k = 0; c && !atomic_load(&live_stop); k++) {
         int site = (int)(k % SITES);
-        snprintf(url, sizeof url, "%s/api/v1/antennes/site-%d/live", h.url, site);
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", harness_token(site));
-        char at[21];
-        collector_synth_time_text((int64_t)time(NULL), at);
-        snprintf(body, sizeof body,
-                 "{\"schema\":2,\"antenne\":\"site-%d\",\"id\":\"123e4567-e89b-42d3-a456-%012ld\",\"at\":\"%s\","
-                 "\"open\":true,\"desks_open\":2,\"printer\":\"ready\",\"services\":[{\"service\":\"A\","
-                 "\"waiting\":%ld,\"longest_wait_s\":%ld}]}",
-                 site, k, at, k % 9, (k % 9) * 120);
-        struct curl_slist *headers = curl_slist_append(NULL, auth);
-        headers = curl_slist_append(headers, "Content-Type: application/json");
-        curl_easy_setopt(c, CURLOPT_URL, url);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-        curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-        long status = 0;
-        if (curl_easy_perform(c) == CURLE_OK)
-            curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        snprintf(path, sizeof path, "/api/v1/antennes/site-%d/live", site);
+        session_live_body(body, sizeof body, site, k, (int64_t)time(NULL), 2, "ready", k % 9, (k % 9) * 120);
+        long status = session_request(&h, c, path, harness_token(site), body, 60, NULL);
         atomic_fetch_add(status == 200 ? &live_sent : &live_failures, 1);
-        curl_slist_free_all(headers);
         /* Keep the pace: snapshot k + 1 is due at start + (k + 1) / LIVE_PER_S. */
         double due = (double)(k + 1) / LIVE_PER_S;
         struct timespec ts;
@@ -140,24 +104,13 @@ static void *console_reader(void *arg)
 {
     (void)arg;
     CURL *c = curl_easy_init();
-    char url[512], auth[128];
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", HARNESS_ADMIN_TOKEN);
-    struct curl_slist *headers = curl_slist_append(NULL, auth);
     for (long k = 0; c && !atomic_load(&live_stop); k++) {
-        snprintf(url, sizeof url, "%s%s", h.url, k % 2 ? console_month : "/console");
-        curl_easy_setopt(c, CURLOPT_URL, url);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-        curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-        long status = 0;
         double t0 = seconds();
-        if (curl_easy_perform(c) == CURLE_OK)
-            curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        long status = session_request(&h, c, k % 2 ? console_month : "/console", HARNESS_ADMIN_TOKEN, NULL, 60, NULL);
         console_ms += (seconds() - t0) * 1000.0;
         atomic_fetch_add(status == 200 ? &console_read : &console_failures, 1);
         usleep(CONSOLE_PERIOD_MS * 1000);
     }
-    curl_slist_free_all(headers);
     curl_easy_cleanup(c);
     return NULL;
 }
