@@ -345,20 +345,48 @@ static const char *field_of(const struct collector_antenne_info *info, enum fiel
     return f == FIELD_TERRITORY ? info->territory : info->group;
 }
 
-/* Index of the first antenne carrying antenne i's territory/group: i itself for the first of each. */
-static size_t first_with(const struct collector_antennes *a, size_t i, enum field f)
+struct field_entry {
+    const char *value;
+    size_t i;
+};
+
+static int cmp_field_entry(const void *pa, const void *pb)
 {
-    const char *v = field_of(collector_antennes_at(a, i), f);
-    size_t j = 0;
-    while (strcmp(field_of(collector_antennes_at(a, j), f), v) != 0)
-        j++;
-    return j;
+    const struct field_entry *a = pa, *b = pb;
+    int c = strcmp(a->value, b->value);
+    return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* first[i]: the index of the first antenne carrying antenne i's territory/group (i itself for the first of
+ * each), found by one sort: a national registry has thousands of antennes. NULL when out of memory (the
+ * page then fails through b). */
+static size_t *firsts_of(struct buf *b, const struct collector_antennes *a, enum field f)
+{
+    size_t n = collector_antennes_count(a);
+    struct field_entry *e = malloc((n ? n : 1) * sizeof *e);
+    size_t *first = malloc((n ? n : 1) * sizeof *first);
+    if (!e || !first) {
+        free(e);
+        free(first);
+        b->oom = true;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        e[i] = (struct field_entry){field_of(collector_antennes_at(a, i), f), i};
+    qsort(e, n, sizeof *e, cmp_field_entry);
+    for (size_t k = 0; k < n; k++)
+        first[e[k].i] = k && strcmp(e[k].value, e[k - 1].value) == 0 ? first[e[k - 1].i] : e[k].i;
+    free(e);
+    return first;
 }
 
 static void select_field(struct buf *b, const struct collector_antennes *a, enum field f,
                          const struct collector_console_query *q)
 {
     const char *chosen = f == FIELD_TERRITORY ? q->territory : q->group;
+    size_t *first = firsts_of(b, a, f);
+    if (!first)
+        return;
     buf_printf(b, "<label>%s<select name='%s'>", f == FIELD_TERRITORY ? "Territoire" : "Groupe",
                f == FIELD_TERRITORY ? "territory" : "group");
     if (f == FIELD_TERRITORY || !q->group_locked)
@@ -367,7 +395,7 @@ static void select_field(struct buf *b, const struct collector_antennes *a, enum
     for (size_t i = 0; i < collector_antennes_count(a); i++) {
         const struct collector_antenne_info *info = collector_antennes_at(a, i);
         const char *v = field_of(info, f);
-        if (!*v || first_with(a, i, f) != i || (q->group_locked && strcmp(info->group, q->group) != 0))
+        if (!*v || first[i] != i || (q->group_locked && strcmp(info->group, q->group) != 0))
             continue;
         buf_puts(b, "<option value='");
         html_text(b, v);
@@ -376,6 +404,7 @@ static void select_field(struct buf *b, const struct collector_antennes *a, enum
         buf_puts(b, "</option>");
     }
     buf_puts(b, "</select></label>");
+    free(first);
 }
 
 static void html_date(struct buf *b, int64_t day)
@@ -806,27 +835,31 @@ static void compare_field(struct buf *b, const struct collector_antennes *a, con
     compare_head(b, territory ? "by-territory" : "by-group", territory ? "Territoires" : "Groupes",
                  territory ? "Territoire" : "Groupe");
     size_t n = collector_antennes_count(a);
+    size_t *first = firsts_of(b, a, f);
+    struct tally *sum = calloc(n ? n : 1, sizeof *sum);
+    int *sites = calloc(n ? n : 1, sizeof *sites);
+    if (!first || !sum || !sites) {
+        b->oom = true;
+        n = 0;
+    }
+    for (size_t j = 0; j < n; j++)
+        if (in_scope(collector_antennes_at(a, j), q)) {
+            tally_merge(&sum[first[j]], &per[j]);
+            sites[first[j]]++;
+        }
     for (size_t i = 0; i < n; i++) {
         const struct collector_antenne_info *info = collector_antennes_at(a, i);
-        if (!*field_of(info, f) || first_with(a, i, f) != i)
-            continue;
-        struct tally t;
-        memset(&t, 0, sizeof t);
-        int sites = 0;
-        for (size_t j = i; j < n; j++)
-            if (strcmp(field_of(collector_antennes_at(a, j), f), field_of(info, f)) == 0 &&
-                in_scope(collector_antennes_at(a, j), q)) {
-                tally_merge(&t, &per[j]);
-                sites++;
-            }
-        if (!sites)
+        if (!*field_of(info, f) || first[i] != i || !sites[i])
             continue;
         char key[128];
         snprintf(key, sizeof key, "%s.%s", territory ? "territory" : "group", field_of(info, f));
         char sub[32];
-        snprintf(sub, sizeof sub, "%d antenne%s", sites, sites > 1 ? "s" : "");
-        compare_row(b, key, field_of(info, f), sub, &t, 0);
+        snprintf(sub, sizeof sub, "%d antenne%s", sites[i], sites[i] > 1 ? "s" : "");
+        compare_row(b, key, field_of(info, f), sub, &sum[i], 0);
     }
+    free(first);
+    free(sum);
+    free(sites);
     buf_puts(b, "</tbody></table></section>");
 }
 
