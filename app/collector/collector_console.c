@@ -812,9 +812,31 @@ static void compare_head(struct buf *b, const char *id, const char *title, const
                id, title, first_col);
 }
 
+/* Rows a comparison table shows at most: a national region's 2,800 antennes (or 900 groups) in one table
+ * help nobody and weigh megabytes; the page says how many there are and how to narrow them. */
+#define COMPARE_ROWS_MAX 120
+
+/* True (and the section written, saying so) when a table would have more than COMPARE_ROWS_MAX rows. */
+static bool compare_too_many(struct buf *b, const char *id, const char *title, size_t rows, const char *what)
+{
+    if (rows <= COMPARE_ROWS_MAX)
+        return false;
+    buf_printf(b, "<section id='%s'><h2>%s</h2><p class='note' data-k='%s.count' data-v='%zu'>", id, title, id, rows);
+    html_count(b, (int64_t)rows);
+    buf_printf(b, " %s : choisissez un territoire ou un groupe pour les comparer une à une, ou utilisez l’export "
+                  "CSV.</p></section>",
+               what);
+    return true;
+}
+
 static void compare_antennes(struct buf *b, const struct collector_antennes *a, const struct collector_console_query *q,
                              const struct tally *per, const int *targets)
 {
+    size_t rows = 0;
+    for (size_t i = 0; i < collector_antennes_count(a); i++)
+        rows += in_scope(collector_antennes_at(a, i), q);
+    if (compare_too_many(b, "by-antenne", "Par antenne", rows, "antennes"))
+        return;
     compare_head(b, "by-antenne", "Par antenne", "Antenne");
     for (size_t i = 0; i < collector_antennes_count(a); i++) {
         const struct collector_antenne_info *info = collector_antennes_at(a, i);
@@ -832,9 +854,8 @@ static void compare_field(struct buf *b, const struct collector_antennes *a, con
                           const struct tally *per, enum field f)
 {
     bool territory = f == FIELD_TERRITORY;
-    compare_head(b, territory ? "by-territory" : "by-group", territory ? "Territoires" : "Groupes",
-                 territory ? "Territoire" : "Groupe");
-    size_t n = collector_antennes_count(a);
+    const char *id = territory ? "by-territory" : "by-group", *title = territory ? "Territoires" : "Groupes";
+    size_t n = collector_antennes_count(a), rows = 0;
     size_t *first = firsts_of(b, a, f);
     struct tally *sum = calloc(n ? n : 1, sizeof *sum);
     int *sites = calloc(n ? n : 1, sizeof *sites);
@@ -845,8 +866,12 @@ static void compare_field(struct buf *b, const struct collector_antennes *a, con
     for (size_t j = 0; j < n; j++)
         if (in_scope(collector_antennes_at(a, j), q)) {
             tally_merge(&sum[first[j]], &per[j]);
-            sites[first[j]]++;
+            rows += *field_of(collector_antennes_at(a, j), f) && !sites[first[j]]++;
         }
+    if (compare_too_many(b, id, title, rows, territory ? "territoires" : "groupes"))
+        n = 0;
+    else
+        compare_head(b, id, title, territory ? "Territoire" : "Groupe");
     for (size_t i = 0; i < n; i++) {
         const struct collector_antenne_info *info = collector_antennes_at(a, i);
         if (!*field_of(info, f) || first[i] != i || !sites[i])
@@ -857,10 +882,11 @@ static void compare_field(struct buf *b, const struct collector_antennes *a, con
         snprintf(sub, sizeof sub, "%d antenne%s", sites[i], sites[i] > 1 ? "s" : "");
         compare_row(b, key, field_of(info, f), sub, &sum[i], 0);
     }
+    if (n)
+        buf_puts(b, "</tbody></table></section>");
     free(first);
     free(sum);
     free(sites);
-    buf_puts(b, "</tbody></table></section>");
 }
 
 /* Horizontal bars: label, bar, count (and share). cls: per-row fill class or NULL. */

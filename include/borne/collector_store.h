@@ -174,8 +174,8 @@ void collector_rollup_add_bucket(struct collector_rollup *r, const struct collec
 int collector_store_rollup_refresh(struct collector_store *store, int64_t first, int64_t last);
 
 /* Refreshes days first..last, then calls fn for the rollup rows that cover them exactly: whole years,
- * whole months, then single days, each once; antenne NULL or "" = every antenne. Rows of one grain come
- * ordered by antenne and day; a non-zero return of fn stops the walk and is returned. */
+ * whole months, then single days, each once; antenne NULL or "" = every antenne (rows in no set order),
+ * else that antenne's rows by day. A non-zero return of fn stops the walk and is returned. */
 typedef int (*collector_rollup_fn)(void *ctx, const struct collector_rollup *row);
 int collector_store_rollup_walk(struct collector_store *store, int64_t first, int64_t last, const char *antenne,
                                 collector_rollup_fn fn, void *ctx);
