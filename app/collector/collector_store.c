@@ -186,6 +186,7 @@ static void build_sql(void)
     const char *rollup_schema = store_rollup_build_sql();
     append(schema_buf, sizeof schema_buf, strlen(schema_buf), "%s%s", channel_schema_sql,
            rollup_schema ? rollup_schema : "");
+    free((void *)rollup_schema);
 
     char cols[2048];
     size_t cl = append(cols, sizeof cols, 0, "%s", KEY_COLS);

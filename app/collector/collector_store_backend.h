@@ -54,8 +54,8 @@ enum store_stmt {
 extern const char *store_sql[STMT_COUNT];
 extern const char *store_schema_sql;
 
-/* The rollup's statements (fills its store_sql entries) and tables: returns their schema text (NULL when
- * out of memory); called once, by the store's own builder. */
+/* The rollup's statements (fills its store_sql entries) and tables: returns their schema text, malloc'ed
+ * for the caller to free (NULL when out of memory); called once, by the store's own builder. */
 const char *store_rollup_build_sql(void);
 
 /* Columns later contract versions added to the buckets table: a backend adds each one that an
