@@ -4,8 +4,12 @@
  * when the visitor presses the speech key or plugs a headset in; it stops as soon as the visitor
  * acts, and the session's end turns it off (unless a headset is still in) and resets the volume.
  *
- * Privacy (5.1.3.8-9): what is typed for an appointment code is spoken digit by digit only in a
- * headset; on the loudspeaker the kiosk says "chiffre saisi" and the number of digits. */
+ * Privacy (5.1.3.8-9): what is typed for an appointment code (digits, letters, the hyphen) is
+ * spoken character by character only in a headset; on the loudspeaker the kiosk says "caractère
+ * saisi" (one word for every kind, so not even whether it was a letter is heard) and the number of
+ * characters, and a key that types a character is "touche" when the focus reaches it (the letters
+ * page is walked with the arrows: the focused letter is the one about to be typed). The admin PIN
+ * is never spoken, not even in a headset. */
 #include "kiosk_scene.h"
 
 #include <stdio.h>
@@ -110,6 +114,19 @@ void kiosk_access_scene_entered(kiosk *k)
         speak_scene(k);
 }
 
+/* A key of the screen that types a character of a code. */
+static bool types_a_character(int target)
+{
+    return (target >= T_KEY && target <= T_KEY + 9) || (target >= T_LETTER && target < T_LETTER + 26) ||
+           target == T_KEY_HYPHEN;
+}
+
+/* Whether what is typed on the current scene may be said: in a headset, never a secret. */
+static bool may_say_typed(const kiosk *k)
+{
+    return k->headset && !(kiosk_scene_of(k->screen)->flags & KIOSK_SCENE_SECRET);
+}
+
 void kiosk_access_focus(kiosk *k)
 {
     if (!k->speech_on)
@@ -117,6 +134,10 @@ void kiosk_access_focus(kiosk *k)
     kiosk_spoken d;
     kiosk_describe(k, &d);
     int id = ui_focused(k->ui);
+    if (types_a_character(id) && !may_say_typed(k)) {
+        say(k, SPEECH_TONE_NONE, kiosk_tr(k, "speech.key_hidden"));
+        return;
+    }
     for (int i = 0; i < d.n_choices; i++)
         if (d.choices[i].target == id) {
             char text[256];
@@ -131,12 +152,11 @@ void kiosk_access_typed(kiosk *k, char c, bool secret)
 {
     if (!k->speech_on)
         return;
-    char text[64];
-    if (k->headset && !secret)
-        snprintf(text, sizeof text, "%c", c);
+    char one[2];
+    if (secret)
+        say(k, SPEECH_TONE_NONE, kiosk_tr(k, "speech.digit_hidden"));
     else
-        snprintf(text, sizeof text, "%s", kiosk_tr(k, "speech.digit_hidden"));
-    say(k, SPEECH_TONE_NONE, text);
+        say(k, SPEECH_TONE_NONE, may_say_typed(k) ? kiosk_spoken_char(k, c, one) : kiosk_tr(k, "speech.char_hidden"));
 }
 
 void kiosk_access_tone(kiosk *k, speech_tone tone) { say(k, tone, NULL); }

@@ -140,6 +140,14 @@ static size_t append(char *out, size_t n, size_t used, const char *s)
     return used + strlen(s);
 }
 
+/* A sentence and its full stop, unless it ends with one (a catalog's whole sentence). */
+static size_t append_sentence(char *out, size_t n, size_t used, const char *s)
+{
+    used = append(out, n, used, s);
+    size_t len = strlen(s);
+    return append(out, n, used, len && strchr(".?!", s[len - 1]) ? " " : ". ");
+}
+
 size_t kiosk_spoken_text(kiosk *k, const kiosk_spoken *d, char *out, size_t n)
 {
     /* "Title. State. Choices: A; B, key minus. Arrows to choose, 5 to select." The state comes
@@ -147,12 +155,9 @@ size_t kiosk_spoken_text(kiosk *k, const kiosk_spoken *d, char *out, size_t n)
     size_t used = 0;
     if (n)
         out[0] = '\0';
-    used = append(out, n, used, d->title);
-    used = append(out, n, used, ". ");
-    if (d->state[0]) {
-        used = append(out, n, used, d->state);
-        used = append(out, n, used, ". ");
-    }
+    used = append_sentence(out, n, used, d->title);
+    if (d->state[0])
+        used = append_sentence(out, n, used, d->state);
     bool focus_choices = false;
     if (d->n_choices) {
         used = append(out, n, used, kiosk_tr(k, "speech.choices"));
@@ -196,6 +201,27 @@ void kiosk_say_digit_keys(kiosk *k, kiosk_spoken *d)
     }
 }
 
+const char *kiosk_spoken_char(const kiosk *k, char c, char out[2])
+{
+    /* espeak-ng says nothing for a hyphen alone, and "R D V - 7" as "R D V 7". */
+    if (c == '-')
+        return kiosk_tr(k, "speech.hyphen");
+    out[0] = c;
+    out[1] = '\0';
+    return out;
+}
+
+void kiosk_code_spelled(const kiosk *k, char *out, size_t n)
+{
+    size_t w = 0;
+    out[0] = '\0';
+    for (const char *c = k->code; *c && w < n; c++) {
+        char one[2];
+        int m = snprintf(out + w, n - w, "%s%s", w ? " " : "", kiosk_spoken_char(k, *c, one));
+        w += m > 0 ? (size_t)m : 0;
+    }
+}
+
 void kiosk_code_words(const kiosk *k, char *out, size_t n)
 {
     if (!k->code[0]) {
@@ -203,18 +229,18 @@ void kiosk_code_words(const kiosk *k, char *out, size_t n)
         return;
     }
     if (!k->headset) {
-        /* On the loudspeaker the code is not read out (EN 301 549 5.1.3.8-9). */
-        char count[16];
+        /* On the loudspeaker neither the code nor the kind of its characters (digit, letter) is
+         * said (EN 301 549 5.1.3.8-9): how many, and that a headset reads them. */
+        char count[16], typed[128];
         snprintf(count, sizeof count, "%d", (int)strlen(k->code));
-        ui_format(out, n, kiosk_tr(k, "speech.code_hidden"), "n", count, (const char *)NULL);
+        if (k->code[1])
+            ui_format(typed, sizeof typed, kiosk_tr(k, "speech.code_hidden"), "n", count, (const char *)NULL);
+        else
+            snprintf(typed, sizeof typed, "%s", kiosk_tr(k, "speech.char_hidden"));
+        snprintf(out, n, "%s. %s", typed, kiosk_tr(k, "speech.code_private"));
         return;
     }
-    char spelled[QUEUE_CODE_MAX * 2];
-    size_t w = 0;
-    for (const char *c = k->code; *c && w + 2 < sizeof spelled; c++) {
-        spelled[w++] = *c;
-        spelled[w++] = ' ';
-    }
-    spelled[w ? w - 1 : 0] = '\0';
+    char spelled[QUEUE_CODE_MAX * 16];
+    kiosk_code_spelled(k, spelled, sizeof spelled);
     ui_format(out, n, kiosk_tr(k, "speech.code"), "code", spelled, (const char *)NULL);
 }

@@ -35,6 +35,8 @@ enum {
     KIOSK_SCENE_DIGITS = 1u << 2,    /* the keypad's digit keys type digits instead of moving */
     KIOSK_SCENE_ANY_INPUT_BACK = 1u << 3,  /* any key but select, or a touch outside the targets,
                                               goes Back (the idle warning) */
+    KIOSK_SCENE_SECRET = 1u << 4,    /* what is typed is never spoken, not even in a headset (the
+                                        admin PIN) */
 };
 
 typedef struct kiosk_scene {
@@ -78,8 +80,14 @@ void kiosk_say_services(kiosk *k, kiosk_spoken *d);
 void kiosk_say_languages(kiosk *k, kiosk_spoken *d);
 /* The ten digit keys of the screen's keypad, each typed by the same key of the keypad. */
 void kiosk_say_digit_keys(kiosk *k, kiosk_spoken *d);
-/* What was typed so far, spelled digit by digit ("Code : 4 2 7"). */
+/* What was typed so far, spelled character by character in a headset ("Code : R D V tiret 7");
+ * on the loudspeaker only how many characters (EN 301 549 5.1.3.8-9). */
 void kiosk_code_words(const kiosk *k, char *out, size_t n);
+/* The code typed, spelled character by character ("R D V tiret 7"): for a headset only. */
+void kiosk_code_spelled(const kiosk *k, char *out, size_t n);
+/* One character of a code as speech says it: itself, or a word where espeak-ng would say nothing
+ * (the hyphen). Returns out or a catalog string. */
+const char *kiosk_spoken_char(const kiosk *k, char c, char out[2]);
 /* The spoken name of the back key, for the Back choices. */
 const char *kiosk_key_words(const kiosk *k, const char *action);
 /* The code scenes' title (catalog key) and the code typed so far, as kiosk_code_words says it. */

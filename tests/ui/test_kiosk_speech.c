@@ -4,7 +4,8 @@
  *    a 3 s deadline, ten times the bound, because this runs on a loaded 2-core machine: the bound
  *    itself is measured by bench_speech);
  *  - a key pressed during speech stops it (bound 100 ms; asserted at 1 s, same reason);
- *  - appointment digits are never spoken on the loudspeaker, and are in a headset;
+ *  - the appointment code (digits, letters, the focused keys) is never spoken on the loudspeaker,
+ *    and is in a headset;
  *  - the click, the printed and error tones; the volume resets when the session ends. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,38 +99,82 @@ static void key_listen(fixture *f, SDL_Keycode sym)
     SDL_Delay(150);
 }
 
-static void digits_only_in_a_headset(void)
+/* Whether a line of what was said is exactly one character of `chars` (a typed character, a
+ * focused key read out); prints the first one found. */
+static bool said_a_character(const char *spoken, const char *chars)
+{
+    for (const char *c = chars; *c; c++) {
+        char line[4] = {'\n', *c, '\n', '\0'};
+        if (strstr(spoken, line)) {
+            fprintf(stderr, "'%c' said alone\n", *c);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The appointment code (digits, and letters from the letters page walked with the keypad's
+ * arrows) never reaches the loudspeaker: not typed, not focused, not repeated back when unknown,
+ * not even whether a character was a letter or a digit. In a headset, all of it is said. */
+static void code_only_in_a_headset(void)
 {
     fixture f;
     if (!CHECK(fixture_open(&f, "speech-digits", screen10, NULL, fixture_open_time_ms(), true)))
         return;
-    fixture_add_appointment(&f, "4719", f.now_ms / 1000 + 10 * 60);
+    fixture_add_appointment(&f, "AB-47", f.now_ms / 1000 + 10 * 60);
     key(&f, SDLK_KP_DIVIDE);
     kiosk_show(f.k, KIOSK_CHECKIN);
+    key_listen(&f, SDLK_NUMLOCKCLEAR);   /* the letters key: the letters page */
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN_LETTERS);
+    key_listen(&f, SDLK_KP_6);           /* "Chiffres", then A */
+    key_listen(&f, SDLK_KP_6);
+    key_listen(&f, SDLK_KP_5);           /* types A */
+    key_listen(&f, SDLK_KP_6);
+    key_listen(&f, SDLK_KP_5);           /* B */
     key_listen(&f, SDLK_KP_4);
-    key_listen(&f, SDLK_KP_7);
+    key_listen(&f, SDLK_KP_4);
+    key_listen(&f, SDLK_KP_4);           /* the hyphen, last of the page */
+    key_listen(&f, SDLK_KP_5);
+    key_listen(&f, SDLK_KP_MULTIPLY);    /* repeat: the scene with its state */
+    key_listen(&f, SDLK_NUMLOCKCLEAR);   /* back to the digits */
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN);
+    key_listen(&f, SDLK_KP_4);
     key_listen(&f, SDLK_KP_1);
-    key_listen(&f, SDLK_KP_9);
-    key_listen(&f, SDLK_KP_MULTIPLY);     /* repeat: the scene with its state */
+    key_listen(&f, SDLK_KP_MULTIPLY);
+    key_listen(&f, SDLK_KP_ENTER);       /* "AB-41": unknown */
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN_ERROR);
+    key_listen(&f, SDLK_KP_MULTIPLY);
     char s[16384];
     fixture_spoken(&f, s, sizeof s);
-    CHECK(strstr(s, "chiffre saisi") != NULL);
-    CHECK(strstr(s, "4 chiffres saisis") != NULL);
-    for (const char *d = "4719"; *d; d++) {
-        char line[4] = {'\n', *d, '\n', '\0'};
-        if (!CHECK(strstr(s, line) == NULL))
-            fprintf(stderr, "digit %c spoken on the loudspeaker\n", *d);
-    }
-    CHECK(strstr(s, "4 7 1 9") == NULL && strstr(s, "4719") == NULL);
+    CHECK(strstr(s, "\ncaractère saisi\n") != NULL);
+    CHECK(strstr(s, "\ntouche\n") != NULL);
+    CHECK(strstr(s, "3 caractères saisis. Le code n'est lu qu'au casque.") != NULL);
+    CHECK(strstr(s, "5 caractères saisis") != NULL);
+    CHECK(strstr(s, "Nous ne trouvons pas ce code de rendez-vous.") != NULL);
+    CHECK(!said_a_character(s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-"));
+    CHECK(strstr(s, "chiffre") == NULL && strstr(s, "\ntiret\n") == NULL);
+    CHECK(strstr(s, "A B") == NULL && strstr(s, "AB") == NULL && strstr(s, "4 1") == NULL && strstr(s, "41") == NULL);
 
-    /* In a headset, each digit and the code are read back. */
+    /* In a headset: the unknown code repeated back spelled, each focused and typed character, and
+     * the code. */
     kiosk_set_headset(f.k, true);
     CHECK(kiosk_speech_on(f.k));
-    key_listen(&f, SDLK_BACKSPACE);
-    key_listen(&f, SDLK_KP_9);
     key_listen(&f, SDLK_KP_MULTIPLY);
-    CHECK(spoken_has(&f, "\n9\n"));
-    CHECK(spoken_has(&f, "4 7 1 9"));
+    CHECK(spoken_has(&f, "« A B tiret 4 1 »"));
+    key_listen(&f, SDLK_KP_MINUS);       /* back to the code */
+    CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN);
+    key_listen(&f, SDLK_BACKSPACE);
+    key_listen(&f, SDLK_KP_7);
+    CHECK(spoken_has(&f, "\n7\n"));
+    key_listen(&f, SDLK_NUMLOCKCLEAR);
+    key_listen(&f, SDLK_KP_6);
+    key_listen(&f, SDLK_KP_6);
+    CHECK(spoken_has(&f, "\nA\n"));
+    key_listen(&f, SDLK_KP_4);
+    key_listen(&f, SDLK_KP_4);
+    CHECK(spoken_has(&f, "\ntiret\n"));
+    key_listen(&f, SDLK_KP_MULTIPLY);
+    CHECK(spoken_has(&f, "A B tiret 4 7"));
     fixture_close(&f);
 }
 
@@ -207,7 +252,7 @@ int main(void)
     tzset();
     RUN(speech_key_speaks_and_a_key_stops_it);
     RUN(stop_bound_without_new_speech);
-    RUN(digits_only_in_a_headset);
+    RUN(code_only_in_a_headset);
     RUN(tones_and_session_reset);
     RUN(large_text_spoken_and_reset);
     return testlib_finish();

@@ -112,5 +112,5 @@ static void describe(kiosk *k, kiosk_spoken *d)
 
 const kiosk_scene kiosk_scene_admin_pin = {
     .on_enter = on_enter, .on_event = on_event, .draw = draw_admin_pin, .describe = describe,
-    .back = KIOSK_BACK_END, .flags = KIOSK_SCENE_TIMED | KIOSK_SCENE_DIGITS,
+    .back = KIOSK_BACK_END, .flags = KIOSK_SCENE_TIMED | KIOSK_SCENE_DIGITS | KIOSK_SCENE_SECRET,
 };

@@ -78,7 +78,7 @@ void kiosk_code_type(kiosk *k, const char *text)
 void kiosk_say_code(kiosk *k, kiosk_spoken *d, const char *title_key)
 {
     kiosk_say_title(d, kiosk_tr(k, title_key));
-    char code[128];
+    char code[256];
     kiosk_code_words(k, code, sizeof code);
     kiosk_say_state(d, code);
 }

@@ -1,6 +1,6 @@
-/* A code that cannot be checked in: unknown (the code typed is repeated back), too early (from
- * when check-in opens: not an error), too late, or already checked in (the number it was given,
- * not a second ticket). Back returns to the code. */
+/* A code that cannot be checked in: unknown (the code typed is repeated back: on the screen, and
+ * aloud in a headset only), too early (from when check-in opens: not an error), too late, or
+ * already checked in (the number it was given, not a second ticket). Back returns to the code. */
 #include "../kiosk_scene.h"
 
 #include <stdio.h>
@@ -9,20 +9,26 @@
 static bool is_early(const kiosk *k) { return k->checkin_err == QUEUE_ETOOEARLY; }
 static bool is_used(const kiosk *k) { return k->checkin_err == QUEUE_EUSED && k->appt_label[0]; }
 
-static void message(const kiosk *k, char *msg, size_t n)
+static const char *message_key(const kiosk *k)
 {
-    const char *key = k->checkin_err == QUEUE_ETOOEARLY  ? "checkin.too_early"
-                      : k->checkin_err == QUEUE_ETOOLATE ? "checkin.too_late"
-                      : is_used(k)                       ? "checkin.used_number"
-                      : k->checkin_err == QUEUE_EUSED    ? "checkin.used"
-                                                         : "checkin.unknown";
+    return k->checkin_err == QUEUE_ETOOEARLY  ? "checkin.too_early"
+           : k->checkin_err == QUEUE_ETOOLATE ? "checkin.too_late"
+           : is_used(k)                       ? "checkin.used_number"
+           : k->checkin_err == QUEUE_EUSED    ? "checkin.used"
+                                              : "checkin.unknown";
+}
+
+/* The message, naming the code as `code` (drawn as typed, spoken spelled). */
+static void message(const kiosk *k, const char *code, char *msg, size_t n)
+{
+    const char *key = message_key(k);
     char when[8] = "", opens[8] = "";
     if (k->appt.at) {
         kiosk_hhmm(k->appt.at, when);
         int early = k->cfg->queue.checkin_early_min > 0 ? k->cfg->queue.checkin_early_min : QUEUE_CHECKIN_EARLY_MIN;
         kiosk_hhmm(k->appt.at - (int64_t)early * 60, opens);
     }
-    ui_format(msg, n, kiosk_tr(k, key), "time", when, "opens", opens, "code", k->code, "label", k->appt_label,
+    ui_format(msg, n, kiosk_tr(k, key), "time", when, "opens", opens, "code", code, "label", k->appt_label,
               (const char *)NULL);
 }
 
@@ -31,7 +37,7 @@ static void draw_checkin_error(const kiosk_layout *l)
     const kiosk *k = l->k;
     SDL_Rect a = kl_title_row(l, T_BACK, "common.back", UI_ICON_BACK, kiosk_tr(k, "checkin.title"));
     char msg[256];
-    message(k, msg, sizeof msg);
+    message(k, k->code, msg, sizeof msg);
     int icon = kl_mm(l, l->small ? 12 : 16);
     double cap = l->small ? l->body : l->title;
     int bh = kl_button_h(l, cap, 1);
@@ -88,9 +94,12 @@ static bool on_event(kiosk *k, const kiosk_scene_event *e)
 
 static void describe(kiosk *k, kiosk_spoken *d)
 {
-    char msg[256];
-    message(k, msg, sizeof msg);
-    kiosk_say_title(d, msg);
+    char msg[512], spelled[QUEUE_CODE_MAX * 16];
+    kiosk_code_spelled(k, spelled, sizeof spelled);
+    message(k, spelled, msg, sizeof msg);
+    /* The unknown code is repeated back in a headset only (EN 301 549 5.1.3.8-9). */
+    bool unknown = strcmp(message_key(k), "checkin.unknown") == 0;
+    kiosk_say_title(d, unknown && !k->headset ? kiosk_tr(k, "speech.code_unknown") : msg);
     kiosk_say_choice(d, T_BACK, kiosk_tr(k, "common.back"), kiosk_key_words(k, "back"));
     if (is_used(k)) {
         kiosk_say_choice(d, T_DONE, kiosk_tr(k, "result.done"), "");

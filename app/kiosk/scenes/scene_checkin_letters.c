@@ -67,6 +67,8 @@ static void describe(kiosk *k, kiosk_spoken *d)
     kiosk_say_choice(d, T_BACK, kiosk_tr(k, "checkin.digits"), kiosk_key_words(k, "back"));
     kl_choice c[N_LETTERS + 1];
     int n = letter_choices(c);
+    char one[2];
+    c[N_LETTERS].label = kiosk_spoken_char(k, '-', one);   /* the hyphen is silent as a sign */
     kiosk_say_choices(k, d, c, n);
 }
 
