@@ -158,8 +158,10 @@ int kiosk_services_shown(const kiosk *k, int idx[QUEUE_MAX_SERVICES])
 
 void kiosk_set_language(kiosk *k, int i)
 {
-    if (i >= 0 && i < k->n_langs)
+    if (i >= 0 && i < k->n_langs && i != k->lang) {
         k->lang = i;
+        kiosk_access_language(k);
+    }
     k->dirty = true;
 }
 

@@ -62,6 +62,7 @@ void kiosk_access_open(kiosk *k, const kiosk_options *opt)
         log_warn("%s", k->audio_problem);
         return;
     }
+    kiosk_access_language(k);
     /* A language without its voice is spoken with the French one: said on the admin screen. */
     for (int i = 0; i < k->n_langs; i++) {
         const char *v = ui_catalog_get(k->langs[i], "lang.voice");
@@ -73,6 +74,13 @@ void kiosk_access_open(kiosk *k, const kiosk_options *opt)
         log_warn("%s: no espeak-ng voice \"%s\": spoken with the French voice", ui_catalog_lang(k->langs[i]),
                  v ? v : "(lang.voice missing)");
     }
+}
+
+void kiosk_access_language(kiosk *k)
+{
+    /* The voice is loaded now, not when the visitor first asks to hear something. */
+    if (k->speech)
+        speech_prepare(k->speech, voice(k));
 }
 
 void kiosk_access_close(kiosk *k)
@@ -209,4 +217,5 @@ void kiosk_access_session_end(kiosk *k)
     k->speech_on = k->headset;
     k->volume_pct = 100;
     k->large = false;
+    kiosk_access_language(k);
 }

@@ -148,6 +148,8 @@ bool kiosk_admin_corner(kiosk *k, int x, int y);
 /* Sound and speech (kiosk_access.c). */
 void kiosk_access_open(kiosk *k, const kiosk_options *opt);
 void kiosk_access_close(kiosk *k);
+/* The session's language changed: its voice is loaded ahead of the first sentence. */
+void kiosk_access_language(kiosk *k);
 /* The visitor acted (key, tap): what is spoken stops, a click sounds. */
 void kiosk_access_input(kiosk *k);
 void kiosk_access_scene_entered(kiosk *k);

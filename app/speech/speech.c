@@ -9,9 +9,13 @@
  * resident, and a sentence of 1.5 s is synthesised in 2 to 5 ms (6 to 30 ms for the first one,
  * which loads the data); test_display_announce and bench_speech print these figures.
  *
- * Synthesis runs on the worker; a text is synthesised whole (about 3 ms per second of speech),
- * then handed to the sink in one piece, so the sink sees a voice as one buffer. A cancel is seen
- * by the synthesis callback at its next chunk (CHUNK_MS of audio) and before the hand-over.
+ * Synthesis runs on the worker (about 3 ms per second of speech). A sink that says how much it
+ * holds (pending_ms: the SDL device, the memory sink) is streamed: each chunk espeak-ng gives
+ * (CHUNK_MS of audio) is handed over at once, so the first word plays as soon as the first clause
+ * is synthesised, and synthesis waits while the sink holds more than LEAD_MS, so neither the
+ * speech nor the device ever holds a whole text's PCM (a scene's description is 20 to 40 s:
+ * 1 to 2 MB at 22 kHz). A sink that cannot say (a file, a recorder) gets a text whole, in one
+ * buffer. A cancel is seen by the synthesis callback at its next chunk.
  *
  * espeak-ng keeps process-wide state and its espeak_ng_Terminate() can hang on its internal
  * thread when called a second time in a process, so it is loaded once (the first time a voice is
@@ -35,8 +39,12 @@ BORNE_LOG_MODULE("speech");
 
 #define TONE_RATE 22050
 #define CHUNK_MS 40            /* espeak's output buffer: how often synthesis sees a cancel */
+/* How far ahead of what is heard a streaming sink is fed: more than a late worker on a busy board
+ * could leave it waiting (a gap in a word), little enough to keep in memory (9 KB at 22 kHz). */
+#define LEAD_MS 200
 
 typedef struct item {
+    bool prepare;               /* only load the voice (speech_prepare) */
     speech_tone tone;
     char text[SPEECH_TEXT_MAX];
     char voice[SPEECH_VOICE_MAX];
@@ -55,7 +63,8 @@ struct speech {
     bool busy;                  /* the worker is playing one (taken off the queue) */
     bool stop;
     atomic_uint generation;     /* bumped by cancel: work of an older generation is dropped */
-    int16_t *voice_pcm;         /* the text being synthesised (worker, under espeak_mu) */
+    int16_t *voice_pcm;         /* a text synthesised whole for a sink that does not stream
+                                   (worker, under espeak_mu) */
     size_t voice_n, voice_cap;
     bool voice_oom;
     int16_t *scaled;            /* volume-scaled copy of a chunk (worker only) */
@@ -126,11 +135,15 @@ static int espeak_rate;                 /* 0 until loaded */
 static char espeak_voice[SPEECH_VOICE_MAX];
 static int espeak_wpm;
 
-/* The synthesis in progress (under espeak_mu): whose, for which generation. */
+/* The synthesis in progress (under espeak_mu): whose, for which generation, how loud. */
 static struct {
     speech *s;
     unsigned generation;
+    int volume_pct;
 } playing;
+
+static bool feed(speech *s, unsigned generation, speech_part part, const int16_t *pcm, size_t n, int rate,
+                 int volume_pct);
 
 static void espeak_message(const char *what, espeak_ng_STATUS st, char *err, size_t errlen)
 {
@@ -147,6 +160,8 @@ static int on_chunk(short *wav, int n, espeak_EVENT *ev)
         return 1;              /* cancelled: stops this synthesis */
     if (!wav || n <= 0 || s->voice_oom)
         return 0;
+    if (s->sink.pending_ms)
+        return feed(s, playing.generation, SPEECH_PART_VOICE, wav, (size_t)n, espeak_rate, playing.volume_pct) ? 0 : 1;
     if (s->voice_n + (size_t)n > s->voice_cap) {
         size_t cap = s->voice_cap ? s->voice_cap * 2 : 65536;
         while (cap < s->voice_n + (size_t)n)
@@ -264,24 +279,59 @@ static void wait_ms(speech *s, unsigned ms)
     pthread_cond_timedwait(&s->cv, &s->mu, &t);
 }
 
-/* Lets the sink play what it was given, then the item's gap; returns early on stop or cancel. */
+/* Hands pcm to the sink unless the item was cancelled, then lets a streaming sink play until it
+ * holds LEAD_MS at most. false when the item was cancelled meanwhile. */
+static bool feed(speech *s, unsigned generation, speech_part part, const int16_t *pcm, size_t n, int rate,
+                 int volume_pct)
+{
+    if (atomic_load(&s->generation) != generation)
+        return false;
+    if (play_chunk(s, part, pcm, n, rate, volume_pct) != 0 && !s->play_logged) {
+        log_warn("audio output failed");   /* once: the screen still works */
+        s->play_logged = true;
+    }
+    if (atomic_load(&s->generation) != generation) {
+        /* Cancelled between the check and the hand-over: the cancel's flush came before this
+         * chunk, so it is dropped here. */
+        if (s->sink.flush)
+            s->sink.flush(s->sink.ctx);
+        return false;
+    }
+    if (!s->sink.pending_ms)
+        return true;
+    pthread_mutex_lock(&s->mu);
+    unsigned ahead;
+    while (!s->stop && atomic_load(&s->generation) == generation &&
+           (ahead = s->sink.pending_ms(s->sink.ctx)) > LEAD_MS)
+        wait_ms(s, ahead - LEAD_MS);
+    pthread_mutex_unlock(&s->mu);
+    return atomic_load(&s->generation) == generation;
+}
+
+/* Lets the sink play what it was given, then the item's gap; returns early on stop or cancel, and
+ * when an item without a gap has one queued after it (the voice follows the key's click at once). */
 static void drain(speech *s, unsigned generation, int gap_ms)
 {
     pthread_mutex_lock(&s->mu);
     unsigned left;
-    while (!s->stop && atomic_load(&s->generation) == generation && s->sink.pending_ms &&
-           (left = s->sink.pending_ms(s->sink.ctx)) > 0)
+    while (!s->stop && atomic_load(&s->generation) == generation && !(gap_ms <= 0 && s->count) &&
+           s->sink.pending_ms && (left = s->sink.pending_ms(s->sink.ctx)) > 0)
         wait_ms(s, left < 50 ? left : 50);
     if (!s->stop && atomic_load(&s->generation) == generation && gap_ms > 0)
         wait_ms(s, (unsigned)gap_ms);
     pthread_mutex_unlock(&s->mu);
 }
 
+static int words_per_minute(const speech *s)
+{
+    return s->opt.words_per_minute > 0 ? s->opt.words_per_minute : 150;
+}
+
 static void speak(speech *s, const item *it, unsigned generation)
 {
     char err[256];
     const char *voice = it->voice[0] ? it->voice : s->voice;
-    int wpm = s->opt.words_per_minute > 0 ? s->opt.words_per_minute : 150;
+    int wpm = words_per_minute(s);
     if (s->opt.on_text)
         s->opt.on_text(s->opt.on_text_ctx, voice, it->text);
     pthread_mutex_lock(&espeak_mu);
@@ -304,6 +354,7 @@ static void speak(speech *s, const item *it, unsigned generation)
     }
     playing.s = s;
     playing.generation = generation;
+    playing.volume_pct = it->volume_pct;
     s->voice_n = 0;
     s->voice_oom = false;
     espeak_ng_STATUS st = espeak_ng_Synthesize(it->text, strlen(it->text) + 1, 0, POS_CHARACTER, 0,
@@ -311,7 +362,6 @@ static void speak(speech *s, const item *it, unsigned generation)
     playing.s = NULL;
     int rate = espeak_rate;
     pthread_mutex_unlock(&espeak_mu);
-    int rc = 0;
     if (atomic_load(&s->generation) == generation) {
         if (st != ENS_OK || s->voice_oom) {
             if (s->voice_oom)
@@ -320,7 +370,7 @@ static void speak(speech *s, const item *it, unsigned generation)
                 espeak_message("synthesis", st, err, sizeof err);
             log_warn("%s", err);
         } else if (s->voice_n) {
-            rc = play_chunk(s, SPEECH_PART_VOICE, s->voice_pcm, s->voice_n, rate, it->volume_pct);
+            feed(s, generation, SPEECH_PART_VOICE, s->voice_pcm, s->voice_n, rate, it->volume_pct);
         }
     }
     /* Kept for the next text unless it grew large (a long description). */
@@ -329,10 +379,15 @@ static void speak(speech *s, const item *it, unsigned generation)
         s->voice_pcm = NULL;
         s->voice_cap = 0;
     }
-    if (rc != 0 && !s->play_logged) {
-        log_warn("audio output failed");
-        s->play_logged = true;
-    }
+}
+
+/* Selects the voice now; a voice that cannot be loaded is said by speak() when it is needed. */
+static void prepare(speech *s, const char *voice)
+{
+    char err[256];
+    pthread_mutex_lock(&espeak_mu);
+    espeak_select(voice, words_per_minute(s), err, sizeof err);
+    pthread_mutex_unlock(&espeak_mu);
 }
 
 static void *worker(void *arg)
@@ -354,14 +409,13 @@ static void *worker(void *arg)
         unsigned generation = atomic_load(&s->generation);
         pthread_mutex_unlock(&s->mu);
 
+        if (it->prepare)
+            prepare(s, it->voice);
         if (it->tone != SPEECH_TONE_NONE) {
             size_t n = 0;
             int16_t *tone = make_tone(it->tone, &n);
-            if (tone && atomic_load(&s->generation) == generation &&
-                play_chunk(s, SPEECH_PART_TONE, tone, n, TONE_RATE, it->volume_pct) != 0 && !s->play_logged) {
-                log_warn("audio output failed");
-                s->play_logged = true;
-            }
+            if (tone)
+                feed(s, generation, SPEECH_PART_TONE, tone, n, TONE_RATE, it->volume_pct);
             free(tone);
         }
         if (it->text[0] && atomic_load(&s->generation) == generation)
@@ -420,7 +474,7 @@ void speech_destroy(speech *s)
     free(s);
 }
 
-int speech_say(speech *s, const speech_item *in)
+static int enqueue(speech *s, const speech_item *in, bool prepare)
 {
     const char *text = in->text ? in->text : "";
     if (strlen(text) >= SPEECH_TEXT_MAX)
@@ -429,6 +483,7 @@ int speech_say(speech *s, const speech_item *in)
     int rc = -1;
     if (s->count < SPEECH_QUEUE_MAX) {
         item *it = &s->queue[(s->head + s->count) % SPEECH_QUEUE_MAX];
+        it->prepare = prepare;
         it->tone = in->tone;
         snprintf(it->text, sizeof it->text, "%s", text);
         snprintf(it->voice, sizeof it->voice, "%s", in->voice ? in->voice : "");
@@ -440,6 +495,14 @@ int speech_say(speech *s, const speech_item *in)
     }
     pthread_mutex_unlock(&s->mu);
     return rc;
+}
+
+int speech_say(speech *s, const speech_item *in) { return enqueue(s, in, false); }
+
+int speech_prepare(speech *s, const char *voice)
+{
+    speech_item it = {.voice = voice};
+    return enqueue(s, &it, true);
 }
 
 void speech_cancel(speech *s)

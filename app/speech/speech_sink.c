@@ -33,27 +33,34 @@ void speech_sdl_close(speech_sdl *s)
     if (s->dev)
         SDL_CloseAudioDevice(s->dev);
     s->dev = 0;
+    SDL_FreeAudioStream(s->convert);
+    s->convert = NULL;
 }
 
-static int sdl_play(void *ctx, speech_part part, const int16_t *pcm_in, size_t n, int rate)
+static int sdl_play(void *ctx, speech_part part, const int16_t *pcm, size_t n, int rate)
 {
     (void)part;
     speech_sdl *s = ctx;
-    SDL_AudioStream *st = SDL_NewAudioStream(AUDIO_S16SYS, 1, rate, s->have.format, s->have.channels, s->have.freq);
-    if (!st)
-        return -1;
-    int rc = -1;
-    void *out = NULL;
-    if (SDL_AudioStreamPut(st, pcm_in, (int)(n * sizeof *pcm_in)) == 0 && SDL_AudioStreamFlush(st) == 0) {
-        int avail = SDL_AudioStreamAvailable(st);
-        out = malloc(avail > 0 ? (size_t)avail : 1);
-        int got = out ? SDL_AudioStreamGet(st, out, avail) : -1;
-        if (got >= 0 && SDL_QueueAudio(s->dev, out, (Uint32)got) == 0)
-            rc = 0;
+    Uint32 bytes = (Uint32)(n * sizeof *pcm);
+    if (rate == s->have.freq && s->have.format == AUDIO_S16SYS && s->have.channels == 1)
+        return SDL_QueueAudio(s->dev, pcm, bytes) == 0 ? 0 : -1;
+    /* One converter kept across plays (chunks of one voice come every 40 ms); it holds back the
+     * few samples its resampler needs to see past, which come out with the next play. */
+    if (!s->convert || s->convert_rate != rate) {
+        SDL_FreeAudioStream(s->convert);
+        s->convert = SDL_NewAudioStream(AUDIO_S16SYS, 1, rate, s->have.format, s->have.channels, s->have.freq);
+        s->convert_rate = rate;
+        if (!s->convert)
+            return -1;
     }
-    free(out);
-    SDL_FreeAudioStream(st);
-    return rc;
+    if (SDL_AudioStreamPut(s->convert, pcm, (int)bytes) != 0)
+        return -1;
+    Uint8 out[8192];
+    int got;
+    while ((got = SDL_AudioStreamGet(s->convert, out, sizeof out)) > 0)
+        if (SDL_QueueAudio(s->dev, out, (Uint32)got) != 0)
+            return -1;
+    return got < 0 ? -1 : 0;
 }
 
 static unsigned sdl_pending_ms(void *ctx)
@@ -206,11 +213,11 @@ int64_t speech_memory_first_loud_us(speech_memory *m, speech_part part, int64_t 
     return at;
 }
 
-int64_t speech_memory_audible_until_us(speech_memory *m, int threshold)
+int64_t speech_memory_audible_until_us(speech_memory *m, int64_t before, int threshold)
 {
     pthread_mutex_lock(&m->mu);
     int64_t until = 0;
-    for (size_t k = 0; k < m->n; k++) {
+    for (size_t k = 0; k < m->n && m->chunks[k].appended_us < before; k++) {
         const chunk *c = &m->chunks[k];
         int64_t cut = cut_of(m, c);
         for (size_t i = c->n; i-- > 0;)

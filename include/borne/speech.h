@@ -13,9 +13,14 @@
  * Degraded modes: a voice that cannot be loaded leaves the tones (logged once); an item's voice
  * missing falls back to the speech's default voice (logged once per voice).
  *
+ * Streaming: a sink with pending_ms is fed as the text is synthesised, a chunk at a time, and never
+ * far ahead of what it plays; a sink without it gets each text whole, in one buffer.
+ *
  * Threads: speech_create/say/cancel/destroy from one thread (the UI); the sink's play and
- * pending_ms run on the worker, its flush on the caller of speech_cancel. espeak-ng has
- * process-wide state: it is loaded once per process and used under one lock (speech.c). */
+ * pending_ms run on the worker, its flush on the caller of speech_cancel and on the worker (a
+ * chunk handed over while a cancel flushed). espeak-ng has process-wide state: it is loaded once
+ * per process and used under one lock (speech.c), held while a streamed text plays: a second
+ * speech in the process, or speech_has_voice, waits for the sentence. */
 #ifndef BORNE_SPEECH_H
 #define BORNE_SPEECH_H
 
@@ -81,6 +86,10 @@ void speech_destroy(speech *s);
 /* Queues an item. 0, or -1 when the queue is full or the text is longer than SPEECH_TEXT_MAX.
  * Never blocks on audio or synthesis. */
 int speech_say(speech *s, const speech_item *item);
+/* Loads `voice` on the worker before the next text (its dictionary: 60 to 470 KB, read in tens
+ * of ms), so the first sentence in a language chosen now is not delayed by it. Queued like an
+ * item (a cancel drops it); 0, or -1 when the queue is full. */
+int speech_prepare(speech *s, const char *voice);
 /* Stops what plays now and drops the queue. Returns once the sink was emptied; the worker stops
  * feeding the sink before its next chunk. */
 void speech_cancel(speech *s);
@@ -92,10 +101,12 @@ int speech_pending(speech *s);
 bool speech_has_voice(const char *name);
 
 /* The production sink: SDL_QueueAudio on an opened, unpaused audio device; samples are
- * converted (SDL_AudioStream) to the device's format and rate. */
+ * converted (SDL_AudioStream) to the device's format and rate where they differ. */
 typedef struct speech_sdl {
     SDL_AudioDeviceID dev;
     SDL_AudioSpec have;      /* the device's format, as obtained */
+    SDL_AudioStream *convert;   /* to the device's format (the worker's), NULL until needed */
+    int convert_rate;
 } speech_sdl;
 /* Opens the default output device (its own rate and channels) and unpauses it. 0, or -1 with
  * SDL's reason in errbuf (no device: the caller goes on silent). */
@@ -113,9 +124,10 @@ speech_sink speech_memory_sink(speech_memory *m);
 /* Monotonic time (µs) when the first sample of `part` with |value| >= threshold, appended after
  * `since` (µs, monotonic), is heard; 0 when none yet. */
 int64_t speech_memory_first_loud_us(speech_memory *m, speech_part part, int64_t since, int threshold);
-/* Monotonic time (µs) when the last loud sample stops being heard: its append time plus what was
- * still ahead of it in the "device", cut at the last flush; 0 when nothing loud was appended. */
-int64_t speech_memory_audible_until_us(speech_memory *m, int threshold);
+/* Monotonic time (µs) when the last loud sample appended before `before` (µs, monotonic) stops
+ * being heard: its append time plus what was still ahead of it in the "device", cut at the first
+ * flush after it; 0 when nothing loud was appended before then. */
+int64_t speech_memory_audible_until_us(speech_memory *m, int64_t before, int threshold);
 /* Total samples appended (voice and tones), for "non-silent" checks. */
 size_t speech_memory_samples(speech_memory *m, speech_part part);
 
