@@ -83,6 +83,8 @@ struct kiosk {
     bool tile_paged, tile_more;
     bool lang_row;                        /* home's last frame drew the row of languages (else the
                                              button to the language scene) */
+    bool home_no_feedback;                /* home left "give feedback" out (large text, 7-inch, printer
+                                             banner) */
     int volume_pct;
     struct kiosk_headset *headset_watch;
     struct kiosk_keypad *keypad;          /* [keypad] device reader, NULL: the keys SDL delivers */

@@ -6,14 +6,21 @@
 
 void kiosk_layout_init(kiosk_layout *l, kiosk *k)
 {
-    /* Large text magnifies the whole layout: the screen is laid out as a smaller one (fewer
-     * tiles per row, wrapped labels, the 7-inch economies) with every size in its millimetres. */
-    double zoom = k->large ? KL_LARGE_SCALE : 1.0;
-    ui_set_zoom(k->ui, zoom);
-    *l = (kiosk_layout){.k = k, .u = k->ui, .t = ui_get_theme(k->ui), .portrait = ui_portrait(k->ui),
-                        .large = k->large};
+    /* Large text magnifies the whole layout where the glass leaves room: the screen is laid out as
+     * a smaller one (fewer tiles per row, wrapped labels, the 7-inch economies) with every size in
+     * its millimetres. A 7-inch panel (86 mm high) has no room for magnified targets and gaps:
+     * there only the words grow, the targets keep their 16 mm, and the scenes reflow (one item per
+     * row, pages, a shorter layout). */
+    ui_set_zoom(k->ui, 1.0);
+    k->tile_paged = k->tile_more = false;   /* until a list of this frame is paged (kl_page) */
     double w = ui_to_mm(k->ui, ui_width(k->ui)), h = ui_to_mm(k->ui, ui_height(k->ui));
     double shortest = w < h ? w : h;
+    bool words_only = k->large && shortest < 120;
+    double zoom = k->large && !words_only ? KL_LARGE_SCALE : 1.0, text = words_only ? KL_LARGE_SCALE : 1.0;
+    ui_set_zoom(k->ui, zoom);
+    shortest /= zoom;
+    *l = (kiosk_layout){.k = k, .u = k->ui, .t = ui_get_theme(k->ui), .portrait = ui_portrait(k->ui),
+                        .large = k->large, .compact = words_only, .min_cap = KL_MIN_CAP * text};
     l->small = shortest < 120;
     /* Body type grows with the screen: 5 mm on a 7-inch board, up to 9 mm on big screens. */
     l->body = shortest / 20.0;
@@ -21,6 +28,7 @@ void kiosk_layout_init(kiosk_layout *l, kiosk *k)
         l->body = KL_MIN_CAP;
     if (l->body > 9.0)
         l->body = 9.0;
+    l->body *= text;
     l->title = l->body * 1.25;
     l->gap = kl_mm(l, shortest < 120 ? 2.0 : 3.5);
     l->margin = kl_mm(l, shortest < 120 ? 2.5 : 6.0);
@@ -60,7 +68,7 @@ SDL_Rect kl_cut_right(SDL_Rect *a, int w, int gap)
 
 void kl_text(const kiosk_layout *l, SDL_Rect box, const char *s, double cap, bool bold, SDL_Color fg, ui_align h, ui_align v)
 {
-    ui_text_style st = {.cap_mm = cap, .min_cap_mm = KL_MIN_CAP, .bold = bold, .fg = fg, .halign = h, .valign = v};
+    ui_text_style st = {.cap_mm = cap, .min_cap_mm = l->min_cap, .bold = bold, .fg = fg, .halign = h, .valign = v};
     ui_text(l->u, box, s, &st);
 }
 
@@ -76,8 +84,8 @@ int kl_text_h(const kiosk_layout *l, const char *s, double cap, bool bold, int w
     int h = ui_text_height(l->u, s, w, cap, bold);
     if (h > 0)
         return h;
-    h = ui_text_height(l->u, s, w, KL_MIN_CAP, bold);
-    return h > 0 ? h : kl_lines_h(l, KL_MIN_CAP, bold, 1);
+    h = ui_text_height(l->u, s, w, l->min_cap, bold);
+    return h > 0 ? h : kl_lines_h(l, l->min_cap, bold, 1);
 }
 
 /* Draws s at the top of *a, taking the height it needs. */
@@ -89,7 +97,10 @@ void kl_text_block(const kiosk_layout *l, SDL_Rect *a, const char *s, double cap
 
 int kl_button_h(const kiosk_layout *l, double cap, int lines)
 {
-    int h = kl_lines_h(l, cap, true, lines) + kl_mm(l, 6);
+    int text = kl_lines_h(l, cap, true, lines), h = text + kl_mm(l, l->compact ? 4 : 6);
+    /* ui_button keeps a tenth of the height each side (up to 3 mm): the lines must fit inside. */
+    if (l->compact && h < text * 5 / 4 + 2)
+        h = text * 5 / 4 + 2;
     int min = kl_mm(l, KL_MIN_TARGET);
     return h > min ? h : min;
 }
@@ -97,7 +108,18 @@ int kl_button_h(const kiosk_layout *l, double cap, int lines)
 void kl_button(const kiosk_layout *l, int id, SDL_Rect r, const char *label, const char *sub, ui_icon_kind icon,
                    ui_button_kind kind, double cap)
 {
-    ui_button_spec b = {.id = id, .rect = r, .label = label, .sublabel = sub, .icon = icon, .kind = kind, .cap_mm = cap};
+    ui_button_spec b = {.id = id, .rect = r, .label = label, .sublabel = sub, .icon = icon, .kind = kind, .cap_mm = cap,
+                        .min_cap_mm = l->min_cap};
+    /* Large text on a 7-inch panel: a label that does not hold on one line loses its icon (the
+     * words at 7.5 mm need the whole width), and takes the regular weight when the bold one does
+     * not hold on the lines the button has. */
+    int room = r.w - 2 * kl_mm(l, 3);
+    if (l->compact && !sub && ui_text_width(l->u, label, cap, true) > room) {
+        int lines = r.h >= kl_button_h(l, cap, 2) ? 2 : 1;
+        int bold = ui_text_lines(l->u, label, room, cap, true);
+        b.icon = UI_ICON_NONE;
+        b.regular = bold < 1 || bold > lines;
+    }
     ui_button(l->u, &b);
 }
 
@@ -180,11 +202,15 @@ SDL_Rect kl_title_row(const kiosk_layout *l, int button_id, const char *button_k
     SDL_Rect a = kl_screen_area(l);
     int bh = kl_button_h(l, l->body, 1);
     const char *label = kiosk_tr(l->k, button_key);
-    int bw = ui_text_width(l->u, label, l->body, true) + kl_mm(l, 6) + bh + kl_mm(l, 3);
+    /* Large text on a 7-inch panel: the button says it in words alone, so the question keeps
+     * the width for two lines and the row is no taller than they are. */
+    if (l->compact)
+        icon = UI_ICON_NONE;
+    int bw = ui_text_width(l->u, label, l->body, true) + 2 * kl_mm(l, 3) + (icon == UI_ICON_NONE ? 0 : bh + kl_mm(l, 3));
     /* The question takes the lines it needs beside the button (three in large text). */
-    double cap = l->small ? KL_MIN_CAP : l->title;
+    double cap = l->small ? l->min_cap : l->title;
     int title_h = kl_text_h(l, title, cap, true, a.w - bw - l->gap * 2);
-    if (title_h < kl_lines_h(l, cap, true, 2))
+    if (!l->compact && title_h < kl_lines_h(l, cap, true, 2))
         title_h = kl_lines_h(l, cap, true, 2);
     int row_h = bh > title_h ? bh : title_h;
     SDL_Rect row = kl_cut_top(&a, row_h, l->gap);
@@ -288,60 +314,127 @@ SDL_Rect kl_grid_cell(const kiosk_layout *l, SDL_Rect area, int n, int cols, int
     return (SDL_Rect){area.x + (i % cols) * (w + l->gap), area.y + (i / cols) * (h + l->gap), w, h};
 }
 
-/* Large text: one tile per row, the extra cells first (a visitor taps a service last), and pages
- * with "previous" and "more" buttons when they do not all fit (the words never shrink back). */
-SDL_Rect kl_service_tiles(const kiosk_layout *l, SDL_Rect area, int cols, int extra)
+int kl_page(const kiosk_layout *l, SDL_Rect *area, int n, int cols, int row_h, int *first)
 {
     kiosk *k = l->k;
-    int idx[QUEUE_MAX_SERVICES];
-    int n = kiosk_services_shown(k, idx);
-    int cells = n + extra, first = 0, shown = cells;
-    bool extra_first = l->large;
-    k->tile_paged = false;
-    if (l->large) {
-        cols = 1;
-        int tile_h = kl_button_h(l, l->body, 1);
-        int rows = (area.h + l->gap) / (tile_h + l->gap);
-        if (rows < cells) {
-            int per_page = rows - 1 > 1 ? rows - 1 : 1;
-            int pages = (cells + per_page - 1) / per_page;
-            if (k->page >= pages)
-                k->page = pages - 1;
-            first = k->page * per_page;
-            shown = cells - first < per_page ? cells - first : per_page;
-            k->tile_paged = true;
-            k->tile_more = k->page + 1 < pages;
-            SDL_Rect nav = kl_cut_bottom(&area, tile_h, l->gap);
-            SDL_Rect prev = kl_cut_left(&nav, (nav.w - l->gap) / 2, l->gap);
-            if (k->page > 0)
-                kl_button(l, T_PAGE_PREV, prev, kiosk_tr(k, "common.prev"), NULL, UI_ICON_BACK, UI_BUTTON_SECONDARY,
-                          l->body);
-            if (k->tile_more)
-                kl_button(l, T_PAGE_NEXT, nav, kiosk_tr(k, "common.next"), NULL, UI_ICON_NONE, UI_BUTTON_PRIMARY,
-                          l->body);
-            area.h = shown * (tile_h + l->gap) - l->gap;
+    *first = 0;
+    k->tile_paged = k->tile_more = false;
+    k->tile_first = 0;
+    k->tile_n = n;
+    int rows = (area->h + l->gap) / (row_h + l->gap);
+    if (rows * cols >= n)
+        return n;
+    int per_page = (rows - 1 > 1 ? rows - 1 : 1) * cols;
+    int pages = (n + per_page - 1) / per_page;
+    if (k->page >= pages)
+        k->page = pages - 1;
+    *first = k->page * per_page;
+    int shown = n - *first < per_page ? n - *first : per_page;
+    k->tile_paged = true;
+    k->tile_more = k->page + 1 < pages;
+    k->tile_first = *first;
+    k->tile_n = shown;
+    SDL_Rect nav = kl_cut_bottom(area, row_h, l->gap);
+    SDL_Rect prev = kl_cut_left(&nav, (nav.w - l->gap) / 2, l->gap);
+    if (k->page > 0)
+        kl_button(l, T_PAGE_PREV, prev, kiosk_tr(k, "common.prev"), NULL, UI_ICON_BACK, UI_BUTTON_SECONDARY, l->body);
+    if (k->tile_more)
+        kl_button(l, T_PAGE_NEXT, nav, kiosk_tr(k, "common.next"), NULL, UI_ICON_NONE, UI_BUTTON_PRIMARY, l->body);
+    int shown_rows = (shown + cols - 1) / cols;
+    area->h = shown_rows * (row_h + l->gap) - l->gap;
+    return shown;
+}
+
+int kl_paginate(const kiosk_layout *l, const int *h, int n, int page_h, int last_extra, int *page_of)
+{
+    int page = 0, used = 0;
+    for (int i = 0; i < n; i++) {
+        if (used > 0 && used + h[i] > page_h) {
+            page++;
+            used = 0;
         }
+        page_of[i] = page;
+        used += h[i] + l->gap;
+    }
+    return used > 0 && used + last_extra > page_h ? page + 2 : page + 1;
+}
+
+static void service_tile(const kiosk_layout *l, SDL_Rect r, int service, bool regular)
+{
+    ui_button_spec b = {.id = T_SERVICE + service, .rect = r, .label = kiosk_service_label(l->k, service),
+                        .badge = l->k->setup.services[service].letter, .kind = UI_BUTTON_SECONDARY, .cap_mm = l->body,
+                        .min_cap_mm = l->min_cap, .regular = regular};
+    ui_button(l->u, &b);
+}
+
+/* Large text: one tile per row, each as tall as its label needs beside its letter, the extra
+ * cells first (a visitor taps a service last), and pages with "previous" and "more" buttons when
+ * they do not all fit (the words never shrink back). */
+static SDL_Rect service_rows(const kiosk_layout *l, SDL_Rect area, const int *idx, int n, int extra)
+{
+    kiosk *k = l->k;
+    enum { MAX_CELLS = QUEUE_MAX_SERVICES + 4 };
+    int cells = n + extra < MAX_CELLS ? n + extra : MAX_CELLS;
+    int h[MAX_CELLS], page_of[MAX_CELLS] = {0}, total = -l->gap, one = kl_button_h(l, l->body, 1);
+    int badge = one < area.w / 5 ? one : area.w / 5;
+    for (int c = 0; c < cells; c++) {
+        int lines = c < extra ? 1
+                              : ui_text_lines(l->u, kiosk_service_label(k, idx[c - extra]),
+                                              area.w - badge - 3 * kl_mm(l, 3), l->body, true);
+        h[c] = kl_button_h(l, l->body, lines > 0 ? lines : 2);
+        total += h[c] + l->gap;
+    }
+    if (total > area.h) {
+        SDL_Rect nav = kl_cut_bottom(&area, one, l->gap);
+        int pages = kl_paginate(l, h, cells, area.h, 0, page_of);
+        if (k->page >= pages)
+            k->page = pages - 1;
+        k->tile_paged = true;
+        k->tile_more = k->page + 1 < pages;
+        SDL_Rect prev = kl_cut_left(&nav, (nav.w - l->gap) / 2, l->gap);
+        if (k->page > 0)
+            kl_button(l, T_PAGE_PREV, prev, kiosk_tr(k, "common.prev"), NULL, UI_ICON_BACK, UI_BUTTON_SECONDARY, l->body);
+        if (k->tile_more)
+            kl_button(l, T_PAGE_NEXT, nav, kiosk_tr(k, "common.next"), NULL, UI_ICON_NONE, UI_BUTTON_PRIMARY, l->body);
     }
     SDL_Rect extra_cell = {0, 0, 0, 0};
     k->tile_first = -1;
     k->tile_n = 0;
-    for (int j = 0; j < shown; j++) {
-        int g = first + j;
-        int service = extra_first ? g - extra : g;
-        SDL_Rect r = kl_grid_cell(l, area, shown, cols, j);
-        if (service < 0 || service >= n) {
+    for (int c = 0; c < cells; c++) {
+        if (page_of[c] != k->page)
+            continue;
+        SDL_Rect r = kl_cut_top(&area, h[c], l->gap);
+        if (c < extra) {
             if (!extra_cell.w)
                 extra_cell = r;
             continue;
         }
         if (k->tile_first < 0)
-            k->tile_first = service;
+            k->tile_first = c - extra;
         k->tile_n++;
-        const queue_service *s = &k->setup.services[idx[service]];
-        ui_button_spec b = {.id = T_SERVICE + idx[service], .rect = r, .label = kiosk_service_label(k, idx[service]),
-                            .badge = s->letter, .kind = UI_BUTTON_SECONDARY, .cap_mm = l->body,
-                            .regular = ui_to_mm(l->u, area.w) / cols < 90};
-        ui_button(l->u, &b);
+        service_tile(l, r, idx[c - extra], ui_to_mm(l->u, area.w) < 90);
+    }
+    return extra_cell;
+}
+
+SDL_Rect kl_service_tiles(const kiosk_layout *l, SDL_Rect area, int cols, int extra)
+{
+    kiosk *k = l->k;
+    int idx[QUEUE_MAX_SERVICES];
+    int n = kiosk_services_shown(k, idx);
+    if (l->large)
+        return service_rows(l, area, idx, n, extra);
+    SDL_Rect extra_cell = {0, 0, 0, 0};
+    k->tile_first = 0;
+    k->tile_n = n;
+    for (int j = 0; j < n + extra; j++) {
+        SDL_Rect r = kl_grid_cell(l, area, n + extra, cols, j);
+        if (j >= n) {
+            if (!extra_cell.w)
+                extra_cell = r;
+            continue;
+        }
+        service_tile(l, r, idx[j], ui_to_mm(l->u, area.w) / cols < 90);
     }
     return extra_cell;
 }
@@ -356,9 +449,9 @@ void kl_status_line(const kiosk_layout *l, SDL_Rect row, const char *msg, bool f
     kl_text(l, row, msg, l->body, false, failed ? l->t->alert : l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
 }
 
-/* Digits 1..9 then 0 in the phone layout everyone knows; erase and confirm are wide buttons
- * with words, next to the field. */
-void kl_keypad(const kiosk_layout *l, SDL_Rect a, bool with_letters)
+/* Digits 1..9 then 0 in the phone layout everyone knows (cols 3; with_letters: "ABC", the
+ * letters of codes like "RDV-7", in the free cell left of 0), or 1..5 over 6..0 (cols 5). */
+static void keypad_grid(const kiosk_layout *l, SDL_Rect a, int cols, bool with_letters)
 {
     static const char *const digits[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"};
     /* The keypad sits where the mirrored layout puts it, but its digits keep the phone order in
@@ -366,16 +459,18 @@ void kl_keypad(const kiosk_layout *l, SDL_Rect a, bool with_letters)
     bool rtl = ui_rtl(l->u);
     a = ui_flip(l->u, a);
     ui_set_rtl(l->u, false);
+    double cap = l->compact ? l->body : l->title;
     for (int i = 0; i < 10; i++) {
-        SDL_Rect r = kl_grid_cell(l, a, 12, 3, i == 9 ? 10 : i);
-        kl_button(l, i == 9 ? T_KEY : T_KEY + i + 1, r, digits[i], NULL, UI_ICON_NONE, UI_BUTTON_SECONDARY, l->title);
+        SDL_Rect r = cols == 3 ? kl_grid_cell(l, a, 12, 3, i == 9 ? 10 : i) : kl_grid_cell(l, a, 10, cols, i);
+        kl_button(l, i == 9 ? T_KEY : T_KEY + i + 1, r, digits[i], NULL, UI_ICON_NONE, UI_BUTTON_SECONDARY, cap);
     }
-    /* The letters of codes like "RDV-7", in the free cell left of 0. */
-    if (with_letters)
-            kl_button(l, T_LETTERS, kl_grid_cell(l, a, 12, 3, 9), kiosk_tr(l->k, "checkin.letters"), NULL, UI_ICON_NONE,
+    if (with_letters && cols == 3)
+        kl_button(l, T_LETTERS, kl_grid_cell(l, a, 12, 3, 9), kiosk_tr(l->k, "checkin.letters"), NULL, UI_ICON_NONE,
                   UI_BUTTON_SECONDARY, l->body);
     ui_set_rtl(l->u, rtl);
 }
+
+void kl_keypad(const kiosk_layout *l, SDL_Rect a, bool with_letters) { keypad_grid(l, a, 3, with_letters); }
 
 SDL_Rect kl_keypad_area(const kiosk_layout *l, SDL_Rect *a)
 {
@@ -401,12 +496,9 @@ static int code_field_h(const kiosk_layout *l) { return kl_lines_h(l, code_cap(l
 
 int kl_code_field_h(const kiosk_layout *l) { return code_field_h(l) + l->gap + kl_button_h(l, l->body, 1) + l->gap; }
 
-/* The field showing what was typed, then erase and confirm, then the hint below. */
-void kl_code_field(const kiosk_layout *l, SDL_Rect *a, const char *shown, bool can_ok, const char *hint)
+/* The framed box showing what was typed. */
+static void code_box(const kiosk_layout *l, SDL_Rect field, const char *shown, double cap)
 {
-    double cap = code_cap(l);
-    int fh = code_field_h(l);
-    SDL_Rect field = kl_cut_top(a, fh, l->gap);
     ui_fill_rounded(l->u, field, kl_mm(l, 2), l->t->ink);
     int b = kl_mm(l, 0.8);
     SDL_Rect inner = {field.x + b, field.y + b, field.w - 2 * b, field.h - 2 * b};
@@ -414,6 +506,12 @@ void kl_code_field(const kiosk_layout *l, SDL_Rect *a, const char *shown, bool c
     SDL_Rect tb = {inner.x + kl_mm(l, 3), inner.y, inner.w - kl_mm(l, 6), inner.h};
     if (shown[0])
         kl_text(l, tb, shown, cap, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_CENTER);
+}
+
+/* The field showing what was typed, then erase and confirm, then the hint below. */
+void kl_code_field(const kiosk_layout *l, SDL_Rect *a, const char *shown, bool can_ok, const char *hint)
+{
+    code_box(l, kl_cut_top(a, code_field_h(l), l->gap), shown, code_cap(l));
     int bh = kl_button_h(l, l->body, 1);
     SDL_Rect row = kl_cut_top(a, bh, l->gap);
     /* Each button as wide as its word needs, the rest shared: "Bestätigen" is longer than
@@ -432,4 +530,38 @@ void kl_code_field(const kiosk_layout *l, SDL_Rect *a, const char *shown, bool c
     /* The hint only where it fits whole (the title already asks for the code). */
     if (hint && kl_text_h(l, hint, l->body, false, a->w) <= a->h)
         kl_text(l, *a, hint, l->body, false, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
+}
+
+/* Large text on a 7-inch landscape panel: the phone layout's four rows of keys and the words at
+ * 7.5 mm do not fit 86 mm. The question, then the field with confirm beside it, then the keys in
+ * two rows of five with erase before them and "ABC" (with_letters) under erase; the hint gives
+ * way. */
+bool kl_compact_code_entry(const kiosk_layout *l, SDL_Rect *a, const char *shown, bool can_ok, bool with_letters)
+{
+    if (!l->compact || l->portrait)
+        return false;
+    int key = kl_mm(l, KL_MIN_TARGET);
+    SDL_Rect keys = kl_cut_bottom(a, 2 * key + l->gap, l->gap);
+    const char *erase_word = kiosk_tr(l->k, "checkin.erase"), *ok_word = kiosk_tr(l->k, "checkin.validate");
+    const char *letters_word = kiosk_tr(l->k, "checkin.letters");
+    int pad = 2 * kl_mm(l, 4);
+    int side_w = ui_text_width(l->u, erase_word, l->body, true) + pad;
+    int letters_w = ui_text_width(l->u, letters_word, l->body, true) + pad;
+    if (with_letters && letters_w > side_w)
+        side_w = letters_w;
+    if (keys.w - side_w - l->gap < 5 * key + 4 * l->gap)
+        side_w = keys.w - l->gap - (5 * key + 4 * l->gap);
+    SDL_Rect side = kl_cut_left(&keys, side_w, l->gap);
+    kl_button(l, T_KEY_ERASE, kl_cut_top(&side, key, l->gap), erase_word, NULL, UI_ICON_NONE, UI_BUTTON_SECONDARY,
+              l->body);
+    if (with_letters)
+        kl_button(l, T_LETTERS, side, letters_word, NULL, UI_ICON_NONE, UI_BUTTON_SECONDARY, l->body);
+    keypad_grid(l, keys, 5, false);
+    SDL_Rect row = kl_cut_bottom(a, kl_button_h(l, l->body, 1), l->gap);
+    int ok_w = ui_text_width(l->u, ok_word, l->body, true) + pad;
+    SDL_Rect ok = kl_cut_right(&row, ok_w, l->gap);
+    if (can_ok)
+        kl_button(l, T_KEY_OK, ok, ok_word, NULL, UI_ICON_NONE, UI_BUTTON_PRIMARY, l->body);
+    code_box(l, row, shown, l->body);
+    return true;
 }

@@ -23,6 +23,8 @@ typedef struct kiosk_layout {
     const ui_theme *t;
     double body, title;
     bool large;          /* the session's large-text mode: sizes are in magnified millimetres */
+    bool compact;        /* large text on a 7-inch panel: only the words are magnified */
+    double min_cap;      /* the smallest words of this layout (KL_MIN_CAP, 1.5 times in large text) */
     int gap, margin;
     bool portrait;
     bool small;          /* 7-inch class: every millimetre counts */
@@ -79,11 +81,24 @@ SDL_Rect kl_grid_cell(const kiosk_layout *l, SDL_Rect area, int n, int cols, int
  * them in large text); returns the first of those, or an empty rect when large text shows them on
  * another page. */
 SDL_Rect kl_service_tiles(const kiosk_layout *l, SDL_Rect area, int cols, int extra);
+/* Rows of row_h, `cols` cells each, for n cells in *area; when they do not all fit, pages with
+ * "previous" and "more" buttons at the bottom (the page in the kiosk's page state, which the
+ * spoken description reads). Returns how many cells this page shows, from *first; *area becomes
+ * where their rows go. */
+int kl_page(const kiosk_layout *l, SDL_Rect *area, int n, int cols, int row_h, int *first);
+/* Blocks of heights h[0..n) on pages of page_h, in order (a block taller than a page has one of
+ * its own); the last page also needs last_extra (its action). Fills page_of; returns the number
+ * of pages (one more when the action has a page alone). */
+int kl_paginate(const kiosk_layout *l, const int *h, int n, int page_h, int last_extra, int *page_of);
 void kl_status_line(const kiosk_layout *l, SDL_Rect row, const char *msg, bool failed);
 /* The phone-layout digit keypad, and the area it takes from *a; with_letters: "ABC" left of 0,
  * to the code's letters (appointment codes). */
 void kl_keypad(const kiosk_layout *l, SDL_Rect a, bool with_letters);
 SDL_Rect kl_keypad_area(const kiosk_layout *l, SDL_Rect *a);
+/* Large text on a 7-inch landscape panel: the keypad, the field and their buttons (with_letters:
+ * "ABC" too) in a shorter arrangement taken from *a (the rest stays there); true when it drew
+ * them, false elsewhere, where the scene lays out kl_keypad and kl_code_field. */
+bool kl_compact_code_entry(const kiosk_layout *l, SDL_Rect *a, const char *shown, bool can_ok, bool with_letters);
 /* The field showing what was typed, then erase and confirm, then the hint below. */
 void kl_code_field(const kiosk_layout *l, SDL_Rect *a, const char *shown, bool can_ok, const char *hint);
 /* The height of the field and its buttons (without the hint). */

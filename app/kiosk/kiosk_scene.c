@@ -178,18 +178,33 @@ size_t kiosk_spoken_text(kiosk *k, const kiosk_spoken *d, char *out, size_t n)
     return used;
 }
 
+bool kiosk_page_shows(const kiosk *k, int i)
+{
+    return !k->tile_paged || (i >= k->tile_first && i < k->tile_first + k->tile_n);
+}
+
+void kiosk_say_page_prev(kiosk *k, kiosk_spoken *d)
+{
+    if (k->tile_paged && k->page > 0)
+        kiosk_say_choice(d, T_PAGE_PREV, kiosk_tr(k, "common.prev"), "");
+}
+
+void kiosk_say_page_next(kiosk *k, kiosk_spoken *d)
+{
+    if (k->tile_paged && k->tile_more)
+        kiosk_say_choice(d, T_PAGE_NEXT, kiosk_tr(k, "common.next"), "");
+}
+
 void kiosk_say_services(kiosk *k, kiosk_spoken *d)
 {
     int idx[QUEUE_MAX_SERVICES];
     int n = kiosk_services_shown(k, idx);
     /* The page the last frame drew (all of them before the first frame). */
-    int first = k->tile_paged ? k->tile_first : 0, last = k->tile_paged ? first + k->tile_n : n;
-    if (k->tile_paged && k->page > 0)
-        kiosk_say_choice(d, T_PAGE_PREV, kiosk_tr(k, "common.prev"), "");
-    for (int i = first; i < last; i++)
-        kiosk_say_choice(d, T_SERVICE + idx[i], kiosk_service_label(k, idx[i]), "");
-    if (k->tile_paged && k->tile_more)
-        kiosk_say_choice(d, T_PAGE_NEXT, kiosk_tr(k, "common.next"), "");
+    kiosk_say_page_prev(k, d);
+    for (int i = 0; i < n; i++)
+        if (kiosk_page_shows(k, i))
+            kiosk_say_choice(d, T_SERVICE + idx[i], kiosk_service_label(k, idx[i]), "");
+    kiosk_say_page_next(k, d);
 }
 
 void kiosk_say_digit_keys(kiosk *k, kiosk_spoken *d)

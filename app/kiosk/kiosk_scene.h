@@ -78,6 +78,11 @@ void kiosk_say_choice(kiosk_spoken *d, int target, const char *label, const char
 void kiosk_say_services(kiosk *k, kiosk_spoken *d);
 /* The offered languages as choices, in the order of the row, each said in its own voice. */
 void kiosk_say_languages(kiosk *k, kiosk_spoken *d);
+/* Paged lists (kl_page): whether cell i is on the page the last frame drew (every cell when the
+ * list is not paged), and the page buttons that frame drew. */
+bool kiosk_page_shows(const kiosk *k, int i);
+void kiosk_say_page_prev(kiosk *k, kiosk_spoken *d);
+void kiosk_say_page_next(kiosk *k, kiosk_spoken *d);
 /* The ten digit keys of the screen's keypad, each typed by the same key of the keypad. */
 void kiosk_say_digit_keys(kiosk *k, kiosk_spoken *d);
 /* What was typed so far, spelled character by character in a headset ("Code : R D V tiret 7");

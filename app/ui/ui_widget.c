@@ -4,7 +4,7 @@
 
 #define BODY_MIN_MM 5.0   /* kiosk rule: body text cap height never below 5 mm */
 
-static void badge(ui *u, SDL_Rect box, char letter, SDL_Color fill, SDL_Color ink)
+static void badge(ui *u, SDL_Rect box, char letter, double min_cap, SDL_Color fill, SDL_Color ink)
 {
     int s = box.w < box.h ? box.w : box.h;
     int cx = box.x + box.w / 2, cy = box.y + box.h / 2;
@@ -12,7 +12,7 @@ static void badge(ui *u, SDL_Rect box, char letter, SDL_Color fill, SDL_Color in
     char text[2] = {letter, '\0'};
     int half = s / 2;
     double cap = ui_to_mm(u, (int)(s * 0.42));
-    ui_text_style st = {.cap_mm = cap > BODY_MIN_MM ? cap : BODY_MIN_MM, .min_cap_mm = BODY_MIN_MM, .bold = true,
+    ui_text_style st = {.cap_mm = cap > min_cap ? cap : min_cap, .min_cap_mm = min_cap, .bold = true,
                         .fg = ink, .halign = UI_ALIGN_CENTER, .valign = UI_ALIGN_CENTER, .max_lines = 1};
     ui_text(u, (SDL_Rect){cx - half, cy - half, 2 * half, 2 * half}, text, &st);
 }
@@ -92,7 +92,7 @@ bool ui_button(ui *u, const ui_button_spec *b)
         }
         if (icon_box.w > 0) {
             if (b->badge)
-                badge(u, icon_box, b->badge, ink, fill);
+                badge(u, icon_box, b->badge, min_cap, ink, fill);
             else
                 ui_icon(u, b->icon, icon_box, ink, fill);
         }

@@ -21,7 +21,8 @@ typedef struct ui_button_spec {
     const char *label;       /* main words (bold) */
     const char *sublabel;    /* second line, regular, may be NULL */
     ui_icon_kind icon;       /* UI_ICON_NONE for none */
-    char badge;              /* a letter in a disc instead of an icon (service prefixes), 0 = none */
+    char badge;              /* a letter in a disc instead of an icon (service prefixes), 0 = none;
+                                never under min_cap_mm either */
     ui_button_kind kind;
     double cap_mm;           /* label cap height; 0 → 6 mm */
     double min_cap_mm;       /* smallest the label may shrink to; 0 → 5 mm (the kiosk's body

@@ -27,19 +27,44 @@ static const char *tr(const char *key)
     return v ? v : ui_tr(french, key);
 }
 
-/* Taps the first target whose id is in [lo, hi) (a service tile: its label is the config's). */
-static bool tap_id_in(fixture *f, int lo, int hi)
+/* A target labelled exactly `label` ("More", not "More time"). */
+static bool has_target(fixture *f, const char *label)
 {
     kiosk_render(f->k);
     ui_report rep = ui_get_report(kiosk_get_ui(f->k));
     for (int i = 0; i < rep.n_targets; i++)
-        if (rep.targets[i].id >= lo && rep.targets[i].id < hi) {
-            kiosk_tap(f->k, rep.targets[i].rect.x + rep.targets[i].rect.w / 2,
-                      rep.targets[i].rect.y + rep.targets[i].rect.h / 2);
+        if (strcmp(rep.targets[i].label, label) == 0)
             return true;
-        }
+    return false;
+}
+
+/* Taps the first target whose id is in [lo, hi) (a service tile: its label is the config's),
+ * turning the pages of a paged list (large text on a 7-inch panel) until one shows. */
+static bool tap_id_in(fixture *f, int lo, int hi)
+{
+    for (int page = 0; page < 8; page++) {
+        kiosk_render(f->k);
+        ui_report rep = ui_get_report(kiosk_get_ui(f->k));
+        for (int i = 0; i < rep.n_targets; i++)
+            if (rep.targets[i].id >= lo && rep.targets[i].id < hi) {
+                kiosk_tap(f->k, rep.targets[i].rect.x + rep.targets[i].rect.w / 2,
+                          rep.targets[i].rect.y + rep.targets[i].rect.h / 2);
+                return true;
+            }
+        if (!has_target(f, tr("common.next")))
+            break;
+        fixture_tap(f, tr("common.next"));
+    }
     fprintf(stderr, "no target in [%d, %d) on %s\n", lo, hi, kiosk_screen_name(kiosk_current_screen(f->k)));
     return false;
+}
+
+/* Taps `label`, turning the pages of a paged list until it shows. */
+static bool tap_paged(fixture *f, const char *label)
+{
+    for (int i = 0; i < 8 && !has_target(f, label) && has_target(f, tr("common.next")); i++)
+        fixture_tap(f, tr("common.next"));
+    return fixture_tap(f, label);
 }
 #define SERVICE_TILES 100, 200   /* T_SERVICE + index (app/kiosk/kiosk_internal.h) */
 
@@ -123,6 +148,22 @@ static void check_and_save(fixture *f, const char *size, const char *what)
         home_keeps_its_settings(f, size, large);
 }
 
+/* The current screen and, when it is paged, each of its next pages, then back to the first. */
+static void check_pages(fixture *f, const char *size, const char *what)
+{
+    check_and_save(f, size, what);
+    int pages = 1;
+    for (; pages < 8 && has_target(f, tr("common.next")); pages++) {
+        CHECK(fixture_tap(f, tr("common.next")));
+        char name[64];
+        snprintf(name, sizeof name, "%s-page%d", what, pages + 1);
+        check_and_save(f, size, name);
+        CHECK(has_target(f, tr("common.prev")));
+    }
+    while (--pages > 0)
+        CHECK(fixture_tap(f, tr("common.prev")));
+}
+
 static bool printer_paper_out(fixture *f)
 {
     return printer_get_state(f->p) == PRINTER_PAPER_OUT;
@@ -131,7 +172,7 @@ static bool printer_paper_out(fixture *f)
 static void show_and_check(fixture *f, const char *size, kiosk_screen s)
 {
     kiosk_show(f->k, s);
-    check_and_save(f, size, kiosk_screen_name(s));
+    check_pages(f, size, kiosk_screen_name(s));
 }
 
 /* Physical millimetres between the edges of the target `label` and the nearest digit key (the
@@ -239,15 +280,15 @@ static void one_size(const fixture_screen *sc, bool large)
     f.cfg.ui.ask_public_type = true;
     f.cfg.ui.ask_priority = true;
     kiosk_show(f.k, KIOSK_SERVICES);
-    check_and_save(&f, size, "services-priority-offered");
+    check_pages(&f, size, "services-priority-offered");
     CHECK(fixture_tap(&f, tr("services.priority")));
     check_and_save(&f, size, "services-priority-on");
     CHECK(tap_id_in(&f, SERVICE_TILES));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_PUBLIC);
-    check_and_save(&f, size, "public");
-    CHECK(fixture_tap(&f, tr("public.entreprise")));
+    check_pages(&f, size, "public");
+    CHECK(tap_paged(&f, tr("public.entreprise")));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_RESULT);
-    check_and_save(&f, size, "result-priority");
+    check_pages(&f, size, "result-priority");
     CHECK(kiosk_frame_has_text(f.k, tr("result.title_priority")));
     f.cfg.ui.ask_public_type = false;
     f.cfg.ui.ask_priority = false;
@@ -256,12 +297,16 @@ static void one_size(const fixture_screen *sc, bool large)
     CHECK(fixture_pump(&f, printer_paper_out, 15000));
     fixture_pump(&f, NULL, 0);   /* the state change reaches the kiosk as an SDL event */
     kiosk_show(f.k, KIOSK_HOME);
-    check_and_save(&f, size, "home-paper-out");
-    /* Whole, or in short where home has no room for it (large text). */
-    CHECK(frame_has_start(&f, tr("home.paper_out")) || frame_has_start(&f, tr("home.paper_out.short")));
+    /* Large text on a 7-inch panel (86 mm) has no room for the banner, the two ways to a ticket and
+     * both settings at 7.5 mm: home shows what it can, not checked there yet (a known gap). */
+    if (!(large && sc->h_mm < 120)) {
+        check_pages(&f, size, "home-paper-out");
+        /* Whole, or in short where home has no room for it (large text). */
+        CHECK(frame_has_start(&f, tr("home.paper_out")) || frame_has_start(&f, tr("home.paper_out.short")));
+    }
     kiosk_show(f.k, KIOSK_SERVICES);
     CHECK(tap_id_in(&f, SERVICE_TILES));
-    check_and_save(&f, size, "result-paper-out");
+    check_pages(&f, size, "result-paper-out");
     printer_fake_set_status(f.fake, 4, 0x12);
 
     kiosk_show(f.k, KIOSK_CHECKIN);
@@ -277,12 +322,12 @@ static void one_size(const fixture_screen *sc, bool large)
     CHECK(valider_mm <= 25.0);
     CHECK(fixture_tap(&f, tr("checkin.letters")));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN_LETTERS);
-    check_and_save(&f, size, "checkin_letters");
+    check_pages(&f, size, "checkin_letters");
     CHECK(fixture_tap(&f, tr("checkin.digits")));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN);
     CHECK(fixture_tap(&f, tr("checkin.validate")));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_CHECKIN_ERROR);
-    check_and_save(&f, size, "checkin_error");
+    check_pages(&f, size, "checkin_error");
     /* Too early (information, from when), already checked in (the number), checked in (when,
      * where). */
     static const struct { const char *code; int64_t in_s; bool before; const char *shot; } appts[] = {
@@ -306,13 +351,13 @@ static void one_size(const fixture_screen *sc, bool large)
         snprintf(e.text.text, sizeof e.text.text, "%s", appts[i].code);
         kiosk_handle_event(f.k, &e);
         CHECK(fixture_tap(&f, tr("checkin.validate")));
-        check_and_save(&f, size, appts[i].shot);
+        check_pages(&f, size, appts[i].shot);
     }
 
     kiosk_show(f.k, KIOSK_FEEDBACK);
-    CHECK(fixture_tap(&f, tr("feedback.5")));
+    CHECK(tap_paged(&f, tr("feedback.5")));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_FEEDBACK_REASON);
-    check_and_save(&f, size, "feedback_reason");
+    check_pages(&f, size, "feedback_reason");
     /* "Parler à un agent" on the first page, whatever the size and language. */
     int x_, y_;
     CHECK(kiosk_find_target(f.k, tr("reason.agent"), &x_, &y_));
@@ -320,12 +365,12 @@ static void one_size(const fixture_screen *sc, bool large)
     CHECK(fixture_tap(&f, tr("reason.agent")));
     CHECK_INT(agent_asks, asked_before + 1);
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_THANKS);
-    check_and_save(&f, size, "thanks-agent");
+    check_pages(&f, size, "thanks-agent");
 
     kiosk_show(f.k, KIOSK_FEEDBACK);
     CHECK(fixture_tap(&f, tr("feedback.1")));
     CHECK_INT(kiosk_current_screen(f.k), KIOSK_THANKS);
-    check_and_save(&f, size, "thanks");
+    check_pages(&f, size, "thanks");
 
     /* Outside the opening hours: the closed screen, with no ticket button. */
     f.now_ms = testlib_local_time(2026, 11, 23, 19, 30, 0) * 1000;
@@ -335,7 +380,13 @@ static void one_size(const fixture_screen *sc, bool large)
     /* The keypad's key turns large text on (and off) on any scene. */
     if (kiosk_large_text(f.k) != large)
         large_key(&f);
-    check_and_save(&f, size, "closed");
+    check_pages(&f, size, "closed");
+    /* Large text on a 7-inch panel: the week on a page of its own. */
+    if (has_target(&f, tr("closed.hours"))) {
+        CHECK(fixture_tap(&f, tr("closed.hours")));
+        check_and_save(&f, size, "closed-hours");
+        CHECK(kiosk_frame_has_text(f.k, tr("day.1")));
+    }
     int x, y;
     CHECK(!kiosk_find_target(f.k, tr("home.take_ticket"), &x, &y));
     fixture_close(&f);
@@ -399,14 +450,16 @@ static void screens_normal(void)
         one_size(normal_screens(i), false);
 }
 
-/* Large text on the 10" screens and the 24" portrait. On the 7" panels (86 mm high) the scenes
- * do not hold 7.5 mm text with their targets yet (the keypad, the week, home): not checked until
- * they do. */
+/* Large text on every screen, the 7" panels included: the scenes reflow (one item per row, pages,
+ * a shorter layout) rather than shrink the words back. "large10" (tests/ui.cmake): a language
+ * whose words do not hold on the 7" panels yet is checked on the bigger ones only. */
+static bool large_on_7in = true;
 
 static const fixture_screen *large_screens(int i)
 {
-    const fixture_screen *all[] = {&tablet_1024, &fixture_screens[1], &fixture_screens[2]};
-    return i < 3 ? all[i] : NULL;
+    const fixture_screen *all[] = {&tablet_1024, &fixture_screens[1], &fixture_screens[2], &fixture_screens[0],
+                                   &fixture_screen_1024};
+    return i < (large_on_7in ? 5 : 3) ? all[i] : NULL;
 }
 
 static void screens_large(void)
@@ -433,8 +486,10 @@ int main(int argc, char **argv)
     tzset();
     if (argc > 1)
         snprintf(lang, sizeof lang, "%.7s", argv[1]);
-    /* "normal": large text is not checked in this language yet (see tests/ui.cmake). */
+    /* "normal": large text is not checked in this language yet; "large10": not on the 7" panels
+     * yet (see tests/ui.cmake). */
     bool with_large = !(argc > 2 && strcmp(argv[2], "normal") == 0);
+    large_on_7in = !(argc > 2 && strcmp(argv[2], "large10") == 0);
     french = catalog("fr");
     words = catalog(lang);
     const char *tmp = getenv("BORNE_TEST_TMP");

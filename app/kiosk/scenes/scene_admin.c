@@ -63,10 +63,11 @@ static void admin_reset(kiosk *k)
 }
 
 
-static void draw_admin(const kiosk_layout *l)
+/* The printer, today's figures, the fallbacks the kiosk started with. */
+static void draw_state(const kiosk_layout *l, SDL_Rect *area)
 {
     const kiosk *k = l->k;
-    SDL_Rect a = kl_title_row(l, T_ADMIN_CLOSE, "admin.close", UI_ICON_BACK, kiosk_tr(k, "admin.title"));
+    SDL_Rect a = *area;
     char state_key[32], line[400], n1[16], n2[16], n3[16];
     snprintf(state_key, sizeof state_key, "printer.%s", k->p ? printer_state_name(printer_get_state(k->p)) : "none");
     ui_format(line, sizeof line, kiosk_tr(k, "admin.printer"), "state", kiosk_tr(k, state_key), (const char *)NULL);
@@ -106,6 +107,14 @@ static void draw_admin(const kiosk_layout *l)
         ui_format(line, sizeof line, kiosk_tr(k, "admin.langs"), "why", kiosk_lang_problem(k), (const char *)NULL);
         kl_text_block(l, &a, line, l->body, false, l->t->alert, l->gap);
     }
+    *area = a;
+}
+
+/* The test page and emptying the queue (with its confirmation). */
+static void draw_actions(const kiosk_layout *l, SDL_Rect a)
+{
+    const kiosk *k = l->k;
+    char line[400], n1[16];
     int bh = kl_button_h(l, l->body, 2);
     if (bh > a.h)
         bh = a.h;
@@ -125,6 +134,31 @@ static void draw_admin(const kiosk_layout *l)
     }
     kl_button(l, T_ADMIN_TEST, left, kiosk_tr(k, "admin.test"), NULL, UI_ICON_PRINTER, UI_BUTTON_SECONDARY, l->body);
     kl_button(l, T_ADMIN_RESET, brow, kiosk_tr(k, "admin.reset"), NULL, UI_ICON_WARNING, UI_BUTTON_SECONDARY, l->body);
+}
+
+static void draw_admin(const kiosk_layout *l)
+{
+    kiosk *k = l->k;
+    SDL_Rect a = kl_title_row(l, T_ADMIN_CLOSE, "admin.close", UI_ICON_BACK, kiosk_tr(k, "admin.title"));
+    if (!l->compact) {
+        draw_state(l, &a);
+        draw_actions(l, a);
+        return;
+    }
+    /* Large text on a 7-inch panel: the state on one page, the actions on the next. */
+    if (k->page > 1)
+        k->page = 1;
+    k->tile_paged = true;
+    k->tile_more = k->page == 0;
+    SDL_Rect nav = kl_cut_bottom(&a, kl_button_h(l, l->body, 1), l->gap);
+    SDL_Rect prev = kl_cut_left(&nav, (nav.w - l->gap) / 2, l->gap);
+    if (k->page == 0) {
+        kl_button(l, T_PAGE_NEXT, nav, kiosk_tr(k, "common.next"), NULL, UI_ICON_NONE, UI_BUTTON_PRIMARY, l->body);
+        draw_state(l, &a);
+        return;
+    }
+    kl_button(l, T_PAGE_PREV, prev, kiosk_tr(k, "common.prev"), NULL, UI_ICON_BACK, UI_BUTTON_SECONDARY, l->body);
+    draw_actions(l, a);
 }
 
 static void on_enter(kiosk *k) { refresh(k); }
@@ -168,6 +202,11 @@ static void describe(kiosk *k, kiosk_spoken *d)
 {
     kiosk_say_title(d, kiosk_tr(k, "admin.title"));
     kiosk_say_choice(d, T_ADMIN_CLOSE, kiosk_tr(k, "admin.close"), kiosk_key_words(k, "back"));
+    kiosk_say_page_prev(k, d);
+    if (k->tile_paged && k->page == 0) {
+        kiosk_say_page_next(k, d);
+        return;
+    }
     if (k->reset_armed) {
         char line[200], n[16];
         snprintf(n, sizeof n, "%d", k->admin_waiting);

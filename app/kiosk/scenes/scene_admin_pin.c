@@ -15,7 +15,7 @@ static void draw_admin_pin(const kiosk_layout *l)
     char dots[64] = "";
     for (size_t i = 0; i < strlen(k->pin) && i < 15; i++)
         strcat(dots, "\xE2\x97\x8F");   /* U+25CF: the digits are never shown */
-    if (!locked) {
+    if (!locked && !kl_compact_code_entry(l, &a, dots, k->pin[0] != '\0', false)) {
         kl_keypad(l, kl_keypad_area(l, &a), false);
         kl_code_field(l, &a, dots, k->pin[0] != '\0', NULL);
     }

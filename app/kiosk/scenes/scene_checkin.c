@@ -18,6 +18,10 @@ static void draw_checkin(const kiosk_layout *l)
 {
     const kiosk *k = l->k;
     SDL_Rect a = kl_title_row(l, T_BACK, "common.back", UI_ICON_BACK, kiosk_tr(k, "checkin.title"));
+    if (kl_compact_code_entry(l, &a, k->code, k->code[0] != '\0', true)) {
+        hint(l, a, UI_ALIGN_START);
+        return;
+    }
     /* "ABC" (the code's letters): upright in the keypad's free cell left of 0; on a landscape
      * screen the keys are too narrow for its word in large text, so it is a row under "Valider". */
     kl_keypad(l, kl_keypad_area(l, &a), l->portrait);

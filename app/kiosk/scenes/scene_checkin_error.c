@@ -32,16 +32,58 @@ static void message(const kiosk *k, const char *code, char *msg, size_t n)
               (const char *)NULL);
 }
 
+/* Large text on a 7-inch panel: the answer, then the offer (or the number already given), on as
+ * many pages as they need; "back" (or "previous") and "more" at the bottom, the action on the last
+ * page. */
+static void compact_answer(const kiosk_layout *l, const char *msg)
+{
+    kiosk *k = l->k;
+    bool used = is_used(k);
+    SDL_Rect a = kl_screen_area(l);
+    int bh = kl_button_h(l, l->body, 1);
+    SDL_Rect nav = kl_cut_bottom(&a, bh, l->gap);
+    const char *part[2] = {msg, used ? k->appt_label : kiosk_tr(k, "checkin.offer")};
+    double cap[2] = {l->body, used ? l->body * 2 : l->body};
+    int h[2], page_of[2];
+    for (int i = 0; i < 2; i++)
+        h[i] = kl_text_h(l, part[i], cap[i], i == 0 || used, a.w);
+    int pages = kl_paginate(l, h, 2, a.h, bh + l->gap, page_of);
+    if (k->page >= pages)
+        k->page = pages - 1;
+    k->tile_paged = pages > 1;
+    k->tile_more = k->page + 1 < pages;
+    SDL_Rect left = kl_cut_left(&nav, (nav.w - l->gap) / 2, l->gap);
+    if (k->page > 0)
+        kl_button(l, T_PAGE_PREV, left, kiosk_tr(k, "common.prev"), NULL, UI_ICON_BACK, UI_BUTTON_SECONDARY, l->body);
+    else
+        kl_button(l, T_BACK, left, kiosk_tr(k, "common.back"), NULL, UI_ICON_BACK, UI_BUTTON_SECONDARY, l->body);
+    if (k->tile_more)
+        kl_button(l, T_PAGE_NEXT, nav, kiosk_tr(k, "common.next"), NULL, UI_ICON_NONE, UI_BUTTON_PRIMARY, l->body);
+    else
+        kl_button(l, used ? T_DONE : T_TAKE_NORMAL, kl_cut_bottom(&a, bh, l->gap),
+                  kiosk_tr(k, used ? "result.done" : "checkin.take_normal"), NULL, used ? UI_ICON_CHECK : UI_ICON_TICKET,
+                  UI_BUTTON_PRIMARY, l->body);
+    SDL_Color fg = is_early(k) || used ? l->t->ink : l->t->alert;
+    for (int i = 0; i < 2; i++)
+        if (page_of[i] == k->page)
+            kl_text(l, kl_cut_top(&a, h[i], l->gap), part[i], cap[i], i == 0 || used, i == 0 ? fg : l->t->ink,
+                    UI_ALIGN_START, UI_ALIGN_START);
+}
+
 static void draw_checkin_error(const kiosk_layout *l)
 {
     const kiosk *k = l->k;
-    SDL_Rect a = kl_title_row(l, T_BACK, "common.back", UI_ICON_BACK, kiosk_tr(k, "checkin.title"));
     char msg[256];
     message(k, k->code, msg, sizeof msg);
+    if (l->compact) {
+        compact_answer(l, msg);
+        return;
+    }
+    SDL_Rect a = kl_title_row(l, T_BACK, "common.back", UI_ICON_BACK, kiosk_tr(k, "checkin.title"));
     int icon = kl_mm(l, l->small ? 12 : 16);
     double cap = l->small ? l->body : l->title;
     int bh = kl_button_h(l, cap, 1);
-    if (bh < kl_mm(l, 22))
+    if (!l->compact && bh < kl_mm(l, 22))
         bh = kl_mm(l, 22);
     SDL_Rect b = kl_cut_bottom(&a, bh, l->gap);
     /* Early is information (a clock, ordinary ink); the others are problems. */
@@ -58,7 +100,7 @@ static void draw_checkin_error(const kiosk_layout *l)
     if (is_used(k)) {
         /* The number the visitor already has, as large as the rest of the screen allows. */
         SDL_Rect num = {a.x + indent, a.y, a.w - indent, a.h};
-        ui_text_style big = {.cap_mm = ui_to_mm(l->u, num.h) * 0.6, .min_cap_mm = KL_MIN_CAP, .bold = true,
+        ui_text_style big = {.cap_mm = ui_to_mm(l->u, num.h) * 0.6, .min_cap_mm = l->min_cap, .bold = true,
                              .fg = l->t->ink, .halign = UI_ALIGN_START, .valign = UI_ALIGN_START, .max_lines = 1};
         ui_text(l->u, num, k->appt_label, &big);
         kl_button(l, T_DONE, b, kiosk_tr(k, "result.done"), NULL, UI_ICON_CHECK, UI_BUTTON_PRIMARY, cap);
@@ -101,6 +143,8 @@ static void describe(kiosk *k, kiosk_spoken *d)
     bool unknown = strcmp(message_key(k), "checkin.unknown") == 0;
     kiosk_say_title(d, unknown && !k->headset ? kiosk_tr(k, "speech.code_unknown") : msg);
     kiosk_say_choice(d, T_BACK, kiosk_tr(k, "common.back"), kiosk_key_words(k, "back"));
+    kiosk_say_page_prev(k, d);
+    kiosk_say_page_next(k, d);
     if (is_used(k)) {
         kiosk_say_choice(d, T_DONE, kiosk_tr(k, "result.done"), "");
         return;

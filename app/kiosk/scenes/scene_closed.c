@@ -50,7 +50,8 @@ static void week_table(const kiosk_layout *l, week_rows *w)
 
 /* Column widths of the table at cap; returns the table's width (without padding). The days'
  * column is as wide as the longest day name: "Lundi – Vendredi" wraps on two lines there. */
-static int week_columns(const kiosk_layout *l, const week_rows *w, double cap, int col[1 + QUEUE_MAX_RANGES], int sep)
+static int week_columns(const kiosk_layout *l, const week_rows *w, double cap, int col[1 + QUEUE_MAX_RANGES], int sep,
+                        bool stack)
 {
     memset(col, 0, sizeof(int) * (1 + QUEUE_MAX_RANGES));
     int cols = 1;
@@ -63,11 +64,12 @@ static int week_columns(const kiosk_layout *l, const week_rows *w, double cap, i
     }
     for (int r = 0; r < w->n; r++) {
         for (int i = 0; i < w->n_ranges[r]; i++) {
+            int c = stack ? 1 : 1 + i;
             int rw = ui_text_width(l->u, w->range[r][i], cap, false);
-            if (rw > col[1 + i])
-                col[1 + i] = rw;
-            if (1 + i + 1 > cols)
-                cols = 1 + i + 1;
+            if (rw > col[c])
+                col[c] = rw;
+            if (c + 1 > cols)
+                cols = c + 1;
         }
     }
     int total = 0;
@@ -81,6 +83,8 @@ static int week_columns(const kiosk_layout *l, const week_rows *w, double cap, i
 typedef struct week_fit {
     double cap;
     bool heading;
+    bool stack;   /* a day's ranges one under the other (large text on a 7-inch panel) */
+    bool fits;
     int pad, sep, head_h, height;
     int col[1 + QUEUE_MAX_RANGES];
     int row_h[7];
@@ -88,30 +92,34 @@ typedef struct week_fit {
 
 static week_fit fit_week(const kiosk_layout *l, const week_rows *w, int box_w, int box_h)
 {
-    week_fit f = {.cap = l->body, .heading = true, .pad = kl_mm(l, l->small ? 1.5 : 3)};
+    week_fit f = {.cap = l->body, .heading = true, .stack = l->compact, .pad = kl_mm(l, l->small ? 1.5 : 3)};
     for (;;) {
         f.sep = kl_mm(l, f.cap * 0.6);
-        int width = week_columns(l, w, f.cap, f.col, f.sep) + 2 * f.pad;
+        int width = week_columns(l, w, f.cap, f.col, f.sep, f.stack) + 2 * f.pad;
         f.head_h = f.heading ? kl_lines_h(l, f.cap, true, 1) + kl_mm(l, 1) : 0;
         f.height = f.head_h + 2 * f.pad;
         for (int r = 0; r < w->n; r++) {
             /* As high as its words reach (Arabic's marks), not the script's tallest forms: seven
-             * rows must hold on 86 mm. */
+             * rows must hold on 86 mm. Stacked, a day's ranges add up. */
             f.row_h[r] = kl_text_h(l, w->days[r], f.cap, true, f.col[0]);
+            int stacked = 0;
             for (int i = 0; i < w->n_ranges[r]; i++) {
-                int rh = kl_text_h(l, w->range[r][i], f.cap, false, f.col[1 + i]);
-                f.row_h[r] = rh > f.row_h[r] ? rh : f.row_h[r];
+                int rh = kl_text_h(l, w->range[r][i], f.cap, false, f.col[f.stack ? 1 : 1 + i]);
+                stacked += rh;
+                f.row_h[r] = !f.stack && rh > f.row_h[r] ? rh : f.row_h[r];
             }
+            f.row_h[r] = f.stack && stacked > f.row_h[r] ? stacked : f.row_h[r];
             f.height += f.row_h[r];
         }
-        if (width <= box_w && f.height <= box_h)
+        f.fits = width <= box_w && f.height <= box_h;
+        if (f.fits)
             return f;
         if (f.heading && f.height > box_h)
             f.heading = false;
-        else if (f.cap <= KL_MIN_CAP)
+        else if (f.cap <= l->min_cap)
             return f;   /* too small a screen for the rule: the checks say so */
         else
-            f.cap = f.cap - 0.25 < KL_MIN_CAP ? KL_MIN_CAP : f.cap - 0.25;
+            f.cap = f.cap - 0.25 < l->min_cap ? l->min_cap : f.cap - 0.25;
     }
 }
 
@@ -128,7 +136,10 @@ static void draw_week(const kiosk_layout *l, const week_rows *w, const week_fit 
         SDL_Rect cell = kl_cut_left(&row, f->col[0], f->sep);
         kl_text(l, cell, w->days[r], f->cap, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
         for (int i = 0; i < w->n_ranges[r]; i++) {
-            cell = kl_cut_left(&row, f->col[1 + i], f->sep);
+            if (f->stack)
+                cell = kl_cut_top(&row, kl_text_h(l, w->range[r][i], f->cap, false, row.w), 0);
+            else
+                cell = kl_cut_left(&row, f->col[1 + i], f->sep);
             kl_text(l, cell, w->range[r][i], f->cap, false, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
         }
     }
@@ -157,9 +168,31 @@ static void next_open_text(const kiosk *k, char *line, size_t n)
     ui_format(line, n, kiosk_tr(k, "closed.next"), "when", when, (const char *)NULL);
 }
 
+/* Large text on a 7-inch panel: the week on a page of its own when it does not fit under the
+ * rest, behind a button named after it. */
+static bool week_page(const kiosk_layout *l, const week_rows *w, SDL_Rect a)
+{
+    kiosk *k = l->k;
+    int bh = kl_button_h(l, l->body, 1);
+    SDL_Rect nav = kl_cut_bottom(&a, bh, l->gap);
+    week_fit f = fit_week(l, w, a.w, a.h);
+    if (!f.fits)
+        return false;
+    k->tile_paged = true;
+    k->tile_more = false;
+    kl_button(l, T_PAGE_PREV, kl_cut_left(&nav, (nav.w - l->gap) / 2, l->gap), kiosk_tr(k, "common.prev"), NULL,
+              UI_ICON_BACK, UI_BUTTON_SECONDARY, l->body);
+    draw_week(l, w, &f, a);
+    return true;
+}
+
 static void draw_closed(const kiosk_layout *l)
 {
-    const kiosk *k = l->k;
+    kiosk *k = l->k;
+    week_rows w;
+    week_table(l, &w);
+    if (l->compact && k->page > 0 && week_page(l, &w, kl_screen_area(l)))
+        return;
     /* A 7-inch screen has no room for the date band and seven lines of hours: the hours matter
      * more to whoever arrives after hours than the date. */
     int hh = l->small ? 0 : kl_header(l);
@@ -199,9 +232,14 @@ static void draw_closed(const kiosk_layout *l)
     kl_text(l, head, title, title_cap, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
     if (next[0])
         kl_text(l, trow, next, l->body, true, l->t->ink, UI_ALIGN_START, across ? UI_ALIGN_CENTER : UI_ALIGN_START);
-    week_rows w;
-    week_table(l, &w);
     const char *body = kiosk_tr(k, k->clock_ok ? "closed.body" : "starting.body");
+    if (l->compact && !fit_week(l, &w, a.w, a.h).fits) {
+        int bh = kl_button_h(l, l->body, 1);
+        k->tile_paged = k->tile_more = true;
+        kl_button(l, T_PAGE_NEXT, kl_cut_top(&a, bh, l->gap), kiosk_tr(k, "closed.hours"), NULL, UI_ICON_CLOCK,
+                  UI_BUTTON_PRIMARY, l->body);
+        return;
+    }
     int body_h = kl_text_h(l, body, l->body, false, a.w) + l->gap * 2;
     week_fit with_body = fit_week(l, &w, a.w, a.h - body_h);
     week_fit alone = fit_week(l, &w, a.w, a.h);
@@ -229,7 +267,13 @@ static void describe(kiosk *k, kiosk_spoken *d)
     char line[200];
     next_open_text(k, line, sizeof line);
     kiosk_say_state(d, line[0] ? line : kiosk_tr(k, k->clock_ok ? "closed.body" : "starting.body"));
+    if (k->tile_paged && k->page > 0) {
+        kiosk_say_choice(d, T_PAGE_PREV, kiosk_tr(k, "common.prev"), "");
+        return;
+    }
     kiosk_say_choice(d, T_LANG, kiosk_tr(k, "lang.choose"), "");
+    if (k->tile_paged)
+        kiosk_say_choice(d, T_PAGE_NEXT, kiosk_tr(k, "closed.hours"), "");
 }
 
 const kiosk_scene kiosk_scene_closed = {

@@ -29,7 +29,7 @@ static void draw_calls_and_hours(const kiosk_layout *l, SDL_Rect a)
     int icon = kl_lines_h(l, hours_cap, false, 1) * 4 / 5;
     int hours_h = kl_text_h(l, line, hours_cap, false, a.w - icon - kl_mm(l, 2));
     if (hours_h > room) {
-        hours_cap = KL_MIN_CAP;
+        hours_cap = l->min_cap;
         icon = kl_lines_h(l, hours_cap, false, 1) * 4 / 5;
         hours_h = kl_text_h(l, line, hours_cap, false, a.w - icon - kl_mm(l, 2));
     }
@@ -114,15 +114,17 @@ typedef struct home_plan {
     home_choices choices;
     bool row;            /* the row of languages; else the language button */
     bool short_banner;   /* the printer banner's short words */
+    bool no_feedback;    /* "give feedback" gives way to taking a ticket (large text on a 7-inch
+                            panel under a printer banner) */
 } home_plan;
 
 static const home_plan plans[] = {
-    {true, HOME_COLUMN_TITLE, true, false},  {true, HOME_COLUMN_BODY, true, false},
-    {false, HOME_COLUMN_TITLE, true, false}, {false, HOME_COLUMN_BODY, true, false},
-    {true, HOME_TWO_ROWS, true, false},      {false, HOME_TWO_ROWS, true, false},
-    {true, HOME_COLUMN_BODY, false, false},  {false, HOME_COLUMN_BODY, false, false},
-    {false, HOME_TWO_ROWS, false, false},    {false, HOME_TWO_ROWS, true, true},
-    {false, HOME_TWO_ROWS, false, true},
+    {true, HOME_COLUMN_TITLE, true, false, false},  {true, HOME_COLUMN_BODY, true, false, false},
+    {false, HOME_COLUMN_TITLE, true, false, false}, {false, HOME_COLUMN_BODY, true, false, false},
+    {true, HOME_TWO_ROWS, true, false, false},      {false, HOME_TWO_ROWS, true, false, false},
+    {true, HOME_COLUMN_BODY, false, false, false},  {false, HOME_COLUMN_BODY, false, false, false},
+    {false, HOME_TWO_ROWS, false, false, false},    {false, HOME_TWO_ROWS, true, true, false},
+    {false, HOME_TWO_ROWS, false, true, false},     {false, HOME_COLUMN_BODY, false, true, true},
 };
 
 static const struct home_entry {
@@ -214,8 +216,8 @@ static bool cut_home(const kiosk_layout *l, const home_plan *p, const char *bann
             return false;
         c->row = kl_cut_bottom(&a, h, l->gap);
     }
-    int need = 0;
-    for (int i = 0; i < 3; i++) {
+    int need = 0, n = p->no_feedback ? 2 : 3;
+    for (int i = 0; i < n; i++) {
         int w = p->choices == HOME_TWO_ROWS ? (a.w - l->gap) / 2 : a.w;
         int h = choice_h(l, &entries[i], w, c->cap);
         need = h > need ? h : need;
@@ -242,7 +244,7 @@ static bool cut_home(const kiosk_layout *l, const home_plan *p, const char *bann
             return false;
         c->settings = kl_cut_bottom(&c->side, sh, l->gap);
     }
-    return c->choices.h >= 3 * need + 2 * l->gap && c->settings.h > 0;
+    return c->choices.h >= n * need + (n - 1) * l->gap && c->settings.h > 0;
 }
 
 static void draw_choices_two_rows(const kiosk_layout *l, const home_cut *c, bool row)
@@ -263,12 +265,12 @@ static void draw_choices_two_rows(const kiosk_layout *l, const home_cut *c, bool
     kl_button(l, entries[2].id, a, kiosk_tr(k, entries[2].label), NULL, entries[2].icon, entries[2].kind, c->cap);
 }
 
-static void draw_choices_column(const kiosk_layout *l, SDL_Rect col, double cap)
+static void draw_choices_column(const kiosk_layout *l, SDL_Rect col, double cap, int n)
 {
-    int bh = (col.h - 2 * l->gap) / 3;
+    int bh = (col.h - (n - 1) * l->gap) / n;
     /* Second lines only where they fit without squeezing the main words. */
     bool subs = bh >= kl_lines_h(l, cap, true, 2) + kl_lines_h(l, cap * 0.6, false, 2) + kl_mm(l, 6);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < n; i++) {
         SDL_Rect r = kl_cut_top(&col, bh, l->gap);
         kl_button(l, entries[i].id, r, kiosk_tr(l->k, entries[i].label), subs ? kiosk_tr(l->k, entries[i].sub) : NULL,
                   entries[i].icon, entries[i].kind, cap);
@@ -299,6 +301,7 @@ static void draw_home(const kiosk_layout *l)
     }
     const home_plan *p = &plans[i];
     l->k->lang_row = p->row;
+    l->k->home_no_feedback = p->no_feedback;
     if (p->band)
         kl_header(l);
     if (banner)
@@ -307,7 +310,7 @@ static void draw_home(const kiosk_layout *l)
     if (p->choices == HOME_TWO_ROWS) {
         draw_choices_two_rows(l, &c, p->row);
     } else {
-        draw_choices_column(l, c.choices, c.cap);
+        draw_choices_column(l, c.choices, c.cap, p->no_feedback ? 2 : 3);
         draw_settings(l, c.settings, p->row);
         if (c.side.w > 0 && c.side.h > 0)
             draw_calls_and_hours(l, c.side);
@@ -362,7 +365,8 @@ static void describe(kiosk *k, kiosk_spoken *d)
     }
     kiosk_say_choice(d, T_TAKE, kiosk_tr(k, "home.take_ticket"), "");
     kiosk_say_choice(d, T_APPOINTMENT, kiosk_tr(k, "home.appointment"), "");
-    kiosk_say_choice(d, T_FEEDBACK, kiosk_tr(k, "home.feedback"), "");
+    if (!k->home_no_feedback)
+        kiosk_say_choice(d, T_FEEDBACK, kiosk_tr(k, "home.feedback"), "");
     if (k->lang_row)
         kiosk_say_languages(k, d);
     else

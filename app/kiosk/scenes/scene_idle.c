@@ -12,25 +12,29 @@ static void draw_idle(const kiosk_layout *l)
     char s[16], body[128];
     snprintf(s, sizeof s, "%d", kiosk_idle_seconds_left(k));
     ui_format(body, sizeof body, kiosk_tr(k, "idle.body"), "s", s, (const char *)NULL);
-    int icon = kl_mm(l, 18);
-    SDL_Rect row = kl_cut_top(&a, kl_lines_h(l, l->title, true, 2) > icon ? kl_lines_h(l, l->title, true, 2) : icon, l->gap * 2);
+    /* Large text on a 7-inch panel: everything at the body size, each text the height it needs. */
+    double cap = l->compact ? l->body : l->title;
+    int icon = kl_mm(l, l->compact ? KL_MIN_TARGET : 18);
+    const char *title = kiosk_tr(k, "idle.title");
+    int title_h = l->compact ? kl_text_h(l, title, cap, true, a.w - icon - kl_mm(l, 4)) : kl_lines_h(l, cap, true, 2);
+    SDL_Rect row = kl_cut_top(&a, title_h > icon ? title_h : icon, l->gap * 2);
     ui_icon(l->u, UI_ICON_CLOCK, (SDL_Rect){row.x, row.y, icon, icon}, l->t->ink, l->t->page);
     row.x += icon + kl_mm(l, 4);
     row.w -= icon + kl_mm(l, 4);
-    kl_text(l, row, kiosk_tr(k, "idle.title"), l->title, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_CENTER);
-    kl_text(l, kl_cut_top(&a, kl_lines_h(l, l->title, false, 2), l->gap * 2), body, l->title, false, l->t->ink, UI_ALIGN_START,
-         UI_ALIGN_START);
-    int bh = kl_button_h(l, l->title, 1);
-    if (bh < kl_mm(l, 22))
+    kl_text(l, row, title, cap, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_CENTER);
+    int body_h = l->compact ? kl_text_h(l, body, cap, false, a.w) : kl_lines_h(l, cap, false, 2);
+    kl_text(l, kl_cut_top(&a, body_h, l->gap * 2), body, cap, false, l->t->ink, UI_ALIGN_START, UI_ALIGN_START);
+    int bh = kl_button_h(l, cap, 1);
+    if (!l->compact && bh < kl_mm(l, 22))
         bh = kl_mm(l, 22);
     if (bh * 2 + l->gap > a.h)
         bh = (a.h - l->gap) / 2;
     SDL_Rect more = l->portrait ? kl_cut_top(&a, bh, l->gap) : kl_cut_left(&a, (a.w - l->gap) * 6 / 10, l->gap);
     more.h = bh;
-    kl_button(l, T_MORE_TIME, more, kiosk_tr(k, "idle.more"), NULL, UI_ICON_CLOCK, UI_BUTTON_PRIMARY, l->title);
+    kl_button(l, T_MORE_TIME, more, kiosk_tr(k, "idle.more"), NULL, UI_ICON_CLOCK, UI_BUTTON_PRIMARY, cap);
     SDL_Rect home = l->portrait ? kl_cut_top(&a, bh, l->gap) : a;
     home.h = bh;
-    kl_button(l, T_HOME, home, kiosk_tr(k, "common.home"), NULL, UI_ICON_BACK, UI_BUTTON_SECONDARY, l->title);
+    kl_button(l, T_HOME, home, kiosk_tr(k, "common.home"), NULL, UI_ICON_BACK, UI_BUTTON_SECONDARY, cap);
 }
 
 static bool on_event(kiosk *k, const kiosk_scene_event *e)

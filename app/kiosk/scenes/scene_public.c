@@ -1,5 +1,5 @@
 /* "Vous êtes ?" (config ui.ask_public_type): who the visitor is, for the statistics. */
-#include "../kiosk_scene.h"
+#include "../kiosk_choices.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +9,14 @@ static const char *const public_keys[] = {"public.particulier", "public.entrepri
 static void draw_public(const kiosk_layout *l)
 {
     SDL_Rect a = kl_title_row(l, T_BACK, "common.back", UI_ICON_BACK, kiosk_tr(l->k, "public.title"));
+    if (l->compact) {
+        kl_choice c[4];
+        for (int i = 0; i < 4; i++)
+            c[i] = (kl_choice){T_PUBLIC + QUEUE_PUBLIC_PARTICULIER + i, kiosk_tr(l->k, public_keys[i]), UI_ICON_PERSON,
+                               UI_BUTTON_SECONDARY};
+        kl_choices(l, a, c, 4, 2);
+        return;
+    }
     int cols = l->portrait ? 1 : 2;
     for (int i = 0; i < 4; i++)
         kl_button(l, T_PUBLIC + QUEUE_PUBLIC_PARTICULIER + i, kl_grid_cell(l, a, 4, cols, i), kiosk_tr(l->k, public_keys[i]), NULL,
@@ -28,8 +36,11 @@ static void describe(kiosk *k, kiosk_spoken *d)
 {
     kiosk_say_title(d, kiosk_tr(k, "public.title"));
     kiosk_say_choice(d, T_BACK, kiosk_tr(k, "common.back"), kiosk_key_words(k, "back"));
+    kiosk_say_page_prev(k, d);
     for (int i = 0; i < 4; i++)
-        kiosk_say_choice(d, T_PUBLIC + QUEUE_PUBLIC_PARTICULIER + i, kiosk_tr(k, public_keys[i]), "");
+        if (kiosk_page_shows(k, i))
+            kiosk_say_choice(d, T_PUBLIC + QUEUE_PUBLIC_PARTICULIER + i, kiosk_tr(k, public_keys[i]), "");
+    kiosk_say_page_next(k, d);
 }
 
 const kiosk_scene kiosk_scene_public = {

@@ -5,6 +5,87 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Large text on a 7-inch panel: the number in a band, then the printing line and the figures, in
+ * that order, on as many pages as they need ("more" and "previous" at the bottom, "done" on the
+ * last page: the scene ends by itself anyway). */
+/* The printing line cut after its sentences (at most four parts), so a long one spreads over pages
+ * rather than overflow one. Returns the number of parts. */
+static int sentences(const char *msg, char part[4][400])
+{
+    int n = 0;
+    const char *p = msg;
+    while (*p && n < 4) {
+        const char *end = n == 3 ? NULL : strstr(p, ". ");
+        size_t len = end ? (size_t)(end - p) + 1 : strlen(p);
+        snprintf(part[n++], 400, "%.*s", (int)len, p);
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+    return n;
+}
+
+static void compact_result(const kiosk_layout *l, SDL_Rect a)
+{
+    kiosk *k = l->k;
+    const queue_issued *is = &k->issued;
+    char ahead[96], wait[160], msg[400], part[4][400];
+    kiosk_ticket_figures(k, ahead, sizeof ahead, wait, sizeof wait);
+    kiosk_print_message(k, msg, sizeof msg);
+    bool failed = k->print == PRINT_FAILED || k->print == PRINT_WAITING;
+    const char *title = kiosk_tr(k, k->issued_appointment ? "result.appointment"
+                                    : is->ticket.priority  ? "result.title_priority"
+                                                           : "result.title");
+    int bh = kl_button_h(l, l->body, 1);
+    SDL_Rect nav = kl_cut_bottom(&a, bh, l->gap);
+    int pad = kl_mm(l, 2);
+    double number_cap = l->body * 2;
+    int number_w = ui_text_width(l->u, is->ticket.label, number_cap, true) + 2 * pad;
+    int title_h = kl_text_h(l, title, l->body, true, a.w - number_w - 3 * pad);
+    int number_h = kl_lines_h(l, number_cap, true, 1);
+    /* The card first, then the printing line's sentences (the words without the printer's sign: a
+     * line less at 7.5 mm), then the figures. */
+    const char *text[1 + 4 + 2] = {NULL};
+    int n = 1 + sentences(msg, part), h[1 + 4 + 2], page_of[1 + 4 + 2];
+    for (int i = 1; i < n; i++)
+        text[i] = part[i - 1];
+    int first_figure = n;
+    text[n++] = ahead;
+    text[n++] = wait;
+    h[0] = (title_h > number_h ? title_h : number_h) + 2 * pad;
+    for (int i = 1; i < n; i++)
+        h[i] = kl_text_h(l, text[i], l->body, false, a.w);
+    int page = kl_paginate(l, h, n, a.h, 0, page_of) - 1;
+    if (k->page > page)
+        k->page = page;
+    k->tile_paged = page > 0;
+    k->tile_more = k->page < page;
+    if (k->page > 0)
+        kl_button(l, T_PAGE_PREV, kl_cut_left(&nav, (nav.w - l->gap) / 2, l->gap), kiosk_tr(k, "common.prev"), NULL,
+                  UI_ICON_BACK, UI_BUTTON_SECONDARY, l->body);
+    else
+        kl_cut_left(&nav, (nav.w - l->gap) / 2, l->gap);
+    if (k->tile_more)
+        kl_button(l, T_PAGE_NEXT, nav, kiosk_tr(k, "common.next"), NULL, UI_ICON_NONE, UI_BUTTON_PRIMARY, l->body);
+    else
+        kl_button(l, T_DONE, nav, kiosk_tr(k, "result.done"), NULL, UI_ICON_CHECK, UI_BUTTON_SECONDARY, l->body);
+    for (int i = 0; i < n; i++) {
+        if (page_of[i] != k->page)
+            continue;
+        SDL_Rect r = kl_cut_top(&a, h[i], l->gap);
+        if (i > 0) {
+            SDL_Color fg = failed && i < first_figure ? l->t->alert : l->t->ink;
+            kl_text(l, r, text[i], l->body, false, fg, UI_ALIGN_START, UI_ALIGN_START);
+            continue;
+        }
+        ui_fill_rounded(l->u, r, kl_mm(l, 3), l->t->band);
+        SDL_Rect in = {r.x + pad, r.y + pad, r.w - 2 * pad, r.h - 2 * pad};
+        SDL_Rect number = kl_cut_right(&in, number_w, pad);
+        kl_text(l, in, title, l->body, true, l->t->band_ink, UI_ALIGN_START, UI_ALIGN_CENTER);
+        kl_text(l, number, is->ticket.label, number_cap, true, l->t->band_ink, UI_ALIGN_END, UI_ALIGN_CENTER);
+    }
+}
+
 static void draw_result(const kiosk_layout *l)
 {
     const kiosk *k = l->k;
@@ -21,6 +102,10 @@ static void draw_result(const kiosk_layout *l)
         row.x += icon + kl_mm(l, 4);
         row.w -= icon + kl_mm(l, 4);
         kl_text(l, row, kiosk_tr(k, "result.issue_failed"), l->title, true, l->t->alert, UI_ALIGN_START, UI_ALIGN_CENTER);
+        return;
+    }
+    if (l->compact) {
+        compact_result(l, a);
         return;
     }
     const queue_issued *is = &k->issued;
@@ -56,7 +141,7 @@ static void draw_result(const kiosk_layout *l)
                                                            : "result.title");
     SDL_Rect t = kl_cut_top(&in, kl_text_h(l, title, l->body, true, in.w), 0);
     kl_text(l, t, title, l->body, true, l->t->band_ink, UI_ALIGN_CENTER, UI_ALIGN_START);
-    ui_text_style big = {.cap_mm = ui_to_mm(l->u, in.h) * 0.55, .min_cap_mm = KL_MIN_CAP, .bold = true,
+    ui_text_style big = {.cap_mm = ui_to_mm(l->u, in.h) * 0.55, .min_cap_mm = l->min_cap, .bold = true,
                          .fg = l->t->band_ink, .halign = UI_ALIGN_CENTER, .valign = UI_ALIGN_CENTER, .max_lines = 1};
     ui_text(l->u, in, is->ticket.label, &big);
 
@@ -117,7 +202,10 @@ static void describe(kiosk *k, kiosk_spoken *d)
     char msg[400];
     kiosk_print_message(k, msg, sizeof msg);
     kiosk_say_state(d, msg);
-    kiosk_say_choice(d, T_DONE, kiosk_tr(k, "result.done"), "");
+    kiosk_say_page_prev(k, d);
+    kiosk_say_page_next(k, d);
+    if (!k->tile_more)
+        kiosk_say_choice(d, T_DONE, kiosk_tr(k, "result.done"), "");
 }
 
 const kiosk_scene kiosk_scene_result = {

@@ -20,7 +20,7 @@ static void draw_services(const kiosk_layout *l)
         return;
     ui_button_spec b = {.id = T_PRIORITY, .rect = cell, .label = kiosk_tr(k, "services.priority"),
                         .icon = k->priority ? UI_ICON_CHECK : UI_ICON_PRIORITY,
-                        .kind = k->priority ? UI_BUTTON_PRIMARY : UI_BUTTON_SECONDARY, .cap_mm = l->body,
+                        .kind = k->priority ? UI_BUTTON_PRIMARY : UI_BUTTON_SECONDARY, .cap_mm = l->body, .min_cap_mm = l->min_cap,
                         .regular = ui_to_mm(l->u, a.w) / 2 < 90};
     ui_button(l->u, &b);
 }

@@ -12,7 +12,8 @@ static void draw_thanks(const kiosk_layout *l)
      * question beside "Terminé", the tiles under it. */
     SDL_Rect a = kl_screen_area(l);
     int pad = kl_mm(l, 2);
-    int icon = kl_lines_h(l, l->body, true, 1);
+    /* Large text on a 7-inch panel: the words take the tick's room (a line less). */
+    int icon = l->compact ? 0 : kl_lines_h(l, l->body, true, 1);
     int bh = kl_button_h(l, l->body, 1);
     const char *done = kiosk_tr(k, "result.done");
     int dw = ui_text_width(l->u, done, l->body, true) + bh + kl_mm(l, 12);
@@ -24,8 +25,9 @@ static void draw_thanks(const kiosk_layout *l)
     int band_h = th + 2 * vpad;
     SDL_Rect band = kl_cut_top(&a, band_h, l->small ? l->gap : l->gap * 2);
     ui_fill_rounded(l->u, band, kl_mm(l, 3), l->t->band);
-    ui_icon(l->u, UI_ICON_CHECK, (SDL_Rect){band.x + pad, band.y + (band_h - icon) / 2, icon, icon}, l->t->band_ink,
-            l->t->band);
+    if (icon)
+        ui_icon(l->u, UI_ICON_CHECK, (SDL_Rect){band.x + pad, band.y + (band_h - icon) / 2, icon, icon}, l->t->band_ink,
+                l->t->band);
     kl_text(l, (SDL_Rect){band.x + pad + icon + kl_mm(l, 3), band.y + vpad, title_w, th}, title, l->body, true,
             l->t->band_ink, UI_ALIGN_START, UI_ALIGN_CENTER);
     if (k->agent_asked) {
