@@ -38,7 +38,7 @@ void kl_choices(const kiosk_layout *l, SDL_Rect area, const kl_choice *c, int n,
     k->tile_n = n;
     k->tile_paged = k->tile_more = false;
     /* The widest grid whose cells are targets and hold their labels; if its rows do not all
-     * fit, the widest whose row leaves room for the page buttons (as tall) under it. */
+     * fit, the widest whose row leaves room for the page buttons under it. */
     int page_cols = 0, page_lines = 0;
     for (int cols = max_cols; cols >= 1; cols--) {
         int w = (area.w - (cols - 1) * l->gap) / cols;
@@ -51,7 +51,7 @@ void kl_choices(const kiosk_layout *l, SDL_Rect area, const kl_choice *c, int n,
             draw_cells(l, area, c, n, cols, cell_h);
             return;
         }
-        if (!page_cols && 2 * cell_h + l->gap <= area.h) {   /* a row and kl_page's buttons */
+        if (!page_cols && cell_h + l->gap + kl_button_h(l, l->body, 1) <= area.h) {   /* a row, kl_page's buttons */
             page_cols = cols;
             page_lines = lines;
         }

@@ -324,7 +324,10 @@ int kl_page(const kiosk_layout *l, SDL_Rect *area, int n, int cols, int row_h, i
     int rows = (area->h + l->gap) / (row_h + l->gap);
     if (rows * cols >= n)
         return n;
-    int per_page = (rows - 1 > 1 ? rows - 1 : 1) * cols;
+    /* The rows above the page buttons (one line tall, whatever the rows). */
+    int nav_h = kl_button_h(l, l->body, 1);
+    rows = (area->h - nav_h) / (row_h + l->gap);
+    int per_page = (rows > 1 ? rows : 1) * cols;
     int pages = (n + per_page - 1) / per_page;
     if (k->page >= pages)
         k->page = pages - 1;
@@ -334,7 +337,7 @@ int kl_page(const kiosk_layout *l, SDL_Rect *area, int n, int cols, int row_h, i
     k->tile_more = k->page + 1 < pages;
     k->tile_first = *first;
     k->tile_n = shown;
-    SDL_Rect nav = kl_cut_bottom(area, row_h, l->gap);
+    SDL_Rect nav = kl_cut_bottom(area, nav_h, l->gap);
     SDL_Rect prev = kl_cut_left(&nav, (nav.w - l->gap) / 2, l->gap);
     if (k->page > 0)
         kl_button(l, T_PAGE_PREV, prev, kiosk_tr(k, "common.prev"), NULL, UI_ICON_BACK, UI_BUTTON_SECONDARY, l->body);
@@ -359,12 +362,74 @@ int kl_paginate(const kiosk_layout *l, const int *h, int n, int page_h, int last
     return used > 0 && used + last_extra > page_h ? page + 2 : page + 1;
 }
 
+static ui_button_spec tile_spec(const kiosk_layout *l, SDL_Rect r, int service, bool regular)
+{
+    return (ui_button_spec){.id = T_SERVICE + service, .rect = r, .label = kiosk_service_label(l->k, service),
+                            .badge = l->k->setup.services[service].letter, .kind = UI_BUTTON_SECONDARY,
+                            .cap_mm = l->body, .min_cap_mm = l->min_cap, .regular = regular};
+}
+
 static void service_tile(const kiosk_layout *l, SDL_Rect r, int service, bool regular)
 {
-    ui_button_spec b = {.id = T_SERVICE + service, .rect = r, .label = kiosk_service_label(l->k, service),
-                        .badge = l->k->setup.services[service].letter, .kind = UI_BUTTON_SECONDARY, .cap_mm = l->body,
-                        .min_cap_mm = l->min_cap, .regular = regular};
+    ui_button_spec b = tile_spec(l, r, service, regular);
     ui_button(l->u, &b);
+}
+
+/* Whether every service holds its words whole beside its letter in a tile of w x h. */
+static bool tiles_hold(const kiosk_layout *l, const int *idx, int n, int w, int h, bool regular)
+{
+    for (int j = 0; j < n; j++) {
+        ui_button_spec b = tile_spec(l, (SDL_Rect){0, 0, w, h}, idx[j], regular);
+        if (!ui_button_fits(l->u, &b))
+            return false;
+    }
+    return true;
+}
+
+/* The smallest tile height, up to max_h, at which every service holds its words whole beside its
+ * letter in width w; 0 when none does. */
+static int holding_h(const kiosk_layout *l, const int *idx, int n, int w, int max_h, bool regular)
+{
+    for (int h = kl_mm(l, KL_MIN_TARGET); h <= max_h; h += kl_mm(l, 1))
+        if (tiles_hold(l, idx, n, w, h, regular))
+            return h;
+    return 0;
+}
+
+/* Normal text, more services than the grid holds whole (six and the priority toggle on a 10"
+ * panel): the most columns (up to cols) whose tiles hold every label beside its letter with a row
+ * and the page buttons on screen, tiles exactly that tall (a taller tile may lose its letter to
+ * the words), the extra cells first, and pages with "previous" and "more" buttons. */
+static SDL_Rect service_grid_pages(const kiosk_layout *l, SDL_Rect area, const int *idx, int n, int cols, int extra)
+{
+    kiosk *k = l->k;
+    int max_h = area.h - l->gap - kl_button_h(l, l->body, 1), w = area.w, h = 0;
+    bool regular = true;
+    for (; cols >= 1 && !h; cols--) {
+        w = (area.w - (cols - 1) * l->gap) / cols;
+        regular = ui_to_mm(l->u, area.w) / cols < 90;
+        h = holding_h(l, idx, n, w, max_h, regular);
+    }
+    cols = h ? cols + 1 : 1;
+    if (!h)   /* none holds (the check says which): one per row, the words at their smallest */
+        h = kl_mm(l, KL_MIN_TARGET);
+    int first;
+    int shown = kl_page(l, &area, n + extra, cols, h, &first);
+    SDL_Rect extra_cell = {0, 0, 0, 0};
+    k->tile_first = first > extra ? first - extra : 0;
+    k->tile_n = 0;
+    for (int j = 0; j < shown; j++) {
+        SDL_Rect r = {area.x + (j % cols) * (w + l->gap), area.y + (j / cols) * (h + l->gap), w, h};
+        int c = first + j;
+        if (c < extra) {
+            if (!extra_cell.w)
+                extra_cell = r;
+            continue;
+        }
+        k->tile_n++;
+        service_tile(l, r, idx[c - extra], regular);
+    }
+    return extra_cell;
 }
 
 /* Large text: one tile per row, each as tall as its label needs beside its letter, the extra
@@ -424,6 +489,10 @@ SDL_Rect kl_service_tiles(const kiosk_layout *l, SDL_Rect area, int cols, int ex
     int n = kiosk_services_shown(k, idx);
     if (l->large)
         return service_rows(l, area, idx, n, extra);
+    bool regular = ui_to_mm(l->u, area.w) / cols < 90;
+    SDL_Rect cell = kl_grid_cell(l, area, n + extra, cols, 0);
+    if (cell.h < kl_mm(l, KL_MIN_TARGET) || !tiles_hold(l, idx, n, cell.w, cell.h, regular))
+        return service_grid_pages(l, area, idx, n, cols, extra);
     SDL_Rect extra_cell = {0, 0, 0, 0};
     k->tile_first = 0;
     k->tile_n = n;
@@ -434,7 +503,7 @@ SDL_Rect kl_service_tiles(const kiosk_layout *l, SDL_Rect area, int cols, int ex
                 extra_cell = r;
             continue;
         }
-        service_tile(l, r, idx[j], ui_to_mm(l->u, area.w) / cols < 90);
+        service_tile(l, r, idx[j], regular);
     }
     return extra_cell;
 }

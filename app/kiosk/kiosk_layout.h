@@ -77,9 +77,9 @@ int kl_language_row_h(const kiosk_layout *l, int w, int *cols);
 void kl_language_row(const kiosk_layout *l, SDL_Rect area, int cols);
 /* Cell i of n tiles in a grid of `cols` columns filling area. */
 SDL_Rect kl_grid_cell(const kiosk_layout *l, SDL_Rect area, int n, int cols, int i);
-/* The service tiles in a grid of `cols` columns, leaving `extra` cells free after them (before
- * them in large text); returns the first of those, or an empty rect when large text shows them on
- * another page. */
+/* The service tiles in a grid of `cols` columns, leaving `extra` cells free after them; where the
+ * labels do not all hold whole beside their letters (large text, many services), pages with the
+ * extra cells first. Returns the first extra cell, or an empty rect when it is on another page. */
 SDL_Rect kl_service_tiles(const kiosk_layout *l, SDL_Rect area, int cols, int extra);
 /* Rows of row_h, `cols` cells each, for n cells in *area; when they do not all fit, pages with
  * "previous" and "more" buttons at the bottom (the page in the kiosk's page state, which the

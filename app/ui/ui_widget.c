@@ -17,6 +17,83 @@ static void badge(ui *u, SDL_Rect box, char letter, double min_cap, SDL_Color fi
     ui_text(u, (SDL_Rect){cx - half, cy - half, 2 * half, 2 * half}, text, &st);
 }
 
+/* Where a button's icon (or badge) and words go in its rect. */
+typedef struct button_layout {
+    SDL_Rect in;          /* inside the padding */
+    SDL_Rect icon;        /* w 0: no icon drawn */
+    SDL_Rect text;        /* the words (and the sublabel under them) */
+    int pad, sub_h;
+    double cap, min_cap, sub_cap;
+    bool centred;
+} button_layout;
+
+static void layout_button(ui *u, const ui_button_spec *b, button_layout *L)
+{
+    SDL_Rect r = b->rect;
+    /* Padding shrinks on small buttons (7-inch boards) so the words keep the room. */
+    int pad = r.h / 10;
+    if (pad > ui_mm(u, 3))
+        pad = ui_mm(u, 3);
+    if (pad < ui_mm(u, 1))
+        pad = ui_mm(u, 1);
+    SDL_Rect in = {r.x + pad, r.y + pad, r.w - 2 * pad, r.h - 2 * pad};
+    bool has_icon = b->icon != UI_ICON_NONE || b->badge;
+    double cap = b->cap_mm > 0 ? b->cap_mm : 6.0;
+    double min_cap = b->min_cap_mm > 0 ? b->min_cap_mm : BODY_MIN_MM;
+    /* Room for the words as they will wrap (at most two lines), the icon gets the rest. */
+    int lines = ui_text_lines(u, b->label, r.w - 2 * ui_mm(u, 3), cap, !b->regular);
+    double label_cap = lines > 0 ? cap : min_cap;
+    if (lines <= 0)
+        lines = ui_text_lines(u, b->label, r.w - 2 * ui_mm(u, 3), min_cap, !b->regular);
+    if (lines <= 0 || lines > 2 || b->badge)
+        lines = 2;   /* badges: the same size on every tile of a grid */
+    int label_lines_h = ui_line_height(u, label_cap, !b->regular) * lines;
+    double sub_cap = cap * 0.6 > min_cap ? cap * 0.6 : min_cap;
+    int sub_h = b->sublabel ? ui_line_height(u, sub_cap, false) * 2 : 0;
+    *L = (button_layout){.in = in, .text = in, .pad = pad, .sub_h = sub_h, .cap = cap, .min_cap = min_cap,
+                         .sub_cap = sub_cap, .centred = !(has_icon && in.w >= in.h * 2)};
+    if (!has_icon)
+        return;
+    /* Wide buttons put the icon on the left; tiles put it above the words. */
+    if (in.w >= in.h * 2) {
+        int s = in.h;
+        if (s > ui_mm(u, 45))
+            s = ui_mm(u, 45);
+        if (s > in.w / 5)
+            s = in.w / 5;
+        /* A letter badge needs room for a 5 mm letter; below that the words say it alone. */
+        if (b->badge && s < ui_mm(u, 10))
+            s = 0;
+        /* The words come first: a long word (German) that would not fit beside the icon,
+         * even at the smallest size and on two lines, takes the icon's room. */
+        int beside = in.w - s - pad - 2 * ui_mm(u, 3);
+        int need = ui_text_lines(u, b->label, beside, min_cap, !b->regular);
+        if (s > 0 && !b->sublabel && (need < 0 || ui_line_height(u, min_cap, !b->regular) * need > in.h))
+            s = 0;
+        L->icon = (SDL_Rect){in.x, in.y + (in.h - s) / 2, s, s};
+        if (s > 0)
+            L->text = (SDL_Rect){in.x + s + pad, in.y, in.w - s - pad, in.h};
+    } else {
+        int s = in.h - label_lines_h - sub_h - pad;
+        if (s > in.w * 2 / 3)
+            s = in.w * 2 / 3;
+        if (s < ui_mm(u, b->badge ? 10 : 8))
+            s = 0;
+        L->icon = (SDL_Rect){in.x + (in.w - s) / 2, in.y, s, s};
+        L->text = (SDL_Rect){in.x, in.y + s + (s ? pad : 0), in.w, in.h - s - (s ? pad : 0)};
+    }
+}
+
+bool ui_button_fits(ui *u, const ui_button_spec *b)
+{
+    button_layout L;
+    layout_button(u, b, &L);
+    if (b->badge && L.icon.w <= 0)
+        return false;
+    int h = ui_text_height(u, b->label, L.text.w, L.min_cap, !b->regular);
+    return h > 0 && h <= L.text.h - L.sub_h;
+}
+
 bool ui_button(ui *u, const ui_button_spec *b)
 {
     const ui_theme *t = ui_get_theme(u);
@@ -34,82 +111,30 @@ bool ui_button(ui *u, const ui_button_spec *b)
                         radius - border, fill);
     ui_target(u, b->id, r, b->label);
 
-    /* Padding shrinks on small buttons (7-inch boards) so the words keep the room. */
-    int pad = r.h / 10;
-    if (pad > ui_mm(u, 3))
-        pad = ui_mm(u, 3);
-    if (pad < ui_mm(u, 1))
-        pad = ui_mm(u, 1);
-    SDL_Rect in = {r.x + pad, r.y + pad, r.w - 2 * pad, r.h - 2 * pad};
+    button_layout L;
+    layout_button(u, b, &L);
     if (b->selected) {
         int s = ui_mm(u, 8);
         ui_icon(u, UI_ICON_CHECK, (SDL_Rect){r.x + r.w - s - ui_mm(u, 1.5), r.y + ui_mm(u, 1.5), s, s}, ink, fill);
     }
-    bool has_icon = b->icon != UI_ICON_NONE || b->badge;
-    double cap = b->cap_mm > 0 ? b->cap_mm : 6.0;
-    double min_cap = b->min_cap_mm > 0 ? b->min_cap_mm : BODY_MIN_MM;
-    /* Room for the words as they will wrap (at most two lines), the icon gets the rest. */
-    int lines = ui_text_lines(u, b->label, r.w - 2 * ui_mm(u, 3), cap, !b->regular);
-    double label_cap = lines > 0 ? cap : min_cap;
-    if (lines <= 0)
-        lines = ui_text_lines(u, b->label, r.w - 2 * ui_mm(u, 3), min_cap, !b->regular);
-    if (lines <= 0 || lines > 2 || b->badge)
-        lines = 2;   /* badges: the same size on every tile of a grid */
-    int label_lines_h = ui_line_height(u, label_cap, !b->regular) * lines;
-    double sub_cap = cap * 0.6 > min_cap ? cap * 0.6 : min_cap;
-    int sub_h = b->sublabel ? ui_line_height(u, sub_cap, false) * 2 : 0;
-    SDL_Rect text_box = in;
-    if (has_icon) {
-        SDL_Rect icon_box;
-        /* Wide buttons put the icon on the left; tiles put it above the words. */
-        bool wide = in.w >= in.h * 2;
-        if (wide) {
-            int s = in.h;
-            if (s > ui_mm(u, 45))
-                s = ui_mm(u, 45);
-            if (s > in.w / 5)
-                s = in.w / 5;
-            /* A letter badge needs room for a 5 mm letter; below that the words say it alone. */
-            if (b->badge && s < ui_mm(u, 10))
-                s = 0;
-            /* The words come first: a long word (German) that would not fit beside the icon,
-             * even at the smallest size and on two lines, takes the icon's room. */
-            int beside = in.w - s - pad - 2 * ui_mm(u, 3);
-            int need = ui_text_lines(u, b->label, beside, min_cap, !b->regular);
-            if (s > 0 && !b->sublabel && (need < 0 || ui_line_height(u, min_cap, !b->regular) * need > in.h))
-                s = 0;
-            icon_box = (SDL_Rect){in.x, in.y + (in.h - s) / 2, s, s};
-            if (s > 0)
-                text_box = (SDL_Rect){in.x + s + pad, in.y, in.w - s - pad, in.h};
-        } else {
-            int s = in.h - label_lines_h - sub_h - pad;
-            if (s > in.w * 2 / 3)
-                s = in.w * 2 / 3;
-            if (s < ui_mm(u, b->badge ? 10 : 8))
-                s = 0;
-            icon_box = (SDL_Rect){in.x + (in.w - s) / 2, in.y, s, s};
-            text_box = (SDL_Rect){in.x, in.y + s + (s ? pad : 0), in.w, in.h - s - (s ? pad : 0)};
-        }
-        if (icon_box.w > 0) {
-            if (b->badge)
-                badge(u, icon_box, b->badge, min_cap, ink, fill);
-            else
-                ui_icon(u, b->icon, icon_box, ink, fill);
-        }
+    if (L.icon.w > 0) {
+        if (b->badge)
+            badge(u, L.icon, b->badge, L.min_cap, ink, fill);
+        else
+            ui_icon(u, b->icon, L.icon, ink, fill);
     }
-    bool centred = !(has_icon && in.w >= in.h * 2);
-    ui_text_style st = {.cap_mm = cap, .min_cap_mm = min_cap, .bold = !b->regular, .fg = ink,
-                        .halign = centred ? UI_ALIGN_CENTER : UI_ALIGN_START, .valign = UI_ALIGN_CENTER};
+    ui_text_style st = {.cap_mm = L.cap, .min_cap_mm = L.min_cap, .bold = !b->regular, .fg = ink,
+                        .halign = L.centred ? UI_ALIGN_CENTER : UI_ALIGN_START, .valign = UI_ALIGN_CENTER};
     if (!b->sublabel)
-        return ui_text(u, text_box, b->label, &st);
-    SDL_Rect top = text_box, bottom = text_box;
-    top.h = text_box.h - sub_h;
+        return ui_text(u, L.text, b->label, &st);
+    SDL_Rect top = L.text, bottom = L.text;
+    top.h = L.text.h - L.sub_h;
     bottom.y = top.y + top.h;
-    bottom.h = sub_h;
+    bottom.h = L.sub_h;
     st.valign = UI_ALIGN_END;
     bool ok = ui_text(u, top, b->label, &st);
     ui_text_style sub = st;
-    sub.cap_mm = sub_cap;
+    sub.cap_mm = L.sub_cap;
     sub.bold = false;
     sub.valign = UI_ALIGN_START;
     return ui_text(u, bottom, b->sublabel, &sub) && ok;

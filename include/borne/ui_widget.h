@@ -33,5 +33,8 @@ typedef struct ui_button_spec {
 
 /* Draws the button and registers its target. Returns whether every word fitted. */
 bool ui_button(ui *u, const ui_button_spec *b);
+/* Whether ui_button would draw every word of b's label in b->rect (at its smallest size at
+ * worst) and its badge, if it has one; draws nothing. */
+bool ui_button_fits(ui *u, const ui_button_spec *b);
 
 #endif

@@ -392,6 +392,101 @@ static void one_size(const fixture_screen *sc, bool large)
     fixture_close(&f);
 }
 
+/* Services as antennes label them (the demo's five walk-in services, in the six languages), and
+ * more of the same length: the services screen with 5 to 9 of them and the priority toggle, the
+ * counts that fill a page of tiles (6 + priority at 1280x800 lost the letters and cut three
+ * labels). */
+static const struct { char letter; const char *label[2 + QUEUE_LABEL_MORE]; } long_services[] = {
+    {'A', {"Aides individuelles", "Individual grants", "Individuele steun", "Individuelle Hilfen",
+           "Ayudas individuales", "المساعدات الفردية"}},
+    {'F', {"Formation et emploi", "Training and jobs", "Opleiding en werk", "Ausbildung und Arbeit",
+           "Formación y empleo", "التكوين والتشغيل"}},
+    {'P', {"Orientation et apprentissage", "Guidance and apprenticeships", "Oriëntatie en leerlingwezen",
+           "Berufsberatung und Lehre", "Orientación y aprendizaje", "التوجيه والتمهين"}},
+    {'E', {"Entreprises et associations", "Companies and associations", "Bedrijven en verenigingen",
+           "Unternehmen und Vereine", "Empresas y asociaciones", "المؤسسات والجمعيات"}},
+    {'D', {"Information, autre demande", "Information, other request", "Informatie, andere vraag",
+           "Auskunft, anderes Anliegen", "Información, otra consulta", "معلومات، طلب آخر"}},
+    {'L', {"Logement et mobilité", "Housing and mobility", "Wonen en mobiliteit", "Wohnen und Mobilität",
+           "Vivienda y movilidad", "السكن والتنقل"}},
+    {'S', {"Santé et solidarités", "Health and solidarity", "Gezondheid en solidariteit",
+           "Gesundheit und Solidarität", "Salud y solidaridad", "الصحة والتضامن"}},
+    {'T', {"Transports scolaires", "School transport", "Leerlingenvervoer", "Schülerbeförderung",
+           "Transporte escolar", "النقل المدرسي"}},
+    {'B', {"Bourses et aides aux études", "Grants and study aid", "Beurzen en studiesteun",
+           "Stipendien und Studienhilfe", "Becas y ayudas al estudio", "المنح ومساعدات الدراسة"}},
+};
+static int n_long_services;
+
+static void with_long_services(borne_config *c)
+{
+    queue_setup *s = &c->setup;
+    s->n_services = n_long_services;
+    memset(s->counters[0].services, 0, sizeof s->counters[0].services);
+    for (int i = 0; i < n_long_services; i++) {
+        s->counters[0].services[i] = long_services[i].letter;
+        queue_service *v = &s->services[i];
+        memset(v, 0, sizeof *v);
+        v->letter = long_services[i].letter;
+        snprintf(v->label_fr, sizeof v->label_fr, "%s", long_services[i].label[0]);
+        snprintf(v->label_en, sizeof v->label_en, "%s", long_services[i].label[1]);
+        for (int m = 0; m < QUEUE_LABEL_MORE; m++)
+            snprintf(v->label_more[m], sizeof v->label_more[m], "%s", long_services[i].label[2 + m]);
+        v->enabled = true;
+        v->order = i;
+    }
+    c->ui.ask_priority = true;
+}
+
+/* Every service tile drawn shows its letter: a one-letter text inside the tile. */
+static void tiles_keep_their_letters(fixture *f, const char *size, const char *what)
+{
+    kiosk_render(f->k);
+    ui_report rep = ui_get_report(kiosk_get_ui(f->k));
+    for (int i = 0; i < rep.n_targets; i++) {
+        const ui_target_rec *t = &rep.targets[i];
+        if (t->id < 100 || t->id >= 200)   /* SERVICE_TILES */
+            continue;
+        bool letter = false;
+        for (int j = 0; j < rep.n_texts && !letter; j++) {
+            const ui_text_rec *x = &rep.texts[j];
+            letter = x->text[0] >= 'A' && x->text[0] <= 'Z' && !x->text[1] && SDL_HasIntersection(&x->ink, &t->rect);
+        }
+        if (!CHECK(letter))
+            fprintf(stderr, "%s %s %s: no letter on the tile \"%s\"\n", size, lang, what, t->label);
+    }
+}
+
+static void services_counts_on(const fixture_screen *sc, bool large)
+{
+    for (n_long_services = 5; n_long_services <= 9; n_long_services++) {
+        fixture f;
+        if (!CHECK(fixture_open(&f, "services-n", sc, with_long_services, fixture_open_time_ms(), true)))
+            return;
+        char size[128], dir[800], what[32];
+        snprintf(size, sizeof size, "%s%s", sc->name, large ? "-large" : "");
+        snprintf(dir, sizeof dir, "%s/%s", screens_root, size);
+        mkdir(dir, 0755);
+        snprintf(what, sizeof what, "services-%d", n_long_services);
+        CHECK(choose_language(&f));
+        if (large) {
+            kiosk_render(f.k);
+            CHECK(fixture_tap(&f, tr("home.large_text")));
+        }
+        kiosk_show(f.k, KIOSK_SERVICES);
+        check_and_save(&f, size, what);
+        tiles_keep_their_letters(&f, size, what);
+        for (int page = 2; page < 8 && has_target(&f, tr("common.next")); page++) {
+            CHECK(fixture_tap(&f, tr("common.next")));
+            char name[48];
+            snprintf(name, sizeof name, "%s-page%d", what, page);
+            check_and_save(&f, size, name);
+            tiles_keep_their_letters(&f, size, name);
+        }
+        fixture_close(&f);
+    }
+}
+
 /* The worst week a closed screen meets: seven days of split hours, no two days alike (nothing to
  * merge into "Lundi – Vendredi"). */
 static void split_week(borne_config *c)
@@ -453,7 +548,7 @@ static void screens_normal(void)
 /* Large text on every screen, the 7" panels included: the scenes reflow (one item per row, pages,
  * a shorter layout) rather than shrink the words back. "large10" (tests/ui.cmake): a language
  * whose words do not hold on the 7" panels yet is checked on the bigger ones only. */
-static bool large_on_7in = true;
+static bool large_on_7in = true, with_large = true;
 
 static const fixture_screen *large_screens(int i)
 {
@@ -466,6 +561,14 @@ static void screens_large(void)
 {
     for (int i = 0; large_screens(i); i++)
         one_size(large_screens(i), true);
+}
+
+static void services_counts(void)
+{
+    for (int i = 0; normal_screens(i); i++)
+        services_counts_on(normal_screens(i), false);
+    for (int i = 0; with_large && large_screens(i); i++)
+        services_counts_on(large_screens(i), true);
 }
 
 static ui_catalog *catalog(const char *code)
@@ -488,7 +591,7 @@ int main(int argc, char **argv)
         snprintf(lang, sizeof lang, "%.7s", argv[1]);
     /* "normal": large text is not checked in this language yet; "large10": not on the 7" panels
      * yet (see tests/ui.cmake). */
-    bool with_large = !(argc > 2 && strcmp(argv[2], "normal") == 0);
+    with_large = !(argc > 2 && strcmp(argv[2], "normal") == 0);
     large_on_7in = !(argc > 2 && strcmp(argv[2], "large10") == 0);
     french = catalog("fr");
     words = catalog(lang);
@@ -499,6 +602,7 @@ int main(int argc, char **argv)
     RUN(screens_normal);
     if (with_large)
         RUN(screens_large);
+    RUN(services_counts);
     ui_catalog_free(words);
     ui_catalog_free(french);
     return testlib_finish();
