@@ -204,7 +204,7 @@ static void draw_beside(const kiosk_layout *l, scale *s)
         int w = ui_text_width(l->u, s->words[i], s->cap, s->bold);
         column_w = w > column_w ? w : column_w;
     }
-    column_w += s->icon + 4 * s->pad;
+    column_w += s->icon + 5 * s->pad;   /* the picture, and a pad each side of both and to spare */
     column_w = column_w < widest.w ? column_w : widest.w;
     SDL_Rect column = kl_cut_right(&a, column_w, l->gap * 2);
     for (int i = 0; i < LEVELS; i++) {
