@@ -55,12 +55,12 @@ static bool sent(const char *a, const char *b, const char *c, int hooks, int mai
  * not listed. */
 static void ack_cell(int n, char *out, size_t size)
 {
-    struct session_body page;
+    struct testlib_buf page;
     out[0] = '\0';
     CHECK_INT(session_get(&h, NULL, "/console", &page, NULL, 0), 200);
     char key[64];
     snprintf(key, sizeof key, "data-k='alert.site-%d.wait.ack'>", n);
-    const char *at = page.p ? strstr((const char *)page.p, key) : NULL;
+    const char *at = page.p ? strstr(page.p, key) : NULL;
     if (at) {
         at += strlen(key);
         const char *end = strstr(at, "</td>");

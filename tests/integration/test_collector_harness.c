@@ -257,24 +257,6 @@ static bool stop_process(struct harness *h)
     return clean;
 }
 
-struct sink {
-    char *p;
-    size_t len;
-};
-
-static size_t on_data(char *data, size_t size, size_t n, void *ctx)
-{
-    struct sink *s = ctx;
-    char *np = realloc(s->p, s->len + size * n + 1);
-    if (!np)
-        return 0;
-    memcpy(np + s->len, data, size * n);
-    s->len += size * n;
-    np[s->len] = '\0';
-    s->p = np;
-    return size * n;
-}
-
 long harness_request(struct harness *h, const char *method, const char *path, const char *token, const char *body,
                      size_t len, char **resp)
 {
@@ -288,11 +270,11 @@ long harness_request(struct harness *h, const char *method, const char *path, co
         snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
         headers = curl_slist_append(headers, auth);
     }
-    struct sink s = {NULL, 0};
+    struct testlib_buf s = {NULL, 0};
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, testlib_buf_append);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     if (h->ca_file[0])
@@ -350,13 +332,13 @@ long harness_post_chunked(struct harness *h, const char *antenne, const char *to
     headers = curl_slist_append(headers, "Transfer-Encoding: chunked");
     headers = curl_slist_append(headers, auth);
     struct stream st = {size, false};
-    struct sink s = {NULL, 0};
+    struct testlib_buf s = {NULL, 0};
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_POST, 1L);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
     curl_easy_setopt(c, CURLOPT_READDATA, &st);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, testlib_buf_append);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     long status = 0;

@@ -110,7 +110,7 @@ static void upload(void)
  * narrow no-break spaces of the thousands removed); NULL when anything failed. */
 static char *pdf_text(CURL *session, const char *path, const char *keep_as)
 {
-    struct session_body b;
+    struct testlib_buf b;
     char type[64];
     long status = session_get(&h, session, path, &b, type, sizeof type);
     if (!CHECK_INT(status, 200) || !CHECK_STR(type, "application/pdf")) {
@@ -136,25 +136,25 @@ static char *pdf_text(CURL *session, const char *path, const char *keep_as)
     CHECK(one_page);
     snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 '%s' -", file);
     p = popen(cmd, "r");
-    struct session_body text = {0};
+    struct testlib_buf text = {0};
     char chunk[4096];
     size_t n;
     while (p && (n = fread(chunk, 1, sizeof chunk, p)) > 0)
-        session_body_add(chunk, 1, n, &text);
+        testlib_buf_append(chunk, 1, n, &text);
     CHECK(p && pclose(p) == 0);
     if (!text.p)
         return NULL;
     /* "1 134" (a narrow no-break space, or a space in pdftotext's output) -> "1134" */
-    char *w = (char *)text.p;
+    char *w = text.p;
     for (const char *r = w; *r;) {
         size_t gap = strncmp(r, "\xe2\x80\xaf", 3) == 0 ? 3 : *r == ' ' ? 1 : 0;
-        if (gap && w > (char *)text.p && w[-1] >= '0' && w[-1] <= '9' && r[gap] >= '0' && r[gap] <= '9')
+        if (gap && w > text.p && w[-1] >= '0' && w[-1] <= '9' && r[gap] >= '0' && r[gap] <= '9')
             r += gap;
         else
             *w++ = *r++;
     }
     *w = '\0';
-    return (char *)text.p;
+    return text.p;
 }
 
 /* The line after the line equal to label (after `from` when not NULL), spaces removed; "" when absent. */
@@ -364,13 +364,13 @@ static unsigned be32(const unsigned char *p)
 
 static void check_png(const char *path, const char *keep_as)
 {
-    struct session_body b;
+    struct testlib_buf b;
     char type[64];
     CHECK_INT(session_get(&h, NULL, path, &b, type, sizeof type), 200);
     CHECK_STR(type, "image/png");
     if (CHECK(b.len > 1000 && memcmp(b.p, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp(b.p + 12, "IHDR", 4) == 0)) {
-        CHECK_INT(be32(b.p + 16), 1240);
-        CHECK_INT(be32(b.p + 20), 1754);
+        CHECK_INT(be32((const unsigned char *)b.p + 16), 1240);
+        CHECK_INT(be32((const unsigned char *)b.p + 20), 1754);
     }
     FILE *f = fopen(testlib_path(dir, keep_as), "wb");
     if (f) {
@@ -391,7 +391,7 @@ static void test_png(void)
 /* The status of a GET (its body dropped). */
 static long status_of(CURL *session, const char *path)
 {
-    struct session_body b;
+    struct testlib_buf b;
     long status = session_get(&h, session, path, &b, NULL, 0);
     free(b.p);
     return status;

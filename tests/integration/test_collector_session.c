@@ -6,23 +6,10 @@
 
 #include "borne/collector_synth.h"
 
-size_t session_body_add(char *p, size_t size, size_t n, void *body)
-{
-    struct session_body *b = body;
-    unsigned char *q = realloc(b->p, b->len + size * n + 1);
-    if (!q)
-        return 0;
-    memcpy(q + b->len, p, size * n);
-    b->p = q;
-    b->len += size * n;
-    b->p[b->len] = '\0';
-    return size * n;
-}
-
-static long perform(CURL *c, const char *url, struct session_body *out)
+static long perform(CURL *c, const char *url, struct testlib_buf *out)
 {
     curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, session_body_add);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, testlib_buf_append);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     long status = 0;
@@ -31,7 +18,7 @@ static long perform(CURL *c, const char *url, struct session_body *out)
     return status;
 }
 
-long session_get(struct harness *h, CURL *session, const char *path, struct session_body *out, char *ctype,
+long session_get(struct harness *h, CURL *session, const char *path, struct testlib_buf *out, char *ctype,
                  size_t ctype_size)
 {
     memset(out, 0, sizeof *out);
@@ -59,11 +46,11 @@ long session_get(struct harness *h, CURL *session, const char *path, struct sess
 }
 
 /* The hidden field `name` of a page, a hex token; "" when absent. */
-static void hidden_token(const struct session_body *page, const char *name, char out[80])
+static void hidden_token(const struct testlib_buf *page, const char *name, char out[80])
 {
     char field[64];
     snprintf(field, sizeof field, "name='%s' value='", name);
-    const char *at = page->p ? strstr((const char *)page->p, field) : NULL;
+    const char *at = page->p ? strstr(page->p, field) : NULL;
     out[0] = '\0';
     if (at)
         sscanf(at + strlen(field), "%64[0-9a-f]", out);
@@ -75,7 +62,7 @@ static long post_form(struct harness *h, CURL *c, const char *path, const char *
     snprintf(url, sizeof url, "%s%s", h->url, path);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, form);
-    struct session_body out = {0};
+    struct testlib_buf out = {0};
     long status = perform(c, url, &out);
     free(out.p);
     return status;
@@ -87,7 +74,7 @@ CURL *session_sign_in(struct harness *h, const char *name, const char *password)
     if (!c)
         return NULL;
     curl_easy_setopt(c, CURLOPT_COOKIEFILE, "");
-    struct session_body page;
+    struct testlib_buf page;
     long status = session_get(h, c, "/console/login", &page, NULL, 0);
     char token[80];
     hidden_token(&page, "login_csrf", token);
@@ -106,7 +93,7 @@ CURL *session_sign_in(struct harness *h, const char *name, const char *password)
 
 long session_post_change(struct harness *h, CURL *session, const char *path, const char *form)
 {
-    struct session_body page;
+    struct testlib_buf page;
     long status = session_get(h, session, "/console", &page, NULL, 0);
     char token[80];
     hidden_token(&page, "csrf", token);

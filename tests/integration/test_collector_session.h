@@ -11,15 +11,7 @@
 #include <stdint.h>
 
 #include "test_collector_harness.h"
-
-/* A response body, NUL-terminated (p NULL when empty); the caller frees p. */
-struct session_body {
-    unsigned char *p;
-    size_t len;
-};
-
-/* Appends to a struct session_body: a libcurl write callback, also usable on any bytes. */
-size_t session_body_add(char *p, size_t size, size_t n, void *body);
+#include "testlib.h"
 
 /* Signs in through the form: its page sets the sign-in cookie whose token the form posts back. NULL
  * (and a message on stderr) unless the collector answered 303 to the console. */
@@ -27,7 +19,7 @@ CURL *session_sign_in(struct harness *h, const char *name, const char *password)
 
 /* GET path signed in (session) or with the HQ token (session NULL). Returns the status (0 when the
  * transfer failed); out gets the body, ctype (may be NULL) the content type. */
-long session_get(struct harness *h, CURL *session, const char *path, struct session_body *out, char *ctype,
+long session_get(struct harness *h, CURL *session, const char *path, struct testlib_buf *out, char *ctype,
                  size_t ctype_size);
 
 /* POSTs a change from the console: `form` (form-encoded, without the token) with the session's CSRF

@@ -81,17 +81,6 @@ bool fleet_wait_for(bool (*cond)(void *), void *ctx)
     return cond(ctx);
 }
 
-static size_t collect(char *ptr, size_t size, size_t nmemb, void *userdata)
-{
-    char **buf = userdata;
-    size_t have = *buf ? strlen(*buf) : 0, n = size * nmemb;
-    char *nb = realloc(*buf, have + n + 1);
-    memcpy(nb + have, ptr, n);
-    nb[have + n] = '\0';
-    *buf = nb;
-    return n;
-}
-
 /* One request, signed in with a bearer token or, when basic_user is set, as a browser: Basic with
  * the HQ token as password, plus the page's token when csrf is set. */
 static long request(const struct fleet_hq *hq, const char *method, const char *path, const char *token,
@@ -117,11 +106,11 @@ static long request(const struct fleet_hq *hq, const char *method, const char *p
         h = curl_slist_append(h, "X-Borne-Actor: test-admin");
     }
     h = curl_slist_append(h, "Content-Type: application/json");
-    char *resp = NULL;
+    struct testlib_buf resp = {0};
     curl_easy_setopt(e, CURLOPT_URL, url);
     curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, testlib_buf_append);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &resp);
     curl_easy_setopt(e, CURLOPT_TIMEOUT, 20L);
     if (body)
@@ -132,8 +121,8 @@ static long request(const struct fleet_hq *hq, const char *method, const char *p
     curl_slist_free_all(h);
     curl_easy_cleanup(e);
     if (out)
-        *out = resp ? json_loads(resp, 0, NULL) : NULL;
-    free(resp);
+        *out = resp.p ? json_loads(resp.p, 0, NULL) : NULL;
+    free(resp.p);
     return code;
 }
 

@@ -148,20 +148,6 @@ struct th_client {
     int port;
 };
 
-static size_t on_body(char *p, size_t size, size_t n, void *ctx)
-{
-    th_response *r = ctx;
-    size_t len = size * n;
-    char *b = realloc(r->body, r->len + len + 1);
-    if (!b)
-        return 0;
-    memcpy(b + r->len, p, len);
-    r->body = b;
-    r->len += len;
-    b[r->len] = '\0';
-    return len;
-}
-
 static size_t on_header(char *p, size_t size, size_t n, void *ctx)
 {
     th_response *r = ctx;
@@ -194,7 +180,7 @@ long th_client_do(th_client *c, const char *method, const char *path, const char
 {
     CURL *h = c->curl;
     memset(out, 0, sizeof *out);
-    out->body = calloc(1, 1);
+    struct testlib_buf body_read = {calloc(1, 1), 0};
     char url[512], auth[256], idem[256];
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", c->port, path);
     struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
@@ -211,8 +197,8 @@ long th_client_do(th_client *c, const char *method, const char *path, const char
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, testlib_buf_append);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &body_read);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, out);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
@@ -226,6 +212,8 @@ long th_client_do(th_client *c, const char *method, const char *path, const char
     CURLcode rc = curl_easy_perform(h);
     if (rc == CURLE_OK)
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
+    out->body = body_read.p;
+    out->len = body_read.len;
     curl_slist_free_all(hdr);
     return out->status;
 }

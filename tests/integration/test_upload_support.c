@@ -403,24 +403,6 @@ upload_config ut_config(const char *dir, const char *url, const char *token_file
 
 /* ---- comparison with the collector -------------------------------------------------------------- */
 
-struct growbuf {
-    char *p;
-    size_t n;
-};
-
-static size_t grow(char *data, size_t size, size_t n, void *ctx)
-{
-    struct growbuf *g = ctx;
-    char *p = realloc(g->p, g->n + size * n + 1);
-    if (!p)
-        return 0;
-    memcpy(p + g->n, data, size * n);
-    g->p = p;
-    g->n += size * n;
-    g->p[g->n] = '\0';
-    return size * n;
-}
-
 long ut_request(const ut_collector *c, const char *ca_file, const char *path, const char *token,
                 const char *body, char **out)
 {
@@ -430,10 +412,10 @@ long ut_request(const ut_collector *c, const char *ca_file, const char *path, co
     CURL *curl = curl_easy_init();
     struct curl_slist *h = curl_slist_append(NULL, auth);
     h = curl_slist_append(h, "Content-Type: application/json");
-    struct growbuf g = { 0 };
+    struct testlib_buf g = { 0 };
     curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, grow);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, testlib_buf_append);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &g);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
     if (ca_file)

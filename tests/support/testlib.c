@@ -107,3 +107,17 @@ int64_t testlib_local_time(int year, int month, int day, int hour, int min, int 
     tm.tm_isdst = -1;
     return (int64_t)mktime(&tm);
 }
+
+size_t testlib_buf_append(char *data, size_t size, size_t n, void *buf)
+{
+    struct testlib_buf *b = buf;
+    size_t len = size * n;
+    char *p = realloc(b->p, b->len + len + 1);
+    if (!p)
+        return 0;
+    memcpy(p + b->len, data, len);
+    b->p = p;
+    b->len += len;
+    b->p[b->len] = '\0';
+    return len;
+}

@@ -4,6 +4,7 @@
 #define BORNE_TESTLIB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 bool testlib_check(bool ok, const char *file, int line, const char *expr);
@@ -31,6 +32,17 @@ const char *testlib_write_file(const char *dir, const char *leaf, const char *te
 
 /* Prints "N passed, N failed" and returns the process exit status. */
 int testlib_finish(void);
+
+/* A growing byte buffer, NUL-terminated (p NULL while empty); its owner frees p. */
+struct testlib_buf {
+    char *p;
+    size_t len;
+};
+
+/* Appends size * n bytes of data to a struct testlib_buf: a libcurl write callback, also usable on any
+ * bytes. Returns size * n, or 0 (which ends a libcurl transfer) when memory runs out; the buffer is
+ * then unchanged. */
+size_t testlib_buf_append(char *data, size_t size, size_t n, void *buf);
 
 /* Unix time of a local wall-clock moment in the process TZ (tests set TZ themselves). */
 int64_t testlib_local_time(int year, int month, int day, int hour, int min, int sec);
