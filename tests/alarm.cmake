@@ -1,6 +1,8 @@
 # Tests of the safety alarm (app/alarm, and its parts in app/core, app/hub, app/collector and the
 # browser counter): the board's escalation with an injected clock, and two antennes of one group
 # with a real collector and real hubs, driven from headless Chromium.
+# sendmail as a child: delivered, failed, silent, abandoned on stop, missing.
+borne_add_test(NAME test_alarm_send_mail SOURCES integration/test_alarm_send_mail.c LIBS borne_alarm LABELS integration TIMEOUT 60)
 borne_add_test(NAME test_alarm_escalate SOURCES integration/test_alarm_escalate.c
                LIBS borne_alarm borne_config borne_testlib PkgConfig::MHD LABELS integration)
 

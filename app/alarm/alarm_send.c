@@ -119,16 +119,20 @@ int alarm_send_mail(const char *sendmail, const char *text, int deadline_ms, ala
     int status = 0;
     int64_t deadline = clock_mono_ms() + deadline_ms;
     pid_t got;
+    bool stopped = false;
     while ((got = waitpid(pid, &status, WNOHANG)) == 0 && clock_mono_ms() < deadline &&
-           !(stop && stop(ctx))) {
+           !(stopped = stop && stop(ctx))) {
         struct timespec nap = {0, 20 * 1000000L};
         nanosleep(&nap, NULL);
     }
     if (got == 0) {
         kill(pid, SIGKILL);
         waitpid(pid, &status, 0);
-        log_error("%s: no answer within %d s: killed", sendmail,
-                  deadline_ms / 1000);
+        if (stopped) {
+            log_warn("%s: abandoned, the program is stopping: this mail is not sent", sendmail);
+            return -ECANCELED;
+        }
+        log_error("%s: no answer within %d ms: killed", sendmail, deadline_ms);
         return -ETIMEDOUT;
     }
     if (off < len || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {

@@ -23,7 +23,8 @@ long alarm_send_webhook(const char *url, const char *json, long timeout_s, alarm
 char *alarm_send_mail_text(const char *to, const char *subject, const char *body);
 
 /* Runs "<sendmail> -t" with text (headers, blank line, body) on its stdin. Returns 0 when it exited
- * with 0, else a negative errno (-ETIMEDOUT: killed after deadline_ms; -EIO: it failed). */
+ * with 0, else a negative errno (-ETIMEDOUT: killed after deadline_ms; -ECANCELED: killed because
+ * `stop` said so; -EIO: it failed; another: it could not be started). */
 int alarm_send_mail(const char *sendmail, const char *text, int deadline_ms, alarm_send_stop_fn stop, void *ctx);
 
 #endif
