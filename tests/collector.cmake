@@ -37,6 +37,13 @@ foreach(backend sqlite postgresql)
     LIBS borne_collector borne_collector_synth PkgConfig::CURL PkgConfig::PQ PkgConfig::JANSSON
     LABELS integration ARGS ${backend} TIMEOUT 300)
   collector_uses_server(test_collector_reject_${backend})
+  # Group commit: a group's batches as if applied in turn, no answer before the COMMIT, one refused batch
+  # alone failing, a 200 surviving a SIGKILL.
+  borne_add_test(NAME test_collector_group_${backend}
+    SOURCES integration/test_collector_group.c ${collector_harness}
+    LIBS borne_collector borne_collector_synth PkgConfig::CURL PkgConfig::PQ PkgConfig::JANSSON PkgConfig::SQLITE3
+    LABELS integration ARGS ${backend} TIMEOUT 300)
+  collector_uses_server(test_collector_group_${backend})
 endforeach()
 
 # Lock-out: 1,000 slow connections while an antenne uploads (15 s quick, 60 s under slow), and

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector_html.h"
 #include "collector_store_backend.h"
 
 /* The buckets table's count columns, in order, expanded from the contract (borne/contract.h):
@@ -22,8 +23,7 @@ struct bucket_col {
 static struct bucket_col bucket_cols[MAX_BUCKET_COLS];
 static int n_bucket_cols;
 static struct store_added_column added[MAX_BUCKET_COLS + 1];
-static char schema_buf[12288], upsert_buf[8192], export_buf[2048], export_antenne_buf[2048], feedback_buf[512];
-static char upsert_rows_buf[STORE_UPSERT_ROWS_MAX - 1][16384];
+static char schema_buf[12288], export_buf[2048], export_antenne_buf[2048], feedback_buf[512];
 
 /* The newer report wins; a stored sent_at further ahead of this receipt than ingest allows is a
  * board clock that ran ahead before the collector clamped it (9999-12-31), and loses, so it cannot
@@ -41,18 +41,6 @@ const char *store_sql[STMT_COUNT] = {
     [STMT_BEGIN] = "BEGIN",
     [STMT_COMMIT] = "COMMIT",
     [STMT_ROLLBACK] = "ROLLBACK",
-    [STMT_UPSERT_BUCKET] = upsert_buf,
-    [STMT_UPSERT_HEALTH] =
-        "INSERT INTO health (antenne, last_seen, sent_at, version, uptime_s, printer, last_upload, queue_waiting)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-        " ON CONFLICT (antenne) DO UPDATE SET last_seen = excluded.last_seen, " KEEP_NEWER("version") ", "
-        KEEP_NEWER("uptime_s") ", " KEEP_NEWER("printer") ", " KEEP_NEWER("last_upload") ", "
-        KEEP_NEWER("queue_waiting") ", " KEEP_NEWER("sent_at"),
-    /* A batch without health still proves the device is alive. */
-    [STMT_TOUCH_DEVICE] =
-        "INSERT INTO health (antenne, last_seen, sent_at, version, uptime_s, printer, last_upload, queue_waiting)"
-        " VALUES ($1, $2, -1, '', 0, '', -1, 0)"
-        " ON CONFLICT (antenne) DO UPDATE SET last_seen = excluded.last_seen",
     [STMT_EXPORT] = export_buf,
     [STMT_DEVICES] = ("SELECT antenne, last_seen, sent_at, version, uptime_s, printer, last_upload, queue_waiting"
                       " FROM health ORDER BY antenne"),
@@ -91,6 +79,24 @@ const char *store_sql[STMT_COUNT] = {
 };
 
 
+/* The write path's multi-row statements (STORE_ROW_SIZES forms each, built by build_rows()): what comes before
+ * the VALUES rows, each row's parameter count, what comes after. */
+#define HEALTH_INSERT "INSERT INTO health (antenne, last_seen, sent_at, version, uptime_s, printer, last_upload, queue_waiting)"
+static const char health_head[] = HEALTH_INSERT " VALUES ";
+static const char health_tail[] =
+    " ON CONFLICT (antenne) DO UPDATE SET last_seen = excluded.last_seen, " KEEP_NEWER("version") ", "
+    KEEP_NEWER("uptime_s") ", " KEEP_NEWER("printer") ", " KEEP_NEWER("last_upload") ", "
+    KEEP_NEWER("queue_waiting") ", " KEEP_NEWER("sent_at");
+#define HEALTH_PARAMS 8
+/* A batch without health still proves the device is alive: its row is (antenne, last_seen, -1, '', 0, '', -1, 0)
+ * when new, else only last_seen changes. */
+static const char touch_tail[] = " ON CONFLICT (antenne) DO UPDATE SET last_seen = excluded.last_seen";
+/* A day of an antenne that a batch wrote, dirty for the rollup (collector_store_rollup.c): gen grows with
+ * each group that touches it. */
+static const char mark_head[] = "INSERT INTO rollup_dirty (antenne, day, gen) VALUES ";
+static const char mark_tail[] = " ON CONFLICT (antenne, day) DO UPDATE SET gen = rollup_dirty.gen + 1";
+#define MARK_PARAMS 3
+
 static const char channel_schema_sql[] =
     /* HQ -> board channel (collector_channel.h): a message waits here until its board acknowledges it
      * (acked_at 0 = not yet); events from the boards are kept once per (antenne, key). */
@@ -128,6 +134,8 @@ static void add_col(const char *name, int index, int since, size_t offset)
 
 #define KEY_COLS "antenne, day, hour, service, public_type"
 #define KEY_NCOLS 5
+/* A bucket row's parameters: the key, the counts, the tail, the batch and when it was received. */
+#define BUCKET_PARAMS (KEY_NCOLS + n_bucket_cols + 2 + 2)
 /* After the counts: the contract version of the bucket, and its partners as text. */
 #define TAIL_COLS "contract, partners"
 
@@ -138,6 +146,23 @@ __attribute__((format(printf, 4, 5))) static size_t append(char *buf, size_t cap
     int n = vsnprintf(buf + len, cap - len, fmt, ap);
     va_end(ap);
     return n < 0 ? len : len + (size_t)n;
+}
+
+/* The 2^k-row forms of a statement: head, then "($1, ... $n), ($n+1, ...)", then tail. Built once for the life
+ * of the process; on out of memory a form stays NULL and every backend's open fails at preparing it. */
+static void build_rows(enum store_stmt first, const char *head, int nparams, const char *tail)
+{
+    for (int k = 0; k < STORE_ROW_SIZES; k++) {
+        struct buf b = {0};
+        buf_puts(&b, head);
+        for (int r = 0; r < 1 << k; r++)
+            for (int i = 1; i <= nparams; i++)
+                buf_printf(&b, "%s$%d%s", i > 1 ? ", " : r ? ", (" : "(", r * nparams + i, i == nparams ? ")" : "");
+        buf_puts(&b, tail);
+        char *text;
+        size_t len;
+        store_sql[first + k] = buf_finish(&b, 0, &text, &len) == 0 ? text : NULL;
+    }
 }
 
 static void build_sql(void)
@@ -194,27 +219,22 @@ static void build_sql(void)
         cl = append(cols, sizeof cols, cl, ", %s", bucket_cols[i].name);
     append(cols, sizeof cols, cl, ", %s", TAIL_COLS);
 
-    /* One statement per row count (1, 2, ... STORE_UPSERT_ROWS_MAX rows): VALUES (...), (...). A row's
-     * parameters fit in STORE_MAX_COLS (the assertion above, MAX_BUCKET_COLS == STORE_MAX_COLS). */
+    /* A bucket row's parameters fit in STORE_MAX_COLS (the assertion above, MAX_BUCKET_COLS == STORE_MAX_COLS).
+     * The rows written come back (RETURNING): a statement holds rows of several batches, and each batch is
+     * told how many of its own it applied. */
     _Static_assert(MAX_BUCKET_COLS == STORE_MAX_COLS, "a bucket row's parameters fit a statement's share");
-    int nparams = KEY_NCOLS + n_bucket_cols + 2 + 2;
-    for (int rows = 1; rows <= STORE_UPSERT_ROWS_MAX; rows++) {
-        char *buf = rows == 1 ? upsert_buf : upsert_rows_buf[rows - 2];
-        size_t cap = rows == 1 ? sizeof upsert_buf : sizeof upsert_rows_buf[0];
-        size_t ul = append(buf, cap, 0, "INSERT INTO buckets (%s, batch, received_at) VALUES ", cols);
-        for (int r = 0; r < rows; r++)
-            for (int i = 1; i <= nparams; i++)
-                ul = append(buf, cap, ul, "%s$%d%s", i > 1 ? ", " : r ? ", (" : "(", r * nparams + i,
-                            i == nparams ? ")" : "");
-        ul = append(buf, cap, ul, "%s", " ON CONFLICT (antenne, day, hour, service, public_type) DO UPDATE SET ");
-        for (int i = 0; i < n_bucket_cols; i++)
-            ul = append(buf, cap, ul, "%s = excluded.%s, ", bucket_cols[i].name, bucket_cols[i].name);
-        append(buf, cap, ul, "%s",
-               "contract = excluded.contract, partners = excluded.partners, batch = excluded.batch,"
-               " received_at = excluded.received_at WHERE excluded.revision > buckets.revision");
-        if (rows > 1)
-            store_sql[STMT_UPSERT_ROWS + rows - 2] = buf;
-    }
+    char head[2200], tail[4096];
+    append(head, sizeof head, 0, "INSERT INTO buckets (%s, batch, received_at) VALUES ", cols);
+    size_t tl = append(tail, sizeof tail, 0, "%s", " ON CONFLICT (" KEY_COLS ") DO UPDATE SET ");
+    for (int i = 0; i < n_bucket_cols; i++)
+        tl = append(tail, sizeof tail, tl, "%s = excluded.%s, ", bucket_cols[i].name, bucket_cols[i].name);
+    append(tail, sizeof tail, tl, "%s",
+           "contract = excluded.contract, partners = excluded.partners, batch = excluded.batch,"
+           " received_at = excluded.received_at WHERE excluded.revision > buckets.revision RETURNING " KEY_COLS);
+    build_rows(STMT_UPSERT_BUCKETS, head, BUCKET_PARAMS, tail);
+    build_rows(STMT_UPSERT_HEALTHS, health_head, HEALTH_PARAMS, health_tail);
+    build_rows(STMT_TOUCH_DEVICES, health_head, HEALTH_PARAMS, touch_tail);
+    build_rows(STMT_ROLLUP_MARKS, mark_head, MARK_PARAMS, mark_tail);
 
     size_t el = append(export_buf, sizeof export_buf, 0, "SELECT %s", cols);
     append(export_buf, sizeof export_buf, el, "%s",
@@ -287,108 +307,269 @@ static int exec(struct collector_store *s, enum store_stmt stmt, const struct st
     return s->ops->exec(s->impl, stmt, p, n, changes, s->error, sizeof s->error);
 }
 
-static bool same_key(const struct collector_bucket *a, const struct collector_bucket *b)
+/* ---- the write path: a group of batches in one transaction ----------------------------------------- */
+
+/* One bucket of the group, in the order the batches came. */
+struct row_ref {
+    size_t batch;
+    const struct collector_bucket *b;
+};
+
+/* One statement's rows, [first, first + count) of the group's: where the rows it wrote come back to. */
+struct piece {
+    struct group_write *g;
+    size_t first, count;
+};
+
+struct group_write {
+    const struct collector_batch *const *batches;
+    size_t n;
+    int64_t received_at;
+    struct row_ref *rows;
+    size_t n_rows;
+    struct piece *pieces;          /* at most one per row: they live until the COMMIT */
+    size_t n_pieces;
+    int64_t *changed;              /* rows each batch applied (filled by the COMMIT at the latest) */
+    struct store_param *params;    /* STORE_MAX_PARAMS */
+};
+
+static const char *row_antenne(const struct group_write *g, const struct row_ref *r)
 {
-    return a->hour == b->hour && strcmp(a->day, b->day) == 0 && strcmp(a->service, b->service) == 0 &&
-           strcmp(a->public_type, b->public_type) == 0;
+    return collector_batch_antenne(g->batches[r->batch]);
 }
 
-/* Marks each day of the batch dirty for the rollup, once per day (a batch is mostly one day). */
-static int mark_days(struct collector_store *s, const struct collector_batch *batch)
+static bool same_row(const struct group_write *g, const struct row_ref *a, const struct row_ref *b)
 {
-    const char *seen[16] = {NULL};
-    size_t next = 0, count = collector_batch_bucket_count(batch);
-    for (size_t i = 0; i < count; i++) {
-        const char *day = collector_batch_bucket(batch, i)->day;
-        bool known = false;
-        for (size_t k = 0; k < 16 && seen[k] && !known; k++)
-            known = strcmp(seen[k], day) == 0;
-        if (known)
-            continue;
-        struct store_param p[] = {text(collector_batch_antenne(batch)), text(day)};
-        if (exec(s, STMT_ROLLUP_MARK, p, 2, NULL) != 0)
-            return -1;
-        seen[next++ % 16] = day;
+    return a->b->hour == b->b->hour && strcmp(a->b->service, b->b->service) == 0 &&
+           strcmp(a->b->day, b->b->day) == 0 && strcmp(a->b->public_type, b->b->public_type) == 0 &&
+           strcmp(row_antenne(g, a), row_antenne(g, b)) == 0;
+}
+
+/* A row the bucket upsert wrote (KEY_COLS): one of its piece's, whose batch applied it. */
+static int written_row(void *ctx, const char *const *c, int n)
+{
+    struct piece *p = ctx;
+    if (n != KEY_NCOLS || !c[0] || !c[1] || !c[2] || !c[3] || !c[4])
+        return -1;
+    int hour = atoi(c[2]);
+    for (size_t i = p->first; i < p->first + p->count; i++) {
+        const struct row_ref *r = &p->g->rows[i];
+        if (r->b->hour == hour && strcmp(r->b->service, c[3]) == 0 && strcmp(r->b->day, c[1]) == 0 &&
+            strcmp(r->b->public_type, c[4]) == 0 && strcmp(row_antenne(p->g, r), c[0]) == 0) {
+            p->g->changed[r->batch]++;
+            return 0;
+        }
+    }
+    return -1;   /* a row nobody sent */
+}
+
+/* The largest form (2^k rows) that `count` rows fill. */
+static int form_for(size_t count)
+{
+    int k = STORE_ROW_SIZES - 1;
+    while (k > 0 && (size_t)1 << k > count)
+        k--;
+    return k;
+}
+
+static int upsert_buckets(struct collector_store *s, struct group_write *g)
+{
+    for (size_t first = 0; first < g->n_rows;) {
+        /* Up to STORE_ROWS_MAX rows, none twice: one statement cannot upsert a row twice (PostgreSQL refuses
+         * it), so a repeated key starts the next statement, which sees the first one's write: the group ends
+         * as if its batches were applied one after the other. */
+        size_t count = 1;
+        while (first + count < g->n_rows && count < STORE_ROWS_MAX) {
+            bool repeated = false;
+            for (size_t k = first; k < first + count && !repeated; k++)
+                repeated = same_row(g, &g->rows[k], &g->rows[first + count]);
+            if (repeated)
+                break;
+            count++;
+        }
+        for (size_t end = first + count; first < end;) {
+            int form = form_for(end - first);
+            size_t rows = (size_t)1 << form;
+            int n = 0;
+            for (size_t i = first; i < first + rows; i++) {
+                const struct row_ref *r = &g->rows[i];
+                const struct collector_bucket *b = r->b;
+                struct store_param *p = g->params;
+                p[n++] = text(row_antenne(g, r));
+                p[n++] = text(b->day);
+                p[n++] = num(b->hour);
+                p[n++] = text(b->service);
+                p[n++] = text(b->public_type);
+                for (int c = 0; c < n_bucket_cols; c++)
+                    p[n++] = num(*(const int64_t *)((const char *)b + bucket_cols[c].offset));
+                p[n++] = num(b->schema);
+                p[n++] = text(b->partners);
+                p[n++] = text(collector_batch_id(g->batches[r->batch]));
+                p[n++] = num(g->received_at);
+            }
+            struct piece *piece = &g->pieces[g->n_pieces++];
+            *piece = (struct piece){g, first, rows};
+            if (s->ops->query(s->impl, (enum store_stmt)(STMT_UPSERT_BUCKETS + form), g->params, n, written_row,
+                              piece, s->error, sizeof s->error) != 0)
+                return -1;
+            first += rows;
+        }
     }
     return 0;
 }
 
-static int apply_rows(struct collector_store *s, const struct collector_batch *batch, int64_t received_at,
-                      int64_t *applied)
+/* Runs a multi-row statement over `count` rows of `per_row` parameters each, already in g->params, in
+ * pieces of its forms. */
+static int exec_rows(struct collector_store *s, struct group_write *g, enum store_stmt stmt, size_t count,
+                     int per_row)
 {
-    const char *antenne = collector_batch_antenne(batch);
-    size_t count = collector_batch_bucket_count(batch);
-    struct store_param rowp[STORE_MAX_PARAMS];
     for (size_t first = 0; first < count;) {
-        /* Up to STORE_UPSERT_ROWS_MAX rows per statement, none twice: one statement cannot upsert the same
-         * row twice (PostgreSQL refuses it), so a repeated key starts the next statement. */
-        size_t rows = 0;
-        int n = 0;
-        while (first + rows < count && rows < STORE_UPSERT_ROWS_MAX) {
-            const struct collector_bucket *b = collector_batch_bucket(batch, first + rows);
-            bool repeated = false;
-            for (size_t k = 0; k < rows && !repeated; k++)
-                repeated = same_key(collector_batch_bucket(batch, first + k), b);
-            if (repeated)
-                break;
-            rowp[n++] = text(antenne);
-            rowp[n++] = text(b->day);
-            rowp[n++] = num(b->hour);
-            rowp[n++] = text(b->service);
-            rowp[n++] = text(b->public_type);
-            for (int c = 0; c < n_bucket_cols; c++)
-                rowp[n++] = num(*(const int64_t *)((const char *)b + bucket_cols[c].offset));
-            rowp[n++] = num(b->schema);
-            rowp[n++] = text(b->partners);
-            rowp[n++] = text(collector_batch_id(batch));
-            rowp[n++] = num(received_at);
-            rows++;
-        }
-        enum store_stmt stmt = rows == 1 ? STMT_UPSERT_BUCKET : (enum store_stmt)(STMT_UPSERT_ROWS + rows - 2);
-        if (exec(s, stmt, rowp, n, applied) != 0)
+        int form = form_for(count - first);
+        size_t rows = (size_t)1 << form;
+        if (exec(s, (enum store_stmt)(stmt + form), g->params + first * (size_t)per_row, (int)rows * per_row,
+                 NULL) != 0)
             return -1;
         first += rows;
     }
-    if (mark_days(s, batch) != 0)
-        return -1;
-    const struct collector_health *h = collector_batch_health(batch);
-    if (h) {
-        struct store_param p[] = {text(antenne), num(received_at), num(collector_batch_sent_at(batch)),
-                                  text(h->version), num(h->uptime_s), text(h->printer), num(h->last_upload),
-                                  num(h->queue_waiting)};
-        return exec(s, STMT_UPSERT_HEALTH, p, 8, NULL);
+    return 0;
+}
+
+/* Marks each day of an antenne the group wrote dirty for the rollup, once. */
+static int mark_days(struct collector_store *s, struct group_write *g)
+{
+    _Static_assert(STORE_MAX_PARAMS >= MARK_PARAMS * STORE_ROWS_MAX, "a piece of marks fits the parameters");
+    size_t count = 0;
+    for (size_t i = 0; i < g->n_rows; i++) {
+        const struct row_ref *r = &g->rows[i];
+        bool known = false;
+        for (size_t k = 0; k < count && !known; k++)
+            known = strcmp(g->params[k * MARK_PARAMS + 1].text, r->b->day) == 0 &&
+                    strcmp(g->params[k * MARK_PARAMS].text, row_antenne(g, r)) == 0;
+        if (known)
+            continue;
+        struct store_param *p = &g->params[count * MARK_PARAMS];
+        p[0] = text(row_antenne(g, r));
+        p[1] = text(r->b->day);
+        p[2] = num(1);
+        if (++count == STORE_ROWS_MAX) {
+            if (exec_rows(s, g, STMT_ROLLUP_MARKS, count, MARK_PARAMS) != 0)
+                return -1;
+            count = 0;
+        }
     }
-    struct store_param p[] = {text(antenne), num(received_at)};
-    return exec(s, STMT_TOUCH_DEVICE, p, 2, NULL);
+    return exec_rows(s, g, STMT_ROLLUP_MARKS, count, MARK_PARAMS);
+}
+
+/* The antenne's health row after the group: as if its batches were applied in turn, the report with the
+ * latest sent_at (the last of equals) meets the stored one; batches without a report only say "seen now".
+ * Their sent_at are at most COLLECTOR_SENT_AT_AHEAD_MAX ahead of received_at (the validator clamps them),
+ * so none of them loses to the others for being too far ahead. */
+static int write_health(struct collector_store *s, struct group_write *g)
+{
+    _Static_assert(STORE_MAX_PARAMS >= HEALTH_PARAMS * STORE_ROWS_MAX, "a piece of health rows fits the parameters");
+    /* Per antenne of the group: the batch whose report wins, else the first batch (no report). */
+    size_t *winner = malloc(g->n * sizeof *winner), n_antennes = 0;
+    if (!winner) {
+        snprintf(s->error, sizeof s->error, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < g->n; i++) {
+        const char *antenne = collector_batch_antenne(g->batches[i]);
+        size_t k = 0;
+        while (k < n_antennes && strcmp(collector_batch_antenne(g->batches[winner[k]]), antenne) != 0)
+            k++;
+        if (k == n_antennes) {
+            winner[n_antennes++] = i;
+            continue;
+        }
+        const struct collector_batch *w = g->batches[winner[k]];
+        if (collector_batch_health(g->batches[i]) &&
+            (!collector_batch_health(w) || collector_batch_sent_at(g->batches[i]) >= collector_batch_sent_at(w)))
+            winner[k] = i;
+    }
+    int rc = 0;
+    for (int reported = 1; reported >= 0 && rc == 0; reported--) {
+        size_t count = 0;
+        for (size_t k = 0; k < n_antennes && rc == 0; k++) {
+            const struct collector_batch *b = g->batches[winner[k]];
+            const struct collector_health *h = collector_batch_health(b);
+            if (!h != !reported)
+                continue;
+            struct store_param *p = &g->params[count * HEALTH_PARAMS];
+            p[0] = text(collector_batch_antenne(b));
+            p[1] = num(g->received_at);
+            if (h) {
+                p[2] = num(collector_batch_sent_at(b));
+                p[3] = text(h->version);
+                p[4] = num(h->uptime_s);
+                p[5] = text(h->printer);
+                p[6] = num(h->last_upload);
+                p[7] = num(h->queue_waiting);
+            } else {
+                p[2] = num(-1);
+                p[3] = text("");
+                p[4] = num(0);
+                p[5] = text("");
+                p[6] = num(-1);
+                p[7] = num(0);
+            }
+            if (++count == STORE_ROWS_MAX) {
+                rc = exec_rows(s, g, reported ? STMT_UPSERT_HEALTHS : STMT_TOUCH_DEVICES, count, HEALTH_PARAMS);
+                count = 0;
+            }
+        }
+        if (rc == 0)
+            rc = exec_rows(s, g, reported ? STMT_UPSERT_HEALTHS : STMT_TOUCH_DEVICES, count, HEALTH_PARAMS);
+    }
+    free(winner);
+    return rc;
+}
+
+static int apply_group(struct collector_store *s, struct group_write *g)
+{
+    int rc = exec(s, STMT_BEGIN, NULL, 0, NULL);
+    if (rc == 0)
+        rc = upsert_buckets(s, g);
+    if (rc == 0)
+        rc = mark_days(s, g);
+    if (rc == 0)
+        rc = write_health(s, g);
+    if (rc == 0)
+        rc = exec(s, STMT_COMMIT, NULL, 0, NULL);
+    if (rc != 0)
+        store_rollback(s);
+    return rc;
 }
 
 int collector_store_apply(struct collector_store *store, const struct collector_batch *const *batches, size_t n,
                           int64_t received_at, size_t *applied)
 {
-    /* Counters live until the COMMIT: a pipelining backend fills them only then. */
-    int64_t *changed = calloc(n ? n : 1, sizeof *changed);
-    for (size_t i = 0; i < n; i++)
+    struct group_write g = {.batches = batches, .n = n, .received_at = received_at};
+    for (size_t i = 0; i < n; i++) {
         applied[i] = 0;
-    if (!changed) {
+        g.n_rows += collector_batch_bucket_count(batches[i]);
+    }
+    g.rows = malloc((g.n_rows ? g.n_rows : 1) * sizeof *g.rows);
+    g.pieces = malloc((g.n_rows ? g.n_rows : 1) * sizeof *g.pieces);
+    g.changed = calloc(n ? n : 1, sizeof *g.changed);
+    g.params = malloc(STORE_MAX_PARAMS * sizeof *g.params);
+    int rc = -1;
+    if (!g.rows || !g.pieces || !g.changed || !g.params) {
         snprintf(store->error, sizeof store->error, "out of memory");
-        return -1;
-    }
-    int rc = exec(store, STMT_BEGIN, NULL, 0, NULL);
-    for (size_t i = 0; i < n && rc == 0; i++)
-        rc = apply_rows(store, batches[i], received_at, &changed[i]);
-    if (rc == 0)
-        rc = exec(store, STMT_COMMIT, NULL, 0, NULL);
-    if (rc != 0) {
-        /* Keep the first error: the rollback's own message would hide why we failed. */
-        char keep[sizeof store->error];
-        memcpy(keep, store->error, sizeof keep);
-        store->ops->exec(store->impl, STMT_ROLLBACK, NULL, 0, NULL, store->error, sizeof store->error);
-        memcpy(store->error, keep, sizeof keep);
     } else {
+        size_t k = 0;
         for (size_t i = 0; i < n; i++)
-            applied[i] = (size_t)changed[i];
+            for (size_t j = 0; j < collector_batch_bucket_count(batches[i]); j++)
+                g.rows[k++] = (struct row_ref){i, collector_batch_bucket(batches[i], j)};
+        rc = apply_group(store, &g);
     }
-    free(changed);
+    if (rc == 0)
+        for (size_t i = 0; i < n; i++)
+            applied[i] = (size_t)g.changed[i];
+    free(g.rows);
+    free(g.pieces);
+    free(g.changed);
+    free(g.params);
     return rc;
 }
 

@@ -7,16 +7,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_UPSERT_ROWS_MAX 8
+/* The write path's statements come in STORE_ROW_SIZES forms: 1, 2, 4 ... STORE_ROWS_MAX rows (VALUES (...),
+ * (...)); the writer cuts a group of batches into pieces of these sizes. PostgreSQL's cost per statement, not
+ * per row, was the larger part of the ingest: a group's buckets, marks and health go in a few statements. */
+#define STORE_ROW_SIZES 7
+#define STORE_ROWS_MAX (1 << (STORE_ROW_SIZES - 1))
 
 enum store_stmt {
     STMT_BEGIN,
     STMT_COMMIT,
     STMT_ROLLBACK,
-    STMT_UPSERT_BUCKET,
-    STMT_UPSERT_HEALTH,
-    STMT_TOUCH_DEVICE,
-    STMT_EXPORT,
+    /* + k: the form of 2^k rows. The bucket upsert returns the key of each row it wrote (a newer revision). */
+    STMT_UPSERT_BUCKETS,
+    STMT_UPSERT_HEALTHS = STMT_UPSERT_BUCKETS + STORE_ROW_SIZES,
+    STMT_TOUCH_DEVICES = STMT_UPSERT_HEALTHS + STORE_ROW_SIZES,
+    STMT_ROLLUP_MARKS = STMT_TOUCH_DEVICES + STORE_ROW_SIZES,   /* a day of an antenne dirty for the rollup */
+    STMT_EXPORT = STMT_ROLLUP_MARKS + STORE_ROW_SIZES,
     STMT_DEVICES,
     STMT_CHAN_ADD,
     STMT_CHAN_PENDING,
@@ -30,13 +36,8 @@ enum store_stmt {
     STMT_LOG_LIST,
     STMT_FEEDBACK_SUMS,
     STMT_KV_DEL,
-    /* The bucket upsert for 2, 3, ... STORE_UPSERT_ROWS_MAX rows at once (one statement instead of one per
-     * bucket: PostgreSQL's cost per statement, not per row, dominated the ingest). */
-    STMT_UPSERT_ROWS,
-    STMT_UPSERT_ROWS_LAST = STMT_UPSERT_ROWS + STORE_UPSERT_ROWS_MAX - 2,
     STMT_EXPORT_ANTENNE,   /* STMT_EXPORT for one antenne: its own statement, so the plan uses the key */
     /* The rollup (collector_store_rollup.c). */
-    STMT_ROLLUP_MARK,
     STMT_ROLLUP_DIRTY,
     STMT_ROLLUP_CLEAN,
     STMT_ROLLUP_PUT,
@@ -75,7 +76,7 @@ struct store_param {
 /* Most columns a query returns, or parameters of a one-row statement; a statement takes at most
  * STORE_MAX_PARAMS. */
 #define STORE_MAX_COLS 64
-#define STORE_MAX_PARAMS (STORE_UPSERT_ROWS_MAX * STORE_MAX_COLS)
+#define STORE_MAX_PARAMS (STORE_ROWS_MAX * STORE_MAX_COLS)
 
 /* cols[i] is NULL for SQL NULL. A non-zero return stops the query and is returned by query(). */
 typedef int (*store_row_fn)(void *ctx, const char *const *cols, int ncols);
@@ -85,6 +86,8 @@ struct store_ops {
      * ends the transaction returns: a backend may pipeline the statements of a transaction. */
     int (*exec)(void *impl, enum store_stmt stmt, const struct store_param *params, int n, int64_t *changes,
                 char *err, size_t errlen);
+    /* Inside a transaction, the rows may come as late as the COMMIT (a pipelining backend): ctx must live
+     * until it returns, and a non-zero return of fn is then reported by the COMMIT (which may have stood). */
     int (*query)(void *impl, enum store_stmt stmt, const struct store_param *params, int n, store_row_fn fn,
                  void *ctx, char *err, size_t errlen);
     void (*close)(void *impl);

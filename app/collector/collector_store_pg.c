@@ -1,6 +1,7 @@
 /* PostgreSQL backend of the collector store (libpq). Same SQL text as SQLite, prepared per connection. */
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +16,23 @@
  * synced and drained every PIPELINE_MAX statements. */
 #define PIPELINE_MAX 512
 
+/* Where a queued statement's outcome goes: its row count (changes may be NULL), or its rows (fn). */
+struct queued {
+    int64_t *changes;
+    store_row_fn fn;
+    void *ctx;
+};
+
 struct pg_store {
     PGconn *conn;
     bool pipelined;
     size_t n_pending;
-    int64_t *pending[PIPELINE_MAX];   /* where each queued statement adds its row count (or NULL) */
+    struct queued pending[PIPELINE_MAX];
     bool failed;                      /* a queued statement failed: the transaction is lost */
     char first_error[256];
+    /* A statement's parameters as text (numbers written here), up to MAX_PARAMS. */
+    char (*num_text)[24];
+    const char **values;
 };
 
 static int pg_fail(char *err, size_t errlen, const char *what, const char *msg)
@@ -68,14 +79,31 @@ static int ensure_connected(struct pg_store *s, char *err, size_t errlen)
     return prepare_all(s, err, errlen);
 }
 
-static void params_text(const struct store_param *p, int n, char bufs[][24], const char **values)
+/* Decimal text of v into out (at least 21 bytes), without printf's cost: most parameters are numbers. */
+static void int_text(int64_t v, char *out)
+{
+    char digits[21];
+    int n = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *out++ = '-';
+    while (n)
+        *out++ = digits[--n];
+    *out = '\0';
+}
+
+static void params_text(struct pg_store *s, const struct store_param *p, int n)
 {
     for (int i = 0; i < n && i < MAX_PARAMS; i++) {
         if (p[i].is_text) {
-            values[i] = p[i].text;
+            s->values[i] = p[i].text;
         } else {
-            snprintf(bufs[i], sizeof bufs[i], "%lld", (long long)p[i].num);
-            values[i] = bufs[i];
+            int_text(p[i].num, s->num_text[i]);
+            s->values[i] = s->num_text[i];
         }
     }
 }
@@ -84,12 +112,25 @@ static PGresult *run(struct pg_store *s, enum store_stmt stmt, const struct stor
 {
     if (plain(stmt))
         return PQexec(s->conn, store_sql[stmt]);
-    char bufs[MAX_PARAMS][24];
-    const char *values[MAX_PARAMS];
-    params_text(p, n, bufs, values);
+    params_text(s, p, n);
     char name[8];
     snprintf(name, sizeof name, "s%d", (int)stmt);
-    return PQexecPrepared(s->conn, name, n, values, NULL, NULL, 0);
+    return PQexecPrepared(s->conn, name, n, s->values, NULL, NULL, 0);
+}
+
+/* A statement's rows, to its callback: non-zero stops them and is returned. */
+static int deliver_rows(PGresult *r, store_row_fn fn, void *ctx)
+{
+    int ncols = PQnfields(r), rows = PQntuples(r), ret = 0;
+    const char *cols[STORE_MAX_COLS];
+    if (ncols > STORE_MAX_COLS)
+        return -1;
+    for (int row = 0; row < rows && ret == 0; row++) {
+        for (int i = 0; i < ncols; i++)
+            cols[i] = PQgetisnull(r, row, i) ? NULL : PQgetvalue(r, row, i);
+        ret = fn(ctx, cols, ncols);
+    }
+    return ret;
 }
 
 /* Sends a sync point and reads every queued result up to it. */
@@ -120,9 +161,15 @@ static void drain(struct pg_store *s)
             PQclear(r);
             break;
         }
-        if (st == PGRES_COMMAND_OK) {
-            if (i < s->n_pending && s->pending[i])
-                *s->pending[i] += strtoll(PQcmdTuples(r), NULL, 10);
+        const struct queued *q = i < s->n_pending ? &s->pending[i] : NULL;
+        if (st == PGRES_COMMAND_OK && (!q || !q->fn)) {
+            if (q && q->changes)
+                *q->changes += strtoll(PQcmdTuples(r), NULL, 10);
+        } else if (st == PGRES_TUPLES_OK && q && q->fn) {
+            if (deliver_rows(r, q->fn, q->ctx) != 0 && !s->failed) {
+                s->failed = true;
+                snprintf(s->first_error, sizeof s->first_error, "a row written was not one sent");
+            }
         } else if (!s->failed) {
             s->failed = true;
             snprintf(s->first_error, sizeof s->first_error, "%s", PQresultErrorMessage(r));
@@ -143,22 +190,21 @@ static void leave_pipeline(struct pg_store *s)
     }
 }
 
-static int queue(struct pg_store *s, enum store_stmt stmt, const struct store_param *p, int n, int64_t *changes,
+static int queue(struct pg_store *s, enum store_stmt stmt, const struct store_param *p, int n, struct queued q,
                  char *err, size_t errlen)
 {
     int sent;
     if (plain(stmt)) {
         sent = PQsendQueryParams(s->conn, store_sql[stmt], 0, NULL, NULL, NULL, NULL, 0);
     } else {
-        char bufs[MAX_PARAMS][24], name[8];
-        const char *values[MAX_PARAMS];
-        params_text(p, n, bufs, values);
+        char name[8];
+        params_text(s, p, n);
         snprintf(name, sizeof name, "s%d", (int)stmt);
-        sent = PQsendQueryPrepared(s->conn, name, n, values, NULL, NULL, 0);
+        sent = PQsendQueryPrepared(s->conn, name, n, s->values, NULL, NULL, 0);
     }
     if (sent != 1)
         return pg_fail(err, errlen, "send", PQerrorMessage(s->conn));
-    s->pending[s->n_pending++] = changes;
+    s->pending[s->n_pending++] = q;
     if (s->n_pending == PIPELINE_MAX)
         drain(s);
     return 0;
@@ -178,10 +224,10 @@ static int pg_exec(void *impl, enum store_stmt stmt, const struct store_param *p
         s->pipelined = true;
         s->failed = false;
         s->n_pending = 0;
-        return queue(s, stmt, p, n, changes, err, errlen);
+        return queue(s, stmt, p, n, (struct queued){changes, NULL, NULL}, err, errlen);
     }
     if (s->pipelined && stmt != STMT_ROLLBACK) {
-        if (queue(s, stmt, p, n, changes, err, errlen) != 0)
+        if (queue(s, stmt, p, n, (struct queued){changes, NULL, NULL}, err, errlen) != 0)
             return -1;
         if (stmt == STMT_COMMIT)
             leave_pipeline(s);
@@ -206,6 +252,8 @@ static int pg_query(void *impl, enum store_stmt stmt, const struct store_param *
     struct pg_store *s = impl;
     if (n > MAX_PARAMS)
         return pg_fail(err, errlen, "query", "too many parameters");
+    if (s->pipelined)
+        return queue(s, stmt, p, n, (struct queued){NULL, fn, ctx}, err, errlen);
     if (ensure_connected(s, err, errlen) != 0)
         return -1;
     PGresult *r = run(s, stmt, p, n);
@@ -214,17 +262,11 @@ static int pg_query(void *impl, enum store_stmt stmt, const struct store_param *
         PQclear(r);
         return -1;
     }
-    int ncols = PQnfields(r), rows = PQntuples(r), ret = 0;
-    const char *cols[MAX_PARAMS];
-    if (ncols > MAX_PARAMS) {
+    if (PQnfields(r) > STORE_MAX_COLS) {
         PQclear(r);
         return pg_fail(err, errlen, "query", "too many columns");
     }
-    for (int row = 0; row < rows && ret == 0; row++) {
-        for (int i = 0; i < ncols; i++)
-            cols[i] = PQgetisnull(r, row, i) ? NULL : PQgetvalue(r, row, i);
-        ret = fn(ctx, cols, ncols);
-    }
+    int ret = deliver_rows(r, fn, ctx);
     PQclear(r);
     return ret;
 }
@@ -233,6 +275,8 @@ static void pg_close(void *impl)
 {
     struct pg_store *s = impl;
     PQfinish(s->conn);
+    free(s->num_text);
+    free(s->values);
     free(s);
 }
 
@@ -243,6 +287,13 @@ int store_pg_open(const char *conninfo, const struct store_ops **ops, void **imp
     struct pg_store *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    s->num_text = malloc(MAX_PARAMS * sizeof *s->num_text);
+    s->values = malloc(MAX_PARAMS * sizeof *s->values);
+    if (!s->num_text || !s->values) {
+        snprintf(err, errlen, "out of memory");
+        pg_close(s);
         return -1;
     }
     s->conn = PQconnectdb(conninfo);

@@ -101,8 +101,6 @@ const char *store_rollup_build_sql(void)
                              " AND antenne = $4 ORDER BY day", c);
     free(cols.p);
 
-    store_sql[STMT_ROLLUP_MARK] = "INSERT INTO rollup_dirty (antenne, day, gen) VALUES ($1, $2, 1)"
-                                  " ON CONFLICT (antenne, day) DO UPDATE SET gen = rollup_dirty.gen + 1";
     store_sql[STMT_ROLLUP_DIRTY] =
         "SELECT antenne, day, gen FROM rollup_dirty WHERE day >= $1 AND day <= $2 ORDER BY antenne, day LIMIT $3";
     store_sql[STMT_ROLLUP_CLEAN] = "DELETE FROM rollup_dirty WHERE antenne = $1 AND day = $2 AND gen = $3";

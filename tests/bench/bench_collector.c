@@ -33,6 +33,11 @@ struct job {
 
 static struct job *jobs;
 static size_t n_jobs;
+/* Fixed load (argv[2]): only the first N batches, no live snapshots nor console reads meanwhile, and one
+ * read of the region's month at the end (it folds every day still dirty), so the work does not depend on
+ * the time the run takes: for instruction counts (callgrind, HARNESS_COLLECTOR_WRAPPER). 0 = every batch
+ * with the live and console load. */
+static size_t fixed_batches;
 static atomic_size_t next_job;
 static atomic_long failures;
 static struct harness h;
@@ -188,16 +193,25 @@ static void run(const char *backend, int slow)
     console_ms = 0;
     pthread_t t[CLIENTS], live, console;
     double t0 = seconds();
-    pthread_create(&live, NULL, live_feeder, NULL);
-    pthread_create(&console, NULL, console_reader, NULL);
+    if (!fixed_batches) {
+        pthread_create(&live, NULL, live_feeder, NULL);
+        pthread_create(&console, NULL, console_reader, NULL);
+    }
     for (int i = 0; i < CLIENTS; i++)
         pthread_create(&t[i], NULL, client, NULL);
     for (int i = 0; i < CLIENTS; i++)
         pthread_join(t[i], NULL);
     double dt = seconds() - t0;
     atomic_store(&live_stop, true);
-    pthread_join(live, NULL);
-    pthread_join(console, NULL);
+    if (!fixed_batches) {
+        pthread_join(live, NULL);
+        pthread_join(console, NULL);
+    } else {
+        atomic_fetch_add(harness_request(&h, "GET", console_month, HARNESS_ADMIN_TOKEN, NULL, 0, NULL) == 200
+                             ? &console_read
+                             : &console_failures,
+                         1);
+    }
     double cpu = harness_cpu_seconds(h.pid), db_cpu = harness_pg_cpu_seconds(&h) - db_cpu0;
     if (load)
         lockout_stop(load);
@@ -227,15 +241,20 @@ static void run(const char *backend, int slow)
     remove_files(h.dir);
 }
 
-/* argv[1] (optional): "sqlite" or "postgresql" to measure one backend only. */
+/* argv[1] (optional): "sqlite" or "postgresql" to measure one backend only; argv[2] (optional): a fixed load of
+ * that many batches (above). */
 int main(int argc, char **argv)
 {
     const char *only = argc > 1 ? argv[1] : "";
+    fixed_batches = argc > 2 ? strtoul(argv[2], NULL, 10) : 0;
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int64_t day = (int64_t)time(NULL) / 86400 - 1;
     while (((day + 3) % 7 + 7) % 7 >= 5) /* the last weekday before today */
         day--;
     make_jobs(day);
+    size_t made = n_jobs;
+    if (fixed_batches && fixed_batches < n_jobs)
+        n_jobs = fixed_batches;
     char first[21];
     collector_synth_time_text(day * 86400, first);   /* "YYYY-MM-DDT00:00:00Z": the date is its first 10 */
     snprintf(console_month, sizeof console_month, "/console/period?period=month&date=%.10s", first);
@@ -245,11 +264,12 @@ int main(int argc, char **argv)
     lockout_raise_nofile(4000);
     if (!*only || strcmp(only, "sqlite") == 0) {
         run("sqlite", 0);
-        run("sqlite", 1000);
+        if (!fixed_batches)
+            run("sqlite", 1000);
     }
     if (!*only || strcmp(only, "postgresql") == 0)
         run("postgresql", 0);
-    for (size_t i = 0; i < n_jobs; i++)
+    for (size_t i = 0; i < made; i++)
         free(jobs[i].body);
     free(jobs);
     curl_global_cleanup();

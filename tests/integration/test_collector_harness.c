@@ -176,13 +176,19 @@ static bool launch(struct harness *h)
     char csv[600], tokens[600], admin[600], threads_s[16];
     site_files(h, csv, tokens, admin);
     snprintf(threads_s, sizeof threads_s, "%d", h->threads);
-    const char *argv[40] = {bin, "--listen", "127.0.0.1", "--port", "0", "--threads", threads_s,
+    /* HARNESS_COLLECTOR_WRAPPER: a program the collector runs under (a profiler), given its command line. */
+    const char *wrapper = getenv("HARNESS_COLLECTOR_WRAPPER");
+    const char *argv[41] = {bin, "--listen", "127.0.0.1", "--port", "0", "--threads", threads_s,
                             "--antennes-csv", csv, "--tokens", tokens, "--admin-token-file", admin,
                             h->backend == COLLECTOR_BACKEND_POSTGRESQL ? "--postgresql" : "--sqlite", h->storage};
     int argc = 15;
     for (int i = 0; h->extra && h->extra[i] && argc < 38; i++)
         argv[argc++] = h->extra[i];
     argv[argc] = NULL;
+    if (wrapper && *wrapper) {
+        memmove(argv + 1, argv, sizeof argv - sizeof argv[0]);
+        argv[0] = bin = wrapper;
+    }
 
     int out[2];
     if (pipe(out) != 0) {
@@ -227,6 +233,18 @@ bool harness_restart(struct harness *h)
 {
     bool clean = stop_process(h);
     return launch(h) && clean;
+}
+
+bool harness_kill(struct harness *h)
+{
+    if (h->pid <= 0)
+        return false;
+    kill(h->pid, SIGKILL);
+    int status;
+    while (waitpid(h->pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    h->pid = -1;
+    return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
 bool harness_stop(struct harness *h)

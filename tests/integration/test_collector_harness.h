@@ -52,6 +52,10 @@ bool harness_pg_command(const char *sql);
  * and started again. */
 bool harness_restart(struct harness *h);
 
+/* SIGKILL, wait, as a crash or a power cut would stop it (harness_restart() then starts it again); true when
+ * it was running and died of the signal. */
+bool harness_kill(struct harness *h);
+
 /* SIGTERM, wait; true when the collector exited cleanly. Drops the PostgreSQL schema. */
 bool harness_stop(struct harness *h);
 
