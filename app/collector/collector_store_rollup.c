@@ -399,21 +399,28 @@ static int year_month_row(void *ctx, const struct collector_rollup *r)
     return 0;
 }
 
-static int month_write(struct collector_store *st, struct month_work *w)
+/* Months refreshed together: one transaction (one disk flush, and on SQLite one hold of the write lock the
+ * ingest waits for) instead of one per antenne's month. */
+#define MONTHS_PER_WRITE 16
+
+static int months_write(struct collector_store *st, struct month_work *works, size_t n)
 {
     int rc = st->ops->exec(st->impl, STMT_BEGIN, NULL, 0, NULL, st->error, sizeof st->error);
-    for (int i = 0; i < 31 && rc == 0; i++)
-        if (w->dirty[i])
-            rc = row_put(st, &w->days[i]);
-    if (rc == 0)
-        rc = row_put(st, &w->month);
-    if (rc == 0)
-        rc = row_put(st, &w->year);
-    for (size_t k = 0; k < w->n && rc == 0; k++) {
-        char day[11];
-        day_iso(w->marks[k].day, day);
-        struct store_param p[] = {text_param(w->marks[k].antenne), text_param(day), {.num = w->marks[k].gen}};
-        rc = st->ops->exec(st->impl, STMT_ROLLUP_CLEAN, p, 3, NULL, st->error, sizeof st->error);
+    for (size_t m = 0; m < n && rc == 0; m++) {
+        struct month_work *w = &works[m];
+        for (int i = 0; i < 31 && rc == 0; i++)
+            if (w->dirty[i])
+                rc = row_put(st, &w->days[i]);
+        if (rc == 0)
+            rc = row_put(st, &w->month);
+        if (rc == 0)
+            rc = row_put(st, &w->year);
+        for (size_t k = 0; k < w->n && rc == 0; k++) {
+            char day[11];
+            day_iso(w->marks[k].day, day);
+            struct store_param p[] = {text_param(w->marks[k].antenne), text_param(day), {.num = w->marks[k].gen}};
+            rc = st->ops->exec(st->impl, STMT_ROLLUP_CLEAN, p, 3, NULL, st->error, sizeof st->error);
+        }
     }
     if (rc == 0)
         rc = st->ops->exec(st->impl, STMT_COMMIT, NULL, 0, NULL, st->error, sizeof st->error);
@@ -452,7 +459,7 @@ static int refresh_month(struct collector_store *st, struct month_work *w, const
         0)
         return -1;
     rollup_merge(&w->year, &w->month);
-    return month_write(st, w);
+    return 0;
 }
 
 static pthread_mutex_t refresh_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -460,7 +467,7 @@ static pthread_mutex_t refresh_mu = PTHREAD_MUTEX_INITIALIZER;
 int collector_store_rollup_refresh(struct collector_store *store, int64_t first, int64_t last)
 {
     struct marks m = {malloc(MARKS_PER_ROUND * sizeof *m.v), 0};
-    struct month_work *w = malloc(sizeof *w);
+    struct month_work *w = malloc(MONTHS_PER_WRITE * sizeof *w);
     int rc = 0;
     if (!m.v || !w) {
         snprintf(store->error, sizeof store->error, "out of memory");
@@ -476,14 +483,27 @@ int collector_store_rollup_refresh(struct collector_store *store, int64_t first,
         struct store_param p[] = {text_param(from), text_param(to), {.num = MARKS_PER_ROUND}};
         rc = store->ops->query(store->impl, STMT_ROLLUP_DIRTY, p, 3, mark_row, &m, store->error,
                                sizeof store->error);
+        size_t pending = 0;
         for (size_t i = 0; i < m.n && rc == 0;) {
             size_t j = i + 1;
             while (j < m.n && strcmp(m.v[j].antenne, m.v[i].antenne) == 0 &&
                    month_first(m.v[j].day) == month_first(m.v[i].day))
                 j++;
-            rc = refresh_month(store, w, m.v + i, j - i);
+            /* A month's year is summed from the stored months: another month of that antenne and year waiting
+             * in this write would be missed, so it is written first. */
+            if (pending && (pending == MONTHS_PER_WRITE ||
+                            (strcmp(w[pending - 1].month.antenne, m.v[i].antenne) == 0 &&
+                             w[pending - 1].year.first == year_first(m.v[i].day)))) {
+                rc = months_write(store, w, pending);
+                pending = 0;
+            }
+            if (rc == 0)
+                rc = refresh_month(store, &w[pending++], m.v + i, j - i);
             i = j;
         }
+        /* The marks of this round are read again by the next one. */
+        if (rc == 0 && pending)
+            rc = months_write(store, w, pending);
         /* A mark touched again while it was read stays for the next round. */
         if (m.n < MARKS_PER_ROUND)
             break;

@@ -1,5 +1,6 @@
 /* Group commit on a real borne-collector, for the backend named in argv[1] (sqlite or postgresql): the
  * writer's one transaction for every batch queued meanwhile.
+ * - A refresh folding three months of an antenne at once keeps the year's row whole.
  * - The store's group write (collector_store_apply) over 41 batches of 12 antennes: statements of many rows
  *   cut at repeated keys, newer, stale and resent batches, reports with and without health. Each batch's
  *   applied count, the stored buckets, the health rows and the rollup equal applying the batches in turn.
@@ -31,16 +32,9 @@ static uint64_t next_uuid = 1;
 
 static struct collector_bucket bucket(int64_t day, int hour, char service, int64_t revision, int64_t issued)
 {
-    struct collector_bucket b;
-    memset(&b, 0, sizeof b);
+    struct collector_bucket b = {.hour = hour, .service = {service}, .revision = revision, .issued = issued,
+                                 .called = issued, .served = issued, .schema = CONTRACT_SCHEMA};
     collector_synth_day_text(day, b.day);
-    b.hour = hour;
-    b.service[0] = service;
-    b.revision = revision;
-    b.issued = issued;
-    b.called = issued;
-    b.served = issued;
-    b.schema = CONTRACT_SCHEMA;
     b.outcomes[CONTRACT_OUTCOME_ANSWERED - 1] = issued;
     return b;
 }
@@ -192,6 +186,39 @@ static void store_group_equals_in_turn(void)
     }
     collector_store_close(st);
     for (int i = 0; i < N; i++) {
+        collector_batch_free(batches[i]);
+        free(bodies[i]);
+    }
+}
+
+/* Three months of one antenne folded by one refresh: the year's row sums them all (a refresh writes several
+ * months in one transaction, and a year's row is summed from the stored months). */
+static void refresh_months_of_one_year(void)
+{
+    static const char *const days[] = {"2025-01-15", "2025-02-15", "2025-03-15"};
+    struct collector_batch *batches[3];
+    char *bodies[3];
+    int64_t now = (int64_t)time(NULL), want = 0;
+    for (int i = 0; i < 3; i++) {
+        bodies[i] = body_of(11, collector_ingest_parse_day(days[i]), 'Y', 1, 10 * (i + 1), now, "4.0");
+        want += HOURS * 10 * (i + 1) + HOURS * (HOURS - 1) / 2;
+        struct collector_ingest_error err;
+        CHECK_INT(collector_ingest_parse(bodies[i], strlen(bodies[i]), "site-11", now, 100, &batches[i], &err),
+                  COLLECTOR_INGEST_OK);
+    }
+    struct collector_store *st = harness_open_store(&h);
+    CHECK(st != NULL);
+    if (!st)
+        return;
+    size_t applied[3];
+    CHECK_INT(collector_store_apply(st, (const struct collector_batch *const *)batches, 3, now, applied), 0);
+    int64_t tickets = 0;
+    CHECK_INT(collector_store_rollup_walk(st, collector_ingest_parse_day("2025-01-01"),
+                                          collector_ingest_parse_day("2025-12-31"), "site-11", add_tickets, &tickets),
+              0);
+    CHECK_INT(tickets, want);
+    collector_store_close(st);
+    for (int i = 0; i < 3; i++) {
         collector_batch_free(batches[i]);
         free(bodies[i]);
     }
@@ -483,6 +510,7 @@ int main(int argc, char **argv)
         return 1;
     }
     RUN(store_group_equals_in_turn);
+    RUN(refresh_months_of_one_year);
     RUN(concurrent_uploads_all_stored);
     RUN(refused_batch_alone_fails);
     RUN(answer_means_committed);
