@@ -2,14 +2,15 @@
 #include "kiosk_choices.h"
 
 
-/* Lines the longest label takes in a cell of width w, or -1 when one takes more than two. */
-static int label_lines(const kiosk_layout *l, const kl_choice *c, int n, int w)
+/* Lines the longest label takes in a cell of width w (in bold, or in the regular weight), or -1
+ * when one takes more than two. */
+static int label_lines(const kiosk_layout *l, const kl_choice *c, int n, int w, bool regular)
 {
     int most = 1;
     for (int i = 0; i < n; i++) {
         /* ui_button keeps 3 mm each side, and the icon beside the words on a wide button. */
         int room = w - 2 * kl_mm(l, 3) - (c[i].icon != UI_ICON_NONE ? kl_mm(l, 12) : 0);
-        int lines = ui_text_lines(l->u, c[i].label, room, l->body, true);
+        int lines = ui_text_lines(l->u, c[i].label, room, l->body, !regular);
         if (lines < 1 || lines > 2)
             return -1;
         most = lines > most ? lines : most;
@@ -42,7 +43,7 @@ void kl_choices(const kiosk_layout *l, SDL_Rect area, const kl_choice *c, int n,
     int page_cols = 0, page_lines = 0;
     for (int cols = max_cols; cols >= 1; cols--) {
         int w = (area.w - (cols - 1) * l->gap) / cols;
-        int lines = label_lines(l, c, n, w);
+        int lines = label_lines(l, c, n, w, false);
         if (lines < 0 || (w < kl_mm(l, KL_MIN_TARGET) && cols > 1))
             continue;
         int cell_h = kl_button_h(l, l->body, lines);
@@ -56,12 +57,19 @@ void kl_choices(const kiosk_layout *l, SDL_Rect area, const kl_choice *c, int n,
             page_lines = lines;
         }
     }
-    if (!page_cols) {
+    if (!page_cols) {   /* one per row, as tall as the longest label needs */
         page_cols = 1;
-        page_lines = 2;
+        page_lines = label_lines(l, c, n, area.w, false);
+        page_lines = page_lines > 0 ? page_lines : 2;
     }
-    /* By pages of the widest grid, the navigation row at the bottom. */
+    /* By pages of the widest grid, the navigation row at the bottom. Under a tall question (three
+     * lines in large text on a 7-inch panel) a row of two-line cells is cut to the room above the
+     * page buttons where a label holds there: on one line in the regular weight (kl_button). */
     int cell_h = kl_button_h(l, l->body, page_lines), first;
+    int room = area.h - l->gap - kl_button_h(l, l->body, 1);
+    if (l->compact && cell_h > room && room >= kl_button_h(l, l->body, 1) &&
+        label_lines(l, c, n, (area.w - (page_cols - 1) * l->gap) / page_cols, true) == 1)
+        cell_h = room;
     int shown = kl_page(l, &area, n, page_cols, cell_h, &first);
     draw_cells(l, area, c + first, shown, page_cols, cell_h);
 }

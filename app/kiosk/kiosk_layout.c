@@ -196,6 +196,14 @@ int kl_header(const kiosk_layout *l)
     return h;
 }
 
+bool kl_bold_holds(const kiosk_layout *l, const char *s, double cap, int w)
+{
+    if (!l->compact)
+        return true;
+    int bold = ui_text_lines(l->u, s, w, cap, true), regular = ui_text_lines(l->u, s, w, cap, false);
+    return bold >= 1 && (regular < 1 || bold <= regular || bold <= 2);
+}
+
 /* Title row of the inner screens: a back (or other) button on the left, the question next to it. */
 SDL_Rect kl_title_row(const kiosk_layout *l, int button_id, const char *button_key, ui_icon_kind icon, const char *title)
 {
@@ -207,18 +215,30 @@ SDL_Rect kl_title_row(const kiosk_layout *l, int button_id, const char *button_k
     if (l->compact)
         icon = UI_ICON_NONE;
     int bw = ui_text_width(l->u, label, l->body, true) + 2 * kl_mm(l, 3) + (icon == UI_ICON_NONE ? 0 : bh + kl_mm(l, 3));
-    /* The question takes the lines it needs beside the button (three in large text). */
+    /* The question takes the lines it needs beside the button (three in large text); under it,
+     * across the screen, when a word of it does not hold beside the button ("Verwaltungscode" in
+     * large text) or when that is shorter. */
     double cap = l->small ? l->min_cap : l->title;
-    int title_h = kl_text_h(l, title, cap, true, a.w - bw - l->gap * 2);
+    int beside_w = a.w - bw - l->gap * 2;
+    bool bold = kl_bold_holds(l, title, cap, beside_w);
+    int title_h = kl_text_h(l, title, cap, bold, beside_w);
     if (!l->compact && title_h < kl_lines_h(l, cap, true, 2))
         title_h = kl_lines_h(l, cap, true, 2);
     int row_h = bh > title_h ? bh : title_h;
+    int across_h = kl_text_h(l, title, cap, true, a.w);
+    if (ui_text_height(l->u, title, beside_w, cap, bold) <= 0 || bh + l->gap + across_h < row_h) {
+        SDL_Rect b = kl_cut_top(&a, bh, l->gap);
+        b.w = bw < b.w ? bw : b.w;
+        kl_button(l, button_id, b, label, NULL, icon, UI_BUTTON_SECONDARY, l->body);
+        kl_text(l, kl_cut_top(&a, across_h, l->gap), title, cap, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_CENTER);
+        return a;
+    }
     SDL_Rect row = kl_cut_top(&a, row_h, l->gap);
     SDL_Rect b = kl_cut_left(&row, bw, l->gap * 2);
     b.h = bh;
     b.y = row.y + (row_h - bh) / 2;
     kl_button(l, button_id, b, label, NULL, icon, UI_BUTTON_SECONDARY, l->body);
-    kl_text(l, row, title, cap, true, l->t->ink, UI_ALIGN_START, UI_ALIGN_CENTER);
+    kl_text(l, row, title, cap, bold, l->t->ink, UI_ALIGN_START, UI_ALIGN_CENTER);
     return a;
 }
 
@@ -289,6 +309,12 @@ void kl_language_row(const kiosk_layout *l, SDL_Rect area, int cols)
 int kl_large_text_button_w(const kiosk_layout *l)
 {
     return ui_text_width(l->u, large_text_label(l), settings_cap(l), true) + kl_mm(l, 8);
+}
+
+bool kl_large_text_button_holds(const kiosk_layout *l, int w)
+{
+    int lines = ui_text_lines(l->u, large_text_label(l), w - kl_mm(l, 6), settings_cap(l), true);
+    return lines >= 1 && lines <= 2;
 }
 
 int kl_large_text_button_h(const kiosk_layout *l, int w)
@@ -563,7 +589,23 @@ static double code_cap(const kiosk_layout *l) { return l->small ? l->body : l->t
 
 static int code_field_h(const kiosk_layout *l) { return kl_lines_h(l, code_cap(l), true, 1) + kl_mm(l, 4); }
 
-int kl_code_field_h(const kiosk_layout *l) { return code_field_h(l) + l->gap + kl_button_h(l, l->body, 1) + l->gap; }
+/* Erase and confirm side by side when both words hold there on one line ("Bestätigen" is longer
+ * than "Löschen": each as wide as its word needs, the rest shared), else one above the other. */
+static int code_word_w(const kiosk_layout *l, const char *key)
+{
+    return ui_text_width(l->u, kiosk_tr(l->k, key), l->body, true) + 2 * kl_mm(l, 4);
+}
+
+static bool code_buttons_beside(const kiosk_layout *l, int w)
+{
+    return code_word_w(l, "checkin.erase") + l->gap + code_word_w(l, "checkin.validate") <= w;
+}
+
+int kl_code_field_h(const kiosk_layout *l, int w)
+{
+    int rows = code_buttons_beside(l, w) ? 1 : 2;
+    return code_field_h(l) + l->gap + rows * (kl_button_h(l, l->body, 1) + l->gap);
+}
 
 /* The framed box showing what was typed. */
 static void code_box(const kiosk_layout *l, SDL_Rect field, const char *shown, double cap)
@@ -582,15 +624,14 @@ void kl_code_field(const kiosk_layout *l, SDL_Rect *a, const char *shown, bool c
 {
     code_box(l, kl_cut_top(a, code_field_h(l), l->gap), shown, code_cap(l));
     int bh = kl_button_h(l, l->body, 1);
-    SDL_Rect row = kl_cut_top(a, bh, l->gap);
-    /* Each button as wide as its word needs, the rest shared: "Bestätigen" is longer than
-     * "Löschen". */
     const char *erase_word = kiosk_tr(l->k, "checkin.erase"), *ok_word = kiosk_tr(l->k, "checkin.validate");
-    int pad = 2 * kl_mm(l, 4);
-    int we = ui_text_width(l->u, erase_word, l->body, true) + pad, wo = ui_text_width(l->u, ok_word, l->body, true) + pad;
-    int spare = row.w - l->gap - we - wo;
-    int erase_w = spare > 0 ? we + spare / 2 : (row.w - l->gap) * we / (we + wo);
-    SDL_Rect erase = kl_cut_left(&row, erase_w, l->gap);
+    SDL_Rect row = kl_cut_top(a, bh, l->gap), erase = row;
+    if (code_buttons_beside(l, row.w)) {
+        int spare = row.w - l->gap - code_word_w(l, "checkin.erase") - code_word_w(l, "checkin.validate");
+        erase = kl_cut_left(&row, code_word_w(l, "checkin.erase") + spare / 2, l->gap);
+    } else {
+        row = kl_cut_top(a, bh, l->gap);
+    }
     kl_button(l, T_KEY_ERASE, erase, erase_word, NULL, l->small ? UI_ICON_NONE : UI_ICON_ERASE,
            UI_BUTTON_SECONDARY, l->body);
     if (can_ok)

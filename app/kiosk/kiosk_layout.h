@@ -45,6 +45,11 @@ void kl_text(const kiosk_layout *l, SDL_Rect box, const char *s, double cap, boo
 int kl_lines_h(const kiosk_layout *l, double cap, bool bold, int n);
 /* Height of `s` wrapped in width w: at cap, or at the smallest size when a word is too long. */
 int kl_text_h(const kiosk_layout *l, const char *s, double cap, bool bold, int w);
+/* Whether s keeps the bold weight in width w: always, but in large text on a 7-inch panel, where
+ * words that take three lines or more in bold take the regular weight when that saves a line
+ * (a question three lines tall leaves no room for a row of two-line choices above the page
+ * buttons). */
+bool kl_bold_holds(const kiosk_layout *l, const char *s, double cap, int w);
 /* Draws s at the top of *a, taking the height it needs. */
 void kl_text_block(const kiosk_layout *l, SDL_Rect *a, const char *s, double cap, bool bold, SDL_Color fg, int gap);
 int kl_button_h(const kiosk_layout *l, double cap, int lines);
@@ -69,6 +74,8 @@ void kl_language_button(const kiosk_layout *l, SDL_Rect r);
  * width w. */
 int kl_large_text_button_w(const kiosk_layout *l);
 int kl_large_text_button_h(const kiosk_layout *l, int w);
+/* Whether its label holds whole in width w, on one or two lines. */
+bool kl_large_text_button_holds(const kiosk_layout *l, int w);
 void kl_large_text_button(const kiosk_layout *l, SDL_Rect r);
 /* The row of the offered languages, each named in its own language, the session's one ticked.
  * kl_language_row_h: the height it takes in width w and its columns, or -1 when the names do not
@@ -101,7 +108,7 @@ SDL_Rect kl_keypad_area(const kiosk_layout *l, SDL_Rect *a);
 bool kl_compact_code_entry(const kiosk_layout *l, SDL_Rect *a, const char *shown, bool can_ok, bool with_letters);
 /* The field showing what was typed, then erase and confirm, then the hint below. */
 void kl_code_field(const kiosk_layout *l, SDL_Rect *a, const char *shown, bool can_ok, const char *hint);
-/* The height of the field and its buttons (without the hint). */
-int kl_code_field_h(const kiosk_layout *l);
+/* The height of the field and its buttons in width w (without the hint). */
+int kl_code_field_h(const kiosk_layout *l, int w);
 
 #endif

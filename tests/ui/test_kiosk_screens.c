@@ -297,13 +297,11 @@ static void one_size(const fixture_screen *sc, bool large)
     CHECK(fixture_pump(&f, printer_paper_out, 15000));
     fixture_pump(&f, NULL, 0);   /* the state change reaches the kiosk as an SDL event */
     kiosk_show(f.k, KIOSK_HOME);
-    /* Large text on a 7-inch panel (86 mm) has no room for the banner, the two ways to a ticket and
-     * both settings at 7.5 mm: home shows what it can, not checked there yet (a known gap). */
-    if (!(large && sc->h_mm < 120)) {
-        check_pages(&f, size, "home-paper-out");
-        /* Whole, or in short where home has no room for it (large text). */
-        CHECK(frame_has_start(&f, tr("home.paper_out")) || frame_has_start(&f, tr("home.paper_out.short")));
-    }
+    check_pages(&f, size, "home-paper-out");
+    /* Whole, or in short where home has no room for it (large text), or its title alone (large
+     * text on a 7-inch panel). */
+    CHECK(frame_has_start(&f, tr("home.paper_out")) || frame_has_start(&f, tr("home.paper_out.short")) ||
+          kiosk_frame_has_text(f.k, tr("home.paper_out.title")));
     kiosk_show(f.k, KIOSK_SERVICES);
     CHECK(tap_id_in(&f, SERVICE_TILES));
     check_pages(&f, size, "result-paper-out");
@@ -546,15 +544,12 @@ static void screens_normal(void)
 }
 
 /* Large text on every screen, the 7" panels included: the scenes reflow (one item per row, pages,
- * a shorter layout) rather than shrink the words back. "large10" (tests/ui.cmake): a language
- * whose words do not hold on the 7" panels yet is checked on the bigger ones only. */
-static bool large_on_7in = true, with_large = true;
-
+ * a shorter layout) rather than shrink the words back. */
 static const fixture_screen *large_screens(int i)
 {
     const fixture_screen *all[] = {&tablet_1024, &fixture_screens[1], &fixture_screens[2], &fixture_screens[0],
                                    &fixture_screen_1024};
-    return i < (large_on_7in ? 5 : 3) ? all[i] : NULL;
+    return i < 5 ? all[i] : NULL;
 }
 
 static void screens_large(void)
@@ -567,7 +562,7 @@ static void services_counts(void)
 {
     for (int i = 0; normal_screens(i); i++)
         services_counts_on(normal_screens(i), false);
-    for (int i = 0; with_large && large_screens(i); i++)
+    for (int i = 0; large_screens(i); i++)
         services_counts_on(large_screens(i), true);
 }
 
@@ -589,10 +584,6 @@ int main(int argc, char **argv)
     tzset();
     if (argc > 1)
         snprintf(lang, sizeof lang, "%.7s", argv[1]);
-    /* "normal": large text is not checked in this language yet; "large10": not on the 7" panels
-     * yet (see tests/ui.cmake). */
-    with_large = !(argc > 2 && strcmp(argv[2], "normal") == 0);
-    large_on_7in = !(argc > 2 && strcmp(argv[2], "large10") == 0);
     french = catalog("fr");
     words = catalog(lang);
     const char *tmp = getenv("BORNE_TEST_TMP");
@@ -600,8 +591,7 @@ int main(int argc, char **argv)
     mkdir(screens_root, 0755);
     RUN(closed_worst_week);
     RUN(screens_normal);
-    if (with_large)
-        RUN(screens_large);
+    RUN(screens_large);
     RUN(services_counts);
     ui_catalog_free(words);
     ui_catalog_free(french);

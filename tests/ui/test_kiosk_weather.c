@@ -187,9 +187,9 @@ static bool visitor_settings(fixture *f, ui_catalog *words, const char *lang, bo
     return !large || fixture_tap(f, ui_tr(words, "home.large_text"));
 }
 
-/* Taps `label`, which must lead to screen `to`; saves it and, when `rules`, checks its frame. */
-static void tap_and_check(fixture *f, const char *label, kiosk_screen to, bool rules, const char *size,
-                          const char *lang, bool large)
+/* Taps `label`, which must lead to screen `to`; saves it and checks its frame. */
+static void tap_and_check(fixture *f, const char *label, kiosk_screen to, const char *size, const char *lang,
+                          bool large)
 {
     char where[256];
     snprintf(where, sizeof where, "%s %s %s", size, lang, kiosk_screen_name(to));
@@ -197,8 +197,7 @@ static void tap_and_check(fixture *f, const char *label, kiosk_screen to, bool r
     CHECK_INT(kiosk_current_screen(f->k), to);
     kiosk_render(f->k);
     save(f, size, lang, kiosk_screen_name(to));
-    if (rules)
-        frame_passes(f, where, large);
+    frame_passes(f, where, large);
 }
 
 static void one(const fixture_screen *sc, const char *lang, bool large)
@@ -225,11 +224,9 @@ static void one(const fixture_screen *sc, const char *lang, bool large)
     frame_passes(&f, where, large);
     check_scale(&f, words, where, sc->h > sc->w, large, strcmp(lang, "ar") == 0);
 
-    /* A storm: the optional reason, skipped, then the thank-you (checked where
-     * test_kiosk_screens checks the other screens: large text not on the 7" panels yet). */
-    bool rest = !large || sc->h_mm > 100.0;
-    tap_and_check(&f, ui_tr(words, "feedback.5"), KIOSK_FEEDBACK_REASON, rest, size, lang, large);
-    tap_and_check(&f, ui_tr(words, "reason.skip"), KIOSK_THANKS, rest, size, lang, large);
+    /* A storm: the optional reason, skipped, then the thank-you. */
+    tap_and_check(&f, ui_tr(words, "feedback.5"), KIOSK_FEEDBACK_REASON, size, lang, large);
+    tap_and_check(&f, ui_tr(words, "reason.skip"), KIOSK_THANKS, size, lang, large);
     fixture_close(&f);
     ui_catalog_free(words);
 }

@@ -110,16 +110,39 @@ static void draw_state(const kiosk_layout *l, SDL_Rect *area)
     *area = a;
 }
 
-/* The test page and emptying the queue (with its confirmation). */
+/* Whether a label holds whole on the two lines of an action button of width w (in the regular
+ * weight kl_button falls back to in large text on a 7-inch panel). */
+static bool action_holds(const kiosk_layout *l, const char *key, int w)
+{
+    int lines = ui_text_lines(l->u, kiosk_tr(l->k, key), w - 2 * kl_mm(l, 3), l->body, !l->compact);
+    return lines >= 1 && lines <= 2;
+}
+
+/* The test page and emptying the queue (with its confirmation): side by side, or one above the
+ * other when a label does not hold in half the width ("Warteschlange leeren" in large text). */
 static void draw_actions(const kiosk_layout *l, SDL_Rect a)
 {
     const kiosk *k = l->k;
     char line[400], n1[16];
-    int bh = kl_button_h(l, l->body, 2);
+    int bh = kl_button_h(l, l->body, 2), half = (a.w - l->gap) / 2;
+    bool beside = k->reset_armed ? action_holds(l, "admin.reset_confirm", half) && action_holds(l, "admin.reset_keep", half)
+                                 : action_holds(l, "admin.test", half) && action_holds(l, "admin.reset", half);
+    if (!beside) {   /* rows as tall as the longer label needs across the screen */
+        const char *keys[2] = {k->reset_armed ? "admin.reset_confirm" : "admin.test",
+                               k->reset_armed ? "admin.reset_keep" : "admin.reset"};
+        int most = 1;
+        for (int i = 0; i < 2; i++) {
+            int lines = ui_text_lines(l->u, kiosk_tr(k, keys[i]), a.w - 2 * kl_mm(l, 3), l->body, !l->compact);
+            most = lines > most ? lines : most;
+        }
+        bh = kl_button_h(l, l->body, most);
+    }
     if (bh > a.h)
         bh = a.h;
     SDL_Rect brow = kl_cut_top(&a, bh, l->gap);
-    SDL_Rect left = kl_cut_left(&brow, (brow.w - l->gap) / 2, l->gap);
+    SDL_Rect left = beside ? kl_cut_left(&brow, half, l->gap) : brow;
+    if (!beside)
+        brow = kl_cut_top(&a, bh, l->gap);
     if (k->reset_armed) {
         /* The confirmation is NOT where the first tap landed: a double tap lands on "No". The
          * question, under the row, says how many. */

@@ -28,7 +28,7 @@ static void draw_checkin(const kiosk_layout *l)
     if (l->portrait) {
         /* Upright, the field and "Valider" sit right above the keys, under the hint: the hand
          * that typed the code finds "Valider" next to it, not 30 cm higher. */
-        SDL_Rect field = kl_cut_bottom(&a, kl_code_field_h(l), 0);
+        SDL_Rect field = kl_cut_bottom(&a, kl_code_field_h(l, a.w), 0);
         kl_code_field(l, &field, k->code, k->code[0] != '\0', NULL);
         hint(l, a, UI_ALIGN_END);
         return;

@@ -216,8 +216,9 @@ static void draw_closed(const kiosk_layout *l)
     int title_across = kl_text_h(l, title, title_cap, true, a.w - icon - kl_mm(l, 3));
     int title_beside = kl_text_h(l, title, title_cap, true, beside_w - icon - kl_mm(l, 3));
     int stacked = title_beside + (next[0] ? kl_mm(l, 1) + next_h : 0);
-    bool across = title_across + kl_mm(l, 1) + (next_h > lang_h ? next_h : lang_h) <
-                  (stacked > lang_h ? stacked : lang_h);
+    /* Across too when a word of it does not hold beside the button ("geschlossen" in large text). */
+    bool across = ui_text_height(l->u, title, beside_w - icon - kl_mm(l, 3), title_cap, true) <= 0 ||
+                  title_across + kl_mm(l, 1) + (next_h > lang_h ? next_h : lang_h) < (stacked > lang_h ? stacked : lang_h);
     SDL_Rect head = across ? kl_cut_top(&a, title_across, kl_mm(l, 1)) : (SDL_Rect){0, 0, 0, 0};
     int beside_h = across ? next_h : stacked;
     SDL_Rect trow = kl_cut_top(&a, beside_h > lang_h ? beside_h : lang_h, l->gap);

@@ -113,18 +113,20 @@ typedef struct home_plan {
     bool band;
     home_choices choices;
     bool row;            /* the row of languages; else the language button */
-    bool short_banner;   /* the printer banner's short words */
+    const char *banner;  /* the printer banner's words: "" whole, ".short", or ".title" alone (large
+                            text on a 7-inch panel: what to do is said on the ticket's scene) */
     bool no_feedback;    /* "give feedback" gives way to taking a ticket (large text on a 7-inch
                             panel under a printer banner) */
 } home_plan;
 
 static const home_plan plans[] = {
-    {true, HOME_COLUMN_TITLE, true, false, false},  {true, HOME_COLUMN_BODY, true, false, false},
-    {false, HOME_COLUMN_TITLE, true, false, false}, {false, HOME_COLUMN_BODY, true, false, false},
-    {true, HOME_TWO_ROWS, true, false, false},      {false, HOME_TWO_ROWS, true, false, false},
-    {true, HOME_COLUMN_BODY, false, false, false},  {false, HOME_COLUMN_BODY, false, false, false},
-    {false, HOME_TWO_ROWS, false, false, false},    {false, HOME_TWO_ROWS, true, true, false},
-    {false, HOME_TWO_ROWS, false, true, false},     {false, HOME_COLUMN_BODY, false, true, true},
+    {true, HOME_COLUMN_TITLE, true, "", false},         {true, HOME_COLUMN_BODY, true, "", false},
+    {false, HOME_COLUMN_TITLE, true, "", false},        {false, HOME_COLUMN_BODY, true, "", false},
+    {true, HOME_TWO_ROWS, true, "", false},             {false, HOME_TWO_ROWS, true, "", false},
+    {true, HOME_COLUMN_BODY, false, "", false},         {false, HOME_COLUMN_BODY, false, "", false},
+    {false, HOME_TWO_ROWS, false, "", false},           {false, HOME_TWO_ROWS, true, ".short", false},
+    {false, HOME_TWO_ROWS, false, ".short", false},     {false, HOME_COLUMN_BODY, false, ".short", true},
+    {false, HOME_COLUMN_BODY, false, ".title", true},
 };
 
 static const struct home_entry {
@@ -145,6 +147,20 @@ static int choice_h(const kiosk_layout *l, const struct home_entry *e, int w, do
     return kl_button_h(l, cap, lines == 1 ? 1 : 2);
 }
 
+/* Without the row, the width of the text size button beside the language button in width w: its
+ * words on one line, else on the two lines of the width left when that is lower than one button
+ * above the other ("Normale Schrift" in large text on a 7-inch panel); 0 when they stack. */
+static int text_size_beside_w(const kiosk_layout *l, int w)
+{
+    int lang_h = kl_button_h(l, l->body, 1), xw = kl_large_text_button_w(l);
+    int rest = w - kl_language_button_w(l, lang_h) - l->gap;
+    if (xw <= rest)
+        return xw;
+    int stacked = lang_h + l->gap + kl_large_text_button_h(l, xw < w ? xw : w);
+    int beside = kl_large_text_button_h(l, rest);
+    return kl_large_text_button_holds(l, rest) && (beside > lang_h ? beside : lang_h) < stacked ? rest : 0;
+}
+
 /* The settings without the row: the language button and the text size side by side, or one above
  * the other; the height they take in width w. */
 static int settings_h(const kiosk_layout *l, int w, bool row)
@@ -152,8 +168,9 @@ static int settings_h(const kiosk_layout *l, int w, bool row)
     int lang_h = kl_button_h(l, l->body, 1), xw = kl_large_text_button_w(l);
     if (row)
         return kl_large_text_button_h(l, xw < w ? xw : w);
-    if (kl_language_button_w(l, lang_h) + l->gap + xw <= w)
-        return lang_h > kl_large_text_button_h(l, xw) ? lang_h : kl_large_text_button_h(l, xw);
+    int beside = text_size_beside_w(l, w);
+    if (beside)
+        return lang_h > kl_large_text_button_h(l, beside) ? lang_h : kl_large_text_button_h(l, beside);
     return lang_h + l->gap + kl_large_text_button_h(l, xw < w ? xw : w);
 }
 
@@ -162,10 +179,12 @@ static void draw_settings(const kiosk_layout *l, SDL_Rect a, bool row)
 {
     int lang_h = kl_button_h(l, l->body, 1);
     int lw = kl_language_button_w(l, lang_h), xw = kl_large_text_button_w(l);
+    int beside = row ? 0 : text_size_beside_w(l, a.w);
     if (xw > a.w)
         xw = a.w;
-    if (!row && lw + l->gap + xw <= a.w) {
+    if (beside) {
         kl_language_button(l, kl_cut_left(&a, lw, l->gap));
+        xw = beside;
     } else if (!row) {
         SDL_Rect lang = kl_cut_bottom(&a, lang_h, l->gap);
         lang.w = lw < lang.w ? lw : lang.w;
@@ -281,8 +300,6 @@ static void draw_home(const kiosk_layout *l)
 {
     const kiosk *k = l->k;
     const char *key = printer_banner_key(k);
-    char short_key[48];
-    snprintf(short_key, sizeof short_key, "%s.short", key ? key : "");
     SDL_Rect screen = kl_screen_area(l), under_band = screen;
     int band = kl_header_h(l);
     under_band.y = band + l->gap;
@@ -291,7 +308,9 @@ static void draw_home(const kiosk_layout *l)
     home_cut c;
     const char *banner = NULL;
     for (; i < n; i++) {
-        banner = key ? kiosk_tr(k, plans[i].short_banner ? short_key : key) : NULL;
+        char banner_key[48];
+        snprintf(banner_key, sizeof banner_key, "%s%s", key ? key : "", plans[i].banner);
+        banner = key ? kiosk_tr(k, banner_key) : NULL;
         if (cut_home(l, &plans[i], banner, plans[i].band ? under_band : screen, &c))
             break;
     }

@@ -29,12 +29,21 @@ static void draw_idle(const kiosk_layout *l)
         bh = kl_mm(l, 22);
     if (bh * 2 + l->gap > a.h)
         bh = (a.h - l->gap) / 2;
-    SDL_Rect more = l->portrait ? kl_cut_top(&a, bh, l->gap) : kl_cut_left(&a, (a.w - l->gap) * 6 / 10, l->gap);
+    /* Side by side, "more time" the wider, when both words hold there on one line with their
+     * icons; else one above the other ("Beginscherm" in large text on a 7-inch panel). */
+    const char *more_word = kiosk_tr(k, "idle.more"), *home_word = kiosk_tr(k, "common.home");
+    int more_w = ui_text_width(l->u, more_word, cap, true) + bh + kl_mm(l, 9);
+    int home_w = ui_text_width(l->u, home_word, cap, true) + bh + kl_mm(l, 9);
+    int spare = a.w - l->gap - more_w - home_w, left_w = (a.w - l->gap) * 6 / 10;
+    bool stacked = l->portrait || spare < 0;
+    if (!stacked && (left_w < more_w || a.w - l->gap - left_w < home_w))
+        left_w = more_w + spare / 2;
+    SDL_Rect more = stacked ? kl_cut_top(&a, bh, l->gap) : kl_cut_left(&a, left_w, l->gap);
     more.h = bh;
-    kl_button(l, T_MORE_TIME, more, kiosk_tr(k, "idle.more"), NULL, UI_ICON_CLOCK, UI_BUTTON_PRIMARY, cap);
-    SDL_Rect home = l->portrait ? kl_cut_top(&a, bh, l->gap) : a;
+    kl_button(l, T_MORE_TIME, more, more_word, NULL, UI_ICON_CLOCK, UI_BUTTON_PRIMARY, cap);
+    SDL_Rect home = stacked ? kl_cut_top(&a, bh, l->gap) : a;
     home.h = bh;
-    kl_button(l, T_HOME, home, kiosk_tr(k, "common.home"), NULL, UI_ICON_BACK, UI_BUTTON_SECONDARY, cap);
+    kl_button(l, T_HOME, home, home_word, NULL, UI_ICON_BACK, UI_BUTTON_SECONDARY, cap);
 }
 
 static bool on_event(kiosk *k, const kiosk_scene_event *e)

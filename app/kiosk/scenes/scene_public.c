@@ -9,7 +9,16 @@ static const char *const public_keys[] = {"public.particulier", "public.entrepri
 static void draw_public(const kiosk_layout *l)
 {
     SDL_Rect a = kl_title_row(l, T_BACK, "common.back", UI_ICON_BACK, kiosk_tr(l->k, "public.title"));
-    if (l->compact) {
+    int cols = l->portrait ? 1 : 2;
+    /* Large text: the grid of worded choices (rows, pages) when a label does not hold whole in
+     * its cell of the four ("Een overheidsdienst"). */
+    bool hold = !l->compact;
+    for (int i = 0; i < 4 && hold; i++) {
+        ui_button_spec b = {.rect = kl_grid_cell(l, a, 4, cols, i), .label = kiosk_tr(l->k, public_keys[i]),
+                            .icon = UI_ICON_PERSON, .cap_mm = l->title, .min_cap_mm = l->min_cap};
+        hold = ui_button_fits(l->u, &b);
+    }
+    if (!hold) {
         kl_choice c[4];
         for (int i = 0; i < 4; i++)
             c[i] = (kl_choice){T_PUBLIC + QUEUE_PUBLIC_PARTICULIER + i, kiosk_tr(l->k, public_keys[i]), UI_ICON_PERSON,
@@ -17,7 +26,6 @@ static void draw_public(const kiosk_layout *l)
         kl_choices(l, a, c, 4, 2);
         return;
     }
-    int cols = l->portrait ? 1 : 2;
     for (int i = 0; i < 4; i++)
         kl_button(l, T_PUBLIC + QUEUE_PUBLIC_PARTICULIER + i, kl_grid_cell(l, a, 4, cols, i), kiosk_tr(l->k, public_keys[i]), NULL,
                UI_ICON_PERSON, UI_BUTTON_SECONDARY, l->title);

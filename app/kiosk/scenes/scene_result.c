@@ -8,14 +8,22 @@
 /* Large text on a 7-inch panel: the number in a band, then the printing line and the figures, in
  * that order, on as many pages as they need ("more" and "previous" at the bottom, "done" on the
  * last page: the scene ends by itself anyway). */
-/* The printing line cut after its sentences (at most four parts), so a long one spreads over pages
- * rather than overflow one. Returns the number of parts. */
-static int sentences(const char *msg, char part[4][400])
+/* The printing line cut after its sentences and colons (at most MAX_PARTS parts), so a long one
+ * spreads over pages rather than overflow one ("Uw ticket is wel geregistreerd: noteer..." is
+ * taller than a page of a 7-inch panel in one piece). Returns the number of parts. */
+enum { MAX_PARTS = 6 };
+static const char *clause_end(const char *p)
+{
+    const char *dot = strstr(p, ". "), *colon = strstr(p, ": ");
+    return !dot ? colon : !colon ? dot : dot < colon ? dot : colon;
+}
+
+static int sentences(const char *msg, char part[MAX_PARTS][400])
 {
     int n = 0;
     const char *p = msg;
-    while (*p && n < 4) {
-        const char *end = n == 3 ? NULL : strstr(p, ". ");
+    while (*p && n < MAX_PARTS) {
+        const char *end = n == MAX_PARTS - 1 ? NULL : clause_end(p);
         size_t len = end ? (size_t)(end - p) + 1 : strlen(p);
         snprintf(part[n++], 400, "%.*s", (int)len, p);
         p += len;
@@ -29,7 +37,7 @@ static void compact_result(const kiosk_layout *l, SDL_Rect a)
 {
     kiosk *k = l->k;
     const queue_issued *is = &k->issued;
-    char ahead[96], wait[160], msg[400], part[4][400];
+    char ahead[96], wait[160], msg[400], part[MAX_PARTS][400];
     kiosk_ticket_figures(k, ahead, sizeof ahead, wait, sizeof wait);
     kiosk_print_message(k, msg, sizeof msg);
     bool failed = k->print == PRINT_FAILED || k->print == PRINT_WAITING;
@@ -41,18 +49,21 @@ static void compact_result(const kiosk_layout *l, SDL_Rect a)
     int pad = kl_mm(l, 2);
     double number_cap = l->body * 2;
     int number_w = ui_text_width(l->u, is->ticket.label, number_cap, true) + 2 * pad;
-    int title_h = kl_text_h(l, title, l->body, true, a.w - number_w - 3 * pad);
     int number_h = kl_lines_h(l, number_cap, true, 1);
+    /* The title beside the number, or above it when a word of it does not hold there
+     * ("geregistreerd."). */
+    bool title_above = ui_text_height(l->u, title, a.w - number_w - 3 * pad, l->body, true) <= 0;
+    int title_h = kl_text_h(l, title, l->body, true, title_above ? a.w - 2 * pad : a.w - number_w - 3 * pad);
     /* The card first, then the printing line's sentences (the words without the printer's sign: a
      * line less at 7.5 mm), then the figures. */
-    const char *text[1 + 4 + 2] = {NULL};
-    int n = 1 + sentences(msg, part), h[1 + 4 + 2], page_of[1 + 4 + 2];
+    const char *text[1 + MAX_PARTS + 2] = {NULL};
+    int n = 1 + sentences(msg, part), h[1 + MAX_PARTS + 2], page_of[1 + MAX_PARTS + 2];
     for (int i = 1; i < n; i++)
         text[i] = part[i - 1];
     int first_figure = n;
     text[n++] = ahead;
     text[n++] = wait;
-    h[0] = (title_h > number_h ? title_h : number_h) + 2 * pad;
+    h[0] = (title_above ? title_h + number_h : title_h > number_h ? title_h : number_h) + 2 * pad;
     for (int i = 1; i < n; i++)
         h[i] = kl_text_h(l, text[i], l->body, false, a.w);
     int page = kl_paginate(l, h, n, a.h, 0, page_of) - 1;
@@ -80,7 +91,7 @@ static void compact_result(const kiosk_layout *l, SDL_Rect a)
         }
         ui_fill_rounded(l->u, r, kl_mm(l, 3), l->t->band);
         SDL_Rect in = {r.x + pad, r.y + pad, r.w - 2 * pad, r.h - 2 * pad};
-        SDL_Rect number = kl_cut_right(&in, number_w, pad);
+        SDL_Rect number = title_above ? kl_cut_bottom(&in, number_h, 0) : kl_cut_right(&in, number_w, pad);
         kl_text(l, in, title, l->body, true, l->t->band_ink, UI_ALIGN_START, UI_ALIGN_CENTER);
         kl_text(l, number, is->ticket.label, number_cap, true, l->t->band_ink, UI_ALIGN_END, UI_ALIGN_CENTER);
     }
@@ -115,13 +126,30 @@ static void draw_result(const kiosk_layout *l)
     char msg[400];
     kiosk_print_message(k, msg, sizeof msg);
     int icon_w = kl_mm(l, failed ? 14 : 11) + kl_mm(l, 3);
+    const char *title = kiosk_tr(k, k->issued_appointment ? "result.appointment"
+                                    : is->ticket.priority  ? "result.title_priority"
+                                                           : "result.title");
+    int pad = kl_mm(l, 4);
+    double fig = l->portrait ? l->title : l->body;
 
     SDL_Rect card, done, status = {0, 0, 0, 0};
     if (!l->portrait) {
         /* Landscape: the printing line takes a full-width strip at the bottom, the button goes
-         * under the figures. */
+         * under the figures, or under the card when the figures take the column (large text).
+         * The card is as wide as its title's longest word needs ("geregistreerd." in large
+         * text), up to 60 %. */
         status = kl_cut_bottom(&a, kl_text_h(l, msg, l->body, false, a.w - icon_w), l->gap * 2);
-        card = kl_cut_left(&a, a.w * 45 / 100, l->gap * 2);
+        int card_w = a.w * 45 / 100;
+        while (card_w < a.w * 60 / 100 && ui_text_height(l->u, title, card_w - 2 * pad, l->body, true) <= 0)
+            card_w += kl_mm(l, 1);
+        card = kl_cut_left(&a, card_w, l->gap * 2);
+        int figures_h = kl_text_h(l, ahead, fig, false, a.w) + kl_text_h(l, wait, fig, false, a.w) + l->gap * 2;
+        if (figures_h + l->gap + done_h > a.h) {
+            /* The figures and "done" do not both fit beside the card under a long printing line
+             * (large text on a 10-inch panel): the card, the line and the figures on pages. */
+            compact_result(l, kl_screen_area(l));
+            return;
+        }
         done = kl_cut_bottom(&a, done_h, l->gap);
     } else {
         card = l->portrait ? kl_cut_top(&a, a.h * 40 / 100, l->gap * 3) : kl_cut_left(&a, a.w * 48 / 100, l->gap * 2);
@@ -134,18 +162,13 @@ static void draw_result(const kiosk_layout *l)
 
     /* The number: as large as the card allows. */
     ui_fill_rounded(l->u, card, kl_mm(l, 3), l->t->band);
-    int pad = kl_mm(l, 4);
     SDL_Rect in = {card.x + pad, card.y + pad, card.w - 2 * pad, card.h - 2 * pad};
-    const char *title = kiosk_tr(k, k->issued_appointment ? "result.appointment"
-                                    : is->ticket.priority  ? "result.title_priority"
-                                                           : "result.title");
     SDL_Rect t = kl_cut_top(&in, kl_text_h(l, title, l->body, true, in.w), 0);
     kl_text(l, t, title, l->body, true, l->t->band_ink, UI_ALIGN_CENTER, UI_ALIGN_START);
     ui_text_style big = {.cap_mm = ui_to_mm(l->u, in.h) * 0.55, .min_cap_mm = l->min_cap, .bold = true,
                          .fg = l->t->band_ink, .halign = UI_ALIGN_CENTER, .valign = UI_ALIGN_CENTER, .max_lines = 1};
     ui_text(l->u, in, is->ticket.label, &big);
 
-    double fig = l->portrait ? l->title : l->body;
     kl_text_block(l, &a, ahead, fig, false, l->t->ink, 0);
     kl_text_block(l, &a, wait, fig, false, l->t->ink, l->gap * 2);
     if (l->portrait) {

@@ -20,7 +20,8 @@ static void draw_thanks(const kiosk_layout *l)
     /* 7-inch: the thanks and the question share the band, "Terminé" is the grid's last cell. */
     const char *title = kiosk_tr(k, k->agent_asked ? "thanks.agent" : l->small ? "thanks.ask" : "thanks.title");
     int title_w = a.w - icon - 2 * pad - kl_mm(l, 3);
-    int th = kl_text_h(l, title, l->body, true, title_w);
+    bool bold = kl_bold_holds(l, title, l->body, title_w);
+    int th = kl_text_h(l, title, l->body, bold, title_w);
     int vpad = l->small ? 0 : pad;   /* 7-inch: the lines' own leading is the margin */
     int band_h = th + 2 * vpad;
     SDL_Rect band = kl_cut_top(&a, band_h, l->small ? l->gap : l->gap * 2);
@@ -28,7 +29,7 @@ static void draw_thanks(const kiosk_layout *l)
     if (icon)
         ui_icon(l->u, UI_ICON_CHECK, (SDL_Rect){band.x + pad, band.y + (band_h - icon) / 2, icon, icon}, l->t->band_ink,
                 l->t->band);
-    kl_text(l, (SDL_Rect){band.x + pad + icon + kl_mm(l, 3), band.y + vpad, title_w, th}, title, l->body, true,
+    kl_text(l, (SDL_Rect){band.x + pad + icon + kl_mm(l, 3), band.y + vpad, title_w, th}, title, l->body, bold,
             l->t->band_ink, UI_ALIGN_START, UI_ALIGN_CENTER);
     if (k->agent_asked) {
         /* Someone is coming: the service question waits for them; only "Terminé". */
