@@ -13,6 +13,10 @@ endfunction()
 borne_add_test(NAME test_collector_ingest_unit SOURCES unit/test_collector_ingest.c
   LIBS borne_collector_ingest borne_collector_synth LABELS unit)
 
+# The validator's JSON reader, against jansson's acceptance.
+borne_add_test(NAME test_collector_json SOURCES unit/test_collector_json.c
+  LIBS borne_collector_ingest PkgConfig::JANSSON LABELS unit)
+
 borne_add_test(NAME test_collector_report SOURCES unit/test_collector_report.c
   LIBS borne_collector borne_collector_synth PkgConfig::JANSSON LABELS unit)
 borne_add_test(NAME test_collector_bounds SOURCES unit/test_collector_bounds.c
@@ -70,6 +74,7 @@ collector_uses_server(test_collector_pg_restart)
 # instrumentation sees its branches.
 borne_add_fuzz(NAME fuzz_collector_ingest
   SOURCES fuzz/fuzz_collector_ingest.c ${PROJECT_SOURCE_DIR}/app/collector/collector_ingest.c
+          ${PROJECT_SOURCE_DIR}/app/collector/collector_json.c
           ${PROJECT_SOURCE_DIR}/app/contract/contract.c
   LIBS PkgConfig::JANSSON CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/collector_ingest)
 

@@ -1,11 +1,12 @@
 #include "borne/collector_ingest.h"
 
-#include <jansson.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "collector_json.h"
 
 struct collector_batch {
     char antenne[COLLECTOR_ID_MAX + 1];
@@ -165,15 +166,15 @@ struct ctx {
     char where[64];
 };
 
-static enum collector_ingest_status get_int(struct ctx *c, json_t *obj, const char *key, int64_t min,
+static enum collector_ingest_status get_int(struct ctx *c, struct cj_value *obj, const char *key, int64_t min,
                                             int64_t max, int64_t *out)
 {
-    json_t *v = json_object_get(obj, key);
+    struct cj_value *v = cj_get(obj, key);
     if (!v)
         return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: missing", c->where, key);
-    if (!json_is_integer(v))
+    if (!cj_is(v, CJ_INT))
         return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: expected an integer", c->where, key);
-    json_int_t n = json_integer_value(v);
+    int64_t n = v->u.i;
     if (n < min || n > max)
         return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID, "%s%s: %lld is out of range %lld..%lld",
                                      c->where, key, (long long)n, (long long)min, (long long)max);
@@ -181,28 +182,28 @@ static enum collector_ingest_status get_int(struct ctx *c, json_t *obj, const ch
     return COLLECTOR_INGEST_OK;
 }
 
-static enum collector_ingest_status get_count(struct ctx *c, json_t *obj, const char *key, int64_t *out)
+static enum collector_ingest_status get_count(struct ctx *c, struct cj_value *obj, const char *key, int64_t *out)
 {
     return get_int(c, obj, key, 0, COLLECTOR_COUNT_MAX, out);
 }
 
-static enum collector_ingest_status get_str(struct ctx *c, json_t *obj, const char *key, const char **out)
+static enum collector_ingest_status get_str(struct ctx *c, struct cj_value *obj, const char *key, const char **out)
 {
-    json_t *v = json_object_get(obj, key);
+    struct cj_value *v = cj_get(obj, key);
     if (!v)
         return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: missing", c->where, key);
-    if (!json_is_string(v))
+    if (!cj_is(v, CJ_STRING))
         return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: expected a string", c->where, key);
-    *out = json_string_value(v);
+    *out = v->u.s;
     return COLLECTOR_INGEST_OK;
 }
 
-static enum collector_ingest_status get_object(struct ctx *c, json_t *obj, const char *key, json_t **out)
+static enum collector_ingest_status get_object(struct ctx *c, struct cj_value *obj, const char *key, struct cj_value **out)
 {
-    json_t *v = json_object_get(obj, key);
+    struct cj_value *v = cj_get(obj, key);
     if (!v)
         return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: missing", c->where, key);
-    if (!json_is_object(v))
+    if (!cj_is(v, CJ_OBJECT))
         return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: expected an object", c->where, key);
     *out = v;
     return COLLECTOR_INGEST_OK;
@@ -215,10 +216,10 @@ static enum collector_ingest_status get_object(struct ctx *c, json_t *obj, const
             return st_;                                                                                      \
     } while (0)
 
-static enum collector_ingest_status parse_stat(struct ctx *c, json_t *bucket, const char *key,
+static enum collector_ingest_status parse_stat(struct ctx *c, struct cj_value *bucket, const char *key,
                                                struct collector_stat *s)
 {
-    json_t *o = NULL;
+    struct cj_value *o = NULL;
     TRY(get_object(c, bucket, key, &o));
     size_t len = strlen(c->where);
     snprintf(c->where + len, sizeof c->where - len, "%s.", key);
@@ -238,19 +239,19 @@ static enum collector_ingest_status parse_stat(struct ctx *c, json_t *bucket, co
     return COLLECTOR_INGEST_OK;
 }
 
-static enum collector_ingest_status get_counts(struct ctx *c, json_t *obj, const char *key, int64_t *out,
+static enum collector_ingest_status get_counts(struct ctx *c, struct cj_value *obj, const char *key, int64_t *out,
                                                size_t n)
 {
-    json_t *a = json_object_get(obj, key);
-    if (!a || !json_is_array(a) || json_array_size(a) != n)
+    struct cj_value *a = cj_get(obj, key);
+    if (!cj_is(a, CJ_ARRAY) || a->n != n)
         return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s: expected an array of %zu integers",
                                      c->where, key, n);
-    for (size_t k = 0; k < n; k++) {
-        json_t *v = json_array_get(a, k);
-        if (!json_is_integer(v))
+    struct cj_value *v = a->u.first;
+    for (size_t k = 0; k < n; k++, v = v->next) {
+        if (!cj_is(v, CJ_INT))
             return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s%s[%zu]: expected an integer",
                                          c->where, key, k);
-        json_int_t x = json_integer_value(v);
+        int64_t x = v->u.i;
         if (x < 0 || x > COLLECTOR_COUNT_MAX)
             return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID, "%s%s[%zu]: %lld is out of range",
                                          c->where, key, k, (long long)x);
@@ -260,28 +261,27 @@ static enum collector_ingest_status get_counts(struct ctx *c, json_t *obj, const
 }
 
 /* "partners": {"<id>": n, ...} → "id=n,id=n" (ids checked, so the text needs no escaping). */
-static enum collector_ingest_status parse_partners(struct ctx *c, json_t *jb, struct collector_bucket *b)
+static enum collector_ingest_status parse_partners(struct ctx *c, struct cj_value *jb, struct collector_bucket *b)
 {
-    json_t *o = json_object_get(jb, "partners");
-    if (!o || !json_is_object(o))
+    struct cj_value *o = cj_get(jb, "partners");
+    if (!cj_is(o, CJ_OBJECT))
         return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%spartners: expected an object", c->where);
-    if (json_object_size(o) > CONTRACT_PARTNERS_MAX)
+    if (o->n > CONTRACT_PARTNERS_MAX)
         return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID, "%spartners: %zu partners, at most %d",
-                                     c->where, json_object_size(o), CONTRACT_PARTNERS_MAX);
-    const char *id;
-    json_t *v;
+                                     c->where, o->n, CONTRACT_PARTNERS_MAX);
     size_t len = 0;
     int64_t sum = 0;
-    json_object_foreach(o, id, v) {
+    for (const struct cj_value *v = o->u.first; v; v = v->next) {
+        const char *id = v->key;
         if (!contract_partner_id_valid(id))
             return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID,
                                          "%spartners: \"%.40s\" is not a partner id [a-z0-9-]{1,32}", c->where, id);
-        if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > COLLECTOR_COUNT_MAX)
+        if (!cj_is(v, CJ_INT) || v->u.i < 0 || v->u.i > COLLECTOR_COUNT_MAX)
             return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID, "%spartners.%s: expected a count",
                                          c->where, id);
-        sum += json_integer_value(v);
+        sum += v->u.i;
         len += (size_t)snprintf(b->partners + len, sizeof b->partners - len, "%s%s=%lld", len ? "," : "", id,
-                                (long long)json_integer_value(v));
+                                (long long)v->u.i);
     }
     if (sum > b->outcomes[CONTRACT_OUTCOME_PARTNER - 1])
         return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID,
@@ -318,10 +318,10 @@ static enum collector_ingest_status check_v2_sums(struct ctx *c, const struct co
     return COLLECTOR_INGEST_OK;
 }
 
-static enum collector_ingest_status parse_bucket(struct ctx *c, json_t *jb, int64_t tomorrow, int schema,
+static enum collector_ingest_status parse_bucket(struct ctx *c, struct cj_value *jb, int64_t tomorrow, int schema,
                                                  struct collector_bucket *b)
 {
-    if (!json_is_object(jb))
+    if (!cj_is(jb, CJ_OBJECT))
         return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "%s: expected an object", c->where);
     size_t len = strlen(c->where);
     snprintf(c->where + len, sizeof c->where - len, ".");
@@ -395,7 +395,7 @@ int collector_ingest_printer_word(const char *s)
     return n > 0;
 }
 
-static enum collector_ingest_status parse_health(struct ctx *c, json_t *h, struct collector_health *out)
+static enum collector_ingest_status parse_health(struct ctx *c, struct cj_value *h, struct collector_health *out)
 {
     snprintf(c->where, sizeof c->where, "health.");
     const char *version, *printer;
@@ -413,13 +413,13 @@ static enum collector_ingest_status parse_health(struct ctx *c, json_t *h, struc
         return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID,
                                      "health.printer: a lower-case word [a-z_]{1,32} expected");
     snprintf(out->printer, sizeof out->printer, "%s", printer);
-    json_t *lu = json_object_get(h, "last_upload");
+    struct cj_value *lu = cj_get(h, "last_upload");
     if (!lu)
         return collector_ingest_fail(c->err, COLLECTOR_INGEST_BAD_TYPE, "health.last_upload: missing");
-    if (json_is_null(lu)) {
+    if (cj_is(lu, CJ_NULL)) {
         out->last_upload = -1;
-    } else if (json_is_string(lu)) {
-        out->last_upload = collector_ingest_parse_time(json_string_value(lu), 0);
+    } else if (cj_is(lu, CJ_STRING)) {
+        out->last_upload = collector_ingest_parse_time(lu->u.s, 0);
         if (out->last_upload < 0)
             return collector_ingest_fail(c->err, COLLECTOR_INGEST_INVALID, "health.last_upload: not an RFC3339 time");
     } else {
@@ -430,12 +430,12 @@ static enum collector_ingest_status parse_health(struct ctx *c, json_t *h, struc
     return COLLECTOR_INGEST_OK;
 }
 
-static enum collector_ingest_status parse_root(json_t *root, const char *path_antenne, int64_t now,
+static enum collector_ingest_status parse_root(struct cj_value *root, const char *path_antenne, int64_t now,
                                                size_t max_buckets, struct collector_batch *b,
                                                struct collector_ingest_error *err)
 {
     struct ctx c = {.err = err};
-    if (!json_is_object(root))
+    if (!cj_is(root, CJ_OBJECT))
         return collector_ingest_fail(err, COLLECTOR_INGEST_BAD_TYPE, "the body must be a JSON object");
 
     int64_t schema;
@@ -468,10 +468,10 @@ static enum collector_ingest_status parse_root(json_t *root, const char *path_an
     if (b->sent_at > now + COLLECTOR_SENT_AT_AHEAD_MAX)
         b->sent_at = now;
 
-    json_t *buckets = json_object_get(root, "buckets");
-    if (!buckets || !json_is_array(buckets))
+    struct cj_value *buckets = cj_get(root, "buckets");
+    if (!cj_is(buckets, CJ_ARRAY))
         return collector_ingest_fail(err, COLLECTOR_INGEST_BAD_TYPE, "buckets: expected an array");
-    size_t n = json_array_size(buckets);
+    size_t n = buckets->n;
     if (n > max_buckets)
         return collector_ingest_fail(err, COLLECTOR_INGEST_TOO_MANY, "buckets: %zu buckets, at most %zu per batch", n,
                                      max_buckets);
@@ -481,15 +481,16 @@ static enum collector_ingest_status parse_root(json_t *root, const char *path_an
             return collector_ingest_fail(err, COLLECTOR_INGEST_NO_MEMORY, "out of memory");
     }
     int64_t tomorrow = (now >= 0 ? now / 86400 : (now - 86399) / 86400) + 1;
-    for (size_t i = 0; i < n; i++) {
+    struct cj_value *jb = buckets->u.first;
+    for (size_t i = 0; i < n; i++, jb = jb->next) {
         snprintf(c.where, sizeof c.where, "buckets[%zu]", i);
-        TRY(parse_bucket(&c, json_array_get(buckets, i), tomorrow, (int)schema, &b->buckets[i]));
+        TRY(parse_bucket(&c, jb, tomorrow, (int)schema, &b->buckets[i]));
         b->n_buckets = i + 1;
     }
 
-    json_t *health = json_object_get(root, "health");
-    if (health && !json_is_null(health)) {
-        if (!json_is_object(health))
+    struct cj_value *health = cj_get(root, "health");
+    if (health && !cj_is(health, CJ_NULL)) {
+        if (!cj_is(health, CJ_OBJECT))
             return collector_ingest_fail(err, COLLECTOR_INGEST_BAD_TYPE, "health: expected an object");
         TRY(parse_health(&c, health, &b->health));
         b->has_health = true;
@@ -506,17 +507,18 @@ enum collector_ingest_status collector_ingest_parse(const char *body, size_t len
     err->status = COLLECTOR_INGEST_OK;
     err->message[0] = '\0';
 
-    json_error_t jerr;
-    /* Duplicate keys are refused: two "revision" members would make the bucket ambiguous. */
-    json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root)
+    struct cj_error jerr;
+    struct cj_value *root;
+    /* Duplicate keys are refused (cj_parse): two "revision" members would make the bucket ambiguous. */
+    struct cj_doc *doc = cj_parse(body, len, &root, &jerr);
+    if (!doc)
         return collector_ingest_fail(err, COLLECTOR_INGEST_BAD_JSON, "line %d column %d: %s", jerr.line, jerr.column,
                                      jerr.text);
 
     struct collector_batch *b = calloc(1, sizeof *b);
     enum collector_ingest_status st = b ? parse_root(root, path_antenne, now, max_buckets, b, err)
                                         : collector_ingest_fail(err, COLLECTOR_INGEST_NO_MEMORY, "out of memory");
-    json_decref(root);
+    cj_free(doc);
     if (st != COLLECTOR_INGEST_OK) {
         collector_batch_free(b);
         return st;
