@@ -254,35 +254,43 @@ void ui_outline(ui *u, SDL_Rect r, int t, SDL_Color c)
 
 /* Circles and polygons are triangle fans through SDL_RenderGeometry, which the software
  * renderer supports; enough segments that the edge steps stay below a pixel. */
-static int circle_segments(int radius)
+/* A rounded rect (a circle when it is a square of twice the radius) filled by rows of pixels, each
+ * as wide as the shape is at the row's centre: a fan of triangles per corner left one-pixel seams
+ * in SDL's software renderer (a white line across a large-text corner or a letter's badge). */
+static void fill_rows(ui *u, SDL_Rect r, int radius)
 {
-    int n = radius / 2 + 12;
-    return n > 96 ? 96 : n;
-}
-
-static void fan(ui *u, float cx, float cy, float radius, float a0, float a1, SDL_Color c)
-{
-    enum { MAXSEG = 96 };
-    SDL_Vertex v[MAXSEG * 3];
-    int n = circle_segments((int)radius);
-    float step = (a1 - a0) / (float)n;
-    for (int i = 0; i < n; i++) {
-        float t0 = a0 + step * (float)i, t1 = t0 + step;
-        SDL_Vertex centre = {{cx, cy}, c, {0, 0}};
-        SDL_Vertex p0 = {{cx + radius * cosf(t0), cy + radius * sinf(t0)}, c, {0, 0}};
-        SDL_Vertex p1 = {{cx + radius * cosf(t1), cy + radius * sinf(t1)}, c, {0, 0}};
-        v[i * 3] = centre;
-        v[i * 3 + 1] = p0;
-        v[i * 3 + 2] = p1;
+    enum { BATCH = 256 };
+    SDL_Rect rows[BATCH];
+    int n = 0;
+    if (r.h > 2 * radius)
+        rows[n++] = (SDL_Rect){r.x, r.y + radius, r.w, r.h - 2 * radius};
+    float rad = (float)radius;
+    for (int y = r.y; y < r.y + r.h; y++) {
+        if (y >= r.y + radius && y < r.y + r.h - radius)
+            continue;
+        float centre = y < r.y + radius ? (float)(r.y + radius) : (float)(r.y + r.h - radius);
+        float d = fabsf((float)y + 0.5f - centre);
+        if (d >= rad)
+            continue;
+        float half = sqrtf(rad * rad - d * d);
+        int x0 = (int)ceilf((float)r.x + rad - half - 0.5f), x1 = (int)floorf((float)(r.x + r.w) - rad + half - 0.5f);
+        if (x1 >= x0)
+            rows[n++] = (SDL_Rect){x0, y, x1 - x0 + 1, 1};
+        if (n == BATCH) {
+            SDL_RenderFillRects(u->r, rows, n);
+            n = 0;
+        }
     }
-    SDL_RenderGeometry(u->r, NULL, v, n * 3, NULL, 0);
+    if (n)
+        SDL_RenderFillRects(u->r, rows, n);
 }
 
 void ui_fill_circle(ui *u, int cx, int cy, int radius, SDL_Color c)
 {
     if (u->rtl)
         cx = u->w - cx;
-    fan(u, (float)cx, (float)cy, (float)radius, 0.0f, 2.0f * (float)M_PI, c);
+    set_color(u, c);
+    fill_rows(u, (SDL_Rect){cx - radius, cy - radius, 2 * radius, 2 * radius}, radius);
     /* Recorded as its inscribed square: text over a circle is over that colour. */
     int half = (int)(radius * 0.7);
     record_fill(u, (SDL_Rect){cx - half, cy - half, 2 * half, 2 * half}, c);
@@ -296,17 +304,7 @@ void ui_fill_rounded(ui *u, SDL_Rect r, int radius, SDL_Color c)
     if (radius * 2 > r.h)
         radius = r.h / 2;
     set_color(u, c);
-    SDL_Rect mid = {r.x + radius, r.y, r.w - 2 * radius, r.h};
-    SDL_Rect left = {r.x, r.y + radius, radius, r.h - 2 * radius};
-    SDL_Rect right = {r.x + r.w - radius, r.y + radius, radius, r.h - 2 * radius};
-    SDL_RenderFillRect(u->r, &mid);
-    SDL_RenderFillRect(u->r, &left);
-    SDL_RenderFillRect(u->r, &right);
-    float rad = (float)radius, pi = (float)M_PI;
-    fan(u, (float)(r.x + radius), (float)(r.y + radius), rad, pi, 1.5f * pi, c);
-    fan(u, (float)(r.x + r.w - radius), (float)(r.y + radius), rad, 1.5f * pi, 2.0f * pi, c);
-    fan(u, (float)(r.x + r.w - radius), (float)(r.y + r.h - radius), rad, 0.0f, 0.5f * pi, c);
-    fan(u, (float)(r.x + radius), (float)(r.y + r.h - radius), rad, 0.5f * pi, pi, c);
+    fill_rows(u, r, radius);
     record_fill(u, r, c);
 }
 
