@@ -8,24 +8,25 @@
 /* Large text on a 7-inch panel: the number in a band, then the printing line and the figures, in
  * that order, on as many pages as they need ("more" and "previous" at the bottom, "done" on the
  * last page: the scene ends by itself anyway). */
-/* The printing line cut after its sentences and colons (at most MAX_PARTS parts), so a long one
- * spreads over pages rather than overflow one ("Uw ticket is wel geregistreerd: noteer..." is
- * taller than a page of a 7-inch panel in one piece). Returns the number of parts. */
+/* The printing line cut after its sentences, and a sentence taller than a page (w x page_h) after
+ * its colon too ("Uw ticket is wel geregistreerd: noteer..." in large text on a 7-inch panel), so
+ * a long line spreads over pages rather than overflow one. At most MAX_PARTS parts; returns how
+ * many. */
 enum { MAX_PARTS = 6 };
-static const char *clause_end(const char *p)
-{
-    const char *dot = strstr(p, ". "), *colon = strstr(p, ": ");
-    return !dot ? colon : !colon ? dot : dot < colon ? dot : colon;
-}
-
-static int sentences(const char *msg, char part[MAX_PARTS][400])
+static int sentences(const kiosk_layout *l, const char *msg, int w, int page_h, char part[MAX_PARTS][400])
 {
     int n = 0;
     const char *p = msg;
     while (*p && n < MAX_PARTS) {
-        const char *end = n == MAX_PARTS - 1 ? NULL : clause_end(p);
+        const char *end = n == MAX_PARTS - 1 ? NULL : strstr(p, ". ");
         size_t len = end ? (size_t)(end - p) + 1 : strlen(p);
-        snprintf(part[n++], 400, "%.*s", (int)len, p);
+        snprintf(part[n], 400, "%.*s", (int)len, p);
+        const char *colon = strstr(part[n], ": ");
+        if (colon && n < MAX_PARTS - 1 && kl_text_h(l, part[n], l->body, false, w) > page_h) {
+            len = (size_t)(colon - part[n]) + 1;
+            part[n][len] = '\0';
+        }
+        n++;
         p += len;
         while (*p == ' ')
             p++;
@@ -57,7 +58,7 @@ static void compact_result(const kiosk_layout *l, SDL_Rect a)
     /* The card first, then the printing line's sentences (the words without the printer's sign: a
      * line less at 7.5 mm), then the figures. */
     const char *text[1 + MAX_PARTS + 2] = {NULL};
-    int n = 1 + sentences(msg, part), h[1 + MAX_PARTS + 2], page_of[1 + MAX_PARTS + 2];
+    int n = 1 + sentences(l, msg, a.w, a.h, part), h[1 + MAX_PARTS + 2], page_of[1 + MAX_PARTS + 2];
     for (int i = 1; i < n; i++)
         text[i] = part[i - 1];
     int first_figure = n;
