@@ -77,6 +77,10 @@ borne_add_fuzz(NAME fuzz_collector_ingest
           ${PROJECT_SOURCE_DIR}/app/collector/collector_json.c
           ${PROJECT_SOURCE_DIR}/app/contract/contract.c
   LIBS PkgConfig::JANSSON CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/collector_ingest)
+# The validator's JSON reader against jansson's acceptance, from the same batches.
+borne_add_fuzz(NAME fuzz_collector_json
+  SOURCES fuzz/fuzz_collector_json.c ${PROJECT_SOURCE_DIR}/app/collector/collector_json.c
+  LIBS PkgConfig::JANSSON CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/collector_ingest)
 
 add_executable(bench_collector bench/bench_collector.c ${collector_harness} ${collector_session})
 target_include_directories(bench_collector PRIVATE ${BORNE_INCLUDE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/integration)
