@@ -218,7 +218,8 @@ static void test_stall_timeout_and_queue(void)
     printer_ticket t = ticket();
     uint64_t first;
     CHECK_INT(printer_submit(p, &t, &first), 0);
-    sleep_ms(100);
+    /* The first job on the held line, out of the queue: the queue's capacity is what is left. */
+    CHECK(wait_state(p, PRINTER_PRINTING));
     int accepted = 0, refused = 0;
     for (int i = 0; i < 40; i++) {
         int r = printer_submit(p, &t, NULL);
