@@ -258,8 +258,12 @@ int main(int argc, char **argv)
     char first[21];
     collector_synth_time_text(day * 86400, first);   /* "YYYY-MM-DDT00:00:00Z": the date is its first 10 */
     snprintf(console_month, sizeof console_month, "/console/period?period=month&date=%.10s", first);
-    printf("bench_collector: %d sites, %zu batches of %d buckets, %d keep-alive clients, %d server threads\n", SITES,
-           n_jobs, COLLECTOR_SYNTH_SERVICES, CLIENTS, SERVER_THREADS);
+    size_t body_bytes = 0;
+    for (size_t i = 0; i < n_jobs; i++)
+        body_bytes += strlen(jobs[i].body);
+    printf("bench_collector: %d sites, %zu batches of %d buckets (%zu bytes each on average), %d keep-alive clients,"
+           " %d server threads\n",
+           SITES, n_jobs, COLLECTOR_SYNTH_SERVICES, n_jobs ? body_bytes / n_jobs : 0, CLIENTS, SERVER_THREADS);
     printf("goal: >= 100 x (2,800 sites uploading every minute) = %.0f batches/s\n", GOAL);
     lockout_raise_nofile(4000);
     if (!*only || strcmp(only, "sqlite") == 0) {

@@ -122,8 +122,11 @@ long session_request(struct harness *h, CURL *c, const char *path, const char *t
     snprintf(url, sizeof url, "%s%s", h->url, path);
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
     struct curl_slist *headers = curl_slist_append(NULL, auth);
-    if (json)
+    /* As the boards' uploader (upload_http.c): no 100-continue round trip before a body over 1 KiB. */
+    if (json) {
         headers = curl_slist_append(headers, "Content-Type: application/json");
+        headers = curl_slist_append(headers, "Expect:");
+    }
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     if (json)
