@@ -74,12 +74,13 @@ collector_uses_server(test_collector_pg_restart)
 # instrumentation sees its branches.
 borne_add_fuzz(NAME fuzz_collector_ingest
   SOURCES fuzz/fuzz_collector_ingest.c ${PROJECT_SOURCE_DIR}/app/collector/collector_ingest.c
-          ${PROJECT_SOURCE_DIR}/app/collector/collector_json.c
+          ${PROJECT_SOURCE_DIR}/app/collector/collector_json.c ${PROJECT_SOURCE_DIR}/app/base/utf8.c
           ${PROJECT_SOURCE_DIR}/app/contract/contract.c
   LIBS PkgConfig::JANSSON CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/collector_ingest)
 # The validator's JSON reader against jansson's acceptance, from the same batches.
 borne_add_fuzz(NAME fuzz_collector_json
   SOURCES fuzz/fuzz_collector_json.c ${PROJECT_SOURCE_DIR}/app/collector/collector_json.c
+          ${PROJECT_SOURCE_DIR}/app/base/utf8.c
   LIBS PkgConfig::JANSSON CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/collector_ingest)
 
 add_executable(bench_collector bench/bench_collector.c ${collector_harness} ${collector_session})

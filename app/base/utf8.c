@@ -6,10 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the well-formed sequence at p (1..4) with its code point, or 0 when the bytes at p
- * do not start one (RFC 3629: shortest form only, no surrogates, at most U+10FFFF). */
-static size_t decode(const unsigned char *p, size_t n, uint32_t *cp)
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp)
 {
+    const unsigned char *p = (const unsigned char *)s;
     unsigned char b = p[0];
     size_t len;
     uint32_t c, min;
@@ -47,10 +46,9 @@ static bool is_control(uint32_t cp, unsigned flags)
 
 utf8_status utf8_check(const char *s, size_t len, unsigned flags, size_t *bad_at)
 {
-    const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < len;) {
         uint32_t cp;
-        size_t n = decode(p + i, len - i, &cp);
+        size_t n = utf8_decode(s + i, len - i, &cp);
         utf8_status st = n == 0 ? UTF8_EINVALID : is_control(cp, flags) ? UTF8_ECONTROL : UTF8_OK;
         if (st != UTF8_OK) {
             if (bad_at)
@@ -85,7 +83,7 @@ char *utf8_escape(const char *s, size_t len, char *out, size_t cap)
     size_t o = 0;
     for (size_t i = 0; i < len;) {
         uint32_t cp;
-        size_t n = decode(p + i, len - i, &cp);
+        size_t n = utf8_decode(s + i, len - i, &cp);
         bool plain = n > 0 && !is_control(cp, 0) && cp != '\\';
         size_t need = plain ? n : 4;
         if (o + need >= cap)
@@ -117,7 +115,7 @@ char *utf8_repair(const char *s, unsigned flags)
     size_t o = 0;
     for (size_t i = 0; i < len;) {
         uint32_t cp;
-        size_t n = decode(p + i, len - i, &cp);
+        size_t n = utf8_decode(s + i, len - i, &cp);
         if (n == 0) {
             memcpy(out + o, replacement, 3);
             o += 3;

@@ -1,5 +1,7 @@
 #include "collector_json.h"
 
+#include "borne/utf8.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -109,32 +111,6 @@ static char *put_utf8(char *out, unsigned cp)
     return out;
 }
 
-/* Length of the well-formed UTF-8 sequence at s (s < end, *s >= 0x80), or 0. */
-static size_t utf8_seq(const unsigned char *s, const unsigned char *end)
-{
-    size_t n;
-    unsigned cp, min;
-    if (*s >= 0xC2 && *s <= 0xDF) {
-        n = 2, cp = *s & 0x1Fu, min = 0x80;
-    } else if (*s >= 0xE0 && *s <= 0xEF) {
-        n = 3, cp = *s & 0x0Fu, min = 0x800;
-    } else if (*s >= 0xF0 && *s <= 0xF4) {
-        n = 4, cp = *s & 0x07u, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if ((size_t)(end - s) < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 /* A string at ps->p (on its opening quote): its unescaped text, NUL-terminated, in the arena. */
 static const char *parse_string(struct parser *ps)
 {
@@ -193,7 +169,8 @@ static const char *parse_string(struct parser *ps)
             *o++ = (char)c;
             s++;
         } else {
-            size_t n = utf8_seq((const unsigned char *)s, (const unsigned char *)q);
+            uint32_t cp;
+            size_t n = utf8_decode(s, (size_t)(q - s), &cp);
             if (!n)
                 return fail(ps, s, "invalid UTF-8 in a string"), NULL;
             memcpy(o, s, n);

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum utf8_status {
     UTF8_OK = 0,
@@ -23,6 +24,10 @@ enum { UTF8_MULTILINE = 1 };
 /* Checks s[0..len). On failure *bad_at (if not NULL) is the offset of the first bad byte; on
  * success it is left untouched. */
 utf8_status utf8_check(const char *s, size_t len, unsigned flags, size_t *bad_at);
+/* Length of the well-formed UTF-8 sequence at s[0..n) (1..4), its code point in *cp; 0 (and *cp
+ * untouched) when the bytes at s do not start one: RFC 3629, shortest form only, no surrogates,
+ * nothing above U+10FFFF. n must be at least 1. For readers that walk text themselves. */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
 /* The same for a NUL-terminated string. */
 utf8_status utf8_check_str(const char *s, unsigned flags, size_t *bad_at);
 /* "invalid UTF-8" or "a control character", for messages. */
