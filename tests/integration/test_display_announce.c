@@ -307,6 +307,7 @@ static void test_display_not_blocked(void)
     display_app *a = NULL;
     CHECK_INT(display_create(&a, rd, &o, err, sizeof err), 0);
     if (a) {
+        CHECK(td_pump_app(a, td_has_state, NULL, 8000, NULL));
         queue_issued is;
         for (int i = 0; i < 2; i++)
             CHECK_INT(queue_issue(F.q, th_now(&F), 'A', NULL, &is), QUEUE_OK);

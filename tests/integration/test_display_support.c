@@ -68,6 +68,14 @@ bool td_pump_app(display_app *a, bool (*done)(display_app *a, const void *ctx), 
     return ok;
 }
 
+bool td_has_state(display_app *a, const void *ctx)
+{
+    (void)ctx;
+    client_view v;
+    display_get_view(a, &v);
+    return v.have_state && v.connected;
+}
+
 bool td_drawn(display_app *a, const char *needle)
 {
     ui_report rep = ui_get_report(display_get_ui(a));

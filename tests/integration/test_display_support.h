@@ -28,6 +28,9 @@ bool td_pump(td_display *d, bool (*pred)(const client_view *v, const void *ctx),
  * that fails to draw fails a check. */
 bool td_pump_app(display_app *a, bool (*done)(display_app *a, const void *ctx), const void *ctx, int timeout_ms,
                  int *frames);
+/* A done() for td_pump_app: the display holds the hub's state, so calls made from now on are new
+ * calls to announce, not the day's history (which a display that connects late never announces). */
+bool td_has_state(display_app *a, const void *ctx);
 /* Whether the display's last frame shows a text containing needle. */
 bool td_drawn(display_app *a, const char *needle);
 

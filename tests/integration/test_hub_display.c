@@ -58,7 +58,8 @@ static void test_display(void)
     CHECK_INT(display_create(&a, r, &o, err, sizeof err), 0);
     if (!a)
         return;
-    CHECK(pump_announced(a, 0));
+    CHECK(td_pump_app(a, td_has_state, NULL, 8000, NULL));
+    CHECK_INT(display_announced(a), 0);
     queue_issued is;
     CHECK_INT(queue_issue(F.q, th_now(&F), 'A', NULL, &is), QUEUE_OK);
     CHECK_INT(queue_issue(F.q, th_now(&F), 'A', NULL, &is), QUEUE_OK);
