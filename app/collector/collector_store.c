@@ -24,6 +24,8 @@ static struct bucket_col bucket_cols[MAX_BUCKET_COLS];
 static int n_bucket_cols;
 static struct store_added_column added[MAX_BUCKET_COLS + 1];
 static char schema_buf[12288], export_buf[2048], export_antenne_buf[2048], feedback_buf[512];
+/* The bucket columns STMT_ROLLUP_BUCKETS reads (indexes into bucket_cols). */
+static int rollup_cols[MAX_BUCKET_COLS], n_rollup_cols;
 
 /* The newer report wins; a stored sent_at further ahead of this receipt than ingest allows is a
  * board clock that ran ahead before the collector clamped it (9999-12-31), and loses, so it cannot
@@ -247,6 +249,33 @@ static void build_sql(void)
     append(export_antenne_buf, sizeof export_antenne_buf, el, "%s",
            " FROM buckets WHERE day >= $1 AND day <= $2 AND antenne = $3 AND (CAST($4 AS TEXT) = '' OR service = $4)"
            " ORDER BY antenne, day, hour, service, public_type");
+
+    /* The rollup reads back the buckets of its dirty days: up to STORE_ROWS_MAX days per statement, each an
+     * equality on the key's first two columns (an index lookup whatever the table's size), only the
+     * columns it adds up. */
+    struct buf rb = {0};
+    buf_puts(&rb, "SELECT antenne, day, hour, contract, partners");
+    for (int i = 0; i < n_bucket_cols; i++)
+        for (const struct store_field *f = store_rollup_bucket_fields; f->size; f++)
+            if (bucket_cols[i].offset >= f->offset && bucket_cols[i].offset < f->offset + f->size) {
+                rollup_cols[n_rollup_cols++] = i;
+                buf_printf(&rb, ", %s", bucket_cols[i].name);
+            }
+    buf_puts(&rb, " FROM buckets WHERE ");
+    char *select;
+    size_t select_len;
+    if (buf_finish(&rb, 0, &select, &select_len) == 0) {
+        for (int k = 0; k < STORE_ROW_SIZES; k++) {
+            struct buf b = {0};
+            buf_puts(&b, select);
+            for (int r = 0; r < 1 << k; r++)
+                buf_printf(&b, "%s(antenne = $%d AND day = $%d)", r ? " OR " : "", 2 * r + 1, 2 * r + 2);
+            char *text;
+            size_t text_len;
+            store_sql[STMT_ROLLUP_BUCKETS + k] = buf_finish(&b, 0, &text, &text_len) == 0 ? text : NULL;
+        }
+        free(select);
+    }
 
     size_t fl = append(feedback_buf, sizeof feedback_buf, 0, "%s", "SELECT antenne");
     for (int i = 1; i <= CONTRACT_WEATHER_N; i++)
@@ -616,6 +645,58 @@ int collector_store_export(struct collector_store *store, const struct collector
                               text(f->antenne), text(f->service)};
     return store->ops->query(store->impl, f->antenne[0] ? STMT_EXPORT_ANTENNE : STMT_EXPORT, p, 4, export_row, &e,
                              store->error, sizeof store->error);
+}
+
+struct rollup_buckets_ctx {
+    int (*fn)(void *ctx, const struct collector_row *row);
+    void *ctx;
+    struct collector_row row;   /* zeroed once: the columns not read stay 0 */
+};
+
+static int rollup_bucket_row(void *ctx, const char *const *c, int n)
+{
+    struct rollup_buckets_ctx *e = ctx;
+    if (n != 5 + n_rollup_cols)
+        return -1;
+    struct collector_bucket *b = &e->row.bucket;
+    col_text(e->row.antenne, sizeof e->row.antenne, c[0]);
+    col_text(b->day, sizeof b->day, c[1]);
+    b->hour = (int)col_int(c[2]);
+    b->schema = (int)col_int(c[3]);
+    col_text(b->partners, sizeof b->partners, c[4]);
+    for (int i = 0; i < n_rollup_cols; i++)
+        *(int64_t *)((char *)b + bucket_cols[rollup_cols[i]].offset) = col_int(c[5 + i]);
+    return e->fn(e->ctx, &e->row);
+}
+
+int store_rollup_buckets(struct collector_store *store, const char *const *antennes, const char *const *days,
+                         size_t n, int (*fn)(void *ctx, const struct collector_row *row), void *ctx)
+{
+    _Static_assert(STORE_MAX_PARAMS >= 2 * STORE_ROWS_MAX, "a piece of days fits the parameters");
+    struct rollup_buckets_ctx *e = calloc(1, sizeof *e);
+    struct store_param *p = malloc(2 * STORE_ROWS_MAX * sizeof *p);
+    int rc = 0;
+    if (!e || !p) {
+        snprintf(store->error, sizeof store->error, "out of memory");
+        rc = -1;
+    } else {
+        e->fn = fn;
+        e->ctx = ctx;
+    }
+    for (size_t first = 0; first < n && rc == 0;) {
+        int form = form_for(n - first);
+        size_t count = (size_t)1 << form;
+        for (size_t i = 0; i < count; i++) {
+            p[2 * i] = text(antennes[first + i]);
+            p[2 * i + 1] = text(days[first + i]);
+        }
+        rc = store->ops->query(store->impl, (enum store_stmt)(STMT_ROLLUP_BUCKETS + form), p, (int)(2 * count),
+                               rollup_bucket_row, e, store->error, sizeof store->error);
+        first += count;
+    }
+    free(e);
+    free(p);
+    return rc;
 }
 
 struct devices_ctx {

@@ -44,7 +44,9 @@ enum store_stmt {
     STMT_ROLLUP_GET,
     STMT_ROLLUP_GET_ANTENNE,
     STMT_ROLLUP_DROP,
-    STMT_ALERT_FIRED,
+    /* + k: the buckets of 2^k days of antennes (the rollup's dirty days), the rollup's columns only. */
+    STMT_ROLLUP_BUCKETS,
+    STMT_ALERT_FIRED = STMT_ROLLUP_BUCKETS + STORE_ROW_SIZES,
     STMT_ALERT_CLEARED,
     STMT_ALERT_ACK,
     STMT_ALERT_LIST,
@@ -58,6 +60,22 @@ extern const char *store_schema_sql;
 /* The rollup's statements (fills its store_sql entries) and tables: returns their schema text, malloc'ed
  * for the caller to free (NULL when out of memory); called once, by the store's own builder. */
 const char *store_rollup_build_sql(void);
+
+/* The members of struct collector_bucket that the rollup adds up (collector_rollup_add_bucket()) besides
+ * hour, schema and partners, ending with a size 0: STMT_ROLLUP_BUCKETS reads only their columns. */
+struct store_field {
+    size_t offset, size;
+};
+extern const struct store_field store_rollup_bucket_fields[];
+
+struct collector_store;
+struct collector_row;
+
+/* The buckets of n days (days[i] of antennes[i], YYYY-MM-DD) to fn, in no order. Each row holds its antenne,
+ * day, hour, schema, partners and the fields above; its other counts are 0. Returns 0, fn's non-zero
+ * return, or -1 (store error set). */
+int store_rollup_buckets(struct collector_store *store, const char *const *antennes, const char *const *days,
+                         size_t n, int (*fn)(void *ctx, const struct collector_row *row), void *ctx);
 
 /* Columns later contract versions added to the buckets table: a backend adds each one that an
  * older store lacks, after running store_schema_sql. Ends with a NULL name. */

@@ -156,6 +156,15 @@ static void partners_merge(char *dst, const char *add)
     partner_list_text(&l, dst, COLLECTOR_ROLLUP_PARTNERS_TEXT);
 }
 
+/* What collector_rollup_add_bucket() reads of a bucket besides hour, schema and partners: keep the two together. */
+#define FIELD_(m) {offsetof(struct collector_bucket, m), sizeof(((struct collector_bucket *)0)->m)}
+const struct store_field store_rollup_bucket_fields[] = {
+    FIELD_(issued), FIELD_(served), FIELD_(redirected), FIELD_(no_show), FIELD_(appointments_checked_in),
+    FIELD_(wait.count), FIELD_(wait.sum_s), FIELD_(feedback), FIELD_(outcomes), FIELD_(channels),
+    FIELD_(feedback_reasons), FIELD_(wait_bands), {0, 0},
+};
+#undef FIELD_
+
 void collector_rollup_add_bucket(struct collector_rollup *r, const struct collector_bucket *b, int64_t day)
 {
     struct collector_sums *s = &r->sums;
@@ -363,24 +372,66 @@ static int64_t year_first(int64_t day)
     return collector_ingest_parse_day(text);
 }
 
-/* Recomputing one antenne's month: its dirty days from their buckets, the month from its days, the year
+/* A refresh round's dirty days, each summed from its buckets, found by (antenne, day) in an open-addressing
+ * table: their buckets come in a few statements (up to 64 days each), in no particular order. */
+#define DAY_SLOTS (2 * MARKS_PER_ROUND)
+_Static_assert((DAY_SLOTS & (DAY_SLOTS - 1)) == 0, "the day table's size is a power of two");
+
+struct round_days {
+    const struct mark *marks;
+    size_t n;
+    struct collector_rollup *days;   /* days[k]: marks[k]'s day */
+    int slot[DAY_SLOTS];             /* a mark's index, -1 when free */
+    const char *antenne[MARKS_PER_ROUND], *day[MARKS_PER_ROUND];   /* the marks' keys as the statement takes them */
+    char day_text[MARKS_PER_ROUND][11];
+};
+
+static size_t day_hash(const char *antenne, int64_t day)
+{
+    uint64_t h = 1469598103934665603u ^ (uint64_t)day;
+    for (const unsigned char *p = (const unsigned char *)antenne; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static void round_index(struct round_days *r)
+{
+    memset(r->slot, -1, sizeof r->slot);
+    for (size_t k = 0; k < r->n; k++) {
+        size_t i = day_hash(r->marks[k].antenne, r->marks[k].day) & (DAY_SLOTS - 1);
+        while (r->slot[i] >= 0)
+            i = (i + 1) & (DAY_SLOTS - 1);
+        r->slot[i] = (int)k;
+        rollup_init(&r->days[k], r->marks[k].antenne, COLLECTOR_GRAIN_DAY, r->marks[k].day);
+        day_iso(r->marks[k].day, r->day_text[k]);
+        r->antenne[k] = r->marks[k].antenne;
+        r->day[k] = r->day_text[k];
+    }
+}
+
+/* A bucket of one of the round's days: into that day's sums (a row of no such day stops the refresh). */
+static int round_bucket(void *ctx, const struct collector_row *row)
+{
+    struct round_days *r = ctx;
+    int64_t day = collector_ingest_parse_day(row->bucket.day);
+    for (size_t i = day_hash(row->antenne, day) & (DAY_SLOTS - 1); r->slot[i] >= 0; i = (i + 1) & (DAY_SLOTS - 1)) {
+        const struct mark *k = &r->marks[r->slot[i]];
+        if (k->day == day && strcmp(k->antenne, row->antenne) == 0) {
+            collector_rollup_add_bucket(&r->days[r->slot[i]], &row->bucket, day);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Recomputing one antenne's month: its dirty days (summed by the round), the month from its days, the year
  * from its months. */
 struct month_work {
     const struct mark *marks;   /* sorted by day, one antenne, one month */
     size_t n;
-    struct collector_rollup days[31], month, year;
-    bool dirty[31];
+    const struct collector_rollup *dirty[31];   /* the month's dirty days, NULL for the others */
+    struct collector_rollup month, year;
 };
-
-static int raw_row(void *ctx, const struct collector_row *r)
-{
-    struct month_work *w = ctx;
-    int64_t day = collector_ingest_parse_day(r->bucket.day);
-    int i = (int)(day - w->month.first);
-    if (i >= 0 && i < 31 && w->dirty[i])
-        collector_rollup_add_bucket(&w->days[i], &r->bucket, day);
-    return 0;
-}
 
 static int month_day_row(void *ctx, const struct collector_rollup *r)
 {
@@ -410,7 +461,7 @@ static int months_write(struct collector_store *st, struct month_work *works, si
         struct month_work *w = &works[m];
         for (int i = 0; i < 31 && rc == 0; i++)
             if (w->dirty[i])
-                rc = row_put(st, &w->days[i]);
+                rc = row_put(st, w->dirty[i]);
         if (rc == 0)
             rc = row_put(st, &w->month);
         if (rc == 0)
@@ -429,7 +480,9 @@ static int months_write(struct collector_store *st, struct month_work *works, si
     return rc;
 }
 
-static int refresh_month(struct collector_store *st, struct month_work *w, const struct mark *marks, size_t n)
+/* marks: one antenne's month, days[k] the sums of marks[k]'s day. */
+static int refresh_month(struct collector_store *st, struct month_work *w, const struct mark *marks,
+                         const struct collector_rollup *days, size_t n)
 {
     const char *antenne = marks[0].antenne;
     int64_t first = month_first(marks[0].day), last = next_first(first, false) - 1;
@@ -438,23 +491,13 @@ static int refresh_month(struct collector_store *st, struct month_work *w, const
     memset(w->dirty, 0, sizeof w->dirty);
     rollup_init(&w->month, antenne, COLLECTOR_GRAIN_MONTH, first);
     rollup_init(&w->year, antenne, COLLECTOR_GRAIN_YEAR, year_first(first));
-    for (size_t k = 0; k < n; k++) {
-        int i = (int)(marks[k].day - first);
-        w->dirty[i] = true;
-        rollup_init(&w->days[i], antenne, COLLECTOR_GRAIN_DAY, marks[k].day);
-    }
-    struct collector_filter f;
-    memset(&f, 0, sizeof f);
-    day_iso(marks[0].day, f.from);
-    day_iso(marks[n - 1].day, f.to);
-    snprintf(f.antenne, sizeof f.antenne, "%s", antenne);
-    if (collector_store_export(st, &f, raw_row, w) != 0)
-        return -1;
+    for (size_t k = 0; k < n; k++)
+        w->dirty[marks[k].day - first] = &days[k];
     if (rows_get(st, COLLECTOR_GRAIN_DAY, first, last, antenne, month_day_row, w) != 0)
         return -1;
     for (int i = 0; i < 31; i++)
         if (w->dirty[i])
-            rollup_merge(&w->month, &w->days[i]);
+            rollup_merge(&w->month, w->dirty[i]);
     if (rows_get(st, COLLECTOR_GRAIN_MONTH, w->year.first, next_first(first, true) - 1, antenne, year_month_row, w) !=
         0)
         return -1;
@@ -468,8 +511,10 @@ int collector_store_rollup_refresh(struct collector_store *store, int64_t first,
 {
     struct marks m = {malloc(MARKS_PER_ROUND * sizeof *m.v), 0};
     struct month_work *w = malloc(MONTHS_PER_WRITE * sizeof *w);
+    struct round_days *round = malloc(sizeof *round);
+    struct collector_rollup *days = malloc(MARKS_PER_ROUND * sizeof *days);
     int rc = 0;
-    if (!m.v || !w) {
+    if (!m.v || !w || !round || !days) {
         snprintf(store->error, sizeof store->error, "out of memory");
         rc = -1;
     }
@@ -483,6 +528,13 @@ int collector_store_rollup_refresh(struct collector_store *store, int64_t first,
         struct store_param p[] = {text_param(from), text_param(to), {.num = MARKS_PER_ROUND}};
         rc = store->ops->query(store->impl, STMT_ROLLUP_DIRTY, p, 3, mark_row, &m, store->error,
                                sizeof store->error);
+        if (rc != 0 || m.n == 0)
+            break;
+        round->marks = m.v;
+        round->n = m.n;
+        round->days = days;
+        round_index(round);
+        rc = store_rollup_buckets(store, round->antenne, round->day, m.n, round_bucket, round);
         size_t pending = 0;
         for (size_t i = 0; i < m.n && rc == 0;) {
             size_t j = i + 1;
@@ -498,7 +550,7 @@ int collector_store_rollup_refresh(struct collector_store *store, int64_t first,
                 pending = 0;
             }
             if (rc == 0)
-                rc = refresh_month(store, &w[pending++], m.v + i, j - i);
+                rc = refresh_month(store, &w[pending++], m.v + i, days + i, j - i);
             i = j;
         }
         /* The marks of this round are read again by the next one. */
@@ -511,6 +563,8 @@ int collector_store_rollup_refresh(struct collector_store *store, int64_t first,
     pthread_mutex_unlock(&refresh_mu);
     free(m.v);
     free(w);
+    free(round);
+    free(days);
     return rc;
 }
 

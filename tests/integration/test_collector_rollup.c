@@ -1,7 +1,7 @@
 /* The rollup (collector_store.h) against the buckets it sums, through the real collector: boards upload
  * over HTTP (contract 1 and 2, late corrections, a duplicate, a stale revision after a newer one, weeks
  * sent newest first), the rollup is read between the uploads (so months already summed get late
- * changes), and for days, weeks, months across a year end, a whole year and a span with nothing, each
+ * changes; then more days at once than a refresh round takes), and for days, weeks, months across a year end, a whole year and a span with nothing, each
  * antenne's sums, heat map, arrivals per day and partners read from the rollup equal the ones this test
  * adds up itself from the stored buckets (collector_store_export). Usage: test_collector_rollup sqlite|postgresql */
 #include <stdio.h>
@@ -21,7 +21,7 @@ struct sums {
     int64_t fb[CONTRACT_WEATHER_N], outcomes[CONTRACT_OUTCOMES_N], channels[CONTRACT_CHANNELS_N];
     int64_t reasons[CONTRACT_REASONS_N], bands[CONTRACT_WAIT_BANDS_N];
     int64_t heat[7][24];
-    int64_t daily[800];
+    int64_t daily[1200];
     char partner[PARTNERS][40];
     int64_t partner_n[PARTNERS];
 };
@@ -270,6 +270,17 @@ int main(int argc, char **argv)
     post(&h, 0, fix + 14, fix + 20, 2, 3, 98);
     post(&h, 0, fix, fix + 6, 2, 1, 11);
     check_all(st, "late, duplicate and stale batches");
+
+    /* More days at once than a refresh reads in one round (1,024 marks): 28 months of the three sites (about
+     * 1,800 days open), sent month by month, then read. */
+    int64_t old = collector_ingest_parse_day("2020-09-01"), old_end = collector_ingest_parse_day("2022-12-31");
+    for (int i = 0; i < SITES; i++)
+        for (int64_t d = old; d <= old_end; d += 31)
+            post(&h, i, d, d + 30 < old_end ? d + 30 : old_end, 2, 1, 21 + (uint32_t)i);
+    printf("-- more dirty days than a round\n");
+    check_range(st, "2020-09-01", "2022-12-31", true);   /* months and years */
+    check_range(st, "2022-06-01", "2022-06-30", false);   /* a month */
+    check_all(st, "after the older months");
 
     collector_store_close(st);
     bool stopped = harness_stop(&h);
