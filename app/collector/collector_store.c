@@ -81,7 +81,7 @@ const char *store_sql[STMT_COUNT] = {
 };
 
 
-/* The write path's multi-row statements (STORE_ROW_SIZES forms each, built by build_rows()): what comes before
+/* The write path's multi-row statements (STORE_ROW_SIZES forms each, built by store_build_rows()): what comes before
  * the VALUES rows, each row's parameter count, what comes after. */
 #define HEALTH_INSERT "INSERT INTO health (antenne, last_seen, sent_at, version, uptime_s, printer, last_upload, queue_waiting)"
 static const char health_head[] = HEALTH_INSERT " VALUES ";
@@ -150,21 +150,45 @@ __attribute__((format(printf, 4, 5))) static size_t append(char *buf, size_t cap
     return n < 0 ? len : len + (size_t)n;
 }
 
-/* The 2^k-row forms of a statement: head, then "($1, ... $n), ($n+1, ...)", then tail. Built once for the life
- * of the process; on out of memory a form stays NULL and every backend's open fails at preparing it. */
-static void build_rows(enum store_stmt first, const char *head, int nparams, const char *tail)
+void store_build_forms(enum store_stmt first, const char *head, const char *term, const char *joiner,
+                       const char *tail)
 {
     for (int k = 0; k < STORE_ROW_SIZES; k++) {
         struct buf b = {0};
         buf_puts(&b, head);
-        for (int r = 0; r < 1 << k; r++)
-            for (int i = 1; i <= nparams; i++)
-                buf_printf(&b, "%s$%d%s", i > 1 ? ", " : r ? ", (" : "(", r * nparams + i, i == nparams ? ")" : "");
+        int param = 0;
+        for (int r = 0; r < 1 << k; r++) {
+            if (r)
+                buf_puts(&b, joiner);
+            const char *p = term, *q;
+            while ((q = strchr(p, '?'))) {
+                buf_printf(&b, "%.*s$%d", (int)(q - p), p, ++param);
+                p = q + 1;
+            }
+            buf_puts(&b, p);
+        }
         buf_puts(&b, tail);
         char *text;
         size_t len;
         store_sql[first + k] = buf_finish(&b, 0, &text, &len) == 0 ? text : NULL;
     }
+}
+
+void store_build_rows(enum store_stmt first, const char *head, int nparams, const char *tail)
+{
+    struct buf row = {0};
+    for (int i = 0; i < nparams; i++)
+        buf_puts(&row, i ? ", ?" : "(?");
+    buf_puts(&row, ")");
+    char *term;
+    size_t len;
+    if (buf_finish(&row, 0, &term, &len) != 0) {
+        for (int k = 0; k < STORE_ROW_SIZES; k++)
+            store_sql[first + k] = NULL;
+        return;
+    }
+    store_build_forms(first, head, term, ", ", tail);
+    free(term);
 }
 
 static void build_sql(void)
@@ -233,10 +257,10 @@ static void build_sql(void)
     append(tail, sizeof tail, tl, "%s",
            "contract = excluded.contract, partners = excluded.partners, batch = excluded.batch,"
            " received_at = excluded.received_at WHERE excluded.revision > buckets.revision RETURNING " KEY_COLS);
-    build_rows(STMT_UPSERT_BUCKETS, head, BUCKET_PARAMS, tail);
-    build_rows(STMT_UPSERT_HEALTHS, health_head, HEALTH_PARAMS, health_tail);
-    build_rows(STMT_TOUCH_DEVICES, health_head, HEALTH_PARAMS, touch_tail);
-    build_rows(STMT_ROLLUP_MARKS, mark_head, MARK_PARAMS, mark_tail);
+    store_build_rows(STMT_UPSERT_BUCKETS, head, BUCKET_PARAMS, tail);
+    store_build_rows(STMT_UPSERT_HEALTHS, health_head, HEALTH_PARAMS, health_tail);
+    store_build_rows(STMT_TOUCH_DEVICES, health_head, HEALTH_PARAMS, touch_tail);
+    store_build_rows(STMT_ROLLUP_MARKS, mark_head, MARK_PARAMS, mark_tail);
 
     size_t el = append(export_buf, sizeof export_buf, 0, "SELECT %s", cols);
     append(export_buf, sizeof export_buf, el, "%s",
@@ -265,15 +289,7 @@ static void build_sql(void)
     char *select;
     size_t select_len;
     if (buf_finish(&rb, 0, &select, &select_len) == 0) {
-        for (int k = 0; k < STORE_ROW_SIZES; k++) {
-            struct buf b = {0};
-            buf_puts(&b, select);
-            for (int r = 0; r < 1 << k; r++)
-                buf_printf(&b, "%s(antenne = $%d AND day = $%d)", r ? " OR " : "", 2 * r + 1, 2 * r + 2);
-            char *text;
-            size_t text_len;
-            store_sql[STMT_ROLLUP_BUCKETS + k] = buf_finish(&b, 0, &text, &text_len) == 0 ? text : NULL;
-        }
+        store_build_forms(STMT_ROLLUP_BUCKETS, select, "(antenne = ? AND day = ?)", " OR ", "");
         free(select);
     }
 
@@ -602,14 +618,27 @@ int collector_store_apply(struct collector_store *store, const struct collector_
     return rc;
 }
 
+/* A column's integer: the databases write them as plain decimals, read here without strtoll's cost (the rollup
+ * reads tens of them per bucket); anything else, or more digits than surely fit, goes to strtoll. */
 static int64_t col_int(const char *c)
 {
-    return c ? strtoll(c, NULL, 10) : 0;
+    if (!c)
+        return 0;
+    const char *p = c + (*c == '-');
+    int64_t v = 0;
+    int n = 0;
+    for (; *p >= '0' && *p <= '9' && n < 18; p++, n++)
+        v = v * 10 + (*p - '0');
+    if (*p || n == 0)
+        return strtoll(c, NULL, 10);
+    return *c == '-' ? -v : v;
 }
 
 static void col_text(char *dst, size_t size, const char *c)
 {
-    snprintf(dst, size, "%s", c ? c : "");
+    size_t n = c ? strnlen(c, size - 1) : 0;
+    memcpy(dst, c ? c : "", n);
+    dst[n] = '\0';
 }
 
 struct export_ctx {

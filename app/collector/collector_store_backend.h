@@ -39,9 +39,12 @@ enum store_stmt {
     STMT_EXPORT_ANTENNE,   /* STMT_EXPORT for one antenne: its own statement, so the plan uses the key */
     /* The rollup (collector_store_rollup.c). */
     STMT_ROLLUP_DIRTY,
-    STMT_ROLLUP_CLEAN,
-    STMT_ROLLUP_PUT,
-    STMT_ROLLUP_GET,
+    /* + k: 2^k rows of the rollup written; 2^k dirty marks removed; the rollup rows of 2^k (grain, antenne,
+     * first days from..to). */
+    STMT_ROLLUP_PUTS,
+    STMT_ROLLUP_CLEANS = STMT_ROLLUP_PUTS + STORE_ROW_SIZES,
+    STMT_ROLLUP_ROWS = STMT_ROLLUP_CLEANS + STORE_ROW_SIZES,
+    STMT_ROLLUP_GET = STMT_ROLLUP_ROWS + STORE_ROW_SIZES,
     STMT_ROLLUP_GET_ANTENNE,
     STMT_ROLLUP_DROP,
     /* + k: the buckets of 2^k days of antennes (the rollup's dirty days), the rollup's columns only. */
@@ -52,6 +55,14 @@ enum store_stmt {
     STMT_ALERT_LIST,
     STMT_COUNT
 };
+
+/* The STORE_ROW_SIZES forms of a statement from first on (the form of 2^k terms at first + k): head, then 2^k
+ * copies of term joined by joiner, each '?' of them numbered $1, $2 ... in turn, then tail. Called while the
+ * statements are built; on out of memory a form stays NULL and every backend's open fails at preparing it. */
+void store_build_forms(enum store_stmt first, const char *head, const char *term, const char *joiner,
+                       const char *tail);
+/* The same for a multi-row statement: head, then rows "(?, ... ?)" of nparams each, then tail. */
+void store_build_rows(enum store_stmt first, const char *head, int nparams, const char *tail);
 
 /* Built once from the contract's field lists (borne/contract.h) before the first backend opens. */
 extern const char *store_sql[STMT_COUNT];

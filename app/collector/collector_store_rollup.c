@@ -36,6 +36,8 @@ static int n_sums_cols;
 
 /* Dirty marks read per round of a refresh. */
 #define MARKS_PER_ROUND 1024
+/* A rollup row's parameters: grain, day, antenne, the sums, heat, sub, partners. */
+#define ROLLUP_ROW_PARAMS (3 + n_sums_cols + 3)
 
 static void add_sums_col(const char *name, int index, size_t offset)
 {
@@ -66,7 +68,7 @@ const char *store_rollup_build_sql(void)
                            CONTRACT_WAIT_BANDS_N + 6 <= SUMS_COLS_MAX && SUMS_COLS_MAX <= STORE_MAX_COLS,
                    "a rollup row fits a statement");
 
-    struct buf cols = {0}, schema = {0}, upsert = {0}, get = {0}, get_antenne = {0};
+    struct buf cols = {0}, schema = {0}, upsert = {0}, upsert_tail = {0}, rows = {0}, get = {0}, get_antenne = {0};
     for (int i = 0; i < n_sums_cols; i++)
         buf_printf(&cols, "%s, ", sums_cols[i].name);
     buf_puts(&cols, "heat, sub, partners");
@@ -87,13 +89,15 @@ const char *store_rollup_build_sql(void)
                       " WHERE NOT EXISTS (SELECT 1 FROM rollup) AND NOT EXISTS (SELECT 1 FROM rollup_dirty)"
                       " ON CONFLICT (antenne, day) DO NOTHING;");
 
-    buf_printf(&upsert, "INSERT INTO rollup (grain, day, antenne, %s) VALUES (", c);
-    for (int i = 1; i <= 3 + n_sums_cols + 3; i++)
-        buf_printf(&upsert, "%s$%d", i > 1 ? ", " : "", i);
-    buf_puts(&upsert, ") ON CONFLICT (grain, day, antenne) DO UPDATE SET ");
+    /* Written and read back in a few statements per refresh round: up to 64 rows written, 64 marks removed,
+     * 64 (grain, antenne, first days from..to) read in each. */
+    buf_printf(&upsert, "INSERT INTO rollup (grain, day, antenne, %s) VALUES ", c);
+    buf_puts(&upsert_tail, " ON CONFLICT (grain, day, antenne) DO UPDATE SET ");
     for (int i = 0; i < n_sums_cols; i++)
-        buf_printf(&upsert, "%s = excluded.%s, ", sums_cols[i].name, sums_cols[i].name);
-    buf_puts(&upsert, "heat = excluded.heat, sub = excluded.sub, partners = excluded.partners");
+        buf_printf(&upsert_tail, "%s = excluded.%s, ", sums_cols[i].name, sums_cols[i].name);
+    buf_puts(&upsert_tail, "heat = excluded.heat, sub = excluded.sub, partners = excluded.partners");
+    /* The same columns as the console's reads (get_row()), then the grain. */
+    buf_printf(&rows, "SELECT antenne, day, %s, grain FROM rollup WHERE ", c);
 
     /* No ORDER BY: sorting a region's rows by antenne (a collated text) cost more than reading them. */
     buf_printf(&get, "SELECT antenne, day, %s FROM rollup WHERE grain = $1 AND day >= $2 AND day <= $3", c);
@@ -103,18 +107,28 @@ const char *store_rollup_build_sql(void)
 
     store_sql[STMT_ROLLUP_DIRTY] =
         "SELECT antenne, day, gen FROM rollup_dirty WHERE day >= $1 AND day <= $2 ORDER BY antenne, day LIMIT $3";
-    store_sql[STMT_ROLLUP_CLEAN] = "DELETE FROM rollup_dirty WHERE antenne = $1 AND day = $2 AND gen = $3";
+    store_build_forms(STMT_ROLLUP_CLEANS, "DELETE FROM rollup_dirty WHERE ", "(antenne = ? AND day = ? AND gen = ?)",
+                      " OR ", "");
     store_sql[STMT_ROLLUP_DROP] = "DELETE FROM rollup WHERE grain = $1 AND day = $2 AND antenne = $3";
     /* Built once for the life of the process, like the store's other statements. On out of memory a
      * statement stays NULL and every backend's open fails at preparing it. */
-    const char **texts[] = {&store_sql[STMT_ROLLUP_PUT], &store_sql[STMT_ROLLUP_GET],
-                            &store_sql[STMT_ROLLUP_GET_ANTENNE]};
-    struct buf *bufs[] = {&upsert, &get, &get_antenne};
+    char *texts[5];
+    struct buf *bufs[] = {&upsert, &upsert_tail, &rows, &get, &get_antenne};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) {
-        char *text;
         size_t n;
-        *texts[i] = buf_finish(bufs[i], 0, &text, &n) == 0 ? text : NULL;
+        if (buf_finish(bufs[i], 0, &texts[i], &n) != 0)
+            texts[i] = NULL;
     }
+    if (texts[0] && texts[1])
+        store_build_rows(STMT_ROLLUP_PUTS, texts[0], ROLLUP_ROW_PARAMS, texts[1]);
+    if (texts[2])
+        store_build_forms(STMT_ROLLUP_ROWS, texts[2], "(grain = ? AND antenne = ? AND day >= ? AND day <= ?)", " OR ",
+                          "");
+    free(texts[0]);
+    free(texts[1]);
+    free(texts[2]);
+    store_sql[STMT_ROLLUP_GET] = texts[3];
+    store_sql[STMT_ROLLUP_GET_ANTENNE] = texts[4];
     char *text;
     size_t n;
     return buf_finish(&schema, 0, &text, &n) == 0 ? text : NULL;
@@ -248,28 +262,70 @@ static struct store_param text_param(const char *s)
     return (struct store_param){.is_text = true, .text = s};
 }
 
-static int row_put(struct collector_store *st, const struct collector_rollup *r)
+/* Rows waiting for a multi-row upsert: their parameters, and their texts until the statement is sent. */
+struct puts {
+    size_t n;
+    struct store_param p[STORE_ROWS_MAX * (3 + SUMS_COLS_MAX + 3)];
+    char day[STORE_ROWS_MAX][11], heat[STORE_ROWS_MAX][7 * 24 * 24], sub[STORE_ROWS_MAX][31 * 24];
+};
+_Static_assert(STORE_ROWS_MAX * (3 + SUMS_COLS_MAX + 3) <= STORE_MAX_PARAMS, "a piece of rollup rows fits");
+
+static int puts_flush(struct collector_store *st, struct puts *q)
 {
-    char day[11];
-    day_iso(r->first, day);
+    for (size_t first = 0; first < q->n;) {
+        int form = STORE_ROW_SIZES - 1;
+        while (form > 0 && (size_t)1 << form > q->n - first)
+            form--;
+        size_t rows = (size_t)1 << form;
+        if (st->ops->exec(st->impl, (enum store_stmt)(STMT_ROLLUP_PUTS + form), q->p + first * ROLLUP_ROW_PARAMS,
+                          (int)rows * ROLLUP_ROW_PARAMS, NULL, st->error, sizeof st->error) != 0)
+            return -1;
+        first += rows;
+    }
+    q->n = 0;
+    return 0;
+}
+
+/* Queues the row (r lives until the queue is flushed), or removes it when it sums nothing. */
+static int row_put(struct collector_store *st, struct puts *q, const struct collector_rollup *r)
+{
     if (!r->sums.rows) {
+        char day[11];
+        day_iso(r->first, day);
         struct store_param p[] = {text_param(grain_word[r->grain]), text_param(day), text_param(r->antenne)};
         return st->ops->exec(st->impl, STMT_ROLLUP_DROP, p, 3, NULL, st->error, sizeof st->error);
     }
-    static _Thread_local char heat[7 * 24 * 24], sub[31 * 24];
-    counts_text(heat, sizeof heat, &r->heat[0][0], 7 * 24);
-    counts_text(sub, sizeof sub, r->sub, 31);
-    struct store_param p[3 + SUMS_COLS_MAX + 3];
+    if (q->n == STORE_ROWS_MAX && puts_flush(st, q) != 0)
+        return -1;
+    size_t k = q->n++;
+    day_iso(r->first, q->day[k]);
+    counts_text(q->heat[k], sizeof q->heat[k], &r->heat[0][0], 7 * 24);
+    counts_text(q->sub[k], sizeof q->sub[k], r->sub, 31);
+    struct store_param *p = q->p + k * ROLLUP_ROW_PARAMS;
     int n = 0;
     p[n++] = text_param(grain_word[r->grain]);
-    p[n++] = text_param(day);
+    p[n++] = text_param(q->day[k]);
     p[n++] = text_param(r->antenne);
     for (int i = 0; i < n_sums_cols; i++)
         p[n++] = (struct store_param){.num = *sums_at((struct collector_sums *)&r->sums, i)};
-    p[n++] = text_param(heat);
-    p[n++] = text_param(sub);
+    p[n++] = text_param(q->heat[k]);
+    p[n++] = text_param(q->sub[k]);
     p[n++] = text_param(r->partners);
-    return st->ops->exec(st->impl, STMT_ROLLUP_PUT, p, n, NULL, st->error, sizeof st->error);
+    return 0;
+}
+
+/* A rollup row of the given grain from its columns: antenne, day, the sums, heat, sub, partners. */
+static int row_parse(struct collector_rollup *r, enum collector_grain grain, const char *const *c, int n)
+{
+    if (n < 2 + n_sums_cols + 3)
+        return -1;
+    rollup_init(r, c[0] ? c[0] : "", grain, collector_ingest_parse_day(c[1] ? c[1] : ""));
+    for (int i = 0; i < n_sums_cols; i++)
+        *sums_at(&r->sums, i) = c[2 + i] ? strtoll(c[2 + i], NULL, 10) : 0;
+    counts_parse(c[2 + n_sums_cols], &r->heat[0][0], 7 * 24);
+    counts_parse(c[3 + n_sums_cols], r->sub, 31);
+    snprintf(r->partners, sizeof r->partners, "%s", c[4 + n_sums_cols] ? c[4 + n_sums_cols] : "");
+    return 0;
 }
 
 struct get_ctx {
@@ -282,14 +338,8 @@ struct get_ctx {
 static int get_row(void *ctx, const char *const *c, int n)
 {
     struct get_ctx *g = ctx;
-    if (n != 2 + n_sums_cols + 3)
+    if (n != 2 + n_sums_cols + 3 || row_parse(&g->row, g->grain, c, n) != 0)
         return -1;
-    rollup_init(&g->row, c[0] ? c[0] : "", g->grain, collector_ingest_parse_day(c[1] ? c[1] : ""));
-    for (int i = 0; i < n_sums_cols; i++)
-        *sums_at(&g->row.sums, i) = c[2 + i] ? strtoll(c[2 + i], NULL, 10) : 0;
-    counts_parse(c[2 + n_sums_cols], &g->row.heat[0][0], 7 * 24);
-    counts_parse(c[3 + n_sums_cols], g->row.sub, 31);
-    snprintf(g->row.partners, sizeof g->row.partners, "%s", c[4 + n_sums_cols] ? c[4 + n_sums_cols] : "");
     return g->fn(g->ctx, &g->row);
 }
 
@@ -433,76 +483,162 @@ struct month_work {
     struct collector_rollup month, year;
 };
 
-static int month_day_row(void *ctx, const struct collector_rollup *r)
-{
-    struct month_work *w = ctx;
-    int i = (int)(r->first - w->month.first);
-    if (i >= 0 && i < 31 && !w->dirty[i])
-        rollup_merge(&w->month, r);
-    return 0;
-}
+/* Antenne-months refreshed together: their stored days and months read in one statement, their rows written
+ * in one transaction (one disk flush, and on SQLite one hold of the write lock the ingest waits for). Each
+ * takes two terms of the read (STORE_ROWS_MAX at most). */
+#define MONTHS_PER_WRITE (STORE_ROWS_MAX / 2)
 
-static int year_month_row(void *ctx, const struct collector_rollup *r)
-{
-    struct month_work *w = ctx;
-    if (r->first != w->month.first)
-        rollup_merge(&w->year, r);
-    return 0;
-}
+struct chunk {
+    struct month_work w[MONTHS_PER_WRITE];
+    size_t n;
+    struct collector_rollup row;   /* the row being read */
+    struct puts puts;
+    struct store_param p[4 * STORE_ROWS_MAX];
+    char from[STORE_ROWS_MAX][11], to[STORE_ROWS_MAX][11];
+};
+_Static_assert(4 * STORE_ROWS_MAX <= STORE_MAX_PARAMS && 3 * STORE_ROWS_MAX <= 4 * STORE_ROWS_MAX,
+               "a piece of terms or of marks fits the parameters");
 
-/* Months refreshed together: one transaction (one disk flush, and on SQLite one hold of the write lock the
- * ingest waits for) instead of one per antenne's month. */
-#define MONTHS_PER_WRITE 16
-
-static int months_write(struct collector_store *st, struct month_work *works, size_t n)
+/* A stored day of a chunk's month (its other days) or month of its year (its other months). The chunk holds
+ * no two months of one antenne and year, so (antenne, year) names the work. */
+static int chunk_row(void *ctx, const char *const *c, int n)
 {
-    int rc = st->ops->exec(st->impl, STMT_BEGIN, NULL, 0, NULL, st->error, sizeof st->error);
-    for (size_t m = 0; m < n && rc == 0; m++) {
-        struct month_work *w = &works[m];
-        for (int i = 0; i < 31 && rc == 0; i++)
-            if (w->dirty[i])
-                rc = row_put(st, w->dirty[i]);
-        if (rc == 0)
-            rc = row_put(st, &w->month);
-        if (rc == 0)
-            rc = row_put(st, &w->year);
-        for (size_t k = 0; k < w->n && rc == 0; k++) {
-            char day[11];
-            day_iso(w->marks[k].day, day);
-            struct store_param p[] = {text_param(w->marks[k].antenne), text_param(day), {.num = w->marks[k].gen}};
-            rc = st->ops->exec(st->impl, STMT_ROLLUP_CLEAN, p, 3, NULL, st->error, sizeof st->error);
+    struct chunk *k = ctx;
+    const char *grain = n == 2 + n_sums_cols + 4 ? c[n - 1] : NULL;
+    bool is_day = grain && strcmp(grain, grain_word[COLLECTOR_GRAIN_DAY]) == 0;
+    if (!grain || (!is_day && strcmp(grain, grain_word[COLLECTOR_GRAIN_MONTH]) != 0) ||
+        row_parse(&k->row, is_day ? COLLECTOR_GRAIN_DAY : COLLECTOR_GRAIN_MONTH, c, n) != 0)
+        return -1;
+    int64_t year = year_first(k->row.first);
+    for (size_t i = 0; i < k->n; i++) {
+        struct month_work *w = &k->w[i];
+        if (w->year.first != year || strcmp(w->month.antenne, k->row.antenne) != 0)
+            continue;
+        if (!is_day) {
+            if (k->row.first != w->month.first)
+                rollup_merge(&w->year, &k->row);
+        } else if (month_first(k->row.first) == w->month.first && !w->dirty[k->row.first - w->month.first]) {
+            rollup_merge(&w->month, &k->row);
         }
+        return 0;
     }
-    if (rc == 0)
-        rc = st->ops->exec(st->impl, STMT_COMMIT, NULL, 0, NULL, st->error, sizeof st->error);
-    if (rc != 0)
-        store_rollback(st);
-    return rc;
+    return -1;   /* a row nobody asked for */
 }
 
 /* marks: one antenne's month, days[k] the sums of marks[k]'s day. */
-static int refresh_month(struct collector_store *st, struct month_work *w, const struct mark *marks,
-                         const struct collector_rollup *days, size_t n)
+static void chunk_add(struct chunk *k, const struct mark *marks, const struct collector_rollup *days, size_t n)
 {
+    struct month_work *w = &k->w[k->n++];
     const char *antenne = marks[0].antenne;
-    int64_t first = month_first(marks[0].day), last = next_first(first, false) - 1;
+    int64_t first = month_first(marks[0].day);
     w->marks = marks;
     w->n = n;
     memset(w->dirty, 0, sizeof w->dirty);
     rollup_init(&w->month, antenne, COLLECTOR_GRAIN_MONTH, first);
     rollup_init(&w->year, antenne, COLLECTOR_GRAIN_YEAR, year_first(first));
-    for (size_t k = 0; k < n; k++)
-        w->dirty[marks[k].day - first] = &days[k];
-    if (rows_get(st, COLLECTOR_GRAIN_DAY, first, last, antenne, month_day_row, w) != 0)
-        return -1;
-    for (int i = 0; i < 31; i++)
-        if (w->dirty[i])
-            rollup_merge(&w->month, w->dirty[i]);
-    if (rows_get(st, COLLECTOR_GRAIN_MONTH, w->year.first, next_first(first, true) - 1, antenne, year_month_row, w) !=
-        0)
-        return -1;
-    rollup_merge(&w->year, &w->month);
+    for (size_t i = 0; i < n; i++)
+        w->dirty[marks[i].day - first] = &days[i];
+}
+
+/* The chunk's months from their stored days and dirty days, their years from their other stored months. */
+static int chunk_read(struct collector_store *st, struct chunk *k)
+{
+    size_t terms = 0;
+    for (size_t i = 0; i < k->n; i++) {
+        const struct month_work *w = &k->w[i];
+        for (int year = 0; year < 2; year++, terms++) {
+            enum collector_grain g = year ? COLLECTOR_GRAIN_MONTH : COLLECTOR_GRAIN_DAY;
+            int64_t from = year ? w->year.first : w->month.first;
+            day_iso(from, k->from[terms]);
+            day_iso(next_first(from, year) - 1, k->to[terms]);
+            struct store_param *p = &k->p[4 * terms];
+            p[0] = text_param(grain_word[g]);
+            p[1] = text_param(w->month.antenne);
+            p[2] = text_param(k->from[terms]);
+            p[3] = text_param(k->to[terms]);
+        }
+    }
+    for (size_t first = 0; first < terms;) {
+        int form = STORE_ROW_SIZES - 1;
+        while (form > 0 && (size_t)1 << form > terms - first)
+            form--;
+        size_t count = (size_t)1 << form;
+        if (st->ops->query(st->impl, (enum store_stmt)(STMT_ROLLUP_ROWS + form), &k->p[4 * first], (int)(4 * count),
+                           chunk_row, k, st->error, sizeof st->error) != 0)
+            return -1;
+        first += count;
+    }
+    for (size_t i = 0; i < k->n; i++) {
+        struct month_work *w = &k->w[i];
+        for (int d = 0; d < 31; d++)
+            if (w->dirty[d])
+                rollup_merge(&w->month, w->dirty[d]);
+        rollup_merge(&w->year, &w->month);
+    }
     return 0;
+}
+
+/* Removes the chunk's marks that nothing touched meanwhile (gen unchanged). */
+static int chunk_clean(struct collector_store *st, struct chunk *k)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < k->n; i++)
+        for (size_t j = 0; j < k->w[i].n; j++) {
+            const struct mark *m = &k->w[i].marks[j];
+            if (n == STORE_ROWS_MAX) {
+                if (st->ops->exec(st->impl, (enum store_stmt)(STMT_ROLLUP_CLEANS + STORE_ROW_SIZES - 1), k->p,
+                                  3 * STORE_ROWS_MAX, NULL, st->error, sizeof st->error) != 0)
+                    return -1;
+                n = 0;
+            }
+            day_iso(m->day, k->from[n]);
+            k->p[3 * n] = text_param(m->antenne);
+            k->p[3 * n + 1] = text_param(k->from[n]);
+            k->p[3 * n + 2] = (struct store_param){.num = m->gen};
+            n++;
+        }
+    for (size_t first = 0; first < n;) {
+        int form = STORE_ROW_SIZES - 1;
+        while (form > 0 && (size_t)1 << form > n - first)
+            form--;
+        size_t count = (size_t)1 << form;
+        if (st->ops->exec(st->impl, (enum store_stmt)(STMT_ROLLUP_CLEANS + form), &k->p[3 * first], (int)(3 * count),
+                          NULL, st->error, sizeof st->error) != 0)
+            return -1;
+        first += count;
+    }
+    return 0;
+}
+
+/* Reads what the chunk's months need, then writes their days, months and years and removes their marks. */
+static int chunk_write(struct collector_store *st, struct chunk *k)
+{
+    if (k->n == 0)
+        return 0;
+    int rc = chunk_read(st, k);
+    if (rc == 0)
+        rc = st->ops->exec(st->impl, STMT_BEGIN, NULL, 0, NULL, st->error, sizeof st->error);
+    k->puts.n = 0;
+    for (size_t m = 0; m < k->n && rc == 0; m++) {
+        struct month_work *w = &k->w[m];
+        for (int i = 0; i < 31 && rc == 0; i++)
+            if (w->dirty[i])
+                rc = row_put(st, &k->puts, w->dirty[i]);
+        if (rc == 0)
+            rc = row_put(st, &k->puts, &w->month);
+        if (rc == 0)
+            rc = row_put(st, &k->puts, &w->year);
+    }
+    if (rc == 0)
+        rc = puts_flush(st, &k->puts);
+    if (rc == 0)
+        rc = chunk_clean(st, k);
+    if (rc == 0)
+        rc = st->ops->exec(st->impl, STMT_COMMIT, NULL, 0, NULL, st->error, sizeof st->error);
+    if (rc != 0)
+        store_rollback(st);
+    k->n = 0;
+    return rc;
 }
 
 static pthread_mutex_t refresh_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -510,11 +646,11 @@ static pthread_mutex_t refresh_mu = PTHREAD_MUTEX_INITIALIZER;
 int collector_store_rollup_refresh(struct collector_store *store, int64_t first, int64_t last)
 {
     struct marks m = {malloc(MARKS_PER_ROUND * sizeof *m.v), 0};
-    struct month_work *w = malloc(MONTHS_PER_WRITE * sizeof *w);
+    struct chunk *k = malloc(sizeof *k);
     struct round_days *round = malloc(sizeof *round);
     struct collector_rollup *days = malloc(MARKS_PER_ROUND * sizeof *days);
     int rc = 0;
-    if (!m.v || !w || !round || !days) {
+    if (!m.v || !k || !round || !days) {
         snprintf(store->error, sizeof store->error, "out of memory");
         rc = -1;
     }
@@ -535,34 +671,31 @@ int collector_store_rollup_refresh(struct collector_store *store, int64_t first,
         round->days = days;
         round_index(round);
         rc = store_rollup_buckets(store, round->antenne, round->day, m.n, round_bucket, round);
-        size_t pending = 0;
+        k->n = 0;
         for (size_t i = 0; i < m.n && rc == 0;) {
             size_t j = i + 1;
             while (j < m.n && strcmp(m.v[j].antenne, m.v[i].antenne) == 0 &&
                    month_first(m.v[j].day) == month_first(m.v[i].day))
                 j++;
             /* A month's year is summed from the stored months: another month of that antenne and year waiting
-             * in this write would be missed, so it is written first. */
-            if (pending && (pending == MONTHS_PER_WRITE ||
-                            (strcmp(w[pending - 1].month.antenne, m.v[i].antenne) == 0 &&
-                             w[pending - 1].year.first == year_first(m.v[i].day)))) {
-                rc = months_write(store, w, pending);
-                pending = 0;
-            }
+             * in this chunk would be missed, so the chunk is written first. */
+            if (k->n && (k->n == MONTHS_PER_WRITE || (strcmp(k->w[k->n - 1].month.antenne, m.v[i].antenne) == 0 &&
+                                                      k->w[k->n - 1].year.first == year_first(m.v[i].day))))
+                rc = chunk_write(store, k);
             if (rc == 0)
-                rc = refresh_month(store, &w[pending++], m.v + i, days + i, j - i);
+                chunk_add(k, m.v + i, days + i, j - i);
             i = j;
         }
         /* The marks of this round are read again by the next one. */
-        if (rc == 0 && pending)
-            rc = months_write(store, w, pending);
+        if (rc == 0)
+            rc = chunk_write(store, k);
         /* A mark touched again while it was read stays for the next round. */
         if (m.n < MARKS_PER_ROUND)
             break;
     }
     pthread_mutex_unlock(&refresh_mu);
     free(m.v);
-    free(w);
+    free(k);
     free(round);
     free(days);
     return rc;
