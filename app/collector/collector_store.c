@@ -463,20 +463,29 @@ static int upsert_buckets(struct collector_store *s, struct group_write *g)
     return 0;
 }
 
-/* Runs a multi-row statement over `count` rows of `per_row` parameters each, already in g->params, in
- * pieces of its forms. */
+int store_run_forms(struct collector_store *s, enum store_stmt first, const struct store_param *p, size_t count,
+                    int per_term, store_row_fn fn, void *ctx)
+{
+    for (size_t done = 0; done < count;) {
+        int form = form_for(count - done);
+        size_t terms = (size_t)1 << form;
+        const struct store_param *piece = p + done * (size_t)per_term;
+        int n = (int)terms * per_term;
+        int rc = fn ? s->ops->query(s->impl, (enum store_stmt)(first + form), piece, n, fn, ctx, s->error,
+                                    sizeof s->error)
+                    : exec(s, (enum store_stmt)(first + form), piece, n, NULL);
+        if (rc != 0)
+            return rc;
+        done += terms;
+    }
+    return 0;
+}
+
+/* Runs a multi-row statement over `count` rows of `per_row` parameters each, already in g->params. */
 static int exec_rows(struct collector_store *s, struct group_write *g, enum store_stmt stmt, size_t count,
                      int per_row)
 {
-    for (size_t first = 0; first < count;) {
-        int form = form_for(count - first);
-        size_t rows = (size_t)1 << form;
-        if (exec(s, (enum store_stmt)(stmt + form), g->params + first * (size_t)per_row, (int)rows * per_row,
-                 NULL) != 0)
-            return -1;
-        first += rows;
-    }
-    return 0;
+    return store_run_forms(s, stmt, g->params, count, per_row, NULL, NULL);
 }
 
 /* Marks each day of an antenne the group wrote dirty for the rollup, once. */
@@ -712,16 +721,13 @@ int store_rollup_buckets(struct collector_store *store, const char *const *anten
         e->fn = fn;
         e->ctx = ctx;
     }
-    for (size_t first = 0; first < n && rc == 0;) {
-        int form = form_for(n - first);
-        size_t count = (size_t)1 << form;
+    for (size_t first = 0; first < n && rc == 0; first += STORE_ROWS_MAX) {
+        size_t count = n - first < STORE_ROWS_MAX ? n - first : STORE_ROWS_MAX;
         for (size_t i = 0; i < count; i++) {
             p[2 * i] = text(antennes[first + i]);
             p[2 * i + 1] = text(days[first + i]);
         }
-        rc = store->ops->query(store->impl, (enum store_stmt)(STMT_ROLLUP_BUCKETS + form), p, (int)(2 * count),
-                               rollup_bucket_row, e, store->error, sizeof store->error);
-        first += count;
+        rc = store_run_forms(store, STMT_ROLLUP_BUCKETS, p, count, 2, rollup_bucket_row, e);
     }
     free(e);
     free(p);

@@ -72,22 +72,6 @@ extern const char *store_schema_sql;
  * for the caller to free (NULL when out of memory); called once, by the store's own builder. */
 const char *store_rollup_build_sql(void);
 
-/* The members of struct collector_bucket that the rollup adds up (collector_rollup_add_bucket()) besides
- * hour, schema and partners, ending with a size 0: STMT_ROLLUP_BUCKETS reads only their columns. */
-struct store_field {
-    size_t offset, size;
-};
-extern const struct store_field store_rollup_bucket_fields[];
-
-struct collector_store;
-struct collector_row;
-
-/* The buckets of n days (days[i] of antennes[i], YYYY-MM-DD) to fn, in no order. Each row holds its antenne,
- * day, hour, schema, partners and the fields above; its other counts are 0. Returns 0, fn's non-zero
- * return, or -1 (store error set). */
-int store_rollup_buckets(struct collector_store *store, const char *const *antennes, const char *const *days,
-                         size_t n, int (*fn)(void *ctx, const struct collector_row *row), void *ctx);
-
 /* Columns later contract versions added to the buckets table: a backend adds each one that an
  * older store lacks, after running store_schema_sql. Ends with a NULL name. */
 struct store_added_column {
@@ -131,6 +115,27 @@ struct collector_store {
 
 /* Rolls back the handle's transaction, keeping the error that made it fail. */
 void store_rollback(struct collector_store *s);
+
+/* Runs the forms from first on (store_build_forms()) over `count` terms of per_term parameters each in p, in
+ * pieces of the largest forms that fit: their rows to fn (a query), or none (fn NULL: exec). Returns 0, fn's
+ * non-zero return, or -1 (the store's error set). */
+int store_run_forms(struct collector_store *s, enum store_stmt first, const struct store_param *p, size_t count,
+                    int per_term, store_row_fn fn, void *ctx);
+
+/* The members of struct collector_bucket that the rollup adds up (collector_rollup_add_bucket()) besides
+ * hour, schema and partners, ending with a size 0: STMT_ROLLUP_BUCKETS reads only their columns. */
+struct store_field {
+    size_t offset, size;
+};
+extern const struct store_field store_rollup_bucket_fields[];
+
+struct collector_row;
+
+/* The buckets of n days (days[i] of antennes[i], YYYY-MM-DD) to fn, in no order. Each row holds its antenne,
+ * day, hour, schema, partners and the fields above; its other counts are 0. Returns 0, fn's non-zero
+ * return, or -1 (store error set). */
+int store_rollup_buckets(struct collector_store *store, const char *const *antennes, const char *const *days,
+                         size_t n, int (*fn)(void *ctx, const struct collector_row *row), void *ctx);
 
 /* Backend constructors: 0 and *impl set, or -1 with err filled. */
 int store_sqlite_open(const char *path, const struct store_ops **ops, void **impl, char *err, size_t errlen);

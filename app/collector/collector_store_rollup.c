@@ -272,18 +272,9 @@ _Static_assert(STORE_ROWS_MAX * (3 + SUMS_COLS_MAX + 3) <= STORE_MAX_PARAMS, "a 
 
 static int puts_flush(struct collector_store *st, struct puts *q)
 {
-    for (size_t first = 0; first < q->n;) {
-        int form = STORE_ROW_SIZES - 1;
-        while (form > 0 && (size_t)1 << form > q->n - first)
-            form--;
-        size_t rows = (size_t)1 << form;
-        if (st->ops->exec(st->impl, (enum store_stmt)(STMT_ROLLUP_PUTS + form), q->p + first * ROLLUP_ROW_PARAMS,
-                          (int)rows * ROLLUP_ROW_PARAMS, NULL, st->error, sizeof st->error) != 0)
-            return -1;
-        first += rows;
-    }
+    int rc = store_run_forms(st, STMT_ROLLUP_PUTS, q->p, q->n, ROLLUP_ROW_PARAMS, NULL, NULL);
     q->n = 0;
-    return 0;
+    return rc;
 }
 
 /* Queues the row (r lives until the queue is flushed), or removes it when it sums nothing. */
@@ -558,16 +549,8 @@ static int chunk_read(struct collector_store *st, struct chunk *k)
             p[3] = text_param(k->to[terms]);
         }
     }
-    for (size_t first = 0; first < terms;) {
-        int form = STORE_ROW_SIZES - 1;
-        while (form > 0 && (size_t)1 << form > terms - first)
-            form--;
-        size_t count = (size_t)1 << form;
-        if (st->ops->query(st->impl, (enum store_stmt)(STMT_ROLLUP_ROWS + form), &k->p[4 * first], (int)(4 * count),
-                           chunk_row, k, st->error, sizeof st->error) != 0)
-            return -1;
-        first += count;
-    }
+    if (store_run_forms(st, STMT_ROLLUP_ROWS, k->p, terms, 4, chunk_row, k) != 0)
+        return -1;
     for (size_t i = 0; i < k->n; i++) {
         struct month_work *w = &k->w[i];
         for (int d = 0; d < 31; d++)
@@ -586,8 +569,7 @@ static int chunk_clean(struct collector_store *st, struct chunk *k)
         for (size_t j = 0; j < k->w[i].n; j++) {
             const struct mark *m = &k->w[i].marks[j];
             if (n == STORE_ROWS_MAX) {
-                if (st->ops->exec(st->impl, (enum store_stmt)(STMT_ROLLUP_CLEANS + STORE_ROW_SIZES - 1), k->p,
-                                  3 * STORE_ROWS_MAX, NULL, st->error, sizeof st->error) != 0)
+                if (store_run_forms(st, STMT_ROLLUP_CLEANS, k->p, n, 3, NULL, NULL) != 0)
                     return -1;
                 n = 0;
             }
@@ -597,17 +579,7 @@ static int chunk_clean(struct collector_store *st, struct chunk *k)
             k->p[3 * n + 2] = (struct store_param){.num = m->gen};
             n++;
         }
-    for (size_t first = 0; first < n;) {
-        int form = STORE_ROW_SIZES - 1;
-        while (form > 0 && (size_t)1 << form > n - first)
-            form--;
-        size_t count = (size_t)1 << form;
-        if (st->ops->exec(st->impl, (enum store_stmt)(STMT_ROLLUP_CLEANS + form), &k->p[3 * first], (int)(3 * count),
-                          NULL, st->error, sizeof st->error) != 0)
-            return -1;
-        first += count;
-    }
-    return 0;
+    return store_run_forms(st, STMT_ROLLUP_CLEANS, k->p, n, 3, NULL, NULL);
 }
 
 /* Reads what the chunk's months need, then writes their days, months and years and removes their marks. */
