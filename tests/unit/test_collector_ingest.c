@@ -238,6 +238,19 @@ static void synth_round_trip(void)
     }
     collector_batch_free(b);
     free(body);
+
+    /* A fault further in is named by its place: the 13th bucket's hour, the 14th's wait. */
+    in[12].hour = 24;
+    body = collector_synth_body("fourmies", uuid, NOW, in, n, &health);
+    CHECK_INT(collector_ingest_parse(body, strlen(body), "fourmies", NOW, 1000, &b, &err), COLLECTOR_INGEST_INVALID);
+    CHECK(strstr(err.message, "buckets[12].hour") != NULL);
+    free(body);
+    in[12].hour = 9;
+    in[13].wait.p50_s = in[13].wait.p90_s + 1;
+    body = collector_synth_body("fourmies", uuid, NOW, in, n, &health);
+    CHECK_INT(collector_ingest_parse(body, strlen(body), "fourmies", NOW, 1000, &b, &err), COLLECTOR_INGEST_INVALID);
+    CHECK(strstr(err.message, "buckets[13].wait.p50_s") != NULL);
+    free(body);
 }
 
 int main(void)
