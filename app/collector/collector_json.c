@@ -115,10 +115,17 @@ static char *put_utf8(char *out, unsigned cp)
 static const char *parse_string(struct parser *ps)
 {
     const char *q = ++ps->p;
-    /* The text is never longer than its escaped form: one allocation. Find the closing quote first. */
+    /* The text is never longer than its escaped form: one allocation. Find the closing quote first, noting
+     * whether anything but printable ASCII comes before it: most strings (keys, days, ids) are copied as they
+     * are. */
+    bool plain = true;
     while (q < ps->end && *q != '"') {
-        if (*q == '\\' && q + 1 < ps->end)
-            q++;
+        unsigned char c = (unsigned char)*q;
+        if (c == '\\' || c < 0x20 || c >= 0x80) {
+            plain = false;
+            if (c == '\\' && q + 1 < ps->end)
+                q++;
+        }
         q++;
     }
     if (q >= ps->end)
@@ -126,6 +133,12 @@ static const char *parse_string(struct parser *ps)
     char *out = arena_alloc(ps, (size_t)(q - ps->p) + 1), *o = out;
     if (!out)
         return fail(ps, ps->p, "out of memory"), NULL;
+    if (plain) {
+        memcpy(out, ps->p, (size_t)(q - ps->p));
+        out[q - ps->p] = '\0';
+        ps->p = q + 1;
+        return out;
+    }
     const char *s = ps->p;
     while (s < q) {
         unsigned char c = (unsigned char)*s;
@@ -216,7 +229,11 @@ static bool parse_number(struct parser *ps, struct cj_value *v)
     if (!real) {
         bool neg = *s == '-';
         uint64_t u = 0, limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-        for (const char *d = s + neg; d < p; d++) {
+        const char *d = s + neg;
+        /* 18 digits cannot overflow: no bound check for them (nearly every number). */
+        for (const char *safe = p - d > 18 ? d + 18 : p; d < safe; d++)
+            u = u * 10 + (unsigned)(*d - '0');
+        for (; d < p; d++) {
             unsigned digit = (unsigned)(*d - '0');
             if (u > (limit - digit) / 10)
                 return fail(ps, s, "too big %sinteger", neg ? "negative " : "");
@@ -249,7 +266,8 @@ static uint64_t key_hash(const char *k)
     return h;
 }
 
-/* Refuses an object with two members of one name: a table of twice its size, on the heap. */
+/* Refuses an object with two members of one name: a table of twice its size, on the stack for objects of up
+ * to 32 members (a batch's), else on the heap. */
 static bool unique_keys(struct parser *ps, const struct cj_value *o, const char *at)
 {
     if (o->n < 2)
@@ -257,9 +275,12 @@ static bool unique_keys(struct parser *ps, const struct cj_value *o, const char 
     size_t cap = 4;
     while (cap < 2 * o->n)
         cap *= 2;
-    const char **slots = calloc(cap, sizeof *slots);
+    const char *small[64];
+    const char **slots = cap <= sizeof small / sizeof small[0] ? small : calloc(cap, sizeof *slots);
     if (!slots)
         return fail(ps, at, "out of memory");
+    if (slots == small)
+        memset(small, 0, cap * sizeof *slots);
     bool ok = true;
     for (const struct cj_value *m = o->u.first; m && ok; m = m->next) {
         size_t i = (size_t)key_hash(m->key) & (cap - 1);
@@ -269,7 +290,8 @@ static bool unique_keys(struct parser *ps, const struct cj_value *o, const char 
             ok = fail(ps, at, "duplicate object key");
         slots[i] = m->key;
     }
-    free(slots);
+    if (slots != small)
+        free(slots);
     return ok;
 }
 
