@@ -488,21 +488,25 @@ static SDL_Rect service_rows(const kiosk_layout *l, SDL_Rect area, const int *id
         if (k->tile_more)
             kl_button(l, T_PAGE_NEXT, nav, kiosk_tr(k, "common.next"), NULL, UI_ICON_NONE, UI_BUTTON_PRIMARY, l->body);
     }
-    /* One height for the page's rows where they all fit at it: a one-line label's row is
-     * otherwise shorter, with a smaller badge, than its two-line neighbours. */
-    int on_page = 0, tallest = 0;
+    /* The page's spare height goes to its shorter rows, up to the tallest's: a one-line label's
+     * row is otherwise shorter, with a smaller badge, than its two-line neighbours. */
+    int used = -l->gap, tallest = 0, deficit = 0;
     for (int c = 0; c < cells; c++)
         if (page_of[c] == k->page) {
-            on_page++;
+            used += h[c] + l->gap;
             tallest = h[c] > tallest ? h[c] : tallest;
         }
-    bool even = on_page * tallest + (on_page - 1) * l->gap <= area.h;
+    for (int c = 0; c < cells; c++)
+        if (page_of[c] == k->page)
+            deficit += tallest - h[c];
+    int spare = area.h - used < deficit ? area.h - used : deficit;
+    for (int c = 0; c < cells && spare > 0; c++)
+        if (page_of[c] == k->page)
+            h[c] += (int)((int64_t)spare * (tallest - h[c]) / deficit);
     SDL_Rect extra_cell = {0, 0, 0, 0};
     k->tile_first = -1;
     k->tile_n = 0;
     for (int c = 0; c < cells; c++) {
-        if (even)
-            h[c] = tallest;
         if (page_of[c] != k->page)
             continue;
         SDL_Rect r = kl_cut_top(&area, h[c], l->gap);
